@@ -1,0 +1,256 @@
+//! The decoder: push frames and fetch results in, events out.
+//!
+//! It filters by the wanted kinds *before* decoding a payload (the route is
+//! known from the method name), so unwanted messages cost almost nothing. One
+//! bad message becomes a counted [`MessageError`] in the output and never stops
+//! the rest of its frame.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use prost::Message;
+use serde_json::json;
+
+use super::error::{FrameError, MessageError};
+use super::event::Event;
+use super::frame::{self, Frame};
+use super::kind::{EventKind, KindSet};
+use super::mapping::{Mapped, Route, map_message, whole};
+use super::proto::FetchResult;
+use super::streaks::{StreakMode, StreakTracker};
+
+/// What the decoder hands back, in order.
+#[derive(Debug, Clone)]
+pub enum Output {
+    Event(Event),
+    Warning(MessageError),
+}
+
+/// Running totals, for summaries and the status endpoint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub frames: u64,
+    pub frame_errors: u64,
+    pub messages: u64,
+    /// Messages skipped without decoding (unwanted kind or unknown method).
+    pub skipped: u64,
+    pub message_errors: u64,
+    pub events: u64,
+}
+
+/// What a fetch result told us besides its messages; the live session needs it
+/// for acks, resuming and the WebSocket URL.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FetchInfo {
+    pub cursor: String,
+    pub internal_ext: String,
+    pub need_ack: bool,
+    pub push_server: String,
+    pub route_params: Vec<(String, String)>,
+    pub heartbeat_duration: i64,
+    pub fetch_interval: i64,
+    pub now: i64,
+    pub message_count: usize,
+}
+
+/// What a push frame told us.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrameInfo {
+    pub seq_id: i64,
+    pub log_id: u64,
+    pub payload_type: String,
+    /// Present for `msg` frames.
+    pub fetch: Option<FetchInfo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecoderOptions {
+    /// The kinds to emit. `rawData`, `decodedData` and `unknown` only when named.
+    pub wanted: KindSet,
+    pub streaks: StreakMode,
+}
+
+impl Default for DecoderOptions {
+    fn default() -> Self {
+        DecoderOptions {
+            wanted: KindSet::default_set(),
+            streaks: StreakMode::All,
+        }
+    }
+}
+
+pub struct Decoder {
+    wanted: KindSet,
+    streaks: StreakTracker,
+    stats: Stats,
+    stream_end: Option<i32>,
+}
+
+impl Decoder {
+    pub fn new(opts: DecoderOptions) -> Decoder {
+        Decoder {
+            wanted: opts.wanted,
+            streaks: StreakTracker::new(opts.streaks),
+            stats: Stats::default(),
+            stream_end: None,
+        }
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// The control action that ended the stream, once one has been seen.
+    /// Control messages are always decoded for this, wanted or not.
+    pub fn stream_end(&self) -> Option<i32> {
+        self.stream_end
+    }
+
+    /// Decode one WebSocket binary message.
+    pub fn decode_frame(&mut self, bytes: &[u8], out: &mut Vec<Output>) -> Result<FrameInfo, FrameError> {
+        self.stats.frames += 1;
+        let frame = frame::decode_frame(bytes).inspect_err(|_| self.stats.frame_errors += 1)?;
+        self.decode_push(frame, out)
+    }
+
+    /// Decode an already-parsed frame.
+    pub fn decode_push(&mut self, frame: Frame, out: &mut Vec<Output>) -> Result<FrameInfo, FrameError> {
+        let mut info = FrameInfo {
+            seq_id: frame.seq_id,
+            log_id: frame.log_id,
+            payload_type: frame.payload_type,
+            fetch: None,
+        };
+        // Only `msg` frames carry a fetch result (an empty type is treated the
+        // same, as older servers left it out). `im_enter_room_resp`, `hb` and
+        // the like carry nothing we emit.
+        if info.payload_type == "msg" || info.payload_type.is_empty() {
+            info.fetch = Some(self.decode_fetch_inner(&frame.payload, out)?);
+        }
+        Ok(info)
+    }
+
+    /// Decode a bare fetch result (the sign server's connect response).
+    pub fn decode_fetch(&mut self, bytes: &[u8], out: &mut Vec<Output>) -> Result<FetchInfo, FrameError> {
+        self.decode_fetch_inner(bytes, out)
+    }
+
+    fn decode_fetch_inner(&mut self, bytes: &[u8], out: &mut Vec<Output>) -> Result<FetchInfo, FrameError> {
+        let result = FetchResult::decode(bytes).map_err(|e| {
+            self.stats.frame_errors += 1;
+            FrameError::FetchResult(e)
+        })?;
+        for msg in &result.messages {
+            self.decode_message(&msg.method, &msg.payload, msg.is_history, out);
+        }
+        let mut route_params: Vec<(String, String)> = result.route_params.into_iter().collect();
+        route_params.sort();
+        Ok(FetchInfo {
+            cursor: result.cursor,
+            internal_ext: result.internal_ext,
+            need_ack: result.need_ack,
+            push_server: result.push_server,
+            route_params,
+            heartbeat_duration: result.heartbeat_duration,
+            fetch_interval: result.fetch_interval,
+            now: result.now,
+            message_count: result.messages.len(),
+        })
+    }
+
+    /// Decode one inner message (method + payload).
+    pub fn decode_message(&mut self, method: &str, payload: &[u8], history: bool, out: &mut Vec<Output>) {
+        self.stats.messages += 1;
+        let start = out.len();
+        if self.wanted.contains(EventKind::RawData) {
+            out.push(Output::Event(Event::new(
+                EventKind::RawData,
+                &json!({"messageTypeName": method, "binary": B64.encode(payload)}),
+            )));
+        }
+        let Some(route) = Route::for_method(method) else {
+            if self.wanted.contains(EventKind::Unknown) {
+                out.push(Output::Event(Event::new(
+                    EventKind::Unknown,
+                    &json!({"method": method, "payload": B64.encode(payload)}),
+                )));
+            } else {
+                self.stats.skipped += 1;
+            }
+            self.mark(out, start, history);
+            return;
+        };
+        let wanted = route.kinds().iter().any(|k| self.wanted.contains(*k));
+        let debug = self.wanted.contains(EventKind::DecodedData);
+        if !wanted && !debug && route != Route::Control {
+            self.stats.skipped += 1;
+            self.mark(out, start, history);
+            return;
+        }
+        match map_message(route, payload) {
+            Ok(Mapped::Event(ev)) => {
+                if ev.kind == EventKind::StreamEnd && self.stream_end.is_none() {
+                    self.stream_end = serde_json::from_str::<serde_json::Value>(ev.data.get())
+                        .ok()
+                        .and_then(|v| v["action"].as_i64())
+                        .map(|a| a as i32);
+                }
+                if self.wanted.contains(ev.kind) {
+                    out.push(Output::Event(ev));
+                }
+            }
+            Ok(Mapped::Gift(gift)) => {
+                if self.wanted.contains(EventKind::Gift) {
+                    for g in self.streaks.accept(*gift) {
+                        out.push(Output::Event(g.into_event()));
+                    }
+                }
+            }
+            Err(reason) => {
+                self.stats.message_errors += 1;
+                out.push(Output::Warning(message_error(method, payload, reason)));
+            }
+        }
+        if debug {
+            if let Ok(decoded) = whole(route, payload) {
+                out.push(Output::Event(Event::new(
+                    EventKind::DecodedData,
+                    &json!({
+                        "event": route.kinds()[0].name(),
+                        "method": method,
+                        "decodedData": decoded,
+                        "binary": B64.encode(payload),
+                    }),
+                )));
+            }
+        }
+        self.mark(out, start, history);
+    }
+
+    /// Emit the streaks still open (call when the stream ends).
+    pub fn flush(&mut self, out: &mut Vec<Output>) {
+        if self.wanted.contains(EventKind::Gift) {
+            for g in self.streaks.flush() {
+                self.stats.events += 1;
+                out.push(Output::Event(g.into_event()));
+            }
+        }
+    }
+
+    fn mark(&mut self, out: &mut [Output], start: usize, history: bool) {
+        for o in &mut out[start..] {
+            if let Output::Event(ev) = o {
+                self.stats.events += 1;
+                ev.history = history;
+            }
+        }
+    }
+}
+
+fn message_error(method: &str, payload: &[u8], reason: String) -> MessageError {
+    MessageError {
+        method: method.to_string(),
+        reason,
+        preview: B64.encode(&payload[..payload.len().min(48)]),
+        payload_len: payload.len(),
+    }
+}

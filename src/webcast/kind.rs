@@ -1,0 +1,262 @@
+//! The closed vocabulary of event types: the 43 names of `spec/events-spec.md`
+//! plus `unknown`. One vocabulary everywhere: `--type`, the NDJSON `type` field,
+//! the REST `?type=` filter and webhook type filters all use these names.
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! kinds {
+    ($($variant:ident => $name:literal,)*) => {
+        /// One event type. The string form is the spec's camelCase name.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum EventKind {
+            $($variant,)*
+        }
+
+        impl EventKind {
+            /// Every kind, in spec order (`unknown` last).
+            pub const ALL: &'static [EventKind] = &[$(EventKind::$variant,)*];
+
+            /// The spec's name, e.g. `roomUpdate`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(EventKind::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    Connected => "connected",
+    Disconnected => "disconnected",
+    Error => "error",
+    StreamEnd => "streamEnd",
+    RawData => "rawData",
+    DecodedData => "decodedData",
+    Chat => "chat",
+    Gift => "gift",
+    Like => "like",
+    Member => "member",
+    RoomUpdate => "roomUpdate",
+    Social => "social",
+    Follow => "follow",
+    Share => "share",
+    Emote => "emote",
+    Envelope => "envelope",
+    QuestionNew => "questionNew",
+    LinkMicBattle => "linkMicBattle",
+    LinkMicArmies => "linkMicArmies",
+    LinkMicBattlePunishFinish => "linkMicBattlePunishFinish",
+    LinkMicBattleTask => "linkMicBattleTask",
+    LinkMicFanTicketMethod => "linkMicFanTicketMethod",
+    LinkMicMethod => "linkMicMethod",
+    LiveIntro => "liveIntro",
+    ControlMessage => "controlMessage",
+    Barrage => "barrage",
+    HourlyRank => "hourlyRank",
+    GoalUpdate => "goalUpdate",
+    RoomMessage => "roomMessage",
+    CaptionMessage => "captionMessage",
+    ImDelete => "imDelete",
+    InRoomBanner => "inRoomBanner",
+    RankUpdate => "rankUpdate",
+    PollMessage => "pollMessage",
+    RankText => "rankText",
+    UnauthorizedMember => "unauthorizedMember",
+    OecLiveShopping => "oecLiveShopping",
+    MsgDetect => "msgDetect",
+    LinkMessage => "linkMessage",
+    RoomVerify => "roomVerify",
+    LinkLayer => "linkLayer",
+    RoomPin => "roomPin",
+    SuperFan => "superFan",
+    Unknown => "unknown",
+}
+
+impl EventKind {
+    /// The 43 spec kinds (everything but `unknown`).
+    pub fn spec_kinds() -> &'static [EventKind] {
+        &Self::ALL[..Self::ALL.len() - 1]
+    }
+
+    /// Kinds that describe the connection rather than a message from TikTok.
+    pub fn is_control(self) -> bool {
+        matches!(
+            self,
+            EventKind::Connected | EventKind::Disconnected | EventKind::Error
+        )
+    }
+
+    /// Debug kinds, produced only when asked for by name.
+    pub fn is_debug(self) -> bool {
+        matches!(self, EventKind::RawData | EventKind::DecodedData)
+    }
+
+    fn index(self) -> u64 {
+        self as u64
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An event type name that is not in the vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown event type '{name}'{}", suggestion.map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default())]
+pub struct UnknownKind {
+    pub name: String,
+    pub suggestion: Option<&'static str>,
+}
+
+impl FromStr for EventKind {
+    type Err = UnknownKind;
+
+    /// Case-insensitive: `roomupdate`, `RoomUpdate` and `roomUpdate` all parse.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        EventKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownKind {
+                name: s.to_string(),
+                suggestion: suggest(s),
+            })
+    }
+}
+
+/// The closest known name by edit distance, if it is close enough to be a typo.
+fn suggest(input: &str) -> Option<&'static str> {
+    let lower = input.to_ascii_lowercase();
+    EventKind::ALL
+        .iter()
+        .map(|k| (edit_distance(&lower, &k.name().to_ascii_lowercase()), k.name()))
+        .filter(|(d, name)| *d <= 2.max(name.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, name)| name)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// A set of event kinds, as a bit set (there are fewer than 64 kinds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct KindSet(u64);
+
+impl KindSet {
+    pub const fn empty() -> Self {
+        KindSet(0)
+    }
+
+    /// What `watch` shows by default: every spec kind except the debug kinds.
+    pub fn default_set() -> Self {
+        EventKind::spec_kinds()
+            .iter()
+            .filter(|k| !k.is_debug())
+            .copied()
+            .collect()
+    }
+
+    pub fn insert(&mut self, kind: EventKind) {
+        self.0 |= 1 << kind.index();
+    }
+
+    pub fn contains(self, kind: EventKind) -> bool {
+        self.0 & (1 << kind.index()) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = EventKind> {
+        EventKind::ALL
+            .iter()
+            .copied()
+            .filter(move |k| self.contains(*k))
+    }
+
+    /// Parse a list such as `gift,chat` (names may repeat, any case).
+    pub fn parse_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Self, UnknownKind> {
+        let mut set = KindSet::empty();
+        for part in items
+            .into_iter()
+            .flat_map(|s| s.split(','))
+            .filter(|s| !s.trim().is_empty())
+        {
+            set.insert(part.parse()?);
+        }
+        Ok(set)
+    }
+}
+
+impl FromIterator<EventKind> for KindSet {
+    fn from_iter<T: IntoIterator<Item = EventKind>>(iter: T) -> Self {
+        let mut set = KindSet::empty();
+        for k in iter {
+            set.insert(k);
+        }
+        set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn there_are_43_spec_kinds_plus_unknown() {
+        assert_eq!(EventKind::spec_kinds().len(), 43);
+        assert_eq!(EventKind::ALL.len(), 44);
+        assert!(EventKind::ALL.len() < 64);
+    }
+
+    #[test]
+    fn names_parse_case_insensitively() {
+        for k in EventKind::ALL {
+            assert_eq!(k.name().parse::<EventKind>().unwrap(), *k);
+            assert_eq!(k.name().to_uppercase().parse::<EventKind>().unwrap(), *k);
+        }
+    }
+
+    #[test]
+    fn typos_get_a_suggestion() {
+        let err = "gfit".parse::<EventKind>().unwrap_err();
+        assert_eq!(err.suggestion, Some("gift"));
+        let err = "roomupdat".parse::<EventKind>().unwrap_err();
+        assert_eq!(err.suggestion, Some("roomUpdate"));
+        let err = "zzzzzzzzzzzz".parse::<EventKind>().unwrap_err();
+        assert_eq!(err.suggestion, None);
+        assert_eq!(
+            "gfit".parse::<EventKind>().unwrap_err().to_string(),
+            "unknown event type 'gfit' (did you mean 'gift'?)"
+        );
+    }
+
+    #[test]
+    fn sets_parse_lists() {
+        let set = KindSet::parse_list(["gift,chat", "LIKE"]).unwrap();
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            vec![EventKind::Chat, EventKind::Gift, EventKind::Like]
+        );
+        assert!(!KindSet::default_set().contains(EventKind::RawData));
+        assert!(!KindSet::default_set().contains(EventKind::Unknown));
+        assert!(KindSet::default_set().contains(EventKind::SuperFan));
+    }
+}

@@ -1,0 +1,24 @@
+//! The pure protocol core: TikTok webcast bytes in, events out.
+//!
+//! Nothing in this module does I/O, reads a clock or draws random numbers; the
+//! callers pass in bytes and instants. That keeps every protocol decision
+//! testable with fixtures and made-up times (see shared/reference/style.md §1.8).
+
+pub mod capture;
+pub mod decoder;
+pub mod error;
+pub mod event;
+pub mod frame;
+pub mod kind;
+pub mod mapping;
+pub mod proto;
+pub mod reflect;
+pub mod streaks;
+pub mod time;
+pub mod user;
+
+pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, Stats};
+pub use error::{FrameError, MessageError};
+pub use event::{Envelope, Event};
+pub use kind::{EventKind, KindSet, UnknownKind};
+pub use streaks::StreakMode;

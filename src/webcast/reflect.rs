@@ -1,0 +1,54 @@
+//! Whole-message JSON through prost-reflect: any schema message rendered with
+//! the protobuf JSON mapping (camelCase names, 64-bit integers as strings,
+//! default values left out). Used for the spec's generic events
+//! (`rankData`, `pollData`, …) and for `decodedData`.
+
+use std::sync::OnceLock;
+
+use prost_reflect::{DescriptorPool, DynamicMessage, SerializeOptions};
+use serde_json::Value;
+
+static DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/webcast_descriptor.bin"));
+
+fn pool() -> &'static DescriptorPool {
+    static POOL: OnceLock<DescriptorPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        DescriptorPool::decode(DESCRIPTOR_SET).expect("the descriptor set built by build.rs is valid")
+    })
+}
+
+/// Decode `payload` as schema message `name` (without package) into JSON.
+pub fn message_json(name: &str, payload: &[u8]) -> Result<Value, String> {
+    let full = format!("tiklive.webcast.{name}");
+    let desc = pool()
+        .get_message_by_name(&full)
+        .ok_or_else(|| format!("no schema message {full}"))?;
+    let msg = DynamicMessage::decode(desc, payload).map_err(|e| e.to_string())?;
+    let opts = SerializeOptions::new().skip_default_fields(true);
+    msg.serialize_with_options(serde_json::value::Serializer, &opts)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use prost::Message;
+
+    use super::super::proto::{Common, ImDeleteMessage};
+    use super::*;
+
+    #[test]
+    fn sixty_four_bit_numbers_become_strings() {
+        let m = ImDeleteMessage {
+            common: Some(Common {
+                msg_id: 7267603013186423585,
+                ..Default::default()
+            }),
+            delete_msg_ids: vec![1, 7267603013186423586],
+            delete_user_ids: vec![],
+        };
+        let v = message_json("ImDeleteMessage", &m.encode_to_vec()).unwrap();
+        assert_eq!(v["common"]["msgId"], "7267603013186423585");
+        assert_eq!(v["deleteMsgIds"][1], "7267603013186423586");
+        assert!(v.get("deleteUserIds").is_none());
+    }
+}

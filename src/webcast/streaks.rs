@@ -1,0 +1,211 @@
+//! Gift streaks. TikTok sends a streakable (type 1) gift as a run of gift
+//! messages with a growing `repeatCount` and `repeatEnd = 0`, then one with
+//! `repeatEnd = 1` and the final count. Counting every message counts a streak
+//! many times over, the most common complaint about the existing libraries.
+//!
+//! `--gift-streaks final` emits one event per streak, keyed by
+//! (user, gift, group) — not by user alone, which merges parallel streaks — plus
+//! every non-streakable gift. A streak that never sees its end is emitted, with
+//! `streakInterrupted: true`, when it has been idle for [`STREAK_IDLE_MS`] of
+//! message time or when the stream ends. A streak end seen twice (TikTok resends
+//! on reconnect) is counted once.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use super::mapping::GiftData;
+
+/// How long (by message `createTime`) a streak may go without an update before
+/// it is treated as cut off.
+pub const STREAK_IDLE_MS: i64 = 60_000;
+/// How many finished streak keys are remembered to drop duplicate ends.
+const FINISHED_MEMORY: usize = 4096;
+/// How many unfinished streaks are held at most; the oldest is flushed beyond.
+const MAX_PENDING: usize = 4096;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StreakMode {
+    /// Emit every gift message (the default; `repeatEnd` tells them apart).
+    #[default]
+    All,
+    /// Emit one event per finished streak plus every non-streakable gift.
+    Final,
+}
+
+type Key = (String, i64, String);
+
+#[derive(Debug, Default)]
+pub struct StreakTracker {
+    mode: StreakMode,
+    pending: HashMap<Key, GiftData>,
+    finished: HashSet<Key>,
+    finished_order: VecDeque<Key>,
+}
+
+impl StreakTracker {
+    pub fn new(mode: StreakMode) -> Self {
+        StreakTracker {
+            mode,
+            ..Default::default()
+        }
+    }
+
+    /// Feed one gift; returns the gifts to emit now (in order).
+    pub fn accept(&mut self, gift: GiftData) -> Vec<GiftData> {
+        if self.mode == StreakMode::All {
+            return vec![gift];
+        }
+        let mut out = self.expire(gift.common.create_time);
+        if !gift.streakable {
+            out.push(gift);
+            return out;
+        }
+        let key: Key = (gift.user.user_id.clone(), gift.gift_id, gift.group_id.clone());
+        if self.finished.contains(&key) {
+            return out;
+        }
+        if gift.repeat_end {
+            self.pending.remove(&key);
+            self.remember_finished(key);
+            out.push(gift);
+        } else {
+            if self.pending.len() >= MAX_PENDING && !self.pending.contains_key(&key) {
+                if let Some(oldest) = self.oldest_pending() {
+                    out.extend(self.finish_interrupted(&oldest));
+                }
+            }
+            self.pending.insert(key, gift);
+        }
+        out
+    }
+
+    /// Emit every unfinished streak (at the end of a stream).
+    pub fn flush(&mut self) -> Vec<GiftData> {
+        let mut keys: Vec<Key> = self.pending.keys().cloned().collect();
+        keys.sort_by_key(|k| self.pending[k].common.create_time);
+        keys.iter().filter_map(|k| self.finish_interrupted(k)).collect()
+    }
+
+    fn expire(&mut self, now_ms: i64) -> Vec<GiftData> {
+        if now_ms == 0 || self.pending.is_empty() {
+            return Vec::new();
+        }
+        let mut stale: Vec<Key> = self
+            .pending
+            .iter()
+            .filter(|(_, g)| g.common.create_time > 0 && now_ms - g.common.create_time > STREAK_IDLE_MS)
+            .map(|(k, _)| k.clone())
+            .collect();
+        stale.sort_by_key(|k| self.pending[k].common.create_time);
+        stale.iter().filter_map(|k| self.finish_interrupted(k)).collect()
+    }
+
+    fn oldest_pending(&self) -> Option<Key> {
+        self.pending
+            .iter()
+            .min_by_key(|(_, g)| g.common.create_time)
+            .map(|(k, _)| k.clone())
+    }
+
+    fn finish_interrupted(&mut self, key: &Key) -> Option<GiftData> {
+        let mut gift = self.pending.remove(key)?;
+        gift.streak_interrupted = true;
+        self.remember_finished(key.clone());
+        Some(gift)
+    }
+
+    fn remember_finished(&mut self, key: Key) {
+        if self.finished.insert(key.clone()) {
+            self.finished_order.push_back(key);
+            if self.finished_order.len() > FINISHED_MEMORY {
+                if let Some(old) = self.finished_order.pop_front() {
+                    self.finished.remove(&old);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::user::{CommonFields, UserFields};
+    use super::*;
+
+    fn gift(user: &str, gift_id: i64, group: &str, count: i64, end: bool, t: i64) -> GiftData {
+        GiftData {
+            user: UserFields {
+                user_id: user.into(),
+                ..Default::default()
+            },
+            common: CommonFields {
+                msg_id: String::new(),
+                create_time: t,
+            },
+            gift_name: "Rose".into(),
+            gift_id,
+            repeat_count: count,
+            repeat_end: end,
+            gift_type: 1,
+            cost: 1,
+            diamond_count: 1,
+            total_diamonds: count,
+            group_id: group.into(),
+            group_count: 1,
+            combo_count: count,
+            streakable: true,
+            gift_image_url: String::new(),
+            describe: String::new(),
+            receiver: None,
+            streak_interrupted: false,
+            msg_id: None,
+        }
+    }
+
+    #[test]
+    fn all_mode_passes_everything() {
+        let mut t = StreakTracker::new(StreakMode::All);
+        assert_eq!(t.accept(gift("u", 1, "g", 1, false, 1)).len(), 1);
+        assert_eq!(t.accept(gift("u", 1, "g", 2, true, 2)).len(), 1);
+    }
+
+    #[test]
+    fn final_mode_emits_each_streak_once() {
+        let mut t = StreakTracker::new(StreakMode::Final);
+        let mut out = Vec::new();
+        for (n, end) in [(1, false), (2, false), (3, false), (3, true), (3, true)] {
+            out.extend(t.accept(gift("u", 1, "g", n, end, 1000 + n)));
+        }
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].repeat_count, 3);
+        assert!(!out[0].streak_interrupted);
+        assert!(t.flush().is_empty());
+    }
+
+    #[test]
+    fn parallel_streaks_of_one_user_are_kept_apart() {
+        let mut t = StreakTracker::new(StreakMode::Final);
+        assert!(t.accept(gift("u", 1, "g1", 1, false, 1)).is_empty());
+        assert!(t.accept(gift("u", 2, "g2", 1, false, 2)).is_empty());
+        let a = t.accept(gift("u", 1, "g1", 5, true, 3));
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].gift_id, 1);
+        let left = t.flush();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].gift_id, 2);
+        assert!(left[0].streak_interrupted);
+    }
+
+    #[test]
+    fn non_streakable_gifts_pass_and_idle_streaks_expire() {
+        let mut t = StreakTracker::new(StreakMode::Final);
+        assert!(t.accept(gift("u", 1, "g1", 4, false, 1_000)).is_empty());
+        let mut big = gift("v", 9, "g9", 1, false, 100_000);
+        big.streakable = false;
+        let out = t.accept(big);
+        assert_eq!(out.len(), 2, "the stale streak, then the non-streakable gift");
+        assert!(out[0].streak_interrupted);
+        assert_eq!(out[0].repeat_count, 4);
+        assert_eq!(out[1].gift_id, 9);
+        // A late end for the expired streak is not counted again.
+        assert!(t.accept(gift("u", 1, "g1", 4, true, 100_001)).is_empty());
+    }
+}
