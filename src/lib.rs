@@ -1,3 +1,107 @@
-//! tiklive: TikTok LIVE events as NDJSON, webhooks and a REST API.
+//! tiklive: TikTok LIVE events as NDJSON, signed webhooks and a REST API.
+//!
+//! `main.rs` hands the arguments to [`run`], which returns the exit code.
 
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod format;
+pub mod pipeline;
+pub mod progress;
+pub mod record;
+pub mod secret;
+pub mod shutdown;
+pub mod source;
+pub mod term;
+pub mod version;
 pub mod webcast;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::config::Terminal;
+use crate::error::{Code, code_of, message_of};
+use crate::shutdown::Shutdown;
+
+/// Parse `args`, run the command, print any error once, return the exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let dotenv = match config::load_dotenv(&cwd) {
+        Ok(d) => d,
+        Err(e) => {
+            term::error(message_of(&e));
+            return code_of(&e).exit_code();
+        }
+    };
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let term = Terminal::detect(&cli.global);
+    init_logging(term.verbose);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            term::error(format_args!("cannot start the async runtime: {e}"));
+            return Code::Runtime.exit_code();
+        }
+    };
+    let result = runtime.block_on(async move {
+        let shutdown = Shutdown::install(term.quiet);
+        dispatch(cli, term, shutdown, dotenv).await
+    });
+    // Do not wait for blocking tasks still parked (e.g. a stdin reader).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
+        Ok(code) => code.exit_code(),
+        Err(err) => {
+            let code = code_of(&err);
+            if code != Code::Ok {
+                term::error(message_of(&err));
+            }
+            code.exit_code()
+        }
+    }
+}
+
+async fn dispatch(
+    cli: Cli,
+    term: Terminal,
+    shutdown: Shutdown,
+    _dotenv: config::Dotenv,
+) -> anyhow::Result<Code> {
+    match cli.command {
+        Command::Watch(args) => cmd::watch::run(args, term, shutdown).await,
+        _ => Err(error::Failure::new(Code::Runtime, "this command is not built yet").into()),
+    }
+}
+
+fn init_logging(verbose: u8) {
+    if verbose == 0 {
+        return;
+    }
+    let level = if verbose == 1 {
+        "tiklive=debug"
+    } else {
+        "tiklive=trace,info"
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(level))
+        .with_target(false)
+        .try_init();
+}

@@ -89,14 +89,18 @@ pub fn format_record(t_ms: i64, kind: RecordKind, data: &[u8]) -> String {
 
 pub fn parse_line(line: &str) -> Result<Line, CaptureError> {
     let line = line.trim();
-    if line.starts_with("{\"tiklive_capture\"") || line.contains("\"tiklive_capture\"") && !line.contains("\"kind\"") {
-        let h: CaptureHeader = serde_json::from_str(line).map_err(|e| CaptureError::Json(e.to_string()))?;
+    if line.starts_with("{\"tiklive_capture\"")
+        || line.contains("\"tiklive_capture\"") && !line.contains("\"kind\"")
+    {
+        let h: CaptureHeader =
+            serde_json::from_str(line).map_err(|e| CaptureError::Json(e.to_string()))?;
         if h.tiklive_capture != CAPTURE_VERSION {
             return Err(CaptureError::Version(h.tiklive_capture));
         }
         return Ok(Line::Header(h));
     }
-    let raw: RawRecord = serde_json::from_str(line).map_err(|e| CaptureError::Json(e.to_string()))?;
+    let raw: RawRecord =
+        serde_json::from_str(line).map_err(|e| CaptureError::Json(e.to_string()))?;
     let t_ms = parse_iso_millis(&raw.t).ok_or_else(|| CaptureError::Time(raw.t.clone()))?;
     let data = B64
         .decode(raw.data.as_bytes())
@@ -115,7 +119,10 @@ mod tests {
     #[test]
     fn lines_round_trip() {
         let h = format_header("alice", "123");
-        assert_eq!(h, r#"{"tiklive_capture":1,"streamer":"alice","roomId":"123"}"#);
+        assert_eq!(
+            h,
+            r#"{"tiklive_capture":1,"streamer":"alice","roomId":"123"}"#
+        );
         assert_eq!(
             parse_line(&h).unwrap(),
             Line::Header(CaptureHeader {
@@ -125,7 +132,10 @@ mod tests {
             })
         );
         let r = format_record(1692120689751, RecordKind::Frame, b"\x08\x01");
-        assert_eq!(r, r#"{"t":"2023-08-15T17:31:29.751Z","kind":"frame","data":"CAE="}"#);
+        assert_eq!(
+            r,
+            r#"{"t":"2023-08-15T17:31:29.751Z","kind":"frame","data":"CAE="}"#
+        );
         assert_eq!(
             parse_line(&r).unwrap(),
             Line::Record(Record {
@@ -138,7 +148,10 @@ mod tests {
 
     #[test]
     fn bad_lines_say_why() {
-        assert!(matches!(parse_line(r#"{"t":"2023-08-15T17:31"#), Err(CaptureError::Json(_))));
+        assert!(matches!(
+            parse_line(r#"{"t":"2023-08-15T17:31"#),
+            Err(CaptureError::Json(_))
+        ));
         assert!(matches!(
             parse_line(r#"{"t":"noon","kind":"frame","data":""}"#),
             Err(CaptureError::Time(_))

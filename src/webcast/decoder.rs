@@ -106,14 +106,22 @@ impl Decoder {
     }
 
     /// Decode one WebSocket binary message.
-    pub fn decode_frame(&mut self, bytes: &[u8], out: &mut Vec<Output>) -> Result<FrameInfo, FrameError> {
+    pub fn decode_frame(
+        &mut self,
+        bytes: &[u8],
+        out: &mut Vec<Output>,
+    ) -> Result<FrameInfo, FrameError> {
         self.stats.frames += 1;
         let frame = frame::decode_frame(bytes).inspect_err(|_| self.stats.frame_errors += 1)?;
         self.decode_push(frame, out)
     }
 
     /// Decode an already-parsed frame.
-    pub fn decode_push(&mut self, frame: Frame, out: &mut Vec<Output>) -> Result<FrameInfo, FrameError> {
+    pub fn decode_push(
+        &mut self,
+        frame: Frame,
+        out: &mut Vec<Output>,
+    ) -> Result<FrameInfo, FrameError> {
         let mut info = FrameInfo {
             seq_id: frame.seq_id,
             log_id: frame.log_id,
@@ -130,11 +138,19 @@ impl Decoder {
     }
 
     /// Decode a bare fetch result (the sign server's connect response).
-    pub fn decode_fetch(&mut self, bytes: &[u8], out: &mut Vec<Output>) -> Result<FetchInfo, FrameError> {
+    pub fn decode_fetch(
+        &mut self,
+        bytes: &[u8],
+        out: &mut Vec<Output>,
+    ) -> Result<FetchInfo, FrameError> {
         self.decode_fetch_inner(bytes, out)
     }
 
-    fn decode_fetch_inner(&mut self, bytes: &[u8], out: &mut Vec<Output>) -> Result<FetchInfo, FrameError> {
+    fn decode_fetch_inner(
+        &mut self,
+        bytes: &[u8],
+        out: &mut Vec<Output>,
+    ) -> Result<FetchInfo, FrameError> {
         let result = FetchResult::decode(bytes).map_err(|e| {
             self.stats.frame_errors += 1;
             FrameError::FetchResult(e)
@@ -158,7 +174,13 @@ impl Decoder {
     }
 
     /// Decode one inner message (method + payload).
-    pub fn decode_message(&mut self, method: &str, payload: &[u8], history: bool, out: &mut Vec<Output>) {
+    pub fn decode_message(
+        &mut self,
+        method: &str,
+        payload: &[u8],
+        history: bool,
+        out: &mut Vec<Output>,
+    ) {
         self.stats.messages += 1;
         let start = out.len();
         if self.wanted.contains(EventKind::RawData) {
@@ -210,18 +232,16 @@ impl Decoder {
                 out.push(Output::Warning(message_error(method, payload, reason)));
             }
         }
-        if debug {
-            if let Ok(decoded) = whole(route, payload) {
-                out.push(Output::Event(Event::new(
-                    EventKind::DecodedData,
-                    &json!({
-                        "event": route.kinds()[0].name(),
-                        "method": method,
-                        "decodedData": decoded,
-                        "binary": B64.encode(payload),
-                    }),
-                )));
-            }
+        if debug && let Ok(decoded) = whole(route, payload) {
+            out.push(Output::Event(Event::new(
+                EventKind::DecodedData,
+                &json!({
+                    "event": route.kinds()[0].name(),
+                    "method": method,
+                    "decodedData": decoded,
+                    "binary": B64.encode(payload),
+                }),
+            )));
         }
         self.mark(out, start, history);
     }

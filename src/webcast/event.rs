@@ -43,8 +43,10 @@ impl Event {
 pub fn to_raw(data: &impl Serialize) -> Box<RawValue> {
     match serde_json::value::to_raw_value(data) {
         Ok(raw) => raw,
-        Err(e) => serde_json::value::to_raw_value(&serde_json::json!({ "serializeError": e.to_string() }))
-            .expect("a plain JSON object serialises"),
+        Err(e) => {
+            serde_json::value::to_raw_value(&serde_json::json!({ "serializeError": e.to_string() }))
+                .expect("a plain JSON object serialises")
+        }
     }
 }
 

@@ -244,7 +244,9 @@ mod tests {
         // {6:"pb", 7:"hb", 8:{1:42, 2:3}}
         assert_eq!(
             encode_heartbeat(42, 3),
-            vec![0x32, 0x02, b'p', b'b', 0x3a, 0x02, b'h', b'b', 0x42, 0x04, 0x08, 42, 0x10, 3]
+            vec![
+                0x32, 0x02, b'p', b'b', 0x3a, 0x02, b'h', b'b', 0x42, 0x04, 0x08, 42, 0x10, 3
+            ]
         );
     }
 

@@ -134,7 +134,12 @@ fn suggest(input: &str) -> Option<&'static str> {
     let lower = input.to_ascii_lowercase();
     EventKind::ALL
         .iter()
-        .map(|k| (edit_distance(&lower, &k.name().to_ascii_lowercase()), k.name()))
+        .map(|k| {
+            (
+                edit_distance(&lower, &k.name().to_ascii_lowercase()),
+                k.name(),
+            )
+        })
         .filter(|(d, name)| *d <= 2.max(name.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, name)| name)

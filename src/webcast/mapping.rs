@@ -199,7 +199,11 @@ pub type MapError = String;
 pub fn map_message(route: Route, payload: &[u8]) -> Result<Mapped, MapError> {
     let ev = match route {
         Route::Chat => chat(decode(payload)?),
-        Route::Gift => return Ok(Mapped::Gift(Box::new(GiftData::from_message(&decode(payload)?)))),
+        Route::Gift => {
+            return Ok(Mapped::Gift(Box::new(GiftData::from_message(&decode(
+                payload,
+            )?))));
+        }
         Route::Like => like(decode(payload)?),
         Route::Member => member(decode(payload)?),
         Route::RoomUserSeq => room_update(decode(payload)?),
@@ -209,14 +213,32 @@ pub fn map_message(route: Route, payload: &[u8]) -> Result<Mapped, MapError> {
         Route::QuestionNew => question(decode(payload)?),
         Route::LinkMicBattle => battle(decode(payload)?, whole(route, payload)?),
         Route::LinkMicArmies => armies(whole(route, payload)?),
-        Route::PunishFinish => generic(EventKind::LinkMicBattlePunishFinish, "battleData", whole(route, payload)?),
-        Route::BattleTask => generic(EventKind::LinkMicBattleTask, "taskData", whole(route, payload)?),
-        Route::FanTicket => generic(EventKind::LinkMicFanTicketMethod, "ticketData", whole(route, payload)?),
-        Route::LinkMicMethod => generic(EventKind::LinkMicMethod, "methodData", whole(route, payload)?),
+        Route::PunishFinish => generic(
+            EventKind::LinkMicBattlePunishFinish,
+            "battleData",
+            whole(route, payload)?,
+        ),
+        Route::BattleTask => generic(
+            EventKind::LinkMicBattleTask,
+            "taskData",
+            whole(route, payload)?,
+        ),
+        Route::FanTicket => generic(
+            EventKind::LinkMicFanTicketMethod,
+            "ticketData",
+            whole(route, payload)?,
+        ),
+        Route::LinkMicMethod => generic(
+            EventKind::LinkMicMethod,
+            "methodData",
+            whole(route, payload)?,
+        ),
         Route::LiveIntro => live_intro(decode(payload)?),
         Route::Control => control(decode(payload)?),
         Route::Barrage => barrage(decode(payload)?, whole(route, payload)?),
-        Route::HourlyRank | Route::HourlyRankReward => generic(EventKind::HourlyRank, "rankData", whole(route, payload)?),
+        Route::HourlyRank | Route::HourlyRankReward => {
+            generic(EventKind::HourlyRank, "rankData", whole(route, payload)?)
+        }
         Route::GoalUpdate => goal(decode(payload)?, whole(route, payload)?),
         Route::RoomMessage => room_message(decode(payload)?),
         Route::Caption => caption(decode(payload)?, whole(route, payload)?),
@@ -225,9 +247,21 @@ pub fn map_message(route: Route, payload: &[u8]) -> Result<Mapped, MapError> {
         Route::RankUpdate => generic(EventKind::RankUpdate, "rankData", whole(route, payload)?),
         Route::Poll => generic(EventKind::PollMessage, "pollData", whole(route, payload)?),
         Route::RankText => rank_text(decode(payload)?),
-        Route::UnauthorizedMember => generic(EventKind::UnauthorizedMember, "memberData", whole(route, payload)?),
-        Route::OecLiveShopping => generic(EventKind::OecLiveShopping, "shoppingData", whole(route, payload)?),
-        Route::MsgDetect => generic(EventKind::MsgDetect, "detectionData", whole(route, payload)?),
+        Route::UnauthorizedMember => generic(
+            EventKind::UnauthorizedMember,
+            "memberData",
+            whole(route, payload)?,
+        ),
+        Route::OecLiveShopping => generic(
+            EventKind::OecLiveShopping,
+            "shoppingData",
+            whole(route, payload)?,
+        ),
+        Route::MsgDetect => generic(
+            EventKind::MsgDetect,
+            "detectionData",
+            whole(route, payload)?,
+        ),
         Route::Link => generic(EventKind::LinkMessage, "linkData", whole(route, payload)?),
         Route::RoomVerify => generic(EventKind::RoomVerify, "verifyData", whole(route, payload)?),
         Route::LinkLayer => generic(EventKind::LinkLayer, "layerData", whole(route, payload)?),
@@ -310,7 +344,11 @@ fn chat(m: ChatMessage) -> Event {
             .emotes
             .iter()
             .map(|e| EmoteRef {
-                emote_id: e.emote.as_ref().map(|e| e.emote_id.clone()).unwrap_or_default(),
+                emote_id: e
+                    .emote
+                    .as_ref()
+                    .map(|e| e.emote_id.clone())
+                    .unwrap_or_default(),
                 emote_image_url: e
                     .emote
                     .as_ref()
@@ -321,7 +359,11 @@ fn chat(m: ChatMessage) -> Event {
             })
             .collect(),
         content_language: m.content_language,
-        mentioned_user: m.at_user.as_ref().filter(|u| u.id != 0).map(UserRef::from_user),
+        mentioned_user: m
+            .at_user
+            .as_ref()
+            .filter(|u| u.id != 0)
+            .map(UserRef::from_user),
     };
     with_id(EventKind::Chat, &data, &m.common)
 }
@@ -565,14 +607,28 @@ fn emote(m: EmoteChatMessage) -> Event {
     let user = UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref());
     let mut data = to_map(&user);
     extend(&mut data, &CommonFields::from_common(m.common.as_ref()));
-    data.insert("emoteId".into(), json!(first.map(|e| e.emote_id.clone()).unwrap_or_default()));
+    data.insert(
+        "emoteId".into(),
+        json!(first.map(|e| e.emote_id.clone()).unwrap_or_default()),
+    );
     data.insert(
         "emoteName".into(),
-        json!(first.and_then(|e| e.image.as_ref()).map(|i| i.uri.clone()).unwrap_or_default()),
+        json!(
+            first
+                .and_then(|e| e.image.as_ref())
+                .map(|i| i.uri.clone())
+                .unwrap_or_default()
+        ),
     );
     data.insert(
         "emoteImageUrl".into(),
-        json!(first.and_then(|e| e.image.as_ref()).and_then(|i| i.url_list.first()).cloned().unwrap_or_default()),
+        json!(
+            first
+                .and_then(|e| e.image.as_ref())
+                .and_then(|i| i.url_list.first())
+                .cloned()
+                .unwrap_or_default()
+        ),
     );
     data.insert("emotes".into(), Value::Array(emotes));
     with_id(EventKind::Emote, &data, &m.common)
@@ -695,7 +751,15 @@ fn barrage(m: BarrageMessage, whole: Value) -> Event {
             .map(|u| json!(UserFields::from_user(Some(u), None)))
             .unwrap_or_else(|| json!({})),
     );
-    data.insert("displayType".into(), json!(m.content.as_ref().map(|t| t.key.clone()).unwrap_or_default()));
+    data.insert(
+        "displayType".into(),
+        json!(
+            m.content
+                .as_ref()
+                .map(|t| t.key.clone())
+                .unwrap_or_default()
+        ),
+    );
     data.insert("msgType".into(), json!(m.msg_type));
     data.insert("barrageData".into(), whole);
     with_id(EventKind::Barrage, &data, &m.common)
@@ -716,7 +780,10 @@ fn goal(m: GoalUpdateMessage, whole: Value) -> Event {
     data.insert("progress".into(), json!(sub.progress));
     data.insert("target".into(), json!(sub.target));
     data.insert("description".into(), json!(goal.description));
-    data.insert("contributorUniqueId".into(), json!(m.contributor_display_id));
+    data.insert(
+        "contributorUniqueId".into(),
+        json!(m.contributor_display_id),
+    );
     data.insert("contributeCount".into(), json!(m.contribute_count));
     data.insert("goalData".into(), whole);
     with_id(EventKind::GoalUpdate, &data, &m.common)
@@ -741,9 +808,21 @@ fn caption(m: CaptionMessage, whole: Value) -> Event {
     data.insert("text".into(), json!(text));
     data.insert(
         "timestamp".into(),
-        json!(if m.timestamp_ms > 0 { format_iso_millis(m.timestamp_ms) } else { String::new() }),
+        json!(if m.timestamp_ms > 0 {
+            format_iso_millis(m.timestamp_ms)
+        } else {
+            String::new()
+        }),
     );
-    data.insert("language".into(), json!(m.content.first().map(|c| c.lang.clone()).unwrap_or_default()));
+    data.insert(
+        "language".into(),
+        json!(
+            m.content
+                .first()
+                .map(|c| c.lang.clone())
+                .unwrap_or_default()
+        ),
+    );
     data.insert("captionData".into(), whole);
     with_id(EventKind::CaptionMessage, &data, &m.common)
 }
@@ -752,7 +831,10 @@ fn im_delete(m: ImDeleteMessage) -> Event {
     let ids: Vec<String> = m.delete_msg_ids.iter().map(i64::to_string).collect();
     let users: Vec<String> = m.delete_user_ids.iter().map(i64::to_string).collect();
     let mut data = to_map(&CommonFields::from_common(m.common.as_ref()));
-    data.insert("messageId".into(), json!(ids.first().cloned().unwrap_or_default()));
+    data.insert(
+        "messageId".into(),
+        json!(ids.first().cloned().unwrap_or_default()),
+    );
     data.insert("messageIds".into(), json!(ids));
     data.insert("userIds".into(), json!(users));
     with_id(EventKind::ImDelete, &data, &m.common)
@@ -784,8 +866,14 @@ fn rank_text(m: RankTextMessage) -> Event {
     let mut data = to_map(&CommonFields::from_common(m.common.as_ref()));
     data.insert("text".into(), json!(text));
     data.insert("scene".into(), json!(m.scene));
-    data.insert("ownerIdxBeforeUpdate".into(), json!(m.owner_idx_before_update));
-    data.insert("ownerIdxAfterUpdate".into(), json!(m.owner_idx_after_update));
+    data.insert(
+        "ownerIdxBeforeUpdate".into(),
+        json!(m.owner_idx_before_update),
+    );
+    data.insert(
+        "ownerIdxAfterUpdate".into(),
+        json!(m.owner_idx_after_update),
+    );
     with_id(EventKind::RankText, &data, &m.common)
 }
 

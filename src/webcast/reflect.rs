@@ -13,7 +13,8 @@ static DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/webcast
 fn pool() -> &'static DescriptorPool {
     static POOL: OnceLock<DescriptorPool> = OnceLock::new();
     POOL.get_or_init(|| {
-        DescriptorPool::decode(DESCRIPTOR_SET).expect("the descriptor set built by build.rs is valid")
+        DescriptorPool::decode(DESCRIPTOR_SET)
+            .expect("the descriptor set built by build.rs is valid")
     })
 }
 

@@ -59,7 +59,11 @@ impl StreakTracker {
             out.push(gift);
             return out;
         }
-        let key: Key = (gift.user.user_id.clone(), gift.gift_id, gift.group_id.clone());
+        let key: Key = (
+            gift.user.user_id.clone(),
+            gift.gift_id,
+            gift.group_id.clone(),
+        );
         if self.finished.contains(&key) {
             return out;
         }
@@ -68,10 +72,11 @@ impl StreakTracker {
             self.remember_finished(key);
             out.push(gift);
         } else {
-            if self.pending.len() >= MAX_PENDING && !self.pending.contains_key(&key) {
-                if let Some(oldest) = self.oldest_pending() {
-                    out.extend(self.finish_interrupted(&oldest));
-                }
+            if self.pending.len() >= MAX_PENDING
+                && !self.pending.contains_key(&key)
+                && let Some(oldest) = self.oldest_pending()
+            {
+                out.extend(self.finish_interrupted(&oldest));
             }
             self.pending.insert(key, gift);
         }
@@ -82,7 +87,9 @@ impl StreakTracker {
     pub fn flush(&mut self) -> Vec<GiftData> {
         let mut keys: Vec<Key> = self.pending.keys().cloned().collect();
         keys.sort_by_key(|k| self.pending[k].common.create_time);
-        keys.iter().filter_map(|k| self.finish_interrupted(k)).collect()
+        keys.iter()
+            .filter_map(|k| self.finish_interrupted(k))
+            .collect()
     }
 
     fn expire(&mut self, now_ms: i64) -> Vec<GiftData> {
@@ -92,11 +99,16 @@ impl StreakTracker {
         let mut stale: Vec<Key> = self
             .pending
             .iter()
-            .filter(|(_, g)| g.common.create_time > 0 && now_ms - g.common.create_time > STREAK_IDLE_MS)
+            .filter(|(_, g)| {
+                g.common.create_time > 0 && now_ms - g.common.create_time > STREAK_IDLE_MS
+            })
             .map(|(k, _)| k.clone())
             .collect();
         stale.sort_by_key(|k| self.pending[k].common.create_time);
-        stale.iter().filter_map(|k| self.finish_interrupted(k)).collect()
+        stale
+            .iter()
+            .filter_map(|k| self.finish_interrupted(k))
+            .collect()
     }
 
     fn oldest_pending(&self) -> Option<Key> {
@@ -116,10 +128,10 @@ impl StreakTracker {
     fn remember_finished(&mut self, key: Key) {
         if self.finished.insert(key.clone()) {
             self.finished_order.push_back(key);
-            if self.finished_order.len() > FINISHED_MEMORY {
-                if let Some(old) = self.finished_order.pop_front() {
-                    self.finished.remove(&old);
-                }
+            if self.finished_order.len() > FINISHED_MEMORY
+                && let Some(old) = self.finished_order.pop_front()
+            {
+                self.finished.remove(&old);
             }
         }
     }
@@ -201,7 +213,11 @@ mod tests {
         let mut big = gift("v", 9, "g9", 1, false, 100_000);
         big.streakable = false;
         let out = t.accept(big);
-        assert_eq!(out.len(), 2, "the stale streak, then the non-streakable gift");
+        assert_eq!(
+            out.len(),
+            2,
+            "the stale streak, then the non-streakable gift"
+        );
         assert!(out[0].streak_interrupted);
         assert_eq!(out[0].repeat_count, 4);
         assert_eq!(out[1].gift_id, 9);

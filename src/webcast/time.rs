@@ -99,8 +99,14 @@ mod tests {
         for ms in [0, 1692120689751, 951782400123, 4102444799999] {
             assert_eq!(parse_iso_millis(&format_iso_millis(ms)), Some(ms));
         }
-        assert_eq!(parse_iso_millis("2023-08-15T19:31:29.751+02:00"), Some(1692120689751));
-        assert_eq!(parse_iso_millis("2023-08-15T17:31:29Z"), Some(1692120689000));
+        assert_eq!(
+            parse_iso_millis("2023-08-15T19:31:29.751+02:00"),
+            Some(1692120689751)
+        );
+        assert_eq!(
+            parse_iso_millis("2023-08-15T17:31:29Z"),
+            Some(1692120689000)
+        );
         assert_eq!(parse_iso_millis("yesterday"), None);
         assert_eq!(parse_iso_millis("2023-13-15T17:31:29Z"), None);
     }

@@ -52,7 +52,8 @@ impl UserFields {
                 .max()
                 .unwrap_or(0)
         };
-        let has_scene = |scenes: &[i32]| u.badge_list.iter().any(|b| scenes.contains(&b.scene_type));
+        let has_scene =
+            |scenes: &[i32]| u.badge_list.iter().any(|b| scenes.contains(&b.scene_type));
         let follow_role = u
             .follow_info
             .as_ref()

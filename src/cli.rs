@@ -1,0 +1,418 @@
+//! The command line, as clap types only: plain data, no I/O. `config.rs`
+//! turns these into resolved settings.
+//!
+//! Conventions (style.md item 8): kebab-case long names, short names only for
+//! the most common flags, an uppercase `value_name` for every option that takes
+//! a value, and `env = …` wherever a setting may come from the environment, so
+//! `--help` documents the variable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success; also when the reader of our output goes away (broken pipe)
+  1    runtime failure
+  2    usage or configuration error
+  3    room not found, user offline, or the stream ended before it started
+  4    sign server or authorisation rejected the request
+  5    reconnect attempts exhausted
+  130  interrupted (Ctrl-C)";
+
+const MAIN_AFTER_HELP: &str = "\
+Examples:
+  tiklive watch --demo                      a built-in demo stream, no account needed
+  tiklive watch someone --type gift | jq .  gifts of a live streamer as NDJSON
+  tiklive forward --demo --to https://example.com/hook
+  tiklive serve --demo                      REST API on 127.0.0.1:8080
+
+Exit codes:
+  0    success; also when the reader of our output goes away (broken pipe)
+  1    runtime failure
+  2    usage or configuration error
+  3    room not found, user offline, or the stream ended before it started
+  4    sign server or authorisation rejected the request
+  5    reconnect attempts exhausted
+  130  interrupted (Ctrl-C)";
+
+/// TikTok LIVE events as NDJSON, signed webhooks and a REST API.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tiklive",
+    version = crate::version::VERSION,
+    long_version = crate::version::long_version(),
+    propagate_version = true,
+    max_term_width = 100,
+    after_help = MAIN_AFTER_HELP,
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// No progress spinners or summaries on stderr (errors still print)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Log each step to stderr (-vv for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print events of one or more streams (NDJSON when piped)
+    #[command(after_help = WATCH_AFTER_HELP)]
+    Watch(WatchArgs),
+    /// Post events to webhook URLs, signed (Standard Webhooks), then exit
+    #[command(after_help = FORWARD_AFTER_HELP)]
+    Forward(ForwardArgs),
+    /// Watch a stream, store its events, forward them, and serve a REST API
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
+    /// Manage the registered webhooks (shared with `serve` and `forward`)
+    #[command(subcommand, after_help = WEBHOOKS_AFTER_HELP)]
+    Webhooks(WebhooksCommand),
+    /// Show the resolved settings and where each came from (secrets redacted)
+    Config(ConfigArgs),
+    /// Print a shell completion script
+    #[command(after_help = "Example:\n  tiklive completions bash > /etc/bash_completion.d/tiklive")]
+    Completions {
+        /// The shell to generate for
+        #[arg(value_name = "SHELL")]
+        shell: Shell,
+    },
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  tiklive man | man -l -")]
+    Man,
+}
+
+const WATCH_AFTER_HELP: &str = "\
+Examples:
+  tiklive watch --demo
+  tiklive watch --demo --speed max --type gift --gift-streaks final | jq .data.totalDiamonds
+  tiklive watch alice bob --type chat,gift
+  tiklive watch @alice --record alice.capture
+  tiklive watch --replay alice.capture --type chat | jq -r .data.message";
+
+const FORWARD_AFTER_HELP: &str = "\
+Examples:
+  tiklive forward --demo --to http://127.0.0.1:9000/hook --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+  tiklive watch x --type gift | jq -c 'select(.data.repeatEnd)' | tiklive forward - --to URL
+  tiklive forward --replay alice.capture --dry-run";
+
+const SERVE_AFTER_HELP: &str = "\
+Examples:
+  tiklive serve alice
+  API_KEY=s3cret tiklive serve --demo --listen 0.0.0.0:8080
+  curl -H 'Authorization: Bearer s3cret' 'http://127.0.0.1:8080/api/events?type=gift&limit=10'";
+
+const WEBHOOKS_AFTER_HELP: &str = "\
+Examples:
+  tiklive webhooks add https://example.com/hook --name overlay --type gift,follow
+  tiklive webhooks list
+  tiklive webhooks test 1
+  tiklive webhooks remove 1";
+
+/// Where events come from. One of: USER…, --replay, --demo.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SourceArgs {
+    /// Replay a capture file (see README, "Capture files") instead of connecting
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    pub replay: Option<PathBuf>,
+    /// Use the built-in demo stream instead of connecting
+    #[arg(long)]
+    pub demo: bool,
+    /// Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max
+    #[arg(long, value_name = "FACTOR|max")]
+    pub speed: Option<String>,
+}
+
+/// Which events, and how gift streaks are counted.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only these event types (comma-separated or repeated; any case)
+    #[arg(
+        short = 't',
+        long = "type",
+        value_name = "TYPE",
+        value_delimiter = ',',
+        value_parser = crate::cli::event_type_names(),
+        ignore_case = true,
+        hide_possible_values = true
+    )]
+    pub types: Vec<String>,
+    /// Gift streaks: all (every gift message) or final (one event per streak)
+    #[arg(long, value_name = "MODE", default_value = "all")]
+    pub gift_streaks: GiftStreaks,
+}
+
+/// How to reach TikTok and the sign server.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LiveArgs {
+    /// Connect to this room id and skip the room lookup
+    #[arg(long, value_name = "ID")]
+    pub room_id: Option<String>,
+    /// Sign server base URL
+    #[arg(long, value_name = "URL", env = "SIGN_API_URL")]
+    pub sign_url: Option<String>,
+    /// Sign server API key
+    #[arg(long, value_name = "KEY", env = "SIGN_API_KEY", hide_env_values = true)]
+    pub sign_api_key: Option<String>,
+    /// Proxy for HTTP and the WebSocket (http://, https:// or socks5://)
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server
+    #[arg(long)]
+    pub send_session_to_signer: bool,
+    /// Reconnect attempts before giving up (default: unlimited until the stream ends)
+    #[arg(long, value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// Wait for an offline user to go live instead of exiting
+    #[arg(long)]
+    pub wait: bool,
+    /// Seconds without frames or heartbeat replies before the socket counts as dead
+    #[arg(long, value_name = "SECS", default_value_t = 40)]
+    pub idle_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Streamers to watch (@name, name or a profile URL)
+    #[arg(value_name = "USER", env = "TIKTOK_USERNAME")]
+    pub users: Vec<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// Output format (default: ndjson when piped, pretty on a terminal)
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Stop after N events
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Also write everything received to a capture file
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ForwardArgs {
+    /// Streamer to forward, or - to read event NDJSON from stdin
+    #[arg(value_name = "USER|-", env = "TIKTOK_USERNAME")]
+    pub users: Vec<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)
+    #[arg(long = "to", value_name = "URL")]
+    pub to: Vec<String>,
+    /// Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    pub secret: Option<String>,
+    /// How long to keep retrying after the input ends, e.g. 30s or 5m
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub drain_timeout: String,
+    /// Print the requests that would be sent, with secrets redacted, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Streamer to watch
+    #[arg(value_name = "USER", env = "TIKTOK_USERNAME")]
+    pub users: Vec<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// Address to listen on
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080",
+        env = "TIKLIVE_LISTEN"
+    )]
+    pub listen: String,
+    /// Events kept in the store; the oldest are dropped first
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub buffer: u64,
+    /// API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)
+    #[arg(long, value_name = "KEY", env = "API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Allow listening on a non-loopback address without an API key
+    #[arg(long)]
+    pub insecure_no_auth: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct StoreArgs {
+    /// The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]
+    #[arg(long, value_name = "PATH", env = "TIKLIVE_DB")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Register a webhook and print its id
+    Add {
+        /// Where to POST events (http or https)
+        #[arg(value_name = "URL")]
+        url: String,
+        /// A name for it
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Its signing secret (whsec_… is base64-decoded); never printed back
+        #[arg(long, value_name = "SECRET")]
+        secret: Option<String>,
+        /// Only these event types
+        #[arg(
+            short = 't',
+            long = "type",
+            value_name = "TYPE",
+            value_delimiter = ',',
+            value_parser = crate::cli::event_type_names(),
+            ignore_case = true,
+            hide_possible_values = true
+        )]
+        types: Vec<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List webhooks with delivery totals (a table on a terminal, JSON when piped)
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Remove a webhook
+    Remove {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Send a signed ping and report status and latency
+    Test {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub live: LiveArgs,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Ndjson,
+    Pretty,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum GiftStreaks {
+    #[default]
+    All,
+    Final,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    #[value(name = "powershell")]
+    PowerShell,
+    Elvish,
+}
+
+/// `--type` accepts exactly the event names (so completion offers them and an
+/// unknown name is a usage error with the list of valid names).
+pub fn event_type_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::webcast::EventKind::ALL
+            .iter()
+            .map(|k| clap::builder::PossibleValue::new(k.name())),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use crate::webcast::EventKind;
+
+    use super::*;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn types_split_on_commas_and_ignore_case() {
+        let cli = Cli::try_parse_from([
+            "tiklive",
+            "watch",
+            "--demo",
+            "--type",
+            "GIFT,chat",
+            "-t",
+            "like",
+        ])
+        .unwrap();
+        let Command::Watch(w) = cli.command else {
+            panic!()
+        };
+        let opts = crate::config::resolve_filter(&w.filter).unwrap();
+        assert_eq!(
+            opts.wanted.iter().collect::<Vec<_>>(),
+            [EventKind::Chat, EventKind::Gift, EventKind::Like]
+        );
+    }
+
+    #[test]
+    fn an_unknown_type_is_a_usage_error() {
+        let err =
+            Cli::try_parse_from(["tiklive", "watch", "--demo", "--type", "gfit"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        assert!(err.to_string().contains("gift"), "{err}");
+    }
+}

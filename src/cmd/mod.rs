@@ -1,0 +1,3 @@
+//! One module per subcommand: wiring only, no protocol or formatting logic.
+
+pub mod watch;

@@ -1,0 +1,445 @@
+//! Resolved settings. The only module that reads the environment, `.env` and
+//! whether a stream is a terminal; command code receives plain values.
+//!
+//! Precedence: flag > environment > `.env` in the current directory > default.
+//! `.env` is loaded before the command line is parsed and never overrides a
+//! variable that is already set, so clap's `env = …` sees the right value.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{
+    ColorChoice, FilterArgs, Format, GiftStreaks, GlobalArgs, LiveArgs, SourceArgs, StoreArgs,
+};
+use crate::error::Failure;
+use crate::secret::Secret;
+use crate::webcast::{DecoderOptions, EventKind, KindSet, StreakMode};
+
+/// Which variables came from `.env` (for `tiklive config`).
+#[derive(Debug, Clone, Default)]
+pub struct Dotenv {
+    pub path: Option<PathBuf>,
+    pub keys: BTreeSet<String>,
+}
+
+/// Load `dir/.env` without overriding variables already set. A missing file is
+/// fine; a malformed one is a usage error naming the file.
+pub fn load_dotenv(dir: &Path) -> Result<Dotenv> {
+    let path = dir.join(".env");
+    if !path.is_file() {
+        return Ok(Dotenv::default());
+    }
+    let mut keys = BTreeSet::new();
+    let iter = dotenvy::from_path_iter(&path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    for item in iter {
+        let (key, _) =
+            item.map_err(|e| Failure::usage(format!("bad line in {}: {e}", path.display())))?;
+        if std::env::var_os(&key).is_none() {
+            keys.insert(key);
+        }
+    }
+    dotenvy::from_path(&path)
+        .map_err(|e| Failure::usage(format!("cannot load {}: {e}", path.display())))?;
+    Ok(Dotenv {
+        path: Some(path),
+        keys,
+    })
+}
+
+/// A setting from the environment (after `.env` was loaded), empty = unset.
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// What the terminal allows: decided once, here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Terminal {
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub color_stdout: bool,
+    pub color_stderr: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Terminal {
+    pub fn detect(global: &GlobalArgs) -> Terminal {
+        let stdout_tty = std::io::stdout().is_terminal() || env_var("TIKLIVE_TEST_TTY").is_some();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let no_color = env_var("NO_COLOR").is_some();
+        let dumb = env_var("TERM").is_some_and(|t| t == "dumb");
+        let auto = |tty: bool| tty && !no_color && !dumb;
+        let decide = |tty: bool| match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => auto(tty),
+        };
+        Terminal {
+            stdout_tty,
+            stderr_tty,
+            color_stdout: decide(stdout_tty),
+            color_stderr: decide(stderr_tty),
+            quiet: global.quiet,
+            verbose: global.verbose,
+        }
+    }
+
+    /// Spinners and progress lines: only on a terminal, and not with -q.
+    pub fn progress(&self) -> bool {
+        self.stderr_tty && !self.quiet
+    }
+}
+
+/// Playback speed: a factor, or as fast as possible.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Speed {
+    Factor(f64),
+    Max,
+}
+
+pub fn parse_speed(s: Option<&str>, default: Speed) -> Result<Speed> {
+    let Some(s) = s else { return Ok(default) };
+    if s.eq_ignore_ascii_case("max") {
+        return Ok(Speed::Max);
+    }
+    match s.trim_end_matches(['x', 'X']).parse::<f64>() {
+        Ok(f) if f.is_finite() && f > 0.0 => Ok(Speed::Factor(f)),
+        _ => Err(Failure::usage(format!(
+            "invalid --speed '{s}': give a positive factor such as 2 or 0.5, or max"
+        ))
+        .into()),
+    }
+}
+
+/// Where events come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Live(Vec<String>),
+    Replay(PathBuf, Speed),
+    Demo(Speed),
+    /// Event NDJSON on stdin (`forward -`).
+    Stdin,
+}
+
+/// Resolve USER…/--replay/--demo. `allow_stdin` permits `-` (forward).
+pub fn resolve_source(
+    users: &[String],
+    args: &SourceArgs,
+    allow_stdin: bool,
+    command: &str,
+) -> Result<Source> {
+    let chosen = usize::from(!users.is_empty())
+        + usize::from(args.replay.is_some())
+        + usize::from(args.demo);
+    if chosen > 1 {
+        bail!(Failure::usage(format!(
+            "give one source: USER, --replay FILE or --demo (see 'tiklive {command} --help')"
+        )));
+    }
+    if let Some(path) = &args.replay {
+        return Ok(Source::Replay(
+            path.clone(),
+            parse_speed(args.speed.as_deref(), Speed::Max)?,
+        ));
+    }
+    if args.demo {
+        return Ok(Source::Demo(parse_speed(
+            args.speed.as_deref(),
+            Speed::Factor(1.0),
+        )?));
+    }
+    if args.speed.is_some() {
+        bail!(Failure::usage(
+            "--speed applies to --demo and --replay only"
+        ));
+    }
+    if allow_stdin && users.len() == 1 && users[0] == "-" {
+        return Ok(Source::Stdin);
+    }
+    let users: Vec<String> = if users.is_empty() {
+        env_var("TIKTOK_USERNAME").into_iter().collect()
+    } else {
+        users.to_vec()
+    };
+    if users.is_empty() {
+        let stdin = if allow_stdin {
+            ", - for event NDJSON on stdin"
+        } else {
+            ""
+        };
+        bail!(Failure::usage(format!(
+            "nothing to {command}: give a USER (or set TIKTOK_USERNAME), --replay FILE, or --demo{stdin}; \
+             try 'tiklive {command} --demo'"
+        )));
+    }
+    let users = users
+        .iter()
+        .map(|u| parse_user(u))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Source::Live(users))
+}
+
+/// Accept `@name`, `name` and profile URLs (`https://www.tiktok.com/@name/live`).
+pub fn parse_user(input: &str) -> Result<String> {
+    let mut s = input.trim();
+    for prefix in ["https://", "http://"] {
+        s = s.strip_prefix(prefix).unwrap_or(s);
+    }
+    for host in ["www.tiktok.com/", "m.tiktok.com/", "tiktok.com/"] {
+        s = s.strip_prefix(host).unwrap_or(s);
+    }
+    let s = s.split(['?', '#']).next().unwrap_or("");
+    let s = s.trim_end_matches('/');
+    let s = s.strip_suffix("/live").unwrap_or(s);
+    let s = s.trim_start_matches('@');
+    let valid = !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    if !valid {
+        bail!(Failure::usage(format!(
+            "'{input}' is not a TikTok user: give @name, name or https://www.tiktok.com/@name"
+        )));
+    }
+    Ok(s.to_string())
+}
+
+/// `--type` and `--gift-streaks` → decoder options. No `--type` = every spec
+/// kind except the debug ones (`rawData`, `decodedData`) and `unknown`.
+pub fn resolve_filter(args: &FilterArgs) -> Result<DecoderOptions> {
+    let wanted = if args.types.is_empty() {
+        KindSet::default_set()
+    } else {
+        KindSet::parse_list(args.types.iter().map(String::as_str)).map_err(|e| {
+            let names: Vec<&str> = EventKind::ALL.iter().map(|k| k.name()).collect();
+            Failure::usage(format!("{e}; valid types: {}", names.join(", ")))
+        })?
+    };
+    Ok(DecoderOptions {
+        wanted,
+        streaks: match args.gift_streaks {
+            GiftStreaks::All => StreakMode::All,
+            GiftStreaks::Final => StreakMode::Final,
+        },
+    })
+}
+
+/// The output format: explicit, else pretty on a terminal and NDJSON otherwise.
+pub fn resolve_format(explicit: Option<Format>, term: &Terminal) -> Format {
+    explicit.unwrap_or(if term.stdout_tty {
+        Format::Pretty
+    } else {
+        Format::Ndjson
+    })
+}
+
+/// Parse `30s`, `5m`, `1h`, `250ms` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration> {
+    let s = s.trim();
+    let (num, unit) = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map(|i| (&s[..i], &s[i..]))
+        .unwrap_or((s, "s"));
+    let value: f64 = num
+        .parse()
+        .map_err(|_| Failure::usage(format!("invalid duration '{s}': use e.g. 30s, 5m, 250ms")))?;
+    let secs = match unit {
+        "ms" => value / 1000.0,
+        "s" | "" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => bail!(Failure::usage(format!(
+            "invalid duration '{s}': use e.g. 30s, 5m, 250ms"
+        ))),
+    };
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// The store file: `--db`/`TIKLIVE_DB`, else the platform data directory.
+pub fn resolve_db(args: &StoreArgs) -> Result<PathBuf> {
+    if let Some(p) = &args.db {
+        return Ok(p.clone());
+    }
+    let base = dirs::data_dir()
+        .or_else(|| dirs::home_dir().map(|h| h.join(".local/share")))
+        .context("cannot find a data directory for the store; pass --db PATH or set TIKLIVE_DB")?;
+    Ok(base.join("tiklive").join("tiklive.db"))
+}
+
+/// How to reach TikTok, resolved.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    pub tiktok_url: String,
+    pub webcast_url: String,
+    pub sign_url: String,
+    pub sign_api_key: Option<Secret>,
+    pub session_id: Option<Secret>,
+    pub target_idc: Option<String>,
+    pub send_session_to_signer: bool,
+    pub proxy: Option<String>,
+    pub room_id: Option<String>,
+    pub max_retries: Option<u32>,
+    pub wait: bool,
+    pub idle_timeout: Duration,
+}
+
+pub const DEFAULT_TIKTOK_URL: &str = "https://www.tiktok.com";
+pub const DEFAULT_WEBCAST_URL: &str = "https://webcast.tiktok.com";
+pub const DEFAULT_SIGN_URL: &str = "https://tiktok.eulerstream.com";
+
+impl LiveConfig {
+    pub fn resolve(args: &LiveArgs) -> Result<LiveConfig> {
+        let url = |name: &str, value: Option<String>, default: &str| -> Result<String> {
+            let v = value.unwrap_or_else(|| default.to_string());
+            let v = v.trim_end_matches('/').to_string();
+            if !(v.starts_with("http://") || v.starts_with("https://")) {
+                bail!(Failure::usage(format!(
+                    "{name} '{v}' is not an http(s) URL"
+                )));
+            }
+            Ok(v)
+        };
+        let proxy = args
+            .proxy
+            .clone()
+            .or_else(|| env_var("HTTPS_PROXY"))
+            .or_else(|| env_var("https_proxy"))
+            .or_else(|| env_var("ALL_PROXY"))
+            .or_else(|| env_var("all_proxy"));
+        if let Some(p) = &proxy {
+            validate_proxy(p)?;
+        }
+        Ok(LiveConfig {
+            tiktok_url: url(
+                "TIKLIVE_TIKTOK_URL",
+                env_var("TIKLIVE_TIKTOK_URL"),
+                DEFAULT_TIKTOK_URL,
+            )?,
+            webcast_url: url(
+                "TIKLIVE_WEBCAST_URL",
+                env_var("TIKLIVE_WEBCAST_URL"),
+                DEFAULT_WEBCAST_URL,
+            )?,
+            sign_url: url("--sign-url", args.sign_url.clone(), DEFAULT_SIGN_URL)?,
+            sign_api_key: args
+                .sign_api_key
+                .clone()
+                .filter(|k| !k.is_empty())
+                .map(Secret::new),
+            session_id: env_var("TIKTOK_SESSION_ID").map(Secret::new),
+            target_idc: env_var("TIKTOK_TARGET_IDC"),
+            send_session_to_signer: args.send_session_to_signer,
+            proxy,
+            room_id: args.room_id.clone(),
+            max_retries: args.max_retries,
+            wait: args.wait,
+            idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+        })
+    }
+}
+
+/// A proxy must be `http://`, `https://`, `socks5://` or `socks5h://` with a
+/// host; anything else is an error, never silently ignored.
+pub fn validate_proxy(p: &str) -> Result<()> {
+    let ok_scheme = ["http://", "https://", "socks5://", "socks5h://"]
+        .iter()
+        .find(|s| p.starts_with(*s));
+    let Some(scheme) = ok_scheme else {
+        bail!(Failure::usage(format!(
+            "invalid proxy '{p}': use http://host:port, https://host:port or socks5://host:port"
+        )));
+    };
+    let rest = &p[scheme.len()..];
+    let host_port = rest
+        .rsplit('@')
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let port_ok = host_port
+        .rsplit_once(':')
+        .map(|(h, port)| !h.is_empty() && port.parse::<u16>().is_ok())
+        .unwrap_or(!host_port.is_empty());
+    if host_port.is_empty() || !port_ok {
+        bail!(Failure::usage(format!(
+            "invalid proxy '{p}': use http://host:port, https://host:port or socks5://host:port"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_normalise() {
+        for input in [
+            "alice",
+            "@alice",
+            "https://www.tiktok.com/@alice",
+            "https://www.tiktok.com/@alice/live",
+            "tiktok.com/@alice/live?x=1",
+        ] {
+            assert_eq!(parse_user(input).unwrap(), "alice", "{input}");
+        }
+        assert_eq!(parse_user("@a.b_c").unwrap(), "a.b_c");
+        assert!(parse_user("bad user").is_err());
+        assert!(parse_user("@").is_err());
+    }
+
+    #[test]
+    fn speeds_parse() {
+        assert_eq!(parse_speed(Some("max"), Speed::Max).unwrap(), Speed::Max);
+        assert_eq!(
+            parse_speed(Some("2"), Speed::Max).unwrap(),
+            Speed::Factor(2.0)
+        );
+        assert_eq!(
+            parse_speed(Some("0.5x"), Speed::Max).unwrap(),
+            Speed::Factor(0.5)
+        );
+        assert_eq!(
+            parse_speed(None, Speed::Factor(1.0)).unwrap(),
+            Speed::Factor(1.0)
+        );
+        assert!(parse_speed(Some("0"), Speed::Max).is_err());
+        assert!(parse_speed(Some("fast"), Speed::Max).is_err());
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("3d").is_err());
+    }
+
+    #[test]
+    fn proxies_are_validated() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "socks5://user:pw@10.0.0.1:1080",
+            "https://proxy.example",
+        ] {
+            assert!(validate_proxy(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "127.0.0.1:8080",
+            "ftp://x:1",
+            "http://",
+            "http://host:notaport",
+            "socks5://:1080",
+        ] {
+            assert!(validate_proxy(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Exit codes and the one place an error becomes a message and a code.
+//!
+//! Errors travel as `anyhow::Error`. A [`Failure`] anywhere in the chain sets
+//! the exit code; anything else is a runtime failure (1). A broken pipe on
+//! stdout is not an error at all: the reader went away, we exit 0 quietly.
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// The documented exit codes (`tiklive --help`, the man page, the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Ok = 0,
+    Runtime = 1,
+    Usage = 2,
+    /// Room not found, user offline, or the stream ended.
+    NotFound = 3,
+    /// Sign server or authorisation rejected the request.
+    Rejected = 4,
+    /// Reconnect attempts exhausted.
+    RetriesExhausted = 5,
+    Interrupted = 130,
+}
+
+impl Code {
+    pub fn exit_code(self) -> ExitCode {
+        ExitCode::from(self as u8)
+    }
+}
+
+/// An error with a chosen exit code. The message is one line, lower-case,
+/// and says what to try next where we know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: Code,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: Code, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure::new(Code::Usage, message)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// Whether the error is (caused by) a broken pipe.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The exit code for an error: the first [`Failure`] in its chain, else 1.
+pub fn code_of(err: &anyhow::Error) -> Code {
+    if is_broken_pipe(err) {
+        return Code::Ok;
+    }
+    err.chain()
+        .find_map(|e| e.downcast_ref::<Failure>())
+        .map(|f| f.code)
+        .unwrap_or(Code::Runtime)
+}
+
+/// The one-line message: the chain joined with ": ", without repeating a
+/// cause whose text the outer message already contains.
+pub fn message_of(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if parts.last().is_some_and(|p| p.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context;
+
+    use super::*;
+
+    #[test]
+    fn failures_choose_the_code() {
+        let err = anyhow::Error::new(Failure::new(Code::NotFound, "user 'x' is offline"))
+            .context("cannot watch x");
+        assert_eq!(code_of(&err), Code::NotFound);
+        assert_eq!(message_of(&err), "cannot watch x: user 'x' is offline");
+        let plain = anyhow::anyhow!("boom");
+        assert_eq!(code_of(&plain), Code::Runtime);
+    }
+
+    #[test]
+    fn broken_pipe_is_success() {
+        let err: anyhow::Result<()> =
+            Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe)).context("writing stdout");
+        assert_eq!(code_of(&err.unwrap_err()), Code::Ok);
+    }
+}

@@ -1,0 +1,61 @@
+//! Ctrl-C and SIGTERM. The first signal cancels the root token so every task
+//! drains and output is flushed; the second exits at once with 130.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::term;
+
+#[derive(Clone, Default)]
+pub struct Shutdown {
+    pub token: CancellationToken,
+    interrupted: Arc<AtomicBool>,
+}
+
+impl Shutdown {
+    /// Listen for signals (call once, inside the runtime).
+    pub fn install(quiet: bool) -> Shutdown {
+        let s = Shutdown::default();
+        let me = s.clone();
+        tokio::spawn(async move {
+            wait_signal().await;
+            me.interrupted.store(true, Ordering::SeqCst);
+            me.token.cancel();
+            if !quiet {
+                term::note("stopping (press Ctrl-C again to force)");
+            }
+            wait_signal().await;
+            std::process::exit(130);
+        });
+        s
+    }
+
+    /// Whether a signal asked us to stop.
+    pub fn interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+}
+
+async fn wait_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,114 @@
+//! Reading a capture file: streamed line by line (never loaded whole), so a
+//! capture of any size replays in constant memory. A bad line is a counted
+//! warning naming its line number; a truncated last line (a recording that was
+//! cut off) is skipped with a warning.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::error::{Code, Failure};
+use crate::term;
+use crate::webcast::capture::{CaptureHeader, Line, Record, parse_line};
+
+pub struct ReplayReader {
+    reader: BufReader<File>,
+    line: String,
+    lineno: u64,
+    label: String,
+    pub header: Option<CaptureHeader>,
+    pending: Option<Record>,
+}
+
+impl ReplayReader {
+    /// Open a capture and read its header line (if it has one).
+    pub fn open(path: &Path) -> Result<ReplayReader> {
+        let file = File::open(path).map_err(|e| {
+            Failure::new(
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Code::Usage
+                } else {
+                    Code::Runtime
+                },
+                format!("cannot open capture {}: {e}", path.display()),
+            )
+        })?;
+        let mut r = ReplayReader {
+            reader: BufReader::with_capacity(256 * 1024, file),
+            line: String::new(),
+            lineno: 0,
+            label: path.display().to_string(),
+            header: None,
+            pending: None,
+        };
+        match r.next_line()? {
+            Some(Line::Header(h)) => r.header = Some(h),
+            Some(Line::Record(rec)) => {
+                term::warn(format_args!(
+                    "{}: no capture header line; replaying anyway",
+                    r.label
+                ));
+                r.pending = Some(rec);
+            }
+            None => {}
+        }
+        Ok(r)
+    }
+
+    fn next_line(&mut self) -> Result<Option<Line>> {
+        loop {
+            self.line.clear();
+            let n = self
+                .reader
+                .read_line(&mut self.line)
+                .with_context(|| format!("cannot read capture {}", self.label))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.lineno += 1;
+            if self.line.trim().is_empty() {
+                continue;
+            }
+            let complete = self.line.ends_with('\n');
+            match parse_line(&self.line) {
+                Ok(line) => return Ok(Some(line)),
+                Err(e) if !complete => {
+                    term::warn(format_args!(
+                        "{}: line {}: skipped a truncated last line ({e})",
+                        self.label, self.lineno
+                    ));
+                    return Ok(None);
+                }
+                Err(e) => term::warn(format_args!(
+                    "{}: line {}: skipped: {e}",
+                    self.label, self.lineno
+                )),
+            }
+        }
+    }
+}
+
+impl Iterator for ReplayReader {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Result<Record>> {
+        if let Some(rec) = self.pending.take() {
+            return Some(Ok(rec));
+        }
+        loop {
+            match self.next_line() {
+                Ok(Some(Line::Record(rec))) => return Some(Ok(rec)),
+                Ok(Some(Line::Header(_))) => {
+                    term::warn(format_args!(
+                        "{}: line {}: skipped a second header",
+                        self.label, self.lineno
+                    ));
+                }
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}

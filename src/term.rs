@@ -1,0 +1,95 @@
+//! The only writer of stdout, and the funnel for messages on stderr.
+//!
+//! stdout belongs to one thread ([`spawn_stdout`]) that receives batches of
+//! events over a bounded channel. It flushes after every line on a terminal,
+//! and otherwise whenever the channel is empty: full buffering under load, no
+//! delay when events trickle in, so `| jq` shows events live. A broken pipe ends
+//! the thread with `BrokenPipe`, which the caller treats as a quiet exit 0.
+#![allow(clippy::print_stderr)]
+
+use std::io::{self, BufWriter, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
+
+use tokio::sync::mpsc;
+
+use crate::cli::Format;
+use crate::format::{Styles, write_event};
+use crate::webcast::Envelope;
+
+/// How many events a batch channel holds before the producer waits.
+pub const BATCH_CHANNEL: usize = 64;
+
+/// Why the stdout thread stopped.
+#[derive(Debug)]
+pub enum WriterEnd {
+    /// The channel closed: every event was written.
+    Drained(u64),
+    /// `--limit` was reached.
+    Limit(u64),
+}
+
+pub struct StdoutOptions {
+    pub format: Format,
+    pub styles: Styles,
+    /// Flush after every line (stdout is a terminal).
+    pub line_flush: bool,
+    pub limit: Option<u64>,
+}
+
+/// Start the stdout thread. It ends when the senders are dropped (after
+/// writing everything), at the limit, or on a write error.
+pub fn spawn_stdout(
+    mut rx: mpsc::Receiver<Vec<Envelope>>,
+    opts: StdoutOptions,
+) -> JoinHandle<io::Result<WriterEnd>> {
+    std::thread::Builder::new()
+        .name("stdout".into())
+        .spawn(move || {
+            let stdout = io::stdout();
+            let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+            let mut written = 0u64;
+            while let Some(batch) = rx.blocking_recv() {
+                for env in &batch {
+                    write_event(&mut out, env, opts.format, &opts.styles)?;
+                    written += 1;
+                    if opts.line_flush {
+                        out.flush()?;
+                    }
+                    if opts.limit.is_some_and(|l| written >= l) {
+                        out.flush()?;
+                        return Ok(WriterEnd::Limit(written));
+                    }
+                }
+                if rx.is_empty() {
+                    out.flush()?;
+                }
+            }
+            out.flush()?;
+            Ok(WriterEnd::Drained(written))
+        })
+        .expect("spawning the stdout thread")
+}
+
+static WARNINGS: AtomicU64 = AtomicU64::new(0);
+
+/// A non-fatal problem: one line on stderr, counted.
+pub fn warn(msg: impl std::fmt::Display) {
+    WARNINGS.fetch_add(1, Ordering::Relaxed);
+    crate::progress::suspend(|| eprintln!("tiklive: warning: {msg}"));
+}
+
+/// How many warnings were printed so far.
+pub fn warning_count() -> u64 {
+    WARNINGS.load(Ordering::Relaxed)
+}
+
+/// A fatal error, printed once by `lib::run`.
+pub fn error(msg: impl std::fmt::Display) {
+    crate::progress::suspend(|| eprintln!("tiklive: error: {msg}"));
+}
+
+/// A status note on stderr (not a warning): summaries, shutdown notices.
+pub fn note(msg: impl std::fmt::Display) {
+    crate::progress::suspend(|| eprintln!("tiklive: {msg}"));
+}
