@@ -8,7 +8,7 @@ use crate::config::{self, Source, Terminal};
 use crate::error::{Code, Failure};
 use crate::format::Styles;
 use crate::shutdown::Shutdown;
-use crate::source::{OfflineEnd, OfflineRun, run_demo, run_replay};
+use crate::source::{OfflineEnd, SourceRun, spawn_offline};
 use crate::term::{self, BATCH_CHANNEL, StdoutOptions};
 
 pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
@@ -27,34 +27,21 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
         },
     );
     let cancel = shutdown.token.child_token();
-    let record = args.record.clone();
     let producer = match source {
-        Source::Replay(path, speed) => tokio::task::spawn_blocking(move || {
-            run_replay(
-                &path,
-                OfflineRun {
-                    opts,
-                    speed,
-                    tx,
-                    cancel,
-                    record: record.as_deref(),
-                },
-            )
-        }),
-        Source::Demo(speed) => tokio::task::spawn_blocking(move || {
-            run_demo(OfflineRun {
-                opts,
-                speed,
-                tx,
-                cancel,
-                record: record.as_deref(),
-            })
-        }),
         Source::Live(_) => bail!(Failure::new(
             Code::Runtime,
             "live connections are not built yet; use --demo or --replay FILE"
         )),
         Source::Stdin => unreachable!("watch does not read stdin"),
+        offline => spawn_offline(
+            offline,
+            SourceRun {
+                opts,
+                tx,
+                cancel,
+                record: args.record.clone(),
+            },
+        ),
     };
     let produced = producer
         .await

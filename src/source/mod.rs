@@ -50,6 +50,51 @@ pub struct OfflineRun<'a> {
     pub record: Option<&'a Path>,
 }
 
+/// What every source needs: the decoder options, where to send batches of
+/// events, a cancellation token, and optionally a capture file to record to.
+pub struct SourceRun {
+    pub opts: DecoderOptions,
+    pub tx: mpsc::Sender<Vec<Envelope>>,
+    pub cancel: CancellationToken,
+    pub record: Option<std::path::PathBuf>,
+}
+
+/// Start a replay or demo source on a blocking thread. Live sources and stdin
+/// are started by their own modules.
+pub fn spawn_offline(
+    source: crate::config::Source,
+    run: SourceRun,
+) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
+    tokio::task::spawn_blocking(move || {
+        let SourceRun {
+            opts,
+            tx,
+            cancel,
+            record,
+        } = run;
+        match source {
+            crate::config::Source::Replay(path, speed) => run_replay(
+                &path,
+                OfflineRun {
+                    opts,
+                    speed,
+                    tx,
+                    cancel,
+                    record: record.as_deref(),
+                },
+            ),
+            crate::config::Source::Demo(speed) => run_demo(OfflineRun {
+                opts,
+                speed,
+                tx,
+                cancel,
+                record: record.as_deref(),
+            }),
+            other => anyhow::bail!("not an offline source: {other:?}"),
+        }
+    })
+}
+
 /// Replay a capture file.
 pub fn run_replay(path: &Path, run: OfflineRun<'_>) -> Result<OfflineEnd> {
     let reader = replay::ReplayReader::open(path)?;
