@@ -919,6 +919,20 @@ pub fn demo_stream() -> Vec<DemoItem> {
     package(s.messages, fetch_messages)
 }
 
+/// The `common.msgId` of an encoded message (the wrapper repeats it, as
+/// TikTok's does: observed in the repaired push frame).
+fn msg_id_of(payload: &[u8]) -> i64 {
+    #[derive(Clone, PartialEq, prost::Message)]
+    struct OnlyCommon {
+        #[prost(message, optional, tag = "1")]
+        common: Option<Common>,
+    }
+    OnlyCommon::decode(payload)
+        .ok()
+        .and_then(|m| m.common)
+        .map_or(0, |c| c.msg_id)
+}
+
 /// Group the timeline into the first fetch result plus one push frame per
 /// 500 ms of messages (TikTok batches messages the same way).
 fn package(
@@ -928,8 +942,8 @@ fn package(
     let rest = messages.split_off(fetch_count);
     let to_base = |(_, method, payload, history): (i64, &'static str, Vec<u8>, bool)| BaseMessage {
         method: method.into(),
+        msg_id: msg_id_of(&payload),
         payload: Bytes::from(payload),
-        msg_id: 0,
         is_history: history,
         ..Default::default()
     };

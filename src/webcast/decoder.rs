@@ -35,6 +35,35 @@ pub struct Stats {
     pub skipped: u64,
     pub message_errors: u64,
     pub events: u64,
+    /// Messages dropped because their msgId was seen already (TikTok resends
+    /// recent messages after a reconnect).
+    pub duplicates: u64,
+}
+
+/// The last [`RECENT_IDS`] message ids, to drop duplicates across reconnects
+/// in bounded memory.
+const RECENT_IDS: usize = 20_000;
+
+#[derive(Default)]
+struct RecentIds {
+    set: std::collections::HashSet<i64>,
+    order: std::collections::VecDeque<i64>,
+}
+
+impl RecentIds {
+    /// Record `id`; false if it was seen already.
+    fn insert(&mut self, id: i64) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > RECENT_IDS {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        true
+    }
 }
 
 /// What a fetch result told us besides its messages; the live session needs it
@@ -83,6 +112,7 @@ pub struct Decoder {
     streaks: StreakTracker,
     stats: Stats,
     stream_end: Option<i32>,
+    recent: RecentIds,
 }
 
 impl Decoder {
@@ -92,6 +122,7 @@ impl Decoder {
             streaks: StreakTracker::new(opts.streaks),
             stats: Stats::default(),
             stream_end: None,
+            recent: RecentIds::default(),
         }
     }
 
@@ -156,6 +187,10 @@ impl Decoder {
             FrameError::FetchResult(e)
         })?;
         for msg in &result.messages {
+            if msg.msg_id != 0 && !self.recent.insert(msg.msg_id) {
+                self.stats.duplicates += 1;
+                continue;
+            }
             self.decode_message(&msg.method, &msg.payload, msg.is_history, out);
         }
         let mut route_params: Vec<(String, String)> = result.route_params.into_iter().collect();

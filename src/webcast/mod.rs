@@ -13,6 +13,7 @@ pub mod kind;
 pub mod mapping;
 pub mod proto;
 pub mod reflect;
+pub mod session;
 pub mod streaks;
 pub mod time;
 pub mod user;
