@@ -286,6 +286,26 @@ pub struct LiveConfig {
     pub max_retries: Option<u32>,
     pub wait: bool,
     pub idle_timeout: Duration,
+    /// Tuning knobs, from the environment (documented in the README):
+    /// `TIKLIVE_HEARTBEAT_MS`, `TIKLIVE_WAIT_POLL_MS`, `TIKLIVE_STAGGER_MS`,
+    /// `TIKLIVE_SIGN_INTERVAL_MS`, `TIKLIVE_BACKOFF_BASE_MS`.
+    pub heartbeat: Duration,
+    pub wait_poll: Duration,
+    pub stagger: Duration,
+    pub sign_interval: Duration,
+    pub backoff_base: Duration,
+}
+
+fn env_ms(name: &str, default_ms: u64) -> Result<Duration> {
+    match env_var(name) {
+        None => Ok(Duration::from_millis(default_ms)),
+        Some(v) => v.parse::<u64>().map(Duration::from_millis).map_err(|_| {
+            Failure::usage(format!(
+                "{name} must be a number of milliseconds, not '{v}'"
+            ))
+            .into()
+        }),
+    }
 }
 
 pub const DEFAULT_TIKTOK_URL: &str = "https://www.tiktok.com";
@@ -339,6 +359,11 @@ impl LiveConfig {
             max_retries: args.max_retries,
             wait: args.wait,
             idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+            heartbeat: env_ms("TIKLIVE_HEARTBEAT_MS", 10_000)?,
+            wait_poll: env_ms("TIKLIVE_WAIT_POLL_MS", 60_000)?,
+            stagger: env_ms("TIKLIVE_STAGGER_MS", 2_000)?,
+            sign_interval: env_ms("TIKLIVE_SIGN_INTERVAL_MS", 1_000)?,
+            backoff_base: env_ms("TIKLIVE_BACKOFF_BASE_MS", 500)?,
         })
     }
 }

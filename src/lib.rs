@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod format;
+pub mod live;
 pub mod pipeline;
 pub mod progress;
 pub mod record;

@@ -1,11 +1,11 @@
 //! `tiklive watch`: events of one or more streams on stdout.
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use tokio::sync::mpsc;
 
 use crate::cli::{Format, WatchArgs};
-use crate::config::{self, Source, Terminal};
-use crate::error::{Code, Failure};
+use crate::config::{self, LiveConfig, Source, Terminal};
+use crate::error::Code;
 use crate::format::Styles;
 use crate::shutdown::Shutdown;
 use crate::source::{OfflineEnd, SourceRun, spawn_offline};
@@ -28,10 +28,18 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
     );
     let cancel = shutdown.token.child_token();
     let producer = match source {
-        Source::Live(_) => bail!(Failure::new(
-            Code::Runtime,
-            "live connections are not built yet; use --demo or --replay FILE"
-        )),
+        Source::Live(users) => crate::live::spawn_live(
+            users,
+            LiveConfig::resolve(&args.live)?,
+            SourceRun {
+                opts,
+                tx,
+                cancel,
+                record: args.record.clone(),
+            },
+            term.progress(),
+            term.quiet,
+        ),
         Source::Stdin => unreachable!("watch does not read stdin"),
         offline => spawn_offline(
             offline,

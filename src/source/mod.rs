@@ -201,7 +201,7 @@ fn finish(
     };
     pipeline.control(
         EventKind::Disconnected,
-        &json!({"reason": reason}),
+        &json!({"code": 1000, "reason": reason}),
         t,
         &mut batch,
     );

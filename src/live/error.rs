@@ -1,0 +1,133 @@
+//! What can go wrong talking to TikTok and the sign server, and whether it is
+//! worth trying again. Every message is one line and says what to try next.
+
+use std::time::Duration;
+
+use crate::error::Code;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LiveError {
+    #[error("user @{0} was not found on TikTok; check the spelling")]
+    UserNotFound(String),
+    #[error("@{0} is not live right now; pass --wait to wait until they go live")]
+    Offline(String),
+    #[error(
+        "TikTok answered @{user}'s live page with a captcha or block page (no SIGI_STATE); \
+         try again later, use --proxy, or pass --room-id"
+    )]
+    Blocked { user: String },
+    #[error(
+        "@{0}'s LIVE is age-restricted; set TIKTOK_SESSION_ID and TIKTOK_TARGET_IDC of a logged-in account"
+    )]
+    AgeRestricted(String),
+    #[error("could not find @{user}'s room id ({details}); pass --room-id if you know it")]
+    RoomLookup { user: String, details: String },
+    #[error("sign server rate limit (429){}{}", retry_after.map(|d| format!(", retry after {}s", d.as_secs().max(1))).unwrap_or_default(), if message.is_empty() { String::new() } else { format!(": {message}") })]
+    SignRateLimited {
+        retry_after: Option<Duration>,
+        message: String,
+    },
+    #[error("sign server rejected the API key (401); check SIGN_API_KEY or --sign-api-key")]
+    SignUnauthorized,
+    #[error("sign server: this needs a paid plan (402){}", if .0.is_empty() { String::new() } else { format!(": {}", .0) })]
+    SignPaymentRequired(String),
+    #[error("sign server refused the request (403){}; check the API key's permissions", if .0.is_empty() { String::new() } else { format!(": {}", .0) })]
+    SignForbidden(String),
+    #[error(
+        "sign server returned an empty body; TikTok may be detecting this client, or the room is not live"
+    )]
+    SignEmpty,
+    #[error("sign server answered HTTP {status}: {body}")]
+    SignStatus { status: u16, body: String },
+    #[error("sign server answer is not a fetch result: {0}")]
+    SignBadBody(String),
+    #[error("sign server returned no WebSocket URL (pushServer); the room may have ended")]
+    NoPushServer,
+    #[error(
+        "TikTok rejected the WebSocket (HTTP {status} instead of 101, handshake-msg: {message})"
+    )]
+    HandshakeRejected { status: u16, message: String },
+    #[error("{0}")]
+    Network(String),
+}
+
+/// Whether to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Give up with this exit code.
+    Fatal(Code),
+    /// Try again after a backoff (at least this long, if given).
+    Retry(Option<Duration>),
+}
+
+impl LiveError {
+    pub fn class(&self) -> Class {
+        use LiveError::*;
+        match self {
+            UserNotFound(_)
+            | Offline(_)
+            | Blocked { .. }
+            | AgeRestricted(_)
+            | RoomLookup { .. } => Class::Fatal(Code::NotFound),
+            SignUnauthorized
+            | SignPaymentRequired(_)
+            | SignForbidden(_)
+            | SignEmpty
+            | HandshakeRejected { .. } => Class::Fatal(Code::Rejected),
+            SignRateLimited { retry_after, .. } => Class::Retry(*retry_after),
+            NoPushServer => Class::Fatal(Code::NotFound),
+            SignStatus { .. } | SignBadBody(_) | Network(_) => Class::Retry(None),
+        }
+    }
+
+    /// The exit code when this error ends the run.
+    pub fn code(&self) -> Code {
+        match self.class() {
+            Class::Fatal(code) => code,
+            Class::Retry(_) => match self {
+                LiveError::SignRateLimited { .. } => Code::Rejected,
+                _ => Code::RetriesExhausted,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_one_line_and_classified() {
+        let cases: Vec<(LiveError, Class)> = vec![
+            (LiveError::Offline("a".into()), Class::Fatal(Code::NotFound)),
+            (LiveError::SignUnauthorized, Class::Fatal(Code::Rejected)),
+            (
+                LiveError::SignRateLimited {
+                    retry_after: Some(Duration::from_secs(30)),
+                    message: "Too many".into(),
+                },
+                Class::Retry(Some(Duration::from_secs(30))),
+            ),
+            (
+                LiveError::HandshakeRejected {
+                    status: 200,
+                    message: "DEVICE_BLOCKED".into(),
+                },
+                Class::Fatal(Code::Rejected),
+            ),
+            (LiveError::Network("reset".into()), Class::Retry(None)),
+        ];
+        for (err, class) in cases {
+            assert_eq!(err.class(), class, "{err}");
+            assert!(!err.to_string().contains('\n'));
+        }
+        assert_eq!(
+            LiveError::SignRateLimited {
+                retry_after: Some(Duration::from_secs(30)),
+                message: "Too many connections".into()
+            }
+            .to_string(),
+            "sign server rate limit (429), retry after 30s: Too many connections"
+        );
+    }
+}

@@ -1,0 +1,475 @@
+//! Live connections: the only code that talks to TikTok and the sign server.
+//!
+//! A supervisor per streamer: resolve the room, sign (every attempt: signed
+//! URLs expire), open the WebSocket, drive it, and on failure classify, back
+//! off with jitter and reconnect, resuming from the last cursor. Several
+//! streamers run in one process with staggered starts and one shared sign
+//! budget; one stream's failure does not end the others.
+
+pub mod backoff;
+pub mod cookies;
+pub mod error;
+pub mod http;
+pub mod proxy;
+pub mod socket;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde_json::json;
+use tokio::sync::{Mutex, mpsc};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info};
+
+use self::backoff::Backoff;
+use self::cookies::CookieJar;
+use self::error::{Class, LiveError};
+use self::proxy::Proxy;
+use self::socket::{DriveEnd, Outputs};
+use crate::config::LiveConfig;
+use crate::error::{Code, Failure};
+use crate::pipeline::{Pipeline, now_ms};
+use crate::progress::Spinner;
+use crate::record::Recorder;
+use crate::source::{OfflineEnd, SourceRun};
+use crate::term;
+use crate::webcast::capture::RecordKind;
+use crate::webcast::session::Session;
+use crate::webcast::{DecoderOptions, Envelope, EventKind};
+
+/// One sign budget for the whole process: calls are spaced by an interval, and
+/// a 429 makes every stream wait until the server's reset time.
+pub struct SignBudget {
+    interval: Duration,
+    next: Mutex<Instant>,
+}
+
+impl SignBudget {
+    pub fn new(interval: Duration) -> SignBudget {
+        SignBudget {
+            interval,
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Wait for our turn; false if cancelled meanwhile.
+    pub async fn acquire(&self, cancel: &CancellationToken) -> bool {
+        let at = {
+            let mut next = self.next.lock().await;
+            let at = (*next).max(Instant::now());
+            *next = at + self.interval;
+            at
+        };
+        sleep_or_cancel(at.saturating_duration_since(Instant::now()), cancel).await
+    }
+
+    /// Nobody signs before `until` (after a 429).
+    pub async fn hold_until(&self, until: Instant) {
+        let mut next = self.next.lock().await;
+        *next = (*next).max(until);
+    }
+}
+
+/// Sleep unless cancelled first; false if cancelled.
+async fn sleep_or_cancel(d: Duration, cancel: &CancellationToken) -> bool {
+    tokio::select! {
+        _ = cancel.cancelled() => false,
+        _ = tokio::time::sleep(d) => true,
+    }
+}
+
+struct Ctx {
+    cfg: LiveConfig,
+    http: reqwest::Client,
+    proxy: Option<Proxy>,
+    budget: SignBudget,
+    opts: DecoderOptions,
+    progress: bool,
+    quiet: bool,
+}
+
+/// Start watching `users`; events go to `run.tx`.
+pub fn spawn_live(
+    users: Vec<String>,
+    cfg: LiveConfig,
+    run: SourceRun,
+    progress: bool,
+    quiet: bool,
+) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
+    tokio::spawn(async move { run_all(users, cfg, run, progress, quiet).await })
+}
+
+async fn run_all(
+    users: Vec<String>,
+    cfg: LiveConfig,
+    run: SourceRun,
+    progress: bool,
+    quiet: bool,
+) -> Result<OfflineEnd> {
+    if run.record.is_some() && users.len() > 1 {
+        anyhow::bail!(Failure::usage(
+            "--record takes one USER; run one watch per recording"
+        ));
+    }
+    let http = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
+    let proxy = cfg
+        .proxy
+        .as_deref()
+        .map(Proxy::parse)
+        .transpose()
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    let ctx = Arc::new(Ctx {
+        budget: SignBudget::new(cfg.sign_interval),
+        http,
+        proxy,
+        opts: run.opts,
+        progress: progress && users.len() == 1,
+        quiet,
+        cfg,
+    });
+    let multi = users.len() > 1;
+    let mut set = JoinSet::new();
+    for (i, user) in users.into_iter().enumerate() {
+        let ctx = ctx.clone();
+        let tx = run.tx.clone();
+        let cancel = run.cancel.clone();
+        let record = run.record.clone();
+        set.spawn(async move {
+            let delay = ctx.cfg.stagger * i as u32;
+            if !sleep_or_cancel(delay, &cancel).await {
+                return (user, Ok(OfflineEnd::Cancelled));
+            }
+            let result = supervise(&user, &ctx, tx, &cancel, record).await;
+            (user, result)
+        });
+    }
+    drop(run.tx);
+    let mut first_err: Option<anyhow::Error> = None;
+    let mut end = OfflineEnd::Done;
+    while let Some(joined) = set.join_next().await {
+        let (user, result) = joined.map_err(|e| anyhow::anyhow!("a stream task failed: {e}"))?;
+        match result {
+            Ok(OfflineEnd::Done) => {}
+            Ok(other) => end = other,
+            Err(e) if multi => {
+                term::warn(format_args!("@{user}: {}", crate::error::message_of(&e)));
+                first_err.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    match first_err {
+        Some(e) => Err(e),
+        None => Ok(end),
+    }
+}
+
+/// One streamer, from lookup to the end of the stream.
+async fn supervise(
+    user: &str,
+    ctx: &Ctx,
+    tx: mpsc::Sender<Vec<Envelope>>,
+    cancel: &CancellationToken,
+    record: Option<PathBuf>,
+) -> Result<OfflineEnd> {
+    let cfg = &ctx.cfg;
+    let mut pipeline = Pipeline::new(ctx.opts, user);
+    let spinner = Spinner::start(ctx.progress, format!("@{user}: finding the room"));
+    let mut jar = CookieJar::new(cfg.session_id.as_ref(), cfg.target_idc.as_deref());
+    let mut backoff = Backoff::new(
+        cfg.backoff_base,
+        Duration::from_secs(30),
+        Duration::from_secs(60),
+    );
+    let mut recorder: Option<Recorder> = None;
+    let mut cursor: Option<String> = None;
+    let mut retries: u32 = 0;
+    let mut room_id = match find_room(user, ctx, &spinner, cancel, &jar).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Ok(OfflineEnd::Cancelled),
+        Err(e) => return fail(&mut pipeline, &tx, e).await,
+    };
+    loop {
+        // Sign: every attempt, since signed URLs expire within seconds.
+        spinner.set_message(format!("@{user}: signing (room {room_id})"));
+        if !ctx.budget.acquire(cancel).await {
+            return finish(
+                &mut pipeline,
+                &tx,
+                "interrupted",
+                1000,
+                OfflineEnd::Cancelled,
+            )
+            .await;
+        }
+        let attempt: Result<DriveEnd, LiveError> = async {
+            let signed = http::sign_fetch(&ctx.http, cfg, &room_id, cursor.as_deref()).await?;
+            if let Some(c) = &signed.set_cookie {
+                jar.merge_set_cookie(c);
+            }
+            if let Some(id) = signed
+                .room_id
+                .as_ref()
+                .filter(|id| !id.is_empty() && *id != "0")
+            {
+                room_id.clone_from(id);
+            }
+            let t = now_ms();
+            if record.is_some() && recorder.is_none() {
+                let path = record.as_deref().unwrap_or(std::path::Path::new(""));
+                recorder = Some(
+                    Recorder::create(path, user, &room_id)
+                        .map_err(|e| LiveError::Network(format!("{e:#}")))?,
+                );
+            }
+            if let Some(r) = recorder.as_mut() {
+                r.write(t, RecordKind::Fetch, &signed.fetch)
+                    .map_err(|e| LiveError::Network(format!("{e:#}")))?;
+            }
+            let mut history = Vec::new();
+            let info = pipeline
+                .fetch(&signed.fetch, t, &mut history)
+                .map_err(|e| LiveError::SignBadBody(e.to_string()))?;
+            if info.push_server.is_empty() {
+                return Err(LiveError::NoPushServer);
+            }
+            let url = socket::build_url(&info, &room_id, 100 + fastrand::u32(0..100))?;
+            debug!(%url, "socket URL");
+            spinner.set_message(format!("@{user}: connecting"));
+            let ws = socket::open(&url, &jar, ctx.proxy.as_ref()).await?;
+            let numeric_room = room_id.parse::<i64>().unwrap_or(0);
+            let mut session = Session::new(
+                numeric_room,
+                &info.cursor,
+                cfg.heartbeat.as_millis() as u64,
+                cfg.idle_timeout.as_millis() as u64,
+            );
+            let enter = session.on_open(0, fastrand::i64(1..i64::MAX));
+            spinner.clear();
+            info!(user, room_id = %room_id, "connected");
+            let mut batch = Vec::with_capacity(history.len() + 1);
+            pipeline.control(
+                EventKind::Connected,
+                &json!({"username": user, "roomId": room_id}),
+                t,
+                &mut batch,
+            );
+            batch.extend(history);
+            if tx.send(batch).await.is_err() {
+                return Ok(DriveEnd::ConsumerGone);
+            }
+            let up = Instant::now();
+            let end = if pipeline.stream_end().is_some() {
+                DriveEnd::StreamEnded(pipeline.stream_end().unwrap_or(3))
+            } else {
+                socket::drive(
+                    ws,
+                    &mut session,
+                    enter,
+                    Outputs {
+                        pipeline: &mut pipeline,
+                        recorder: recorder.as_mut(),
+                        tx: &tx,
+                        cancel,
+                    },
+                )
+                .await
+            };
+            cursor = Some(session.cursor().to_string());
+            backoff.connection_lasted(up.elapsed());
+            Ok(end)
+        }
+        .await;
+        let err = match attempt {
+            Ok(DriveEnd::ConsumerGone) => return Ok(OfflineEnd::ConsumerGone),
+            Ok(DriveEnd::StreamEnded(_)) => {
+                return finish(&mut pipeline, &tx, "stream ended", 1000, OfflineEnd::Done).await;
+            }
+            Ok(DriveEnd::Cancelled) => {
+                return finish(
+                    &mut pipeline,
+                    &tx,
+                    "interrupted",
+                    1000,
+                    OfflineEnd::Cancelled,
+                )
+                .await;
+            }
+            Ok(DriveEnd::Failed(why)) => LiveError::Network(why),
+            Ok(gone @ (DriveEnd::Closed { .. } | DriveEnd::Dead)) => {
+                // The socket went away: say so, then reconnect.
+                let (code, reason) = match gone {
+                    DriveEnd::Closed { code, reason } => (code, reason),
+                    _ => (1006, format!("no data for {}s", cfg.idle_timeout.as_secs())),
+                };
+                let mut batch = Vec::new();
+                pipeline.control(
+                    EventKind::Disconnected,
+                    &json!({"code": code, "reason": reason}),
+                    now_ms(),
+                    &mut batch,
+                );
+                if tx.send(batch).await.is_err() {
+                    return Ok(OfflineEnd::ConsumerGone);
+                }
+                LiveError::Network(if reason.is_empty() {
+                    format!("the socket closed ({code})")
+                } else {
+                    format!("the socket closed ({code} {reason})")
+                })
+            }
+            Err(e) => e,
+        };
+        // A failure: classify, then give up or back off.
+        let min_wait = match err.class() {
+            Class::Fatal(_) => return fail(&mut pipeline, &tx, err).await,
+            Class::Retry(min) => min,
+        };
+        let mut batch = Vec::new();
+        pipeline.control(
+            EventKind::Error,
+            &json!({"error": err.to_string()}),
+            now_ms(),
+            &mut batch,
+        );
+        if tx.send(batch).await.is_err() {
+            return Ok(OfflineEnd::ConsumerGone);
+        }
+        retries += 1;
+        if cfg.max_retries.is_some_and(|max| retries > max) {
+            let code = match err {
+                LiveError::SignRateLimited { .. } => Code::Rejected,
+                _ => Code::RetriesExhausted,
+            };
+            let msg = format!(
+                "@{user}: gave up after {} reconnect attempt(s): {err}",
+                retries - 1
+            );
+            flush_end(&mut pipeline, &tx).await;
+            return Err(Failure::new(code, msg).into());
+        }
+        let mut delay = backoff.next_delay(fastrand::f64());
+        if let Some(min) = min_wait {
+            delay = delay.max(min);
+            ctx.budget.hold_until(Instant::now() + min).await;
+        }
+        let note = format!(
+            "@{user}: {err}; reconnecting in {:.1}s (attempt {retries})",
+            delay.as_secs_f64()
+        );
+        if ctx.progress {
+            spinner.set_message(note);
+        } else if !ctx.quiet {
+            term::note(note);
+        }
+        if !sleep_or_cancel(delay, cancel).await {
+            return finish(
+                &mut pipeline,
+                &tx,
+                "interrupted",
+                1000,
+                OfflineEnd::Cancelled,
+            )
+            .await;
+        }
+    }
+}
+
+/// Resolve the room id, waiting for the user to go live with `--wait`.
+/// `Ok(None)` means cancelled.
+async fn find_room(
+    user: &str,
+    ctx: &Ctx,
+    spinner: &Spinner,
+    cancel: &CancellationToken,
+    jar: &CookieJar,
+) -> Result<Option<String>, LiveError> {
+    let cfg = &ctx.cfg;
+    if let Some(id) = &cfg.room_id {
+        return Ok(Some(id.clone()));
+    }
+    loop {
+        let verdict = match http::resolve_room(&ctx.http, cfg, user).await {
+            Ok(room) if room.is_offline() || room.room_id.is_empty() => {
+                Err(LiveError::Offline(user.to_string()))
+            }
+            Ok(room) => {
+                debug!(user, room_id = %room.room_id, source = room.source, "room found");
+                http::check_room_info(&ctx.http, cfg, user, &room.room_id, jar)
+                    .await
+                    .map(|()| room.room_id)
+            }
+            Err(e) => Err(e),
+        };
+        match verdict {
+            Ok(id) => return Ok(Some(id)),
+            Err(LiveError::Offline(_)) if cfg.wait => {
+                // No sign calls while offline: only the cheap lookup, politely.
+                let jitter = 0.75 + fastrand::f64() * 0.5;
+                let wait = cfg.wait_poll.mul_f64(jitter);
+                let note = format!(
+                    "@{user} is offline; checking again in {}s",
+                    wait.as_secs().max(1)
+                );
+                if ctx.progress {
+                    spinner.set_message(note);
+                } else if !ctx.quiet {
+                    term::note(note);
+                }
+                if !sleep_or_cancel(wait, cancel).await {
+                    return Ok(None);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// A fatal error: emit `error` and `disconnected`, flush, return the failure.
+async fn fail(
+    pipeline: &mut Pipeline,
+    tx: &mpsc::Sender<Vec<Envelope>>,
+    err: LiveError,
+) -> Result<OfflineEnd> {
+    let mut batch = Vec::new();
+    pipeline.control(
+        EventKind::Error,
+        &json!({"error": err.to_string()}),
+        now_ms(),
+        &mut batch,
+    );
+    pipeline.finish(now_ms(), &mut batch);
+    let _ = tx.send(batch).await;
+    Err(Failure::new(err.code(), err.to_string()).into())
+}
+
+async fn flush_end(pipeline: &mut Pipeline, tx: &mpsc::Sender<Vec<Envelope>>) {
+    let mut batch = Vec::new();
+    pipeline.finish(now_ms(), &mut batch);
+    let _ = tx.send(batch).await;
+}
+
+/// The end: held streaks, then `disconnected`.
+async fn finish(
+    pipeline: &mut Pipeline,
+    tx: &mpsc::Sender<Vec<Envelope>>,
+    reason: &str,
+    code: u16,
+    end: OfflineEnd,
+) -> Result<OfflineEnd> {
+    let mut batch = Vec::new();
+    pipeline.finish(now_ms(), &mut batch);
+    pipeline.control(
+        EventKind::Disconnected,
+        &json!({"code": code, "reason": reason}),
+        now_ms(),
+        &mut batch,
+    );
+    if tx.send(batch).await.is_err() {
+        return Ok(OfflineEnd::ConsumerGone);
+    }
+    Ok(end)
+}

@@ -1,0 +1,307 @@
+//! The WebSocket: URL, handshake, and the driver loop that moves bytes between
+//! the socket and the sans-IO [`Session`]. No protocol decisions here.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, trace};
+
+use super::cookies::CookieJar;
+use super::error::LiveError;
+use super::http::USER_AGENT;
+use super::proxy::{self, Proxy};
+use crate::pipeline::{Pipeline, now_ms};
+use crate::record::Recorder;
+use crate::term;
+use crate::webcast::capture::RecordKind;
+use crate::webcast::session::{Session, Timeout};
+use crate::webcast::{Envelope, FetchInfo};
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub const WS_CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The socket URL: `pushServer` as TikTok gives it, plus the standard query
+/// (the Node client's, protocol.md §4), the room, the cursor and internal_ext
+/// of the fetch result, and its route params.
+pub fn build_url(fetch: &FetchInfo, room_id: &str, last_rtt: u32) -> Result<String, LiveError> {
+    let mut url = reqwest::Url::parse(&fetch.push_server)
+        .map_err(|e| LiveError::Network(format!("bad pushServer '{}': {e}", fetch.push_server)))?;
+    if !matches!(url.scheme(), "ws" | "wss") {
+        return Err(LiveError::Network(format!(
+            "pushServer '{}' is not a ws:// or wss:// URL",
+            fetch.push_server
+        )));
+    }
+    let browser_version = USER_AGENT.strip_prefix("Mozilla/").unwrap_or(USER_AGENT);
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in [
+            ("version_code", "180800"),
+            ("aid", "1988"),
+            ("app_language", "en"),
+            ("app_name", "tiktok_web"),
+            ("browser_platform", "MacIntel"),
+            ("browser_language", "en-US"),
+            ("browser_name", "Mozilla"),
+            ("browser_version", browser_version),
+            ("browser_online", "true"),
+            ("cookie_enabled", "true"),
+            ("tz_name", "Etc/UTC"),
+            ("device_platform", "web"),
+            ("identity", "audience"),
+            ("live_id", "12"),
+            ("webcast_language", "en"),
+            ("ws_direct", "0"),
+            ("sup_ws_ds_opt", "1"),
+            ("update_version_code", "2.0.0"),
+            ("did_rule", "3"),
+            ("screen_height", "1080"),
+            ("screen_width", "1920"),
+            ("heartbeat_duration", "0"),
+            ("resp_content_type", "protobuf"),
+            ("history_comment_count", "6"),
+            ("client_enter", "1"),
+        ] {
+            q.append_pair(k, v);
+        }
+        q.append_pair("last_rtt", &last_rtt.to_string());
+        q.append_pair("compress", "gzip");
+        q.append_pair("room_id", room_id);
+        q.append_pair("internal_ext", &fetch.internal_ext);
+        q.append_pair("cursor", &fetch.cursor);
+        for (k, v) in &fetch.route_params {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        // Production URLs carry version_code twice (protocol.md §4).
+        q.append_pair("version_code", "270000");
+    }
+    Ok(url.to_string())
+}
+
+/// Open the socket (through the proxy if any). A 200 instead of 101 is a
+/// rejection whose `handshake-msg` we report verbatim.
+pub async fn open(url: &str, jar: &CookieJar, proxy: Option<&Proxy>) -> Result<Ws, LiveError> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| LiveError::Network(format!("bad socket URL: {e}")))?;
+    let host = parsed.host_str().unwrap_or_default().to_string();
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let mut request = url
+        .into_client_request()
+        .map_err(|e| LiveError::Network(format!("bad socket URL: {e}")))?;
+    let headers = request.headers_mut();
+    let put =
+        |h: &mut tokio_tungstenite::tungstenite::http::HeaderMap, k: &'static str, v: &str| {
+            if let Ok(v) = v.parse() {
+                h.insert(k, v);
+            }
+        };
+    put(headers, "User-Agent", USER_AGENT);
+    put(headers, "Cookie", &jar.header());
+    put(headers, "Origin", "https://www.tiktok.com");
+    put(headers, "Referer", "https://www.tiktok.com/");
+    let connect = async {
+        let tcp = proxy::connect(&host, port, proxy).await?;
+        let _ = tcp.set_nodelay(true);
+        tokio_tungstenite::client_async_tls_with_config(request, tcp, None, None)
+            .await
+            .map_err(handshake_error)
+    };
+    let (ws, _resp) = tokio::time::timeout(WS_CONNECT_TIMEOUT, connect)
+        .await
+        .map_err(|_| {
+            LiveError::Network(format!(
+                "opening the WebSocket timed out after {}s",
+                WS_CONNECT_TIMEOUT.as_secs()
+            ))
+        })??;
+    Ok(ws)
+}
+
+fn handshake_error(e: tokio_tungstenite::tungstenite::Error) -> LiveError {
+    use tokio_tungstenite::tungstenite::Error;
+    match e {
+        Error::Http(resp) => {
+            let header = |n: &str| {
+                resp.headers()
+                    .get(n)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let mut message = header("handshake-msg");
+            if message.is_empty() {
+                message = resp
+                    .body()
+                    .as_ref()
+                    .map(|b| String::from_utf8_lossy(b).chars().take(120).collect())
+                    .unwrap_or_default();
+            }
+            let status = resp.status().as_u16();
+            if status == 200 {
+                LiveError::HandshakeRejected { status, message }
+            } else {
+                LiveError::Network(
+                    format!("the WebSocket upgrade failed with HTTP {status} {message}")
+                        .trim()
+                        .to_string(),
+                )
+            }
+        }
+        other => LiveError::Network(format!("the WebSocket failed: {other}")),
+    }
+}
+
+/// How a connection ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DriveEnd {
+    /// A control message ended the stream (action 3 or 4).
+    StreamEnded(i32),
+    Cancelled,
+    /// Whoever reads our events went away.
+    ConsumerGone,
+    /// The server closed the socket.
+    Closed {
+        code: u16,
+        reason: String,
+    },
+    /// Nothing arrived for the idle timeout.
+    Dead,
+    Failed(String),
+}
+
+/// Everything the driver writes to.
+pub struct Outputs<'a> {
+    pub pipeline: &'a mut Pipeline,
+    pub recorder: Option<&'a mut Recorder>,
+    pub tx: &'a mpsc::Sender<Vec<Envelope>>,
+    pub cancel: &'a CancellationToken,
+}
+
+/// Run the connection until it ends. `session` has been opened already; its
+/// enter-room frame is `enter`.
+pub async fn drive(
+    ws: Ws,
+    session: &mut Session,
+    enter: Vec<u8>,
+    mut out: Outputs<'_>,
+) -> DriveEnd {
+    let start = Instant::now();
+    let ms = move || start.elapsed().as_millis() as u64;
+    let (mut sink, mut stream) = ws.split();
+    if let Err(e) = sink.send(WsMessage::Binary(enter.into())).await {
+        return DriveEnd::Failed(format!("sending im_enter_room failed: {e}"));
+    }
+    let mut batch: Vec<Envelope> = Vec::new();
+    loop {
+        let deadline = session.next_deadline().unwrap_or(u64::MAX / 2);
+        let wake = tokio::time::Instant::from_std(start + Duration::from_millis(deadline));
+        tokio::select! {
+            biased;
+            _ = out.cancel.cancelled() => {
+                let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "bye".into() }))).await;
+                return DriveEnd::Cancelled;
+            }
+            msg = stream.next() => {
+                let msg = match msg {
+                    None => return DriveEnd::Closed { code: 1006, reason: "connection closed".into() },
+                    Some(Err(e)) => return DriveEnd::Failed(format!("the WebSocket failed: {e}")),
+                    Some(Ok(m)) => m,
+                };
+                match msg {
+                    WsMessage::Binary(bytes) => {
+                        let t = now_ms();
+                        if let Some(r) = out.recorder.as_deref_mut()
+                            && let Err(e) = r.write(t, RecordKind::Frame, &bytes) {
+                                term::warn(format_args!("{e:#}"));
+                            }
+                        match out.pipeline.frame(&bytes, t, &mut batch) {
+                            Ok(info) => {
+                                trace!(payload_type = %info.payload_type, "frame");
+                                if let Some(ack) = session.on_frame(ms(), &info)
+                                    && let Err(e) = sink.send(WsMessage::Binary(ack.into())).await {
+                                        return DriveEnd::Failed(format!("sending an ack failed: {e}"));
+                                    }
+                            }
+                            Err(_) => session.on_activity(ms()),
+                        }
+                        if !batch.is_empty() && out.tx.send(std::mem::take(&mut batch)).await.is_err() {
+                            return DriveEnd::ConsumerGone;
+                        }
+                        if let Some(action) = out.pipeline.stream_end() {
+                            let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "stream ended".into() }))).await;
+                            return DriveEnd::StreamEnded(action);
+                        }
+                    }
+                    WsMessage::Close(frame) => {
+                        let (code, reason) = frame
+                            .map(|f| (u16::from(f.code), f.reason.to_string()))
+                            .unwrap_or((1005, String::new()));
+                        debug!(code, reason = %reason, "server closed the socket");
+                        return DriveEnd::Closed { code, reason };
+                    }
+                    // Pings are answered by tungstenite; any traffic is life.
+                    _ => session.on_activity(ms()),
+                }
+            }
+            _ = tokio::time::sleep_until(wake) => {
+                match session.on_timeout(ms()) {
+                    Timeout::Send(hb) => {
+                        trace!("heartbeat");
+                        if let Err(e) = sink.send(WsMessage::Binary(hb.into())).await {
+                            return DriveEnd::Failed(format!("sending a heartbeat failed: {e}"));
+                        }
+                    }
+                    Timeout::Dead => return DriveEnd::Dead,
+                    Timeout::Nothing => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_carries_room_cursor_and_route_params() {
+        let fetch = FetchInfo {
+            push_server: "wss://webcast-ws.tiktok.com/webcast/im/ws_proxy/ws_reuse_supplement/"
+                .into(),
+            cursor: "c 1".into(),
+            internal_ext: "ext&1".into(),
+            route_params: vec![("imprp".into(), "x".into()), ("wrss".into(), "y".into())],
+            ..Default::default()
+        };
+        let url = build_url(&fetch, "123", 150).unwrap();
+        assert!(url.starts_with("wss://webcast-ws.tiktok.com/webcast/im/ws_proxy/ws_reuse_supplement/?version_code=180800&aid=1988"));
+        for part in [
+            "room_id=123",
+            "cursor=c+1",
+            "internal_ext=ext%261",
+            "imprp=x",
+            "wrss=y",
+            "compress=gzip",
+            "last_rtt=150",
+        ] {
+            assert!(url.contains(part), "{part} missing in {url}");
+        }
+        assert!(url.ends_with("&version_code=270000"));
+        let bad = FetchInfo {
+            push_server: "https://x".into(),
+            ..Default::default()
+        };
+        assert!(build_url(&bad, "1", 1).is_err());
+    }
+}

@@ -1,0 +1,529 @@
+//! A fake TikTok on 127.0.0.1 for tests and benchmarks: the tiktok.com pages
+//! and APIs, the sign server, and the webcast WebSocket, speaking the protocol
+//! as shared/reference/protocol.md describes. Everything it is asked and sent
+//! is recorded so tests can check it.
+//!
+//! Shared by `tests/` and `examples/fake_tiktok.rs` (benchmarks).
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::{SinkExt, StreamExt};
+use prost::Message;
+use tiklive::webcast::frame::encode_msg_frame;
+use tiklive::webcast::proto::{BaseMessage, ControlMessage, FetchResult, PushFrame};
+use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::handshake::server::{
+    ErrorResponse, Request, Response as WsResponse,
+};
+
+/// How a user's pages answer.
+#[derive(Clone, Debug)]
+pub enum UserPage {
+    Live {
+        room_id: String,
+    },
+    Offline,
+    /// A captcha page without SIGI_STATE (and api-live failing too).
+    Captcha,
+    NotFound,
+    /// Live but age-restricted (room info says 4003110).
+    AgeRestricted {
+        room_id: String,
+    },
+    /// Offline for the first `n` lookups, then live.
+    OfflineThenLive {
+        n: usize,
+        room_id: String,
+    },
+}
+
+/// One sign-server answer.
+#[derive(Clone, Debug)]
+pub enum SignReply {
+    /// A fetch result with `messages` (method, payload) and the socket URL.
+    Ok {
+        messages: Vec<(String, Vec<u8>)>,
+    },
+    Status {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
+    Empty,
+}
+
+/// What one WebSocket connection does.
+#[derive(Clone, Debug)]
+pub enum WsScript {
+    /// Send these frames (raw binary messages), pausing `gap` between them,
+    /// then do `after`.
+    Frames {
+        frames: Vec<Vec<u8>>,
+        gap: Duration,
+        after: WsAfter,
+    },
+    /// Answer the upgrade with HTTP 200 and this `handshake-msg`.
+    Reject { message: String },
+    /// Like `Frames`, but start after the frame whose cursor is the `cursor`
+    /// of the socket URL (how TikTok resumes a reconnecting client).
+    Resume {
+        frames: Vec<Vec<u8>>,
+        after: WsAfter,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum WsAfter {
+    /// Drop the TCP connection without a close frame.
+    Drop,
+    /// Send a close frame.
+    Close,
+    /// Keep the socket open, say nothing.
+    Hang,
+}
+
+/// A frame the client sent.
+#[derive(Clone, Debug)]
+pub struct ClientFrame {
+    pub conn: usize,
+    pub payload_type: String,
+    pub log_id: u64,
+    pub payload: Vec<u8>,
+}
+
+#[derive(Default)]
+pub struct Recorded {
+    pub page_lookups: usize,
+    pub sign_queries: Vec<HashMap<String, String>>,
+    pub sign_headers: Vec<HashMap<String, String>>,
+    pub ws_queries: Vec<String>,
+    pub ws_headers: Vec<HashMap<String, String>>,
+    pub client_frames: Vec<ClientFrame>,
+}
+
+#[derive(Default)]
+struct Config {
+    users: HashMap<String, UserPage>,
+    sign: VecDeque<SignReply>,
+    ws: VecDeque<WsScript>,
+}
+
+#[derive(Clone)]
+pub struct FakeTikTok {
+    pub http_addr: SocketAddr,
+    pub ws_addr: SocketAddr,
+    cfg: Arc<Mutex<Config>>,
+    pub rec: Arc<Mutex<Recorded>>,
+}
+
+impl FakeTikTok {
+    /// Start both listeners on 127.0.0.1 (port 0) in the current runtime.
+    pub async fn start() -> FakeTikTok {
+        let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let ws = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let fake = FakeTikTok {
+            http_addr: http.local_addr().unwrap(),
+            ws_addr: ws.local_addr().unwrap(),
+            cfg: Arc::default(),
+            rec: Arc::default(),
+        };
+        let app = Router::new()
+            .route("/{page}/live", get(live_page))
+            .route("/api-live/user/room/", get(api_live))
+            .route("/webcast/fetch", get(sign_fetch))
+            .route("/webcast/anchors/{user}/room_id", get(provider_room))
+            .route("/webcast/room/info/", get(room_info))
+            .with_state(fake.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(http, app).await;
+        });
+        let me = fake.clone();
+        tokio::spawn(async move {
+            let mut conn = 0;
+            while let Ok((tcp, _)) = ws.accept().await {
+                conn += 1;
+                let me = me.clone();
+                tokio::spawn(async move { me.serve_ws(tcp, conn).await });
+            }
+        });
+        fake
+    }
+
+    /// The base URL for TIKLIVE_TIKTOK_URL, TIKLIVE_WEBCAST_URL and SIGN_API_URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.http_addr)
+    }
+
+    pub fn user(&self, name: &str, page: UserPage) -> &Self {
+        self.cfg
+            .lock()
+            .unwrap()
+            .users
+            .insert(name.to_string(), page);
+        self
+    }
+
+    pub fn sign(&self, reply: SignReply) -> &Self {
+        self.cfg.lock().unwrap().sign.push_back(reply);
+        self
+    }
+
+    pub fn ws(&self, script: WsScript) -> &Self {
+        self.cfg.lock().unwrap().ws.push_back(script);
+        self
+    }
+
+    pub fn recorded<R>(&self, f: impl FnOnce(&Recorded) -> R) -> R {
+        f(&self.rec.lock().unwrap())
+    }
+
+    fn push_server(&self) -> String {
+        format!(
+            "ws://{}/webcast/im/ws_proxy/ws_reuse_supplement/",
+            self.ws_addr
+        )
+    }
+
+    async fn serve_ws(&self, tcp: tokio::net::TcpStream, conn: usize) {
+        let script = self
+            .cfg
+            .lock()
+            .unwrap()
+            .ws
+            .pop_front()
+            .unwrap_or(WsScript::Frames {
+                frames: vec![],
+                gap: Duration::ZERO,
+                after: WsAfter::Hang,
+            });
+        if let WsScript::Reject { message } = &script {
+            // Read the upgrade request, then answer 200 instead of 101, as
+            // TikTok does when it refuses a client.
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let mut tcp = tcp;
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                if tcp.read(&mut byte).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                head.push(byte[0]);
+            }
+            let text = String::from_utf8_lossy(&head).to_string();
+            let uri = text.split_whitespace().nth(1).unwrap_or("").to_string();
+            self.rec.lock().unwrap().ws_queries.push(uri);
+            let resp = format!(
+                "HTTP/1.1 200 OK\r\nhandshake-status: 415\r\nhandshake-msg: {message}\r\ncontent-length: 0\r\n\r\n"
+            );
+            let _ = tcp.write_all(resp.as_bytes()).await;
+            let _ = tcp.shutdown().await;
+            return;
+        }
+        let rec = self.rec.clone();
+        let callback = move |req: &Request,
+                             resp: WsResponse|
+              -> Result<WsResponse, ErrorResponse> {
+            let mut r = rec.lock().unwrap();
+            r.ws_queries.push(req.uri().to_string());
+            r.ws_headers.push(
+                req.headers()
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+                    .collect(),
+            );
+            Ok(resp)
+        };
+        let Ok(ws) = tokio_tungstenite::accept_hdr_async(tcp, callback).await else {
+            return;
+        };
+        let (frames, gap, after) = match script {
+            WsScript::Frames { frames, gap, after } => (frames, gap, after),
+            WsScript::Resume { frames, after } => {
+                let query = self.recorded(|r| r.ws_queries.last().cloned().unwrap_or_default());
+                let cursor = query
+                    .split(['?', '&'])
+                    .find_map(|kv| kv.strip_prefix("cursor="))
+                    .map(|c| c.replace("%2F", "/"))
+                    .unwrap_or_default();
+                let start = frames
+                    .iter()
+                    .position(|f| frame_cursor(f) == cursor)
+                    .map_or(0, |i| i + 1);
+                (frames[start..].to_vec(), Duration::ZERO, after)
+            }
+            WsScript::Reject { .. } => return,
+        };
+        let (mut sink, mut stream) = ws.split();
+        let rec = self.rec.clone();
+        let reader = tokio::spawn(async move {
+            while let Some(Ok(msg)) = stream.next().await {
+                if let WsMessage::Binary(b) = msg
+                    && let Ok(f) = PushFrame::decode(&b[..])
+                {
+                    rec.lock().unwrap().client_frames.push(ClientFrame {
+                        conn,
+                        payload_type: f.payload_type,
+                        log_id: f.log_id,
+                        payload: f.payload.to_vec(),
+                    });
+                }
+            }
+        });
+        // Wait for im_enter_room before pushing, as TikTok does.
+        for _ in 0..200 {
+            let entered = self.recorded(|r| {
+                r.client_frames
+                    .iter()
+                    .any(|f| f.conn == conn && f.payload_type == "im_enter_room")
+            });
+            if entered {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        for frame in frames {
+            if sink.send(WsMessage::Binary(frame.into())).await.is_err() {
+                return;
+            }
+            if !gap.is_zero() {
+                tokio::time::sleep(gap).await;
+            }
+        }
+        match after {
+            WsAfter::Drop => {
+                reader.abort();
+                drop(sink);
+            }
+            WsAfter::Close => {
+                let _ = sink.send(WsMessage::Close(None)).await;
+                let _ = reader.await;
+            }
+            WsAfter::Hang => {
+                let _ = reader.await;
+            }
+        }
+    }
+}
+
+fn sigi(json: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><title>LIVE</title></head><body>\
+         <script id=\"SIGI_STATE\" type=\"application/json\">{json}</script></body></html>"
+    )
+}
+
+async fn live_page(State(fake): State<FakeTikTok>, Path(page): Path<String>) -> Response {
+    let user = page.trim_start_matches('@').to_string();
+    let lookups = {
+        let mut r = fake.rec.lock().unwrap();
+        r.page_lookups += 1;
+        r.page_lookups
+    };
+    let cfg = fake.cfg.lock().unwrap().users.get(&user).cloned();
+    let live = |room: &str, status: i64| {
+        sigi(&format!(
+            r#"{{"LiveRoom":{{"liveRoomUserInfo":{{"user":{{"roomId":"{room}","uniqueId":"{user}","status":{status}}},"liveRoom":{{"roomId":"{room}","status":{status}}}}}}}}}"#
+        ))
+    };
+    match cfg {
+        Some(UserPage::Live { room_id }) | Some(UserPage::AgeRestricted { room_id }) => {
+            live(&room_id, 2).into_response()
+        }
+        Some(UserPage::OfflineThenLive { n, room_id }) if lookups > n => {
+            live(&room_id, 2).into_response()
+        }
+        Some(UserPage::Offline) | Some(UserPage::OfflineThenLive { .. }) => {
+            live("", 4).into_response()
+        }
+        Some(UserPage::Captcha) => {
+            "<html><body>Please wait... verifying you are human</body></html>".into_response()
+        }
+        Some(UserPage::NotFound) | None => sigi(r#"{"AppContext":{}}"#).into_response(),
+    }
+}
+
+async fn api_live(
+    State(fake): State<FakeTikTok>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let user = q.get("uniqueId").cloned().unwrap_or_default();
+    let cfg = fake.cfg.lock().unwrap().users.get(&user).cloned();
+    match cfg {
+        Some(UserPage::Captcha) => (StatusCode::FORBIDDEN, "blocked").into_response(),
+        Some(UserPage::NotFound) | None => {
+            axum::Json(serde_json::json!({"statusCode": 19881007, "message": "user_not_found"}))
+                .into_response()
+        }
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "not used").into_response(),
+    }
+}
+
+async fn provider_room(Path(_user): Path<String>) -> Response {
+    (StatusCode::UNAUTHORIZED, "needs a key").into_response()
+}
+
+async fn room_info(
+    State(fake): State<FakeTikTok>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let room = q.get("room_id").cloned().unwrap_or_default();
+    let restricted = fake
+        .cfg
+        .lock()
+        .unwrap()
+        .users
+        .values()
+        .any(|p| matches!(p, UserPage::AgeRestricted { room_id } if *room_id == room));
+    if restricted {
+        return axum::Json(serde_json::json!({"status_code": 4003110, "data": {"prompts": "18+"}}))
+            .into_response();
+    }
+    axum::Json(serde_json::json!({"status_code": 0, "data": {"status": 2}})).into_response()
+}
+
+async fn sign_fetch(
+    State(fake): State<FakeTikTok>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    {
+        let mut r = fake.rec.lock().unwrap();
+        r.sign_queries.push(q.clone());
+        r.sign_headers.push(
+            headers
+                .iter()
+                .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+                .collect(),
+        );
+    }
+    let reply = fake
+        .cfg
+        .lock()
+        .unwrap()
+        .sign
+        .pop_front()
+        .unwrap_or(SignReply::Ok { messages: vec![] });
+    match reply {
+        SignReply::Ok { messages } => {
+            // A resuming client passes its cursor; the result continues from it.
+            let n = fake.rec.lock().unwrap().sign_queries.len();
+            let cursor = q
+                .get("cursor")
+                .cloned()
+                .unwrap_or_else(|| format!("sign_cursor_{n}"));
+            let result = fetch_result(messages, &cursor, &fake.push_server());
+            let mut resp = result.encode_to_vec().into_response();
+            let h = resp.headers_mut();
+            h.insert(
+                "content-type",
+                HeaderValue::from_static("application/x-protobuf"),
+            );
+            h.insert(
+                "x-set-tt-cookie",
+                HeaderValue::from_static("ttwid=1%7Cfake; Path=/; Domain=tiktok.com; HttpOnly, msToken=fake_token; Path=/"),
+            );
+            resp
+        }
+        SignReply::Status {
+            status,
+            headers,
+            body,
+        } => {
+            let mut resp = (StatusCode::from_u16(status).unwrap(), body).into_response();
+            for (k, v) in headers {
+                resp.headers_mut().insert(
+                    axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                    HeaderValue::from_str(&v).unwrap(),
+                );
+            }
+            resp
+        }
+        SignReply::Empty => (StatusCode::OK, Vec::<u8>::new()).into_response(),
+    }
+}
+
+/// A fetch result as the sign server returns it.
+pub fn fetch_result(
+    messages: Vec<(String, Vec<u8>)>,
+    cursor: &str,
+    push_server: &str,
+) -> FetchResult {
+    FetchResult {
+        messages: messages
+            .into_iter()
+            .map(|(method, payload)| BaseMessage {
+                method,
+                payload: payload.into(),
+                ..Default::default()
+            })
+            .collect(),
+        cursor: cursor.into(),
+        fetch_interval: 1000,
+        now: 1_714_586_400_000,
+        internal_ext: format!("ext_{cursor}"),
+        need_ack: false,
+        push_server: push_server.into(),
+        route_params: [("imprp".to_string(), "fake_imprp".to_string())]
+            .into_iter()
+            .collect(),
+        heartbeat_duration: 10,
+        ..Default::default()
+    }
+}
+
+/// The cursor of a push frame's fetch result.
+pub fn frame_cursor(frame: &[u8]) -> String {
+    let f = tiklive::webcast::frame::decode_frame(frame).unwrap();
+    FetchResult::decode(&f.payload[..]).unwrap().cursor
+}
+
+/// A push frame carrying a control message that ends the stream.
+pub fn stream_end_frame(seq: i64) -> Vec<u8> {
+    let end = ControlMessage {
+        common: Some(tiklive::webcast::proto::Common {
+            method: "WebcastControlMessage".into(),
+            msg_id: 9_000_000_000 + seq,
+            ..Default::default()
+        }),
+        action: 3,
+        ..Default::default()
+    };
+    let result = FetchResult {
+        messages: vec![BaseMessage {
+            method: "WebcastControlMessage".into(),
+            payload: end.encode_to_vec().into(),
+            msg_id: 9_000_000_000 + seq,
+            ..Default::default()
+        }],
+        cursor: format!("end_{seq}"),
+        internal_ext: format!("end_ext_{seq}"),
+        need_ack: true,
+        ..Default::default()
+    };
+    encode_msg_frame(
+        seq,
+        8_000_000_000 + seq as u64,
+        &result.encode_to_vec(),
+        true,
+    )
+}
+
+/// The demo's push frames (real frames from our encoder), without the demo's
+/// own stream end.
+pub fn demo_frames() -> Vec<Vec<u8>> {
+    tiklive::demo::demo_stream()
+        .into_iter()
+        .filter(|i| i.kind == tiklive::webcast::capture::RecordKind::Frame)
+        .map(|i| i.bytes)
+        .collect()
+}
