@@ -4,7 +4,7 @@
 //! is recorded so tests can check it.
 //!
 //! Shared by `tests/` and `examples/fake_tiktok.rs` (benchmarks).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::result_large_err)]
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
