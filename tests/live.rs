@@ -684,3 +684,47 @@ async fn the_proxy_carries_http_and_the_websocket() {
         "the WebSocket went through the proxy"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_closes_the_socket_flushes_and_exits_130() {
+    use tokio::io::AsyncBufReadExt;
+    let fake = FakeTikTok::start().await;
+    fake.user("alice", UserPage::Live { room_id: ROOM.into() })
+        .sign(SignReply::Ok { messages: vec![chat_fixture()] })
+        .ws(WsScript::Frames { frames: demo_frames()[..5].to_vec(), gap: Duration::ZERO, after: WsAfter::Hang });
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = tiklive(dir.path());
+    cmd.args(["watch", "alice"])
+        .env("TIKLIVE_TIKTOK_URL", fake.url())
+        .env("TIKLIVE_WEBCAST_URL", fake.url())
+        .env("SIGN_API_URL", fake.url())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    // Wait until the socket's frames have been printed.
+    while seen.len() < 6 {
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
+        seen.push(line);
+    }
+    let pid = child.id().unwrap().to_string();
+    let status = std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(status.success());
+    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap() {
+        seen.push(line);
+    }
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await.unwrap().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let last: serde_json::Value = serde_json::from_str(seen.last().unwrap()).unwrap();
+    assert_eq!(last["type"], "disconnected");
+    assert_eq!(last["data"]["reason"], "interrupted");
+    // The socket was closed with a close frame, not just dropped.
+    for _ in 0..100 {
+        if fake.recorded(|r| r.closes) == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("no close frame reached the server");
+}

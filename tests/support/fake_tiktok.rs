@@ -109,6 +109,8 @@ pub struct Recorded {
     pub ws_queries: Vec<String>,
     pub ws_headers: Vec<HashMap<String, String>>,
     pub client_frames: Vec<ClientFrame>,
+    /// Close frames received from the client.
+    pub closes: usize,
 }
 
 #[derive(Default)]
