@@ -689,9 +689,20 @@ async fn the_proxy_carries_http_and_the_websocket() {
 async fn ctrl_c_closes_the_socket_flushes_and_exits_130() {
     use tokio::io::AsyncBufReadExt;
     let fake = FakeTikTok::start().await;
-    fake.user("alice", UserPage::Live { room_id: ROOM.into() })
-        .sign(SignReply::Ok { messages: vec![chat_fixture()] })
-        .ws(WsScript::Frames { frames: demo_frames()[..5].to_vec(), gap: Duration::ZERO, after: WsAfter::Hang });
+    fake.user(
+        "alice",
+        UserPage::Live {
+            room_id: ROOM.into(),
+        },
+    )
+    .sign(SignReply::Ok {
+        messages: vec![chat_fixture()],
+    })
+    .ws(WsScript::Frames {
+        frames: demo_frames()[..5].to_vec(),
+        gap: Duration::ZERO,
+        after: WsAfter::Hang,
+    });
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = tiklive(dir.path());
     cmd.args(["watch", "alice"])
@@ -705,16 +716,29 @@ async fn ctrl_c_closes_the_socket_flushes_and_exits_130() {
     let mut seen = Vec::new();
     // Wait until the socket's frames have been printed.
     while seen.len() < 6 {
-        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         seen.push(line);
     }
     let pid = child.id().unwrap().to_string();
-    let status = std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
     assert!(status.success());
-    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap() {
+    while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .unwrap()
+    {
         seen.push(line);
     }
-    let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await.unwrap().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status.code(), Some(130));
     let last: serde_json::Value = serde_json::from_str(seen.last().unwrap()).unwrap();
     assert_eq!(last["type"], "disconnected");

@@ -268,7 +268,11 @@ impl FakeTikTok {
         let (mut sink, mut stream) = ws.split();
         let rec = self.rec.clone();
         let reader = tokio::spawn(async move {
-            while let Some(Ok(msg)) = stream.next().await {
+            while let Some(msg) = stream.next().await {
+                let Ok(msg) = msg else { break };
+                if let WsMessage::Close(_) = msg {
+                    rec.lock().unwrap().closes += 1;
+                }
                 if let WsMessage::Binary(b) = msg
                     && let Ok(f) = PushFrame::decode(&b[..])
                 {
