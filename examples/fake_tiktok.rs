@@ -1,0 +1,68 @@
+//! A fake TikTok on 127.0.0.1 for the live benchmarks (`bench/live.sh`): the
+//! same fake the tests use, serving `--users N` live users (user1…userN) whose
+//! sockets push `--repeat R` copies of the demo stream's frames as fast as they
+//! can, then end the stream (or hang with `--hang`, for memory measurements).
+//!
+//! Prints `url=http://127.0.0.1:PORT` on stdout once it listens.
+
+#[path = "../tests/support/fake_tiktok.rs"]
+mod fake_tiktok;
+
+use std::time::Duration;
+
+use fake_tiktok::{FakeTikTok, SignReply, UserPage, WsAfter, WsScript, demo_frames, stream_end_frame};
+use prost::Message;
+use tiklive::webcast::frame::{decode_frame, encode_msg_frame};
+use tiklive::webcast::proto::FetchResult;
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The demo frames, `repeat` times, with fresh message ids each time so the
+/// client's de-duplication keeps them all.
+fn frames(repeat: usize) -> Vec<Vec<u8>> {
+    let base = demo_frames();
+    let base = &base[..base.len() - 1]; // without the demo's own stream end
+    let mut out = Vec::with_capacity(base.len() * repeat);
+    for r in 0..repeat {
+        for (i, f) in base.iter().enumerate() {
+            let frame = decode_frame(f).unwrap();
+            let mut result = FetchResult::decode(&frame.payload[..]).unwrap();
+            for m in &mut result.messages {
+                m.msg_id += (r as i64) * 1_000_000_000;
+            }
+            let seq = (r * base.len() + i) as i64;
+            out.push(encode_msg_frame(seq, frame.log_id, &result.encode_to_vec(), true));
+        }
+    }
+    out
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 1)]
+async fn main() {
+    let users = arg("--users", 1);
+    let repeat = arg("--repeat", 1);
+    let hang = std::env::args().any(|a| a == "--hang");
+    let fake = FakeTikTok::start().await;
+    let mut script = frames(repeat);
+    if !hang {
+        script.push(stream_end_frame(i64::MAX / 2));
+    }
+    for u in 1..=users {
+        fake.user(&format!("user{u}"), UserPage::Live { room_id: format!("{}", 7_300_000_000_000_000_000u64 + u as u64) });
+        fake.sign(SignReply::Ok { messages: vec![] });
+        fake.ws(WsScript::Frames {
+            frames: script.clone(),
+            gap: Duration::ZERO,
+            after: if hang { WsAfter::Hang } else { WsAfter::Close },
+        });
+    }
+    println!("url={}", fake.url());
+    tokio::signal::ctrl_c().await.ok();
+}
