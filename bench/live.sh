@@ -15,8 +15,9 @@ WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 start_fake() { # args for the fake; sets URL
+  rm -f "$WORK/fake.out"
   "$FAKE" "$@" > "$WORK/fake.out" &
-  for _ in $(seq 100); do grep -q url= "$WORK/fake.out" 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 200); do grep -q url= "$WORK/fake.out" 2>/dev/null && break; sleep 0.05; done
   URL=$(sed -n 's/^url=//p' "$WORK/fake.out")
 }
 envs() { env TIKLIVE_TIKTOK_URL="$URL" TIKLIVE_WEBCAST_URL="$URL" SIGN_API_URL="$URL" \
