@@ -10,7 +10,9 @@ mod fake_tiktok;
 
 use std::time::Duration;
 
-use fake_tiktok::{FakeTikTok, SignReply, UserPage, WsAfter, WsScript, demo_frames, stream_end_frame};
+use fake_tiktok::{
+    FakeTikTok, SignReply, UserPage, WsAfter, WsScript, demo_frames, stream_end_frame,
+};
 use prost::Message;
 use tiklive::webcast::frame::{decode_frame, encode_msg_frame};
 use tiklive::webcast::proto::FetchResult;
@@ -38,7 +40,12 @@ fn frames(repeat: usize) -> Vec<Vec<u8>> {
                 m.msg_id += (r as i64) * 1_000_000_000;
             }
             let seq = (r * base.len() + i) as i64;
-            out.push(encode_msg_frame(seq, frame.log_id, &result.encode_to_vec(), true));
+            out.push(encode_msg_frame(
+                seq,
+                frame.log_id,
+                &result.encode_to_vec(),
+                true,
+            ));
         }
     }
     out
@@ -55,7 +62,12 @@ async fn main() {
         script.push(stream_end_frame(i64::MAX / 2));
     }
     for u in 1..=users {
-        fake.user(&format!("user{u}"), UserPage::Live { room_id: format!("{}", 7_300_000_000_000_000_000u64 + u as u64) });
+        fake.user(
+            &format!("user{u}"),
+            UserPage::Live {
+                room_id: format!("{}", 7_300_000_000_000_000_000u64 + u as u64),
+            },
+        );
         fake.sign(SignReply::Ok { messages: vec![] });
         fake.ws(WsScript::Frames {
             frames: script.clone(),

@@ -20,21 +20,35 @@ Exit codes:
   5    reconnect attempts exhausted
   130  interrupted (Ctrl-C)";
 
-const MAIN_AFTER_HELP: &str = "\
-Examples:
+/// The environment variables tiklive reads (README, man page).
+pub const ENVIRONMENT_HELP: &str = "\
+TIKTOK_USERNAME        the USER when none is given
+API_KEY                REST API key for serve
+WEBHOOK_URL            default webhook target for forward
+WEBHOOK_SECRET         signing secret for WEBHOOK_URL and --to targets
+SIGN_API_URL           sign server base URL (default https://tiktok.eulerstream.com)
+SIGN_API_KEY           sign server API key
+TIKTOK_SESSION_ID      a logged-in TikTok session (18+ rooms)
+TIKTOK_TARGET_IDC      that session's data centre, e.g. useast2a
+TIKLIVE_TIKTOK_URL     base of the live page and api-live (default https://www.tiktok.com)
+TIKLIVE_WEBCAST_URL    base of webcast/room/info (default https://webcast.tiktok.com)
+TIKLIVE_DB             the store file (default: the platform data dir)
+TIKLIVE_LISTEN         serve's listen address (default 127.0.0.1:8080)
+HTTPS_PROXY, ALL_PROXY proxy for HTTP and the WebSocket
+NO_COLOR               no colour when set and not empty
+.env                   read from the current directory; never overrides a set variable";
+
+fn main_after_help() -> String {
+    format!(
+        "Examples:
   tiklive watch --demo                      a built-in demo stream, no account needed
   tiklive watch someone --type gift | jq .  gifts of a live streamer as NDJSON
   tiklive forward --demo --to https://example.com/hook
   tiklive serve --demo                      REST API on 127.0.0.1:8080
 
-Exit codes:
-  0    success; also when the reader of our output goes away (broken pipe)
-  1    runtime failure
-  2    usage or configuration error
-  3    room not found, user offline, or the stream ended before it started
-  4    sign server or authorisation rejected the request
-  5    reconnect attempts exhausted
-  130  interrupted (Ctrl-C)";
+{EXIT_CODES_HELP}"
+    )
+}
 
 /// TikTok LIVE events as NDJSON, signed webhooks and a REST API.
 #[derive(Debug, Parser)]
@@ -44,7 +58,7 @@ Exit codes:
     long_version = crate::version::long_version(),
     propagate_version = true,
     max_term_width = 100,
-    after_help = MAIN_AFTER_HELP,
+    after_help = main_after_help(),
 )]
 pub struct Cli {
     #[command(flatten)]

@@ -468,3 +468,121 @@ mod tests {
         }
     }
 }
+
+/// One resolved setting, for `tiklive config`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Setting {
+    pub name: &'static str,
+    /// The value, or `(redacted)` for secrets; empty when unset.
+    pub value: String,
+    /// `flag`, `environment`, `.env` or `default` (`unset` when nothing set it).
+    pub source: &'static str,
+}
+
+/// Where a variable's value came from.
+fn env_source(name: &str, dotenv: &Dotenv) -> &'static str {
+    if dotenv.keys.contains(name) {
+        ".env"
+    } else {
+        "environment"
+    }
+}
+
+/// Every setting tiklive reads, resolved, with its source. `matches` are the
+/// `config` subcommand's (for flags such as `--sign-url`).
+pub fn describe_settings(matches: &clap::ArgMatches, dotenv: &Dotenv) -> Vec<Setting> {
+    use clap::parser::ValueSource;
+    let secret = |v: String| {
+        if v.is_empty() {
+            v
+        } else {
+            "(redacted)".to_string()
+        }
+    };
+    let mut out = Vec::new();
+    // Settings that are flags with an `env` fallback.
+    for (id, name, default, is_secret) in [
+        ("sign_url", "SIGN_API_URL", DEFAULT_SIGN_URL, false),
+        ("sign_api_key", "SIGN_API_KEY", "", true),
+        ("db", "TIKLIVE_DB", "", false),
+    ] {
+        let value = matches
+            .try_get_raw(id)
+            .ok()
+            .flatten()
+            .and_then(|mut v| v.next())
+            .map(|v| v.to_string_lossy().to_string());
+        let (value, source) = match (value, matches.value_source(id)) {
+            (Some(v), Some(ValueSource::CommandLine)) => (v, "flag"),
+            (Some(v), Some(ValueSource::EnvVariable)) => (v, env_source(name, dotenv)),
+            (Some(v), _) => (v, "default"),
+            (None, _) if id == "db" => (
+                resolve_db(&StoreArgs::default())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                "default",
+            ),
+            (None, _) if !default.is_empty() => (default.to_string(), "default"),
+            (None, _) => (String::new(), "unset"),
+        };
+        out.push(Setting {
+            name,
+            value: if is_secret { secret(value) } else { value },
+            source,
+        });
+    }
+    let proxy_flag = matches
+        .try_get_one::<String>("proxy")
+        .ok()
+        .flatten()
+        .cloned();
+    // Settings read from the environment only.
+    for (name, default, is_secret) in [
+        ("TIKTOK_USERNAME", "", false),
+        ("API_KEY", "", true),
+        ("WEBHOOK_URL", "", false),
+        ("WEBHOOK_SECRET", "", true),
+        ("TIKTOK_SESSION_ID", "", true),
+        ("TIKTOK_TARGET_IDC", "", false),
+        ("TIKLIVE_TIKTOK_URL", DEFAULT_TIKTOK_URL, false),
+        ("TIKLIVE_WEBCAST_URL", DEFAULT_WEBCAST_URL, false),
+        ("TIKLIVE_LISTEN", "127.0.0.1:8080", false),
+        ("HTTPS_PROXY", "", false),
+        ("ALL_PROXY", "", false),
+        ("NO_COLOR", "", false),
+    ] {
+        let (value, source) = match env_var(name) {
+            Some(v) => (v, env_source(name, dotenv)),
+            None if !default.is_empty() => (default.to_string(), "default"),
+            None => (String::new(), "unset"),
+        };
+        let value = if is_secret {
+            secret(value)
+        } else if name.ends_with("PROXY") {
+            redact_userinfo(&value)
+        } else {
+            value
+        };
+        out.push(Setting {
+            name,
+            value,
+            source,
+        });
+    }
+    if let Some(p) = proxy_flag {
+        out.push(Setting {
+            name: "--proxy",
+            value: redact_userinfo(&p),
+            source: "flag",
+        });
+    }
+    out
+}
+
+/// `http://user:pw@host` → `http://(redacted)@host`.
+fn redact_userinfo(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}(redacted){}", &url[..s + 3], &url[at..]),
+        _ => url.to_string(),
+    }
+}

@@ -22,7 +22,7 @@ pub mod webcast;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::config::Terminal;
@@ -39,8 +39,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return code_of(&e).exit_code();
         }
     };
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(ok) => ok,
         Err(e) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2.
             let _ = e.print();
@@ -63,7 +66,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let result = runtime.block_on(async move {
         let shutdown = Shutdown::install(term.quiet);
-        dispatch(cli, term, shutdown, dotenv).await
+        dispatch(cli, &matches, term, shutdown, dotenv).await
     });
     // Do not wait for blocking tasks still parked (e.g. a stdin reader).
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
@@ -81,12 +84,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 
 async fn dispatch(
     cli: Cli,
+    matches: &clap::ArgMatches,
     term: Terminal,
     shutdown: Shutdown,
-    _dotenv: config::Dotenv,
+    dotenv: config::Dotenv,
 ) -> anyhow::Result<Code> {
     match cli.command {
         Command::Watch(args) => cmd::watch::run(args, term, shutdown).await,
+        Command::Config(_) => {
+            let sub = matches.subcommand_matches("config").unwrap_or(matches);
+            cmd::config::run(sub, &dotenv, &term)
+        }
+        Command::Completions { shell } => cmd::generate::print_completion(shell).map(|()| Code::Ok),
+        Command::Man => cmd::generate::print_man().map(|()| Code::Ok),
         _ => Err(error::Failure::new(Code::Runtime, "this command is not built yet").into()),
     }
 }

@@ -1,3 +1,5 @@
 //! One module per subcommand: wiring only, no protocol or formatting logic.
 
+pub mod config;
+pub mod generate;
 pub mod watch;

@@ -1,0 +1,331 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'tiklive'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'tiklive' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print events of one or more streams (NDJSON when piped)')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Post events to webhook URLs, signed (Standard Webhooks), then exit')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Watch a stream, store its events, forward them, and serve a REST API')
+            [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Manage the registered webhooks (shared with `serve` and `forward`)')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiklive;watch' {
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
+            [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: ndjson when piped, pretty on a terminal)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N events')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N events')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Also write everything received to a capture file')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Use the built-in demo stream instead of connecting')
+            [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;forward' {
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
+            [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying after the input ends, e.g. 30s or 5m')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Use the built-in demo stream instead of connecting')
+            [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the requests that would be sent, with secrets redacted, and send nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;serve' {
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
+            [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--buffer', '--buffer', [CompletionResultType]::ParameterName, 'Events kept in the store; the oldest are dropped first')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Use the built-in demo stream instead of connecting')
+            [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
+            [CompletionResult]::new('--insecure-no-auth', '--insecure-no-auth', [CompletionResultType]::ParameterName, 'Allow listening on a non-loopback address without an API key')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;webhooks' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register a webhook and print its id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List webhooks with delivery totals (a table on a terminal, JSON when piped)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a webhook')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a signed ping and report status and latency')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiklive;webhooks;add' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A name for it')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Its signing secret (whsec_… is base64-decoded); never printed back')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;webhooks;list' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;webhooks;remove' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;webhooks;test' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;webhooks;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register a webhook and print its id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List webhooks with delivery totals (a table on a terminal, JSON when piped)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a webhook')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a signed ping and report status and latency')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiklive;webhooks;help;add' {
+            break
+        }
+        'tiklive;webhooks;help;list' {
+            break
+        }
+        'tiklive;webhooks;help;remove' {
+            break
+        }
+        'tiklive;webhooks;help;test' {
+            break
+        }
+        'tiklive;webhooks;help;help' {
+            break
+        }
+        'tiklive;config' {
+            [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;man' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;help' {
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print events of one or more streams (NDJSON when piped)')
+            [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Post events to webhook URLs, signed (Standard Webhooks), then exit')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Watch a stream, store its events, forward them, and serve a REST API')
+            [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Manage the registered webhooks (shared with `serve` and `forward`)')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiklive;help;watch' {
+            break
+        }
+        'tiklive;help;forward' {
+            break
+        }
+        'tiklive;help;serve' {
+            break
+        }
+        'tiklive;help;webhooks' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register a webhook and print its id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List webhooks with delivery totals (a table on a terminal, JSON when piped)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a webhook')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a signed ping and report status and latency')
+            break
+        }
+        'tiklive;help;webhooks;add' {
+            break
+        }
+        'tiklive;help;webhooks;list' {
+            break
+        }
+        'tiklive;help;webhooks;remove' {
+            break
+        }
+        'tiklive;help;webhooks;test' {
+            break
+        }
+        'tiklive;help;config' {
+            break
+        }
+        'tiklive;help;completions' {
+            break
+        }
+        'tiklive;help;man' {
+            break
+        }
+        'tiklive;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

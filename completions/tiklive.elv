@@ -1,0 +1,295 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[tiklive] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'tiklive'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'tiklive'= {
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand watch 'Print events of one or more streams (NDJSON when piped)'
+            cand forward 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
+            cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
+            cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
+            cand config 'Show the resolved settings and where each came from (secrets redacted)'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiklive;watch'= {
+            cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
+            cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand -t 'Only these event types (comma-separated or repeated; any case)'
+            cand --type 'Only these event types (comma-separated or repeated; any case)'
+            cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
+            cand --room-id 'Connect to this room id and skip the room lookup'
+            cand --sign-url 'Sign server base URL'
+            cand --sign-api-key 'Sign server API key'
+            cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
+            cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
+            cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --format 'Output format (default: ndjson when piped, pretty on a terminal)'
+            cand -n 'Stop after N events'
+            cand --limit 'Stop after N events'
+            cand --record 'Also write everything received to a capture file'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --demo 'Use the built-in demo stream instead of connecting'
+            cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+            cand --wait 'Wait for an offline user to go live instead of exiting'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;forward'= {
+            cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
+            cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand -t 'Only these event types (comma-separated or repeated; any case)'
+            cand --type 'Only these event types (comma-separated or repeated; any case)'
+            cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
+            cand --room-id 'Connect to this room id and skip the room lookup'
+            cand --sign-url 'Sign server base URL'
+            cand --sign-api-key 'Sign server API key'
+            cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
+            cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
+            cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --to 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)'
+            cand --secret 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)'
+            cand --drain-timeout 'How long to keep retrying after the input ends, e.g. 30s or 5m'
+            cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --demo 'Use the built-in demo stream instead of connecting'
+            cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+            cand --wait 'Wait for an offline user to go live instead of exiting'
+            cand --dry-run 'Print the requests that would be sent, with secrets redacted, and send nothing'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;serve'= {
+            cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
+            cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand -t 'Only these event types (comma-separated or repeated; any case)'
+            cand --type 'Only these event types (comma-separated or repeated; any case)'
+            cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
+            cand --room-id 'Connect to this room id and skip the room lookup'
+            cand --sign-url 'Sign server base URL'
+            cand --sign-api-key 'Sign server API key'
+            cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
+            cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
+            cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --listen 'Address to listen on'
+            cand --buffer 'Events kept in the store; the oldest are dropped first'
+            cand --api-key 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)'
+            cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --demo 'Use the built-in demo stream instead of connecting'
+            cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+            cand --wait 'Wait for an offline user to go live instead of exiting'
+            cand --insecure-no-auth 'Allow listening on a non-loopback address without an API key'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;webhooks'= {
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Register a webhook and print its id'
+            cand list 'List webhooks with delivery totals (a table on a terminal, JSON when piped)'
+            cand remove 'Remove a webhook'
+            cand test 'Send a signed ping and report status and latency'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiklive;webhooks;add'= {
+            cand --name 'A name for it'
+            cand --secret 'Its signing secret (whsec_… is base64-decoded); never printed back'
+            cand -t 'Only these event types'
+            cand --type 'Only these event types'
+            cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;webhooks;list'= {
+            cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;webhooks;remove'= {
+            cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;webhooks;test'= {
+            cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;webhooks;help'= {
+            cand add 'Register a webhook and print its id'
+            cand list 'List webhooks with delivery totals (a table on a terminal, JSON when piped)'
+            cand remove 'Remove a webhook'
+            cand test 'Send a signed ping and report status and latency'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiklive;webhooks;help;add'= {
+        }
+        &'tiklive;webhooks;help;list'= {
+        }
+        &'tiklive;webhooks;help;remove'= {
+        }
+        &'tiklive;webhooks;help;test'= {
+        }
+        &'tiklive;webhooks;help;help'= {
+        }
+        &'tiklive;config'= {
+            cand --room-id 'Connect to this room id and skip the room lookup'
+            cand --sign-url 'Sign server base URL'
+            cand --sign-api-key 'Sign server API key'
+            cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
+            cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
+            cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+            cand --wait 'Wait for an offline user to go live instead of exiting'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;completions'= {
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;man'= {
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;help'= {
+            cand watch 'Print events of one or more streams (NDJSON when piped)'
+            cand forward 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
+            cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
+            cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
+            cand config 'Show the resolved settings and where each came from (secrets redacted)'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiklive;help;watch'= {
+        }
+        &'tiklive;help;forward'= {
+        }
+        &'tiklive;help;serve'= {
+        }
+        &'tiklive;help;webhooks'= {
+            cand add 'Register a webhook and print its id'
+            cand list 'List webhooks with delivery totals (a table on a terminal, JSON when piped)'
+            cand remove 'Remove a webhook'
+            cand test 'Send a signed ping and report status and latency'
+        }
+        &'tiklive;help;webhooks;add'= {
+        }
+        &'tiklive;help;webhooks;list'= {
+        }
+        &'tiklive;help;webhooks;remove'= {
+        }
+        &'tiklive;help;webhooks;test'= {
+        }
+        &'tiklive;help;config'= {
+        }
+        &'tiklive;help;completions'= {
+        }
+        &'tiklive;help;man'= {
+        }
+        &'tiklive;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

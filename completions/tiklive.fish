@@ -1,0 +1,384 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tiklive_global_optspecs
+    string join \n q/quiet v/verbose color= h/help V/version
+end
+
+function __fish_tiklive_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tiklive_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tiklive_using_subcommand
+    set -l cmd (__fish_tiklive_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tiklive -n "__fish_tiklive_needs_command" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_needs_command" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_needs_command" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
+disconnected\t''
+error\t''
+streamEnd\t''
+rawData\t''
+decodedData\t''
+chat\t''
+gift\t''
+like\t''
+member\t''
+roomUpdate\t''
+social\t''
+follow\t''
+share\t''
+emote\t''
+envelope\t''
+questionNew\t''
+linkMicBattle\t''
+linkMicArmies\t''
+linkMicBattlePunishFinish\t''
+linkMicBattleTask\t''
+linkMicFanTicketMethod\t''
+linkMicMethod\t''
+liveIntro\t''
+controlMessage\t''
+barrage\t''
+hourlyRank\t''
+goalUpdate\t''
+roomMessage\t''
+captionMessage\t''
+imDelete\t''
+inRoomBanner\t''
+rankUpdate\t''
+pollMessage\t''
+rankText\t''
+unauthorizedMember\t''
+oecLiveShopping\t''
+msgDetect\t''
+linkMessage\t''
+roomVerify\t''
+linkLayer\t''
+roomPin\t''
+superFan\t''
+unknown\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
+final\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-url -d 'Sign server base URL' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-api-key -d 'Sign server API key' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l format -d 'Output format (default: ndjson when piped, pretty on a terminal)' -r -f -a "ndjson\t''
+pretty\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s n -l limit -d 'Stop after N events' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l record -d 'Also write everything received to a capture file' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l demo -d 'Use the built-in demo stream instead of connecting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l wait -d 'Wait for an offline user to go live instead of exiting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
+disconnected\t''
+error\t''
+streamEnd\t''
+rawData\t''
+decodedData\t''
+chat\t''
+gift\t''
+like\t''
+member\t''
+roomUpdate\t''
+social\t''
+follow\t''
+share\t''
+emote\t''
+envelope\t''
+questionNew\t''
+linkMicBattle\t''
+linkMicArmies\t''
+linkMicBattlePunishFinish\t''
+linkMicBattleTask\t''
+linkMicFanTicketMethod\t''
+linkMicMethod\t''
+liveIntro\t''
+controlMessage\t''
+barrage\t''
+hourlyRank\t''
+goalUpdate\t''
+roomMessage\t''
+captionMessage\t''
+imDelete\t''
+inRoomBanner\t''
+rankUpdate\t''
+pollMessage\t''
+rankText\t''
+unauthorizedMember\t''
+oecLiveShopping\t''
+msgDetect\t''
+linkMessage\t''
+roomVerify\t''
+linkLayer\t''
+roomPin\t''
+superFan\t''
+unknown\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
+final\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-url -d 'Sign server base URL' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-api-key -d 'Sign server API key' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeout -d 'How long to keep retrying after the input ends, e.g. 30s or 5m' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l demo -d 'Use the built-in demo stream instead of connecting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l wait -d 'Wait for an offline user to go live instead of exiting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l dry-run -d 'Print the requests that would be sent, with secrets redacted, and send nothing'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
+disconnected\t''
+error\t''
+streamEnd\t''
+rawData\t''
+decodedData\t''
+chat\t''
+gift\t''
+like\t''
+member\t''
+roomUpdate\t''
+social\t''
+follow\t''
+share\t''
+emote\t''
+envelope\t''
+questionNew\t''
+linkMicBattle\t''
+linkMicArmies\t''
+linkMicBattlePunishFinish\t''
+linkMicBattleTask\t''
+linkMicFanTicketMethod\t''
+linkMicMethod\t''
+liveIntro\t''
+controlMessage\t''
+barrage\t''
+hourlyRank\t''
+goalUpdate\t''
+roomMessage\t''
+captionMessage\t''
+imDelete\t''
+inRoomBanner\t''
+rankUpdate\t''
+pollMessage\t''
+rankText\t''
+unauthorizedMember\t''
+oecLiveShopping\t''
+msgDetect\t''
+linkMessage\t''
+roomVerify\t''
+linkLayer\t''
+roomPin\t''
+superFan\t''
+unknown\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
+final\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-url -d 'Sign server base URL' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-api-key -d 'Sign server API key' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'Address to listen on' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l demo -d 'Use the built-in demo stream instead of connecting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l wait -d 'Wait for an offline user to go live instead of exiting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l insecure-no-auth -d 'Allow listening on a non-loopback address without an API key'
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -f -a "add" -d 'Register a webhook and print its id'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -f -a "list" -d 'List webhooks with delivery totals (a table on a terminal, JSON when piped)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -f -a "remove" -d 'Remove a webhook'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -f -a "test" -d 'Send a signed ping and report status and latency'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l name -d 'A name for it' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l secret -d 'Its signing secret (whsec_… is base64-decoded); never printed back' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s t -l type -d 'Only these event types' -r -f -a "connected\t''
+disconnected\t''
+error\t''
+streamEnd\t''
+rawData\t''
+decodedData\t''
+chat\t''
+gift\t''
+like\t''
+member\t''
+roomUpdate\t''
+social\t''
+follow\t''
+share\t''
+emote\t''
+envelope\t''
+questionNew\t''
+linkMicBattle\t''
+linkMicArmies\t''
+linkMicBattlePunishFinish\t''
+linkMicBattleTask\t''
+linkMicFanTicketMethod\t''
+linkMicMethod\t''
+liveIntro\t''
+controlMessage\t''
+barrage\t''
+hourlyRank\t''
+goalUpdate\t''
+roomMessage\t''
+captionMessage\t''
+imDelete\t''
+inRoomBanner\t''
+rankUpdate\t''
+pollMessage\t''
+rankText\t''
+unauthorizedMember\t''
+oecLiveShopping\t''
+msgDetect\t''
+linkMessage\t''
+roomVerify\t''
+linkLayer\t''
+roomPin\t''
+superFan\t''
+unknown\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "add" -d 'Register a webhook and print its id'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "list" -d 'List webhooks with delivery totals (a table on a terminal, JSON when piped)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a webhook'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send a signed ping and report status and latency'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-url -d 'Sign server base URL' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-api-key -d 'Sign server API key' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l wait -d 'Wait for an offline user to go live instead of exiting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand completions" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand completions" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand completions" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand man" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "add" -d 'Register a webhook and print its id'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "list" -d 'List webhooks with delivery totals (a table on a terminal, JSON when piped)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "remove" -d 'Remove a webhook'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "test" -d 'Send a signed ping and report status and latency'

@@ -1,0 +1,37 @@
+//! `tiklive config`: the resolved settings and where each came from, secrets
+//! redacted. A table on a terminal, JSON when piped.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+
+use crate::config::{Dotenv, Terminal, describe_settings};
+use crate::error::Code;
+
+pub fn run(matches: &clap::ArgMatches, dotenv: &Dotenv, term: &Terminal) -> Result<Code> {
+    let settings = describe_settings(matches, dotenv);
+    let mut out = std::io::stdout().lock();
+    if term.stdout_tty {
+        let width = settings.iter().map(|s| s.name.len()).max().unwrap_or(0);
+        if let Some(p) = &dotenv.path {
+            writeln!(out, "# .env: {}", p.display())?;
+        }
+        for s in &settings {
+            let value = if s.value.is_empty() { "-" } else { &s.value };
+            writeln!(out, "{:<width$}  {value}  ({})", s.name, s.source)?;
+        }
+    } else {
+        let map: serde_json::Map<String, serde_json::Value> = settings
+            .iter()
+            .map(|s| {
+                (
+                    s.name.to_string(),
+                    serde_json::json!({"value": s.value, "source": s.source}),
+                )
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::Value::Object(map))?;
+    }
+    out.flush().context("cannot write to stdout")?;
+    Ok(Code::Ok)
+}

@@ -1,0 +1,54 @@
+//! The committed completion scripts and man page match what the CLI
+//! definition generates. Refresh them with:
+//! `TIKLIVE_BLESS=1 cargo test --test integration generated`
+
+use std::path::PathBuf;
+
+use tiklive::cli::Shell;
+use tiklive::cmd::generate::{completion, completion_file, man_page};
+
+fn check(path: PathBuf, fresh: Vec<u8>) {
+    if std::env::var_os("TIKLIVE_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "{} is stale; refresh it with: TIKLIVE_BLESS=1 cargo test --test integration generated",
+        path.display()
+    );
+}
+
+#[test]
+fn completions_are_fresh() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
+        check(dir.join(completion_file(shell)), completion(shell));
+    }
+}
+
+#[test]
+fn the_man_page_is_fresh() {
+    check(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("doc/tiklive.1"),
+        man_page().unwrap(),
+    );
+}
+
+#[test]
+fn type_completion_offers_the_event_names() {
+    let bash = String::from_utf8(completion(Shell::Bash)).unwrap();
+    for name in ["roomUpdate", "linkMicBattle", "superFan", "gift", "chat"] {
+        assert!(bash.contains(name), "{name} missing from bash completion");
+    }
+    let fish = String::from_utf8(completion(Shell::Fish)).unwrap();
+    assert!(fish.contains("roomUpdate"));
+}
