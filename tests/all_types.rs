@@ -1729,3 +1729,52 @@ fn final_streaks_over_real_gifts() {
     let streaks: BTreeSet<_> = all.iter().map(streak_key).collect();
     assert_eq!(keys, streaks, "every streak is emitted, ended or not");
 }
+
+proptest::proptest! {
+    /// Any sequence of gift messages (streaks interleaved, resent, out of
+    /// order, cut off): `final` mode emits each streak, and each single gift
+    /// message, at most once.
+    #[test]
+    fn final_mode_never_emits_a_streak_twice(
+        gifts in proptest::collection::vec(
+            (0..3i64, 0..2i64, 0..3u64, 1..10i32, proptest::bool::ANY, proptest::bool::ANY, 0..90_000i64, 0..40i64),
+            0..60,
+        )
+    ) {
+        let mut wanted = KindSet::empty();
+        wanted.insert(EventKind::Gift);
+        let mut decoder = Decoder::new(DecoderOptions { wanted, streaks: StreakMode::Final });
+        let mut out = Vec::new();
+        for (user_n, gift_n, group, count, end, streakable, dt, msg_n) in gifts {
+            let payload = GiftMessage {
+                common: common("WebcastGiftMessage", msg_n, dt),
+                gift_id: 5000 + gift_n,
+                repeat_count: count,
+                repeat_end: i32::from(end),
+                group_id: group,
+                user: Some(user(7_100_000_000_000_000_000 + user_n, "u", "U")),
+                gift: Some(GiftInfo {
+                    id: 5000 + gift_n,
+                    diamond_count: 1,
+                    r#type: if streakable { 1 } else { 2 },
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }
+            .encode_to_vec();
+            decoder.decode_message("WebcastGiftMessage", &payload, false, &mut out);
+        }
+        decoder.flush(&mut out);
+        let mut streaks = BTreeSet::new();
+        let mut singles = BTreeSet::new();
+        for o in &out {
+            let Output::Event(ev) = o else { panic!("{o:?}") };
+            let g = data_of(ev);
+            if g["streakable"] == true {
+                proptest::prop_assert!(streaks.insert(streak_key(&g)), "streak twice: {}", g);
+            } else if let Some(id) = g.get("msgId") {
+                proptest::prop_assert!(singles.insert(id.to_string()), "gift message twice: {}", g);
+            }
+        }
+    }
+}

@@ -3,4 +3,5 @@
 mod util;
 
 mod all_types;
+mod corrupt;
 mod real_data;

@@ -56,6 +56,51 @@ pub enum Route {
 }
 
 impl Route {
+    /// Every route, in declaration order.
+    pub const ALL: &'static [Route] = &[
+        Route::Chat,
+        Route::Gift,
+        Route::Like,
+        Route::Member,
+        Route::RoomUserSeq,
+        Route::Social,
+        Route::EmoteChat,
+        Route::Envelope,
+        Route::QuestionNew,
+        Route::LinkMicBattle,
+        Route::LinkMicArmies,
+        Route::PunishFinish,
+        Route::BattleTask,
+        Route::FanTicket,
+        Route::LinkMicMethod,
+        Route::LiveIntro,
+        Route::Control,
+        Route::Barrage,
+        Route::HourlyRank,
+        Route::HourlyRankReward,
+        Route::GoalUpdate,
+        Route::RoomMessage,
+        Route::Caption,
+        Route::ImDelete,
+        Route::InRoomBanner,
+        Route::RankUpdate,
+        Route::Poll,
+        Route::RankText,
+        Route::UnauthorizedMember,
+        Route::OecLiveShopping,
+        Route::MsgDetect,
+        Route::Link,
+        Route::RoomVerify,
+        Route::LinkLayer,
+        Route::RoomPin,
+    ];
+
+    /// The wire method TikTok sends for this route (`Webcast` + the schema
+    /// name; `for_method` also accepts the bare name).
+    pub fn method(self) -> String {
+        format!("Webcast{}", self.message_name())
+    }
+
     /// The route for a wire method. Accepts names with and without the
     /// `Webcast` prefix (observed: `LinkMicMethod` arrives bare in
     /// misc/payload_examples.json and the events-collector files).
@@ -901,4 +946,21 @@ fn to_map(v: &impl Serialize) -> serde_json::Map<String, Value> {
 
 fn extend(map: &mut serde_json::Map<String, Value>, v: &impl Serialize) {
     map.extend(to_map(v));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_listed_and_found_by_its_method() {
+        for route in Route::ALL {
+            assert_eq!(Route::for_method(&route.method()), Some(*route));
+            assert_eq!(Route::for_method(route.message_name()), Some(*route));
+        }
+        let kinds: std::collections::BTreeSet<_> =
+            Route::ALL.iter().flat_map(|r| r.kinds()).collect();
+        // Every spec kind but the control and debug ones comes from a route.
+        assert_eq!(kinds.len(), 43 - 5);
+    }
 }
