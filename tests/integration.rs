@@ -3,5 +3,6 @@
 mod util;
 
 mod all_types;
+mod cli;
 mod corrupt;
 mod real_data;
