@@ -159,7 +159,6 @@ pub struct FilterArgs {
         value_name = "TYPE",
         value_delimiter = ',',
         value_parser = crate::cli::event_type_names(),
-        ignore_case = true,
         hide_possible_values = true
     )]
     pub types: Vec<String>,
@@ -310,7 +309,6 @@ pub enum WebhooksCommand {
             value_name = "TYPE",
             value_delimiter = ',',
             value_parser = crate::cli::event_type_names(),
-            ignore_case = true,
             hide_possible_values = true
         )]
         types: Vec<String>,
@@ -377,14 +375,73 @@ pub enum Shell {
     Elvish,
 }
 
-/// `--type` accepts exactly the event names (so completion offers them and an
-/// unknown name is a usage error with the list of valid names).
-pub fn event_type_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(
-        crate::webcast::EventKind::ALL
-            .iter()
-            .map(|k| clap::builder::PossibleValue::new(k.name())),
-    )
+/// `--type` accepts exactly the event names, in any case (so completion offers
+/// them and an unknown name is a usage error with the list of valid names).
+pub fn event_type_names() -> EventTypeParser {
+    EventTypeParser
+}
+
+/// The `--type` value parser. Unlike clap's `PossibleValuesParser`, whose
+/// "a similar value exists" tip is case-sensitive (`ROOMUPDAT` got no tip
+/// although `ROOMUPDATE` is accepted), it suggests with the same
+/// case-insensitive matching the names are parsed with. The error is clap's
+/// usual invalid-value error: the bad value, the valid names, the tip.
+#[derive(Debug, Clone, Copy)]
+pub struct EventTypeParser;
+
+impl clap::builder::TypedValueParser for EventTypeParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+
+        let text = value.to_string_lossy();
+        match text.parse::<crate::webcast::EventKind>() {
+            Ok(kind) => Ok(kind.name().to_string()),
+            Err(unknown) => {
+                let mut err = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
+                err.insert(
+                    ContextKind::InvalidArg,
+                    ContextValue::String(arg.map_or_else(|| "...".into(), ToString::to_string)),
+                );
+                err.insert(
+                    ContextKind::InvalidValue,
+                    ContextValue::String(text.into_owned()),
+                );
+                err.insert(
+                    ContextKind::ValidValue,
+                    ContextValue::Strings(
+                        crate::webcast::EventKind::ALL
+                            .iter()
+                            .map(|k| k.name().to_string())
+                            .collect(),
+                    ),
+                );
+                if let Some(suggestion) = unknown.suggestion {
+                    err.insert(
+                        ContextKind::SuggestedValue,
+                        ContextValue::String(suggestion.to_string()),
+                    );
+                }
+                Err(err)
+            }
+        }
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::webcast::EventKind::ALL
+                .iter()
+                .map(|k| clap::builder::PossibleValue::new(k.name())),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -428,5 +485,17 @@ mod tests {
             Cli::try_parse_from(["tiklive", "watch", "--demo", "--type", "gfit"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
         assert!(err.to_string().contains("gift"), "{err}");
+        // The tip ignores case, as the names do.
+        let err =
+            Cli::try_parse_from(["tiklive", "watch", "--demo", "-t", "ROOMUPDAT"]).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("a similar value exists: 'roomUpdate'"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[possible values: connected, disconnected, "),
+            "{text}"
+        );
     }
 }

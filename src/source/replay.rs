@@ -11,11 +11,12 @@ use anyhow::{Context, Result};
 
 use crate::error::{Code, Failure};
 use crate::term;
-use crate::webcast::capture::{CaptureHeader, Line, Record, parse_line};
+use crate::webcast::capture::{CaptureError, CaptureHeader, Line, Record, parse_line};
 
 pub struct ReplayReader {
     reader: BufReader<File>,
-    line: String,
+    /// Raw bytes: a damaged line need not be UTF-8, and must not stop the replay.
+    line: Vec<u8>,
     lineno: u64,
     label: String,
     pub header: Option<CaptureHeader>,
@@ -37,7 +38,7 @@ impl ReplayReader {
         })?;
         let mut r = ReplayReader {
             reader: BufReader::with_capacity(256 * 1024, file),
-            line: String::new(),
+            line: Vec::new(),
             lineno: 0,
             label: path.display().to_string(),
             header: None,
@@ -62,17 +63,19 @@ impl ReplayReader {
             self.line.clear();
             let n = self
                 .reader
-                .read_line(&mut self.line)
+                .read_until(b'\n', &mut self.line)
                 .with_context(|| format!("cannot read capture {}", self.label))?;
             if n == 0 {
                 return Ok(None);
             }
             self.lineno += 1;
-            if self.line.trim().is_empty() {
-                continue;
-            }
-            let complete = self.line.ends_with('\n');
-            match parse_line(&self.line) {
+            let complete = self.line.ends_with(b"\n");
+            let parsed = match std::str::from_utf8(&self.line) {
+                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) => parse_line(text),
+                Err(e) => Err(CaptureError::Utf8(e.to_string())),
+            };
+            match parsed {
                 Ok(line) => return Ok(Some(line)),
                 Err(e) if !complete => {
                     term::warn(format_args!(

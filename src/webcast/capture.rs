@@ -61,6 +61,8 @@ pub enum Line {
 pub enum CaptureError {
     #[error("not JSON: {0}")]
     Json(String),
+    #[error("not UTF-8 text: {0}")]
+    Utf8(String),
     #[error("unsupported capture version {0} (this tiklive reads version {CAPTURE_VERSION})")]
     Version(u64),
     #[error("bad timestamp '{0}'")]

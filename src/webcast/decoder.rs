@@ -7,6 +7,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use bytes::Bytes;
 use prost::Message;
 use serde_json::json;
 
@@ -163,7 +164,7 @@ impl Decoder {
         // same, as older servers left it out). `im_enter_room_resp`, `hb` and
         // the like carry nothing we emit.
         if info.payload_type == "msg" || info.payload_type.is_empty() {
-            info.fetch = Some(self.decode_fetch_inner(&frame.payload, out)?);
+            info.fetch = Some(self.decode_fetch_inner(frame.payload, out)?);
         }
         Ok(info)
     }
@@ -174,12 +175,14 @@ impl Decoder {
         bytes: &[u8],
         out: &mut Vec<Output>,
     ) -> Result<FetchInfo, FrameError> {
-        self.decode_fetch_inner(bytes, out)
+        self.decode_fetch_inner(Bytes::copy_from_slice(bytes), out)
     }
 
+    /// Decoding from `Bytes` makes each message payload a slice of the
+    /// inflated buffer instead of a copy.
     fn decode_fetch_inner(
         &mut self,
-        bytes: &[u8],
+        bytes: Bytes,
         out: &mut Vec<Output>,
     ) -> Result<FetchInfo, FrameError> {
         let result = FetchResult::decode(bytes).map_err(|e| {

@@ -8,7 +8,7 @@ use prost::Message;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::event::{Event, to_raw};
+use super::event::Event;
 use super::kind::EventKind;
 use super::proto::*;
 use super::reflect::message_json;
@@ -56,6 +56,51 @@ pub enum Route {
 }
 
 impl Route {
+    /// Every route, in declaration order.
+    pub const ALL: &'static [Route] = &[
+        Route::Chat,
+        Route::Gift,
+        Route::Like,
+        Route::Member,
+        Route::RoomUserSeq,
+        Route::Social,
+        Route::EmoteChat,
+        Route::Envelope,
+        Route::QuestionNew,
+        Route::LinkMicBattle,
+        Route::LinkMicArmies,
+        Route::PunishFinish,
+        Route::BattleTask,
+        Route::FanTicket,
+        Route::LinkMicMethod,
+        Route::LiveIntro,
+        Route::Control,
+        Route::Barrage,
+        Route::HourlyRank,
+        Route::HourlyRankReward,
+        Route::GoalUpdate,
+        Route::RoomMessage,
+        Route::Caption,
+        Route::ImDelete,
+        Route::InRoomBanner,
+        Route::RankUpdate,
+        Route::Poll,
+        Route::RankText,
+        Route::UnauthorizedMember,
+        Route::OecLiveShopping,
+        Route::MsgDetect,
+        Route::Link,
+        Route::RoomVerify,
+        Route::LinkLayer,
+        Route::RoomPin,
+    ];
+
+    /// The wire method TikTok sends for this route (`Webcast` + the schema
+    /// name; `for_method` also accepts the bare name).
+    pub fn method(self) -> String {
+        format!("Webcast{}", self.message_name())
+    }
+
     /// The route for a wire method. Accepts names with and without the
     /// `Webcast` prefix (observed: `LinkMicMethod` arrives bare in
     /// misc/payload_examples.json and the events-collector files).
@@ -289,16 +334,22 @@ fn with_id(kind: EventKind, data: &impl Serialize, common: &Option<Common>) -> E
     ev
 }
 
+/// `common.msgId` and `common.createTime` of a whole-message JSON (where the
+/// JSON mapping made them strings).
+fn common_ids(whole: &Value) -> (Option<i64>, Option<i64>) {
+    let field = |name: &str| {
+        whole
+            .get("common")
+            .and_then(|c| c.get(name))
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<i64>().ok())
+    };
+    (field("msgId"), field("createTime"))
+}
+
 /// Generic events: the whole message under one key, plus msgId/createTime.
 fn generic(kind: EventKind, key: &str, whole: Value) -> Event {
-    let msg_id = whole
-        .pointer("/common/msgId")
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse::<i64>().ok());
-    let create_time = whole
-        .pointer("/common/createTime")
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse::<i64>().ok());
+    let (msg_id, create_time) = common_ids(&whole);
     let mut data = serde_json::Map::new();
     if let Some(id) = msg_id {
         data.insert("msgId".into(), Value::String(id.to_string()));
@@ -681,20 +732,29 @@ fn battle(m: LinkMicBattle, whole: Value) -> Event {
     with_id(EventKind::LinkMicBattle, &data, &m.common)
 }
 
-fn armies(whole: Value) -> Event {
-    let mut battle_info = whole.clone();
-    let army = battle_info
-        .as_object_mut()
-        .and_then(|o| o.remove("armies"))
-        .unwrap_or_else(|| json!({}));
-    if let Some(o) = battle_info.as_object_mut() {
-        o.remove("common");
+/// `battleInfo` is the message without `armies` and `common`; `army` is the
+/// armies map. msgId/createTime come from `common` like every other event's.
+fn armies(mut whole: Value) -> Event {
+    let (msg_id, create_time) = common_ids(&whole);
+    let (army, battle_info) = match whole.as_object_mut() {
+        Some(o) => {
+            let army = o.remove("armies").unwrap_or_else(|| json!({}));
+            o.remove("common");
+            (army, whole)
+        }
+        None => (json!({}), json!({})),
+    };
+    let mut data = serde_json::Map::new();
+    if let Some(id) = msg_id {
+        data.insert("msgId".into(), Value::String(id.to_string()));
     }
-    let mut ev = generic(EventKind::LinkMicArmies, "battleInfo", battle_info);
-    let mut data: serde_json::Map<String, Value> =
-        serde_json::from_str(ev.data.get()).unwrap_or_default();
+    if let Some(t) = create_time {
+        data.insert("createTime".into(), Value::from(t));
+    }
+    data.insert("battleInfo".into(), battle_info);
     data.insert("army".into(), army);
-    ev.data = to_raw(&data);
+    let mut ev = Event::new(EventKind::LinkMicArmies, &data);
+    ev.msg_id = msg_id;
     ev
 }
 
@@ -886,4 +946,21 @@ fn to_map(v: &impl Serialize) -> serde_json::Map<String, Value> {
 
 fn extend(map: &mut serde_json::Map<String, Value>, v: &impl Serialize) {
     map.extend(to_map(v));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_listed_and_found_by_its_method() {
+        for route in Route::ALL {
+            assert_eq!(Route::for_method(&route.method()), Some(*route));
+            assert_eq!(Route::for_method(route.message_name()), Some(*route));
+        }
+        let kinds: std::collections::BTreeSet<_> =
+            Route::ALL.iter().flat_map(|r| r.kinds()).collect();
+        // Every spec kind but the control and debug ones comes from a route.
+        assert_eq!(kinds.len(), 43 - 5);
+    }
 }

@@ -8,7 +8,8 @@
 //! every non-streakable gift. A streak that never sees its end is emitted, with
 //! `streakInterrupted: true`, when it has been idle for [`STREAK_IDLE_MS`] of
 //! message time or when the stream ends. A streak end seen twice (TikTok resends
-//! on reconnect) is counted once.
+//! on reconnect) is counted once, and so is a non-streakable gift seen twice
+//! (recognised by its message id).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -17,7 +18,8 @@ use super::mapping::GiftData;
 /// How long (by message `createTime`) a streak may go without an update before
 /// it is treated as cut off.
 pub const STREAK_IDLE_MS: i64 = 60_000;
-/// How many finished streak keys are remembered to drop duplicate ends.
+/// How many finished streak keys (and non-streakable gift message ids) are
+/// remembered to drop duplicates.
 const FINISHED_MEMORY: usize = 4096;
 /// How many unfinished streaks are held at most; the oldest is flushed beyond.
 const MAX_PENDING: usize = 4096;
@@ -33,12 +35,22 @@ pub enum StreakMode {
 
 type Key = (String, i64, String);
 
+/// Something already emitted: a streak, or a single (non-streakable) gift
+/// message. The latter is keyed by its message id, not by (user, gift, group):
+/// real non-streakable gifts may carry no group id, and two of them from one
+/// user would then look like a duplicate.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Done {
+    Streak(Key),
+    Message(i64),
+}
+
 #[derive(Debug, Default)]
 pub struct StreakTracker {
     mode: StreakMode,
     pending: HashMap<Key, GiftData>,
-    finished: HashSet<Key>,
-    finished_order: VecDeque<Key>,
+    finished: HashSet<Done>,
+    finished_order: VecDeque<Done>,
 }
 
 impl StreakTracker {
@@ -56,6 +68,12 @@ impl StreakTracker {
         }
         let mut out = self.expire(gift.common.create_time);
         if !gift.streakable {
+            // A resent message (same id) was counted already.
+            if let Some(id) = gift.msg_id
+                && !self.remember_finished(Done::Message(id))
+            {
+                return out;
+            }
             out.push(gift);
             return out;
         }
@@ -64,12 +82,12 @@ impl StreakTracker {
             gift.gift_id,
             gift.group_id.clone(),
         );
-        if self.finished.contains(&key) {
+        if self.finished.contains(&Done::Streak(key.clone())) {
             return out;
         }
         if gift.repeat_end {
             self.pending.remove(&key);
-            self.remember_finished(key);
+            self.remember_finished(Done::Streak(key));
             out.push(gift);
         } else {
             if self.pending.len() >= MAX_PENDING
@@ -100,7 +118,9 @@ impl StreakTracker {
             .pending
             .iter()
             .filter(|(_, g)| {
-                g.common.create_time > 0 && now_ms - g.common.create_time > STREAK_IDLE_MS
+                // Saturating: times come from the wire and may be anything.
+                g.common.create_time > 0
+                    && now_ms.saturating_sub(g.common.create_time) > STREAK_IDLE_MS
             })
             .map(|(k, _)| k.clone())
             .collect();
@@ -121,19 +141,22 @@ impl StreakTracker {
     fn finish_interrupted(&mut self, key: &Key) -> Option<GiftData> {
         let mut gift = self.pending.remove(key)?;
         gift.streak_interrupted = true;
-        self.remember_finished(key.clone());
+        self.remember_finished(Done::Streak(key.clone()));
         Some(gift)
     }
 
-    fn remember_finished(&mut self, key: Key) {
-        if self.finished.insert(key.clone()) {
-            self.finished_order.push_back(key);
-            if self.finished_order.len() > FINISHED_MEMORY
-                && let Some(old) = self.finished_order.pop_front()
-            {
-                self.finished.remove(&old);
-            }
+    /// Remember `done`; false if it was already remembered.
+    fn remember_finished(&mut self, done: Done) -> bool {
+        if !self.finished.insert(done.clone()) {
+            return false;
         }
+        self.finished_order.push_back(done);
+        if self.finished_order.len() > FINISHED_MEMORY
+            && let Some(old) = self.finished_order.pop_front()
+        {
+            self.finished.remove(&old);
+        }
+        true
     }
 }
 
@@ -223,5 +246,35 @@ mod tests {
         assert_eq!(out[1].gift_id, 9);
         // A late end for the expired streak is not counted again.
         assert!(t.accept(gift("u", 1, "g1", 4, true, 100_001)).is_empty());
+    }
+
+    #[test]
+    fn a_resent_non_streakable_gift_counts_once() {
+        let mut t = StreakTracker::new(StreakMode::Final);
+        let single = |msg_id: Option<i64>| {
+            let mut g = gift("u", 9, "0", 1, true, 5_000);
+            g.streakable = false;
+            g.msg_id = msg_id;
+            g
+        };
+        assert_eq!(t.accept(single(Some(77))).len(), 1);
+        assert!(
+            t.accept(single(Some(77))).is_empty(),
+            "the same message again"
+        );
+        // Another message of the same gift and (empty) group is a new gift.
+        assert_eq!(t.accept(single(Some(78))).len(), 1);
+        // Without an id there is nothing to recognise a resend by.
+        assert_eq!(t.accept(single(None)).len(), 1);
+        assert_eq!(t.accept(single(None)).len(), 1);
+    }
+
+    #[test]
+    fn wild_message_times_do_not_overflow() {
+        let mut t = StreakTracker::new(StreakMode::Final);
+        assert!(t.accept(gift("u", 1, "g", 1, false, i64::MAX)).is_empty());
+        assert!(t.accept(gift("v", 1, "g", 1, false, i64::MIN)).is_empty());
+        assert!(t.accept(gift("w", 1, "g", 1, false, 1)).is_empty());
+        assert_eq!(t.flush().len(), 3);
     }
 }

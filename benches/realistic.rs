@@ -1,0 +1,154 @@
+//! Realistic push frames for the benchmarks, built from the real TikTok
+//! payloads in `shared/data/real` (chat, gift, like, member, roomUpdate and
+//! social messages, 1-10 KB each with full user objects, badges and image
+//! URLs), packed into fetch results of about 10 KB and gzip'ed into push
+//! frames exactly as TikTok sends them.
+//!
+//! Shared by `benches/decode.rs` and `examples/capture_bench.rs` (`#[path]`).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use bytes::Bytes;
+use prost::Message;
+use tiklive::webcast::frame::deflate_gzip;
+use tiklive::webcast::proto::{BaseMessage, FetchResult, PushFrame, PushHeader};
+
+/// The methods of the common, high-volume events.
+pub const METHODS: [&str; 6] = [
+    "WebcastChatMessage",
+    "WebcastGiftMessage",
+    "WebcastLikeMessage",
+    "WebcastMemberMessage",
+    "WebcastRoomUserSeqMessage",
+    "WebcastSocialMessage",
+];
+
+/// Pack messages into a fetch result until it holds at least this many bytes
+/// (the result is then 8-18 KB, about 11 KB on average).
+pub const TARGET_INFLATED: usize = 8 * 1024;
+
+/// One realistic frame.
+pub struct RealFrame {
+    /// The whole WebSocket binary message (a push frame).
+    pub bytes: Vec<u8>,
+    /// Its gzip'ed payload alone.
+    pub gzip: Vec<u8>,
+    /// The payload's inflated size.
+    pub inflated_len: usize,
+    /// How many messages it carries.
+    pub messages: usize,
+}
+
+pub fn real_data_dir() -> PathBuf {
+    std::env::var_os("TIKLIVE_REAL_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real"))
+}
+
+/// Every distinct real payload of [`METHODS`], in a fixed shuffled order (so a
+/// frame mixes types, as a live stream does).
+pub fn payloads() -> Vec<(String, Vec<u8>)> {
+    let dir = real_data_dir().join("tiktoklivejava/events-collector");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("real data not found at {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for path in files {
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        for (method, items) in json.as_object().unwrap() {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            for item in items.as_array().unwrap() {
+                let b64 = item["eventData"].as_str().unwrap();
+                if seen.insert(b64.to_string()) {
+                    out.push((method.clone(), B64.decode(b64).unwrap()));
+                }
+            }
+        }
+    }
+    // Fisher-Yates with a fixed xorshift seed: the same order every run.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for i in (1..out.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    out
+}
+
+/// A push frame around an already-gzip'ed fetch result.
+pub fn push_frame(seq_id: i64, gzip: &[u8]) -> Vec<u8> {
+    PushFrame {
+        seq_id,
+        log_id: 5_092_463_814_493_970_448u64.wrapping_add(seq_id as u64),
+        service: 8888,
+        method: 8,
+        headers: vec![PushHeader {
+            key: "compress_type".into(),
+            value: "gzip".into(),
+        }],
+        payload_encoding: "pb".into(),
+        payload_type: "msg".into(),
+        payload: Bytes::copy_from_slice(gzip),
+    }
+    .encode_to_vec()
+}
+
+/// All the real payloads, packed into realistic frames (about 300 of them).
+pub fn frames() -> Vec<RealFrame> {
+    let payloads = payloads();
+    let mut frames = Vec::new();
+    let mut i = 0;
+    let now = 1_696_447_177_000i64;
+    while i < payloads.len() {
+        let mut messages = Vec::new();
+        let mut size = 0;
+        while i < payloads.len() && size < TARGET_INFLATED {
+            let (method, payload) = &payloads[i];
+            size += payload.len();
+            messages.push(BaseMessage {
+                method: method.clone(),
+                payload: Bytes::from(payload.clone()),
+                msg_id: 7_286_185_000_000_000_000 + i as i64,
+                ..Default::default()
+            });
+            i += 1;
+        }
+        let n = messages.len();
+        let seq = frames.len() as i64 + 1;
+        // The bookkeeping fields as in the real push frame.
+        let fetch = FetchResult {
+            messages,
+            cursor: format!(
+                "{}_{}_1_1_0_0",
+                now + seq * 250,
+                7_286_185_000_000_000_000i64 + seq
+            ),
+            fetch_interval: 4200,
+            now: now + seq * 250,
+            internal_ext: "-".into(),
+            heartbeat_duration: 15,
+            need_ack: true,
+            ..Default::default()
+        }
+        .encode_to_vec();
+        let gzip = deflate_gzip(&fetch);
+        frames.push(RealFrame {
+            bytes: push_frame(seq, &gzip),
+            gzip,
+            inflated_len: fetch.len(),
+            messages: n,
+        });
+    }
+    frames
+}

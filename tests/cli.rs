@@ -1,0 +1,457 @@
+//! The `tiklive` binary, run as a user would: filters, exit codes, the NDJSON
+//! schema, pretty output and colour, pipes, `--limit`, record and replay.
+//! Every run has a scrubbed environment and an empty working directory.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use serde_json::Value;
+use tiklive::webcast::EventKind;
+
+use crate::util::{assert_spec_fields, is_iso_millis, is_uuid, ndjson, run, tiklive};
+
+/// `tiklive watch --demo --speed max` plus `args`, NDJSON (stdout is a pipe).
+fn demo(args: &[&str]) -> crate::util::Run {
+    let (mut cmd, _dir) = tiklive();
+    cmd.args(["watch", "--demo", "--speed", "max"]).args(args);
+    run(&mut cmd)
+}
+
+#[track_caller]
+fn assert_ok(r: &crate::util::Run) {
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert_eq!(r.stderr, "", "nothing on stderr");
+}
+
+fn types(lines: &[Value]) -> BTreeSet<String> {
+    lines
+        .iter()
+        .map(|l| l["type"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn type_filter_keeps_only_those_types() {
+    let r = demo(&["--type", "gift,CHAT", "-t", "follow"]);
+    assert_ok(&r);
+    let lines = ndjson(&r.stdout);
+    assert_eq!(
+        types(&lines),
+        ["chat", "follow", "gift"].map(String::from).into()
+    );
+    // Control events are types like any other: not asked for, not shown.
+    let r = demo(&["--type", "connected,streamEnd,disconnected"]);
+    assert_ok(&r);
+    let kinds: Vec<String> = ndjson(&r.stdout)
+        .iter()
+        .map(|l| l["type"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds, ["connected", "streamEnd", "disconnected"]);
+}
+
+#[test]
+fn an_unknown_type_is_a_usage_error_that_helps() {
+    let r = demo(&["--type", "gift,gfit"]);
+    assert_eq!(r.code, Some(2));
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .contains("invalid value 'gfit' for '--type <TYPE>'"),
+        "{}",
+        r.stderr
+    );
+    // The closest name is suggested ...
+    assert!(
+        r.stderr.contains("a similar value exists: 'gift'"),
+        "{}",
+        r.stderr
+    );
+    // ... and every valid name is listed.
+    for kind in EventKind::ALL {
+        assert!(
+            r.stderr.contains(&format!(" {},", kind.name()))
+                || r.stderr.contains(&format!(" {}]", kind.name())),
+            "{} not listed in: {}",
+            kind.name(),
+            r.stderr
+        );
+    }
+    // Any case suggests the right spelling.
+    let r = demo(&["--type", "ROOMUPDAT"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("'roomUpdate'"), "{}", r.stderr);
+    // Nothing close: still the list.
+    let r = demo(&["--type", "zzzzzz"]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.contains("possible values: connected, "),
+        "{}",
+        r.stderr
+    );
+}
+
+/// The NDJSON schema, pinned: keys, their order, timestamp and id formats, and
+/// every spec field of every type the demo emits.
+#[test]
+fn ndjson_lines_have_the_documented_shape() {
+    let r = demo(&[]);
+    assert_ok(&r);
+    assert!(r.stdout.ends_with('\n'));
+    let mut ids = BTreeSet::new();
+    let mut per_type: BTreeMap<String, usize> = BTreeMap::new();
+    let mut history = 0;
+    for line in r.stdout.lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let keys: Vec<&str> = line_keys(line);
+        let expected: &[&str] = if v.get("history").is_some() {
+            history += 1;
+            assert_eq!(v["history"], true, "{line}");
+            &["type", "streamer", "data", "timestamp", "id", "history"]
+        } else {
+            &["type", "streamer", "data", "timestamp", "id"]
+        };
+        assert_eq!(keys, expected, "{line}");
+        let kind: EventKind = v["type"].as_str().unwrap().parse().unwrap();
+        assert_eq!(v["streamer"], "tiklive_demo");
+        assert!(v["data"].is_object(), "{line}");
+        assert_spec_fields(kind, &v["data"]);
+        let ts = v["timestamp"].as_str().unwrap();
+        assert!(is_iso_millis(ts), "timestamp {ts}");
+        let id = v["id"].as_str().unwrap();
+        assert!(is_uuid(id), "id {id}");
+        assert!(ids.insert(id.to_string()), "ids are unique");
+        *per_type.entry(kind.name().to_string()).or_default() += 1;
+    }
+    // The demo's first fetch result carries three backlog chat messages.
+    assert_eq!(history, 3);
+    // The demo shows every spec type but the debug and error ones.
+    let shown: BTreeSet<&str> = per_type.keys().map(String::as_str).collect();
+    for kind in EventKind::spec_kinds() {
+        let expected = !kind.is_debug() && *kind != EventKind::Error;
+        assert_eq!(
+            shown.contains(kind.name()),
+            expected,
+            "{kind}: {per_type:?}"
+        );
+    }
+}
+
+/// The top-level keys of one JSON object line, in order (serde_json's map
+/// sorts them, so read them off the text).
+fn line_keys(line: &str) -> Vec<&str> {
+    let mut keys = Vec::new();
+    let mut depth = 0;
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut start = None;
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => {
+                    in_str = false;
+                    if depth == 1
+                        && let Some(s) = start.take()
+                        && bytes.get(i + 1) == Some(&b':')
+                    {
+                        keys.push(&line[s..i]);
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_str = true;
+                start = Some(i + 1);
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+    }
+    keys
+}
+
+#[test]
+fn pretty_output_with_and_without_colour() {
+    let r = demo(&["--format", "pretty", "--color", "always", "--limit", "20"]);
+    assert_ok(&r);
+    assert_eq!(r.stdout.lines().count(), 20);
+    assert!(r.stdout.contains("\x1b["), "colour asked for");
+    assert!(
+        r.stdout
+            .contains("connected to @tiklive_demo (room 7312000000000000001)")
+    );
+
+    let r = demo(&["--format", "pretty", "--color", "never", "--limit", "20"]);
+    assert_ok(&r);
+    assert!(!r.stdout.contains('\x1b'));
+    let first = r.stdout.lines().next().unwrap();
+    // HH:MM:SS streamer type gist
+    assert!(
+        first.as_bytes()[2] == b':' && first.as_bytes()[5] == b':',
+        "{first}"
+    );
+    assert!(
+        first[8..].starts_with(" tiklive_demo connected    connected to @tiklive_demo"),
+        "{first}"
+    );
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.contains(" chat ") && l.contains(": ")),
+        "{}",
+        r.stdout
+    );
+
+    // Piped without --format: NDJSON, never colour.
+    let r = demo(&["--color", "always", "--limit", "3"]);
+    assert_ok(&r);
+    assert_eq!(ndjson(&r.stdout).len(), 3);
+    assert!(!r.stdout.contains('\x1b'));
+
+    // A terminal (simulated) gets colour by default, unless NO_COLOR or
+    // TERM=dumb says no; an explicit --color always wins over both.
+    let tty = |env: &[(&str, &str)], args: &[&str]| {
+        let (mut cmd, _dir) = tiklive();
+        cmd.args(["watch", "--demo", "--speed", "max", "--limit", "5"])
+            .args(args)
+            .env("TIKLIVE_TEST_TTY", "1")
+            .envs(env.iter().copied());
+        run(&mut cmd)
+    };
+    let r = tty(&[], &[]);
+    assert_ok(&r);
+    assert!(
+        r.stdout.contains('\x1b'),
+        "pretty and coloured on a terminal"
+    );
+    assert!(!r.stdout.starts_with('{'));
+    for env in [[("NO_COLOR", "1")], [("TERM", "dumb")]] {
+        let r = tty(&env, &[]);
+        assert_ok(&r);
+        assert!(!r.stdout.contains('\x1b'), "{env:?}");
+        assert!(!r.stdout.starts_with('{'), "still pretty: {env:?}");
+        let r = tty(&env, &["--color", "always"]);
+        assert!(r.stdout.contains('\x1b'), "{env:?} + --color always");
+    }
+    // NO_COLOR set but empty does not count (no-color.org).
+    let r = tty(&[("NO_COLOR", "")], &[]);
+    assert!(r.stdout.contains('\x1b'));
+}
+
+#[test]
+fn head_closing_the_pipe_is_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = dir.path().join("stderr.txt");
+    // Bash, for PIPESTATUS: the exit status of tiklive itself, not of head.
+    let script = r#""$TIKLIVE" watch --demo --speed max 2>"$ERR" | head -n 1; echo "tiklive=${PIPESTATUS[0]} head=${PIPESTATUS[1]}""#;
+    let mut cmd = std::process::Command::new("bash");
+    crate::util::scrub(&mut cmd);
+    cmd.args(["-c", script])
+        .env("TIKLIVE", env!("CARGO_BIN_EXE_tiklive"))
+        .env("ERR", &err)
+        .current_dir(dir.path());
+    let r = run(&mut cmd);
+    let mut lines = r.stdout.lines();
+    let first: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(first["type"], "connected");
+    assert_eq!(lines.next(), Some("tiklive=0 head=0"), "{}", r.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&err).unwrap(),
+        "",
+        "tiklive's stderr"
+    );
+}
+
+#[test]
+fn limit_stops_after_n_events() {
+    for n in [1, 5, 50] {
+        let r = demo(&["--limit", &n.to_string()]);
+        assert_ok(&r);
+        assert_eq!(ndjson(&r.stdout).len(), n);
+    }
+    let r = demo(&["-n", "2", "--type", "gift"]);
+    assert_ok(&r);
+    assert_eq!(types(&ndjson(&r.stdout)), ["gift".to_string()].into());
+}
+
+#[test]
+fn no_source_says_how_to_give_one() {
+    let (mut cmd, _dir) = tiklive();
+    let r = run(cmd.arg("watch"));
+    assert_eq!(r.code, Some(2));
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "tiklive: error: nothing to watch: give a USER (or set TIKTOK_USERNAME), \
+         --replay FILE, or --demo; try 'tiklive watch --demo'\n"
+    );
+    // Two sources at once is a usage error too.
+    let (mut cmd, _dir) = tiklive();
+    let r = run(cmd.args(["watch", "alice", "--demo"]));
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("give one source"), "{}", r.stderr);
+    // A capture that does not exist.
+    let (mut cmd, _dir) = tiklive();
+    let r = run(cmd.args(["watch", "--replay", "missing.capture"]));
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr
+            .starts_with("tiklive: error: cannot open capture missing.capture"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Everything but `id`; replay takes `timestamp` from the capture's `t`, and
+/// the demo records the same instant it stamps, so timestamps match too.
+fn without_id(lines: &[Value]) -> Vec<Value> {
+    lines
+        .iter()
+        .map(|l| {
+            let mut l = l.clone();
+            l.as_object_mut().unwrap().remove("id");
+            l
+        })
+        .collect()
+}
+
+#[test]
+fn record_then_replay_gives_the_same_events() {
+    let (mut cmd, dir) = tiklive();
+    let capture = dir.path().join("demo.capture");
+    let live = run(cmd
+        .args(["watch", "--demo", "--speed", "max", "--record"])
+        .arg(&capture));
+    assert_ok(&live);
+    let live = ndjson(&live.stdout);
+
+    let (mut cmd, _dir2) = tiklive();
+    let replayed = run(cmd.args(["watch", "--replay"]).arg(&capture));
+    assert_ok(&replayed);
+    let replayed = ndjson(&replayed.stdout);
+    assert_eq!(without_id(&live), without_id(&replayed));
+
+    // The capture's header and records.
+    let text = std::fs::read_to_string(&capture).unwrap();
+    let mut lines = text.lines();
+    let header: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(
+        header,
+        serde_json::json!({"tiklive_capture": 1, "streamer": "tiklive_demo", "roomId": "7312000000000000001"})
+    );
+    let records: Vec<Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records[0]["kind"], "fetch");
+    assert!(records[1..].iter().all(|r| r["kind"] == "frame"));
+    let recorded_t: BTreeSet<&str> = records.iter().map(|r| r["t"].as_str().unwrap()).collect();
+    // Every replayed timestamp is one of the recorded `t`s ...
+    for l in &replayed {
+        assert!(
+            recorded_t.contains(l["timestamp"].as_str().unwrap()),
+            "{}",
+            l["timestamp"]
+        );
+    }
+    // ... in order: connected and the backlog at the first `t`, the stream
+    // end and disconnected at the last.
+    assert_eq!(replayed[0]["timestamp"], records[0]["t"]);
+    assert_eq!(
+        replayed.last().unwrap()["timestamp"],
+        records.last().unwrap()["t"]
+    );
+    let stamps: Vec<&str> = replayed
+        .iter()
+        .map(|l| l["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(stamps.windows(2).all(|w| w[0] <= w[1]));
+
+    // Replaying with a filter and final streaks works on the same file.
+    let (mut cmd, _dir3) = tiklive();
+    let r = run(cmd
+        .args([
+            "watch",
+            "--type",
+            "gift",
+            "--gift-streaks",
+            "final",
+            "--replay",
+        ])
+        .arg(&capture));
+    assert_ok(&r);
+    let gifts = ndjson(&r.stdout);
+    assert_eq!(gifts.len(), 8, "one per streak");
+    let diamonds: i64 = gifts
+        .iter()
+        .map(|g| g["data"]["totalDiamonds"].as_i64().unwrap())
+        .sum();
+    assert_eq!(diamonds, 7 + 15 + 12 + 29_999 + 4 + 2 + 299 + 9);
+}
+
+#[test]
+fn a_damaged_capture_replays_the_rest_with_warnings() {
+    let (mut cmd, dir) = tiklive();
+    let full = dir.path().join("full.capture");
+    assert_ok(&run(cmd
+        .args(["watch", "--demo", "--speed", "max", "--record"])
+        .arg(&full)));
+    let text = std::fs::read_to_string(&full).unwrap();
+    // The header and the first 20 records: what the damaged file should give.
+    let lines: Vec<&str> = text.lines().take(21).collect();
+    let good = dir.path().join("good.capture");
+    std::fs::write(&good, lines.join("\n") + "\n").unwrap();
+
+    // The same, with a bad line after the third record and a record cut in
+    // half (a recording killed mid-write) at the end.
+    let damaged = dir.path().join("damaged.capture");
+    let mut f = std::fs::File::create(&damaged).unwrap();
+    for (i, line) in lines.iter().enumerate() {
+        writeln!(f, "{line}").unwrap();
+        if i == 3 {
+            writeln!(
+                f,
+                r#"{{"t":"2024-05-01T18:00:00.000Z","kind":"frame","data":"@@@"}}"#
+            )
+            .unwrap();
+        }
+    }
+    let cut = text.lines().nth(21).unwrap();
+    write!(f, "{}", &cut[..cut.len() / 2]).unwrap();
+    drop(f);
+
+    let (mut cmd, _dir2) = tiklive();
+    let r = run(cmd.args(["watch", "--replay"]).arg(&damaged));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let path = damaged.display().to_string();
+    let stderr: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(stderr.len(), 3, "{}", r.stderr);
+    assert!(
+        stderr[0].starts_with(&format!(
+            "tiklive: warning: {path}: line 5: skipped: bad base64 in data"
+        )),
+        "{}",
+        stderr[0]
+    );
+    assert!(
+        stderr[1].starts_with(&format!(
+            "tiklive: warning: {path}: line 23: skipped a truncated last line (not JSON"
+        )),
+        "{}",
+        stderr[1]
+    );
+    assert_eq!(
+        stderr[2],
+        "tiklive: 2 warning(s): some frames or messages could not be decoded and were skipped"
+    );
+    // Every good record was replayed: the same events as the undamaged part.
+    let (mut cmd, _dir3) = tiklive();
+    let expected = run(cmd.args(["watch", "--replay"]).arg(&good));
+    assert_ok(&expected);
+    let got = ndjson(&r.stdout);
+    assert!(got.len() > 20, "{}", got.len());
+    assert_eq!(without_id(&got), without_id(&ndjson(&expected.stdout)));
+}
