@@ -14,6 +14,7 @@ pub mod record;
 pub mod secret;
 pub mod shutdown;
 pub mod source;
+pub mod store;
 pub mod term;
 pub mod version;
 pub mod webcast;
