@@ -18,6 +18,7 @@ pub mod store;
 pub mod term;
 pub mod version;
 pub mod webcast;
+pub mod webhook;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
