@@ -662,7 +662,6 @@ mod engine_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
 
     fn webhook(id: i64, name: Option<&str>) -> Webhook {
         Webhook {
@@ -697,7 +696,7 @@ mod tests {
         let unsigned = Target::new(webhook(1, None), None);
         let req = build_request(&unsigned, "msg_x", "{}", 1_700_000_000);
         assert!(req.headers.iter().all(|(n, _)| *n != "webhook-signature"));
-        let key = SigningKey::from_secret(&Secret::new("s3cret").expose().to_string()).unwrap();
+        let key = SigningKey::from_secret("s3cret").unwrap();
         let signed = Target::new(webhook(1, None), Some(key.clone()));
         let req = build_request(&signed, "msg_x", "{}", 1_700_000_000);
         let sig = &req
