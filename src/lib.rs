@@ -88,6 +88,8 @@ async fn dispatch(
 ) -> anyhow::Result<Code> {
     match cli.command {
         Command::Watch(args) => cmd::watch::run(args, term, shutdown).await,
+        Command::Forward(args) => cmd::forward::run(args, term, shutdown).await,
+        Command::Webhooks(command) => cmd::webhooks::run(command, term).await,
         _ => Err(error::Failure::new(Code::Runtime, "this command is not built yet").into()),
     }
 }

@@ -171,14 +171,16 @@ pub fn remove(conn: &Connection, id: i64) -> Result<Option<Removed>> {
 
 /// The ad-hoc row for `url`, created on first use.
 pub fn adhoc(conn: &Connection, url: &str, now: i64) -> Result<Webhook> {
-    conn.execute(
-        "INSERT INTO webhooks (url, ephemeral, created_at) VALUES (?1, 1, ?2)
-         ON CONFLICT (url) WHERE ephemeral = 1 DO NOTHING",
-        params![url, now],
-    )?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM webhooks WHERE url = ?1 AND ephemeral = 1"
     ))?;
+    if let Some(found) = stmt.query_row([url], from_row).optional()? {
+        return Ok(found);
+    }
+    conn.execute(
+        "INSERT INTO webhooks (url, ephemeral, created_at) VALUES (?1, 1, ?2)",
+        params![url, now],
+    )?;
     Ok(stmt.query_row([url], from_row)?)
 }
 
@@ -260,7 +262,7 @@ mod tests {
         assert!(a.ephemeral && a.secret.is_none());
         // A registered webhook with the same URL is a different row.
         let reg = add(&c, &NewWebhook::url("http://127.0.0.1:9/a"), 3).unwrap();
-        assert_ne!(reg, a.id);
+        assert_eq!(reg, a.id + 1, "looking up an existing row uses no id");
         assert_ne!(adhoc(&c, "http://127.0.0.1:9/b", 4).unwrap().id, a.id);
     }
 }

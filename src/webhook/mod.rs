@@ -21,6 +21,7 @@
 //! - Outcomes are written to the store without waiting (the writer batches
 //!   them); [`Engine::wait`] flushes them before it returns.
 
+pub mod listing;
 pub mod retry;
 pub mod signature;
 
