@@ -15,9 +15,11 @@ pub mod record;
 pub mod secret;
 pub mod shutdown;
 pub mod source;
+pub mod store;
 pub mod term;
 pub mod version;
 pub mod webcast;
+pub mod webhook;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -97,6 +99,8 @@ async fn dispatch(
         }
         Command::Completions { shell } => cmd::generate::print_completion(shell).map(|()| Code::Ok),
         Command::Man => cmd::generate::print_man().map(|()| Code::Ok),
+        Command::Forward(args) => cmd::forward::run(args, term, shutdown).await,
+        Command::Webhooks(command) => cmd::webhooks::run(command, term).await,
         _ => Err(error::Failure::new(Code::Runtime, "this command is not built yet").into()),
     }
 }

@@ -71,6 +71,37 @@ pub fn spawn_stdout(
         .expect("spawning the stdout thread")
 }
 
+/// Write a short text to stdout at once and flush (ids, tables, JSON).
+pub fn print_stdout(text: &str) -> io::Result<()> {
+    crate::progress::suspend(|| {
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()
+    })
+}
+
+/// Start a stdout thread for text blocks (`forward --dry-run`): same flush
+/// policy as [`spawn_stdout`]. Ends when the senders are dropped.
+pub fn spawn_text_stdout(
+    mut rx: mpsc::Receiver<String>,
+    line_flush: bool,
+) -> JoinHandle<io::Result<()>> {
+    std::thread::Builder::new()
+        .name("stdout".into())
+        .spawn(move || {
+            let stdout = io::stdout();
+            let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+            while let Some(text) = rx.blocking_recv() {
+                out.write_all(text.as_bytes())?;
+                if line_flush || rx.is_empty() {
+                    out.flush()?;
+                }
+            }
+            out.flush()
+        })
+        .expect("spawning the stdout thread")
+}
+
 static WARNINGS: AtomicU64 = AtomicU64::new(0);
 
 /// A non-fatal problem: one line on stderr, counted.

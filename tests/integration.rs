@@ -7,6 +7,8 @@ mod all_types;
 mod cli;
 mod config;
 mod corrupt;
+mod forward;
 mod generated;
 mod live;
 mod real_data;
+mod webhooks;

@@ -1,5 +1,7 @@
 //! One module per subcommand: wiring only, no protocol or formatting logic.
 
 pub mod config;
+pub mod forward;
 pub mod generate;
 pub mod watch;
+pub mod webhooks;

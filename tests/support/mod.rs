@@ -2,6 +2,9 @@
 //! fake servers.
 
 pub mod fake_tiktok;
+mod webhook;
+
+pub use webhook::*;
 
 use std::path::Path;
 

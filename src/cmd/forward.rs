@@ -1,0 +1,387 @@
+//! `tiklive forward`: post events to webhooks, signed, then exit.
+//!
+//! Sources: `--replay FILE`, `--demo`, `-` (event NDJSON on stdin) or a live
+//! USER (not built yet). Targets: `--to URL…`, else `WEBHOOK_URL`, else the
+//! registered webhooks. Events go into the store's outbox and the delivery
+//! engine drains it; once the input ends, forward waits up to
+//! `--drain-timeout` for the deliveries, prints a summary and exits 0 only if
+//! everything was delivered.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::ForwardArgs;
+use crate::config::{self, ForwardTargets, Source, Terminal};
+use crate::error::{Code, Failure};
+use crate::progress::Spinner;
+use crate::shutdown::Shutdown;
+use crate::source::{OfflineEnd, SourceRun, spawn_offline};
+use crate::store::Store;
+use crate::term::{self, BATCH_CHANNEL};
+use crate::webcast::{Envelope, KindSet};
+use crate::webhook::signature::{SigningKey, message_id};
+use crate::webhook::{
+    Counters, Engine, EngineConfig, OutgoingEvent, Target, build_request, http_client,
+    human_duration, render_redacted, unix_now,
+};
+
+/// The timeout of one delivery request (connect + send + response).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Events per batch read from stdin at most.
+const STDIN_BATCH: usize = 256;
+
+pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
+    let opts = config::resolve_filter(&args.filter)?;
+    let source = config::resolve_source(&args.users, &args.source, true, "forward")?;
+    let drain = config::parse_duration(&args.drain_timeout)?;
+    let plan = config::resolve_forward_targets(&args.to)?;
+    let secret = args
+        .secret
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(SigningKey::from_secret)
+        .transpose()?;
+    let store = Store::open(&config::resolve_db(&args.store)?)?;
+    let targets = resolve_targets(&store, plan, secret).await?;
+
+    let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
+    let cancel = shutdown.token.child_token();
+    let producer: JoinHandle<Result<OfflineEnd>> = match source {
+        // LIVE: wire `src/live/` here once it exists (it feeds `tx` like the
+        // offline sources do).
+        Source::Live(_) => bail!(Failure::new(
+            Code::Runtime,
+            "live connections are not built yet; use --demo, --replay FILE or - (stdin)"
+        )),
+        Source::Stdin => tokio::spawn(read_stdin(tx, cancel.clone(), opts.wanted)),
+        offline => spawn_offline(
+            offline,
+            SourceRun {
+                opts,
+                tx,
+                cancel: cancel.clone(),
+                record: None,
+            },
+        ),
+    };
+
+    if args.dry_run {
+        return dry_run(rx, producer, targets, &term, &shutdown).await;
+    }
+
+    let started = Instant::now();
+    let ids: Vec<i64> = targets.iter().map(|t| t.webhook.id).collect();
+    let n_targets = targets.len();
+    let already = store.pending_count(ids.clone()).await?;
+    if already > 0 && !term.quiet {
+        term::note(format_args!(
+            "resuming {already} pending deliveries from an earlier run"
+        ));
+    }
+    let engine_cancel = CancellationToken::new();
+    let mut engine = Engine::start(
+        store.clone(),
+        targets,
+        EngineConfig::new(http_client(REQUEST_TIMEOUT)?),
+        engine_cancel.clone(),
+    );
+    let progress_done = CancellationToken::new();
+    let progress = tokio::spawn(show_progress(
+        engine.counters(),
+        term.progress(),
+        progress_done.clone(),
+    ));
+
+    // Feed the outbox until the input ends (or Ctrl-C, or a store failure).
+    let fed = feed(&engine, rx).await;
+    if fed.is_err() {
+        cancel.cancel();
+    }
+    engine.close_input();
+    let produced = producer
+        .await
+        .map_err(|e| anyhow!("source task failed: {e}"))?;
+
+    // Drain: until every delivery finished, the drain timeout, or Ctrl-C.
+    let mut timed_out = false;
+    if shutdown.interrupted() || fed.is_err() {
+        engine.cancel();
+    } else {
+        tokio::select! {
+            r = tokio::time::timeout(drain, engine.wait()) => match r {
+                Ok(r) => r?,
+                Err(_) => {
+                    timed_out = true;
+                    engine.cancel();
+                }
+            },
+            _ = shutdown.token.cancelled() => engine.cancel(),
+        }
+    }
+    engine.wait().await?;
+    progress_done.cancel();
+    let _ = progress.await;
+    drop(engine_cancel);
+
+    fed?;
+    let end = produced?;
+    let totals = engine.counters().totals();
+    let pending = store.pending_count(ids).await?;
+    let elapsed = started.elapsed();
+    if !term.quiet {
+        let rate = totals.delivered as f64 / elapsed.as_secs_f64().max(1e-3);
+        term::note(format_args!(
+            "forward: {} delivered, {} failed, {} pending ({} target{}, {}, {:.0}/s)",
+            totals.delivered,
+            totals.failed,
+            pending,
+            n_targets,
+            if n_targets == 1 { "" } else { "s" },
+            human_duration(elapsed),
+            rate
+        ));
+    }
+    if shutdown.interrupted() || end == OfflineEnd::Cancelled {
+        return Ok(Code::Interrupted);
+    }
+    if totals.failed > 0 || pending > 0 {
+        let mut parts = Vec::new();
+        if totals.failed > 0 {
+            parts.push(format!(
+                "{} deliveries were given up (see 'tiklive webhooks list')",
+                totals.failed
+            ));
+        }
+        if pending > 0 {
+            let why = if timed_out {
+                format!(" after the {} drain timeout", args.drain_timeout)
+            } else {
+                String::new()
+            };
+            parts.push(format!(
+                "{pending} are still pending{why} (kept in the outbox: run the same command again to resume them)"
+            ));
+        }
+        bail!(Failure::new(Code::Runtime, parts.join("; ")));
+    }
+    Ok(Code::Ok)
+}
+
+/// The webhook rows to deliver to, with their signing keys.
+async fn resolve_targets(
+    store: &Store,
+    plan: ForwardTargets,
+    secret: Option<SigningKey>,
+) -> Result<Vec<Target>> {
+    match plan {
+        ForwardTargets::Urls(urls) => {
+            let mut targets = Vec::new();
+            for url in urls {
+                let webhook = store.adhoc_webhook(url).await?;
+                targets.push(Target::new(webhook, secret.clone()));
+            }
+            Ok(targets)
+        }
+        ForwardTargets::Registered => {
+            let mut targets = Vec::new();
+            for webhook in store.webhooks().await? {
+                if webhook.ephemeral {
+                    continue;
+                }
+                let key = match &webhook.secret {
+                    Some(s) => Some(SigningKey::from_secret(s.expose()).with_context(|| {
+                        format!("the secret of webhook {} is not usable", webhook.id)
+                    })?),
+                    None => secret.clone(),
+                };
+                targets.push(Target::new(webhook, key));
+            }
+            if targets.is_empty() {
+                bail!(Failure::usage(
+                    "nowhere to forward to: give --to URL, set WEBHOOK_URL, or register a webhook with 'tiklive webhooks add URL'"
+                ));
+            }
+            Ok(targets)
+        }
+    }
+}
+
+/// Move batches from the source into the outbox.
+async fn feed(engine: &Engine, mut rx: mpsc::Receiver<Vec<Envelope>>) -> Result<()> {
+    while let Some(batch) = rx.recv().await {
+        let events: Vec<OutgoingEvent> = batch.iter().map(OutgoingEvent::from).collect();
+        engine.enqueue(&events).await?;
+    }
+    Ok(())
+}
+
+/// `--dry-run`: print each request instead of sending it.
+async fn dry_run(
+    mut rx: mpsc::Receiver<Vec<Envelope>>,
+    producer: JoinHandle<Result<OfflineEnd>>,
+    targets: Vec<Target>,
+    term: &Terminal,
+    shutdown: &Shutdown,
+) -> Result<Code> {
+    let (out_tx, out_rx) = mpsc::channel::<String>(BATCH_CHANNEL);
+    let writer = term::spawn_text_stdout(out_rx, term.stdout_tty);
+    let mut printed = 0u64;
+    'batches: while let Some(batch) = rx.recv().await {
+        for env in &batch {
+            let ev = OutgoingEvent::from(env);
+            for t in targets.iter().filter(|t| t.webhook.wants(ev.kind)) {
+                let req = build_request(t, &message_id(&ev.id, t.webhook.id), &ev.json, unix_now());
+                if out_tx.send(render_redacted(&req)).await.is_err() {
+                    break 'batches;
+                }
+                printed += 1;
+            }
+        }
+    }
+    drop(rx);
+    drop(out_tx);
+    let produced = producer
+        .await
+        .map_err(|e| anyhow!("source task failed: {e}"))?;
+    tokio::task::spawn_blocking(move || writer.join())
+        .await
+        .map_err(|e| anyhow!("stdout task failed: {e}"))?
+        .map_err(|_| anyhow!("the stdout thread panicked"))?
+        .context("cannot write to stdout")?;
+    let end = produced?;
+    if !term.quiet {
+        term::note(format_args!(
+            "forward: dry run: {printed} requests printed, nothing sent"
+        ));
+    }
+    if shutdown.interrupted() || end == OfflineEnd::Cancelled {
+        return Ok(Code::Interrupted);
+    }
+    Ok(Code::Ok)
+}
+
+/// `-`: event NDJSON on stdin. A line that is not JSON or not an event is a
+/// warning naming its line number; the rest goes on. Batches are handed over
+/// whenever no more input is buffered, so a slow pipe is forwarded at once.
+async fn read_stdin(
+    tx: mpsc::Sender<Vec<Envelope>>,
+    cancel: CancellationToken,
+    wanted: KindSet,
+) -> Result<OfflineEnd> {
+    let mut reader = BufReader::with_capacity(64 * 1024, tokio::io::stdin());
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    let mut batch = Vec::new();
+    loop {
+        line.clear();
+        let read = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Ok(OfflineEnd::Cancelled),
+            r = reader.read_until(b'\n', &mut line) => r.context("cannot read stdin")?,
+        };
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        match parse_line(&line) {
+            Ok(None) => {}
+            Ok(Some(env)) => {
+                if wanted.contains(env.kind) {
+                    batch.push(env);
+                }
+            }
+            Err(why) => term::warn(format_args!("stdin line {number}: {why}; skipped")),
+        }
+        if !batch.is_empty()
+            && (reader.buffer().is_empty() || batch.len() >= STDIN_BATCH)
+            && tx.send(std::mem::take(&mut batch)).await.is_err()
+        {
+            return Ok(OfflineEnd::ConsumerGone);
+        }
+    }
+    if !batch.is_empty() && tx.send(batch).await.is_err() {
+        return Ok(OfflineEnd::ConsumerGone);
+    }
+    Ok(OfflineEnd::Done)
+}
+
+/// One stdin line: `None` if blank, else an event or why it is not one.
+fn parse_line(line: &[u8]) -> Result<Option<Envelope>, String> {
+    let text = std::str::from_utf8(line).map_err(|_| "not UTF-8".to_string())?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str::<Envelope>(text)
+        .map(Some)
+        .map_err(
+            |e| match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Err(json) => format!("not JSON ({json})"),
+                Ok(_) => format!("not an event ({e})"),
+            },
+        )
+}
+
+/// The progress line on a terminal: delivered, failed, in flight, rate.
+async fn show_progress(counters: Arc<Counters>, enabled: bool, done: CancellationToken) {
+    if !enabled {
+        return;
+    }
+    let bar = Spinner::line(true, "{spinner} {msg}");
+    let tick = Duration::from_millis(250);
+    let mut last = counters.totals().delivered;
+    let mut rate = 0.0f64;
+    loop {
+        let t = counters.totals();
+        let now_rate = (t.delivered - last) as f64 / tick.as_secs_f64();
+        rate = if rate == 0.0 {
+            now_rate
+        } else {
+            0.7 * rate + 0.3 * now_rate
+        };
+        last = t.delivered;
+        bar.set_message(format!(
+            "forwarding: {} delivered · {} failed · {} in flight · {} retried · {:.0}/s",
+            t.delivered, t.failed, t.in_flight, t.retried, rate
+        ));
+        tokio::select! {
+            _ = done.cancelled() => break,
+            _ = tokio::time::sleep(tick) => {}
+        }
+    }
+    bar.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_lines_parse_or_say_why_not() {
+        assert!(parse_line(b"  \n").unwrap().is_none());
+        let ok = parse_line(
+            br#"{"type":"chat","data":{},"timestamp":"2024-01-01T00:00:00.000Z","id":"x"}"#,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(ok.id, "x");
+        assert!(parse_line(b"{oops").unwrap_err().starts_with("not JSON"));
+        assert!(
+            parse_line(br#"{"type":"nope","data":{},"timestamp":"t","id":"x"}"#)
+                .unwrap_err()
+                .starts_with("not an event")
+        );
+        assert!(
+            parse_line(b"[1,2]")
+                .unwrap_err()
+                .starts_with("not an event")
+        );
+        assert_eq!(parse_line(b"\xff\xfe").unwrap_err(), "not UTF-8");
+    }
+}

@@ -1,0 +1,544 @@
+//! The embedded store: one SQLite file (rusqlite, bundled) holding the webhook
+//! registry ([`webhooks`]), the delivery outbox ([`outbox`]) and the event
+//! buffer `serve` keeps ([`events`]). The only module that touches SQLite.
+//!
+//! rusqlite is blocking, so the async side never calls it directly:
+//!
+//! - **Writes** go to one writer thread (an actor) through a bounded inbox
+//!   ([`INBOX`] jobs; senders wait when it is full). The thread takes every
+//!   job that is waiting (up to [`MAX_BATCH`]) and runs them in *one*
+//!   transaction, each inside its own savepoint, so a failing job rolls back
+//!   alone and the rest still commit together (group commit: thousands of
+//!   small writes per second cost a handful of commits). A job's result is
+//!   handed back only after the commit.
+//! - **Reads** run on tokio's blocking pool with their own read-only
+//!   connections (WAL lets them read while the writer writes). An in-memory
+//!   store (tests) has a single connection, so its reads go through the writer.
+//!
+//! The file is in WAL mode with `synchronous = NORMAL`: a committed write
+//! survives a killed process (`kill -9`); only a power cut may lose the last
+//! few transactions. The schema is versioned with `PRAGMA user_version`
+//! ([`migrate`]).
+//!
+//! The submodules hold plain synchronous functions over a `&Connection`
+//! (unit-tested on `:memory:`); [`Store`] wraps them as async methods.
+
+pub mod events;
+pub mod migrate;
+pub mod outbox;
+pub mod webhooks;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use tokio::sync::{mpsc, oneshot};
+
+pub use events::{EventQuery, StoredEvent};
+pub use outbox::{NewDelivery, Pending};
+pub use webhooks::{GiveUp, NewWebhook, Removed, Webhook, WebhookStats};
+
+/// Jobs the writer inbox holds before senders wait.
+pub const INBOX: usize = 1024;
+/// Jobs committed together in one transaction at most.
+pub const MAX_BATCH: usize = 1024;
+/// How long a statement waits for a lock held by another process.
+const BUSY_TIMEOUT_MS: u64 = 5_000;
+/// Idle read connections kept open.
+const MAX_IDLE_READERS: usize = 4;
+
+/// A handle to the store. Cheap to clone; the writer thread ends when the last
+/// handle is dropped, after committing what it was given.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// `None` for an in-memory store.
+    path: Option<PathBuf>,
+    tx: mpsc::Sender<Box<dyn Job>>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Store({})", self.label())
+    }
+}
+
+/// One unit of work for the writer thread.
+trait Job: Send {
+    /// Run inside the batch transaction; false rolls this job back.
+    fn run(&mut self, conn: &Connection) -> bool;
+    /// Hand the result back once the batch committed (or failed to).
+    fn finish(self: Box<Self>, commit: Result<(), &str>);
+}
+
+struct Call<T, F> {
+    f: Option<F>,
+    result: Option<Result<T>>,
+    reply: Option<oneshot::Sender<Result<T>>>,
+}
+
+impl<T, F> Job for Call<T, F>
+where
+    T: Send,
+    F: FnOnce(&Connection) -> Result<T> + Send,
+{
+    fn run(&mut self, conn: &Connection) -> bool {
+        let r = match self.f.take() {
+            Some(f) => f(conn),
+            None => Err(anyhow!("store job ran twice")),
+        };
+        let ok = r.is_ok();
+        self.result = Some(r);
+        ok
+    }
+
+    fn finish(self: Box<Self>, commit: Result<(), &str>) {
+        let result = match (self.result, commit) {
+            (Some(Ok(v)), Ok(())) => Ok(v),
+            (Some(Ok(_)), Err(e)) => Err(anyhow!("{e}")),
+            (Some(Err(e)), _) => Err(e),
+            (None, Err(e)) => Err(anyhow!("{e}")),
+            (None, Ok(())) => Err(anyhow!("store job did not run")),
+        };
+        match self.reply {
+            Some(reply) => {
+                let _ = reply.send(result);
+            }
+            None => {
+                if let Err(e) = result {
+                    crate::term::warn(format_args!("store write failed: {e:#}"));
+                }
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Open (creating if needed) the store at `path` and bring its schema up
+    /// to date. Creates the parent directory.
+    ///
+    /// # Errors
+    /// A clear message naming the path when the file cannot be created, is
+    /// not a database (corrupt), is locked by another process, or was written
+    /// by a newer tiklive.
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with_timeout(path, Duration::from_millis(BUSY_TIMEOUT_MS))
+    }
+
+    /// [`Store::open`] waiting at most `busy` for another process's lock.
+    pub fn open_with_timeout(path: &Path, busy: Duration) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create the store directory {}", dir.display()))?;
+        }
+        let conn = Connection::open(path).map_err(|e| describe(path, e))?;
+        let conn = prepare(conn, true, busy).map_err(|e| describe_any(path, e))?;
+        Ok(Store::start(conn, Some(path.to_path_buf())))
+    }
+
+    /// A private store in memory (tests; `serve` without persistence).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let conn = prepare(conn, false, Duration::from_millis(BUSY_TIMEOUT_MS))?;
+        Ok(Store::start(conn, None))
+    }
+
+    fn start(conn: Connection, path: Option<PathBuf>) -> Store {
+        let (tx, rx) = mpsc::channel(INBOX);
+        let label = label_of(path.as_deref());
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || writer(conn, rx, &label))
+            .expect("spawning the store writer thread");
+        Store {
+            inner: Arc::new(Inner {
+                path,
+                tx,
+                readers: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// The file, or `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.inner.path.as_deref()
+    }
+
+    fn label(&self) -> String {
+        label_of(self.path())
+    }
+
+    /// Run `f` on the writer thread inside a transaction (batched with other
+    /// jobs) and wait for the commit.
+    ///
+    /// # Errors
+    /// What `f` returned, a failed commit, or a stopped writer.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let (reply, rx) = oneshot::channel();
+        let job = Box::new(Call {
+            f: Some(f),
+            result: None,
+            reply: Some(reply),
+        });
+        self.inner
+            .tx
+            .send(job)
+            .await
+            .map_err(|_| anyhow!("the store writer stopped ({})", self.label()))?;
+        rx.await
+            .map_err(|_| anyhow!("the store writer stopped ({})", self.label()))?
+    }
+
+    /// Queue `f` on the writer thread without waiting for it (a failure is a
+    /// warning). Waits only while the inbox is full. [`Store::flush`] waits
+    /// for everything submitted before it.
+    pub async fn submit<F>(&self, f: F)
+    where
+        F: FnOnce(&Connection) -> Result<()> + Send + 'static,
+    {
+        let job = Box::new(Call {
+            f: Some(f),
+            result: None,
+            reply: None,
+        });
+        if self.inner.tx.send(job).await.is_err() {
+            crate::term::warn(format_args!(
+                "the store writer stopped ({}); a write was lost",
+                self.label()
+            ));
+        }
+    }
+
+    /// Wait until everything written or submitted so far is committed.
+    ///
+    /// # Errors
+    /// The writer stopped.
+    pub async fn flush(&self) -> Result<()> {
+        self.write(|_| Ok(())).await
+    }
+
+    /// Run a read-only `f` on the blocking pool with a read connection.
+    ///
+    /// # Errors
+    /// What `f` returned, or a connection that could not be opened.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let Some(path) = self.inner.path.clone() else {
+            return self.write(f).await;
+        };
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let pooled = inner.readers.lock().ok().and_then(|mut p| p.pop());
+            let conn = match pooled {
+                Some(c) => c,
+                None => open_reader(&path).map_err(|e| describe(&path, e))?,
+            };
+            let result = f(&conn);
+            if let Ok(mut pool) = inner.readers.lock()
+                && pool.len() < MAX_IDLE_READERS
+            {
+                pool.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|e| anyhow!("store read task failed: {e}"))?
+    }
+
+    // ---- the webhook registry -------------------------------------------
+
+    /// Register a webhook; returns its id.
+    pub async fn add_webhook(&self, new: NewWebhook) -> Result<i64> {
+        self.write(move |c| webhooks::add(c, &new, crate::pipeline::now_ms()))
+            .await
+    }
+
+    /// Every webhook (registered and ad-hoc), by id.
+    pub async fn webhooks(&self) -> Result<Vec<Webhook>> {
+        self.read(webhooks::list).await
+    }
+
+    /// One webhook by id.
+    pub async fn webhook(&self, id: i64) -> Result<Option<Webhook>> {
+        self.read(move |c| webhooks::get(c, id)).await
+    }
+
+    /// Remove a webhook with its pending deliveries and give-ups.
+    pub async fn remove_webhook(&self, id: i64) -> Result<Option<Removed>> {
+        self.write(move |c| webhooks::remove(c, id)).await
+    }
+
+    /// The ad-hoc row for `url` (`forward --to`), created on first use.
+    pub async fn adhoc_webhook(&self, url: String) -> Result<Webhook> {
+        self.write(move |c| webhooks::adhoc(c, &url, crate::pipeline::now_ms()))
+            .await
+    }
+
+    /// Delivery totals, pending count and the newest give-ups of each webhook.
+    pub async fn webhook_stats(&self, give_ups: usize) -> Result<Vec<WebhookStats>> {
+        self.read(move |c| webhooks::stats(c, give_ups)).await
+    }
+
+    // ---- the outbox ------------------------------------------------------
+
+    /// Queue deliveries in one transaction; returns their sequence numbers.
+    pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<Vec<i64>> {
+        self.write(move |c| outbox::enqueue(c, &rows, crate::pipeline::now_ms()))
+            .await
+    }
+
+    /// Up to `limit` pending deliveries of a webhook after `after_seq`, in order.
+    pub async fn pending_after(
+        &self,
+        webhook_id: i64,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<Pending>> {
+        self.read(move |c| outbox::pending_after(c, webhook_id, after_seq, limit))
+            .await
+    }
+
+    /// How many deliveries are pending for these webhooks.
+    pub async fn pending_count(&self, webhook_ids: Vec<i64>) -> Result<u64> {
+        self.read(move |c| outbox::pending_count(c, &webhook_ids))
+            .await
+    }
+
+    // ---- the event buffer (for `serve`) ----------------------------------
+
+    /// Append events in one transaction; returns their sequence numbers (ascending).
+    pub async fn insert_events(&self, batch: Vec<crate::webcast::Envelope>) -> Result<Vec<i64>> {
+        self.write(move |c| events::insert(c, &batch)).await
+    }
+
+    /// Events with `seq > cursor`, oldest first, at most `limit`.
+    pub async fn events_after(
+        &self,
+        cursor: i64,
+        limit: usize,
+        query: EventQuery,
+    ) -> Result<Vec<StoredEvent>> {
+        self.read(move |c| events::after(c, cursor, limit, &query))
+            .await
+    }
+
+    /// The newest `limit` events matching `query`, oldest first.
+    pub async fn newest_events(&self, limit: usize, query: EventQuery) -> Result<Vec<StoredEvent>> {
+        self.read(move |c| events::newest(c, limit, &query)).await
+    }
+
+    /// Keep only the newest `keep` events; returns how many were dropped.
+    pub async fn trim_events(&self, keep: u64) -> Result<u64> {
+        self.write(move |c| events::trim_to(c, keep)).await
+    }
+
+    /// How many events are buffered.
+    pub async fn count_events(&self) -> Result<u64> {
+        self.read(events::count).await
+    }
+}
+
+/// Connection settings and migrations. `file` = a file (WAL) rather than memory.
+fn prepare(mut conn: Connection, file: bool, busy: Duration) -> Result<Connection> {
+    conn.busy_timeout(busy)?;
+    if file {
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode, "the store could not switch to WAL mode");
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS))?;
+    Ok(conn)
+}
+
+/// The writer thread: take what is waiting, run it in one transaction, commit,
+/// answer. Ends when every sender is gone.
+fn writer(conn: Connection, mut rx: mpsc::Receiver<Box<dyn Job>>, label: &str) {
+    let mut jobs: Vec<Box<dyn Job>> = Vec::with_capacity(64);
+    while let Some(first) = rx.blocking_recv() {
+        jobs.push(first);
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let commit = run_batch(&conn, &mut jobs).map_err(|e| describe_text(label, &e));
+        for job in jobs.drain(..) {
+            job.finish(match &commit {
+                Ok(()) => Ok(()),
+                Err(e) => Err(e.as_str()),
+            });
+        }
+    }
+}
+
+fn run_batch(conn: &Connection, jobs: &mut [Box<dyn Job>]) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    for job in jobs.iter_mut() {
+        let step = (|| {
+            conn.execute_batch("SAVEPOINT job")?;
+            if job.run(conn) {
+                conn.execute_batch("RELEASE job")
+            } else {
+                conn.execute_batch("ROLLBACK TO job; RELEASE job")
+            }
+        })();
+        if let Err(e) = step {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    }
+    if let Err(e) = conn.execute_batch("COMMIT") {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(e);
+    }
+    Ok(())
+}
+
+fn label_of(path: Option<&Path>) -> String {
+    path.map(|p| p.display().to_string())
+        .unwrap_or_else(|| ":memory:".into())
+}
+
+/// A one-line message for an SQLite error, naming the file and what to do.
+fn describe_text(label: &str, e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => format!(
+            "the store {label} is corrupt or not a tiklive database ({e}); move it away or pass --db PATH"
+        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => format!(
+            "the store {label} is locked by another process ({e}); stop it or pass --db PATH"
+        ),
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly) => {
+            format!("cannot open the store {label} ({e}); check the path or pass --db PATH")
+        }
+        _ => format!("store {label}: {e}"),
+    }
+}
+
+fn describe(path: &Path, e: rusqlite::Error) -> anyhow::Error {
+    anyhow!(describe_text(&path.display().to_string(), &e))
+}
+
+fn describe_any(path: &Path, e: anyhow::Error) -> anyhow::Error {
+    let label = path.display().to_string();
+    match e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>()) {
+        Some(sql) => anyhow!(describe_text(&label, sql)),
+        None => e.context(format!("cannot open the store {label}")),
+    }
+}
+
+/// A migrated in-memory connection for the submodules' unit tests.
+#[cfg(test)]
+pub(crate) fn test_db() -> Connection {
+    prepare(
+        Connection::open_in_memory().unwrap(),
+        false,
+        Duration::from_millis(BUSY_TIMEOUT_MS),
+    )
+    .unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn writes_batch_and_a_failing_job_rolls_back_alone() {
+        let store = Store::open_in_memory().unwrap();
+        let a = store.add_webhook(NewWebhook::url("http://127.0.0.1:1/a"));
+        let bad = store.write(|c| -> anyhow::Result<()> {
+            c.execute(
+                "INSERT INTO webhooks (url, created_at) VALUES ('http://x', 1)",
+                [],
+            )?;
+            anyhow::bail!("no")
+        });
+        let b = store.add_webhook(NewWebhook::url("http://127.0.0.1:1/b"));
+        let (a, bad, b) = tokio::join!(a, bad, b);
+        assert!(bad.is_err());
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(b > a);
+        let urls: Vec<String> = store
+            .webhooks()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|w| w.url)
+            .collect();
+        assert_eq!(urls, ["http://127.0.0.1:1/a", "http://127.0.0.1:1/b"]);
+    }
+
+    #[tokio::test]
+    async fn a_file_store_uses_wal_and_reads_see_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/tiklive.db");
+        let store = Store::open(&path).unwrap();
+        let id = store
+            .add_webhook(NewWebhook::url("https://example.com/hook"))
+            .await
+            .unwrap();
+        assert_eq!(store.webhook(id).await.unwrap().unwrap().id, id);
+        let mode: String = store
+            .read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        drop(store);
+        // Reopening keeps the data and does not migrate again.
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.webhooks().await.unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_corrupt_file_names_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broken.db");
+        std::fs::write(&path, vec![b'x'; 8192]).unwrap();
+        let err = Store::open(&path).unwrap_err().to_string();
+        assert!(err.contains("broken.db"), "{err}");
+        assert!(err.contains("corrupt or not a tiklive database"), "{err}");
+    }
+
+    #[test]
+    fn a_locked_file_names_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locked.db");
+        drop(Store::open(&path).unwrap());
+        let holder = Connection::open(&path).unwrap();
+        holder
+            .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;")
+            .unwrap();
+        let err = Store::open_with_timeout(&path, Duration::from_millis(20))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("locked.db"), "{err}");
+        assert!(err.contains("locked by another process"), "{err}");
+    }
+}

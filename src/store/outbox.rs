@@ -1,0 +1,232 @@
+//! The delivery outbox. Every delivery is a row here from the moment its event
+//! is accepted until it is delivered (the row is deleted and the webhook's
+//! `delivered` total counts it) or given up (the row moves to `give_ups` with
+//! the reason, and `failed` counts it). A process killed in between leaves the
+//! row, and the next run delivers it: at-least-once, nothing lost silently.
+//!
+//! `seq` is global and ascending; one webhook's rows in `seq` order are its
+//! queue, which the delivery engine sends strictly in order.
+
+use anyhow::Result;
+use rusqlite::{Connection, params};
+
+/// A delivery to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDelivery {
+    pub webhook_id: i64,
+    /// The `webhook-id` header: stable across retries and restarts.
+    pub msg_id: String,
+    pub event_id: String,
+    pub event_type: String,
+    /// The event envelope as JSON text (the `event` of the body).
+    pub event: String,
+}
+
+/// A queued delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub seq: i64,
+    pub webhook_id: i64,
+    pub msg_id: String,
+    pub event_id: String,
+    pub event_type: String,
+    pub event: String,
+    /// Unix milliseconds when it was queued.
+    pub created_at: i64,
+    /// Attempts made so far (by this or earlier runs).
+    pub attempts: u32,
+}
+
+/// Queue deliveries; returns their `seq`s in the same order.
+pub fn enqueue(conn: &Connection, rows: &[NewDelivery], now: i64) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO outbox (webhook_id, msg_id, event_id, event_type, event, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut seqs = Vec::with_capacity(rows.len());
+    for r in rows {
+        stmt.execute(params![
+            r.webhook_id,
+            r.msg_id,
+            r.event_id,
+            r.event_type,
+            r.event,
+            now
+        ])?;
+        seqs.push(conn.last_insert_rowid());
+    }
+    Ok(seqs)
+}
+
+/// Up to `limit` pending rows of one webhook with `seq > after_seq`, in order.
+pub fn pending_after(
+    conn: &Connection,
+    webhook_id: i64,
+    after_seq: i64,
+    limit: usize,
+) -> Result<Vec<Pending>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, webhook_id, msg_id, event_id, event_type, event, created_at, attempts
+         FROM outbox WHERE webhook_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![webhook_id, after_seq, limit as i64], |r| {
+        Ok(Pending {
+            seq: r.get(0)?,
+            webhook_id: r.get(1)?,
+            msg_id: r.get(2)?,
+            event_id: r.get(3)?,
+            event_type: r.get(4)?,
+            event: r.get(5)?,
+            created_at: r.get(6)?,
+            attempts: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many rows are pending for these webhooks.
+pub fn pending_count(conn: &Connection, webhook_ids: &[i64]) -> Result<u64> {
+    let mut stmt = conn.prepare_cached("SELECT count(*) FROM outbox WHERE webhook_id = ?1")?;
+    let mut total = 0u64;
+    for id in webhook_ids {
+        total += stmt.query_row([id], |r| r.get::<_, i64>(0))? as u64;
+    }
+    Ok(total)
+}
+
+/// The delivery succeeded: drop the row, count it.
+pub fn delivered(
+    conn: &Connection,
+    seq: i64,
+    webhook_id: i64,
+    status: u16,
+    now: i64,
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
+        .execute([seq])?;
+    conn.prepare_cached(
+        "UPDATE webhooks SET delivered = delivered + 1, last_status = ?2, last_error = NULL,
+         last_attempt_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![webhook_id, status, now])?;
+    Ok(())
+}
+
+/// An attempt failed and will be retried: remember how often and why.
+pub fn attempted(
+    conn: &Connection,
+    seq: i64,
+    webhook_id: i64,
+    attempts: u32,
+    status: Option<u16>,
+    error: &str,
+    now: i64,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE outbox SET attempts = ?2, last_error = ?3 WHERE seq = ?1")?
+        .execute(params![seq, attempts, error])?;
+    conn.prepare_cached(
+        "UPDATE webhooks SET last_status = ?2, last_error = ?3, last_attempt_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![webhook_id, status, error, now])?;
+    Ok(())
+}
+
+/// Give up on a delivery: move the row to `give_ups` with the reason, count it.
+pub fn give_up(
+    conn: &Connection,
+    seq: i64,
+    webhook_id: i64,
+    attempts: u32,
+    status: Option<u16>,
+    reason: &str,
+    now: i64,
+) -> Result<()> {
+    let moved = conn
+        .prepare_cached(
+            "INSERT INTO give_ups (webhook_id, msg_id, event_id, event_type, event, attempts, reason, at)
+             SELECT webhook_id, msg_id, event_id, event_type, event, ?2, ?3, ?4 FROM outbox WHERE seq = ?1",
+        )?
+        .execute(params![seq, attempts, reason, now])?;
+    if moved == 0 {
+        // Already gone (the webhook was removed meanwhile): nothing to record.
+        return Ok(());
+    }
+    conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
+        .execute([seq])?;
+    conn.prepare_cached(
+        "UPDATE webhooks SET failed = failed + 1, last_status = ?2, last_error = ?3,
+         last_attempt_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![webhook_id, status, reason, now])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_db;
+    use crate::store::webhooks::{self, NewWebhook};
+
+    fn row(webhook_id: i64, n: u32) -> NewDelivery {
+        NewDelivery {
+            webhook_id,
+            msg_id: format!("msg_{webhook_id}_{n}"),
+            event_id: format!("e{n}"),
+            event_type: "chat".into(),
+            event: format!(r#"{{"type":"chat","n":{n}}}"#),
+        }
+    }
+
+    #[test]
+    fn queues_in_order_per_webhook_and_pages_by_cursor() {
+        let c = test_db();
+        let a = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/a"), 0).unwrap();
+        let b = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/b"), 0).unwrap();
+        let rows: Vec<_> = (0..5).flat_map(|n| [row(a, n), row(b, n)]).collect();
+        let seqs = enqueue(&c, &rows, 7).unwrap();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]));
+        let first = pending_after(&c, a, 0, 3).unwrap();
+        assert_eq!(
+            first
+                .iter()
+                .map(|p| p.event_id.as_str())
+                .collect::<Vec<_>>(),
+            ["e0", "e1", "e2"]
+        );
+        assert!(
+            first
+                .iter()
+                .all(|p| p.webhook_id == a && p.attempts == 0 && p.created_at == 7)
+        );
+        let rest = pending_after(&c, a, first[2].seq, 10).unwrap();
+        assert_eq!(rest.len(), 2);
+        assert_eq!(pending_count(&c, &[a, b]).unwrap(), 10);
+    }
+
+    #[test]
+    fn delivered_attempted_and_given_up_rows_are_accounted() {
+        let c = test_db();
+        let a = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/a"), 0).unwrap();
+        let seqs = enqueue(&c, &[row(a, 0), row(a, 1), row(a, 2)], 1).unwrap();
+        delivered(&c, seqs[0], a, 200, 2).unwrap();
+        attempted(&c, seqs[1], a, 1, Some(503), "HTTP 503", 3).unwrap();
+        assert_eq!(pending_after(&c, a, 0, 10).unwrap()[0].attempts, 1);
+        give_up(&c, seqs[1], a, 2, Some(400), "HTTP 400 Bad Request", 4).unwrap();
+        // Giving up twice (e.g. after a removal) is harmless.
+        give_up(&c, seqs[1], a, 2, Some(400), "again", 5).unwrap();
+        let stats = webhooks::stats(&c, 10).unwrap();
+        let s = &stats[0];
+        assert_eq!(
+            (s.webhook.delivered, s.webhook.failed, s.pending),
+            (1, 1, 1)
+        );
+        assert_eq!(s.give_ups.len(), 1);
+        assert_eq!(s.give_ups[0].reason, "HTTP 400 Bad Request");
+        assert_eq!(s.give_ups[0].event_id, "e1");
+        assert_eq!(s.webhook.last_status, Some(400));
+        // Removing the webhook drops its queue.
+        let removed = webhooks::remove(&c, a).unwrap().unwrap();
+        assert_eq!(removed.pending_dropped, 1);
+        assert_eq!(pending_count(&c, &[a]).unwrap(), 0);
+    }
+}

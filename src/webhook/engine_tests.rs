@@ -1,0 +1,364 @@
+//! The delivery engine against local receivers on 127.0.0.1: retries, give-ups,
+//! `Retry-After`, ordering, outages, resumption and independence of targets.
+//! No test asserts on elapsed time; waits for progress are bounded liveness
+//! guards only.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::future::BoxFuture;
+use tokio_util::sync::CancellationToken;
+
+use super::*;
+use crate::store::{NewWebhook, Store};
+use crate::webcast::Event;
+
+/// One request as the receiver saw it.
+#[derive(Debug, Clone)]
+struct Hit {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Hit {
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).unwrap().to_str().unwrap()
+    }
+    fn event_id(&self) -> String {
+        let v: serde_json::Value = serde_json::from_slice(&self.body).unwrap();
+        v["event"]["id"].as_str().unwrap().to_string()
+    }
+}
+
+type Respond = Arc<dyn Fn(usize) -> BoxFuture<'static, Response> + Send + Sync>;
+
+/// A receiver on 127.0.0.1 recording every request; `respond(n)` answers the
+/// n-th (0-based).
+struct Receiver {
+    addr: SocketAddr,
+    hits: Arc<Mutex<Vec<Hit>>>,
+}
+
+impl Receiver {
+    async fn start(respond: Respond) -> Receiver {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Receiver::serve(listener, respond)
+    }
+
+    fn serve(listener: tokio::net::TcpListener, respond: Respond) -> Receiver {
+        let addr = listener.local_addr().unwrap();
+        let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
+        let seen = Arc::clone(&hits);
+        let app = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
+            let seen = Arc::clone(&seen);
+            let respond = Arc::clone(&respond);
+            async move {
+                let n = {
+                    let mut hits = seen.lock().unwrap();
+                    hits.push(Hit { headers, body });
+                    hits.len() - 1
+                };
+                respond(n).await
+            }
+        });
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Receiver { addr, hits }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}/hook", self.addr)
+    }
+
+    fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().unwrap().clone()
+    }
+
+    fn count(&self) -> usize {
+        self.hits.lock().unwrap().len()
+    }
+}
+
+fn always(status: u16) -> Respond {
+    Arc::new(move |_| {
+        Box::pin(async move { StatusCode::from_u16(status).unwrap().into_response() })
+    })
+}
+
+fn script(statuses: &'static [(u16, Option<&'static str>)]) -> Respond {
+    Arc::new(move |n| {
+        let (status, retry_after) = statuses.get(n).copied().unwrap_or((200, None));
+        Box::pin(async move {
+            let mut resp = (StatusCode::from_u16(status).unwrap(), "nope").into_response();
+            if let Some(ra) = retry_after {
+                resp.headers_mut()
+                    .insert("retry-after", ra.parse().unwrap());
+            }
+            resp
+        })
+    })
+}
+
+/// A sleep that records what it was asked for and waits only `real`.
+fn recording_sleep(real: Duration) -> (SleepFn, Arc<Mutex<Vec<Duration>>>) {
+    let asked: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let rec = Arc::clone(&asked);
+    let f: SleepFn = Arc::new(move |d| {
+        rec.lock().unwrap().push(d);
+        Box::pin(tokio::time::sleep(real))
+    });
+    (f, asked)
+}
+
+/// Wait (bounded) until `cond` holds.
+async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..4000 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("gave up waiting for: {what}");
+}
+
+fn events(n: usize, kind: EventKind) -> Vec<OutgoingEvent> {
+    (0..n)
+        .map(|i| {
+            let env = Envelope::new(
+                Event::new(kind, &serde_json::json!({ "n": i })),
+                "alice",
+                "2024-01-01T00:00:00.000Z".into(),
+                format!("event-{i:04}"),
+            );
+            OutgoingEvent::from(&env)
+        })
+        .collect()
+}
+
+fn ids(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("event-{i:04}")).collect()
+}
+
+struct Setup {
+    store: Store,
+    engine: Engine,
+    sleeps: Arc<Mutex<Vec<Duration>>>,
+}
+
+async fn setup(urls: &[String], real_sleep: Duration) -> Setup {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let store = Store::open_in_memory().unwrap();
+    let mut targets = Vec::new();
+    for url in urls {
+        let wh = store.adhoc_webhook(url.clone()).await.unwrap();
+        targets.push(Target::new(wh, None));
+    }
+    let (sleep, sleeps) = recording_sleep(real_sleep);
+    let mut cfg = EngineConfig::new(http_client(Duration::from_secs(30)).unwrap());
+    cfg.sleep = sleep;
+    let engine = Engine::start(store.clone(), targets, cfg, CancellationToken::new());
+    Setup {
+        store,
+        engine,
+        sleeps,
+    }
+}
+
+async fn finish(s: &mut Setup) {
+    s.engine.close_input();
+    tokio::time::timeout(Duration::from_secs(60), s.engine.wait())
+        .await
+        .expect("the engine finishes")
+        .unwrap();
+}
+
+#[tokio::test]
+async fn five_hundreds_are_retried_with_the_same_webhook_id_and_delivered_once() {
+    let rx = Receiver::start(script(&[(500, None), (500, None)])).await;
+    let mut s = setup(&[rx.url()], Duration::ZERO).await;
+    s.engine.enqueue(&events(1, EventKind::Chat)).await.unwrap();
+    finish(&mut s).await;
+    let hits = rx.hits();
+    assert_eq!(hits.len(), 3);
+    let first = hits[0].header("webhook-id").to_string();
+    assert!(hits.iter().all(|h| h.header("webhook-id") == first));
+    assert!(hits.iter().all(|h| h.body == hits[0].body));
+    assert_eq!(s.sleeps.lock().unwrap().len(), 2);
+    let t = s.engine.counters().totals();
+    assert_eq!((t.delivered, t.failed, t.retried), (1, 0, 2));
+    let stats = s.store.webhook_stats(10).await.unwrap();
+    assert_eq!(stats[0].webhook.delivered, 1);
+    assert_eq!(stats[0].pending, 0);
+}
+
+#[tokio::test]
+async fn a_400_is_final_and_the_give_up_is_recorded_with_its_reason() {
+    let rx = Receiver::start(script(&[(400, None)])).await;
+    let mut s = setup(&[rx.url()], Duration::ZERO).await;
+    s.engine.enqueue(&events(2, EventKind::Chat)).await.unwrap();
+    finish(&mut s).await;
+    // The first was given up without a retry; the second (200) went through.
+    assert_eq!(rx.count(), 2);
+    assert!(s.sleeps.lock().unwrap().is_empty());
+    let stats = s.store.webhook_stats(10).await.unwrap();
+    let w = &stats[0];
+    assert_eq!(
+        (w.webhook.delivered, w.webhook.failed, w.pending),
+        (1, 1, 0)
+    );
+    assert_eq!(w.give_ups.len(), 1);
+    assert_eq!(w.give_ups[0].reason, "HTTP 400 Bad Request: nope");
+    assert_eq!(w.give_ups[0].event_id, "event-0000");
+    assert_eq!(w.give_ups[0].attempts, 1);
+}
+
+#[tokio::test]
+async fn retry_after_on_a_429_is_honoured() {
+    let rx = Receiver::start(script(&[(429, Some("7")), (503, Some("2"))])).await;
+    let mut s = setup(&[rx.url()], Duration::ZERO).await;
+    s.engine.enqueue(&events(1, EventKind::Chat)).await.unwrap();
+    finish(&mut s).await;
+    assert_eq!(rx.count(), 3);
+    assert_eq!(
+        *s.sleeps.lock().unwrap(),
+        [Duration::from_secs(7), Duration::from_secs(2)]
+    );
+}
+
+#[tokio::test]
+async fn a_receiver_that_is_down_for_a_while_gets_everything_in_order() {
+    // Reserve a port, close it: connections are refused until we listen again.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let mut s = setup(std::slice::from_ref(&url), Duration::from_millis(2)).await;
+    s.engine
+        .enqueue(&events(30, EventKind::Chat))
+        .await
+        .unwrap();
+    let sleeps = Arc::clone(&s.sleeps);
+    eventually("a few refused attempts", || {
+        sleeps.lock().unwrap().len() >= 3
+    })
+    .await;
+    s.engine
+        .enqueue(&events(60, EventKind::Chat)[30..])
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let rx = Receiver::serve(listener, always(200));
+    finish(&mut s).await;
+    let got: Vec<String> = rx.hits().iter().map(Hit::event_id).collect();
+    assert_eq!(got, ids(60));
+    assert_eq!(s.engine.counters().totals().delivered, 60);
+}
+
+#[tokio::test]
+async fn a_slow_receiver_does_not_delay_a_fast_one() {
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let g = Arc::clone(&gate);
+    let slow = Receiver::start(Arc::new(move |_| {
+        let g = Arc::clone(&g);
+        Box::pin(async move {
+            let _permit = g.acquire().await.unwrap();
+            StatusCode::OK.into_response()
+        })
+    }))
+    .await;
+    let fast = Receiver::start(always(204)).await;
+    let mut s = setup(&[slow.url(), fast.url()], Duration::ZERO).await;
+    s.engine
+        .enqueue(&events(100, EventKind::Chat))
+        .await
+        .unwrap();
+    eventually("the fast receiver has everything", || fast.count() == 100).await;
+    assert!(slow.count() <= 1, "the slow receiver got {}", slow.count());
+    gate.add_permits(1000);
+    finish(&mut s).await;
+    let order = |r: &Receiver| r.hits().iter().map(Hit::event_id).collect::<Vec<_>>();
+    assert_eq!(order(&fast), ids(100));
+    assert_eq!(order(&slow), ids(100));
+}
+
+#[tokio::test]
+async fn pending_rows_of_an_earlier_run_go_first_and_type_filters_apply() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rx = Receiver::start(always(200)).await;
+    let gifts = Receiver::start(always(200)).await;
+    let store = Store::open_in_memory().unwrap();
+    // An earlier run queued three events and was killed before sending them.
+    let earlier = store.adhoc_webhook(rx.url()).await.unwrap();
+    let old = events(3, EventKind::Chat);
+    store
+        .enqueue(
+            old.iter()
+                .map(|e| NewDelivery {
+                    webhook_id: earlier.id,
+                    msg_id: message_id(&e.id, earlier.id),
+                    event_id: e.id.clone(),
+                    event_type: e.kind.name().into(),
+                    event: e.json.clone(),
+                })
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let gift_id = store
+        .add_webhook(NewWebhook {
+            url: gifts.url(),
+            types: vec![EventKind::Gift],
+            ..NewWebhook::default()
+        })
+        .await
+        .unwrap();
+    // This run: the same ad-hoc target, plus a registered one filtering on gift.
+    let targets = vec![
+        Target::new(store.adhoc_webhook(rx.url()).await.unwrap(), None),
+        Target::new(store.webhook(gift_id).await.unwrap().unwrap(), None),
+    ];
+    let cfg = EngineConfig::new(http_client(Duration::from_secs(30)).unwrap());
+    let mut s = Setup {
+        engine: Engine::start(store.clone(), targets, cfg, CancellationToken::new()),
+        store: store.clone(),
+        sleeps: Arc::default(),
+    };
+    let mut new: Vec<OutgoingEvent> = events(6, EventKind::Chat)[3..].to_vec();
+    new.extend(events(8, EventKind::Gift)[6..].iter().cloned());
+    s.engine.enqueue(&new).await.unwrap();
+    finish(&mut s).await;
+    let got: Vec<String> = rx.hits().iter().map(Hit::event_id).collect();
+    assert_eq!(got, ids(8));
+    let got: Vec<String> = gifts.hits().iter().map(Hit::event_id).collect();
+    assert_eq!(got, ["event-0006", "event-0007"]);
+    assert_eq!(
+        store
+            .pending_count(vec![earlier.id, gift_id])
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn cancelling_leaves_undelivered_rows_pending() {
+    let rx = Receiver::start(always(503)).await;
+    let mut s = setup(&[rx.url()], Duration::from_millis(1)).await;
+    s.engine.enqueue(&events(5, EventKind::Chat)).await.unwrap();
+    eventually("a first attempt", || rx.count() >= 1).await;
+    s.engine.cancel();
+    s.engine.wait().await.unwrap();
+    let ids = s.engine.webhook_ids();
+    assert_eq!(s.store.pending_count(ids).await.unwrap(), 5);
+    let t = s.engine.counters().totals();
+    assert_eq!((t.delivered, t.failed), (0, 0));
+}
