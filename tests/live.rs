@@ -752,3 +752,65 @@ async fn ctrl_c_closes_the_socket_flushes_and_exits_130() {
     }
     panic!("no close frame reached the server");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forward_user_delivers_a_live_stream_to_a_webhook() {
+    let fake = FakeTikTok::start().await;
+    let mut frames = demo_frames()[..10].to_vec();
+    frames.push(stream_end_frame(11));
+    fake.user(
+        "alice",
+        UserPage::Live {
+            room_id: ROOM.into(),
+        },
+    )
+    .sign(SignReply::Ok { messages: vec![] })
+    .ws(WsScript::Frames {
+        frames: frames.clone(),
+        gap: Duration::ZERO,
+        after: WsAfter::Hang,
+    });
+    let receiver = tokio::task::spawn_blocking(|| crate::support::Receiver::start(200))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let out = run(
+        &fake,
+        dir.path(),
+        &[
+            "forward",
+            "alice",
+            "--to",
+            &receiver.url,
+            "--db",
+            db.to_str().unwrap(),
+            "-q",
+        ],
+        &[("WEBHOOK_SECRET", crate::support::SECRET)],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let hits = receiver.hits();
+    let types: Vec<String> = hits.iter().map(|h| h.event_type()).collect();
+    assert_eq!(types.first().map(String::as_str), Some("connected"));
+    assert!(types.contains(&"streamEnd".to_string()));
+    for h in &hits {
+        h.assert_signed_with(crate::support::SECRET);
+        assert_eq!(h.json()["event"]["streamer"], "alice");
+    }
+    let ids: HashSet<String> = hits
+        .iter()
+        .filter_map(|h| {
+            h.json()["event"]["data"]["msgId"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    for id in msg_ids(&frames[..10]) {
+        assert!(ids.contains(&id), "message {id} was not delivered");
+    }
+    tokio::task::spawn_blocking(move || drop(receiver))
+        .await
+        .unwrap();
+}

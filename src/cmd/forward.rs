@@ -1,7 +1,7 @@
 //! `tiklive forward`: post events to webhooks, signed, then exit.
 //!
 //! Sources: `--replay FILE`, `--demo`, `-` (event NDJSON on stdin) or a live
-//! USER (not built yet). Targets: `--to URL…`, else `WEBHOOK_URL`, else the
+//! USER. Targets: `--to URL…`, else `WEBHOOK_URL`, else the
 //! registered webhooks. Events go into the store's outbox and the delivery
 //! engine drains it; once the input ends, forward waits up to
 //! `--drain-timeout` for the deliveries, prints a summary and exits 0 only if
@@ -53,12 +53,18 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
     let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
     let cancel = shutdown.token.child_token();
     let producer: JoinHandle<Result<OfflineEnd>> = match source {
-        // LIVE: wire `src/live/` here once it exists (it feeds `tx` like the
-        // offline sources do).
-        Source::Live(_) => bail!(Failure::new(
-            Code::Runtime,
-            "live connections are not built yet; use --demo, --replay FILE or - (stdin)"
-        )),
+        Source::Live(users) => crate::live::spawn_live(
+            users,
+            crate::config::LiveConfig::resolve(&args.live)?,
+            SourceRun {
+                opts,
+                tx,
+                cancel: cancel.clone(),
+                record: None,
+            },
+            false,
+            term.quiet,
+        ),
         Source::Stdin => tokio::spawn(read_stdin(tx, cancel.clone(), opts.wanted)),
         offline => spawn_offline(
             offline,
