@@ -6,6 +6,7 @@ mod util;
 mod all_types;
 mod cli;
 mod config;
+mod cookbook;
 mod corrupt;
 mod forward;
 mod generated;
