@@ -11,5 +11,6 @@ mod corrupt;
 mod forward;
 mod generated;
 mod live;
+mod pipes;
 mod real_data;
 mod webhooks;
