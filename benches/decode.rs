@@ -11,6 +11,7 @@
 //! ```sh
 //! cargo bench --bench decode
 //! ```
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
 
 use std::hint::black_box;
 use std::time::Duration;

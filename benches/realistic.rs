@@ -5,7 +5,7 @@
 //! frames exactly as TikTok sends them.
 //!
 //! Shared by `benches/decode.rs` and `examples/capture_bench.rs` (`#[path]`).
-
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
 #![allow(dead_code)]
 
 use std::path::PathBuf;

@@ -11,6 +11,7 @@
 //! `floor` does the part of a replay that no decoder can avoid (read each line,
 //! parse it, base64-decode, decode the push frame, inflate) and prints how long
 //! that took, and how long the inflating alone.
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};

@@ -4,6 +4,7 @@
 //! can, then end the stream (or hang with `--hang`, for memory measurements).
 //!
 //! Prints `url=http://127.0.0.1:PORT` on stdout once it listens.
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
 
 #[path = "../tests/support/fake_tiktok.rs"]
 mod fake_tiktok;

@@ -7,6 +7,7 @@
 //! ```sh
 //! cargo run --release --example webhook_receiver -- --port 9000 --expect 10000
 //! ```
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
 
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};

@@ -1,4 +1,5 @@
 //! The single integration test binary (one link, see style.md item 37).
+#![allow(clippy::print_stdout, clippy::print_stderr)] // tests may report what they saw
 
 mod support;
 mod util;
