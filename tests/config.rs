@@ -7,6 +7,10 @@ use crate::support::tiklive;
 
 async fn config(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Value {
     let mut cmd = tiklive(dir);
+    // `config` makes no network calls: show the real defaults.
+    for (k, _) in crate::support::NO_INTERNET {
+        cmd.env_remove(k);
+    }
     cmd.arg("config").args(args);
     for (k, v) in env {
         cmd.env(k, v);

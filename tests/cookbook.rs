@@ -72,6 +72,7 @@ fn run(script: &str, dir: &Path, env: &[(&str, String)]) -> Ran {
 /// How many demo events of `kind` there are.
 fn demo_count(kind: &str) -> usize {
     let out = Command::new(env!("CARGO_BIN_EXE_tiklive"))
+        .envs(crate::support::NO_INTERNET)
         .args(["watch", "--demo", "--speed", "max", "--type", kind])
         .output()
         .unwrap();
@@ -93,6 +94,7 @@ fn every_cookbook_recipe_works_as_written() {
         if title == "Verify a webhook signature" {
             // A real delivery to check: one event forwarded to the receiver.
             let out = Command::new(env!("CARGO_BIN_EXE_tiklive"))
+                .envs(crate::support::NO_INTERNET)
                 .args([
                     "forward",
                     "--demo",

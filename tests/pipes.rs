@@ -11,6 +11,7 @@ fn events_reach_a_pipe_while_the_stream_is_still_running() {
     // The demo at real-time speed lasts three minutes; its first events must
     // arrive long before that, through a pipe (not a terminal).
     let mut child = Command::new(env!("CARGO_BIN_EXE_tiklive"))
+        .envs(crate::support::NO_INTERNET)
         .args(["watch", "--demo"])
         .current_dir(dir.path())
         .env_remove("NO_COLOR")
@@ -38,6 +39,7 @@ fn events_reach_a_pipe_while_the_stream_is_still_running() {
 fn logs_and_progress_stay_off_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_tiklive"))
+        .envs(crate::support::NO_INTERNET)
         .args(["-vv", "watch", "--demo", "--speed", "max", "--limit", "50"])
         .current_dir(dir.path())
         .env_remove("NO_COLOR")

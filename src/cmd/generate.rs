@@ -37,7 +37,8 @@ pub fn completion(shell: Shell) -> Vec<u8> {
 
 /// The man page (roff), with an EXIT STATUS and an ENVIRONMENT section.
 pub fn man_page() -> Result<Vec<u8>> {
-    let cmd = Cli::command();
+    // The plain version: the page must not change with every commit.
+    let cmd = Cli::command().long_version(crate::version::VERSION);
     let man = clap_mangen::Man::new(cmd.clone());
     let mut out = Vec::new();
     man.render(&mut out)?;

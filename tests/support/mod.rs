@@ -29,6 +29,14 @@ const SCRUB: &[&str] = &[
     "RUST_LOG",
 ];
 
+/// TikTok and the sign server point at a closed loopback port unless a test
+/// points them at a fake: a test that forgets cannot reach the internet.
+pub const NO_INTERNET: [(&str, &str); 3] = [
+    ("TIKLIVE_TIKTOK_URL", "http://127.0.0.1:9"),
+    ("TIKLIVE_WEBCAST_URL", "http://127.0.0.1:9"),
+    ("SIGN_API_URL", "http://127.0.0.1:9"),
+];
+
 /// `tiklive` with a scrubbed environment, run in `dir` (so no `.env` leaks in).
 pub fn tiklive(dir: &Path) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_tiklive"));
@@ -40,6 +48,7 @@ pub fn tiklive(dir: &Path) -> tokio::process::Command {
         }
     }
     cmd.env("HOME", dir).env("XDG_DATA_HOME", dir.join("data"));
+    cmd.envs(NO_INTERNET);
     cmd.kill_on_drop(true);
     cmd
 }

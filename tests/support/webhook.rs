@@ -57,6 +57,7 @@ impl Dir {
             {
                 cmd.env_remove(&key);
             }
+            cmd.envs(super::NO_INTERNET);
         }
         cmd.env("HOME", self.path());
         cmd.stdin(Stdio::null());

@@ -286,6 +286,7 @@ pub fn tiklive() -> (Command, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tiklive"));
     scrub(&mut cmd);
+    cmd.envs(crate::support::NO_INTERNET);
     cmd.current_dir(dir.path()).stdin(Stdio::null());
     (cmd, dir)
 }
