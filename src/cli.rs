@@ -198,8 +198,8 @@ pub struct LiveArgs {
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// Streamers to watch (@name, name or a profile URL)
-    #[arg(value_name = "USER", env = "TIKTOK_USERNAME")]
+    /// Streamers to watch (@name, name or a profile URL) [env: TIKTOK_USERNAME]
+    #[arg(value_name = "USER")]
     pub users: Vec<String>,
     #[command(flatten)]
     pub source: SourceArgs,
@@ -220,8 +220,8 @@ pub struct WatchArgs {
 
 #[derive(Debug, Args)]
 pub struct ForwardArgs {
-    /// Streamer to forward, or - to read event NDJSON from stdin
-    #[arg(value_name = "USER|-", env = "TIKTOK_USERNAME")]
+    /// Streamer to forward, or - to read event NDJSON from stdin [env: TIKTOK_USERNAME]
+    #[arg(value_name = "USER|-")]
     pub users: Vec<String>,
     #[command(flatten)]
     pub source: SourceArgs,
@@ -252,8 +252,8 @@ pub struct ForwardArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Streamer to watch
-    #[arg(value_name = "USER", env = "TIKTOK_USERNAME")]
+    /// Streamer to watch [env: TIKTOK_USERNAME]
+    #[arg(value_name = "USER")]
     pub users: Vec<String>,
     #[command(flatten)]
     pub source: SourceArgs,

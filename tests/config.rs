@@ -124,3 +124,15 @@ async fn a_malformed_dotenv_is_a_usage_error_naming_the_file() {
     assert!(err.contains(".env"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[tokio::test]
+async fn tiktok_username_is_the_default_user_but_never_fights_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tiklive(dir.path())
+        .args(["watch", "--demo", "--speed", "max", "--limit", "1"])
+        .env("TIKTOK_USERNAME", "someone")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -196,14 +196,7 @@ async fn supervise(
         // Sign: every attempt, since signed URLs expire within seconds.
         spinner.set_message(format!("@{user}: signing (room {room_id})"));
         if !ctx.budget.acquire(cancel).await {
-            return finish(
-                &mut pipeline,
-                &tx,
-                "interrupted",
-                1000,
-                OfflineEnd::Cancelled,
-            )
-            .await;
+            return interrupted(&mut pipeline, &tx).await;
         }
         let attempt: Result<DriveEnd, LiveError> = async {
             let signed = http::sign_fetch(&ctx.http, cfg, &room_id, cursor.as_deref()).await?;
@@ -289,14 +282,7 @@ async fn supervise(
                 return finish(&mut pipeline, &tx, "stream ended", 1000, OfflineEnd::Done).await;
             }
             Ok(DriveEnd::Cancelled) => {
-                return finish(
-                    &mut pipeline,
-                    &tx,
-                    "interrupted",
-                    1000,
-                    OfflineEnd::Cancelled,
-                )
-                .await;
+                return interrupted(&mut pipeline, &tx).await;
             }
             Ok(DriveEnd::Failed(why)) => LiveError::Network(why),
             Ok(gone @ (DriveEnd::Closed { .. } | DriveEnd::Dead)) => {
@@ -366,14 +352,7 @@ async fn supervise(
             term::note(note);
         }
         if !sleep_or_cancel(delay, cancel).await {
-            return finish(
-                &mut pipeline,
-                &tx,
-                "interrupted",
-                1000,
-                OfflineEnd::Cancelled,
-            )
-            .await;
+            return interrupted(&mut pipeline, &tx).await;
         }
     }
 }
@@ -450,6 +429,14 @@ async fn flush_end(pipeline: &mut Pipeline, tx: &mpsc::Sender<Vec<Envelope>>) {
     let mut batch = Vec::new();
     pipeline.finish(now_ms(), &mut batch);
     let _ = tx.send(batch).await;
+}
+
+/// Ctrl-C: held streaks, then `disconnected` with reason `interrupted`.
+async fn interrupted(
+    pipeline: &mut Pipeline,
+    tx: &mpsc::Sender<Vec<Envelope>>,
+) -> Result<OfflineEnd> {
+    finish(pipeline, tx, "interrupted", 1000, OfflineEnd::Cancelled).await
 }
 
 /// The end: held streaks, then `disconnected`.
