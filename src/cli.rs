@@ -95,6 +95,7 @@ pub enum Command {
     #[command(subcommand, after_help = WEBHOOKS_AFTER_HELP)]
     Webhooks(WebhooksCommand),
     /// Show the resolved settings and where each came from (secrets redacted)
+    #[command(after_help = CONFIG_AFTER_HELP)]
     Config(ConfigArgs),
     /// Print a shell completion script
     #[command(after_help = "Example:\n  tiklive completions bash > /etc/bash_completion.d/tiklive")]
@@ -107,6 +108,14 @@ pub enum Command {
     #[command(after_help = "Example:\n  tiklive man | man -l -")]
     Man,
 }
+
+const CONFIG_AFTER_HELP: &str = "\
+Precedence: flag > environment > .env in the current directory > default.
+A .env never overrides a variable that is already set.
+
+Examples:
+  tiklive config
+  tiklive config | jq -r 'to_entries[] | select(.value.source == \".env\") | .key'";
 
 const WATCH_AFTER_HELP: &str = "\
 Examples:
