@@ -467,6 +467,27 @@ mod tests {
     }
 
     #[test]
+    fn every_subcommand_has_a_summary_and_examples() {
+        for sub in Cli::command().get_subcommands() {
+            let name = sub.get_name();
+            assert!(
+                sub.get_about().is_some_and(|a| !a.to_string().is_empty()),
+                "{name}: no summary"
+            );
+            let after = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(after.contains("Example"), "{name}: no examples in --help");
+        }
+        let main = Cli::command()
+            .get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(main.contains("Exit codes:") && main.contains("130"));
+    }
+
+    #[test]
     fn types_split_on_commas_and_ignore_case() {
         let cli = Cli::try_parse_from([
             "tiklive",
