@@ -13,7 +13,7 @@ use super::kind::EventKind;
 use super::proto::*;
 use super::reflect::message_json;
 use super::time::format_iso_millis;
-use super::user::{CommonFields, UserFields, UserRef, render_text};
+use super::user::{CommonFields, CommonView, UserFields, UserRef, render_text};
 
 /// What a wire method decodes as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,11 +324,11 @@ pub fn whole(route: Route, payload: &[u8]) -> Result<Value, MapError> {
     message_json(route.message_name(), payload)
 }
 
-fn msg_id(c: &Option<Common>) -> Option<i64> {
-    c.as_ref().map(|c| c.msg_id).filter(|id| *id != 0)
+fn msg_id(c: &Option<impl CommonView>) -> Option<i64> {
+    c.as_ref().map(|c| c.msg_id()).filter(|id| *id != 0)
 }
 
-fn with_id(kind: EventKind, data: &impl Serialize, common: &Option<Common>) -> Event {
+fn with_id(kind: EventKind, data: &impl Serialize, common: &Option<impl CommonView>) -> Event {
     let mut ev = Event::new(kind, data);
     ev.msg_id = msg_id(common);
     ev
@@ -386,7 +386,7 @@ struct ChatData {
     mentioned_user: Option<UserRef>,
 }
 
-fn chat(m: ChatMessage) -> Event {
+fn chat(m: lean::ChatMessage) -> Event {
     let data = ChatData {
         user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()),
         common: CommonFields::from_common(m.common.as_ref()),
@@ -457,7 +457,7 @@ pub struct GiftData {
 }
 
 impl GiftData {
-    pub fn from_message(m: &GiftMessage) -> GiftData {
+    pub fn from_message(m: &lean::GiftMessage) -> GiftData {
         let gift = m.gift.clone().unwrap_or_default();
         let diamond_count = i64::from(gift.diamond_count);
         let repeat_count = i64::from(m.repeat_count.max(1));
@@ -514,7 +514,7 @@ struct LikeData {
     total_like_count: i64,
 }
 
-fn like(m: LikeMessage) -> Event {
+fn like(m: lean::LikeMessage) -> Event {
     let data = LikeData {
         user: UserFields::from_user(m.user.as_ref(), None),
         common: CommonFields::from_common(m.common.as_ref()),
@@ -537,7 +537,7 @@ struct MemberData {
     label: String,
 }
 
-fn member(m: MemberMessage) -> Event {
+fn member(m: lean::MemberMessage) -> Event {
     let label = m
         .common
         .as_ref()
@@ -575,7 +575,7 @@ struct RoomUpdateData {
     common: CommonFields,
 }
 
-fn room_update(m: RoomUserSeqMessage) -> Event {
+fn room_update(m: lean::RoomUserSeqMessage) -> Event {
     let create_time = m.common.as_ref().map(|c| c.create_time).unwrap_or(0);
     let data = RoomUpdateData {
         viewer_count: m.total,
@@ -618,7 +618,7 @@ struct SocialData {
 /// Follow/share/other, from `common.displayText.key` (observed keys:
 /// `pm_main_follow_message_viewer_2`, `pm_mt_guidance_share`,
 /// `pm_mt_guidance_viewer_5_share`).
-fn social(m: SocialMessage) -> Event {
+fn social(m: lean::SocialMessage) -> Event {
     let text = m.common.as_ref().and_then(|c| c.display_text.as_ref());
     let key = text.map(|t| t.key.clone()).unwrap_or_default();
     let lower = key.to_ascii_lowercase();
