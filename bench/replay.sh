@@ -11,9 +11,10 @@
 #    10 KB per frame after inflation, 3 messages per frame);
 # 3. times `tiklive watch --replay FILE > /dev/null` under /usr/bin/time -v
 #    (wall time, CPU time, peak RSS);
-# 4. times the floor: reading, parsing and inflating the same capture and
-#    nothing else (and the inflating alone);
-# 5. prints messages/s and the ratios against the goals.
+# 4. times the floor the same way: reading, parsing and inflating the same
+#    capture and nothing else (the helper also times the inflating alone);
+# 5. prints messages/s and the ratios against the goals, by wall time and by
+#    CPU time (user + sys, which other work on a shared machine skews less).
 #
 # Needs GNU time (/usr/bin/time); it is installed with apt-get when missing.
 # The capture goes to $BENCH_DIR (default: a temporary directory, removed at
@@ -50,32 +51,38 @@ MESSAGES=$(field messages "$GEN")
 # Warm the page cache so both runs read from memory.
 cat "$CAPTURE" >/dev/null
 
-echo "== tiklive watch --replay (output to /dev/null)"
-/usr/bin/time -v "$TIKLIVE" watch --replay "$CAPTURE" >/dev/null 2>"$BENCH_DIR/time.txt" || {
-    cat "$BENCH_DIR/time.txt"
-    exit 1
+# Run a command under GNU time; prints "wall cpu rss_kb".
+timed() {
+    local out="$BENCH_DIR/time.txt"
+    /usr/bin/time -v "$@" >"$BENCH_DIR/stdout.txt" 2>"$out" || {
+        cat "$out"
+        exit 1
+    }
+    awk -F': ' '
+        /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
+        /User time/ { u = $2 } /System time/ { s = $2 }
+        /Maximum resident set size/ { r = $2 }
+        END { printf "%.2f %.2f %d\n", w, u + s, r }' "$out"
 }
-wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$BENCH_DIR/time.txt")
-WALL=$(awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }' <<<"$wall")
-USER_S=$(sed -n 's/.*User time (seconds): //p' "$BENCH_DIR/time.txt")
-SYS_S=$(sed -n 's/.*System time (seconds): //p' "$BENCH_DIR/time.txt")
-RSS_KB=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$BENCH_DIR/time.txt")
+
+echo "== tiklive watch --replay (output to /dev/null)"
+read -r WALL CPU RSS_KB < <(timed "$TIKLIVE" watch --replay "$CAPTURE")
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "== floor: read + parse + inflate only"
-FLOOR=$("$HELPER" floor "$CAPTURE")
+read -r FLOOR_WALL FLOOR_CPU _ < <(timed "$HELPER" floor "$CAPTURE")
+FLOOR=$(cat "$BENCH_DIR/stdout.txt")
 echo "   $FLOOR"
-FLOOR_S=$(field read_parse_inflate_s "$FLOOR")
 INFLATE_S=$(field inflate_only_s "$FLOOR")
 
 echo
-awk -v m="$MESSAGES" -v f="$FRAMES" -v w="$WALL" -v u="$USER_S" -v s="$SYS_S" \
-    -v rss="$RSS_KB" -v fl="$FLOOR_S" -v inf="$INFLATE_S" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
-    printf "frames             %d (%d messages)\n", f, m
-    printf "replay wall time   %.2f s (CPU %.2f s user + %.2f s sys)\n", w, u, s
-    printf "messages/s         %.0f   (goal >= 150,000)\n", m / w
-    printf "floor              %.2f s read+parse+inflate, of which %.2f s inflate\n", fl, inf
-    printf "replay / floor     %.2fx   (goal <= 2x)\n", w / fl
-    printf "replay / inflate   %.2fx\n", w / inf
-    printf "peak RSS           %.1f MB   (goal < 15 MB)\n", rss / 1024
-    printf "load average       %s (other work on this machine skews the times)\n", load
+awk -v m="$MESSAGES" -v f="$FRAMES" -v w="$WALL" -v c="$CPU" -v rss="$RSS_KB" \
+    -v fw="$FLOOR_WALL" -v fc="$FLOOR_CPU" -v inf="$INFLATE_S" -v load="$LOAD" 'BEGIN {
+    printf "frames               %d (%d messages)\n", f, m
+    printf "replay               %.2f s wall, %.2f s CPU\n", w, c
+    printf "floor                %.2f s wall, %.2f s CPU (read+parse+inflate; inflate alone %.2f s)\n", fw, fc, inf
+    printf "messages/s           %.0f by wall time, %.0f per CPU second   (goal >= 150,000)\n", m / w, m / c
+    printf "replay / floor       %.2fx by wall time, %.2fx by CPU time   (goal <= 2x)\n", w / fw, c / fc
+    printf "peak RSS             %.1f MB   (goal < 15 MB)\n", rss / 1024
+    printf "load average         %s (other work on the machine inflates wall times)\n", load
 }'

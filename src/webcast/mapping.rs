@@ -373,9 +373,9 @@ struct EmoteRef {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ChatData {
+struct ChatData<'a> {
     #[serde(flatten)]
-    user: UserFields,
+    user: UserFields<'a>,
     #[serde(flatten)]
     common: CommonFields,
     message: String,
@@ -383,7 +383,7 @@ struct ChatData {
     #[serde(skip_serializing_if = "String::is_empty")]
     content_language: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    mentioned_user: Option<UserRef>,
+    mentioned_user: Option<UserRef<'a>>,
 }
 
 fn chat(m: lean::ChatMessage) -> Event {
@@ -424,7 +424,7 @@ fn chat(m: lean::ChatMessage) -> Event {
 #[serde(rename_all = "camelCase")]
 pub struct GiftData {
     #[serde(flatten)]
-    pub user: UserFields,
+    pub user: UserFields<'static>,
     #[serde(flatten)]
     pub common: CommonFields,
     pub gift_name: String,
@@ -448,7 +448,7 @@ pub struct GiftData {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub describe: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub receiver: Option<UserRef>,
+    pub receiver: Option<UserRef<'static>>,
     /// Set on a streak that was cut off (no `repeatEnd` arrived) and flushed.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub streak_interrupted: bool,
@@ -462,15 +462,15 @@ impl GiftData {
         let diamond_count = i64::from(gift.diamond_count);
         let repeat_count = i64::from(m.repeat_count.max(1));
         let receiver = match (&m.to_user, &m.monitor_info) {
-            (Some(u), _) if u.id != 0 => Some(UserRef::from_user(u)),
+            (Some(u), _) if u.id != 0 => Some(UserRef::from_user(u).into_owned()),
             (_, Some(info)) if info.to_user_id != 0 => Some(UserRef {
-                user_id: info.to_user_id.to_string(),
+                user_id: info.to_user_id.to_string().into(),
                 ..Default::default()
             }),
             _ => None,
         };
         GiftData {
-            user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()),
+            user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()).into_owned(),
             common: CommonFields::from_common(m.common.as_ref()),
             gift_name: gift.name.clone(),
             gift_id: if m.gift_id != 0 { m.gift_id } else { gift.id },
@@ -505,9 +505,9 @@ impl GiftData {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct LikeData {
+struct LikeData<'a> {
     #[serde(flatten)]
-    user: UserFields,
+    user: UserFields<'a>,
     #[serde(flatten)]
     common: CommonFields,
     like_count: i64,
@@ -526,9 +526,9 @@ fn like(m: lean::LikeMessage) -> Event {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MemberData {
+struct MemberData<'a> {
     #[serde(flatten)]
-    user: UserFields,
+    user: UserFields<'a>,
     #[serde(flatten)]
     common: CommonFields,
     action_id: i64,
@@ -556,21 +556,21 @@ fn member(m: lean::MemberMessage) -> Event {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TopViewer {
+struct TopViewer<'a> {
     #[serde(flatten)]
-    user: UserRef,
+    user: UserRef<'a>,
     coin_count: i64,
     rank: i64,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RoomUpdateData {
+struct RoomUpdateData<'a> {
     viewer_count: i64,
     #[serde(skip_serializing_if = "String::is_empty")]
     timestamp: String,
     total_viewers: i64,
-    top_viewers: Vec<TopViewer>,
+    top_viewers: Vec<TopViewer<'a>>,
     #[serde(flatten)]
     common: CommonFields,
 }
@@ -601,9 +601,9 @@ fn room_update(m: lean::RoomUserSeqMessage) -> Event {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SocialData {
+struct SocialData<'a> {
     #[serde(flatten)]
-    user: UserFields,
+    user: UserFields<'a>,
     #[serde(flatten)]
     common: CommonFields,
     display_type: String,

@@ -6,6 +6,8 @@
 //! (`proto::lean`, used for the high-volume messages) alike, through the small
 //! view traits [`UserView`], [`CommonView`] and [`TextView`].
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::proto::{self, UserIdentity, lean};
@@ -100,16 +102,20 @@ common_view!(proto::Common, lean::Common, lean::CommonWithText);
 /// The user fields every user event carries. `username` and `uniqueId` are both
 /// the @handle (`displayId`, field 38): the spec calls it `username`, the Node
 /// library `uniqueId`.
+///
+/// The strings borrow from the decoded message where they can (an event's data
+/// is serialised right away, so copying them first was needless work); a gift,
+/// which the streak tracker keeps, holds an owned copy (`into_owned`).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct UserFields {
-    pub username: String,
-    pub unique_id: String,
-    pub user_id: String,
-    pub nickname: String,
-    pub profile_picture_url: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub sec_uid: String,
+pub struct UserFields<'a> {
+    pub username: Cow<'a, str>,
+    pub unique_id: Cow<'a, str>,
+    pub user_id: Cow<'a, str>,
+    pub nickname: Cow<'a, str>,
+    pub profile_picture_url: Cow<'a, str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub sec_uid: Cow<'a, str>,
     /// 0 none, 1 follows the host, 2 friends (mutual).
     pub follow_role: i64,
     pub is_moderator: bool,
@@ -130,8 +136,11 @@ const SCENE_NEW_SUBSCRIBER: i32 = 7;
 const SCENE_USER_GRADE: i32 = 8;
 const SCENE_FANS: i32 = 10;
 
-impl UserFields {
-    pub fn from_user(user: Option<&impl UserView>, identity: Option<&UserIdentity>) -> UserFields {
+impl<'a> UserFields<'a> {
+    pub fn from_user(
+        user: Option<&'a impl UserView>,
+        identity: Option<&UserIdentity>,
+    ) -> UserFields<'a> {
         let Some(u) = user else {
             return UserFields::default();
         };
@@ -143,14 +152,13 @@ impl UserFields {
                 .unwrap_or(0)
         };
         let has_scene = |scenes: &[i32]| u.badges().any(|(s, _)| scenes.contains(&s));
-        let handle = u.display_id().to_string();
         UserFields {
-            username: handle.clone(),
-            unique_id: handle,
+            username: u.display_id().into(),
+            unique_id: u.display_id().into(),
             user_id: user_id(u),
-            nickname: u.nickname().to_string(),
-            profile_picture_url: avatar_url(u),
-            sec_uid: u.sec_uid().to_string(),
+            nickname: u.nickname().into(),
+            profile_picture_url: u.avatar().unwrap_or_default().into(),
+            sec_uid: u.sec_uid().into(),
             follow_role: u.follow_status(),
             is_moderator: has_scene(&[SCENE_ADMIN])
                 || identity.is_some_and(|i| i.is_moderator_of_anchor),
@@ -161,16 +169,29 @@ impl UserFields {
             verified: u.verified(),
         }
     }
+
+    /// An owned copy, independent of the decoded message.
+    pub fn into_owned(self) -> UserFields<'static> {
+        UserFields {
+            username: self.username.into_owned().into(),
+            unique_id: self.unique_id.into_owned().into(),
+            user_id: self.user_id.into_owned().into(),
+            nickname: self.nickname.into_owned().into(),
+            profile_picture_url: self.profile_picture_url.into_owned().into(),
+            sec_uid: self.sec_uid.into_owned().into(),
+            ..self
+        }
+    }
 }
 
 /// The user id as a string: `idStr` when present, else the numeric id.
-pub fn user_id(u: &impl UserView) -> String {
+pub fn user_id(u: &impl UserView) -> Cow<'_, str> {
     if !u.id_str().is_empty() {
-        u.id_str().to_string()
+        u.id_str().into()
     } else if u.id() != 0 {
-        u.id().to_string()
+        u.id().to_string().into()
     } else {
-        String::new()
+        Cow::Borrowed("")
     }
 }
 
@@ -178,23 +199,34 @@ pub fn avatar_url(u: &impl UserView) -> String {
     u.avatar().unwrap_or_default().to_string()
 }
 
-/// A short user reference (receivers, viewers on the leaderboard, …).
+/// A short user reference (receivers, viewers on the leaderboard, …). Borrows
+/// like [`UserFields`].
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct UserRef {
-    pub user_id: String,
-    pub unique_id: String,
-    pub nickname: String,
-    pub profile_picture_url: String,
+pub struct UserRef<'a> {
+    pub user_id: Cow<'a, str>,
+    pub unique_id: Cow<'a, str>,
+    pub nickname: Cow<'a, str>,
+    pub profile_picture_url: Cow<'a, str>,
 }
 
-impl UserRef {
-    pub fn from_user(u: &impl UserView) -> UserRef {
+impl<'a> UserRef<'a> {
+    pub fn from_user(u: &'a impl UserView) -> UserRef<'a> {
         UserRef {
             user_id: user_id(u),
-            unique_id: u.display_id().to_string(),
-            nickname: u.nickname().to_string(),
-            profile_picture_url: avatar_url(u),
+            unique_id: u.display_id().into(),
+            nickname: u.nickname().into(),
+            profile_picture_url: u.avatar().unwrap_or_default().into(),
+        }
+    }
+
+    /// An owned copy, independent of the decoded message.
+    pub fn into_owned(self) -> UserRef<'static> {
+        UserRef {
+            user_id: self.user_id.into_owned().into(),
+            unique_id: self.unique_id.into_owned().into(),
+            nickname: self.nickname.into_owned().into(),
+            profile_picture_url: self.profile_picture_url.into_owned().into(),
         }
     }
 }
