@@ -18,7 +18,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use tiklive::webcast::capture::{Line, RecordKind, format_header, format_record, parse_line};
+use tiklive::webcast::capture::{Line, RecordKind, format_header, format_record, parse_line_bytes};
 use tiklive::webcast::frame::{MAX_INFLATED, inflate};
 
 #[path = "../benches/realistic.rs"]
@@ -78,17 +78,22 @@ fn generate(path: &str, frames: usize) -> Result<(), String> {
 fn floor(path: &str) -> Result<(), String> {
     let file = File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let mut reader = BufReader::with_capacity(256 * 1024, file);
-    let mut line = String::new();
+    let mut line = Vec::new();
     let mut frames = 0u64;
     let mut inflated = 0usize;
     let mut inflating = Duration::ZERO;
     let start = Instant::now();
     loop {
         line.clear();
-        if reader.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+        // Read and parse as the replay reader does.
+        if reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| e.to_string())?
+            == 0
+        {
             break;
         }
-        let Ok(Line::Record(rec)) = parse_line(&line) else {
+        let Ok(Line::Record(rec)) = parse_line_bytes(&line) else {
             continue;
         };
         // The push-frame envelope, then the payload inflated on its own clock.

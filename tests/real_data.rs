@@ -611,3 +611,111 @@ fn a_real_event_becomes_an_ndjson_line() {
     assert!(line.starts_with(r#"{"type":"gift","data":{"#), "{line}");
     assert!(line.ends_with(r#","id":"x","history":true}"#), "{line}");
 }
+
+/// The lean schema (proto/lean.proto) used for the high-volume messages reads
+/// every user, common and text field the mapping needs exactly as the full
+/// schema does, on every real payload of those types.
+#[test]
+fn lean_and_full_schema_agree_on_real_payloads() {
+    use prost::Message;
+    use tiklive::webcast::proto::{self, lean};
+    use tiklive::webcast::user::{CommonFields, UserFields, UserRef, render_text};
+
+    fn users(full: Option<&proto::User>, lean: Option<&lean::User>) {
+        assert_eq!(
+            UserFields::from_user(full, None),
+            UserFields::from_user(lean, None)
+        );
+        if let (Some(f), Some(l)) = (full, lean) {
+            assert_eq!(UserRef::from_user(f), UserRef::from_user(l));
+        }
+    }
+    fn texts(full: Option<&proto::Text>, lean: Option<&lean::Text>) {
+        assert_eq!(full.map(render_text), lean.map(render_text));
+    }
+    let mut checked = 0;
+    for p in collector_payloads() {
+        let b = &p.bytes[..];
+        match p.method.as_str() {
+            "WebcastChatMessage" => {
+                let (f, l) = (
+                    proto::ChatMessage::decode(b).unwrap(),
+                    lean::ChatMessage::decode(b).unwrap(),
+                );
+                users(f.user.as_ref(), l.user.as_ref());
+                users(f.at_user.as_ref(), l.at_user.as_ref());
+                assert_eq!(f.content, l.content);
+                assert_eq!(
+                    CommonFields::from_common(f.common.as_ref()),
+                    CommonFields::from_common(l.common.as_ref())
+                );
+            }
+            "WebcastGiftMessage" => {
+                let (f, l) = (
+                    proto::GiftMessage::decode(b).unwrap(),
+                    lean::GiftMessage::decode(b).unwrap(),
+                );
+                users(f.user.as_ref(), l.user.as_ref());
+                users(f.to_user.as_ref(), l.to_user.as_ref());
+                let (fg, lg) = (f.gift.unwrap_or_default(), l.gift.unwrap_or_default());
+                assert_eq!(
+                    (fg.id, fg.r#type, fg.diamond_count, &fg.name, &fg.describe),
+                    (lg.id, lg.r#type, lg.diamond_count, &lg.name, &lg.describe)
+                );
+                assert_eq!(fg.image.map(|i| i.url_list), lg.image.map(|i| i.url_list));
+                assert_eq!(
+                    f.monitor_info.map(|m| m.to_user_id),
+                    l.monitor_info.map(|m| m.to_user_id)
+                );
+                assert_eq!(
+                    (f.repeat_count, f.repeat_end, f.group_id, f.combo_count),
+                    (l.repeat_count, l.repeat_end, l.group_id, l.combo_count)
+                );
+            }
+            "WebcastLikeMessage" => {
+                let (f, l) = (
+                    proto::LikeMessage::decode(b).unwrap(),
+                    lean::LikeMessage::decode(b).unwrap(),
+                );
+                users(f.user.as_ref(), l.user.as_ref());
+                assert_eq!((f.count, f.total), (l.count, l.total));
+            }
+            "WebcastMemberMessage" => {
+                let (f, l) = (
+                    proto::MemberMessage::decode(b).unwrap(),
+                    lean::MemberMessage::decode(b).unwrap(),
+                );
+                users(f.user.as_ref(), l.user.as_ref());
+                texts(
+                    f.common.as_ref().and_then(|c| c.display_text.as_ref()),
+                    l.common.as_ref().and_then(|c| c.display_text.as_ref()),
+                );
+            }
+            "WebcastRoomUserSeqMessage" => {
+                let (f, l) = (
+                    proto::RoomUserSeqMessage::decode(b).unwrap(),
+                    lean::RoomUserSeqMessage::decode(b).unwrap(),
+                );
+                assert_eq!(f.ranks.len(), l.ranks.len());
+                for (fr, lr) in f.ranks.iter().zip(&l.ranks) {
+                    users(fr.user.as_ref(), lr.user.as_ref());
+                    assert_eq!((fr.score, fr.rank), (lr.score, lr.rank));
+                }
+            }
+            "WebcastSocialMessage" => {
+                let (f, l) = (
+                    proto::SocialMessage::decode(b).unwrap(),
+                    lean::SocialMessage::decode(b).unwrap(),
+                );
+                users(f.user.as_ref(), l.user.as_ref());
+                texts(
+                    f.common.as_ref().and_then(|c| c.display_text.as_ref()),
+                    l.common.as_ref().and_then(|c| c.display_text.as_ref()),
+                );
+            }
+            _ => continue,
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 163 + 137 + 157 + 169 + 178 + 140);
+}

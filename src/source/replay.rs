@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 
 use crate::error::{Code, Failure};
 use crate::term;
-use crate::webcast::capture::{CaptureError, CaptureHeader, Line, Record, parse_line};
+use crate::webcast::capture::{CaptureHeader, Line, Record, parse_line_bytes};
 
 pub struct ReplayReader {
     reader: BufReader<File>,
@@ -69,13 +69,11 @@ impl ReplayReader {
                 return Ok(None);
             }
             self.lineno += 1;
+            if self.line.trim_ascii().is_empty() {
+                continue;
+            }
             let complete = self.line.ends_with(b"\n");
-            let parsed = match std::str::from_utf8(&self.line) {
-                Ok(text) if text.trim().is_empty() => continue,
-                Ok(text) => parse_line(text),
-                Err(e) => Err(CaptureError::Utf8(e.to_string())),
-            };
-            match parsed {
+            match parse_line_bytes(&self.line) {
                 Ok(line) => return Ok(Some(line)),
                 Err(e) if !complete => {
                     term::warn(format_args!(

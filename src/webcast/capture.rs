@@ -11,6 +11,8 @@
 //! received. This module only formats and parses lines; reading files is the
 //! caller's job.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -44,10 +46,14 @@ pub struct Record {
 }
 
 #[derive(Deserialize, Serialize)]
-struct RawRecord {
-    t: String,
+struct RawRecord<'a> {
+    #[serde(borrow)]
+    t: Cow<'a, str>,
     kind: RecordKind,
-    data: String,
+    /// Borrowed from the line when it has no escapes (always, for base64), so
+    /// the biggest field of a capture is not copied before it is decoded.
+    #[serde(borrow)]
+    data: Cow<'a, str>,
 }
 
 /// One line of a capture.
@@ -61,8 +67,6 @@ pub enum Line {
 pub enum CaptureError {
     #[error("not JSON: {0}")]
     Json(String),
-    #[error("not UTF-8 text: {0}")]
-    Utf8(String),
     #[error("unsupported capture version {0} (this tiklive reads version {CAPTURE_VERSION})")]
     Version(u64),
     #[error("bad timestamp '{0}'")]
@@ -82,28 +86,39 @@ pub fn format_header(streamer: &str, room_id: &str) -> String {
 
 pub fn format_record(t_ms: i64, kind: RecordKind, data: &[u8]) -> String {
     serde_json::to_string(&RawRecord {
-        t: format_iso_millis(t_ms),
+        t: format_iso_millis(t_ms).into(),
         kind,
-        data: B64.encode(data),
+        data: B64.encode(data).into(),
     })
     .expect("record serialises")
 }
 
 pub fn parse_line(line: &str) -> Result<Line, CaptureError> {
-    let line = line.trim();
-    if line.starts_with("{\"tiklive_capture\"")
-        || line.contains("\"tiklive_capture\"") && !line.contains("\"kind\"")
+    parse_line_bytes(line.as_bytes())
+}
+
+/// [`parse_line`] on raw bytes: a damaged line need not be UTF-8 (serde_json
+/// checks the text as it parses, so the reader need not check it first).
+pub fn parse_line_bytes(line: &[u8]) -> Result<Line, CaptureError> {
+    let line = line.trim_ascii();
+    let contains = |needle: &[u8]| line.windows(needle.len()).any(|w| w == needle);
+    // Records (every line but the first) start with `{"t":`; only other lines
+    // are searched for the header key.
+    if line.starts_with(b"{\"tiklive_capture\"")
+        || !line.starts_with(b"{\"t\"")
+            && contains(b"\"tiklive_capture\"")
+            && !contains(b"\"kind\"")
     {
         let h: CaptureHeader =
-            serde_json::from_str(line).map_err(|e| CaptureError::Json(e.to_string()))?;
+            serde_json::from_slice(line).map_err(|e| CaptureError::Json(e.to_string()))?;
         if h.tiklive_capture != CAPTURE_VERSION {
             return Err(CaptureError::Version(h.tiklive_capture));
         }
         return Ok(Line::Header(h));
     }
     let raw: RawRecord =
-        serde_json::from_str(line).map_err(|e| CaptureError::Json(e.to_string()))?;
-    let t_ms = parse_iso_millis(&raw.t).ok_or_else(|| CaptureError::Time(raw.t.clone()))?;
+        serde_json::from_slice(line).map_err(|e| CaptureError::Json(e.to_string()))?;
+    let t_ms = parse_iso_millis(&raw.t).ok_or_else(|| CaptureError::Time(raw.t.to_string()))?;
     let data = B64
         .decode(raw.data.as_bytes())
         .map_err(|e| CaptureError::Base64(e.to_string()))?;
@@ -166,5 +181,18 @@ mod tests {
             parse_line(r#"{"tiklive_capture":2}"#),
             Err(CaptureError::Version(2))
         );
+        // Not UTF-8: a JSON error, not a panic.
+        assert!(matches!(
+            parse_line_bytes(b"{\"t\":\"\xff\xfe\",\"kind\":\"frame\",\"data\":\"\"}"),
+            Err(CaptureError::Json(_))
+        ));
+        // Escaped base64 (another writer's `\/`) still reads.
+        let escaped = r#"{"t":"2023-08-15T17:31:29.751Z","kind":"frame","data":"ab\/+"}"#;
+        assert!(matches!(parse_line(escaped), Ok(Line::Record(r)) if r.data == [0x69, 0xbf, 0xfe]));
+        // A header whose keys come in another order.
+        assert!(matches!(
+            parse_line(r#"{"streamer":"a","tiklive_capture":1}"#),
+            Ok(Line::Header(_))
+        ));
     }
 }

@@ -13,7 +13,7 @@ use super::kind::EventKind;
 use super::proto::*;
 use super::reflect::message_json;
 use super::time::format_iso_millis;
-use super::user::{CommonFields, UserFields, UserRef, render_text};
+use super::user::{CommonFields, CommonView, UserFields, UserRef, render_text};
 
 /// What a wire method decodes as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,11 +324,11 @@ pub fn whole(route: Route, payload: &[u8]) -> Result<Value, MapError> {
     message_json(route.message_name(), payload)
 }
 
-fn msg_id(c: &Option<Common>) -> Option<i64> {
-    c.as_ref().map(|c| c.msg_id).filter(|id| *id != 0)
+fn msg_id(c: &Option<impl CommonView>) -> Option<i64> {
+    c.as_ref().map(|c| c.msg_id()).filter(|id| *id != 0)
 }
 
-fn with_id(kind: EventKind, data: &impl Serialize, common: &Option<Common>) -> Event {
+fn with_id(kind: EventKind, data: &impl Serialize, common: &Option<impl CommonView>) -> Event {
     let mut ev = Event::new(kind, data);
     ev.msg_id = msg_id(common);
     ev
@@ -373,9 +373,9 @@ struct EmoteRef {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ChatData {
+struct ChatData<'a> {
     #[serde(flatten)]
-    user: UserFields,
+    user: UserFields<'a>,
     #[serde(flatten)]
     common: CommonFields,
     message: String,
@@ -383,10 +383,10 @@ struct ChatData {
     #[serde(skip_serializing_if = "String::is_empty")]
     content_language: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    mentioned_user: Option<UserRef>,
+    mentioned_user: Option<UserRef<'a>>,
 }
 
-fn chat(m: ChatMessage) -> Event {
+fn chat(m: lean::ChatMessage) -> Event {
     let data = ChatData {
         user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()),
         common: CommonFields::from_common(m.common.as_ref()),
@@ -424,7 +424,7 @@ fn chat(m: ChatMessage) -> Event {
 #[serde(rename_all = "camelCase")]
 pub struct GiftData {
     #[serde(flatten)]
-    pub user: UserFields,
+    pub user: UserFields<'static>,
     #[serde(flatten)]
     pub common: CommonFields,
     pub gift_name: String,
@@ -448,7 +448,7 @@ pub struct GiftData {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub describe: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub receiver: Option<UserRef>,
+    pub receiver: Option<UserRef<'static>>,
     /// Set on a streak that was cut off (no `repeatEnd` arrived) and flushed.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub streak_interrupted: bool,
@@ -457,20 +457,20 @@ pub struct GiftData {
 }
 
 impl GiftData {
-    pub fn from_message(m: &GiftMessage) -> GiftData {
+    pub fn from_message(m: &lean::GiftMessage) -> GiftData {
         let gift = m.gift.clone().unwrap_or_default();
         let diamond_count = i64::from(gift.diamond_count);
         let repeat_count = i64::from(m.repeat_count.max(1));
         let receiver = match (&m.to_user, &m.monitor_info) {
-            (Some(u), _) if u.id != 0 => Some(UserRef::from_user(u)),
+            (Some(u), _) if u.id != 0 => Some(UserRef::from_user(u).into_owned()),
             (_, Some(info)) if info.to_user_id != 0 => Some(UserRef {
-                user_id: info.to_user_id.to_string(),
+                user_id: info.to_user_id.to_string().into(),
                 ..Default::default()
             }),
             _ => None,
         };
         GiftData {
-            user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()),
+            user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()).into_owned(),
             common: CommonFields::from_common(m.common.as_ref()),
             gift_name: gift.name.clone(),
             gift_id: if m.gift_id != 0 { m.gift_id } else { gift.id },
@@ -505,16 +505,16 @@ impl GiftData {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct LikeData {
+struct LikeData<'a> {
     #[serde(flatten)]
-    user: UserFields,
+    user: UserFields<'a>,
     #[serde(flatten)]
     common: CommonFields,
     like_count: i64,
     total_like_count: i64,
 }
 
-fn like(m: LikeMessage) -> Event {
+fn like(m: lean::LikeMessage) -> Event {
     let data = LikeData {
         user: UserFields::from_user(m.user.as_ref(), None),
         common: CommonFields::from_common(m.common.as_ref()),
@@ -526,9 +526,9 @@ fn like(m: LikeMessage) -> Event {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MemberData {
+struct MemberData<'a> {
     #[serde(flatten)]
-    user: UserFields,
+    user: UserFields<'a>,
     #[serde(flatten)]
     common: CommonFields,
     action_id: i64,
@@ -537,7 +537,7 @@ struct MemberData {
     label: String,
 }
 
-fn member(m: MemberMessage) -> Event {
+fn member(m: lean::MemberMessage) -> Event {
     let label = m
         .common
         .as_ref()
@@ -556,26 +556,26 @@ fn member(m: MemberMessage) -> Event {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TopViewer {
+struct TopViewer<'a> {
     #[serde(flatten)]
-    user: UserRef,
+    user: UserRef<'a>,
     coin_count: i64,
     rank: i64,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RoomUpdateData {
+struct RoomUpdateData<'a> {
     viewer_count: i64,
     #[serde(skip_serializing_if = "String::is_empty")]
     timestamp: String,
     total_viewers: i64,
-    top_viewers: Vec<TopViewer>,
+    top_viewers: Vec<TopViewer<'a>>,
     #[serde(flatten)]
     common: CommonFields,
 }
 
-fn room_update(m: RoomUserSeqMessage) -> Event {
+fn room_update(m: lean::RoomUserSeqMessage) -> Event {
     let create_time = m.common.as_ref().map(|c| c.create_time).unwrap_or(0);
     let data = RoomUpdateData {
         viewer_count: m.total,
@@ -601,9 +601,9 @@ fn room_update(m: RoomUserSeqMessage) -> Event {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SocialData {
+struct SocialData<'a> {
     #[serde(flatten)]
-    user: UserFields,
+    user: UserFields<'a>,
     #[serde(flatten)]
     common: CommonFields,
     display_type: String,
@@ -618,7 +618,7 @@ struct SocialData {
 /// Follow/share/other, from `common.displayText.key` (observed keys:
 /// `pm_main_follow_message_viewer_2`, `pm_mt_guidance_share`,
 /// `pm_mt_guidance_viewer_5_share`).
-fn social(m: SocialMessage) -> Event {
+fn social(m: lean::SocialMessage) -> Event {
     let text = m.common.as_ref().and_then(|c| c.display_text.as_ref());
     let key = text.map(|t| t.key.clone()).unwrap_or_default();
     let lower = key.to_ascii_lowercase();

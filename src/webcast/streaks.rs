@@ -78,7 +78,7 @@ impl StreakTracker {
             return out;
         }
         let key: Key = (
-            gift.user.user_id.clone(),
+            gift.user.user_id.to_string(),
             gift.gift_id,
             gift.group_id.clone(),
         );
@@ -168,7 +168,7 @@ mod tests {
     fn gift(user: &str, gift_id: i64, group: &str, count: i64, end: bool, t: i64) -> GiftData {
         GiftData {
             user: UserFields {
-                user_id: user.into(),
+                user_id: user.to_string().into(),
                 ..Default::default()
             },
             common: CommonFields {

@@ -1,24 +1,121 @@
 //! How a TikTok `User` becomes the flat user fields of an event
 //! (`username`, `userId`, `nickname`, `profilePictureUrl`, …), and how a
 //! localisable `Text` becomes a plain string.
+//!
+//! The functions take the full schema types and the lean ones
+//! (`proto::lean`, used for the high-volume messages) alike, through the small
+//! view traits [`UserView`], [`CommonView`] and [`TextView`].
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::proto::{Badge, Common, Text, User, UserIdentity};
+use super::proto::{self, UserIdentity, lean};
+
+/// What the mapping reads of a user.
+pub trait UserView {
+    fn id(&self) -> i64;
+    fn id_str(&self) -> &str;
+    fn nickname(&self) -> &str;
+    fn display_id(&self) -> &str;
+    fn sec_uid(&self) -> &str;
+    fn verified(&self) -> bool;
+    /// The first URL of the thumb, medium or large avatar, in that order.
+    fn avatar(&self) -> Option<&str>;
+    /// `followInfo.followStatus`, else the top-level `followStatus`.
+    fn follow_status(&self) -> i64;
+    /// Each badge's scene type and level text.
+    fn badges(&self) -> impl Iterator<Item = (i32, Option<&str>)>;
+}
+
+macro_rules! user_view {
+    ($ty:ty) => {
+        impl UserView for $ty {
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn id_str(&self) -> &str {
+                &self.id_str
+            }
+            fn nickname(&self) -> &str {
+                &self.nickname
+            }
+            fn display_id(&self) -> &str {
+                &self.display_id
+            }
+            fn sec_uid(&self) -> &str {
+                &self.sec_uid
+            }
+            fn verified(&self) -> bool {
+                self.verified
+            }
+            fn avatar(&self) -> Option<&str> {
+                [&self.avatar_thumb, &self.avatar_medium, &self.avatar_large]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|img| img.url_list.first())
+                    .map(String::as_str)
+            }
+            fn follow_status(&self) -> i64 {
+                self.follow_info
+                    .as_ref()
+                    .map(|f| f.follow_status)
+                    .filter(|s| *s != 0)
+                    .unwrap_or(self.follow_status)
+            }
+            fn badges(&self) -> impl Iterator<Item = (i32, Option<&str>)> {
+                self.badge_list.iter().map(|b| {
+                    (
+                        b.scene_type,
+                        b.privilege_log_extra.as_ref().map(|p| p.level.as_str()),
+                    )
+                })
+            }
+        }
+    };
+}
+
+user_view!(proto::User);
+user_view!(lean::User);
+
+/// What the mapping reads of `common`.
+pub trait CommonView {
+    fn msg_id(&self) -> i64;
+    fn create_time(&self) -> i64;
+}
+
+macro_rules! common_view {
+    ($($ty:ty),*) => {$(
+        impl CommonView for $ty {
+            fn msg_id(&self) -> i64 {
+                self.msg_id
+            }
+            fn create_time(&self) -> i64 {
+                self.create_time
+            }
+        }
+    )*};
+}
+
+common_view!(proto::Common, lean::Common, lean::CommonWithText);
 
 /// The user fields every user event carries. `username` and `uniqueId` are both
 /// the @handle (`displayId`, field 38): the spec calls it `username`, the Node
 /// library `uniqueId`.
+///
+/// The strings borrow from the decoded message where they can (an event's data
+/// is serialised right away, so copying them first was needless work); a gift,
+/// which the streak tracker keeps, holds an owned copy (`into_owned`).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct UserFields {
-    pub username: String,
-    pub unique_id: String,
-    pub user_id: String,
-    pub nickname: String,
-    pub profile_picture_url: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub sec_uid: String,
+pub struct UserFields<'a> {
+    pub username: Cow<'a, str>,
+    pub unique_id: Cow<'a, str>,
+    pub user_id: Cow<'a, str>,
+    pub nickname: Cow<'a, str>,
+    pub profile_picture_url: Cow<'a, str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub sec_uid: Cow<'a, str>,
     /// 0 none, 1 follows the host, 2 friends (mutual).
     pub follow_role: i64,
     pub is_moderator: bool,
@@ -39,89 +136,97 @@ const SCENE_NEW_SUBSCRIBER: i32 = 7;
 const SCENE_USER_GRADE: i32 = 8;
 const SCENE_FANS: i32 = 10;
 
-impl UserFields {
-    pub fn from_user(user: Option<&User>, identity: Option<&UserIdentity>) -> UserFields {
+impl<'a> UserFields<'a> {
+    pub fn from_user(
+        user: Option<&'a impl UserView>,
+        identity: Option<&UserIdentity>,
+    ) -> UserFields<'a> {
         let Some(u) = user else {
             return UserFields::default();
         };
         let badge_level = |scene: i32| -> i64 {
-            u.badge_list
-                .iter()
-                .filter(|b| b.scene_type == scene)
-                .filter_map(badge_level)
+            u.badges()
+                .filter(|(s, _)| *s == scene)
+                .filter_map(|(_, level)| level?.parse::<i64>().ok())
                 .max()
                 .unwrap_or(0)
         };
-        let has_scene =
-            |scenes: &[i32]| u.badge_list.iter().any(|b| scenes.contains(&b.scene_type));
-        let follow_role = u
-            .follow_info
-            .as_ref()
-            .map(|f| f.follow_status)
-            .filter(|s| *s != 0)
-            .unwrap_or(u.follow_status);
+        let has_scene = |scenes: &[i32]| u.badges().any(|(s, _)| scenes.contains(&s));
         UserFields {
-            username: u.display_id.clone(),
-            unique_id: u.display_id.clone(),
+            username: u.display_id().into(),
+            unique_id: u.display_id().into(),
             user_id: user_id(u),
-            nickname: u.nickname.clone(),
-            profile_picture_url: avatar_url(u),
-            sec_uid: u.sec_uid.clone(),
-            follow_role,
+            nickname: u.nickname().into(),
+            profile_picture_url: u.avatar().unwrap_or_default().into(),
+            sec_uid: u.sec_uid().into(),
+            follow_role: u.follow_status(),
             is_moderator: has_scene(&[SCENE_ADMIN])
                 || identity.is_some_and(|i| i.is_moderator_of_anchor),
             is_subscriber: has_scene(&[SCENE_SUBSCRIBER, SCENE_NEW_SUBSCRIBER])
                 || identity.is_some_and(|i| i.is_subscriber_of_anchor),
             gifter_level: badge_level(SCENE_USER_GRADE),
             team_member_level: badge_level(SCENE_FANS),
-            verified: u.verified,
+            verified: u.verified(),
+        }
+    }
+
+    /// An owned copy, independent of the decoded message.
+    pub fn into_owned(self) -> UserFields<'static> {
+        UserFields {
+            username: self.username.into_owned().into(),
+            unique_id: self.unique_id.into_owned().into(),
+            user_id: self.user_id.into_owned().into(),
+            nickname: self.nickname.into_owned().into(),
+            profile_picture_url: self.profile_picture_url.into_owned().into(),
+            sec_uid: self.sec_uid.into_owned().into(),
+            ..self
         }
     }
 }
 
-fn badge_level(b: &Badge) -> Option<i64> {
-    b.privilege_log_extra
-        .as_ref()
-        .and_then(|p| p.level.parse::<i64>().ok())
-}
-
 /// The user id as a string: `idStr` when present, else the numeric id.
-pub fn user_id(u: &User) -> String {
-    if !u.id_str.is_empty() {
-        u.id_str.clone()
-    } else if u.id != 0 {
-        u.id.to_string()
+pub fn user_id(u: &impl UserView) -> Cow<'_, str> {
+    if !u.id_str().is_empty() {
+        u.id_str().into()
+    } else if u.id() != 0 {
+        u.id().to_string().into()
     } else {
-        String::new()
+        Cow::Borrowed("")
     }
 }
 
-pub fn avatar_url(u: &User) -> String {
-    [&u.avatar_thumb, &u.avatar_medium, &u.avatar_large]
-        .into_iter()
-        .flatten()
-        .find_map(|img| img.url_list.first())
-        .cloned()
-        .unwrap_or_default()
+pub fn avatar_url(u: &impl UserView) -> String {
+    u.avatar().unwrap_or_default().to_string()
 }
 
-/// A short user reference (receivers, viewers on the leaderboard, …).
+/// A short user reference (receivers, viewers on the leaderboard, …). Borrows
+/// like [`UserFields`].
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct UserRef {
-    pub user_id: String,
-    pub unique_id: String,
-    pub nickname: String,
-    pub profile_picture_url: String,
+pub struct UserRef<'a> {
+    pub user_id: Cow<'a, str>,
+    pub unique_id: Cow<'a, str>,
+    pub nickname: Cow<'a, str>,
+    pub profile_picture_url: Cow<'a, str>,
 }
 
-impl UserRef {
-    pub fn from_user(u: &User) -> UserRef {
+impl<'a> UserRef<'a> {
+    pub fn from_user(u: &'a impl UserView) -> UserRef<'a> {
         UserRef {
             user_id: user_id(u),
-            unique_id: u.display_id.clone(),
-            nickname: u.nickname.clone(),
-            profile_picture_url: avatar_url(u),
+            unique_id: u.display_id().into(),
+            nickname: u.nickname().into(),
+            profile_picture_url: u.avatar().unwrap_or_default().into(),
+        }
+    }
+
+    /// An owned copy, independent of the decoded message.
+    pub fn into_owned(self) -> UserRef<'static> {
+        UserRef {
+            user_id: self.user_id.into_owned().into(),
+            unique_id: self.unique_id.into_owned().into(),
+            nickname: self.nickname.into_owned().into(),
+            profile_picture_url: self.profile_picture_url.into_owned().into(),
         }
     }
 }
@@ -142,28 +247,78 @@ fn is_zero(v: &i64) -> bool {
 }
 
 impl CommonFields {
-    pub fn from_common(c: Option<&Common>) -> CommonFields {
+    pub fn from_common(c: Option<&impl CommonView>) -> CommonFields {
         c.map(|c| CommonFields {
-            msg_id: if c.msg_id != 0 {
-                c.msg_id.to_string()
+            msg_id: if c.msg_id() != 0 {
+                c.msg_id().to_string()
             } else {
                 String::new()
             },
-            create_time: c.create_time,
+            create_time: c.create_time(),
         })
         .unwrap_or_default()
     }
 }
 
+/// What rendering reads of a text piece.
+pub enum PieceView<'a> {
+    /// A user: shown by nickname, else handle.
+    User { nickname: &'a str, handle: &'a str },
+    /// Anything else, already a string (a pattern, a gift name, a string value).
+    Text(&'a str),
+}
+
+/// What rendering reads of a localisable text.
+pub trait TextView {
+    fn key(&self) -> &str;
+    fn default_pattern(&self) -> &str;
+    fn piece(&self, index: usize) -> Option<PieceView<'_>>;
+}
+
+macro_rules! text_view {
+    ($ty:ty) => {
+        impl TextView for $ty {
+            fn key(&self) -> &str {
+                &self.key
+            }
+            fn default_pattern(&self) -> &str {
+                &self.default_pattern
+            }
+            fn piece(&self, index: usize) -> Option<PieceView<'_>> {
+                let piece = self.pieces.get(index)?;
+                Some(
+                    if let Some(u) = piece.user_value.as_ref().and_then(|v| v.user.as_ref()) {
+                        PieceView::User {
+                            nickname: &u.nickname,
+                            handle: &u.display_id,
+                        }
+                    } else if let Some(p) = &piece.pattern_ref_value {
+                        PieceView::Text(&p.default_pattern)
+                    } else if let Some(g) =
+                        piece.gift_value.as_ref().and_then(|g| g.name_ref.as_ref())
+                    {
+                        PieceView::Text(&g.default_pattern)
+                    } else {
+                        PieceView::Text(&piece.string_value)
+                    },
+                )
+            }
+        }
+    };
+}
+
+text_view!(proto::Text);
+text_view!(lean::Text);
+
 /// Render a `Text` by filling its pattern (`"{0:user} sent {1:gift}"`) with its
 /// pieces. Unknown placeholders are dropped; no pattern gives the key.
-pub fn render_text(t: &Text) -> String {
-    let pattern = &t.default_pattern;
+pub fn render_text(t: &impl TextView) -> String {
+    let pattern = t.default_pattern();
     if pattern.is_empty() {
-        return t.key.clone();
+        return t.key().to_string();
     }
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut rest = pattern.as_str();
+    let mut rest = pattern;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
@@ -177,20 +332,14 @@ pub fn render_text(t: &Text) -> String {
             .split(':')
             .next()
             .and_then(|i| i.parse::<usize>().ok());
-        if let Some(piece) = index.and_then(|i| t.pieces.get(i)) {
-            if let Some(u) = piece.user_value.as_ref().and_then(|v| v.user.as_ref()) {
-                out.push_str(if u.nickname.is_empty() {
-                    &u.display_id
-                } else {
-                    &u.nickname
-                });
-            } else if let Some(p) = &piece.pattern_ref_value {
-                out.push_str(&p.default_pattern);
-            } else if let Some(g) = piece.gift_value.as_ref().and_then(|g| g.name_ref.as_ref()) {
-                out.push_str(&g.default_pattern);
+        match index.and_then(|i| t.piece(i)) {
+            Some(PieceView::User { nickname, handle }) => out.push_str(if nickname.is_empty() {
+                handle
             } else {
-                out.push_str(&piece.string_value);
-            }
+                nickname
+            }),
+            Some(PieceView::Text(text)) => out.push_str(text),
+            None => {}
         }
         rest = &after[end + 1..];
     }
@@ -200,7 +349,7 @@ pub fn render_text(t: &Text) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::proto::{TextPiece, TextPieceUser};
+    use super::super::proto::{Text, TextPiece, TextPieceUser, User};
     use super::*;
 
     #[test]
