@@ -305,10 +305,28 @@ impl Store {
 
     // ---- the outbox ------------------------------------------------------
 
-    /// Queue deliveries in one transaction; returns their sequence numbers.
-    pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<Vec<i64>> {
-        self.write(move |c| outbox::enqueue(c, &rows, crate::pipeline::now_ms()))
-            .await
+    /// Queue deliveries in one transaction; returns them as queued (with
+    /// their sequence numbers), in the same order.
+    pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<Vec<Pending>> {
+        self.write(move |c| {
+            let now = crate::pipeline::now_ms();
+            let seqs = outbox::enqueue(c, &rows, now)?;
+            Ok(rows
+                .into_iter()
+                .zip(seqs)
+                .map(|(r, seq)| Pending {
+                    seq,
+                    webhook_id: r.webhook_id,
+                    msg_id: r.msg_id,
+                    event_id: r.event_id,
+                    event_type: r.event_type,
+                    event: r.event,
+                    created_at: now,
+                    attempts: 0,
+                })
+                .collect())
+        })
+        .await
     }
 
     /// Up to `limit` pending deliveries of a webhook after `after_seq`, in order.

@@ -161,6 +161,9 @@ async fn setup(urls: &[String], real_sleep: Duration) -> Setup {
     let (sleep, sleeps) = recording_sleep(real_sleep);
     let mut cfg = EngineConfig::new(http_client(Duration::from_secs(30)).unwrap());
     cfg.sleep = sleep;
+    // Small, so that most tests also take the fall-back to the outbox.
+    cfg.hint_capacity = 8;
+    cfg.page = 16;
     let engine = Engine::start(store.clone(), targets, cfg, CancellationToken::new());
     Setup {
         store,
@@ -395,4 +398,22 @@ async fn a_delivery_failing_past_give_up_after_is_given_up_with_the_last_error()
         g.reason
     );
     assert_eq!(stats[0].pending, 0);
+}
+
+#[tokio::test]
+async fn bursts_larger_than_the_fast_path_arrive_once_each_in_order() {
+    let rx = Receiver::start(always(200)).await;
+    let mut s = setup(&[rx.url()], Duration::ZERO).await;
+    let all = events(500, EventKind::Chat);
+    for chunk in all.chunks(37) {
+        s.engine.enqueue(chunk).await.unwrap();
+    }
+    finish(&mut s).await;
+    let got: Vec<String> = rx.hits().iter().map(Hit::event_id).collect();
+    assert_eq!(got, ids(500));
+    assert_eq!(s.engine.counters().totals().delivered, 500);
+    assert_eq!(
+        s.store.pending_count(s.engine.webhook_ids()).await.unwrap(),
+        0
+    );
 }
