@@ -129,7 +129,18 @@ const FORWARD_AFTER_HELP: &str = "\
 Examples:
   tiklive forward --demo --to http://127.0.0.1:9000/hook --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   tiklive watch x --type gift | jq -c 'select(.data.repeatEnd)' | tiklive forward - --to URL
-  tiklive forward --replay alice.capture --dry-run";
+  tiklive forward --replay alice.capture --dry-run
+
+Targets: --to URL…, else WEBHOOK_URL, else the registered webhooks (each with its own
+--type filter). Every delivery waits in the store's outbox until it succeeds or is given
+up; a killed run's pending deliveries are sent first by the next run to the same targets.
+
+Exit codes:
+  0    every delivery succeeded
+  1    some deliveries were given up or are still pending after --drain-timeout
+       (pending ones stay queued for the next run; 'tiklive webhooks list' shows give-ups)
+  2    usage or configuration error (e.g. a URL that is not http or https)
+  130  interrupted (Ctrl-C); pending deliveries stay queued";
 
 const SERVE_AFTER_HELP: &str = "\
 Examples:

@@ -351,3 +351,51 @@ fn usage_errors() {
         .never_shows("%%%");
     assert!(run.stderr.contains("not base64"), "{run:#?}");
 }
+
+#[test]
+fn ctrl_c_stops_at_once_keeps_the_pending_deliveries_and_exits_130() {
+    let dir = Dir::new();
+    let rx = Receiver::start(0);
+    let total = demo_events(&dir, &["--type", "chat"]).len();
+    let db = dir.db();
+    let child = dir
+        .cmd(&[
+            "forward",
+            "--demo",
+            "--speed",
+            "max",
+            "--type",
+            "chat",
+            "--to",
+            &rx.url,
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let store = tiklive::store::Store::open(&db).unwrap();
+    wait_until("every event queued", || {
+        rt.block_on(store.pending_count(vec![1])).unwrap_or(0) == total as u64 && rx.count() >= 1
+    });
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = Run::from(child.wait_with_output().unwrap()).code(130);
+    assert!(
+        run.stderr
+            .contains(&format!("0 delivered, 0 failed, {total} pending")),
+        "{run:#?}"
+    );
+    assert_eq!(
+        rt.block_on(store.pending_count(vec![1])).unwrap(),
+        total as u64
+    );
+}

@@ -171,7 +171,7 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
                 String::new()
             };
             parts.push(format!(
-                "{pending} are still pending{why} (kept in the outbox: run the same command again to resume them)"
+                "{pending} deliveries are still pending{why} (kept in the outbox: run the same command again to resume them)"
             ));
         }
         bail!(Failure::new(Code::Runtime, parts.join("; ")));

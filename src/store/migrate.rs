@@ -4,7 +4,7 @@
 //! file appended to [`MIGRATIONS`].
 
 use anyhow::{Context, Result, bail};
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// Step `i` brings the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
@@ -17,28 +17,35 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// # Errors
 /// A store written by a newer tiklive (a higher version than we know), or a
 /// step that fails (the transaction is rolled back and the version unchanged).
+///
+/// Each step takes the write lock *before* reading the version, so two
+/// processes opening a new store at once do not both run the same step.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    loop {
+        let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        check_version(current)?;
+        if current >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        check_version(current)?;
+        if let Some(sql) = MIGRATIONS.get(current.max(0) as usize) {
+            let version = current.max(0) + 1;
+            tx.execute_batch(sql)
+                .with_context(|| format!("migration {version} failed"))?;
+            tx.pragma_update(None, "user_version", version)?;
+            tracing::debug!(version, "store schema migrated");
+        }
+        tx.commit()?;
+    }
+}
+
+fn check_version(current: i64) -> Result<()> {
     if current > SCHEMA_VERSION {
         bail!(
             "it was written by a newer tiklive (schema version {current}, this build knows {SCHEMA_VERSION})"
         );
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
-        let version = i as i64 + 1;
-        // IMMEDIATE takes the write lock first, and the version is read again
-        // under it: two processes opening a new store at once (`serve` and
-        // `webhooks add`, say) must not both run the same step.
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if now >= version {
-            continue;
-        }
-        tx.execute_batch(sql)
-            .with_context(|| format!("migration {version} failed"))?;
-        tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
-        tracing::debug!(version, "store schema migrated");
     }
     Ok(())
 }
@@ -46,26 +53,6 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn two_openers_of_a_new_store_do_not_race() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("race.db");
-        let threads: Vec<_> = (0..4)
-            .map(|_| {
-                let path = path.clone();
-                std::thread::spawn(move || {
-                    let mut conn = Connection::open(&path).unwrap();
-                    conn.busy_timeout(std::time::Duration::from_secs(10))
-                        .unwrap();
-                    migrate(&mut conn)
-                })
-            })
-            .collect();
-        for t in threads {
-            t.join().unwrap().unwrap();
-        }
-    }
 
     #[test]
     fn migrates_once_and_is_idempotent() {
@@ -84,6 +71,25 @@ mod tests {
             )
             .unwrap();
         assert_eq!(tables, 4);
+    }
+
+    #[test]
+    fn two_connections_migrating_a_new_file_at_once_both_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("race.db");
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut c = Connection::open(&path).unwrap();
+                    c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+                    migrate(&mut c)
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap().unwrap();
+        }
     }
 
     #[test]

@@ -161,6 +161,9 @@ async fn setup(urls: &[String], real_sleep: Duration) -> Setup {
     let (sleep, sleeps) = recording_sleep(real_sleep);
     let mut cfg = EngineConfig::new(http_client(Duration::from_secs(30)).unwrap());
     cfg.sleep = sleep;
+    // Small, so that most tests also take the fall-back to the outbox.
+    cfg.hint_capacity = 8;
+    cfg.page = 16;
     let engine = Engine::start(store.clone(), targets, cfg, CancellationToken::new());
     Setup {
         store,
@@ -361,4 +364,56 @@ async fn cancelling_leaves_undelivered_rows_pending() {
     assert_eq!(s.store.pending_count(ids).await.unwrap(), 5);
     let t = s.engine.counters().totals();
     assert_eq!((t.delivered, t.failed), (0, 0));
+}
+
+#[tokio::test]
+async fn a_delivery_failing_past_give_up_after_is_given_up_with_the_last_error() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rx = Receiver::start(always(503)).await;
+    let store = Store::open_in_memory().unwrap();
+    let wh = store.adhoc_webhook(rx.url()).await.unwrap();
+    let (sleep, _) = recording_sleep(Duration::from_millis(2));
+    let mut cfg = EngineConfig::new(http_client(Duration::from_secs(30)).unwrap());
+    cfg.sleep = sleep;
+    cfg.retry.give_up_after = Duration::from_millis(1);
+    let mut s = Setup {
+        engine: Engine::start(
+            store.clone(),
+            vec![Target::new(wh, None)],
+            cfg,
+            CancellationToken::new(),
+        ),
+        store,
+        sleeps: Arc::default(),
+    };
+    s.engine.enqueue(&events(1, EventKind::Chat)).await.unwrap();
+    finish(&mut s).await;
+    let stats = s.store.webhook_stats(10).await.unwrap();
+    let g = &stats[0].give_ups[0];
+    assert!(g.attempts >= 1);
+    assert!(g.reason.starts_with("gave up after "), "{}", g.reason);
+    assert!(
+        g.reason.ends_with("HTTP 503 Service Unavailable"),
+        "{}",
+        g.reason
+    );
+    assert_eq!(stats[0].pending, 0);
+}
+
+#[tokio::test]
+async fn bursts_larger_than_the_fast_path_arrive_once_each_in_order() {
+    let rx = Receiver::start(always(200)).await;
+    let mut s = setup(&[rx.url()], Duration::ZERO).await;
+    let all = events(500, EventKind::Chat);
+    for chunk in all.chunks(37) {
+        s.engine.enqueue(chunk).await.unwrap();
+    }
+    finish(&mut s).await;
+    let got: Vec<String> = rx.hits().iter().map(Hit::event_id).collect();
+    assert_eq!(got, ids(500));
+    assert_eq!(s.engine.counters().totals().delivered, 500);
+    assert_eq!(
+        s.store.pending_count(s.engine.webhook_ids()).await.unwrap(),
+        0
+    );
 }

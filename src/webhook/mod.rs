@@ -8,13 +8,19 @@
 //!
 //! The engine:
 //! - [`Engine::enqueue`] writes one outbox row per (event, interested target)
-//!   in one transaction, then bumps a `watch` value (the newest sequence
-//!   number). Nothing is held in memory per event, so a slow or dead receiver
-//!   costs disk, never memory, and never blocks the producer or the others.
-//! - One worker task per target reads its own rows from the outbox in `seq`
-//!   order (pages of [`EngineConfig::page`]) and sends them one at a time:
-//!   each webhook receives its events in order, and targets proceed
-//!   independently. Rows left by an earlier (killed) run come first.
+//!   in one transaction. Once committed, each row is also offered to its
+//!   target's worker through a small bounded channel (`try_send`, never
+//!   waiting): the fast path, with no read of the outbox. When a worker's
+//!   channel is full (a slow or dead receiver), the row is not offered, the
+//!   worker is flagged, and it reads the outbox instead until it has caught
+//!   up. So a slow receiver costs disk, never memory, and never blocks the
+//!   producer or the other targets.
+//! - One worker task per target sends its rows in `seq` order, one at a
+//!   time: each webhook receives its events in order, and targets proceed
+//!   independently. It starts by reading the outbox (pages of
+//!   [`EngineConfig::page`]), so rows left by an earlier (killed) run go
+//!   first. Rows offered in memory that it already sent from the outbox
+//!   (`seq` at or below its cursor) are skipped.
 //! - A retryable failure waits ([`retry::RetryPolicy`]) and tries the same row
 //!   again with the same `webhook-id`; a final failure or a delivery older
 //!   than `give_up_after` is moved to `give_ups` with the reason.
@@ -26,13 +32,13 @@ pub mod retry;
 pub mod signature;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use futures_util::future::BoxFuture;
 use serde::Serialize;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -293,6 +299,9 @@ pub struct EngineConfig {
     pub sleep: SleepFn,
     /// Outbox rows a worker reads at a time.
     pub page: usize,
+    /// Rows a worker's in-memory channel holds before it falls back to
+    /// reading the outbox.
+    pub hint_capacity: usize,
 }
 
 impl EngineConfig {
@@ -302,6 +311,7 @@ impl EngineConfig {
             retry: RetryPolicy::default(),
             sleep: tokio_sleep(),
             page: 256,
+            hint_capacity: 1024,
         }
     }
 }
@@ -352,13 +362,25 @@ struct Shared {
     give_up_warnings: AtomicU64,
 }
 
+/// One target's worker as the engine sees it.
+struct Lane {
+    target: Arc<Target>,
+    /// The fast path: committed rows offered in `seq` order.
+    hints: mpsc::Sender<Pending>,
+    /// A row could not be offered: the worker must read the outbox.
+    lost: Arc<AtomicBool>,
+}
+
 /// The delivery engine: one worker per target, fed through the outbox.
 pub struct Engine {
     shared: Arc<Shared>,
-    targets: Vec<Arc<Target>>,
+    lanes: Vec<Lane>,
     head: watch::Sender<Head>,
     workers: JoinSet<()>,
     cancel: CancellationToken,
+    /// Commit-then-offer must not interleave between two enqueues, or a
+    /// worker could see a later row before an earlier one.
+    enqueue_lock: tokio::sync::Mutex<()>,
 }
 
 impl Engine {
@@ -379,22 +401,35 @@ impl Engine {
             give_up_warnings: AtomicU64::new(0),
         });
         let (head, _) = watch::channel(Head::default());
-        let targets: Vec<Arc<Target>> = targets.into_iter().map(Arc::new).collect();
         let mut workers = JoinSet::new();
-        for target in &targets {
+        let mut lanes = Vec::new();
+        for target in targets {
+            let target = Arc::new(target);
+            let (hints, rx) = mpsc::channel(shared.cfg.hint_capacity.max(1));
+            let lost = Arc::new(AtomicBool::new(false));
             workers.spawn(worker(
                 Arc::clone(&shared),
-                Arc::clone(target),
-                head.subscribe(),
+                Arc::clone(&target),
+                Feed {
+                    hints: rx,
+                    lost: Arc::clone(&lost),
+                    head: head.subscribe(),
+                },
                 cancel.child_token(),
             ));
+            lanes.push(Lane {
+                target,
+                hints,
+                lost,
+            });
         }
         Engine {
             shared,
-            targets,
+            lanes,
             head,
             workers,
             cancel,
+            enqueue_lock: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -405,7 +440,7 @@ impl Engine {
 
     /// The targets' webhook ids.
     pub fn webhook_ids(&self) -> Vec<i64> {
-        self.targets.iter().map(|t| t.webhook.id).collect()
+        self.lanes.iter().map(|l| l.target.webhook.id).collect()
     }
 
     /// Queue events for every target that wants them (one transaction).
@@ -416,7 +451,12 @@ impl Engine {
     pub async fn enqueue(&self, events: &[OutgoingEvent]) -> Result<usize> {
         let mut rows = Vec::new();
         for ev in events {
-            for t in self.targets.iter().filter(|t| t.webhook.wants(ev.kind)) {
+            for t in self
+                .lanes
+                .iter()
+                .map(|l| &l.target)
+                .filter(|t| t.webhook.wants(ev.kind))
+            {
                 rows.push(NewDelivery {
                     webhook_id: t.webhook.id,
                     msg_id: message_id(&ev.id, t.webhook.id),
@@ -430,12 +470,26 @@ impl Engine {
             return Ok(0);
         }
         let n = rows.len();
-        let seqs = self.shared.store.enqueue(rows).await?;
+        let _serial = self.enqueue_lock.lock().await;
+        let queued = self.shared.store.enqueue(rows).await?;
         self.shared
             .counters
             .queued
             .fetch_add(n as u64, Ordering::Relaxed);
-        if let Some(&last) = seqs.last() {
+        let last = queued.last().map(|p| p.seq);
+        for row in queued {
+            let Some(lane) = self
+                .lanes
+                .iter()
+                .find(|l| l.target.webhook.id == row.webhook_id)
+            else {
+                continue;
+            };
+            if lane.hints.try_send(row).is_err() {
+                lane.lost.store(true, Ordering::SeqCst);
+            }
+        }
+        if let Some(last) = last {
             self.head.send_modify(|h| h.seq = h.seq.max(last));
         }
         Ok(n)
@@ -474,50 +528,101 @@ enum Done {
     Cancelled,
 }
 
+/// What a worker is fed with.
+struct Feed {
+    hints: mpsc::Receiver<Pending>,
+    lost: Arc<AtomicBool>,
+    head: watch::Receiver<Head>,
+}
+
 async fn worker(
     shared: Arc<Shared>,
     target: Arc<Target>,
-    mut head: watch::Receiver<Head>,
+    mut feed: Feed,
     cancel: CancellationToken,
 ) {
     let mut cursor = 0i64;
     let mut failing = false;
+    // Start from the outbox: an earlier run's rows, then catch up.
+    let mut from_outbox = true;
     loop {
-        // Note the head before reading, so an enqueue after the read wakes us.
-        let seen = *head.borrow_and_update();
-        let page = match shared
-            .store
-            .pending_after(target.webhook.id, cursor, shared.cfg.page)
-            .await
-        {
-            Ok(page) => page,
-            Err(e) => {
-                term::warn(format_args!(
-                    "{}: cannot read the outbox: {e:#}",
-                    target.label()
-                ));
-                tokio::select! {
-                    _ = cancel.cancelled() => return,
-                    _ = (shared.cfg.sleep)(Duration::from_secs(1)) => continue,
+        if from_outbox {
+            // Cleared before the read: a row that fails to be offered from now
+            // on sets it again, and its commit precedes that, so either this
+            // read sees the row or the flag sends us back here.
+            feed.lost.store(false, Ordering::SeqCst);
+            let page = match shared
+                .store
+                .pending_after(target.webhook.id, cursor, shared.cfg.page)
+                .await
+            {
+                Ok(page) => page,
+                Err(e) => {
+                    term::warn(format_args!(
+                        "{}: cannot read the outbox: {e:#}",
+                        target.label()
+                    ));
+                    tokio::select! {
+                        _ = cancel.cancelled() => return,
+                        _ = (shared.cfg.sleep)(Duration::from_secs(1)) => continue,
+                    }
                 }
+            };
+            if page.is_empty() {
+                from_outbox = false;
+                continue;
             }
-        };
-        if page.is_empty() {
-            if seen.closed {
-                return;
-            }
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return,
-                changed = head.changed() => if changed.is_err() { return },
+            for row in page {
+                cursor = row.seq;
+                if let Done::Cancelled = deliver(&shared, &target, row, &mut failing, &cancel).await
+                {
+                    return;
+                }
             }
             continue;
         }
-        for row in page {
-            cursor = row.seq;
-            if let Done::Cancelled = deliver(&shared, &target, row, &mut failing, &cancel).await {
-                return;
+        // The fast path. Note the head before looking, so that "closed" seen
+        // here means every row was offered before.
+        let seen = *feed.head.borrow_and_update();
+        let next = match feed.hints.try_recv() {
+            Ok(row) => Some(row),
+            Err(mpsc::error::TryRecvError::Empty) => None,
+            Err(mpsc::error::TryRecvError::Disconnected) => return,
+        };
+        if feed.lost.load(Ordering::SeqCst) {
+            from_outbox = true;
+            continue;
+        }
+        let row = match next {
+            Some(row) => row,
+            None if seen.closed => return,
+            None => {
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return,
+                    row = feed.hints.recv() => match row {
+                        Some(row) if !feed.lost.load(Ordering::SeqCst) => row,
+                        Some(_) => {
+                            from_outbox = true;
+                            continue;
+                        }
+                        None => return,
+                    },
+                    changed = feed.head.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                }
             }
+        };
+        if row.seq <= cursor {
+            continue; // already sent from the outbox
+        }
+        cursor = row.seq;
+        if let Done::Cancelled = deliver(&shared, &target, row, &mut failing, &cancel).await {
+            return;
         }
     }
 }
