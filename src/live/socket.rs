@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -213,45 +213,42 @@ pub async fn drive(
                 return DriveEnd::Cancelled;
             }
             msg = stream.next() => {
-                let msg = match msg {
-                    None => return DriveEnd::Closed { code: 1006, reason: "connection closed".into() },
-                    Some(Err(e)) => return DriveEnd::Failed(format!("the WebSocket failed: {e}")),
-                    Some(Ok(m)) => m,
-                };
-                match msg {
-                    WsMessage::Binary(bytes) => {
-                        let t = now_ms();
-                        if let Some(r) = out.recorder.as_deref_mut()
-                            && let Err(e) = r.write(t, RecordKind::Frame, &bytes) {
-                                term::warn(format_args!("{e:#}"));
-                            }
-                        match out.pipeline.frame(&bytes, t, &mut batch) {
-                            Ok(info) => {
-                                trace!(payload_type = %info.payload_type, "frame");
-                                if let Some(ack) = session.on_frame(ms(), &info)
-                                    && let Err(e) = sink.send(WsMessage::Binary(ack.into())).await {
-                                        return DriveEnd::Failed(format!("sending an ack failed: {e}"));
-                                    }
-                            }
-                            Err(_) => session.on_activity(ms()),
-                        }
+                // Handle this message and every one already waiting (up to a
+                // batch), then send the acks and the events once: one flush
+                // and one channel hop per burst, not per frame.
+                let mut acks: Vec<Vec<u8>> = Vec::new();
+                let mut next = Some(msg);
+                let mut handled = 0;
+                while let Some(msg) = next.take() {
+                    if let Some(end) = on_message(msg, session, &mut out, &mut batch, &mut acks, ms()) {
+                        // Events gathered earlier in this burst still go out.
                         if !batch.is_empty() && out.tx.send(std::mem::take(&mut batch)).await.is_err() {
                             return DriveEnd::ConsumerGone;
                         }
-                        if let Some(action) = out.pipeline.stream_end() {
-                            let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "stream ended".into() }))).await;
-                            return DriveEnd::StreamEnded(action);
+                        return end;
+                    }
+                    handled += 1;
+                    if batch.len() >= BURST || handled >= BURST || out.pipeline.stream_end().is_some() {
+                        break;
+                    }
+                    next = stream.next().now_or_never();
+                }
+                if !acks.is_empty() {
+                    for ack in acks {
+                        if let Err(e) = sink.feed(WsMessage::Binary(ack.into())).await {
+                            return DriveEnd::Failed(format!("sending an ack failed: {e}"));
                         }
                     }
-                    WsMessage::Close(frame) => {
-                        let (code, reason) = frame
-                            .map(|f| (u16::from(f.code), f.reason.to_string()))
-                            .unwrap_or((1005, String::new()));
-                        debug!(code, reason = %reason, "server closed the socket");
-                        return DriveEnd::Closed { code, reason };
+                    if let Err(e) = sink.flush().await {
+                        return DriveEnd::Failed(format!("sending an ack failed: {e}"));
                     }
-                    // Pings are answered by tungstenite; any traffic is life.
-                    _ => session.on_activity(ms()),
+                }
+                if !batch.is_empty() && out.tx.send(std::mem::take(&mut batch)).await.is_err() {
+                    return DriveEnd::ConsumerGone;
+                }
+                if let Some(action) = out.pipeline.stream_end() {
+                    let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "stream ended".into() }))).await;
+                    return DriveEnd::StreamEnded(action);
                 }
             }
             _ = tokio::time::sleep_until(wake) => {
@@ -268,6 +265,58 @@ pub async fn drive(
             }
         }
     }
+}
+
+/// Most messages handled (and events gathered) before they are passed on.
+const BURST: usize = 64;
+
+/// One message from the socket: decode it, note acks to send. `Some` ends the
+/// connection.
+fn on_message(
+    msg: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
+    session: &mut Session,
+    out: &mut Outputs<'_>,
+    batch: &mut Vec<Envelope>,
+    acks: &mut Vec<Vec<u8>>,
+    now: u64,
+) -> Option<DriveEnd> {
+    let msg = match msg {
+        None => {
+            return Some(DriveEnd::Closed {
+                code: 1006,
+                reason: "connection closed".into(),
+            });
+        }
+        Some(Err(e)) => return Some(DriveEnd::Failed(format!("the WebSocket failed: {e}"))),
+        Some(Ok(m)) => m,
+    };
+    match msg {
+        WsMessage::Binary(bytes) => {
+            let t = now_ms();
+            if let Some(r) = out.recorder.as_deref_mut()
+                && let Err(e) = r.write(t, RecordKind::Frame, &bytes)
+            {
+                term::warn(format_args!("{e:#}"));
+            }
+            match out.pipeline.frame(&bytes, t, batch) {
+                Ok(info) => {
+                    trace!(payload_type = %info.payload_type, "frame");
+                    acks.extend(session.on_frame(now, &info));
+                }
+                Err(_) => session.on_activity(now),
+            }
+        }
+        WsMessage::Close(frame) => {
+            let (code, reason) = frame
+                .map(|f| (u16::from(f.code), f.reason.to_string()))
+                .unwrap_or((1005, String::new()));
+            debug!(code, reason = %reason, "server closed the socket");
+            return Some(DriveEnd::Closed { code, reason });
+        }
+        // Pings are answered by tungstenite; any traffic is life.
+        _ => session.on_activity(now),
+    }
+    None
 }
 
 #[cfg(test)]
