@@ -339,13 +339,6 @@ fn usage_errors() {
         .code(2);
     assert!(run.stderr.contains("invalid duration"), "{run:#?}");
     let run = dir
-        .run(&["forward", "someone", "--to", "http://127.0.0.1:9/"])
-        .code(1);
-    assert!(
-        run.stderr.contains("live connections are not built yet"),
-        "{run:#?}"
-    );
-    let run = dir
         .run(&[
             "forward",
             "--demo",

@@ -25,15 +25,15 @@ pub mod listing;
 pub mod retry;
 pub mod signature;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex as StdMutex, RwLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 use tokio::sync::watch;
-use tokio::task::JoinSet;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::pipeline::now_ms;
@@ -96,6 +96,23 @@ impl Target {
     pub fn label(&self) -> String {
         format!("webhook {} ({})", self.webhook.id, self.webhook.url)
     }
+}
+
+/// The target of a registered webhook: signed with its own secret, else with
+/// `fallback` (`--secret` / `WEBHOOK_SECRET`), else unsigned. Shared by
+/// `forward` and `serve`.
+///
+/// # Errors
+/// The stored secret is not usable (a `whsec_` secret that is not base64).
+pub fn registered_target(webhook: Webhook, fallback: Option<&SigningKey>) -> Result<Target> {
+    let key = match &webhook.secret {
+        Some(s) => Some(
+            SigningKey::from_secret(s.expose())
+                .with_context(|| format!("the secret of webhook {} is not usable", webhook.id))?,
+        ),
+        None => fallback.cloned(),
+    };
+    Ok(Target::new(webhook, key))
 }
 
 /// An event on its way out: what the outbox needs.
@@ -353,12 +370,30 @@ struct Shared {
 }
 
 /// The delivery engine: one worker per target, fed through the outbox.
+/// Targets can be added and removed while it runs (`serve`'s webhook API);
+/// every method takes `&self`, so it can be shared behind an `Arc`.
 pub struct Engine {
     shared: Arc<Shared>,
-    targets: Vec<Arc<Target>>,
+    /// Each target with the token that stops its worker.
+    targets: RwLock<Vec<(Arc<Target>, CancellationToken)>>,
     head: watch::Sender<Head>,
-    workers: JoinSet<()>,
+    workers: StdMutex<Vec<JoinHandle<()>>>,
     cancel: CancellationToken,
+}
+
+/// A worker being waited for; put back in the list if the wait is dropped
+/// (a timed-out [`Engine::wait`]), so the next wait still sees it.
+struct Waiting<'a> {
+    engine: &'a Engine,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            self.engine.lock_workers().push(h);
+        }
+    }
 }
 
 impl Engine {
@@ -379,23 +414,17 @@ impl Engine {
             give_up_warnings: AtomicU64::new(0),
         });
         let (head, _) = watch::channel(Head::default());
-        let targets: Vec<Arc<Target>> = targets.into_iter().map(Arc::new).collect();
-        let mut workers = JoinSet::new();
-        for target in &targets {
-            workers.spawn(worker(
-                Arc::clone(&shared),
-                Arc::clone(target),
-                head.subscribe(),
-                cancel.child_token(),
-            ));
-        }
-        Engine {
+        let engine = Engine {
             shared,
-            targets,
+            targets: RwLock::new(Vec::new()),
             head,
-            workers,
+            workers: StdMutex::new(Vec::new()),
             cancel,
+        };
+        for target in targets {
+            engine.add_target(target);
         }
+        engine
     }
 
     /// The live counters.
@@ -405,7 +434,63 @@ impl Engine {
 
     /// The targets' webhook ids.
     pub fn webhook_ids(&self) -> Vec<i64> {
-        self.targets.iter().map(|t| t.webhook.id).collect()
+        self.targets().iter().map(|t| t.webhook.id).collect()
+    }
+
+    fn targets(&self) -> Vec<Arc<Target>> {
+        self.targets
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(t, _)| Arc::clone(t))
+            .collect()
+    }
+
+    /// Start delivering to another target: its worker first sends what the
+    /// outbox already holds for it, then every event enqueued from now on.
+    /// Returns false (and does nothing) if its webhook is already a target.
+    pub fn add_target(&self, target: Target) -> bool {
+        let mut targets = self.targets.write().unwrap_or_else(|e| e.into_inner());
+        if targets
+            .iter()
+            .any(|(t, _)| t.webhook.id == target.webhook.id)
+        {
+            return false;
+        }
+        let target = Arc::new(target);
+        let token = self.cancel.child_token();
+        let handle = tokio::spawn(worker(
+            Arc::clone(&self.shared),
+            Arc::clone(&target),
+            self.head.subscribe(),
+            token.clone(),
+        ));
+        let mut workers = self.lock_workers();
+        workers.retain(|h| !h.is_finished());
+        workers.push(handle);
+        targets.push((target, token));
+        true
+    }
+
+    fn lock_workers(&self) -> std::sync::MutexGuard<'_, Vec<JoinHandle<()>>> {
+        self.workers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stop delivering to a webhook: no more events are queued for it and its
+    /// worker stops (a request in flight is abandoned). Its outbox rows stay
+    /// until the webhook itself is removed from the store. Returns whether it
+    /// was a target.
+    pub fn remove_target(&self, webhook_id: i64) -> bool {
+        let mut targets = self.targets.write().unwrap_or_else(|e| e.into_inner());
+        let before = targets.len();
+        targets.retain(|(t, token)| {
+            let keep = t.webhook.id != webhook_id;
+            if !keep {
+                token.cancel();
+            }
+            keep
+        });
+        targets.len() != before
     }
 
     /// Queue events for every target that wants them (one transaction).
@@ -414,9 +499,10 @@ impl Engine {
     /// # Errors
     /// The store could not be written; nothing of the batch was queued.
     pub async fn enqueue(&self, events: &[OutgoingEvent]) -> Result<usize> {
+        let targets = self.targets();
         let mut rows = Vec::new();
         for ev in events {
-            for t in self.targets.iter().filter(|t| t.webhook.wants(ev.kind)) {
+            for t in targets.iter().filter(|t| t.webhook.wants(ev.kind)) {
                 rows.push(NewDelivery {
                     webhook_id: t.webhook.id,
                     msg_id: message_id(&ev.id, t.webhook.id),
@@ -429,8 +515,8 @@ impl Engine {
         if rows.is_empty() {
             return Ok(0);
         }
-        let n = rows.len();
         let seqs = self.shared.store.enqueue(rows).await?;
+        let n = seqs.len();
         self.shared
             .counters
             .queued
@@ -456,8 +542,21 @@ impl Engine {
     ///
     /// # Errors
     /// The store could not commit the outcomes.
-    pub async fn wait(&mut self) -> Result<()> {
-        while let Some(joined) = self.workers.join_next().await {
+    pub async fn wait(&self) -> Result<()> {
+        // Workers added meanwhile are waited for too: loop until none is left.
+        loop {
+            // (The lock must not live into the loop body: `Waiting` takes it.)
+            let next = self.lock_workers().pop();
+            let Some(handle) = next else { break };
+            let mut waiting = Waiting {
+                engine: self,
+                handle: Some(handle),
+            };
+            let joined = match waiting.handle.as_mut() {
+                Some(h) => h.await,
+                None => Ok(()),
+            };
+            waiting.handle = None;
             if let Err(e) = joined
                 && e.is_panic()
             {
