@@ -11,4 +11,5 @@ mod forward;
 mod generated;
 mod live;
 mod real_data;
+mod serve;
 mod webhooks;
