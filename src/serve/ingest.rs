@@ -19,11 +19,17 @@ use crate::store::{NewEvent, Store};
 use crate::webcast::{Envelope, KindSet};
 use crate::webhook::{Engine, OutgoingEvent};
 
+use super::recent::{Cached, Recent};
 use super::state::Status;
+
+/// Batches waiting in the channel are merged up to this many events, so a
+/// fast source costs one commit per merged batch rather than per frame.
+const MERGE: usize = 2048;
 
 /// Feeds the store, the outbox and the status from the source.
 pub struct Ingest {
     pub(super) store: Store,
+    pub(super) recent: Arc<Recent>,
     pub(super) engine: Arc<Engine>,
     pub(super) status: Arc<Status>,
     /// The newest stored `seq`, for the SSE tails.
@@ -57,17 +63,27 @@ impl Ingest {
                 json: r.json.clone(),
             })
             .collect();
+        let streamers: Vec<String> = rows.iter().map(|r| r.streamer.clone()).collect();
         let (inserted, queued) = tokio::join!(
             self.store.insert_events_capped(rows, self.cap),
             self.engine.enqueue(&outgoing)
         );
         let inserted = inserted.context("cannot store events")?;
         queued.context("cannot queue webhook deliveries")?;
+        let last_seq = inserted.last_seq();
+        self.recent.push(
+            inserted
+                .seqs
+                .iter()
+                .zip(&outgoing)
+                .zip(&streamers)
+                .map(|((seq, ev), streamer)| Cached::new(*seq, ev.kind, streamer, &ev.json)),
+        );
         self.status
-            .stored(inserted.inserted, inserted.dropped, inserted.last_seq);
+            .stored(inserted.seqs.len() as u64, inserted.dropped, last_seq);
         self.head.send_if_modified(|h| {
-            let newer = inserted.last_seq > *h;
-            *h = (*h).max(inserted.last_seq);
+            let newer = last_seq > *h;
+            *h = (*h).max(last_seq);
             newer
         });
         Ok(())
@@ -79,7 +95,13 @@ impl Ingest {
     /// # Errors
     /// The store could not be written (the rest of the input is not read).
     pub async fn run(self, mut rx: mpsc::Receiver<Vec<Envelope>>) -> Result<()> {
-        while let Some(batch) = rx.recv().await {
+        while let Some(mut batch) = rx.recv().await {
+            while batch.len() < MERGE {
+                match rx.try_recv() {
+                    Ok(more) => batch.extend(more),
+                    Err(_) => break,
+                }
+            }
             self.push(batch).await?;
         }
         self.status.source_ended();

@@ -21,6 +21,7 @@
 pub mod error;
 pub mod ingest;
 pub mod openapi;
+pub mod recent;
 pub mod routes;
 pub mod sse;
 pub mod state;
@@ -152,6 +153,8 @@ impl ApiKey {
 /// Shared by every handler.
 pub struct Shared {
     pub store: Store,
+    /// The newest events, rendered (answers most reads without SQLite).
+    pub recent: Arc<recent::Recent>,
     pub status: Arc<Status>,
     pub engine: Arc<Engine>,
     /// Serialises changes to the webhook list (API and refresher).
@@ -211,6 +214,11 @@ pub async fn start(
     }
     let buffered = store.count_events().await?;
     let last_seq = store.last_event_seq().await?;
+    let kept = (cap as usize).min(recent::RECENT);
+    let newest = store
+        .newest_events(kept, store::EventQuery::default())
+        .await?;
+    let recent = Arc::new(recent::Recent::new(kept, newest, buffered as usize <= kept));
     let status = Arc::new(Status::new(opts.source, cap, buffered, last_seq));
     status.register(&opts.streamers);
     let mut targets = Vec::new();
@@ -228,6 +236,7 @@ pub async fn start(
     let (head_tx, head_rx) = watch::channel(last_seq);
     let state = AppState(Arc::new(Shared {
         store: store.clone(),
+        recent: Arc::clone(&recent),
         status: Arc::clone(&status),
         engine: Arc::clone(&engine),
         registry: tokio::sync::Mutex::new(()),
@@ -245,6 +254,7 @@ pub async fn start(
     let refresher = tokio::spawn(refresher(state.clone()));
     let ingest = Ingest {
         store,
+        recent,
         engine: Arc::clone(&engine),
         status,
         head: head_tx,

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::config;
 use crate::secret::Secret;
-use crate::store::{EventQuery, NewWebhook, Page, WebhookStats};
+use crate::store::{EventQuery, NewWebhook, Page, WebhookStats, events};
 use crate::webcast::{EventKind, KindSet};
 use crate::webhook::listing::json_row;
 use crate::webhook::registered_target;
@@ -158,8 +158,22 @@ pub(super) async fn events(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let p = EventParams::parse(query, Takes::Page)?;
-    let page = app.store.events_page(p.after, p.limit, p.query).await?;
-    Ok(json_text(StatusCode::OK, render_page(&page)))
+    if let Some(body) = app.recent.render(p.after, p.limit, &p.query) {
+        return Ok(json_text(StatusCode::OK, body));
+    }
+    // Older cursors and sparse filters: render straight from SQLite rows.
+    let body = app
+        .store
+        .read(move |c| {
+            let mut text = PageText::new(p.limit);
+            let (next, missed) =
+                events::page_each(c, p.after, p.limit, &p.query, &mut |seq, json| {
+                    text.push(seq, json)
+                })?;
+            Ok(text.finish(next, missed))
+        })
+        .await?;
+    Ok(json_text(StatusCode::OK, body))
 }
 
 /// `{"seq":N,` + the rest of the stored envelope: the cursor travels with
@@ -173,20 +187,52 @@ pub(super) fn push_with_seq(out: &mut String, seq: i64, envelope_json: &str) {
     out.push_str(rest);
 }
 
-/// `{"events":[…],"next":N,"missed":N}`, from the stored JSON without
-/// parsing it again.
-pub fn render_page(page: &Page) -> String {
-    let size: usize = page.events.iter().map(|e| e.json.len() + 16).sum();
-    let mut out = String::with_capacity(size + 64);
-    out.push_str("{\"events\":[");
-    for (i, e) in page.events.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_with_seq(&mut out, e.seq, &e.json);
+/// Builds `{"events":[…],"next":N,"missed":N}` from stored JSON text
+/// without parsing it again.
+pub struct PageText {
+    out: String,
+    first: bool,
+}
+
+impl PageText {
+    pub fn new(limit: usize) -> PageText {
+        let mut out = String::with_capacity(limit.min(100) * 600 + 64);
+        out.push_str("{\"events\":[");
+        PageText { out, first: true }
     }
-    let _ = write!(out, "],\"next\":{},\"missed\":{}}}", page.next, page.missed);
-    out
+
+    /// An envelope's JSON; `seq` is added in front.
+    pub fn push(&mut self, seq: i64, envelope_json: &str) {
+        self.push_separator();
+        push_with_seq(&mut self.out, seq, envelope_json);
+    }
+
+    /// Text that already has its `seq`.
+    pub fn push_rendered(&mut self, text: &str) {
+        self.push_separator();
+        self.out.push_str(text);
+    }
+
+    fn push_separator(&mut self) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+    }
+
+    pub fn finish(mut self, next: i64, missed: u64) -> String {
+        let _ = write!(self.out, "],\"next\":{next},\"missed\":{missed}}}");
+        self.out
+    }
+}
+
+/// A [`Page`] as the response body.
+pub fn render_page(page: &Page) -> String {
+    let mut text = PageText::new(page.events.len());
+    for (seq, json) in &page.events {
+        text.push(*seq, json);
+    }
+    text.finish(page.next, page.missed)
 }
 
 pub(super) async fn list_webhooks(State(app): State<AppState>) -> Result<Response, ApiError> {
@@ -355,19 +401,14 @@ pub(super) async fn method_not_allowed() -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::StoredEvent;
 
     #[test]
     fn pages_render_with_the_seq_first_and_the_envelope_untouched() {
         let page = Page {
-            events: vec![StoredEvent {
-                seq: 7,
-                id: "u".into(),
-                kind: "chat".into(),
-                streamer: String::new(),
-                timestamp: String::new(),
-                json: r#"{"type":"chat","data":{},"timestamp":"t","id":"u"}"#.into(),
-            }],
+            events: vec![(
+                7,
+                r#"{"type":"chat","data":{},"timestamp":"t","id":"u"}"#.into(),
+            )],
             next: 7,
             missed: 0,
         };

@@ -16,6 +16,7 @@
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::rejection::QueryRejection;
@@ -26,10 +27,11 @@ use futures_util::Stream;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::store::{EventQuery, Store, StoredEvent};
+use crate::store::{EventQuery, Store};
 
 use super::AppState;
 use super::error::ApiError;
+use super::recent::Recent;
 use super::routes::{EventParams, Takes, parse_cursor, push_with_seq};
 
 /// Events read from the store at a time.
@@ -55,6 +57,7 @@ pub(super) async fn stream(
     let cursor = last_event_id.or(p.after).unwrap_or_else(|| *head.borrow());
     let tail = Tail {
         store: app.store.clone(),
+        recent: Arc::clone(&app.recent),
         query: p.query,
         cursor,
         head,
@@ -70,6 +73,7 @@ pub(super) async fn stream(
 
 struct Tail {
     store: Store,
+    recent: Arc<Recent>,
     query: EventQuery,
     cursor: i64,
     head: watch::Receiver<i64>,
@@ -91,6 +95,19 @@ impl Tail {
             // Mark the head seen before reading, so a commit after the read
             // wakes the wait below.
             self.head.borrow_and_update();
+            let ready = &mut self.ready;
+            if let Some(next) = self
+                .recent
+                .select(Some(self.cursor), PAGE, &self.query, |e| {
+                    ready.push_back(Event::default().id(e.seq.to_string()).data(&*e.text));
+                })
+            {
+                self.cursor = next;
+                if self.ready.is_empty() {
+                    self.wait().await?;
+                }
+                continue;
+            }
             let page = match self
                 .store
                 .events_page(Some(self.cursor), PAGE, self.query.clone())
@@ -111,22 +128,28 @@ impl Tail {
                     page.missed
                 )));
             }
-            self.ready.extend(page.events.iter().map(message));
+            self.ready
+                .extend(page.events.iter().map(|(seq, json)| message(*seq, json)));
             self.cursor = page.next;
-            if !self.ready.is_empty() {
-                continue;
+            if self.ready.is_empty() {
+                self.wait().await?;
             }
-            tokio::select! {
-                biased;
-                _ = self.stop.cancelled() => return None,
-                changed = self.head.changed() => if changed.is_err() { return None },
-            }
+        }
+    }
+
+    /// Caught up: wait for a newer commit (every one after the head was
+    /// marked seen changes it), or shutdown (`None`).
+    async fn wait(&mut self) -> Option<()> {
+        tokio::select! {
+            biased;
+            _ = self.stop.cancelled() => None,
+            changed = self.head.changed() => changed.ok(),
         }
     }
 }
 
-fn message(e: &StoredEvent) -> Event {
-    let mut data = String::with_capacity(e.json.len() + 16);
-    push_with_seq(&mut data, e.seq, &e.json);
-    Event::default().id(e.seq.to_string()).data(data)
+fn message(seq: i64, json: &str) -> Event {
+    let mut data = String::with_capacity(json.len() + 16);
+    push_with_seq(&mut data, seq, json);
+    Event::default().id(seq.to_string()).data(data)
 }

@@ -79,13 +79,19 @@ fn insert_rows(conn: &Connection, rows: &[NewEvent]) -> Result<Vec<i64>> {
 }
 
 /// What [`insert_capped`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Inserted {
-    /// The `seq` of the last event appended (0 when the batch was empty).
-    pub last_seq: i64,
-    pub inserted: u64,
+    /// The `seq`s given to the rows, in order.
+    pub seqs: Vec<i64>,
     /// Old events dropped to stay within the cap.
     pub dropped: u64,
+}
+
+impl Inserted {
+    /// The `seq` of the last event appended (0 when the batch was empty).
+    pub fn last_seq(&self) -> i64 {
+        self.seqs.last().copied().unwrap_or(0)
+    }
 }
 
 /// Append events, then drop the oldest so that at most `cap` remain, in the
@@ -106,11 +112,7 @@ pub fn insert_capped(conn: &Connection, rows: &[NewEvent], cap: u64) -> Result<I
     } else {
         0
     };
-    Ok(Inserted {
-        last_seq,
-        inserted: seqs.len() as u64,
-        dropped,
-    })
+    Ok(Inserted { seqs, dropped })
 }
 
 /// `WHERE` clause and parameters for a query, after the given leading clause.
@@ -193,8 +195,8 @@ pub fn trim_to(conn: &Connection, keep: u64) -> Result<u64> {
 /// One page of the buffer for a cursor (`GET /api/events`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Page {
-    /// Oldest first.
-    pub events: Vec<StoredEvent>,
+    /// `(seq, envelope JSON)`, oldest first.
+    pub events: Vec<(i64, String)>,
     /// The cursor to continue from: the last event's `seq` when the page is
     /// full, else the newest `seq` stored when the page was read (every
     /// matching event up to it is in this page), so a filtered poll does not
@@ -214,18 +216,10 @@ pub fn page(
     limit: usize,
     query: &EventQuery,
 ) -> Result<Page> {
-    // A savepoint, not BEGIN: an in-memory store reads on the writer's
-    // connection, inside its batch transaction. Always released, so a pooled
-    // read connection never keeps an old snapshot open.
-    conn.execute_batch("SAVEPOINT page")?;
-    let result = page_in_snapshot(conn, cursor, limit, query);
-    let end = if result.is_ok() {
-        conn.execute_batch("RELEASE page")
-    } else {
-        conn.execute_batch("ROLLBACK TO page; RELEASE page")
-    };
-    let (events, next, missed) = result?;
-    end?;
+    let mut events = Vec::new();
+    let (next, missed) = page_each(conn, cursor, limit, query, &mut |seq, json| {
+        events.push((seq, json.to_string()))
+    })?;
     Ok(Page {
         events,
         next,
@@ -233,19 +227,61 @@ pub fn page(
     })
 }
 
+/// [`page`] without collecting: `each(seq, envelope JSON)` is called for
+/// every event, oldest first, with text borrowed from SQLite (no copy per
+/// row). Returns `(next, missed)`.
+pub fn page_each(
+    conn: &Connection,
+    cursor: Option<i64>,
+    limit: usize,
+    query: &EventQuery,
+    each: &mut dyn FnMut(i64, &str),
+) -> Result<(i64, u64)> {
+    // A savepoint, not BEGIN: an in-memory store reads on the writer's
+    // connection, inside its batch transaction. Always released, so a pooled
+    // read connection never keeps an old snapshot open.
+    conn.execute_batch("SAVEPOINT page")?;
+    let result = page_in_snapshot(conn, cursor, limit, query, each);
+    let end = if result.is_ok() {
+        conn.execute_batch("RELEASE page")
+    } else {
+        conn.execute_batch("ROLLBACK TO page; RELEASE page")
+    };
+    let out = result?;
+    end?;
+    Ok(out)
+}
+
 fn page_in_snapshot(
     conn: &Connection,
     cursor: Option<i64>,
     limit: usize,
     query: &EventQuery,
-) -> Result<(Vec<StoredEvent>, i64, u64)> {
-    let events = match cursor {
-        Some(c) => after(conn, c, limit, query)?,
-        None => newest(conn, limit, query)?,
+    each: &mut dyn FnMut(i64, &str),
+) -> Result<(i64, u64)> {
+    let (clause, mut args) = match cursor {
+        Some(c) => filter(query, "seq > ?".into(), vec![Value::Integer(c)]),
+        None => filter(query, "1".into(), Vec::new()),
     };
+    args.push(Value::Integer(limit as i64));
+    let sql = match cursor {
+        Some(_) => format!("SELECT seq, body FROM events WHERE {clause} ORDER BY seq LIMIT ?"),
+        None => format!(
+            "SELECT seq, body FROM (SELECT seq, body FROM events WHERE {clause} ORDER BY seq DESC LIMIT ?) ORDER BY seq"
+        ),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let (mut n, mut last) = (0usize, None);
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        each(seq, row.get_ref(1)?.as_str()?);
+        n += 1;
+        last = Some(seq);
+    }
     let head = last_seq(conn)?;
-    let next = match events.last() {
-        Some(last) if events.len() >= limit => last.seq,
+    let next = match last {
+        Some(seq) if n >= limit => seq,
         _ => head,
     };
     let missed = match cursor {
@@ -258,7 +294,7 @@ fn page_in_snapshot(
         }
         _ => 0,
     };
-    Ok((events, next, missed))
+    Ok((next, missed))
 }
 
 /// How many events are buffered.
@@ -372,13 +408,12 @@ mod tests {
         assert_eq!(
             first,
             Inserted {
-                last_seq: 3,
-                inserted: 3,
+                seqs: vec![1, 2, 3],
                 dropped: 0
             }
         );
         let second = insert_capped(&c, &rows(3..10), 5).unwrap();
-        assert_eq!((second.last_seq, second.dropped), (10, 5));
+        assert_eq!((second.last_seq(), second.dropped), (10, 5));
         assert_eq!(count(&c).unwrap(), 5);
         let kept = after(&c, 0, 100, &EventQuery::default()).unwrap();
         assert_eq!(
@@ -400,10 +435,7 @@ mod tests {
         let all = EventQuery::default();
         // No cursor: the newest `limit`, oldest first; next = the last one.
         let p = page(&c, None, 3, &all).unwrap();
-        assert_eq!(
-            p.events.iter().map(|e| e.seq).collect::<Vec<_>>(),
-            [8, 9, 10]
-        );
+        assert_eq!(p.events.iter().map(|e| e.0).collect::<Vec<_>>(), [8, 9, 10]);
         assert_eq!((p.next, p.missed), (10, 0));
         // From the start, in pages of 4: 1-4, 5-8, 9-10, then nothing.
         let mut cursor = 0;
@@ -414,7 +446,7 @@ mod tests {
                 assert_eq!(p.next, cursor);
                 break;
             }
-            seen.extend(p.events.iter().map(|e| e.seq));
+            seen.extend(p.events.iter().map(|e| e.0));
             cursor = p.next;
         }
         assert_eq!(seen, (1..=10).collect::<Vec<_>>());
@@ -424,7 +456,7 @@ mod tests {
             streamer: Some("alice".into()),
         };
         let p = page(&c, Some(0), 100, &gifts).unwrap();
-        assert_eq!(p.events.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(p.events.iter().map(|e| e.0).collect::<Vec<_>>(), [2, 4]);
         assert_eq!(p.next, 10);
         // A cursor ahead of the store (a reset store) comes back to its head.
         assert_eq!(page(&c, Some(99), 10, &all).unwrap().next, 10);
@@ -437,7 +469,7 @@ mod tests {
         trim_to(&c, 4).unwrap();
         let p = page(&c, Some(2), 100, &EventQuery::default()).unwrap();
         assert_eq!(
-            p.events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            p.events.iter().map(|e| e.0).collect::<Vec<_>>(),
             [7, 8, 9, 10]
         );
         assert_eq!(p.missed, 4, "3, 4, 5 and 6 were dropped");
