@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod record;
 pub mod secret;
+pub mod serve;
 pub mod shutdown;
 pub mod source;
 pub mod store;
@@ -101,7 +102,7 @@ async fn dispatch(
         Command::Man => cmd::generate::print_man().map(|()| Code::Ok),
         Command::Forward(args) => cmd::forward::run(args, term, shutdown).await,
         Command::Webhooks(command) => cmd::webhooks::run(command, term).await,
-        _ => Err(error::Failure::new(Code::Runtime, "this command is not built yet").into()),
+        Command::Serve(args) => cmd::serve::run(args, term, shutdown).await,
     }
 }
 

@@ -14,4 +14,5 @@ mod generated;
 mod live;
 mod pipes;
 mod real_data;
+mod serve;
 mod webhooks;

@@ -28,7 +28,7 @@ use crate::webcast::{Envelope, KindSet};
 use crate::webhook::signature::{SigningKey, message_id};
 use crate::webhook::{
     Counters, Engine, EngineConfig, OutgoingEvent, Target, build_request, http_client,
-    human_duration, render_redacted, unix_now,
+    human_duration, registered_target, render_redacted, unix_now,
 };
 
 /// The timeout of one delivery request (connect + send + response).
@@ -91,7 +91,7 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
         ));
     }
     let engine_cancel = CancellationToken::new();
-    let mut engine = Engine::start(
+    let engine = Engine::start(
         store.clone(),
         targets,
         EngineConfig::new(http_client(REQUEST_TIMEOUT)?),
@@ -200,13 +200,7 @@ async fn resolve_targets(
                 if webhook.ephemeral {
                     continue;
                 }
-                let key = match &webhook.secret {
-                    Some(s) => Some(SigningKey::from_secret(s.expose()).with_context(|| {
-                        format!("the secret of webhook {} is not usable", webhook.id)
-                    })?),
-                    None => secret.clone(),
-                };
-                targets.push(Target::new(webhook, key));
+                targets.push(registered_target(webhook, secret.as_ref())?);
             }
             if targets.is_empty() {
                 bail!(Failure::usage(

@@ -3,5 +3,6 @@
 pub mod config;
 pub mod forward;
 pub mod generate;
+pub mod serve;
 pub mod watch;
 pub mod webhooks;

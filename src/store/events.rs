@@ -7,7 +7,7 @@ use anyhow::Result;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
-use crate::webcast::{Envelope, KindSet};
+use crate::webcast::{Envelope, EventKind, KindSet};
 
 /// Which events a query returns.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,24 +30,89 @@ pub struct StoredEvent {
     pub json: String,
 }
 
+/// An event to append, already serialised (the same text goes to the outbox).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub id: String,
+    pub kind: EventKind,
+    pub streamer: String,
+    pub timestamp: String,
+    /// The envelope as JSON text.
+    pub json: String,
+}
+
+impl From<&Envelope> for NewEvent {
+    fn from(env: &Envelope) -> NewEvent {
+        NewEvent {
+            id: env.id.clone(),
+            kind: env.kind,
+            streamer: env.streamer.clone(),
+            timestamp: env.timestamp.clone(),
+            json: env.to_json(),
+        }
+    }
+}
+
 /// Append events (the caller's transaction makes the batch atomic); returns
 /// their `seq`s, ascending and in batch order.
 pub fn insert(conn: &Connection, batch: &[Envelope]) -> Result<Vec<i64>> {
+    let rows: Vec<NewEvent> = batch.iter().map(NewEvent::from).collect();
+    insert_rows(conn, &rows)
+}
+
+fn insert_rows(conn: &Connection, rows: &[NewEvent]) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO events (id, type, streamer, timestamp, body) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    let mut seqs = Vec::with_capacity(batch.len());
-    for env in batch {
+    let mut seqs = Vec::with_capacity(rows.len());
+    for row in rows {
         stmt.execute((
-            &env.id,
-            env.kind.name(),
-            &env.streamer,
-            &env.timestamp,
-            env.to_json(),
+            &row.id,
+            row.kind.name(),
+            &row.streamer,
+            &row.timestamp,
+            &row.json,
         ))?;
         seqs.push(conn.last_insert_rowid());
     }
     Ok(seqs)
+}
+
+/// What [`insert_capped`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Inserted {
+    /// The `seq`s given to the rows, in order.
+    pub seqs: Vec<i64>,
+    /// Old events dropped to stay within the cap.
+    pub dropped: u64,
+}
+
+impl Inserted {
+    /// The `seq` of the last event appended (0 when the batch was empty).
+    pub fn last_seq(&self) -> i64 {
+        self.seqs.last().copied().unwrap_or(0)
+    }
+}
+
+/// Append events, then drop the oldest so that at most `cap` remain, in the
+/// caller's transaction. Dropping is a range delete on the primary key
+/// (`seq <= last - cap`): `seq`s are contiguous (one writer; AUTOINCREMENT
+/// never reuses a number, and a rolled-back insert rolls its number back), so
+/// exactly `cap` events remain once that many were stored, at a cost that
+/// depends on the batch, not on the cap.
+pub fn insert_capped(conn: &Connection, rows: &[NewEvent], cap: u64) -> Result<Inserted> {
+    let seqs = insert_rows(conn, rows)?;
+    let Some(&last_seq) = seqs.last() else {
+        return Ok(Inserted::default());
+    };
+    let cutoff = last_seq.saturating_sub(cap.min(i64::MAX as u64) as i64);
+    let dropped = if cutoff > 0 {
+        conn.prepare_cached("DELETE FROM events WHERE seq <= ?1")?
+            .execute([cutoff])? as u64
+    } else {
+        0
+    };
+    Ok(Inserted { seqs, dropped })
 }
 
 /// `WHERE` clause and parameters for a query, after the given leading clause.
@@ -127,6 +192,111 @@ pub fn trim_to(conn: &Connection, keep: u64) -> Result<u64> {
     Ok(n as u64)
 }
 
+/// One page of the buffer for a cursor (`GET /api/events`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Page {
+    /// `(seq, envelope JSON)`, oldest first.
+    pub events: Vec<(i64, String)>,
+    /// The cursor to continue from: the last event's `seq` when the page is
+    /// full, else the newest `seq` stored when the page was read (every
+    /// matching event up to it is in this page), so a filtered poll does not
+    /// rescan what it has already passed and a cursor from a reset store
+    /// catches up at once.
+    pub next: i64,
+    /// Events after the cursor that were dropped from the buffer (the cap)
+    /// before they were read, of any type. 0 when nothing was missed.
+    pub missed: u64,
+}
+
+/// The page after `cursor` (`None`: the newest `limit` events), read in one
+/// snapshot so `next` and the events agree.
+pub fn page(
+    conn: &Connection,
+    cursor: Option<i64>,
+    limit: usize,
+    query: &EventQuery,
+) -> Result<Page> {
+    let mut events = Vec::new();
+    let (next, missed) = page_each(conn, cursor, limit, query, &mut |seq, json| {
+        events.push((seq, json.to_string()))
+    })?;
+    Ok(Page {
+        events,
+        next,
+        missed,
+    })
+}
+
+/// [`page`] without collecting: `each(seq, envelope JSON)` is called for
+/// every event, oldest first, with text borrowed from SQLite (no copy per
+/// row). Returns `(next, missed)`.
+pub fn page_each(
+    conn: &Connection,
+    cursor: Option<i64>,
+    limit: usize,
+    query: &EventQuery,
+    each: &mut dyn FnMut(i64, &str),
+) -> Result<(i64, u64)> {
+    // A savepoint, not BEGIN: an in-memory store reads on the writer's
+    // connection, inside its batch transaction. Always released, so a pooled
+    // read connection never keeps an old snapshot open.
+    conn.execute_batch("SAVEPOINT page")?;
+    let result = page_in_snapshot(conn, cursor, limit, query, each);
+    let end = if result.is_ok() {
+        conn.execute_batch("RELEASE page")
+    } else {
+        conn.execute_batch("ROLLBACK TO page; RELEASE page")
+    };
+    let out = result?;
+    end?;
+    Ok(out)
+}
+
+fn page_in_snapshot(
+    conn: &Connection,
+    cursor: Option<i64>,
+    limit: usize,
+    query: &EventQuery,
+    each: &mut dyn FnMut(i64, &str),
+) -> Result<(i64, u64)> {
+    let (clause, mut args) = match cursor {
+        Some(c) => filter(query, "seq > ?".into(), vec![Value::Integer(c)]),
+        None => filter(query, "1".into(), Vec::new()),
+    };
+    args.push(Value::Integer(limit as i64));
+    let sql = match cursor {
+        Some(_) => format!("SELECT seq, body FROM events WHERE {clause} ORDER BY seq LIMIT ?"),
+        None => format!(
+            "SELECT seq, body FROM (SELECT seq, body FROM events WHERE {clause} ORDER BY seq DESC LIMIT ?) ORDER BY seq"
+        ),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let (mut n, mut last) = (0usize, None);
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        each(seq, row.get_ref(1)?.as_str()?);
+        n += 1;
+        last = Some(seq);
+    }
+    let head = last_seq(conn)?;
+    let next = match last {
+        Some(seq) if n >= limit => seq,
+        _ => head,
+    };
+    let missed = match cursor {
+        Some(c) if c < head => {
+            let oldest: Option<i64> = conn
+                .prepare_cached("SELECT min(seq) FROM events")?
+                .query_row([], |r| r.get(0))?;
+            let first_available = oldest.unwrap_or(head + 1);
+            (first_available - c - 1).max(0) as u64
+        }
+        _ => 0,
+    };
+    Ok((next, missed))
+}
+
 /// How many events are buffered.
 pub fn count(conn: &Connection) -> Result<u64> {
     Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
@@ -134,11 +304,11 @@ pub fn count(conn: &Connection) -> Result<u64> {
 
 /// The highest `seq` ever given (0 when none), for a cursor that starts "now".
 pub fn last_seq(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
+        )?
+        .query_row([], |r| r.get(0))?)
 }
 
 #[cfg(test)]
@@ -223,5 +393,95 @@ mod tests {
         assert_eq!(more, [11]);
         assert_eq!(trim_to(&c, 0).unwrap(), 5);
         assert_eq!(last_seq(&c).unwrap(), 11);
+    }
+
+    fn rows(range: std::ops::Range<u32>) -> Vec<NewEvent> {
+        range
+            .map(|n| NewEvent::from(&env(EventKind::Chat, "alice", n)))
+            .collect()
+    }
+
+    #[test]
+    fn capped_inserts_keep_exactly_the_newest_cap() {
+        let c = test_db();
+        let first = insert_capped(&c, &rows(0..3), 5).unwrap();
+        assert_eq!(
+            first,
+            Inserted {
+                seqs: vec![1, 2, 3],
+                dropped: 0
+            }
+        );
+        let second = insert_capped(&c, &rows(3..10), 5).unwrap();
+        assert_eq!((second.last_seq(), second.dropped), (10, 5));
+        assert_eq!(count(&c).unwrap(), 5);
+        let kept = after(&c, 0, 100, &EventQuery::default()).unwrap();
+        assert_eq!(
+            kept.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            [6, 7, 8, 9, 10]
+        );
+        assert_eq!(
+            kept[0].json,
+            rows(5..6)[0].json,
+            "bodies are stored as given"
+        );
+        assert_eq!(insert_capped(&c, &[], 5).unwrap(), Inserted::default());
+    }
+
+    #[test]
+    fn pages_follow_the_cursor_without_gaps_or_repeats() {
+        let c = test_db();
+        sample(&c);
+        let all = EventQuery::default();
+        // No cursor: the newest `limit`, oldest first; next = the last one.
+        let p = page(&c, None, 3, &all).unwrap();
+        assert_eq!(p.events.iter().map(|e| e.0).collect::<Vec<_>>(), [8, 9, 10]);
+        assert_eq!((p.next, p.missed), (10, 0));
+        // From the start, in pages of 4: 1-4, 5-8, 9-10, then nothing.
+        let mut cursor = 0;
+        let mut seen = Vec::new();
+        loop {
+            let p = page(&c, Some(cursor), 4, &all).unwrap();
+            if p.events.is_empty() {
+                assert_eq!(p.next, cursor);
+                break;
+            }
+            seen.extend(p.events.iter().map(|e| e.0));
+            cursor = p.next;
+        }
+        assert_eq!(seen, (1..=10).collect::<Vec<_>>());
+        // A filtered page that is not full jumps to the newest seq.
+        let gifts = EventQuery {
+            types: Some([EventKind::Gift].into_iter().collect()),
+            streamer: Some("alice".into()),
+        };
+        let p = page(&c, Some(0), 100, &gifts).unwrap();
+        assert_eq!(p.events.iter().map(|e| e.0).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(p.next, 10);
+        // A cursor ahead of the store (a reset store) comes back to its head.
+        assert_eq!(page(&c, Some(99), 10, &all).unwrap().next, 10);
+    }
+
+    #[test]
+    fn a_trimmed_cursor_continues_from_the_oldest_and_says_what_was_missed() {
+        let c = test_db();
+        sample(&c);
+        trim_to(&c, 4).unwrap();
+        let p = page(&c, Some(2), 100, &EventQuery::default()).unwrap();
+        assert_eq!(
+            p.events.iter().map(|e| e.0).collect::<Vec<_>>(),
+            [7, 8, 9, 10]
+        );
+        assert_eq!(p.missed, 4, "3, 4, 5 and 6 were dropped");
+        assert_eq!(
+            page(&c, Some(6), 100, &EventQuery::default())
+                .unwrap()
+                .missed,
+            0
+        );
+        trim_to(&c, 0).unwrap();
+        let p = page(&c, Some(8), 100, &EventQuery::default()).unwrap();
+        assert!(p.events.is_empty());
+        assert_eq!((p.next, p.missed), (10, 2));
     }
 }

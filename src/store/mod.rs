@@ -41,7 +41,7 @@ use anyhow::{Context, Result, anyhow};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use tokio::sync::{mpsc, oneshot};
 
-pub use events::{EventQuery, StoredEvent};
+pub use events::{EventQuery, Inserted, NewEvent, Page, StoredEvent};
 pub use outbox::{NewDelivery, Pending};
 pub use webhooks::{GiveUp, NewWebhook, Removed, Webhook, WebhookStats};
 
@@ -53,8 +53,9 @@ pub const MAX_BATCH: usize = 1024;
 const BUSY_TIMEOUT_MS: u64 = 5_000;
 /// How often the checkpoint thread folds the WAL back into the database.
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
-/// Idle read connections kept open.
-const MAX_IDLE_READERS: usize = 4;
+/// Read connections at most: reads beyond this many wait for a free one, so
+/// every connection is reused (opening one costs more than most reads).
+const MAX_READERS: usize = 4;
 
 /// A handle to the store. Cheap to clone; the writer thread ends when the last
 /// handle is dropped, after committing what it was given.
@@ -70,6 +71,8 @@ struct Inner {
     _checkpoints: Option<std::sync::mpsc::SyncSender<()>>,
     tx: mpsc::Sender<Box<dyn Job>>,
     readers: Mutex<Vec<Connection>>,
+    /// One permit per read connection.
+    reading: Arc<tokio::sync::Semaphore>,
 }
 
 impl fmt::Debug for Store {
@@ -172,6 +175,7 @@ impl Store {
                 path,
                 tx,
                 readers: Mutex::new(Vec::new()),
+                reading: Arc::new(tokio::sync::Semaphore::new(MAX_READERS)),
             }),
         }
     }
@@ -251,7 +255,12 @@ impl Store {
             return self.write(f).await;
         };
         let inner = Arc::clone(&self.inner);
+        let permit = Arc::clone(&inner.reading)
+            .acquire_owned()
+            .await
+            .map_err(|_| anyhow!("the store is closed ({})", self.label()))?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let pooled = inner.readers.lock().ok().and_then(|mut p| p.pop());
             let conn = match pooled {
                 Some(c) => c,
@@ -259,7 +268,7 @@ impl Store {
             };
             let result = f(&conn);
             if let Ok(mut pool) = inner.readers.lock()
-                && pool.len() < MAX_IDLE_READERS
+                && pool.len() < MAX_READERS
             {
                 pool.push(conn);
             }
@@ -351,6 +360,30 @@ impl Store {
     /// Append events in one transaction; returns their sequence numbers (ascending).
     pub async fn insert_events(&self, batch: Vec<crate::webcast::Envelope>) -> Result<Vec<i64>> {
         self.write(move |c| events::insert(c, &batch)).await
+    }
+
+    /// Append serialised events and drop the oldest beyond `cap`, in one
+    /// transaction (batched with other writes).
+    pub async fn insert_events_capped(&self, rows: Vec<NewEvent>, cap: u64) -> Result<Inserted> {
+        self.write(move |c| events::insert_capped(c, &rows, cap))
+            .await
+    }
+
+    /// One page of events after `cursor` (`None`: the newest), with the
+    /// cursor to continue from.
+    pub async fn events_page(
+        &self,
+        cursor: Option<i64>,
+        limit: usize,
+        query: EventQuery,
+    ) -> Result<Page> {
+        self.read(move |c| events::page(c, cursor, limit, &query))
+            .await
+    }
+
+    /// The newest `seq` given so far (0 when none).
+    pub async fn last_event_seq(&self) -> Result<i64> {
+        self.read(events::last_seq).await
     }
 
     /// Events with `seq > cursor`, oldest first, at most `limit`.

@@ -37,15 +37,17 @@ pub struct Pending {
     pub attempts: u32,
 }
 
-/// Queue deliveries; returns their `seq`s in the same order.
+/// Queue deliveries; returns the `seq`s of those queued, in the same order.
+/// A row for a webhook that no longer exists (removed while its events were
+/// on their way, e.g. by `DELETE /api/webhooks/ID`) is skipped, not an error.
 pub fn enqueue(conn: &Connection, rows: &[NewDelivery], now: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO outbox (webhook_id, msg_id, event_id, event_type, event, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?1)",
     )?;
     let mut seqs = Vec::with_capacity(rows.len());
     for r in rows {
-        stmt.execute(params![
+        let n = stmt.execute(params![
             r.webhook_id,
             r.msg_id,
             r.event_id,
@@ -53,7 +55,9 @@ pub fn enqueue(conn: &Connection, rows: &[NewDelivery], now: i64) -> Result<Vec<
             r.event,
             now
         ])?;
-        seqs.push(conn.last_insert_rowid());
+        if n == 1 {
+            seqs.push(conn.last_insert_rowid());
+        }
     }
     Ok(seqs)
 }
@@ -228,5 +232,10 @@ mod tests {
         let removed = webhooks::remove(&c, a).unwrap().unwrap();
         assert_eq!(removed.pending_dropped, 1);
         assert_eq!(pending_count(&c, &[a]).unwrap(), 0);
+        // Rows for a removed webhook are skipped, the others still queue.
+        let b = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/b"), 0).unwrap();
+        let seqs = enqueue(&c, &[row(a, 5), row(b, 5)], 6).unwrap();
+        assert_eq!(seqs.len(), 1);
+        assert_eq!(pending_after(&c, b, 0, 10).unwrap()[0].seq, seqs[0]);
     }
 }

@@ -355,7 +355,7 @@ async fn pending_rows_of_an_earlier_run_go_first_and_type_filters_apply() {
 #[tokio::test]
 async fn cancelling_leaves_undelivered_rows_pending() {
     let rx = Receiver::start(always(503)).await;
-    let mut s = setup(&[rx.url()], Duration::from_millis(1)).await;
+    let s = setup(&[rx.url()], Duration::from_millis(1)).await;
     s.engine.enqueue(&events(5, EventKind::Chat)).await.unwrap();
     eventually("a first attempt", || rx.count() >= 1).await;
     s.engine.cancel();
@@ -416,4 +416,50 @@ async fn bursts_larger_than_the_fast_path_arrive_once_each_in_order() {
         s.store.pending_count(s.engine.webhook_ids()).await.unwrap(),
         0
     );
+}
+
+#[tokio::test]
+async fn targets_can_be_added_and_removed_while_the_engine_runs() {
+    let a = Receiver::start(always(200)).await;
+    let b = Receiver::start(always(200)).await;
+    let mut s = setup(&[a.url()], Duration::ZERO).await;
+    let wb = s.store.adhoc_webhook(b.url()).await.unwrap();
+    s.engine.enqueue(&events(2, EventKind::Chat)).await.unwrap();
+    assert!(s.engine.add_target(Target::new(wb.clone(), None)));
+    assert!(
+        !s.engine.add_target(Target::new(wb.clone(), None)),
+        "one worker per webhook"
+    );
+    s.engine.enqueue(&events(3, EventKind::Chat)).await.unwrap();
+    eventually("both receive", || a.count() == 5 && b.count() == 3).await;
+    // Removed: no more rows are queued for it.
+    let wa = s.engine.webhook_ids()[0];
+    assert!(s.engine.remove_target(wa));
+    assert!(!s.engine.remove_target(wa));
+    s.engine.enqueue(&events(1, EventKind::Chat)).await.unwrap();
+    finish(&mut s).await;
+    assert_eq!((a.count(), b.count()), (5, 4));
+    assert_eq!(s.store.pending_count(vec![wa]).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_timed_out_wait_can_be_followed_by_cancel_and_another_wait() {
+    let hang: Respond = Arc::new(|_| Box::pin(std::future::pending::<Response>()));
+    let rx = Receiver::start(hang).await;
+    let s = setup(&[rx.url()], Duration::ZERO).await;
+    s.engine.enqueue(&events(2, EventKind::Chat)).await.unwrap();
+    s.engine.close_input();
+    eventually("the first request", || rx.count() == 1).await;
+    assert!(
+        tokio::time::timeout(Duration::from_millis(50), s.engine.wait())
+            .await
+            .is_err()
+    );
+    s.engine.cancel();
+    tokio::time::timeout(Duration::from_secs(10), s.engine.wait())
+        .await
+        .expect("the workers stop once cancelled")
+        .unwrap();
+    let ids = s.engine.webhook_ids();
+    assert_eq!(s.store.pending_count(ids).await.unwrap(), 2, "left queued");
 }

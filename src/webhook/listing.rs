@@ -16,9 +16,10 @@ pub fn listed(s: &WebhookStats) -> bool {
     !w.ephemeral || w.delivered > 0 || w.failed > 0 || s.pending > 0
 }
 
+/// One webhook as JSON (`webhooks list`, `GET /api/webhooks`).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct JsonWebhook<'a> {
+pub struct JsonWebhook<'a> {
     id: String,
     url: &'a str,
     name: Option<&'a str>,
@@ -38,7 +39,7 @@ struct JsonWebhook<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct JsonGiveUp<'a> {
+pub struct JsonGiveUp<'a> {
     event_id: &'a str,
     event_type: &'a str,
     webhook_message_id: &'a str,
@@ -49,32 +50,31 @@ struct JsonGiveUp<'a> {
 
 /// A JSON array (one object per webhook), pretty-printed, ending in a newline.
 pub fn render_json(stats: &[WebhookStats]) -> String {
-    let rows: Vec<JsonWebhook<'_>> = stats
-        .iter()
-        .filter(|s| listed(s))
-        .map(|s| {
-            let w = &s.webhook;
-            JsonWebhook {
-                id: w.id.to_string(),
-                url: &w.url,
-                name: w.name.as_deref(),
-                kind: if w.ephemeral { "adhoc" } else { "registered" },
-                secret: secret_state(s),
-                types: w.type_names(),
-                delivered: w.delivered,
-                failed: w.failed,
-                pending: s.pending,
-                last_status: w.last_status,
-                last_error: w.last_error.as_deref(),
-                last_attempt_at: w.last_attempt_at.map(format_iso_millis),
-                created_at: format_iso_millis(w.created_at),
-                give_ups: s.give_ups.iter().map(json_give_up).collect(),
-            }
-        })
-        .collect();
+    let rows: Vec<JsonWebhook<'_>> = stats.iter().filter(|s| listed(s)).map(json_row).collect();
     let mut out = serde_json::to_string_pretty(&rows).expect("the listing serialises");
     out.push('\n');
     out
+}
+
+/// One webhook with its figures; the secret only as `set` / `unset`.
+pub fn json_row(s: &WebhookStats) -> JsonWebhook<'_> {
+    let w = &s.webhook;
+    JsonWebhook {
+        id: w.id.to_string(),
+        url: &w.url,
+        name: w.name.as_deref(),
+        kind: if w.ephemeral { "adhoc" } else { "registered" },
+        secret: secret_state(s),
+        types: w.type_names(),
+        delivered: w.delivered,
+        failed: w.failed,
+        pending: s.pending,
+        last_status: w.last_status,
+        last_error: w.last_error.as_deref(),
+        last_attempt_at: w.last_attempt_at.map(format_iso_millis),
+        created_at: format_iso_millis(w.created_at),
+        give_ups: s.give_ups.iter().map(json_give_up).collect(),
+    }
 }
 
 fn json_give_up(g: &GiveUp) -> JsonGiveUp<'_> {

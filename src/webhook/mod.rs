@@ -31,15 +31,15 @@ pub mod listing;
 pub mod retry;
 pub mod signature;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex as StdMutex, RwLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 use tokio::sync::{mpsc, watch};
-use tokio::task::JoinSet;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::pipeline::now_ms;
@@ -102,6 +102,23 @@ impl Target {
     pub fn label(&self) -> String {
         format!("webhook {} ({})", self.webhook.id, self.webhook.url)
     }
+}
+
+/// The target of a registered webhook: signed with its own secret, else with
+/// `fallback` (`--secret` / `WEBHOOK_SECRET`), else unsigned. Shared by
+/// `forward` and `serve`.
+///
+/// # Errors
+/// The stored secret is not usable (a `whsec_` secret that is not base64).
+pub fn registered_target(webhook: Webhook, fallback: Option<&SigningKey>) -> Result<Target> {
+    let key = match &webhook.secret {
+        Some(s) => Some(
+            SigningKey::from_secret(s.expose())
+                .with_context(|| format!("the secret of webhook {} is not usable", webhook.id))?,
+        ),
+        None => fallback.cloned(),
+    };
+    Ok(Target::new(webhook, key))
 }
 
 /// An event on its way out: what the outbox needs.
@@ -369,18 +386,37 @@ struct Lane {
     hints: mpsc::Sender<Pending>,
     /// A row could not be offered: the worker must read the outbox.
     lost: Arc<AtomicBool>,
+    /// Stops this worker alone (the target was removed).
+    token: CancellationToken,
 }
 
 /// The delivery engine: one worker per target, fed through the outbox.
+/// Targets can be added and removed while it runs (`serve`'s webhook API);
+/// every method takes `&self`, so it can be shared behind an `Arc`.
 pub struct Engine {
     shared: Arc<Shared>,
-    lanes: Vec<Lane>,
+    lanes: RwLock<Vec<Arc<Lane>>>,
     head: watch::Sender<Head>,
-    workers: JoinSet<()>,
+    workers: StdMutex<Vec<JoinHandle<()>>>,
     cancel: CancellationToken,
     /// Commit-then-offer must not interleave between two enqueues, or a
     /// worker could see a later row before an earlier one.
     enqueue_lock: tokio::sync::Mutex<()>,
+}
+
+/// A worker being waited for; put back in the list if the wait is dropped
+/// (a timed-out [`Engine::wait`]), so the next wait still sees it.
+struct Waiting<'a> {
+    engine: &'a Engine,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            self.engine.lock_workers().push(h);
+        }
+    }
 }
 
 impl Engine {
@@ -401,36 +437,18 @@ impl Engine {
             give_up_warnings: AtomicU64::new(0),
         });
         let (head, _) = watch::channel(Head::default());
-        let mut workers = JoinSet::new();
-        let mut lanes = Vec::new();
-        for target in targets {
-            let target = Arc::new(target);
-            let (hints, rx) = mpsc::channel(shared.cfg.hint_capacity.max(1));
-            let lost = Arc::new(AtomicBool::new(false));
-            workers.spawn(worker(
-                Arc::clone(&shared),
-                Arc::clone(&target),
-                Feed {
-                    hints: rx,
-                    lost: Arc::clone(&lost),
-                    head: head.subscribe(),
-                },
-                cancel.child_token(),
-            ));
-            lanes.push(Lane {
-                target,
-                hints,
-                lost,
-            });
-        }
-        Engine {
+        let engine = Engine {
             shared,
-            lanes,
+            lanes: RwLock::new(Vec::new()),
             head,
-            workers,
+            workers: StdMutex::new(Vec::new()),
             cancel,
             enqueue_lock: tokio::sync::Mutex::new(()),
+        };
+        for target in targets {
+            engine.add_target(target);
         }
+        engine
     }
 
     /// The live counters.
@@ -440,7 +458,69 @@ impl Engine {
 
     /// The targets' webhook ids.
     pub fn webhook_ids(&self) -> Vec<i64> {
-        self.lanes.iter().map(|l| l.target.webhook.id).collect()
+        self.lanes().iter().map(|l| l.target.webhook.id).collect()
+    }
+
+    fn lanes(&self) -> Vec<Arc<Lane>> {
+        self.lanes.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn lock_workers(&self) -> std::sync::MutexGuard<'_, Vec<JoinHandle<()>>> {
+        self.workers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Start delivering to another target: its worker first sends what the
+    /// outbox already holds for it, then every event enqueued from now on.
+    /// Returns false (and does nothing) if its webhook is already a target.
+    pub fn add_target(&self, target: Target) -> bool {
+        let mut lanes = self.lanes.write().unwrap_or_else(|e| e.into_inner());
+        if lanes
+            .iter()
+            .any(|l| l.target.webhook.id == target.webhook.id)
+        {
+            return false;
+        }
+        let target = Arc::new(target);
+        let (hints, rx) = mpsc::channel(self.shared.cfg.hint_capacity.max(1));
+        let lost = Arc::new(AtomicBool::new(false));
+        let token = self.cancel.child_token();
+        let handle = tokio::spawn(worker(
+            Arc::clone(&self.shared),
+            Arc::clone(&target),
+            Feed {
+                hints: rx,
+                lost: Arc::clone(&lost),
+                head: self.head.subscribe(),
+            },
+            token.clone(),
+        ));
+        let mut workers = self.lock_workers();
+        workers.retain(|h| !h.is_finished());
+        workers.push(handle);
+        lanes.push(Arc::new(Lane {
+            target,
+            hints,
+            lost,
+            token,
+        }));
+        true
+    }
+
+    /// Stop delivering to a webhook: no more events are queued for it and its
+    /// worker stops (a request in flight is abandoned). Its outbox rows stay
+    /// until the webhook itself is removed from the store. Returns whether it
+    /// was a target.
+    pub fn remove_target(&self, webhook_id: i64) -> bool {
+        let mut lanes = self.lanes.write().unwrap_or_else(|e| e.into_inner());
+        let before = lanes.len();
+        lanes.retain(|l| {
+            let keep = l.target.webhook.id != webhook_id;
+            if !keep {
+                l.token.cancel();
+            }
+            keep
+        });
+        lanes.len() != before
     }
 
     /// Queue events for every target that wants them (one transaction).
@@ -449,10 +529,10 @@ impl Engine {
     /// # Errors
     /// The store could not be written; nothing of the batch was queued.
     pub async fn enqueue(&self, events: &[OutgoingEvent]) -> Result<usize> {
+        let lanes = self.lanes();
         let mut rows = Vec::new();
         for ev in events {
-            for t in self
-                .lanes
+            for t in lanes
                 .iter()
                 .map(|l| &l.target)
                 .filter(|t| t.webhook.wants(ev.kind))
@@ -478,11 +558,7 @@ impl Engine {
             .fetch_add(n as u64, Ordering::Relaxed);
         let last = queued.last().map(|p| p.seq);
         for row in queued {
-            let Some(lane) = self
-                .lanes
-                .iter()
-                .find(|l| l.target.webhook.id == row.webhook_id)
-            else {
+            let Some(lane) = lanes.iter().find(|l| l.target.webhook.id == row.webhook_id) else {
                 continue;
             };
             if lane.hints.try_send(row).is_err() {
@@ -510,8 +586,21 @@ impl Engine {
     ///
     /// # Errors
     /// The store could not commit the outcomes.
-    pub async fn wait(&mut self) -> Result<()> {
-        while let Some(joined) = self.workers.join_next().await {
+    pub async fn wait(&self) -> Result<()> {
+        // Workers added meanwhile are waited for too: loop until none is left.
+        loop {
+            // (The lock must not live into the loop body: `Waiting` takes it.)
+            let next = self.lock_workers().pop();
+            let Some(handle) = next else { break };
+            let mut waiting = Waiting {
+                engine: self,
+                handle: Some(handle),
+            };
+            let joined = match waiting.handle.as_mut() {
+                Some(h) => h.await,
+                None => Ok(()),
+            };
+            waiting.handle = None;
             if let Err(e) = joined
                 && e.is_panic()
             {

@@ -1,0 +1,110 @@
+//! The way in: batches of events from the source (live, demo or replay) are
+//! tracked for `/api/status`, filtered by `--type`, appended to the store's
+//! event buffer (capped at `--buffer`) and queued in the outbox for every
+//! registered webhook that wants them, then announced to the SSE tails.
+//!
+//! The buffer insert and the outbox rows are two jobs for the store's one
+//! writer thread, submitted together so they normally share a transaction;
+//! the async side only waits for the commit. Waiting is the backpressure: the
+//! source's bounded channel fills while the store is busy, nothing grows in
+//! memory. Each event is serialised once; the same JSON text goes to the
+//! buffer and to the outbox.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use tokio::sync::{mpsc, watch};
+
+use crate::store::{NewEvent, Store};
+use crate::webcast::{Envelope, KindSet};
+use crate::webhook::{Engine, OutgoingEvent};
+
+use super::recent::{Cached, Recent};
+use super::state::Status;
+
+/// Batches waiting in the channel are merged up to this many events, so a
+/// fast source costs one commit per merged batch rather than per frame.
+const MERGE: usize = 2048;
+
+/// Feeds the store, the outbox and the status from the source.
+pub struct Ingest {
+    pub(super) store: Store,
+    pub(super) recent: Arc<Recent>,
+    pub(super) engine: Arc<Engine>,
+    pub(super) status: Arc<Status>,
+    /// The newest stored `seq`, for the SSE tails.
+    pub(super) head: watch::Sender<i64>,
+    /// `--type`: what is stored and forwarded.
+    pub(super) wanted: KindSet,
+    /// `--buffer`.
+    pub(super) cap: u64,
+}
+
+impl Ingest {
+    /// Take one batch in. Returns once it is committed.
+    ///
+    /// # Errors
+    /// The store could not be written.
+    pub async fn push(&self, batch: Vec<Envelope>) -> Result<()> {
+        self.status.observe(&batch, self.wanted);
+        let rows: Vec<NewEvent> = batch
+            .iter()
+            .filter(|e| self.wanted.contains(e.kind))
+            .map(NewEvent::from)
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let outgoing: Vec<OutgoingEvent> = rows
+            .iter()
+            .map(|r| OutgoingEvent {
+                id: r.id.clone(),
+                kind: r.kind,
+                json: r.json.clone(),
+            })
+            .collect();
+        let streamers: Vec<String> = rows.iter().map(|r| r.streamer.clone()).collect();
+        let (inserted, queued) = tokio::join!(
+            self.store.insert_events_capped(rows, self.cap),
+            self.engine.enqueue(&outgoing)
+        );
+        let inserted = inserted.context("cannot store events")?;
+        queued.context("cannot queue webhook deliveries")?;
+        let last_seq = inserted.last_seq();
+        self.recent.push(
+            inserted
+                .seqs
+                .iter()
+                .zip(&outgoing)
+                .zip(&streamers)
+                .map(|((seq, ev), streamer)| Cached::new(*seq, ev.kind, streamer, &ev.json)),
+        );
+        self.status
+            .stored(inserted.seqs.len() as u64, inserted.dropped, last_seq);
+        self.head.send_if_modified(|h| {
+            let newer = last_seq > *h;
+            *h = (*h).max(last_seq);
+            newer
+        });
+        Ok(())
+    }
+
+    /// Take batches in until the source closes its channel, then mark the
+    /// source as ended in the status.
+    ///
+    /// # Errors
+    /// The store could not be written (the rest of the input is not read).
+    pub async fn run(self, mut rx: mpsc::Receiver<Vec<Envelope>>) -> Result<()> {
+        while let Some(mut batch) = rx.recv().await {
+            while batch.len() < MERGE {
+                match rx.try_recv() {
+                    Ok(more) => batch.extend(more),
+                    Err(_) => break,
+                }
+            }
+            self.push(batch).await?;
+        }
+        self.status.source_ended();
+        Ok(())
+    }
+}

@@ -1,0 +1,420 @@
+//! What `/api/status` reports, tracked as events flow through serve.
+//!
+//! The connection state of each streamer is derived from the control events
+//! every source emits (`connected`, `disconnected`, `error`, `streamEnd`), so
+//! the live module needs no hooks:
+//!
+//! | event | state afterwards |
+//! |---|---|
+//! | `connected` | `connected` (a second one counts a reconnect) |
+//! | `disconnected`, reason `stream ended` / `end of input` | `ended` |
+//! | `disconnected`, reason `interrupted` | `offline` |
+//! | `disconnected`, any other reason | `reconnecting` |
+//! | `error` | `reconnecting` (its text becomes `lastError`) |
+//! | `streamEnd` | `ended` |
+//! | the source stopped ([`Status::source_ended`]) | `offline`, unless `ended` |
+//!
+//! A live streamer is listed as `offline` from the start, before its first
+//! connection. Serve asks the source for these control events even when
+//! `--type` leaves them out, and drops them after tracking.
+//!
+//! Everything here is in memory and cheap to read: the status endpoint never
+//! touches SQLite. The webhook totals come from the store, refreshed in the
+//! background ([`Status::set_webhooks`]).
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::pipeline::now_ms;
+use crate::webcast::time::format_iso_millis;
+use crate::webcast::{Envelope, EventKind, KindSet};
+
+/// A streamer's connection state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConnState {
+    Connected,
+    Reconnecting,
+    Offline,
+    Ended,
+}
+
+/// One streamer in the status body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamerStatus {
+    pub streamer: String,
+    pub state: ConnState,
+    pub room_id: Option<String>,
+    /// When the current connection was made (ISO-8601), while connected.
+    pub connected_since: Option<String>,
+    pub reconnects: u32,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+    pub last_event_at: Option<String>,
+    /// Events stored for this streamer since serve started.
+    pub events: u64,
+}
+
+impl StreamerStatus {
+    fn new(streamer: &str) -> StreamerStatus {
+        StreamerStatus {
+            streamer: streamer.to_string(),
+            state: ConnState::Offline,
+            room_id: None,
+            connected_since: None,
+            reconnects: 0,
+            last_error: None,
+            last_error_at: None,
+            last_event_at: None,
+            events: 0,
+        }
+    }
+}
+
+/// Delivery totals over the registered webhooks (all time, from the store).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct WebhookTotals {
+    pub count: u64,
+    pub delivered: u64,
+    pub failed: u64,
+    pub pending: u64,
+}
+
+/// The `/api/status` body.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusBody {
+    pub version: &'static str,
+    pub started_at: String,
+    pub uptime_seconds: f64,
+    /// `live`, `demo` or `replay`.
+    pub source: &'static str,
+    /// Whether the source is still producing events.
+    pub source_running: bool,
+    pub streamers: Vec<StreamerStatus>,
+    pub events: EventTotals,
+    pub buffer: BufferStatus,
+    pub webhooks: WebhookTotals,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventTotals {
+    /// Events stored since serve started.
+    pub total: u64,
+    /// The same by type (types not seen are left out).
+    pub by_type: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BufferStatus {
+    /// Events in the store now.
+    pub size: u64,
+    /// `--buffer`: the most it keeps (the oldest are dropped first).
+    pub capacity: u64,
+    /// The newest event's `seq` (the cursor of `/api/events`).
+    pub last_seq: i64,
+}
+
+struct Tracked {
+    streamers: BTreeMap<String, StreamerStatus>,
+    by_type: [u64; EventKind::ALL.len()],
+    total: u64,
+    source_running: bool,
+}
+
+/// The live status, shared by the ingest loop (writer) and the handlers.
+pub struct Status {
+    started: Instant,
+    started_at: String,
+    source: &'static str,
+    capacity: u64,
+    tracked: Mutex<Tracked>,
+    buffer: AtomicU64,
+    last_seq: AtomicI64,
+    webhooks: Mutex<WebhookTotals>,
+}
+
+#[derive(Deserialize)]
+struct ConnectedData {
+    #[serde(default, rename = "roomId")]
+    room_id: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct ErrorData {
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DisconnectedData {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+impl Status {
+    /// `buffered` and `last_seq`: what the store holds at start.
+    pub fn new(source: &'static str, capacity: u64, buffered: u64, last_seq: i64) -> Status {
+        Status {
+            started: Instant::now(),
+            started_at: format_iso_millis(now_ms()),
+            source,
+            capacity,
+            tracked: Mutex::new(Tracked {
+                streamers: BTreeMap::new(),
+                by_type: [0; EventKind::ALL.len()],
+                total: 0,
+                source_running: true,
+            }),
+            buffer: AtomicU64::new(buffered),
+            last_seq: AtomicI64::new(last_seq),
+            webhooks: Mutex::new(WebhookTotals::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Tracked> {
+        self.tracked.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// List streamers before their first event (live USERs), as `offline`.
+    pub fn register(&self, streamers: &[String]) {
+        let mut t = self.lock();
+        for s in streamers {
+            t.streamers
+                .entry(s.clone())
+                .or_insert_with(|| StreamerStatus::new(s));
+        }
+    }
+
+    /// Track a batch: control events move the connection state; events of
+    /// the `stored` kinds are counted.
+    pub fn observe(&self, batch: &[Envelope], stored: KindSet) {
+        let mut t = self.lock();
+        for env in batch {
+            let counted = stored.contains(env.kind);
+            if counted {
+                t.by_type[env.kind as usize] += 1;
+                t.total += 1;
+            }
+            let s = match t.streamers.get_mut(&env.streamer) {
+                Some(s) => s,
+                None => t
+                    .streamers
+                    .entry(env.streamer.clone())
+                    .or_insert_with(|| StreamerStatus::new(&env.streamer)),
+            };
+            if counted {
+                s.events += 1;
+            }
+            s.last_event_at = Some(env.timestamp.clone());
+            match env.kind {
+                EventKind::Connected => {
+                    if s.connected_since.is_some() || s.state == ConnState::Reconnecting {
+                        s.reconnects += 1;
+                    }
+                    s.state = ConnState::Connected;
+                    s.connected_since = Some(env.timestamp.clone());
+                    if let Ok(d) = serde_json::from_str::<ConnectedData>(env.data.get()) {
+                        s.room_id = d.room_id.map(|v| match v {
+                            serde_json::Value::String(s) => s,
+                            other => other.to_string(),
+                        });
+                    }
+                }
+                EventKind::Disconnected => {
+                    let reason = serde_json::from_str::<DisconnectedData>(env.data.get())
+                        .ok()
+                        .and_then(|d| d.reason)
+                        .unwrap_or_default();
+                    s.state = match reason.as_str() {
+                        "stream ended" | "end of input" => ConnState::Ended,
+                        "interrupted" => ConnState::Offline,
+                        _ => ConnState::Reconnecting,
+                    };
+                }
+                EventKind::Error => {
+                    let text = serde_json::from_str::<ErrorData>(env.data.get())
+                        .ok()
+                        .and_then(|d| d.error)
+                        .unwrap_or_else(|| env.data.get().to_string());
+                    s.last_error = Some(text);
+                    s.last_error_at = Some(env.timestamp.clone());
+                    if s.state != ConnState::Ended {
+                        s.state = ConnState::Reconnecting;
+                    }
+                }
+                EventKind::StreamEnd => s.state = ConnState::Ended,
+                _ => {}
+            }
+            if s.state != ConnState::Connected {
+                s.connected_since = None;
+            }
+        }
+    }
+
+    /// The source stopped: whoever has not ended is now offline.
+    pub fn source_ended(&self) {
+        let mut t = self.lock();
+        t.source_running = false;
+        for s in t.streamers.values_mut() {
+            if s.state != ConnState::Ended {
+                s.state = ConnState::Offline;
+                s.connected_since = None;
+            }
+        }
+    }
+
+    /// A stored batch changed the buffer.
+    pub fn stored(&self, inserted: u64, dropped: u64, last_seq: i64) {
+        self.buffer.fetch_add(inserted, Ordering::Relaxed);
+        self.buffer.fetch_sub(
+            dropped.min(self.buffer.load(Ordering::Relaxed)),
+            Ordering::Relaxed,
+        );
+        self.last_seq.fetch_max(last_seq, Ordering::Relaxed);
+    }
+
+    pub fn set_webhooks(&self, totals: WebhookTotals) {
+        *self.webhooks.lock().unwrap_or_else(|e| e.into_inner()) = totals;
+    }
+
+    /// The status body, now.
+    pub fn snapshot(&self) -> StatusBody {
+        let (streamers, by_type, total, source_running) = {
+            let t = self.lock();
+            let by_type: BTreeMap<&'static str, u64> = EventKind::ALL
+                .iter()
+                .zip(t.by_type.iter())
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, n)| (k.name(), *n))
+                .collect();
+            (
+                t.streamers.values().cloned().collect::<Vec<_>>(),
+                by_type,
+                t.total,
+                t.source_running,
+            )
+        };
+        StatusBody {
+            version: crate::version::VERSION,
+            started_at: self.started_at.clone(),
+            uptime_seconds: (self.started.elapsed().as_millis() as f64) / 1000.0,
+            source: self.source,
+            source_running,
+            streamers,
+            events: EventTotals { total, by_type },
+            buffer: BufferStatus {
+                size: self.buffer.load(Ordering::Relaxed),
+                capacity: self.capacity,
+                last_seq: self.last_seq.load(Ordering::Relaxed),
+            },
+            webhooks: *self.webhooks.lock().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::webcast::Event;
+
+    fn ev(kind: EventKind, data: serde_json::Value) -> Envelope {
+        Envelope::new(
+            Event::new(kind, &data),
+            "alice",
+            "2024-01-01T00:00:00.000Z".into(),
+            "id".into(),
+        )
+    }
+
+    fn state(s: &Status) -> StreamerStatus {
+        s.snapshot().streamers[0].clone()
+    }
+
+    #[test]
+    fn control_events_drive_the_connection_state() {
+        let s = Status::new("live", 10, 0, 0);
+        let all = KindSet::default_set();
+        s.register(&["alice".to_string()]);
+        assert_eq!(state(&s).state, ConnState::Offline);
+        s.observe(
+            &[ev(
+                EventKind::Connected,
+                serde_json::json!({"username": "alice", "roomId": "7"}),
+            )],
+            all,
+        );
+        let st = state(&s);
+        assert_eq!(st.state, ConnState::Connected);
+        assert_eq!(st.room_id.as_deref(), Some("7"));
+        assert!(st.connected_since.is_some());
+        assert_eq!(st.reconnects, 0);
+        s.observe(
+            &[
+                ev(
+                    EventKind::Disconnected,
+                    serde_json::json!({"code": 1006, "reason": "no data for 40s"}),
+                ),
+                ev(
+                    EventKind::Error,
+                    serde_json::json!({"error": "the socket closed"}),
+                ),
+            ],
+            all,
+        );
+        let st = state(&s);
+        assert_eq!(st.state, ConnState::Reconnecting);
+        assert_eq!(st.last_error.as_deref(), Some("the socket closed"));
+        assert!(st.connected_since.is_none());
+        s.observe(
+            &[ev(EventKind::Connected, serde_json::json!({"roomId": "7"}))],
+            all,
+        );
+        assert_eq!(state(&s).reconnects, 1);
+        s.observe(
+            &[ev(EventKind::StreamEnd, serde_json::json!({"action": 3}))],
+            all,
+        );
+        assert_eq!(state(&s).state, ConnState::Ended);
+        s.source_ended();
+        assert_eq!(state(&s).state, ConnState::Ended, "ended stays ended");
+    }
+
+    #[test]
+    fn counts_only_stored_kinds_and_tracks_the_buffer() {
+        let s = Status::new("demo", 3, 0, 0);
+        let gifts: KindSet = [EventKind::Gift].into_iter().collect();
+        s.observe(
+            &[
+                ev(EventKind::Connected, serde_json::json!({})),
+                ev(EventKind::Gift, serde_json::json!({})),
+                ev(EventKind::Gift, serde_json::json!({})),
+                ev(EventKind::Chat, serde_json::json!({})),
+            ],
+            gifts,
+        );
+        s.stored(2, 0, 2);
+        s.stored(3, 2, 5);
+        let body = s.snapshot();
+        assert_eq!(body.events.total, 2);
+        assert_eq!(body.events.by_type.get("gift"), Some(&2));
+        assert_eq!(body.events.by_type.len(), 1);
+        assert_eq!((body.buffer.size, body.buffer.last_seq), (3, 5));
+        assert_eq!(body.streamers[0].events, 2);
+        s.observe(
+            &[ev(
+                EventKind::Disconnected,
+                serde_json::json!({"reason": "interrupted"}),
+            )],
+            gifts,
+        );
+        assert_eq!(state(&s).state, ConnState::Offline);
+    }
+}
