@@ -69,13 +69,15 @@ fn run(script: &str, dir: &Path, env: &[(&str, String)]) -> Ran {
     }
 }
 
-/// How many demo events of `kind` there are.
+/// How many demo events of `kind` there are (every default kind for "").
 fn demo_count(kind: &str) -> usize {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiklive"))
-        .envs(crate::support::NO_INTERNET)
-        .args(["watch", "--demo", "--speed", "max", "--type", kind])
-        .output()
-        .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tiklive"));
+    cmd.envs(crate::support::NO_INTERNET)
+        .args(["watch", "--demo", "--speed", "max"]);
+    if !kind.is_empty() {
+        cmd.args(["--type", kind]);
+    }
+    let out = cmd.output().unwrap();
     String::from_utf8_lossy(&out.stdout).lines().count()
 }
 
@@ -87,9 +89,15 @@ fn every_cookbook_recipe_works_as_written() {
     for (title, script) in &recipes {
         let dir = tempfile::tempdir().unwrap();
         let receiver = Receiver::start(200);
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let mut env = vec![
             ("HOOK", receiver.url.clone()),
             ("SECRET", SECRET.to_string()),
+            ("PORT", port.to_string()),
         ];
         if title == "Verify a webhook signature" {
             // A real delivery to check: one event forwarded to the receiver.
@@ -194,6 +202,20 @@ fn every_cookbook_recipe_works_as_written() {
                 assert_eq!(v["chat"].as_u64().unwrap() as usize, demo_count("chat"));
                 assert_eq!(v["connected"], 1);
                 assert!(v["gift"].as_u64().unwrap() > 0);
+            }
+            "Poll the REST API without gaps or repeats" => {
+                let total = demo_count("");
+                assert_eq!(out.parse::<usize>().unwrap(), total);
+                let seen = std::fs::read_to_string(dir.path().join("seen.txt")).unwrap();
+                let seqs: Vec<u64> = seen
+                    .lines()
+                    .map(|l| l.split(' ').next().unwrap().parse().unwrap())
+                    .collect();
+                assert_eq!(
+                    seqs,
+                    (1..=total as u64).collect::<Vec<_>>(),
+                    "every event once, in order"
+                );
             }
             "Only what moderators say" => {
                 assert!(!out.is_empty());
