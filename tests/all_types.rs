@@ -125,6 +125,15 @@ fn alice_fields() -> Value {
     })
 }
 
+/// `alice_fields()` plus the fields of `extra`.
+fn alice_with(extra: Value) -> Value {
+    let mut all = alice_fields();
+    all.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    all
+}
+
 /// Assert that every key of `expected` is in `data` with that value.
 #[track_caller]
 fn assert_fields(kind: EventKind, data: &Value, expected: &Value) {
@@ -181,30 +190,24 @@ fn check_message_kinds() -> BTreeSet<EventKind> {
         }),
         ..Default::default()
     };
-    let mut want = alice_fields();
-    want.as_object_mut().unwrap().extend(
-        json!({
-            "message": "hello 👋",
-            "msgId": "7300000000000000001",
-            "createTime": T0 + 1,
-            "isModerator": true,
-            "contentLanguage": "en",
-            "emotes": [{
-                "emoteId": "7202546868612680453",
-                "emoteImageUrl": "https://example.invalid/e/1.webp",
-                "placeInComment": 6,
-            }],
-            "mentionedUser": {
-                "userId": "7100000000000000002",
-                "uniqueId": "bob",
-                "nickname": "Bob",
-                "profilePictureUrl": "https://example.invalid/a/bob.webp",
-            },
-        })
-        .as_object()
-        .unwrap()
-        .clone(),
-    );
+    let want = alice_with(json!({
+        "message": "hello 👋",
+        "msgId": "7300000000000000001",
+        "createTime": T0 + 1,
+        "isModerator": true,
+        "contentLanguage": "en",
+        "emotes": [{
+            "emoteId": "7202546868612680453",
+            "emoteImageUrl": "https://example.invalid/e/1.webp",
+            "placeInComment": 6,
+        }],
+        "mentionedUser": {
+            "userId": "7100000000000000002",
+            "uniqueId": "bob",
+            "nickname": "Bob",
+            "profilePictureUrl": "https://example.invalid/a/bob.webp",
+        },
+    }));
     check(
         EventKind::Chat,
         "WebcastChatMessage",
@@ -235,36 +238,30 @@ fn check_message_kinds() -> BTreeSet<EventKind> {
         }),
         ..Default::default()
     };
-    let mut want = alice_fields();
-    want.as_object_mut().unwrap().extend(
-        json!({
-            "giftName": "Corgi",
-            "giftId": 6267,
-            "repeatCount": 3,
-            "repeatEnd": true,
-            "giftType": 2,
-            "cost": 299,
-            "diamondCount": 299,
-            "totalDiamonds": 897,
-            "groupId": "7300000000000777777",
-            "groupCount": 1,
-            "comboCount": 3,
-            "streakable": false,
-            "giftImageUrl": "https://example.invalid/g/6267.png",
-            "describe": "sent Corgi",
-            "receiver": {
-                "userId": "7100000000000000009",
-                "uniqueId": "host",
-                "nickname": "The Host",
-                "profilePictureUrl": "https://example.invalid/a/host.webp",
-            },
-            "msgId": "7300000000000000002",
-            "createTime": T0 + 2,
-        })
-        .as_object()
-        .unwrap()
-        .clone(),
-    );
+    let want = alice_with(json!({
+        "giftName": "Corgi",
+        "giftId": 6267,
+        "repeatCount": 3,
+        "repeatEnd": true,
+        "giftType": 2,
+        "cost": 299,
+        "diamondCount": 299,
+        "totalDiamonds": 897,
+        "groupId": "7300000000000777777",
+        "groupCount": 1,
+        "comboCount": 3,
+        "streakable": false,
+        "giftImageUrl": "https://example.invalid/g/6267.png",
+        "describe": "sent Corgi",
+        "receiver": {
+            "userId": "7100000000000000009",
+            "uniqueId": "host",
+            "nickname": "The Host",
+            "profilePictureUrl": "https://example.invalid/a/host.webp",
+        },
+        "msgId": "7300000000000000002",
+        "createTime": T0 + 2,
+    }));
     let data = check(
         EventKind::Gift,
         "WebcastGiftMessage",
@@ -281,12 +278,8 @@ fn check_message_kinds() -> BTreeSet<EventKind> {
         total: 14_470,
         user: Some(alice()),
     };
-    let mut want = alice_fields();
-    want.as_object_mut().unwrap().extend(
-        json!({"likeCount": 15, "totalLikeCount": 14470, "msgId": "7300000000000000003"})
-            .as_object()
-            .unwrap()
-            .clone(),
+    let want = alice_with(
+        json!({"likeCount": 15, "totalLikeCount": 14470, "msgId": "7300000000000000003"}),
     );
     check(
         EventKind::Like,
@@ -311,13 +304,7 @@ fn check_message_kinds() -> BTreeSet<EventKind> {
         action: 1,
         ..Default::default()
     };
-    let mut want = alice_fields();
-    want.as_object_mut().unwrap().extend(
-        json!({"memberCount": 774, "actionId": 1, "label": "Alice ✨ joined"})
-            .as_object()
-            .unwrap()
-            .clone(),
-    );
+    let want = alice_with(json!({"memberCount": 774, "actionId": 1, "label": "Alice ✨ joined"}));
     check(
         EventKind::Member,
         "WebcastMemberMessage",
@@ -381,20 +368,14 @@ fn check_message_kinds() -> BTreeSet<EventKind> {
             follow_count: 52_375,
             ..Default::default()
         };
-        let mut want = alice_fields();
-        want.as_object_mut().unwrap().extend(
-            json!({
-                "displayType": key,
-                "action": action,
-                "label": "Alice ✨ did it",
-                "shareType": 1,
-                "shareTarget": "-1",
-                "followCount": 52375,
-            })
-            .as_object()
-            .unwrap()
-            .clone(),
-        );
+        let want = alice_with(json!({
+            "displayType": key,
+            "action": action,
+            "label": "Alice ✨ did it",
+            "shareType": 1,
+            "shareTarget": "-1",
+            "followCount": 52375,
+        }));
         check(kind, "WebcastSocialMessage", &m.encode_to_vec(), want);
         ok(kind);
     }
@@ -410,22 +391,16 @@ fn check_message_kinds() -> BTreeSet<EventKind> {
         }],
         ..Default::default()
     };
-    let mut want = alice_fields();
-    want.as_object_mut().unwrap().extend(
-        json!({
+    let want = alice_with(json!({
+        "emoteId": "7281238501054696197",
+        "emoteName": "hype.webp",
+        "emoteImageUrl": "https://example.invalid/e/hype.webp",
+        "emotes": [{
             "emoteId": "7281238501054696197",
             "emoteName": "hype.webp",
             "emoteImageUrl": "https://example.invalid/e/hype.webp",
-            "emotes": [{
-                "emoteId": "7281238501054696197",
-                "emoteName": "hype.webp",
-                "emoteImageUrl": "https://example.invalid/e/hype.webp",
-            }],
-        })
-        .as_object()
-        .unwrap()
-        .clone(),
-    );
+        }],
+    }));
     check(
         EventKind::Emote,
         "WebcastEmoteChatMessage",
@@ -477,13 +452,8 @@ fn check_message_kinds() -> BTreeSet<EventKind> {
             ..Default::default()
         }),
     };
-    let mut want = alice_fields();
-    want.as_object_mut().unwrap().extend(
-        json!({"questionText": "Which brush?", "questionId": "7286180112523903008"})
-            .as_object()
-            .unwrap()
-            .clone(),
-    );
+    let want =
+        alice_with(json!({"questionText": "Which brush?", "questionId": "7286180112523903008"}));
     check(
         EventKind::QuestionNew,
         "WebcastQuestionNewMessage",
@@ -978,12 +948,8 @@ fn check_message_kinds() -> BTreeSet<EventKind> {
         user: Some(alice()),
         ..Default::default()
     };
-    let mut want = alice_fields();
-    want.as_object_mut().unwrap().extend(
-        json!({"message": "Alice ✨ became a Super Fan", "msgId": "7300000000000000030"})
-            .as_object()
-            .unwrap()
-            .clone(),
+    let want = alice_with(
+        json!({"message": "Alice ✨ became a Super Fan", "msgId": "7300000000000000030"}),
     );
     let data = check(
         EventKind::SuperFan,
