@@ -9,6 +9,8 @@
 #
 #   bench/forward.sh                 # N=20000 RATE=1000 LAT_SECS=10
 #   N=50000 RATE=2000 bench/forward.sh
+#   BENCH_NICE=-10 bench/forward.sh  # as root: run the bench processes ahead of
+#                                    # other work on a shared machine
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-20000}
@@ -35,15 +37,17 @@ wait_port() {
 
 # run LABEL EXPECT COMMAND… : start the receiver expecting EXPECT requests,
 # run the command, print the receiver's figures and the command's wall time.
+NICE=()
+if [ -n "${BENCH_NICE:-}" ]; then NICE=(nice -n "$BENCH_NICE"); fi
 run() {
   local label=$1 expect=$2
   shift 2
-  "$RECEIVER" --port "$PORT" --expect "$expect" > "$work/figures" &
+  "${NICE[@]}" "$RECEIVER" --port "$PORT" --expect "$expect" > "$work/figures" &
   local rpid=$!
   wait_port
   local start end
   start=$(date +%s.%N)
-  "$@"
+  "${NICE[@]}" "$@"
   end=$(date +%s.%N)
   wait "$rpid"
   printf '{"run":"%s","events":%s,"tiklive_wall_s":%.3f,"receiver":%s}\n' \
