@@ -145,7 +145,7 @@ fn drive(
     let mut batch = Vec::new();
     // Paced, each record's events go out at once. At full speed nobody waits
     // for one frame's events: handing them over in batches of this many saves
-    // a channel wake-up and a stdout flush per frame (a third of the CPU time of
+    // a channel wake-up and a stdout flush per frame (a fifth of the CPU time of
     // a large replay). 64 events is about 64 KiB, the stdout buffer's size, so
     // the channel (`BATCH_CHANNEL` batches) still holds only a few MiB.
     let min_batch = match run.speed {
