@@ -123,6 +123,17 @@ Examples:
   tiklive forward --replay alice.capture --dry-run";
 
 const SERVE_AFTER_HELP: &str = "\
+Endpoints (JSON; with an API key, /api/* need 'Authorization: Bearer KEY' or 'X-API-Key: KEY'):
+  GET    /api/events          stored events: ?type= ?streamer= ?limit= (1-1000) ?after=CURSOR
+  GET    /api/events/stream   the live tail as server-sent events (resumes from Last-Event-ID)
+  GET    /api/status          connection state per streamer, counts, buffer, webhook totals
+  GET    /api/webhooks        registered webhooks (secrets never shown); POST one: {url, name,
+                              secret, types}; GET or DELETE /api/webhooks/ID
+  GET    /api/openapi.json    the OpenAPI 3.1 description; /healthz needs no key
+Without after=, a page holds the newest events; pass its 'next' as after= for the following
+ones (after=0: from the oldest stored). Ctrl-C or SIGTERM: finish the requests in flight,
+store what the source still sends, keep undelivered webhook events for the next start, exit 130.
+
 Examples:
   tiklive serve alice
   API_KEY=s3cret tiklive serve --demo --listen 0.0.0.0:8080
@@ -252,7 +263,7 @@ pub struct ForwardArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Streamer to watch
+    /// Streamers to watch (@name, name or a profile URL)
     #[arg(value_name = "USER", env = "TIKTOK_USERNAME")]
     pub users: Vec<String>,
     #[command(flatten)]

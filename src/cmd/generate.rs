@@ -38,7 +38,9 @@ pub fn completion(shell: Shell) -> Vec<u8> {
 /// The man page (roff), with an EXIT STATUS and an ENVIRONMENT section.
 pub fn man_page() -> Result<Vec<u8>> {
     let cmd = Cli::command();
-    let man = clap_mangen::Man::new(cmd.clone());
+    // The plain version: with the git commit in it, the committed page would
+    // be stale after every commit (the freshness test in tests/generated.rs).
+    let man = clap_mangen::Man::new(cmd.clone().long_version(None));
     let mut out = Vec::new();
     man.render(&mut out)?;
     // Each subcommand's options, so the page documents every flag.
