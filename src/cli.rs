@@ -143,6 +143,17 @@ Exit codes:
   130  interrupted (Ctrl-C); pending deliveries stay queued";
 
 const SERVE_AFTER_HELP: &str = "\
+Endpoints (JSON; with an API key, /api/* need 'Authorization: Bearer KEY' or 'X-API-Key: KEY'):
+  GET    /api/events          stored events: ?type= ?streamer= ?limit= (1-1000) ?after=CURSOR
+  GET    /api/events/stream   the live tail as server-sent events (resumes from Last-Event-ID)
+  GET    /api/status          connection state per streamer, counts, buffer, webhook totals
+  GET    /api/webhooks        registered webhooks (secrets never shown); POST one: {url, name,
+                              secret, types}; GET or DELETE /api/webhooks/ID
+  GET    /api/openapi.json    the OpenAPI 3.1 description; /healthz needs no key
+Without after=, a page holds the newest events; pass its 'next' as after= for the following
+ones (after=0: from the oldest stored). Ctrl-C or SIGTERM: finish the requests in flight,
+store what the source still sends, keep undelivered webhook events for the next start, exit 130.
+
 Examples:
   tiklive serve alice
   API_KEY=s3cret tiklive serve --demo --listen 0.0.0.0:8080
@@ -272,7 +283,7 @@ pub struct ForwardArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Streamer to watch [env: TIKTOK_USERNAME]
+    /// Streamers to watch (@name, name or a profile URL) [env: TIKTOK_USERNAME]
     #[arg(value_name = "USER")]
     pub users: Vec<String>,
     #[command(flatten)]

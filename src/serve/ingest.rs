@@ -71,14 +71,14 @@ impl Ingest {
         let inserted = inserted.context("cannot store events")?;
         queued.context("cannot queue webhook deliveries")?;
         let last_seq = inserted.last_seq();
-        self.recent.push(
-            inserted
-                .seqs
-                .iter()
-                .zip(&outgoing)
-                .zip(&streamers)
-                .map(|((seq, ev), streamer)| Cached::new(*seq, ev.kind, streamer, &ev.json)),
-        );
+        let cached: Vec<Cached> = inserted
+            .seqs
+            .iter()
+            .zip(&outgoing)
+            .zip(&streamers)
+            .map(|((seq, ev), streamer)| Cached::new(*seq, ev.kind, streamer, &ev.json))
+            .collect();
+        self.recent.push(cached);
         self.status
             .stored(inserted.seqs.len() as u64, inserted.dropped, last_seq);
         self.head.send_if_modified(|h| {

@@ -77,8 +77,9 @@ impl Recent {
         }
     }
 
-    /// Append committed events (ascending `seq`).
-    pub fn push(&self, batch: impl IntoIterator<Item = Cached>) {
+    /// Append committed events (ascending `seq`). Rendered before the write
+    /// lock is taken, so readers wait only for the appends.
+    pub fn push(&self, batch: Vec<Cached>) {
         let mut ring = self.ring.write().unwrap_or_else(|e| e.into_inner());
         for c in batch {
             if ring.events.back().is_some_and(|last| last.seq >= c.seq) {
@@ -215,7 +216,8 @@ mod tests {
                 ins.seqs
                     .iter()
                     .zip(&rows)
-                    .map(|(seq, r)| Cached::new(*seq, r.kind, &r.streamer, &r.json)),
+                    .map(|(seq, r)| Cached::new(*seq, r.kind, &r.streamer, &r.json))
+                    .collect(),
             );
             let head = ins.last_seq();
             let cursors = [

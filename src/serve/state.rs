@@ -194,67 +194,40 @@ impl Status {
     }
 
     /// Track a batch: control events move the connection state; events of
-    /// the `stored` kinds are counted.
+    /// the `stored` kinds are counted. The counting is done before the lock
+    /// is taken, so `/api/status` readers wait only for the updates.
     pub fn observe(&self, batch: &[Envelope], stored: KindSet) {
-        let mut t = self.lock();
-        for env in batch {
+        let mut by_type = [0u64; EventKind::ALL.len()];
+        // (streamer, events stored, index of its last event): few per batch.
+        let mut per: Vec<(&str, u64, usize)> = Vec::new();
+        let mut controls = false;
+        for (i, env) in batch.iter().enumerate() {
             let counted = stored.contains(env.kind);
             if counted {
-                t.by_type[env.kind as usize] += 1;
-                t.total += 1;
+                by_type[env.kind as usize] += 1;
             }
-            let s = match t.streamers.get_mut(&env.streamer) {
-                Some(s) => s,
-                None => t
-                    .streamers
-                    .entry(env.streamer.clone())
-                    .or_insert_with(|| StreamerStatus::new(&env.streamer)),
-            };
-            if counted {
-                s.events += 1;
+            controls |= is_state_event(env.kind);
+            match per.iter_mut().find(|p| p.0 == env.streamer) {
+                Some(p) => {
+                    p.1 += u64::from(counted);
+                    p.2 = i;
+                }
+                None => per.push((&env.streamer, u64::from(counted), i)),
             }
-            s.last_event_at = Some(env.timestamp.clone());
-            match env.kind {
-                EventKind::Connected => {
-                    if s.connected_since.is_some() || s.state == ConnState::Reconnecting {
-                        s.reconnects += 1;
-                    }
-                    s.state = ConnState::Connected;
-                    s.connected_since = Some(env.timestamp.clone());
-                    if let Ok(d) = serde_json::from_str::<ConnectedData>(env.data.get()) {
-                        s.room_id = d.room_id.map(|v| match v {
-                            serde_json::Value::String(s) => s,
-                            other => other.to_string(),
-                        });
-                    }
-                }
-                EventKind::Disconnected => {
-                    let reason = serde_json::from_str::<DisconnectedData>(env.data.get())
-                        .ok()
-                        .and_then(|d| d.reason)
-                        .unwrap_or_default();
-                    s.state = match reason.as_str() {
-                        "stream ended" | "end of input" => ConnState::Ended,
-                        "interrupted" => ConnState::Offline,
-                        _ => ConnState::Reconnecting,
-                    };
-                }
-                EventKind::Error => {
-                    let text = serde_json::from_str::<ErrorData>(env.data.get())
-                        .ok()
-                        .and_then(|d| d.error)
-                        .unwrap_or_else(|| env.data.get().to_string());
-                    s.last_error = Some(text);
-                    s.last_error_at = Some(env.timestamp.clone());
-                    if s.state != ConnState::Ended {
-                        s.state = ConnState::Reconnecting;
-                    }
-                }
-                EventKind::StreamEnd => s.state = ConnState::Ended,
-                _ => {}
-            }
-            if s.state != ConnState::Connected {
-                s.connected_since = None;
+        }
+        let mut t = self.lock();
+        for (slot, n) in t.by_type.iter_mut().zip(by_type) {
+            *slot += n;
+        }
+        t.total += by_type.iter().sum::<u64>();
+        for (streamer, n, last) in per {
+            let s = streamer_entry(&mut t.streamers, streamer);
+            s.events += n;
+            s.last_event_at = Some(batch[last].timestamp.clone());
+        }
+        if controls {
+            for env in batch.iter().filter(|e| is_state_event(e.kind)) {
+                transition(streamer_entry(&mut t.streamers, &env.streamer), env);
             }
         }
     }
@@ -317,6 +290,69 @@ impl Status {
             },
             webhooks: *self.webhooks.lock().unwrap_or_else(|e| e.into_inner()),
         }
+    }
+}
+
+fn is_state_event(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Connected | EventKind::Disconnected | EventKind::Error | EventKind::StreamEnd
+    )
+}
+
+fn streamer_entry<'a>(
+    map: &'a mut BTreeMap<String, StreamerStatus>,
+    streamer: &str,
+) -> &'a mut StreamerStatus {
+    if !map.contains_key(streamer) {
+        map.insert(streamer.to_string(), StreamerStatus::new(streamer));
+    }
+    map.get_mut(streamer).expect("inserted above")
+}
+
+/// The connection state after one control event (the table at the top).
+fn transition(s: &mut StreamerStatus, env: &Envelope) {
+    match env.kind {
+        EventKind::Connected => {
+            if s.connected_since.is_some() || s.state == ConnState::Reconnecting {
+                s.reconnects += 1;
+            }
+            s.state = ConnState::Connected;
+            s.connected_since = Some(env.timestamp.clone());
+            if let Ok(d) = serde_json::from_str::<ConnectedData>(env.data.get()) {
+                s.room_id = d.room_id.map(|v| match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                });
+            }
+        }
+        EventKind::Disconnected => {
+            let reason = serde_json::from_str::<DisconnectedData>(env.data.get())
+                .ok()
+                .and_then(|d| d.reason)
+                .unwrap_or_default();
+            s.state = match reason.as_str() {
+                "stream ended" | "end of input" => ConnState::Ended,
+                "interrupted" => ConnState::Offline,
+                _ => ConnState::Reconnecting,
+            };
+        }
+        EventKind::Error => {
+            let text = serde_json::from_str::<ErrorData>(env.data.get())
+                .ok()
+                .and_then(|d| d.error)
+                .unwrap_or_else(|| env.data.get().to_string());
+            s.last_error = Some(text);
+            s.last_error_at = Some(env.timestamp.clone());
+            if s.state != ConnState::Ended {
+                s.state = ConnState::Reconnecting;
+            }
+        }
+        EventKind::StreamEnd => s.state = ConnState::Ended,
+        _ => {}
+    }
+    if s.state != ConnState::Connected {
+        s.connected_since = None;
     }
 }
 
