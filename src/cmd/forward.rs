@@ -6,6 +6,10 @@
 //! engine drains it; once the input ends, forward waits up to
 //! `--drain-timeout` for the deliveries, prints a summary and exits 0 only if
 //! everything was delivered.
+//!
+//! Two runs on the same store and webhook do not both deliver: each webhook's
+//! worker holds the store's lane lock for it (`store::lane_lock`), and a second
+//! run waits (with a warning) until the first one ends.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

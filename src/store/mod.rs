@@ -28,6 +28,7 @@
 //! (unit-tested on `:memory:`); [`Store`] wraps them as async methods.
 
 pub mod events;
+pub mod lane_lock;
 pub mod migrate;
 pub mod outbox;
 pub mod webhooks;
@@ -187,6 +188,15 @@ impl Store {
 
     fn label(&self) -> String {
         label_of(self.path())
+    }
+
+    /// Claim `webhook_id`'s deliveries from this store for this process
+    /// ([`lane_lock`]); `Ok(None)` when another process holds them.
+    ///
+    /// # Errors
+    /// The lock file cannot be created or locked.
+    pub fn try_lock_lane(&self, webhook_id: i64) -> Result<Option<lane_lock::LaneLock>> {
+        lane_lock::try_lock_lane(self.path(), webhook_id)
     }
 
     /// Run `f` on the writer thread inside a transaction (batched with other
