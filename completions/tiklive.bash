@@ -149,7 +149,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__config)
-            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --db --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,6 +179,14 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -195,7 +203,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__forward)
-            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --to --secret --drain-timeout --dry-run --db --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --drain-timeout --dry-run --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +250,14 @@ _tiklive() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -473,7 +489,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__serve)
-            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -520,6 +536,14 @@ _tiklive() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -551,7 +575,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__watch)
-            opts="-t -n -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --format --limit --record --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --format --limit --record --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -598,6 +622,14 @@ _tiklive() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -93,6 +93,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-api-key -
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l format -d 'Output format (default: ndjson when piped, pretty on a terminal)' -r -f -a "ndjson\t''
 pretty\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s n -l limit -d 'Stop after N events' -r
@@ -161,6 +163,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-api-key
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeout -d 'How long to keep retrying after the input ends, e.g. 30s or 5m' -r
@@ -230,6 +234,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-api-key -
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'Address to listen on' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)' -r
@@ -346,6 +352,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-api-key 
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''

@@ -26,10 +26,12 @@ TIKTOK_USERNAME        the USER when none is given
 API_KEY                REST API key for serve
 WEBHOOK_URL            default webhook target for forward
 WEBHOOK_SECRET         signing secret for WEBHOOK_URL and --to targets
-SIGN_API_URL           sign server base URL (default https://tiktok.eulerstream.com)
+SIGN_API_URL           sign server base URL (default https://api.eulerstream.com)
 SIGN_API_KEY           sign server API key
 TIKTOK_SESSION_ID      a logged-in TikTok session (18+ rooms)
 TIKTOK_TARGET_IDC      that session's data centre, e.g. useast2a
+TIKLIVE_USER_AGENT     the browser User-Agent shown to the sign server and TikTok
+TIKLIVE_SIGN_BUDGET    sign calls per minute for the whole process (default 10, 0 = no limit)
 TIKLIVE_TIKTOK_URL     base of the live page and api-live (default https://www.tiktok.com)
 TIKLIVE_WEBCAST_URL    base of webcast/room/info (default https://webcast.tiktok.com)
 TIKLIVE_DB             the store file (default: the platform data dir)
@@ -225,6 +227,17 @@ pub struct LiveArgs {
     /// Seconds without frames or heartbeat replies before the socket counts as dead
     #[arg(long, value_name = "SECS", default_value_t = 40)]
     pub idle_timeout: u64,
+    /// The browser User-Agent for the sign server, TikTok's pages and the WebSocket
+    #[arg(long, value_name = "UA", env = "TIKLIVE_USER_AGENT")]
+    pub user_agent: Option<String>,
+    /// Sign calls per minute for the whole process, shared by all streams (0 = no limit)
+    #[arg(
+        long,
+        value_name = "N",
+        env = "TIKLIVE_SIGN_BUDGET",
+        default_value_t = 10
+    )]
+    pub sign_budget: u32,
 }
 
 #[derive(Debug, Args)]

@@ -66,6 +66,7 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
                 cancel: cancel.clone(),
                 record: None,
             },
+            None,
             false,
             term.quiet,
         ),

@@ -115,6 +115,7 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
             users,
             live.expect("resolved above for a live source"),
             run,
+            None,
             term.progress(),
             term.quiet,
         ),
