@@ -69,7 +69,7 @@ pub struct Terminal {
 
 impl Terminal {
     pub fn detect(global: &GlobalArgs) -> Terminal {
-        let stdout_tty = std::io::stdout().is_terminal() || env_var("TIKLIVE_TEST_TTY").is_some();
+        let stdout_tty = crate::term::stdout_is_terminal() || env_var("TIKLIVE_TEST_TTY").is_some();
         let stderr_tty = std::io::stderr().is_terminal();
         let no_color = env_var("NO_COLOR").is_some();
         let dumb = env_var("TERM").is_some_and(|t| t == "dumb");

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::ids::new_id;
 use crate::term;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{
@@ -18,19 +19,6 @@ pub struct Pipeline {
     wanted: KindSet,
     streamer: String,
     scratch: Vec<Output>,
-}
-
-/// A fresh event id.
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-/// Milliseconds since the epoch, now.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 impl Pipeline {

@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::ForwardArgs;
+use crate::clock::unix_now;
 use crate::config::{self, ForwardTargets, Source, Terminal};
 use crate::error::{Code, Failure};
 use crate::progress::Spinner;
@@ -32,7 +33,7 @@ use crate::webcast::{Envelope, KindSet};
 use crate::webhook::signature::{SigningKey, message_id};
 use crate::webhook::{
     Counters, Engine, EngineConfig, OutgoingEvent, Target, build_request, http_client,
-    human_duration, registered_target, render_redacted, unix_now,
+    human_duration, registered_target, render_redacted,
 };
 
 /// The timeout of one delivery request (connect + send + response).

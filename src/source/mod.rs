@@ -15,9 +15,10 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::clock::now_ms;
 use crate::config::Speed;
 use crate::demo::{DEMO_ROOM_ID, DEMO_STREAMER, demo_stream};
-use crate::pipeline::{Pipeline, now_ms};
+use crate::pipeline::Pipeline;
 use crate::record::Recorder;
 use crate::webcast::capture::{Record, RecordKind};
 use crate::webcast::{DecoderOptions, Envelope, EventKind};

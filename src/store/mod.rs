@@ -292,7 +292,7 @@ impl Store {
 
     /// Register a webhook; returns its id.
     pub async fn add_webhook(&self, new: NewWebhook) -> Result<i64> {
-        self.write(move |c| webhooks::add(c, &new, crate::pipeline::now_ms()))
+        self.write(move |c| webhooks::add(c, &new, crate::clock::now_ms()))
             .await
     }
 
@@ -313,7 +313,7 @@ impl Store {
 
     /// The ad-hoc row for `url` (`forward --to`), created on first use.
     pub async fn adhoc_webhook(&self, url: String) -> Result<Webhook> {
-        self.write(move |c| webhooks::adhoc(c, &url, crate::pipeline::now_ms()))
+        self.write(move |c| webhooks::adhoc(c, &url, crate::clock::now_ms()))
             .await
     }
 
@@ -328,7 +328,7 @@ impl Store {
     /// their sequence numbers), in the same order.
     pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<Vec<Pending>> {
         self.write(move |c| {
-            let now = crate::pipeline::now_ms();
+            let now = crate::clock::now_ms();
             let seqs = outbox::enqueue(c, &rows, now)?;
             Ok(rows
                 .into_iter()

@@ -44,11 +44,11 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::pipeline::now_ms;
+use crate::clock::{now_ms, unix_now};
 use crate::store::lane_lock::LaneLock;
 use crate::store::{NewDelivery, Pending, Store, Webhook};
-use crate::term;
 use crate::webcast::{Envelope, EventKind};
+use crate::{random, term};
 
 use self::retry::{Outcome, RetryPolicy, classify, parse_retry_after};
 use self::signature::{SigningKey, message_id};
@@ -211,11 +211,6 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
         .tcp_nodelay(true)
         .build()
         .context("cannot set up the HTTP client")
-}
-
-/// Unix seconds now.
-pub fn unix_now() -> i64 {
-    now_ms().div_euclid(1000)
 }
 
 /// Send one request and classify the answer; also returns how long it took.
@@ -793,7 +788,7 @@ async fn deliver(
                 reason,
                 retry_after,
             } => {
-                let delay = policy.delay(attempts, retry_after, fastrand::f64());
+                let delay = policy.delay(attempts, retry_after, random::unit());
                 tracing::debug!(
                     webhook = target.webhook.id,
                     event = row.event_id,
