@@ -670,17 +670,38 @@ async fn a_recorded_session_replays_to_the_same_events() {
     }
 }
 
+/// The user and password the authenticating test proxies want, and how they
+/// appear (percent-encoded) in a proxy URL.
+const PROXY_USER: &str = "u$er";
+const PROXY_PASS: &str = "p@ss:w0rd";
+const PROXY_CREDS_IN_URL: &str = "u%24er:p%40ss%3Aw0rd";
+
+/// Requests a test proxy passed on: CONNECT tunnels and plain ones.
+#[derive(Default)]
+struct ProxyCounts {
+    connects: AtomicUsize,
+    plain: AtomicUsize,
+    refused: AtomicUsize,
+}
+
 /// A minimal HTTP proxy: CONNECT tunnels, and plain absolute-form requests
-/// passed through. Counts both.
-async fn start_proxy() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+/// passed through. With `auth`, both need `Proxy-Authorization: Basic` of
+/// exactly [`PROXY_USER`]:[`PROXY_PASS`] (else 407).
+async fn start_proxy(auth: bool) -> (String, Arc<ProxyCounts>) {
+    use base64::Engine;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let connects = Arc::new(AtomicUsize::new(0));
-    let plain = Arc::new(AtomicUsize::new(0));
-    let (c, p) = (connects.clone(), plain.clone());
+    let counts = Arc::new(ProxyCounts::default());
+    let want = format!(
+        "basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{PROXY_USER}:{PROXY_PASS}"))
+    )
+    .to_ascii_lowercase();
+    let c = counts.clone();
     tokio::spawn(async move {
         while let Ok((mut client, _)) = listener.accept().await {
-            let (c, p) = (c.clone(), p.clone());
+            let c = c.clone();
+            let want = want.clone();
             tokio::spawn(async move {
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
@@ -691,6 +712,18 @@ async fn start_proxy() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
                     head.push(byte[0]);
                 }
                 let text = String::from_utf8_lossy(&head).to_string();
+                let authorised = text.lines().any(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("proxy-authorization:")
+                        .is_some_and(|v| v.trim() == want)
+                });
+                if auth && !authorised {
+                    c.refused.fetch_add(1, Ordering::SeqCst);
+                    let _ = client
+                        .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n")
+                        .await;
+                    return;
+                }
                 let mut parts = text.split_whitespace();
                 let method = parts.next().unwrap_or("");
                 let target = parts.next().unwrap_or("");
@@ -708,37 +741,105 @@ async fn start_proxy() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
                     return;
                 };
                 if method == "CONNECT" {
-                    c.fetch_add(1, Ordering::SeqCst);
+                    c.connects.fetch_add(1, Ordering::SeqCst);
                     let _ = client
                         .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
                         .await;
                 } else {
-                    p.fetch_add(1, Ordering::SeqCst);
+                    c.plain.fetch_add(1, Ordering::SeqCst);
                     let _ = upstream.write_all(&head).await;
                 }
                 let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
             });
         }
     });
-    (format!("http://{addr}"), connects, plain)
+    (format!("http://{addr}"), counts)
+}
+
+/// A minimal SOCKS5 proxy (RFC 1928/1929) that wants exactly
+/// [`PROXY_USER`]/[`PROXY_PASS`]; every tunnel counts as a CONNECT.
+async fn start_socks5() -> (String, Arc<ProxyCounts>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let counts = Arc::new(ProxyCounts::default());
+    let c = counts.clone();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let c = c.clone();
+            tokio::spawn(async move {
+                let mut hello = [0u8; 2];
+                s.read_exact(&mut hello).await.ok()?;
+                let mut methods = vec![0u8; usize::from(hello[1])];
+                s.read_exact(&mut methods).await.ok()?;
+                if !methods.contains(&2) {
+                    c.refused.fetch_add(1, Ordering::SeqCst);
+                    s.write_all(&[5, 0xff]).await.ok()?;
+                    return None;
+                }
+                s.write_all(&[5, 2]).await.ok()?;
+                let mut v = [0u8; 2];
+                s.read_exact(&mut v).await.ok()?;
+                let mut user = vec![0u8; usize::from(v[1])];
+                s.read_exact(&mut user).await.ok()?;
+                let mut l = [0u8; 1];
+                s.read_exact(&mut l).await.ok()?;
+                let mut pass = vec![0u8; usize::from(l[0])];
+                s.read_exact(&mut pass).await.ok()?;
+                if user != PROXY_USER.as_bytes() || pass != PROXY_PASS.as_bytes() {
+                    c.refused.fetch_add(1, Ordering::SeqCst);
+                    s.write_all(&[1, 1]).await.ok()?;
+                    return None;
+                }
+                s.write_all(&[1, 0]).await.ok()?;
+                let mut req = [0u8; 4];
+                s.read_exact(&mut req).await.ok()?;
+                let host = match req[3] {
+                    1 => {
+                        let mut ip = [0u8; 4];
+                        s.read_exact(&mut ip).await.ok()?;
+                        std::net::Ipv4Addr::from(ip).to_string()
+                    }
+                    3 => {
+                        s.read_exact(&mut l).await.ok()?;
+                        let mut name = vec![0u8; usize::from(l[0])];
+                        s.read_exact(&mut name).await.ok()?;
+                        String::from_utf8(name).ok()?
+                    }
+                    _ => return None,
+                };
+                let mut port = [0u8; 2];
+                s.read_exact(&mut port).await.ok()?;
+                let port = u16::from_be_bytes(port);
+                let mut upstream = tokio::net::TcpStream::connect((host.as_str(), port))
+                    .await
+                    .ok()?;
+                c.connects.fetch_add(1, Ordering::SeqCst);
+                s.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).await.ok()?;
+                let _ = tokio::io::copy_bidirectional(&mut s, &mut upstream).await;
+                Some(())
+            });
+        }
+    });
+    (format!("socks5://{addr}"), counts)
+}
+
+/// A fake with one live user whose stream ends at once.
+async fn one_short_stream() -> FakeTikTok {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: vec![stream_end_frame(3)],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    fake
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_proxy_carries_http_and_the_websocket() {
-    let fake = FakeTikTok::start().await;
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames: vec![stream_end_frame(3)],
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
-    let (proxy, connects, plain) = start_proxy().await;
+    let fake = one_short_stream().await;
+    let (proxy, counts) = start_proxy(false).await;
     let dir = tempfile::tempdir().unwrap();
     let out = run(
         &fake,
@@ -749,13 +850,72 @@ async fn the_proxy_carries_http_and_the_websocket() {
     .await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert!(
-        plain.load(Ordering::SeqCst) >= 1,
+        counts.plain.load(Ordering::SeqCst) >= 1,
         "lookup and sign went through the proxy"
     );
     assert_eq!(
-        connects.load(Ordering::SeqCst),
+        counts.connects.load(Ordering::SeqCst),
         1,
         "the WebSocket went through the proxy"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn percent_encoded_proxy_credentials_work_for_http_and_the_websocket() {
+    for socks in [false, true] {
+        let fake = one_short_stream().await;
+        let (url, counts) = if socks {
+            start_socks5().await
+        } else {
+            start_proxy(true).await
+        };
+        let proxy = url.replacen("://", &format!("://{PROXY_CREDS_IN_URL}@"), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let out = run(
+            &fake,
+            dir.path(),
+            &["watch", "alice", "-q"],
+            &[("ALL_PROXY", &proxy)],
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(0), "{proxy}: {}", stderr(&out));
+        assert_eq!(counts.refused.load(Ordering::SeqCst), 0, "{proxy}");
+        let tunnels = counts.connects.load(Ordering::SeqCst);
+        if socks {
+            // The HTTP calls (kept alive) and the socket are tunnels.
+            assert!(tunnels >= 2, "{tunnels} tunnels");
+        } else {
+            assert_eq!(tunnels, 1, "the WebSocket");
+            // HTTP calls (kept alive: one connection may carry several).
+            assert!(counts.plain.load(Ordering::SeqCst) >= 1, "HTTP calls");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_proxy_is_named_redacted() {
+    let fake = one_short_stream().await;
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = dead.local_addr().unwrap();
+    drop(dead);
+    let proxy = format!("http://{PROXY_CREDS_IN_URL}@{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "--proxy", &proxy],
+        &[],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("the proxy http://u$er:***@{addr}")),
+        "{err}"
+    );
+    assert!(
+        !err.contains("w0rd") && !err.contains("could not find"),
+        "{err}"
     );
 }
 
@@ -1230,4 +1390,79 @@ async fn the_heartbeat_follows_the_servers_ping_interval() {
             );
         }
     });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_drops_in_a_row_stay_within_the_sign_budget() {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    for i in 0..10 {
+        fake.sign(SignReply::Ok { messages: vec![] })
+            .ws(WsScript::Frames {
+                frames: demo_frames()[i..i + 1].to_vec(),
+                gap: Duration::ZERO,
+                after: WsAfter::Drop,
+            });
+    }
+    fake.sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: vec![stream_end_frame(99)],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    let dir = tempfile::tempdir().unwrap();
+    // A budget of 4 calls per second stands in for 4 per minute.
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "-v"],
+        &[
+            ("TIKLIVE_SIGN_BUDGET", "4"),
+            ("TIKLIVE_SIGN_WINDOW_MS", "1000"),
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "stderr: {err}");
+    assert!(
+        err.contains("waiting for the sign budget"),
+        "-v shows it: {err}"
+    );
+    assert_connected_matched(&ndjson(&out.stdout));
+    let times = fake.recorded(|r| r.sign_times.clone());
+    assert_eq!(times.len(), 11);
+    for (i, w) in times.windows(5).enumerate() {
+        let span = w[4] - w[0];
+        assert!(
+            span >= Duration::from_millis(950),
+            "calls {i}..{} within {span:?}",
+            i + 4
+        );
+    }
+
+    // The first reconnect waits at least the default 2 s.
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.sign(SignReply::Ok { messages: vec![] })
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: demo_frames()[..1].to_vec(),
+            gap: Duration::ZERO,
+            after: WsAfter::Drop,
+        })
+        .ws(WsScript::Frames {
+            frames: vec![stream_end_frame(98)],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "-q"],
+        &[("TIKLIVE_BACKOFF_BASE_MS", "2000")],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let times = fake.recorded(|r| r.sign_times.clone());
+    assert!(times[1] - times[0] >= Duration::from_secs(2));
 }

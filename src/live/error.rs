@@ -63,6 +63,8 @@ pub enum LiveError {
         /// server's fallback, as in the September 2026 outage).
         fallback: Option<String>,
     },
+    #[error("cannot reach the proxy {proxy}: {detail}; check --proxy / HTTPS_PROXY / ALL_PROXY")]
+    ProxyUnreachable { proxy: String, detail: String },
     #[error("{0}")]
     Network(String),
 }
@@ -117,6 +119,7 @@ impl LiveError {
             }
             SignRateLimited { retry_after, .. } => Class::Retry(*retry_after),
             NoPushServer => Class::Fatal(Code::NotFound),
+            ProxyUnreachable { .. } => Class::Fatal(Code::Runtime),
             SignStatus { .. } | SignBadBody(_) | SignNoCookies { .. } | Network(_) => {
                 Class::Retry(None)
             }

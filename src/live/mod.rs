@@ -107,6 +107,11 @@ async fn run_all(
         .map(Proxy::parse)
         .transpose()
         .map_err(|e| Failure::usage(e.to_string()))?;
+    if let Some(p) = &proxy {
+        p.probe()
+            .await
+            .map_err(|e| Failure::new(e.code(), e.to_string()))?;
+    }
     let ctx = Arc::new(Ctx {
         budget: gate.unwrap_or_else(|| local_budget(&cfg)),
         route: SignRoute::default(),

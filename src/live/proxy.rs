@@ -126,6 +126,28 @@ impl Proxy {
     }
 }
 
+impl Proxy {
+    /// Check that the proxy accepts TCP connections at all, so that a dead
+    /// proxy is reported as such (named, redacted) instead of as a failed
+    /// room lookup.
+    pub async fn probe(&self) -> Result<(), LiveError> {
+        let unreachable = |detail: String| LiveError::ProxyUnreachable {
+            proxy: self.redacted(),
+            detail,
+        };
+        match tokio::time::timeout(
+            PROXY_CONNECT_TIMEOUT,
+            TcpStream::connect((self.host.as_str(), self.port)),
+        )
+        .await
+        {
+            Err(_) => Err(unreachable("timed out".into())),
+            Ok(Err(e)) => Err(unreachable(e.to_string())),
+            Ok(Ok(_)) => Ok(()),
+        }
+    }
+}
+
 /// A proxy URL with any password replaced by `***` (for error messages about
 /// a URL that did not even parse).
 pub fn redact_url(raw: &str) -> String {
