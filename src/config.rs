@@ -718,6 +718,13 @@ pub fn describe_settings(matches: &clap::ArgMatches, dotenv: &Dotenv) -> Vec<Set
     for (id, name, default, is_secret) in [
         ("sign_url", "SIGN_API_URL", DEFAULT_SIGN_URL, false),
         ("sign_api_key", "SIGN_API_KEY", "", true),
+        (
+            "user_agent",
+            "TIKLIVE_USER_AGENT",
+            DEFAULT_USER_AGENT,
+            false,
+        ),
+        ("sign_budget", "TIKLIVE_SIGN_BUDGET", "10", false),
         ("db", "TIKLIVE_DB", "", false),
     ] {
         let value = matches
