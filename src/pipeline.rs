@@ -4,13 +4,11 @@
 //! Every source (live, replay, demo) goes through this, so they all produce
 //! identical events from identical bytes.
 
-use serde::Serialize;
-
 use crate::term;
+use crate::webcast::Control;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{
-    Decoder, DecoderOptions, Envelope, Event, EventKind, FetchInfo, FrameError, FrameInfo, KindSet,
-    Output,
+    Decoder, DecoderOptions, Envelope, FetchInfo, FrameError, FrameInfo, KindSet, Output,
 };
 
 pub struct Pipeline {
@@ -94,16 +92,11 @@ impl Pipeline {
     }
 
     /// A control event (`connected`, `disconnected`, `error`), if wanted.
-    pub fn control(
-        &mut self,
-        kind: EventKind,
-        data: &impl Serialize,
-        t_ms: i64,
-        batch: &mut Vec<Envelope>,
-    ) {
-        if self.wanted.contains(kind) {
+    /// Every source builds them here, from the typed [`Control`].
+    pub fn control(&mut self, control: &Control, t_ms: i64, batch: &mut Vec<Envelope>) {
+        if self.wanted.contains(control.kind()) {
             batch.push(Envelope::new(
-                Event::new(kind, data),
+                control.to_event(),
                 &self.streamer,
                 format_iso_millis(t_ms),
                 new_id(),

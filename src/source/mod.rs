@@ -11,7 +11,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -20,7 +19,7 @@ use crate::demo::{DEMO_ROOM_ID, DEMO_STREAMER, demo_stream};
 use crate::pipeline::{Pipeline, now_ms};
 use crate::record::Recorder;
 use crate::webcast::capture::{Record, RecordKind};
-use crate::webcast::{DecoderOptions, Envelope, EventKind};
+use crate::webcast::{Control, DecoderOptions, EndCause, Envelope};
 
 /// How an offline run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,8 +175,10 @@ fn drive(
         if !connected {
             connected = true;
             pipeline.control(
-                EventKind::Connected,
-                &json!({"username": streamer, "roomId": room_id}),
+                &Control::Connected {
+                    username: streamer.to_string(),
+                    room_id: room_id.to_string(),
+                },
                 t,
                 &mut batch,
             );
@@ -206,17 +207,12 @@ fn finish(
     end: OfflineEnd,
 ) -> Result<OfflineEnd> {
     pipeline.finish(t, &mut batch);
-    let reason = match (end, pipeline.stream_end()) {
-        (OfflineEnd::Cancelled, _) => "interrupted",
-        (_, Some(_)) => "stream ended",
-        _ => "end of input",
+    let cause = match (end, pipeline.stream_end()) {
+        (OfflineEnd::Cancelled, _) => EndCause::Interrupted,
+        (_, Some(_)) => EndCause::StreamEnded,
+        _ => EndCause::EndOfInput,
     };
-    pipeline.control(
-        EventKind::Disconnected,
-        &json!({"code": 1000, "reason": reason}),
-        t,
-        &mut batch,
-    );
+    pipeline.control(&Control::ended(1000, cause), t, &mut batch);
     if !batch.is_empty() && run.tx.blocking_send(batch).is_err() {
         return Ok(OfflineEnd::ConsumerGone);
     }

@@ -5,6 +5,7 @@
 //! testable with fixtures and made-up times (see shared/reference/style.md §1.8).
 
 pub mod capture;
+pub mod control;
 pub mod decoder;
 pub mod error;
 pub mod event;
@@ -18,6 +19,7 @@ pub mod streaks;
 pub mod time;
 pub mod user;
 
+pub use control::{Control, EndCause};
 pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, Stats};
 pub use error::{FrameError, MessageError};
 pub use event::{Envelope, Event};
