@@ -28,6 +28,9 @@ _tiklive() {
             tiklive,help)
                 cmd="tiklive__subcmd__help"
                 ;;
+            tiklive,info)
+                cmd="tiklive__subcmd__info"
+                ;;
             tiklive,man)
                 cmd="tiklive__subcmd__man"
                 ;;
@@ -51,6 +54,9 @@ _tiklive() {
                 ;;
             tiklive__subcmd__help,help)
                 cmd="tiklive__subcmd__help__subcmd__help"
+                ;;
+            tiklive__subcmd__help,info)
+                cmd="tiklive__subcmd__help__subcmd__info"
                 ;;
             tiklive__subcmd__help,man)
                 cmd="tiklive__subcmd__help__subcmd__man"
@@ -113,7 +119,7 @@ _tiklive() {
 
     case "${cmd}" in
         tiklive)
-            opts="-q -v -h -V --quiet --verbose --color --help --version watch forward serve webhooks config completions man help"
+            opts="-q -v -h -V --quiet --verbose --color --help --version watch forward serve info webhooks config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,7 +295,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__help)
-            opts="watch forward serve webhooks config completions man help"
+            opts="watch forward serve info webhooks config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,6 +351,20 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiklive__subcmd__help__subcmd__info)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -463,6 +483,56 @@ _tiklive() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiklive__subcmd__info)
+            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --room-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

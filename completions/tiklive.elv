@@ -30,6 +30,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand watch 'Print events of one or more streams (NDJSON when piped)'
             cand forward 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
             cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
+            cand info 'Is this user live? Room lookup only: no sign call, no sign quota'
             cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
             cand config 'Show the resolved settings and where each came from (secrets redacted)'
             cand completions 'Print a shell completion script'
@@ -122,6 +123,27 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
             cand --wait 'Wait for an offline user to go live instead of exiting'
             cand --insecure-no-auth 'Allow listening on a non-loopback address without an API key'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;info'= {
+            cand --room-id 'Connect to this room id and skip the room lookup'
+            cand --sign-url 'Sign server base URL'
+            cand --sign-api-key 'Sign server API key'
+            cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
+            cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
+            cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+            cand --wait 'Wait for an offline user to go live instead of exiting'
             cand -q 'No progress spinners or summaries on stderr (errors still print)'
             cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
             cand -v 'Log each step to stderr (-vv for more)'
@@ -264,6 +286,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand watch 'Print events of one or more streams (NDJSON when piped)'
             cand forward 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
             cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
+            cand info 'Is this user live? Room lookup only: no sign call, no sign quota'
             cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
             cand config 'Show the resolved settings and where each came from (secrets redacted)'
             cand completions 'Print a shell completion script'
@@ -275,6 +298,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;help;forward'= {
         }
         &'tiklive;help;serve'= {
+        }
+        &'tiklive;help;info'= {
         }
         &'tiklive;help;webhooks'= {
             cand add 'Register a webhook and print its id'

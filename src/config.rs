@@ -120,8 +120,10 @@ pub fn parse_speed(s: Option<&str>, default: Speed) -> Result<Speed> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     Live(Vec<String>),
-    Replay(PathBuf, Speed),
-    Demo(Speed),
+    /// A capture, its playback speed and how many threads decode it.
+    Replay(PathBuf, Speed, usize),
+    /// The built-in demo, its playback speed and how many threads decode it.
+    Demo(Speed, usize),
     /// Event NDJSON on stdin (`forward -`).
     Stdin,
 }
@@ -141,21 +143,25 @@ pub fn resolve_source(
             "give one source: USER, --replay FILE or --demo (see 'tiklive {command} --help')"
         )));
     }
+    let threads = args.threads.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
     if let Some(path) = &args.replay {
         return Ok(Source::Replay(
             path.clone(),
             parse_speed(args.speed.as_deref(), Speed::Max)?,
+            threads,
         ));
     }
     if args.demo {
-        return Ok(Source::Demo(parse_speed(
-            args.speed.as_deref(),
-            Speed::Factor(1.0),
-        )?));
+        return Ok(Source::Demo(
+            parse_speed(args.speed.as_deref(), Speed::Factor(1.0))?,
+            threads,
+        ));
     }
-    if args.speed.is_some() {
+    if args.speed.is_some() || args.threads.is_some() {
         bail!(Failure::usage(
-            "--speed applies to --demo and --replay only"
+            "--speed and --threads apply to --demo and --replay only"
         ));
     }
     if allow_stdin && users.len() == 1 && users[0] == "-" {
@@ -718,6 +724,13 @@ pub fn describe_settings(matches: &clap::ArgMatches, dotenv: &Dotenv) -> Vec<Set
     for (id, name, default, is_secret) in [
         ("sign_url", "SIGN_API_URL", DEFAULT_SIGN_URL, false),
         ("sign_api_key", "SIGN_API_KEY", "", true),
+        (
+            "user_agent",
+            "TIKLIVE_USER_AGENT",
+            DEFAULT_USER_AGENT,
+            false,
+        ),
+        ("sign_budget", "TIKLIVE_SIGN_BUDGET", "10", false),
         ("db", "TIKLIVE_DB", "", false),
     ] {
         let value = matches

@@ -97,6 +97,7 @@ async fn dispatch(
 ) -> anyhow::Result<Code> {
     match cli.command {
         Command::Watch(args) => cmd::watch::run(args, term, shutdown).await,
+        Command::Info(args) => cmd::info::run(args).await,
         Command::Config(_) => {
             let sub = matches.subcommand_matches("config").unwrap_or(matches);
             cmd::config::run(sub, &dotenv, &term)

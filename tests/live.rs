@@ -1466,3 +1466,69 @@ async fn ten_drops_in_a_row_stay_within_the_sign_budget() {
     let times = fake.recorded(|r| r.sign_times.clone());
     assert!(times[1] - times[0] >= Duration::from_secs(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn info_says_who_is_live_without_a_sign_call() {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.user("bob", UserPage::Offline)
+        .user("carol", UserPage::Captcha)
+        .user(
+            "dave",
+            UserPage::StaleOffline {
+                room_id: "7300000000000000004".into(),
+            },
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&fake, dir.path(), &["info", "@alice"], &[]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let alice = &ndjson(&out.stdout)[0];
+    assert_eq!(alice["username"], "alice");
+    assert_eq!(alice["roomId"], ROOM);
+    assert_eq!(alice["live"], true);
+    assert_eq!(alice["status"], "live");
+    assert_eq!(alice["title"], "alice live");
+    assert_eq!(alice["viewerCount"], 42);
+    assert_eq!(alice["startTime"], "2024-05-01T18:00:00.000Z");
+    assert_eq!(alice["source"], "live page");
+
+    let out = run(
+        &fake,
+        dir.path(),
+        &["info", "alice", "bob", "nobody_here", "carol", "dave"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
+    let lines = ndjson(&out.stdout);
+    let by: Vec<(String, bool, String)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["username"].as_str().unwrap().to_string(),
+                l["live"].as_bool().unwrap(),
+                l["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("alice".into(), true, "live".into()),
+            ("bob".into(), false, "offline".into()),
+            ("nobody_here".into(), false, "not_found".into()),
+            ("carol".into(), false, "blocked".into()),
+            ("dave".into(), true, "live".into()),
+        ]
+    );
+    assert_eq!(lines[3]["roomId"], serde_json::Value::Null);
+    assert!(lines[3]["error"].as_str().unwrap().contains("captcha"));
+    assert_eq!(
+        lines[4]["source"], "api-live",
+        "the stale page was overruled"
+    );
+    fake.recorded(|r| {
+        assert!(r.sign_paths.is_empty(), "no sign call: {:?}", r.sign_paths);
+        assert!(r.ws_queries.is_empty());
+    });
+}

@@ -11,6 +11,7 @@ pub mod budget;
 pub mod cookies;
 pub mod error;
 pub mod http;
+pub mod info;
 pub mod proxy;
 pub mod socket;
 

@@ -23,7 +23,10 @@ pub mod streaks;
 pub mod time;
 pub mod user;
 
-pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, Stats};
+pub use decoder::{
+    Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, PreparedFetch, PreparedFrame, Stats,
+    prepare_fetch, prepare_frame,
+};
 pub use error::{FrameError, MessageError};
 pub use event::{Envelope, Event};
 pub use kind::{EventKind, KindSet, UnknownKind};
