@@ -26,6 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     prost_build::Config::new()
         .bytes(["."])
         .btree_map(["."])
+        .enable_type_names()
         .compile_fds(fds)?;
 
     println!("cargo:rerun-if-changed=.git/HEAD");

@@ -9,12 +9,13 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use bytes::Bytes;
 use prost::Message;
-use serde_json::json;
 
+use super::data::{ControlData, DecodedData, RawData, UnknownData};
 use super::error::{FrameError, MessageError};
 use super::event::Event;
 use super::frame::{self, Frame};
 use super::kind::{EventKind, KindSet};
+use super::lenient::Mismatch;
 use super::mapping::{Mapped, Route, map_message, whole};
 use super::proto::FetchResult;
 use super::streaks::{StreakMode, StreakTracker};
@@ -24,6 +25,29 @@ use super::streaks::{StreakMode, StreakTracker};
 pub enum Output {
     Event(Event),
     Warning(MessageError),
+    /// A field skipped because its wire type did not match the schema; the
+    /// message still gave its events. Reported once per (method, field path)
+    /// per decoder.
+    Drift(SchemaDrift),
+}
+
+/// A field TikTok now sends with another wire type than our schema says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaDrift {
+    /// The wire method, e.g. `WebcastChatMessage`.
+    pub method: String,
+    pub mismatch: Mismatch,
+}
+
+impl std::fmt::Display for SchemaDrift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = &self.mismatch;
+        write!(
+            f,
+            "{}: field {} (number {}) arrived as {}, the schema says {}; skipped it and kept the event (reported once)",
+            self.method, m.path, m.number, m.found, m.expected
+        )
+    }
 }
 
 /// Running totals, for summaries and the status endpoint.
@@ -39,6 +63,9 @@ pub struct Stats {
     /// Messages dropped because their msgId was seen already (TikTok resends
     /// recent messages after a reconnect).
     pub duplicates: u64,
+    /// Distinct (method, field path) pairs whose wire type did not match the
+    /// schema (each reported once as [`Output::Drift`]).
+    pub schema_drift: u64,
 }
 
 /// The last [`RECENT_IDS`] message ids, to drop duplicates across reconnects
@@ -114,6 +141,9 @@ pub struct Decoder {
     stats: Stats,
     stream_end: Option<i32>,
     recent: RecentIds,
+    /// (method, field path) pairs already reported as drift.
+    drift_seen: std::collections::HashSet<(String, String)>,
+    mismatches: Vec<Mismatch>,
 }
 
 impl Decoder {
@@ -124,6 +154,8 @@ impl Decoder {
             stats: Stats::default(),
             stream_end: None,
             recent: RecentIds::default(),
+            drift_seen: Default::default(),
+            mismatches: Vec::new(),
         }
     }
 
@@ -194,7 +226,7 @@ impl Decoder {
                 self.stats.duplicates += 1;
                 continue;
             }
-            self.decode_message(&msg.method, &msg.payload, msg.is_history, out);
+            self.decode_wrapped(&msg.method, &msg.payload, msg.msg_id, msg.is_history, out);
         }
         let mut route_params: Vec<(String, String)> = result.route_params.into_iter().collect();
         route_params.sort();
@@ -219,19 +251,38 @@ impl Decoder {
         history: bool,
         out: &mut Vec<Output>,
     ) {
+        self.decode_wrapped(method, payload, 0, history, out);
+    }
+
+    /// Decode one inner message with its wrapper's msgId (BaseProtoMessage
+    /// field 3; 0 when absent), used when the payload has no `common`.
+    pub fn decode_wrapped(
+        &mut self,
+        method: &str,
+        payload: &[u8],
+        wrapper_msg_id: i64,
+        history: bool,
+        out: &mut Vec<Output>,
+    ) {
         self.stats.messages += 1;
         let start = out.len();
         if self.wanted.contains(EventKind::RawData) {
             out.push(Output::Event(Event::new(
                 EventKind::RawData,
-                &json!({"messageTypeName": method, "binary": B64.encode(payload)}),
+                &RawData {
+                    message_type_name: method.into(),
+                    binary: B64.encode(payload),
+                },
             )));
         }
         let Some(route) = Route::for_method(method) else {
             if self.wanted.contains(EventKind::Unknown) {
                 out.push(Output::Event(Event::new(
                     EventKind::Unknown,
-                    &json!({"method": method, "payload": B64.encode(payload)}),
+                    &UnknownData {
+                        method: method.into(),
+                        payload: B64.encode(payload),
+                    },
                 )));
             } else {
                 self.stats.skipped += 1;
@@ -246,19 +297,27 @@ impl Decoder {
             self.mark(out, start, history);
             return;
         }
-        match map_message(route, payload) {
-            Ok(Mapped::Event(ev)) => {
-                if ev.kind == EventKind::StreamEnd && self.stream_end.is_none() {
-                    self.stream_end = serde_json::from_str::<serde_json::Value>(ev.data.get())
-                        .ok()
-                        .and_then(|v| v["action"].as_i64())
-                        .map(|a| a as i32);
-                }
-                if self.wanted.contains(ev.kind) {
-                    out.push(Output::Event(ev));
+        let mut mismatches = std::mem::take(&mut self.mismatches);
+        match map_message(route, payload, &mut mismatches) {
+            Ok(Mapped::Events(events)) => {
+                for mut ev in events {
+                    if ev.kind == EventKind::StreamEnd && self.stream_end.is_none() {
+                        self.stream_end = serde_json::from_str::<ControlData>(ev.data.get())
+                            .ok()
+                            .map(|c| c.action);
+                    }
+                    if ev.msg_id.is_none() && wrapper_msg_id != 0 {
+                        ev.msg_id = Some(wrapper_msg_id);
+                    }
+                    if self.wanted.contains(ev.kind) {
+                        out.push(Output::Event(ev));
+                    }
                 }
             }
-            Ok(Mapped::Gift(gift)) => {
+            Ok(Mapped::Gift(mut gift)) => {
+                if gift.msg_id.is_none() && wrapper_msg_id != 0 {
+                    gift.msg_id = Some(wrapper_msg_id);
+                }
                 if self.wanted.contains(EventKind::Gift) {
                     for g in self.streaks.accept(*gift) {
                         out.push(Output::Event(g.into_event()));
@@ -270,18 +329,36 @@ impl Decoder {
                 out.push(Output::Warning(message_error(method, payload, reason)));
             }
         }
-        if debug && let Ok(decoded) = whole(route, payload) {
+        if debug && let Ok(decoded) = whole(route, payload, &mut mismatches) {
             out.push(Output::Event(Event::new(
                 EventKind::DecodedData,
-                &json!({
-                    "event": route.kinds()[0].name(),
-                    "method": method,
-                    "decodedData": decoded,
-                    "binary": B64.encode(payload),
-                }),
+                &DecodedData {
+                    event: route.kinds()[0].name().into(),
+                    method: method.into(),
+                    decoded_data: decoded,
+                    binary: B64.encode(payload),
+                },
             )));
         }
+        self.report_drift(method, &mut mismatches, out);
+        self.mismatches = mismatches;
         self.mark(out, start, history);
+    }
+
+    /// One [`Output::Drift`] per new (method, field path).
+    fn report_drift(&mut self, method: &str, found: &mut Vec<Mismatch>, out: &mut Vec<Output>) {
+        for mismatch in found.drain(..) {
+            if self
+                .drift_seen
+                .insert((method.to_string(), mismatch.path.clone()))
+            {
+                self.stats.schema_drift += 1;
+                out.push(Output::Drift(SchemaDrift {
+                    method: method.to_string(),
+                    mismatch,
+                }));
+            }
+        }
     }
 
     /// Emit the streaks still open (call when the stream ends).

@@ -5,11 +5,13 @@
 //! testable with fixtures and made-up times (see shared/reference/style.md §1.8).
 
 pub mod capture;
+pub mod data;
 pub mod decoder;
 pub mod error;
 pub mod event;
 pub mod frame;
 pub mod kind;
+pub mod lenient;
 pub mod mapping;
 pub mod proto;
 pub mod reflect;
@@ -18,7 +20,7 @@ pub mod streaks;
 pub mod time;
 pub mod user;
 
-pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, Stats};
+pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, SchemaDrift, Stats};
 pub use error::{FrameError, MessageError};
 pub use event::{Envelope, Event};
 pub use kind::{EventKind, KindSet, UnknownKind};
