@@ -143,7 +143,6 @@ pub struct Decoder {
     recent: RecentIds,
     /// (method, field path) pairs already reported as drift.
     drift_seen: std::collections::HashSet<(String, String)>,
-    mismatches: Vec<Mismatch>,
 }
 
 impl Decoder {
@@ -155,7 +154,6 @@ impl Decoder {
             stream_end: None,
             recent: RecentIds::default(),
             drift_seen: Default::default(),
-            mismatches: Vec::new(),
         }
     }
 
@@ -169,15 +167,15 @@ impl Decoder {
         self.stream_end
     }
 
-    /// Decode one WebSocket binary message.
+    /// Decode one WebSocket binary message: [`prepare_frame`] then
+    /// [`Decoder::apply_frame`].
     pub fn decode_frame(
         &mut self,
         bytes: &[u8],
         out: &mut Vec<Output>,
     ) -> Result<FrameInfo, FrameError> {
-        self.stats.frames += 1;
-        let frame = frame::decode_frame(bytes).inspect_err(|_| self.stats.frame_errors += 1)?;
-        self.decode_push(frame, out)
+        let prepared = prepare_frame(self.wanted, bytes);
+        self.apply_frame(prepared, out)
     }
 
     /// Decode an already-parsed frame.
@@ -186,19 +184,8 @@ impl Decoder {
         frame: Frame,
         out: &mut Vec<Output>,
     ) -> Result<FrameInfo, FrameError> {
-        let mut info = FrameInfo {
-            seq_id: frame.seq_id,
-            log_id: frame.log_id,
-            payload_type: frame.payload_type,
-            fetch: None,
-        };
-        // Only `msg` frames carry a fetch result (an empty type is treated the
-        // same, as older servers left it out). `im_enter_room_resp`, `hb` and
-        // the like carry nothing we emit.
-        if info.payload_type == "msg" || info.payload_type.is_empty() {
-            info.fetch = Some(self.decode_fetch_inner(frame.payload, out)?);
-        }
-        Ok(info)
+        let prepared = prepare_push(self.wanted, frame);
+        self.apply_push(prepared, out)
     }
 
     /// Decode a bare fetch result (the sign server's connect response).
@@ -207,40 +194,8 @@ impl Decoder {
         bytes: &[u8],
         out: &mut Vec<Output>,
     ) -> Result<FetchInfo, FrameError> {
-        self.decode_fetch_inner(Bytes::copy_from_slice(bytes), out)
-    }
-
-    /// Decoding from `Bytes` makes each message payload a slice of the
-    /// inflated buffer instead of a copy.
-    fn decode_fetch_inner(
-        &mut self,
-        bytes: Bytes,
-        out: &mut Vec<Output>,
-    ) -> Result<FetchInfo, FrameError> {
-        let result = FetchResult::decode(bytes).map_err(|e| {
-            self.stats.frame_errors += 1;
-            FrameError::FetchResult(e)
-        })?;
-        for msg in &result.messages {
-            if msg.msg_id != 0 && !self.recent.insert(msg.msg_id) {
-                self.stats.duplicates += 1;
-                continue;
-            }
-            self.decode_wrapped(&msg.method, &msg.payload, msg.msg_id, msg.is_history, out);
-        }
-        let mut route_params: Vec<(String, String)> = result.route_params.into_iter().collect();
-        route_params.sort();
-        Ok(FetchInfo {
-            cursor: result.cursor,
-            internal_ext: result.internal_ext,
-            need_ack: result.need_ack,
-            push_server: result.push_server,
-            route_params,
-            heartbeat_duration: result.heartbeat_duration,
-            fetch_interval: result.fetch_interval,
-            now: result.now,
-            message_count: result.messages.len(),
-        })
+        let prepared = prepare_fetch(self.wanted, Bytes::copy_from_slice(bytes));
+        self.apply_fetch(prepared, out)
     }
 
     /// Decode one inner message (method + payload).
@@ -255,7 +210,8 @@ impl Decoder {
     }
 
     /// Decode one inner message with its wrapper's msgId (BaseProtoMessage
-    /// field 3; 0 when absent), used when the payload has no `common`.
+    /// field 3; 0 when absent), which events of a payload without `common`
+    /// take as theirs.
     pub fn decode_wrapped(
         &mut self,
         method: &str,
@@ -264,90 +220,89 @@ impl Decoder {
         history: bool,
         out: &mut Vec<Output>,
     ) {
+        let prepared = prepare_message(self.wanted, wrapper_msg_id, method, payload, history);
+        self.apply_message(prepared, out);
+    }
+
+    /// The stateful half of [`Decoder::decode_frame`]: count, drop duplicate
+    /// msgIds, run the gift streaks and note the end of the stream, in frame
+    /// order. `prepared` must come from [`prepare_frame`] with this decoder's
+    /// wanted kinds.
+    ///
+    /// # Errors
+    /// The frame's [`FrameError`], counted in [`Stats::frame_errors`].
+    pub fn apply_frame(
+        &mut self,
+        prepared: PreparedFrame,
+        out: &mut Vec<Output>,
+    ) -> Result<FrameInfo, FrameError> {
+        self.stats.frames += 1;
+        let push = prepared.0.inspect_err(|_| self.stats.frame_errors += 1)?;
+        self.apply_push(push, out)
+    }
+
+    /// The stateful half of [`Decoder::decode_fetch`] (see
+    /// [`Decoder::apply_frame`]).
+    ///
+    /// # Errors
+    /// [`FrameError::FetchResult`] when the fetch result did not decode.
+    pub fn apply_fetch(
+        &mut self,
+        prepared: PreparedFetch,
+        out: &mut Vec<Output>,
+    ) -> Result<FetchInfo, FrameError> {
+        let fetch = prepared.0.inspect_err(|_| self.stats.frame_errors += 1)?;
+        for msg in fetch.messages {
+            if msg.msg_id != 0 && !self.recent.insert(msg.msg_id) {
+                self.stats.duplicates += 1;
+                continue;
+            }
+            self.apply_message(msg, out);
+        }
+        Ok(fetch.info)
+    }
+
+    fn apply_push(
+        &mut self,
+        push: PreparedPush,
+        out: &mut Vec<Output>,
+    ) -> Result<FrameInfo, FrameError> {
+        let mut info = push.info;
+        if let Some(fetch) = push.fetch {
+            info.fetch = Some(self.apply_fetch(fetch, out)?);
+        }
+        Ok(info)
+    }
+
+    fn apply_message(&mut self, msg: PreparedMessage, out: &mut Vec<Output>) {
         self.stats.messages += 1;
+        self.stats.skipped += u64::from(msg.skipped);
+        self.stats.message_errors += u64::from(msg.failed);
+        if self.stream_end.is_none() {
+            self.stream_end = msg.stream_end;
+        }
         let start = out.len();
-        if self.wanted.contains(EventKind::RawData) {
-            out.push(Output::Event(Event::new(
-                EventKind::RawData,
-                &RawData {
-                    message_type_name: method.into(),
-                    binary: B64.encode(payload),
-                },
-            )));
-        }
-        let Some(route) = Route::for_method(method) else {
-            if self.wanted.contains(EventKind::Unknown) {
-                out.push(Output::Event(Event::new(
-                    EventKind::Unknown,
-                    &UnknownData {
-                        method: method.into(),
-                        payload: B64.encode(payload),
-                    },
-                )));
-            } else {
-                self.stats.skipped += 1;
-            }
-            self.mark(out, start, history);
-            return;
-        };
-        let wanted = route.kinds().iter().any(|k| self.wanted.contains(*k));
-        let debug = self.wanted.contains(EventKind::DecodedData);
-        if !wanted && !debug && route != Route::Control {
-            self.stats.skipped += 1;
-            self.mark(out, start, history);
-            return;
-        }
-        let mut mismatches = std::mem::take(&mut self.mismatches);
-        match map_message(route, payload, &mut mismatches) {
-            Ok(Mapped::Events(events)) => {
-                for mut ev in events {
-                    if ev.kind == EventKind::StreamEnd && self.stream_end.is_none() {
-                        self.stream_end = serde_json::from_str::<ControlData>(ev.data.get())
-                            .ok()
-                            .map(|c| c.action);
-                    }
-                    if ev.msg_id.is_none() && wrapper_msg_id != 0 {
-                        ev.msg_id = Some(wrapper_msg_id);
-                    }
-                    if self.wanted.contains(ev.kind) {
-                        out.push(Output::Event(ev));
-                    }
-                }
-            }
-            Ok(Mapped::Gift(mut gift)) => {
-                if gift.msg_id.is_none() && wrapper_msg_id != 0 {
-                    gift.msg_id = Some(wrapper_msg_id);
-                }
-                if self.wanted.contains(EventKind::Gift) {
+        out.extend(msg.raw.map(Output::Event));
+        for main in msg.main {
+            match main {
+                Prepared::Output(o) => out.push(o),
+                Prepared::Gift(gift) => {
                     for g in self.streaks.accept(*gift) {
                         out.push(Output::Event(g.into_event()));
                     }
                 }
             }
-            Err(reason) => {
-                self.stats.message_errors += 1;
-                out.push(Output::Warning(message_error(method, payload, reason)));
-            }
         }
-        if debug && let Ok(decoded) = whole(route, payload, &mut mismatches) {
-            out.push(Output::Event(Event::new(
-                EventKind::DecodedData,
-                &DecodedData {
-                    event: route.kinds()[0].name().into(),
-                    method: method.into(),
-                    decoded_data: decoded,
-                    binary: B64.encode(payload),
-                },
-            )));
+        out.extend(msg.decoded.map(Output::Event));
+        if let Some((method, drift)) = msg.drift {
+            self.report_drift(&method, drift, out);
         }
-        self.report_drift(method, &mut mismatches, out);
-        self.mismatches = mismatches;
-        self.mark(out, start, history);
+        self.mark(out, start, msg.history);
     }
 
     /// One [`Output::Drift`] per new (method, field path).
-    fn report_drift(&mut self, method: &str, found: &mut Vec<Mismatch>, out: &mut Vec<Output>) {
-        for mismatch in found.drain(..) {
+    fn report_drift(&mut self, method: &str, found: Vec<Mismatch>, out: &mut Vec<Output>) {
+        for mismatch in found {
             if self
                 .drift_seen
                 .insert((method.to_string(), mismatch.path.clone()))
@@ -388,4 +343,208 @@ fn message_error(method: &str, payload: &[u8], reason: String) -> MessageError {
         preview: B64.encode(&payload[..payload.len().min(48)]),
         payload_len: payload.len(),
     }
+}
+
+/// A push frame decoded as far as it can be without a [`Decoder`]'s state:
+/// inflated, its fetch result and every wanted message decoded and built into
+/// events. The costly part of decoding, and `Send`, so frames can be prepared
+/// on many threads and applied in order ([`Decoder::apply_frame`]).
+#[derive(Debug)]
+pub struct PreparedFrame(Result<PreparedPush, FrameError>);
+
+/// A bare fetch result prepared like a [`PreparedFrame`].
+#[derive(Debug)]
+pub struct PreparedFetch(Result<FetchBody, FrameError>);
+
+#[derive(Debug)]
+struct PreparedPush {
+    /// Without its `fetch`, which comes from applying `self.fetch`.
+    info: FrameInfo,
+    fetch: Option<PreparedFetch>,
+}
+
+#[derive(Debug)]
+struct FetchBody {
+    info: FetchInfo,
+    messages: Vec<PreparedMessage>,
+}
+
+/// One inner message's outputs, in the order they are emitted.
+#[derive(Debug)]
+struct PreparedMessage {
+    msg_id: i64,
+    history: bool,
+    /// Skipped without decoding (unwanted or unknown).
+    skipped: bool,
+    /// Did not decode: `main` holds the warning.
+    failed: bool,
+    /// The control action, when this message ends the stream.
+    stream_end: Option<i32>,
+    raw: Option<Event>,
+    /// In order: a message may give several events (see [`Mapped::Events`]).
+    main: Vec<Prepared>,
+    decoded: Option<Event>,
+    /// The method and the fields skipped for a wire-type mismatch, if any.
+    drift: Option<(String, Vec<Mismatch>)>,
+}
+
+#[derive(Debug)]
+enum Prepared {
+    Output(Output),
+    /// Gifts wait for the streak tracker.
+    Gift(Box<super::data::GiftData>),
+}
+
+/// The stateless half of [`Decoder::decode_frame`]: parse the push frame,
+/// inflate its payload and decode its messages, emitting only the `wanted`
+/// kinds. Pure and thread-safe.
+pub fn prepare_frame(wanted: KindSet, bytes: &[u8]) -> PreparedFrame {
+    PreparedFrame(frame::decode_frame(bytes).map(|frame| prepare_push(wanted, frame)))
+}
+
+fn prepare_push(wanted: KindSet, frame: Frame) -> PreparedPush {
+    // Only `msg` frames carry a fetch result (an empty type is treated the
+    // same, as older servers left it out). `im_enter_room_resp`, `hb` and
+    // the like carry nothing we emit.
+    let fetch = (frame.payload_type == "msg" || frame.payload_type.is_empty())
+        .then(|| prepare_fetch(wanted, frame.payload));
+    PreparedPush {
+        info: FrameInfo {
+            seq_id: frame.seq_id,
+            log_id: frame.log_id,
+            payload_type: frame.payload_type,
+            fetch: None,
+        },
+        fetch,
+    }
+}
+
+/// The stateless half of [`Decoder::decode_fetch`] (see [`prepare_frame`]).
+/// Decoding from `Bytes` makes each message payload a slice of the inflated
+/// buffer instead of a copy.
+pub fn prepare_fetch(wanted: KindSet, bytes: Bytes) -> PreparedFetch {
+    PreparedFetch(
+        FetchResult::decode(bytes)
+            .map_err(FrameError::FetchResult)
+            .map(|result| {
+                let messages = result
+                    .messages
+                    .iter()
+                    .map(|m| prepare_message(wanted, m.msg_id, &m.method, &m.payload, m.is_history))
+                    .collect();
+                let mut route_params: Vec<(String, String)> =
+                    result.route_params.into_iter().collect();
+                route_params.sort();
+                FetchBody {
+                    info: FetchInfo {
+                        cursor: result.cursor,
+                        internal_ext: result.internal_ext,
+                        need_ack: result.need_ack,
+                        push_server: result.push_server,
+                        route_params,
+                        heartbeat_duration: result.heartbeat_duration,
+                        fetch_interval: result.fetch_interval,
+                        now: result.now,
+                        message_count: result.messages.len(),
+                    },
+                    messages,
+                }
+            }),
+    )
+}
+
+fn prepare_message(
+    wanted: KindSet,
+    msg_id: i64,
+    method: &str,
+    payload: &[u8],
+    history: bool,
+) -> PreparedMessage {
+    let mut msg = PreparedMessage {
+        msg_id,
+        history,
+        skipped: false,
+        failed: false,
+        stream_end: None,
+        raw: None,
+        main: Vec::new(),
+        decoded: None,
+        drift: None,
+    };
+    if wanted.contains(EventKind::RawData) {
+        msg.raw = Some(Event::new(
+            EventKind::RawData,
+            &RawData {
+                message_type_name: method.into(),
+                binary: B64.encode(payload),
+            },
+        ));
+    }
+    let Some(route) = Route::for_method(method) else {
+        if wanted.contains(EventKind::Unknown) {
+            msg.main.push(Prepared::Output(Output::Event(Event::new(
+                EventKind::Unknown,
+                &UnknownData {
+                    method: method.into(),
+                    payload: B64.encode(payload),
+                },
+            ))));
+        } else {
+            msg.skipped = true;
+        }
+        return msg;
+    };
+    let debug = wanted.contains(EventKind::DecodedData);
+    if !route.kinds().iter().any(|k| wanted.contains(*k)) && !debug && route != Route::Control {
+        msg.skipped = true;
+        return msg;
+    }
+    let mut mismatches = Vec::new();
+    match map_message(route, payload, &mut mismatches) {
+        Ok(Mapped::Events(events)) => {
+            for mut ev in events {
+                if ev.kind == EventKind::StreamEnd && msg.stream_end.is_none() {
+                    msg.stream_end = serde_json::from_str::<ControlData>(ev.data.get())
+                        .ok()
+                        .map(|c| c.action);
+                }
+                if ev.msg_id.is_none() && msg_id != 0 {
+                    ev.msg_id = Some(msg_id);
+                }
+                if wanted.contains(ev.kind) {
+                    msg.main.push(Prepared::Output(Output::Event(ev)));
+                }
+            }
+        }
+        Ok(Mapped::Gift(mut gift)) => {
+            if gift.msg_id.is_none() && msg_id != 0 {
+                gift.msg_id = Some(msg_id);
+            }
+            if wanted.contains(EventKind::Gift) {
+                msg.main.push(Prepared::Gift(gift));
+            }
+        }
+        Err(reason) => {
+            msg.failed = true;
+            msg.main
+                .push(Prepared::Output(Output::Warning(message_error(
+                    method, payload, reason,
+                ))));
+        }
+    }
+    if debug && let Ok(decoded) = whole(route, payload, &mut mismatches) {
+        msg.decoded = Some(Event::new(
+            EventKind::DecodedData,
+            &DecodedData {
+                event: route.kinds()[0].name().into(),
+                method: method.into(),
+                decoded_data: decoded,
+                binary: B64.encode(payload),
+            },
+        ));
+    }
+    if !mismatches.is_empty() {
+        msg.drift = Some((method.to_string(), mismatches));
+    }
+    msg
 }
