@@ -167,6 +167,7 @@ impl Pipeline {
                     new_id(),
                 )),
                 Output::Warning(w) => term::warn(format_args!("{}: {w}", self.label())),
+                Output::Drift(d) => term::warn(format_args!("{}: {d}", self.label())),
             }
         }
     }
