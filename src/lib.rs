@@ -7,8 +7,10 @@ pub mod cmd;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod event_id;
 pub mod format;
 pub mod live;
+pub mod nats;
 pub mod pipeline;
 pub mod progress;
 pub mod record;
@@ -103,6 +105,9 @@ async fn dispatch(
         Command::Forward(args) => cmd::forward::run(args, term, shutdown).await,
         Command::Webhooks(command) => cmd::webhooks::run(command, term).await,
         Command::Serve(args) => cmd::serve::run(args, term, shutdown).await,
+        Command::Worker(args) => cmd::worker::run(args, term, shutdown).await,
+        Command::Streamers(command) => cmd::streamers::run(command, term).await,
+        Command::Cluster(command) => cmd::cluster::run(command, term).await,
     }
 }
 

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::event_id;
 use crate::term;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{
@@ -17,12 +18,14 @@ pub struct Pipeline {
     decoder: Decoder,
     wanted: KindSet,
     streamer: String,
+    room_id: String,
     scratch: Vec<Output>,
+    indexer: event_id::Indexer,
 }
 
-/// A fresh event id.
+/// A fresh random event id (see [`event_id`] for message events' ids).
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    event_id::random()
 }
 
 /// Milliseconds since the epoch, now.
@@ -39,7 +42,17 @@ impl Pipeline {
             decoder: Decoder::new(opts),
             wanted: opts.wanted,
             streamer: streamer.to_string(),
+            room_id: String::new(),
             scratch: Vec::new(),
+            indexer: event_id::Indexer::default(),
+        }
+    }
+
+    /// The room the following frames come from: part of every message
+    /// event's deterministic id (see [`event_id`]).
+    pub fn set_room(&mut self, room_id: &str) {
+        if self.room_id != room_id {
+            self.room_id = room_id.to_string();
         }
     }
 
@@ -132,19 +145,24 @@ impl Pipeline {
         }
     }
 
-    fn stamp(&self, outputs: &mut Vec<Output>, t_ms: i64, batch: &mut Vec<Envelope>) {
+    fn stamp(&mut self, outputs: &mut Vec<Output>, t_ms: i64, batch: &mut Vec<Envelope>) {
         if outputs.is_empty() {
             return;
         }
         let timestamp = format_iso_millis(t_ms);
+        self.indexer.reset();
         for out in outputs.drain(..) {
             match out {
-                Output::Event(ev) => batch.push(Envelope::new(
-                    ev,
-                    &self.streamer,
-                    timestamp.clone(),
-                    new_id(),
-                )),
+                Output::Event(ev) => {
+                    let id = match ev.msg_id {
+                        Some(msg_id) => {
+                            let index = self.indexer.next(msg_id, ev.kind);
+                            event_id::for_message(&self.room_id, msg_id, ev.kind, index)
+                        }
+                        None => new_id(),
+                    };
+                    batch.push(Envelope::new(ev, &self.streamer, timestamp.clone(), id));
+                }
                 Output::Warning(w) => term::warn(format_args!("{}: {w}", self.label())),
             }
         }

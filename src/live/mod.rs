@@ -40,6 +40,40 @@ use crate::webcast::capture::RecordKind;
 use crate::webcast::session::Session;
 use crate::webcast::{DecoderOptions, Envelope, EventKind};
 
+/// Who decides when a stream may call the sign server: [`SignBudget`] for
+/// one process, or a budget shared by a whole cluster (`nats::budget`).
+pub trait SignGate: Send + Sync {
+    /// Wait for our turn; false if cancelled meanwhile.
+    fn acquire<'a>(&'a self, cancel: &'a CancellationToken) -> BoxFuture<'a, bool>;
+    /// Nobody signs before `until` (after a 429).
+    fn hold_until(&self, until: Instant) -> BoxFuture<'_, ()>;
+}
+
+/// A boxed future, for [`SignGate`]'s object-safe methods.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+impl SignGate for SignBudget {
+    fn acquire<'a>(&'a self, cancel: &'a CancellationToken) -> BoxFuture<'a, bool> {
+        Box::pin(SignBudget::acquire(self, cancel))
+    }
+    fn hold_until(&self, until: Instant) -> BoxFuture<'_, ()> {
+        Box::pin(SignBudget::hold_until(self, until))
+    }
+}
+
+/// What `tiklive worker` adds to one stream: where to resume, where to
+/// report the cursor, and the cluster's sign budget.
+#[derive(Clone, Default)]
+pub struct StreamHooks {
+    /// Resume from this cursor (saved by a previous owner of the stream).
+    pub cursor: Option<String>,
+    /// Set to the session cursor after each batch of events is handed to
+    /// `tx`, so everything sent before the update belongs before that cursor.
+    pub cursor_out: Option<tokio::sync::watch::Sender<String>>,
+    /// The sign budget to use instead of a new per-process one.
+    pub budget: Option<Arc<dyn SignGate>>,
+}
+
 /// One sign budget for the whole process: calls are spaced by an interval, and
 /// a 429 makes every stream wait until the server's reset time.
 pub struct SignBudget {
@@ -85,7 +119,7 @@ struct Ctx {
     cfg: LiveConfig,
     http: reqwest::Client,
     proxy: Option<Proxy>,
-    budget: SignBudget,
+    budget: Arc<dyn SignGate>,
     opts: DecoderOptions,
     progress: bool,
     quiet: bool,
@@ -100,6 +134,40 @@ pub fn spawn_live(
     quiet: bool,
 ) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
     tokio::spawn(async move { run_all(users, cfg, run, progress, quiet).await })
+}
+
+/// Watch one streamer with `hooks` (the worker's entry point); events go to
+/// `run.tx`. Ends when the stream ends, fails for good, or `run.cancel` fires.
+pub fn spawn_hooked(
+    user: String,
+    cfg: LiveConfig,
+    run: SourceRun,
+    hooks: StreamHooks,
+    quiet: bool,
+) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
+    tokio::spawn(async move {
+        let http = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
+        let proxy = cfg
+            .proxy
+            .as_deref()
+            .map(Proxy::parse)
+            .transpose()
+            .map_err(|e| Failure::usage(e.to_string()))?;
+        let budget = match hooks.budget.clone() {
+            Some(b) => b,
+            None => Arc::new(SignBudget::new(cfg.sign_interval)),
+        };
+        let ctx = Ctx {
+            budget,
+            http,
+            proxy,
+            opts: run.opts,
+            progress: false,
+            quiet,
+            cfg,
+        };
+        supervise(&user, &ctx, run.tx, &run.cancel, run.record, &hooks).await
+    })
 }
 
 async fn run_all(
@@ -122,7 +190,7 @@ async fn run_all(
         .transpose()
         .map_err(|e| Failure::usage(e.to_string()))?;
     let ctx = Arc::new(Ctx {
-        budget: SignBudget::new(cfg.sign_interval),
+        budget: Arc::new(SignBudget::new(cfg.sign_interval)),
         http,
         proxy,
         opts: run.opts,
@@ -142,7 +210,7 @@ async fn run_all(
             if !sleep_or_cancel(delay, &cancel).await {
                 return (user, Ok(OfflineEnd::Cancelled));
             }
-            let result = supervise(&user, &ctx, tx, &cancel, record).await;
+            let result = supervise(&user, &ctx, tx, &cancel, record, &StreamHooks::default()).await;
             (user, result)
         });
     }
@@ -174,6 +242,7 @@ async fn supervise(
     tx: mpsc::Sender<Vec<Envelope>>,
     cancel: &CancellationToken,
     record: Option<PathBuf>,
+    hooks: &StreamHooks,
 ) -> Result<OfflineEnd> {
     let cfg = &ctx.cfg;
     let mut pipeline = Pipeline::new(ctx.opts, user);
@@ -185,7 +254,7 @@ async fn supervise(
         Duration::from_secs(60),
     );
     let mut recorder: Option<Recorder> = None;
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<String> = hooks.cursor.clone();
     let mut retries: u32 = 0;
     let mut room_id = match find_room(user, ctx, &spinner, cancel, &jar).await {
         Ok(Some(id)) => id,
@@ -210,6 +279,7 @@ async fn supervise(
             {
                 room_id.clone_from(id);
             }
+            pipeline.set_room(&room_id);
             let t = now_ms();
             if record.is_some() && recorder.is_none() {
                 let path = record.as_deref().unwrap_or(std::path::Path::new(""));
@@ -267,6 +337,7 @@ async fn supervise(
                         recorder: recorder.as_mut(),
                         tx: &tx,
                         cancel,
+                        cursor_out: hooks.cursor_out.as_ref(),
                     },
                 )
                 .await

@@ -135,6 +135,7 @@ fn drive(
     run: OfflineRun<'_>,
 ) -> Result<OfflineEnd> {
     let mut pipeline = Pipeline::new(run.opts, streamer);
+    pipeline.set_room(room_id);
     let mut recorder = match run.record {
         Some(path) => Some(Recorder::create(path, streamer, room_id)?),
         None => None,

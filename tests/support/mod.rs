@@ -2,6 +2,7 @@
 //! fake servers.
 
 pub mod fake_tiktok;
+pub mod nats;
 mod webhook;
 
 pub use webhook::*;
