@@ -30,6 +30,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand watch 'Print events of one or more streams (NDJSON when piped)'
             cand forward 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
             cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
+            cand info 'Is this user live? Room lookup only: no sign call, no sign quota'
             cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
             cand worker 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)'
             cand streamers 'Manage the set of streamers a worker pool watches (a NATS KV bucket)'
@@ -51,6 +52,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --format 'Output format (default: ndjson when piped, pretty on a terminal)'
             cand -n 'Stop after N events'
             cand --limit 'Stop after N events'
@@ -89,6 +92,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --to 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)'
             cand --secret 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)'
             cand --drain-timeout 'How long to keep retrying after the input ends, e.g. 30s or 5m'
@@ -119,6 +124,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --listen 'Address to listen on'
             cand --buffer 'Events kept in the store; the oldest are dropped first'
             cand --api-key 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)'
@@ -128,6 +135,27 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
             cand --wait 'Wait for an offline user to go live instead of exiting'
             cand --insecure-no-auth 'Allow listening on a non-loopback address without an API key'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;info'= {
+            cand --room-id 'Connect to this room id and skip the room lookup'
+            cand --sign-url 'Sign server base URL'
+            cand --sign-api-key 'Sign server API key'
+            cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
+            cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
+            cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+            cand --wait 'Wait for an offline user to go live instead of exiting'
             cand -q 'No progress spinners or summaries on stderr (errors still print)'
             cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
             cand -v 'Log each step to stderr (-vv for more)'
@@ -373,6 +401,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
@@ -412,6 +442,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand watch 'Print events of one or more streams (NDJSON when piped)'
             cand forward 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
             cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
+            cand info 'Is this user live? Room lookup only: no sign call, no sign quota'
             cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
             cand worker 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)'
             cand streamers 'Manage the set of streamers a worker pool watches (a NATS KV bucket)'
@@ -426,6 +457,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;help;forward'= {
         }
         &'tiklive;help;serve'= {
+        }
+        &'tiklive;help;info'= {
         }
         &'tiklive;help;webhooks'= {
             cand add 'Register a webhook and print its id'

@@ -4,11 +4,12 @@ use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
 use crate::cli::ClusterCommand;
+use crate::clock::now_ms;
 use crate::config::Terminal;
 use crate::error::Code;
+use crate::nats::budget::{KEY, status_of};
 use crate::nats::kv::{Lease, SignState, StreamerEntry, WorkerInfo, decode, entries};
 use crate::nats::subject::event_filter;
-use crate::pipeline::now_ms;
 use crate::term;
 use crate::webcast::time::parse_iso_millis;
 
@@ -37,7 +38,7 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         .iter()
         .filter_map(|e| decode(&e.value))
         .collect();
-    let sign: SignState = match b.sign.get("budget").await {
+    let sign: SignState = match b.sign.get(KEY).await {
         Ok(Some(v)) => decode(&v).unwrap_or_default(),
         _ => SignState::default(),
     };
@@ -79,11 +80,13 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         "streamers": streams,
         "unowned": streams.iter().filter(|s| s["owner"].is_null()).count(),
         "signBudget": {
-            "intervalMs": sign.interval_ms,
-            "maxPerHour": 3_600_000u64.checked_div(sign.interval_ms).unwrap_or(0),
+            "status": status_of(&sign, now),
+            "spacingMs": sign.spacing_ms,
             "calls": sign.calls,
             "callsPerHour": if sign.since_ms > 0 { (sign.calls as f64 / elapsed_h).round() } else { 0.0 },
-            "nextSlotInMs": (sign.next_ms - now).max(0),
+            "perStreamerPerHour": if sign.since_ms > 0 && !streamers.is_empty() {
+                (sign.calls as f64 / elapsed_h / streamers.len() as f64 * 10.0).round() / 10.0
+            } else { 0.0 },
         },
     });
     let text = if as_json {
@@ -133,9 +136,20 @@ fn render(r: &Value) -> String {
         ));
     }
     let sb = &r["signBudget"];
+    let st = &sb["status"];
     out.push_str(&format!(
-        "sign budget: one call per {} ms (at most {}/h), {} granted ({}/h)\n",
-        sb["intervalMs"], sb["maxPerHour"], sb["calls"], sb["callsPerHour"]
+        "sign budget: {} of {} calls used in the last {}s, {} ms apart; {} granted ({}/h, {}/h per streamer){}\n",
+        st["used"],
+        st["limit"],
+        st["windowSecs"],
+        sb["spacingMs"],
+        sb["calls"],
+        sb["callsPerHour"],
+        sb["perStreamerPerHour"],
+        st["waitingFor"]
+            .as_str()
+            .map(|w| format!("; next call waits {} ms for {w}", st["waitMs"]))
+            .unwrap_or_default(),
     ));
     out
 }

@@ -4,6 +4,7 @@ pub mod cluster;
 pub mod config;
 pub mod forward;
 pub mod generate;
+pub mod info;
 pub mod serve;
 pub mod streamers;
 pub mod watch;

@@ -4,12 +4,12 @@ use anyhow::{Context as _, Result};
 use serde_json::json;
 
 use crate::cli::{NatsConnArgs, StreamersCommand};
+use crate::clock::now_ms;
 use crate::config::{self, Terminal};
 use crate::error::Code;
 use crate::nats::NatsTarget;
 use crate::nats::kv::{Buckets, Lease, StreamerEntry, decode, encode, entries};
 use crate::nats::worker::key_of;
-use crate::pipeline::now_ms;
 use crate::term;
 
 /// Connect and open the pool's buckets.

@@ -70,6 +70,7 @@ fn spawn_source(
             users,
             LiveConfig::resolve(&args.live)?,
             run,
+            None,
             term.progress(),
             term.quiet,
         ),

@@ -72,16 +72,24 @@ pub struct WorkerInfo {
     pub rss_bytes: Option<u64>,
 }
 
-/// The cluster's sign budget.
+/// The cluster's sign budget (see [`super::budget`]).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SignState {
-    /// The next free sign slot (wall clock, ms).
-    pub next_ms: i64,
+    /// When the last `limit` calls were (or will be) made, wall ms, oldest first.
+    pub grants: Vec<i64>,
+    /// Nobody signs before this (a 429's reset), wall ms.
+    pub hold_until_ms: i64,
+    pub hold_why: String,
+    /// What the latest waiting reservation waits for, and for whom.
+    pub waiting_for: String,
+    pub next_for: String,
     /// Sign calls granted since `since_ms`.
     pub calls: u64,
     pub since_ms: i64,
-    /// The spacing between calls (ms), as the last worker configured it.
-    pub interval_ms: u64,
+    /// The rule, as the last worker configured it.
+    pub limit: u32,
+    pub window_ms: i64,
+    pub spacing_ms: i64,
 }
 
 /// The pool's buckets.

@@ -37,9 +37,10 @@ use super::kv::{Buckets, Lease, SavedCursor, StreamerEntry, WorkerInfo, decode, 
 use super::publish::Publisher;
 use super::rendezvous::assign;
 use super::subject::escape_token;
+use crate::clock::now_ms;
 use crate::config::LiveConfig;
-use crate::live::{SignGate, StreamHooks, spawn_hooked};
-use crate::pipeline::now_ms;
+use crate::live::budget::SharedGate;
+use crate::live::{StreamHooks, spawn_hooked};
 use crate::source::SourceRun;
 use crate::term::{self, BATCH_CHANNEL};
 use crate::webcast::DecoderOptions;
@@ -101,7 +102,7 @@ struct Worker {
     js: jetstream::Context,
     b: Buckets,
     o: WorkerOptions,
-    budget: Arc<dyn SignGate>,
+    budget: SharedGate,
     owned: BTreeMap<String, Owned>,
     leases_seen: Observed,
     workers_seen: Observed,
@@ -118,8 +119,10 @@ pub async fn run(
     o: WorkerOptions,
     cancel: CancellationToken,
 ) -> Result<()> {
-    let budget: Arc<dyn SignGate> = Arc::new(ClusterBudget::new(
+    let budget: SharedGate = Arc::new(ClusterBudget::new(
         buckets.sign.clone(),
+        o.live.sign_budget,
+        o.live.sign_window,
         o.live.sign_interval,
     ));
     let mut w = Worker {
@@ -406,7 +409,7 @@ struct StreamJob {
     cursor: Option<String>,
     js: jetstream::Context,
     cursors: kv::Store,
-    budget: Arc<dyn SignGate>,
+    budget: SharedGate,
     o: WorkerOptions,
     stop: CancellationToken,
     published: Arc<AtomicU64>,
@@ -437,8 +440,8 @@ async fn watch_stream(job: StreamJob) {
             StreamHooks {
                 cursor: cursor.clone(),
                 cursor_out: Some(cursor_tx),
-                budget: Some(job.budget.clone()),
             },
+            job.budget.clone(),
             true,
         );
         let mut save = tokio::time::interval(job.o.cursor_every);
@@ -533,7 +536,7 @@ pub fn default_id() -> String {
         "{}-{}-{:04x}",
         escape_token(&hostname()),
         std::process::id(),
-        fastrand::u16(..)
+        crate::random::u32_in(0..0x1_0000)
     )
 }
 

@@ -1,32 +1,33 @@
-//! Event ids: deterministic for TikTok messages, random for control events.
+//! Identifiers we make up: the one place that calls `Uuid::new_v4`
+//! (`clippy.toml` forbids it elsewhere), and the ids derived from the data.
 //!
-//! A message event's `id` is a UUIDv5 (RFC 9562, SHA-1 name-based) in the
-//! [`NAMESPACE`] over the name `"<roomId>:<msgId>:<type>:<index>"`, where
+//! Event ids: a message event's `id` is a UUIDv5 (RFC 9562, SHA-1 name-based)
+//! in [`NAMESPACE`] over the name `"<roomId>:<msgId>:<type>:<index>"`, where
 //! `<type>` is the event's type name (`chat`, `gift`, …) and `<index>` counts
 //! the earlier events of the same type that the same message produced (0 for
 //! the first; a message rarely gives more than one). The same TikTok message
 //! therefore has the same `id` on any worker, after any reconnect and in any
 //! replay of the same capture, so every consumer that keys on `id` (the
 //! store, the webhook outbox, JetStream's `Nats-Msg-Id` de-duplication) drops
-//! the copies an overlap produces.
-//!
-//! Events without a TikTok message id (`connected`, `disconnected`, `error`,
-//! and messages whose `common.msgId` is 0) get a random UUIDv4.
-//! Confirmed by the unit tests below and by `tests/nats.rs` (a capture
-//! published twice adds nothing to the stream).
+//! the copies an overlap produces. Events without a TikTok message id
+//! (`connected`, `disconnected`, `error`, and messages whose `common.msgId`
+//! is 0) get a random UUIDv4 from [`new_id`]. Confirmed by the unit tests
+//! below and by `tests/nats.rs` (a capture published twice adds nothing).
 
 use uuid::Uuid;
 
 use crate::webcast::EventKind;
 
+/// A fresh random event id: a UUID v4 in its hyphenated lowercase form
+/// (`67e55044-10b1-426f-9247-bb680e5fe0c8`).
+#[expect(clippy::disallowed_methods, reason = "the ids' owner")]
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 /// The UUIDv5 namespace of tiklive event ids (a fixed value chosen once).
 /// Never change it: every message event's id would change.
 pub const NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_2a3c_9d4e_5f60_8a7b_1c2d_3e4f_5a6b);
-
-/// A fresh random id (UUIDv4), for control events.
-pub fn random() -> String {
-    Uuid::new_v4().to_string()
-}
 
 /// The deterministic id of the `index`-th event of type `kind` made from the
 /// message `msg_id` of room `room_id`.
@@ -92,6 +93,6 @@ mod tests {
 
     #[test]
     fn random_ids_differ() {
-        assert_ne!(random(), random());
+        assert_ne!(new_id(), new_id());
     }
 }
