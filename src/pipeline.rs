@@ -5,14 +5,14 @@
 //! identical events from identical bytes.
 
 use bytes::Bytes;
-use serde::Serialize;
 
 use crate::ids::{self, new_id};
 use crate::term;
+use crate::webcast::Control;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{
-    Decoder, DecoderOptions, Envelope, Event, EventKind, FetchInfo, FrameError, FrameInfo, KindSet,
-    Output, PreparedFetch, PreparedFrame, prepare_fetch, prepare_frame,
+    Decoder, DecoderOptions, Envelope, FetchInfo, FrameError, FrameInfo, KindSet, Output,
+    PreparedFetch, PreparedFrame, prepare_fetch, prepare_frame,
 };
 
 pub struct Pipeline {
@@ -132,16 +132,11 @@ impl Pipeline {
     }
 
     /// A control event (`connected`, `disconnected`, `error`), if wanted.
-    pub fn control(
-        &mut self,
-        kind: EventKind,
-        data: &impl Serialize,
-        t_ms: i64,
-        batch: &mut Vec<Envelope>,
-    ) {
-        if self.wanted.contains(kind) {
+    /// Every source builds them here, from the typed [`Control`].
+    pub fn control(&mut self, control: &Control, t_ms: i64, batch: &mut Vec<Envelope>) {
+        if self.wanted.contains(control.kind()) {
             batch.push(Envelope::new(
-                Event::new(kind, data),
+                control.to_event(),
                 &self.streamer,
                 format_iso_millis(t_ms),
                 new_id(),

@@ -20,7 +20,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -42,7 +41,7 @@ use crate::record::Recorder;
 use crate::source::{OfflineEnd, SourceRun};
 use crate::webcast::capture::RecordKind;
 use crate::webcast::session::Session;
-use crate::webcast::{DecoderOptions, Envelope, EventKind};
+use crate::webcast::{Control, DecoderOptions, EndCause, Envelope};
 use crate::{random, term};
 
 /// Sleep unless cancelled first; false if cancelled.
@@ -334,8 +333,10 @@ async fn supervise(
             ran = true;
             let mut batch = Vec::with_capacity(history.len() + 1);
             pipeline.control(
-                EventKind::Connected,
-                &json!({"username": user, "roomId": room_id}),
+                &Control::Connected {
+                    username: user.to_string(),
+                    room_id: room_id.clone(),
+                },
                 t,
                 &mut batch,
             );
@@ -369,22 +370,30 @@ async fn supervise(
         let err = match attempt {
             Ok(DriveEnd::ConsumerGone) => return Ok(OfflineEnd::ConsumerGone),
             Ok(DriveEnd::StreamEnded(_)) => {
-                return finish(&mut pipeline, &tx, "stream ended", 1000, OfflineEnd::Done).await;
+                return finish(&mut pipeline, &tx, EndCause::StreamEnded, OfflineEnd::Done).await;
             }
             Ok(DriveEnd::Cancelled) => {
                 return interrupted(&mut pipeline, &tx).await;
             }
             Ok(gone) => {
                 // The socket went away: say so, then reconnect.
-                let (code, reason) = match gone {
-                    DriveEnd::Closed { code, reason } => (code, reason),
-                    DriveEnd::Failed(why) => (1006, why),
-                    _ => (1006, format!("no data for {}s", cfg.idle_timeout.as_secs())),
+                let (code, reason, cause) = match gone {
+                    DriveEnd::Closed { code, reason } => (code, reason, EndCause::Closed),
+                    DriveEnd::Reset(why) => (1006, why, EndCause::Reset),
+                    DriveEnd::Failed(why) => (1006, why, EndCause::Failed),
+                    _ => (
+                        1006,
+                        format!("no data for {}s", cfg.idle_timeout.as_secs()),
+                        EndCause::IdleTimeout,
+                    ),
                 };
                 let mut batch = Vec::new();
                 pipeline.control(
-                    EventKind::Disconnected,
-                    &json!({"code": code, "reason": reason}),
+                    &Control::Disconnected {
+                        code,
+                        reason: reason.clone(),
+                        cause,
+                    },
                     now_ms(),
                     &mut batch,
                 );
@@ -421,18 +430,21 @@ async fn supervise(
                 }
             }
         };
+        retries += 1;
+        let give_up = cfg.max_retries.is_some_and(|max| retries > max);
         let mut batch = Vec::new();
         pipeline.control(
-            EventKind::Error,
-            &json!({"error": err.to_string()}),
+            &Control::Error {
+                error: err.to_string(),
+                fatal: give_up,
+            },
             now_ms(),
             &mut batch,
         );
         if !send(&tx, batch).await {
             return Ok(OfflineEnd::ConsumerGone);
         }
-        retries += 1;
-        if cfg.max_retries.is_some_and(|max| retries > max) {
+        if give_up {
             let msg = format!(
                 "@{user}: gave up after {} reconnect attempt(s): {err}",
                 retries - 1
@@ -515,8 +527,10 @@ async fn fail(
 ) -> Result<OfflineEnd> {
     let mut batch = Vec::new();
     pipeline.control(
-        EventKind::Error,
-        &json!({"error": err.to_string()}),
+        &Control::Error {
+            error: err.to_string(),
+            fatal: true,
+        },
         now_ms(),
         &mut batch,
     );
@@ -536,25 +550,19 @@ async fn interrupted(
     pipeline: &mut Pipeline,
     tx: &mpsc::Sender<Vec<Envelope>>,
 ) -> Result<OfflineEnd> {
-    finish(pipeline, tx, "interrupted", 1000, OfflineEnd::Cancelled).await
+    finish(pipeline, tx, EndCause::Interrupted, OfflineEnd::Cancelled).await
 }
 
 /// The end: held streaks, then `disconnected`.
 async fn finish(
     pipeline: &mut Pipeline,
     tx: &mpsc::Sender<Vec<Envelope>>,
-    reason: &str,
-    code: u16,
+    cause: EndCause,
     end: OfflineEnd,
 ) -> Result<OfflineEnd> {
     let mut batch = Vec::new();
     pipeline.finish(now_ms(), &mut batch);
-    pipeline.control(
-        EventKind::Disconnected,
-        &json!({"code": code, "reason": reason}),
-        now_ms(),
-        &mut batch,
-    );
+    pipeline.control(&Control::ended(1000, cause), now_ms(), &mut batch);
     if tx.send(batch).await.is_err() {
         return Ok(OfflineEnd::ConsumerGone);
     }

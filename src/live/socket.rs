@@ -253,6 +253,9 @@ pub enum DriveEnd {
     },
     /// Nothing arrived for the idle timeout.
     Dead,
+    /// Receiving failed: the socket went away without a close frame.
+    Reset(String),
+    /// Sending failed.
     Failed(String),
 }
 
@@ -368,13 +371,8 @@ fn on_message(
     now: u64,
 ) -> Option<DriveEnd> {
     let msg = match msg {
-        None => {
-            return Some(DriveEnd::Closed {
-                code: 1006,
-                reason: "connection closed".into(),
-            });
-        }
-        Some(Err(e)) => return Some(DriveEnd::Failed(format!("the WebSocket failed: {e}"))),
+        None => return Some(DriveEnd::Reset("connection closed".into())),
+        Some(Err(e)) => return Some(DriveEnd::Reset(format!("the WebSocket failed: {e}"))),
         Some(Ok(m)) => m,
     };
     match msg {

@@ -10,6 +10,7 @@
 #![deny(clippy::disallowed_types)]
 
 pub mod capture;
+pub mod control;
 pub mod decoder;
 pub mod error;
 pub mod event;
@@ -23,6 +24,7 @@ pub mod streaks;
 pub mod time;
 pub mod user;
 
+pub use control::{Control, EndCause};
 pub use decoder::{
     Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, PreparedFetch, PreparedFrame, Stats,
     prepare_fetch, prepare_frame,
