@@ -87,6 +87,50 @@ pub fn spawn_live(
     tokio::spawn(async move { run_all(users, cfg, run, gate, progress, quiet).await })
 }
 
+/// What `tiklive worker` adds to one stream: where to resume and where to
+/// report the cursor.
+#[derive(Clone, Default)]
+pub struct StreamHooks {
+    /// Resume from this cursor (saved by a previous owner of the stream).
+    pub cursor: Option<String>,
+    /// Set to the session cursor after each batch of events is handed to
+    /// `tx`, so everything sent before the update belongs before that cursor.
+    pub cursor_out: Option<tokio::sync::watch::Sender<String>>,
+}
+
+/// Watch one streamer with `hooks` and the sign budget `gate` (the worker's
+/// entry point); events go to `run.tx`. Ends when the stream ends, fails for
+/// good, or `run.cancel` fires.
+pub fn spawn_hooked(
+    user: String,
+    cfg: LiveConfig,
+    run: SourceRun,
+    hooks: StreamHooks,
+    gate: SharedGate,
+    quiet: bool,
+) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
+    tokio::spawn(async move {
+        let http = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
+        let proxy = cfg
+            .proxy
+            .as_deref()
+            .map(Proxy::parse)
+            .transpose()
+            .map_err(|e| Failure::usage(e.to_string()))?;
+        let ctx = Ctx {
+            budget: gate,
+            route: SignRoute::default(),
+            http,
+            proxy,
+            opts: run.opts,
+            progress: false,
+            quiet,
+            cfg,
+        };
+        supervise(&user, &ctx, run.tx, &run.cancel, run.record, &hooks).await
+    })
+}
+
 async fn run_all(
     users: Vec<String>,
     cfg: LiveConfig,
@@ -134,7 +178,7 @@ async fn run_all(
             if !sleep_or_cancel(delay, &cancel).await {
                 return (user, Ok(OfflineEnd::Cancelled));
             }
-            let result = supervise(&user, &ctx, tx, &cancel, record).await;
+            let result = supervise(&user, &ctx, tx, &cancel, record, &StreamHooks::default()).await;
             (user, result)
         });
     }
@@ -195,6 +239,7 @@ async fn supervise(
     tx: mpsc::Sender<Vec<Envelope>>,
     cancel: &CancellationToken,
     record: Option<PathBuf>,
+    hooks: &StreamHooks,
 ) -> Result<OfflineEnd> {
     let cfg = &ctx.cfg;
     let mut pipeline = Pipeline::new(ctx.opts, user);
@@ -205,7 +250,7 @@ async fn supervise(
         Duration::from_secs(30),
         Duration::from_secs(60),
     );
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<String> = hooks.cursor.clone();
     let mut retries: u32 = 0;
     // A socket of this stream has been open in this process.
     let mut ran = false;
@@ -242,6 +287,7 @@ async fn supervise(
             {
                 room_id.clone_from(id);
             }
+            pipeline.set_room(&room_id);
             let t = now_ms();
             if let Some(r) = recorder.as_mut() {
                 r.write(t, RecordKind::Fetch, &signed.fetch)
@@ -311,6 +357,7 @@ async fn supervise(
                         recorder: recorder.as_mut(),
                         tx: &tx,
                         cancel,
+                        cursor_out: hooks.cursor_out.as_ref(),
                     },
                 )
                 .await

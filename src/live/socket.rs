@@ -265,6 +265,8 @@ pub struct Outputs<'a> {
     pub recorder: Option<&'a mut Recorder>,
     pub tx: &'a mpsc::Sender<Vec<Envelope>>,
     pub cancel: &'a CancellationToken,
+    /// Told the session cursor after each batch is handed to `tx`.
+    pub cursor_out: Option<&'a tokio::sync::watch::Sender<String>>,
 }
 
 /// Run the connection until it ends. `session` has been opened already; its
@@ -324,6 +326,15 @@ pub async fn drive(
                 }
                 if !batch.is_empty() && out.tx.send(std::mem::take(&mut batch)).await.is_err() {
                     return DriveEnd::ConsumerGone;
+                }
+                if let Some(c) = out.cursor_out {
+                    c.send_if_modified(|old| {
+                        let changed = old != session.cursor();
+                        if changed {
+                            session.cursor().clone_into(old);
+                        }
+                        changed
+                    });
                 }
                 if let Some(action) = out.pipeline.stream_end() {
                     let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "stream ended".into() }))).await;

@@ -221,8 +221,10 @@ impl<'a> Driver<'a> {
             Speed::Max => MAX_SPEED_BATCH,
             Speed::Factor(_) => 1,
         };
+        let mut pipeline = Pipeline::new(run.opts, streamer);
+        pipeline.set_room(room_id);
         Ok(Driver {
-            pipeline: Pipeline::new(run.opts, streamer),
+            pipeline,
             recorder,
             run,
             streamer: streamer.to_string(),
