@@ -473,7 +473,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__serve)
-            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --listen --buffer --api-key --insecure-no-auth --overlay-token-generation --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,6 +532,10 @@ _tiklive() {
                     return 0
                     ;;
                 --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay-token-generation)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

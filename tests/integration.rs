@@ -12,6 +12,7 @@ mod corrupt;
 mod forward;
 mod generated;
 mod live;
+mod overlay;
 mod pipes;
 mod real_data;
 mod serve;

@@ -847,7 +847,9 @@ async fn the_openapi_document_lists_exactly_the_served_routes() {
         if method == Method::POST {
             b = b.header(header::CONTENT_TYPE, "application/json");
         }
-        let body = if method == Method::POST {
+        let body = if uri == "/api/test-events" {
+            r#"{"type":"follow"}"#
+        } else if method == Method::POST {
             r#"{"url":"http://127.0.0.1:9/y"}"#
         } else {
             ""
