@@ -521,3 +521,92 @@ async fn overlays_render_the_replay_safely_and_survive_a_refresh_and_a_restart()
     assert_eq!(counters.as_array().unwrap().len(), 7, "{counters}");
     let _ = server.stop("-TERM").await;
 }
+
+/// The README's screenshots, from a demo run: `scripts/screenshots` runs
+/// this (ignored in the normal suite) with `TIKLIVE_SCREENSHOTS=doc/overlays`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "writes the README screenshots; run by scripts/screenshots"]
+async fn screenshots_for_the_readme() {
+    let out = std::path::PathBuf::from(
+        std::env::var_os("TIKLIVE_SCREENSHOTS").expect("TIKLIVE_SCREENSHOTS names the folder"),
+    );
+    std::fs::create_dir_all(&out).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("serve.db");
+    let server = Server::start(dir.path(), &db, &["--demo", "--speed", "max"], &[]).await;
+    server.poll_until_source_ends(1000).await;
+    let base = server.base().to_string();
+    let browser = Browser::start(800, 600).await;
+    let pages: [(&str, &str, u32, u32, &str); 5] = [
+        ("chat", "max=8", 520, 400, ".tl-chat-line"),
+        (
+            "counter",
+            "metric=likes",
+            240,
+            130,
+            ".tl-counter[data-value]",
+        ),
+        (
+            "goal",
+            "metric=diamonds&target=50000&label=Lion%20fund",
+            420,
+            100,
+            ".tl-goal[data-value]",
+        ),
+        ("leaderboard", "top=5", 360, 260, ".tl-board-row"),
+        ("alerts", "duration=60", 520, 200, ".tl-alert"),
+    ];
+    for (page, query, w, h, ready) in pages {
+        // The window's frame takes about 145 px of its height, even headless.
+        browser.client.set_window_size(w, h + 145).await.unwrap();
+        browser
+            .goto(&format!("{base}/overlay/{page}?{query}"))
+            .await;
+        if page == "alerts" {
+            browser
+                .wait_for("the stream", "return window.__tiklive.open;", |v| v == true)
+                .await;
+            let http = reqwest::Client::builder().no_proxy().build().unwrap();
+            let sent = http
+                .post(format!("{base}/api/test-events"))
+                .json(&serde_json::json!({"type": "gift"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(sent.status().as_u16(), 202);
+        }
+        let script = format!("return document.querySelectorAll('{ready}').length;");
+        browser
+            .wait_for(page, &script, |v| v.as_u64() > Some(0))
+            .await;
+        tokio::time::sleep(Duration::from_millis(700)).await; // animations
+        let shot = browser.transparent_screenshot().await;
+        std::fs::write(out.join(format!("{page}.png")), shot).unwrap();
+    }
+    browser.client.set_window_size(1100, 1245).await.unwrap();
+    browser.goto(&format!("{base}/dashboard")).await;
+    browser
+        .wait_for("the dashboard", "return window.__tiklive.open;", |v| {
+            v == true
+        })
+        .await;
+    for kind in ["follow", "chat", "gift"] {
+        browser
+            .js(&format!("document.querySelector('#db-test select').value = '{kind}'; document.querySelector('#db-test button').click(); return 1;"))
+            .await;
+    }
+    browser
+        .wait_for(
+            "the feed",
+            "return document.querySelectorAll('.db-event').length;",
+            |v| v.as_u64() >= Some(3),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(2500)).await; // the chart and preview
+    std::fs::write(
+        out.join("dashboard.png"),
+        browser.client.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    let _ = server.stop("-TERM").await;
+}
