@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print events of one or more streams (NDJSON when piped)')
             [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Post events to webhook URLs, signed (Standard Webhooks), then exit')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Watch a stream, store its events, forward them, and serve a REST API')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Is this user live? Room lookup only: no sign call, no sign quota')
             [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Manage the registered webhooks (shared with `serve` and `forward`)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -43,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;watch' {
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
             [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
@@ -52,6 +54,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: ndjson when piped, pretty on a terminal)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N events')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N events')
@@ -73,6 +77,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;forward' {
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
             [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
@@ -82,6 +87,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)')
             [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying after the input ends, e.g. 30s or 5m')
@@ -104,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;serve' {
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
             [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
@@ -113,6 +121,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
             [CompletionResult]::new('--buffer', '--buffer', [CompletionResultType]::ParameterName, 'Events kept in the store; the oldest are dropped first')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)')
@@ -123,6 +133,28 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
             [CompletionResult]::new('--insecure-no-auth', '--insecure-no-auth', [CompletionResultType]::ParameterName, 'Allow listening on a non-loopback address without an API key')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;info' {
+            [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
@@ -236,6 +268,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
@@ -278,6 +312,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print events of one or more streams (NDJSON when piped)')
             [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Post events to webhook URLs, signed (Standard Webhooks), then exit')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Watch a stream, store its events, forward them, and serve a REST API')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Is this user live? Room lookup only: no sign call, no sign quota')
             [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Manage the registered webhooks (shared with `serve` and `forward`)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -292,6 +327,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;help;serve' {
+            break
+        }
+        'tiklive;help;info' {
             break
         }
         'tiklive;help;webhooks' {

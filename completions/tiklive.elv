@@ -30,6 +30,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand watch 'Print events of one or more streams (NDJSON when piped)'
             cand forward 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
             cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
+            cand info 'Is this user live? Room lookup only: no sign call, no sign quota'
             cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
             cand config 'Show the resolved settings and where each came from (secrets redacted)'
             cand completions 'Print a shell completion script'
@@ -39,6 +40,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;watch'= {
             cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
             cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand --threads 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]'
             cand -t 'Only these event types (comma-separated or repeated; any case)'
             cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
@@ -48,6 +50,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --format 'Output format (default: ndjson when piped, pretty on a terminal)'
             cand -n 'Stop after N events'
             cand --limit 'Stop after N events'
@@ -68,6 +72,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;forward'= {
             cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
             cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand --threads 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]'
             cand -t 'Only these event types (comma-separated or repeated; any case)'
             cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
@@ -77,6 +82,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --to 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)'
             cand --secret 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)'
             cand --drain-timeout 'How long to keep retrying after the input ends, e.g. 30s or 5m'
@@ -98,6 +105,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;serve'= {
             cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
             cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand --threads 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]'
             cand -t 'Only these event types (comma-separated or repeated; any case)'
             cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
@@ -107,6 +115,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --listen 'Address to listen on'
             cand --buffer 'Events kept in the store; the oldest are dropped first'
             cand --api-key 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)'
@@ -117,6 +127,27 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
             cand --wait 'Wait for an offline user to go live instead of exiting'
             cand --insecure-no-auth 'Allow listening on a non-loopback address without an API key'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;info'= {
+            cand --room-id 'Connect to this room id and skip the room lookup'
+            cand --sign-url 'Sign server base URL'
+            cand --sign-api-key 'Sign server API key'
+            cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
+            cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
+            cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+            cand --wait 'Wait for an offline user to go live instead of exiting'
             cand -q 'No progress spinners or summaries on stderr (errors still print)'
             cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
             cand -v 'Log each step to stderr (-vv for more)'
@@ -218,6 +249,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
@@ -257,6 +290,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand watch 'Print events of one or more streams (NDJSON when piped)'
             cand forward 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
             cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
+            cand info 'Is this user live? Room lookup only: no sign call, no sign quota'
             cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
             cand config 'Show the resolved settings and where each came from (secrets redacted)'
             cand completions 'Print a shell completion script'
@@ -268,6 +302,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;help;forward'= {
         }
         &'tiklive;help;serve'= {
+        }
+        &'tiklive;help;info'= {
         }
         &'tiklive;help;webhooks'= {
             cand add 'Register a webhook and print its id'

@@ -26,10 +26,12 @@ TIKTOK_USERNAME        the USER when none is given
 API_KEY                REST API key for serve
 WEBHOOK_URL            default webhook target for forward
 WEBHOOK_SECRET         signing secret for WEBHOOK_URL and --to targets
-SIGN_API_URL           sign server base URL (default https://tiktok.eulerstream.com)
+SIGN_API_URL           sign server base URL (default https://api.eulerstream.com)
 SIGN_API_KEY           sign server API key
 TIKTOK_SESSION_ID      a logged-in TikTok session (18+ rooms)
 TIKTOK_TARGET_IDC      that session's data centre, e.g. useast2a
+TIKLIVE_USER_AGENT     the browser User-Agent shown to the sign server and TikTok
+TIKLIVE_SIGN_BUDGET    sign calls per minute for the whole process (default 10, 0 = no limit)
 TIKLIVE_TIKTOK_URL     base of the live page and api-live (default https://www.tiktok.com)
 TIKLIVE_WEBCAST_URL    base of webcast/room/info (default https://webcast.tiktok.com)
 TIKLIVE_DB             the store file (default: the platform data dir)
@@ -91,6 +93,9 @@ pub enum Command {
     /// Watch a stream, store its events, forward them, and serve a REST API
     #[command(after_help = SERVE_AFTER_HELP)]
     Serve(ServeArgs),
+    /// Is this user live? Room lookup only: no sign call, no sign quota
+    #[command(after_help = INFO_AFTER_HELP)]
+    Info(InfoArgs),
     /// Manage the registered webhooks (shared with `serve` and `forward`)
     #[command(subcommand, after_help = WEBHOOKS_AFTER_HELP)]
     Webhooks(WebhooksCommand),
@@ -108,6 +113,20 @@ pub enum Command {
     #[command(after_help = "Example:\n  tiklive man | man -l -")]
     Man,
 }
+
+const INFO_AFTER_HELP: &str = "\
+Prints one JSON object per user: username, roomId, live, status (live, paused, offline,
+not_found, blocked or error), title, viewerCount, startTime, source (the lookup that
+answered: live page, api-live or sign provider), and error when there is one.
+
+Exit codes:
+  0    every user is live
+  3    some user is offline, not found, or could not be looked up
+  2    usage error
+
+Examples:
+  tiklive info alice bob | jq -c '{username, live}'
+  tiklive info alice > /dev/null && tiklive watch alice";
 
 const CONFIG_AFTER_HELP: &str = "\
 Precedence: flag > environment > .env in the current directory > default.
@@ -178,6 +197,10 @@ pub struct SourceArgs {
     /// Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max
     #[arg(long, value_name = "FACTOR|max")]
     pub speed: Option<String>,
+    /// Threads decoding --demo/--replay at max speed; events stay in capture
+    /// order [default: the number of CPU cores]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 /// Which events, and how gift streaks are counted.
@@ -225,6 +248,17 @@ pub struct LiveArgs {
     /// Seconds without frames or heartbeat replies before the socket counts as dead
     #[arg(long, value_name = "SECS", default_value_t = 40)]
     pub idle_timeout: u64,
+    /// The browser User-Agent for the sign server, TikTok's pages and the WebSocket
+    #[arg(long, value_name = "UA", env = "TIKLIVE_USER_AGENT")]
+    pub user_agent: Option<String>,
+    /// Sign calls per minute for the whole process, shared by all streams (0 = no limit)
+    #[arg(
+        long,
+        value_name = "N",
+        env = "TIKLIVE_SIGN_BUDGET",
+        default_value_t = 10
+    )]
+    pub sign_budget: u32,
 }
 
 #[derive(Debug, Args)]
@@ -373,6 +407,15 @@ pub enum WebhooksCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Users to look up (@name, name or a profile URL) [env: TIKTOK_USERNAME]
+    #[arg(value_name = "USER")]
+    pub users: Vec<String>,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 #[derive(Debug, Args)]

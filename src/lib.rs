@@ -3,14 +3,17 @@
 //! `main.rs` hands the arguments to [`run`], which returns the exit code.
 
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod format;
+pub mod ids;
 pub mod live;
 pub mod pipeline;
 pub mod progress;
+pub mod random;
 pub mod record;
 pub mod secret;
 pub mod serve;
@@ -94,6 +97,7 @@ async fn dispatch(
 ) -> anyhow::Result<Code> {
     match cli.command {
         Command::Watch(args) => cmd::watch::run(args, term, shutdown).await,
+        Command::Info(args) => cmd::info::run(args).await,
         Command::Config(_) => {
             let sub = matches.subcommand_matches("config").unwrap_or(matches);
             cmd::config::run(sub, &dotenv, &term)

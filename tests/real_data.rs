@@ -1,4 +1,4 @@
-//! Tests against real TikTok data captured by others (shared/data/real).
+//! Tests against real TikTok data captured by others (`tests/data/`, `tests/fixtures/`).
 
 use std::collections::{BTreeMap, HashSet};
 

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod forward;
 pub mod generate;
+pub mod info;
 pub mod serve;
 pub mod watch;
 pub mod webhooks;

@@ -37,6 +37,7 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
                 cancel,
                 record: args.record.clone(),
             },
+            None,
             term.progress(),
             term.quiet,
         ),

@@ -29,7 +29,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::now_ms;
+use crate::clock::now_ms;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{Envelope, EventKind, KindSet};
 
@@ -100,6 +100,10 @@ pub struct StatusBody {
     pub events: EventTotals,
     pub buffer: BufferStatus,
     pub webhooks: WebhookTotals,
+    /// The live source's sign budget: calls used, and what the next sign
+    /// call waits for (live sources only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_budget: Option<crate::live::budget::BudgetStatus>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -139,6 +143,7 @@ pub struct Status {
     buffer: AtomicU64,
     last_seq: AtomicI64,
     webhooks: Mutex<WebhookTotals>,
+    sign_gate: std::sync::OnceLock<crate::live::budget::SharedGate>,
 }
 
 #[derive(Deserialize)]
@@ -176,6 +181,7 @@ impl Status {
             buffer: AtomicU64::new(buffered),
             last_seq: AtomicI64::new(last_seq),
             webhooks: Mutex::new(WebhookTotals::default()),
+            sign_gate: std::sync::OnceLock::new(),
         }
     }
 
@@ -258,6 +264,11 @@ impl Status {
         *self.webhooks.lock().unwrap_or_else(|e| e.into_inner()) = totals;
     }
 
+    /// Report this sign budget (the live source's) in the status.
+    pub fn set_sign_gate(&self, gate: crate::live::budget::SharedGate) {
+        let _ = self.sign_gate.set(gate);
+    }
+
     /// The status body, now.
     pub fn snapshot(&self) -> StatusBody {
         let (streamers, by_type, total, source_running) = {
@@ -289,6 +300,7 @@ impl Status {
                 last_seq: self.last_seq.load(Ordering::Relaxed),
             },
             webhooks: *self.webhooks.lock().unwrap_or_else(|e| e.into_inner()),
+            sign_budget: self.sign_gate.get().map(|g| g.status()),
         }
     }
 }

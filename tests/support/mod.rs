@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod fake_tiktok;
+pub mod real_data;
 mod webhook;
 
 pub use webhook::*;

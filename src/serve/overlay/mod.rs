@@ -31,7 +31,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 
-use crate::pipeline::{new_id, now_ms};
+use crate::clock::now_ms;
+use crate::ids::new_id;
 use crate::secret::Secret;
 use crate::webcast::EventKind;
 use crate::webcast::time::format_iso_millis;
