@@ -1,6 +1,8 @@
 //! Decoding benchmarks over realistic frames (see `realistic.rs`):
 //!
-//! - `inflate_only`: gunzip each frame's payload, nothing else: the floor.
+//! - `inflate_only`: gunzip each frame's payload, nothing else: the floor
+//!   (libdeflate in one call, the path `inflate` takes for real frames).
+//! - `inflate_streaming`: the same through zlib-rs, streaming (the fallback).
 //! - `push_frame`: the push-frame layer (protobuf envelope + inflate).
 //! - `events`: frame and messages decoded into events (no envelope, no output).
 //! - `full`: what `watch` does per frame: decode the frame and every message,
@@ -27,7 +29,7 @@ use criterion::{Criterion, SamplingMode, Throughput};
 use tiklive::cli::Format;
 use tiklive::format::{Styles, write_event};
 use tiklive::pipeline::Pipeline;
-use tiklive::webcast::frame::{MAX_INFLATED, decode_frame, inflate};
+use tiklive::webcast::frame::{MAX_INFLATED, decode_frame, inflate, inflate_streaming};
 use tiklive::webcast::{Decoder, DecoderOptions};
 
 mod realistic;
@@ -61,6 +63,16 @@ fn decode<M: Measurement>(c: &mut Criterion<M>) {
         })
     });
 
+    // The general path alone (zlib-rs, streaming), which `inflate` falls back
+    // to when a payload's size field cannot be used.
+    group.bench_function("inflate_streaming", |b| {
+        b.iter(|| {
+            for f in &frames {
+                black_box(inflate_streaming(black_box(&f.gzip), MAX_INFLATED).unwrap());
+            }
+        })
+    });
+
     group.bench_function("push_frame", |b| {
         b.iter(|| {
             for f in &frames {
@@ -69,10 +81,12 @@ fn decode<M: Measurement>(c: &mut Criterion<M>) {
         })
     });
 
-    let mut decoder = Decoder::new(DecoderOptions::default());
+    // A fresh decoder and pipeline per pass: one kept across passes would drop
+    // every message after the first pass as a duplicate msgId.
     let mut outputs = Vec::new();
     group.bench_function("events", |b| {
         b.iter(|| {
+            let mut decoder = Decoder::new(DecoderOptions::default());
             for f in &frames {
                 decoder
                     .decode_frame(black_box(&f.bytes), &mut outputs)
@@ -84,11 +98,11 @@ fn decode<M: Measurement>(c: &mut Criterion<M>) {
     });
 
     let styles = Styles::new(false);
-    let mut pipeline = Pipeline::new(DecoderOptions::default(), "bench");
     let mut batch = Vec::new();
     let mut sink: Vec<u8> = Vec::with_capacity(1 << 20);
     group.bench_function("full", |b| {
         b.iter(|| {
+            let mut pipeline = Pipeline::new(DecoderOptions::default(), "bench");
             for (i, f) in frames.iter().enumerate() {
                 pipeline
                     .frame(

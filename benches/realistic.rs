@@ -81,7 +81,13 @@ pub fn push_frame(seq_id: i64, gzip: &[u8]) -> Vec<u8> {
 
 /// All the real payloads, packed into realistic frames (about 300 of them).
 pub fn frames() -> Vec<RealFrame> {
-    let payloads = payloads();
+    frames_from(&payloads(), 0)
+}
+
+/// [`frames`] from `payloads` already read, with msgIds counted from
+/// `first_id` on: a capture that cycles through the payloads gives each cycle
+/// its own ids, as a live stream does (the decoder drops a msgId it has seen).
+pub fn frames_from(payloads: &[(String, Vec<u8>)], first_id: i64) -> Vec<RealFrame> {
     let mut frames = Vec::new();
     let mut i = 0;
     let now = 1_696_447_177_000i64;
@@ -94,7 +100,7 @@ pub fn frames() -> Vec<RealFrame> {
             messages.push(BaseMessage {
                 method: method.clone(),
                 payload: Bytes::from(payload.clone()),
-                msg_id: 7_286_185_000_000_000_000 + i as i64,
+                msg_id: 7_286_185_000_000_000_000 + first_id + i as i64,
                 ..Default::default()
             });
             i += 1;

@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;watch' {
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
             [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
@@ -76,6 +77,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;forward' {
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
             [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
@@ -109,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;serve' {
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
             [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;watch'= {
             cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
             cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand --threads 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]'
             cand -t 'Only these event types (comma-separated or repeated; any case)'
             cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
@@ -71,6 +72,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;forward'= {
             cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
             cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand --threads 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]'
             cand -t 'Only these event types (comma-separated or repeated; any case)'
             cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
@@ -103,6 +105,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;serve'= {
             cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
             cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand --threads 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]'
             cand -t 'Only these event types (comma-separated or repeated; any case)'
             cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'

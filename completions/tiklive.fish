@@ -42,6 +42,7 @@ complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "man" -d 'Print the 
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l threads -d 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
 error\t''
@@ -112,6 +113,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s h -l help -d '
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l threads -d 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
 error\t''
@@ -183,6 +185,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s h -l help -d
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l threads -d 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
 error\t''

@@ -6,8 +6,9 @@
 //! ```
 //!
 //! `generate` cycles through the ~300 distinct frames built from the real
-//! payloads (`benches/realistic.rs`), each with its own sequence number and a
-//! receive time 50 ms after the previous one, and prints what it wrote.
+//! payloads (`benches/realistic.rs`), each with its own sequence number, its
+//! own msgIds and a receive time 50 ms after the previous one, and prints what
+//! it wrote.
 //! `floor` does the part of a replay that no decoder can avoid (read each line,
 //! parse it, base64-decode, decode the push frame, inflate) and prints how long
 //! that took, and how long the inflating alone.
@@ -44,7 +45,6 @@ fn main() -> ExitCode {
 }
 
 fn generate(path: &str, frames: usize) -> Result<(), String> {
-    let pool = realistic::frames();
     let file = File::create(path).map_err(|e| format!("{path}: {e}"))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let t0 = 1_696_447_177_000i64;
@@ -56,8 +56,16 @@ fn generate(path: &str, frames: usize) -> Result<(), String> {
             .map_err(|e| format!("{path}: {e}"))
     };
     write(&mut out, &format_header("bench", "7286148375421012782"))?;
+    let payloads = realistic::payloads();
+    let mut cycle = realistic::frames_from(&payloads, 0);
     for i in 0..frames {
-        let f = &pool[i % pool.len()];
+        // Each pass over the payloads gets fresh msgIds, or the decoder would
+        // drop every message after the first pass as a duplicate.
+        if i > 0 && i % cycle.len() == 0 {
+            let pass = (i / cycle.len()) as i64;
+            cycle = realistic::frames_from(&payloads, pass * payloads.len() as i64);
+        }
+        let f = &cycle[i % cycle.len()];
         let bytes = realistic::push_frame(i as i64 + 1, &f.gzip);
         write(
             &mut out,
@@ -70,7 +78,7 @@ fn generate(path: &str, frames: usize) -> Result<(), String> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     println!(
         "frames={frames} messages={messages} distinct_frames={} inflated_bytes={inflated} capture_bytes={size}",
-        pool.len()
+        cycle.len()
     );
     Ok(())
 }

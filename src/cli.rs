@@ -197,6 +197,10 @@ pub struct SourceArgs {
     /// Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max
     #[arg(long, value_name = "FACTOR|max")]
     pub speed: Option<String>,
+    /// Threads decoding --demo/--replay at max speed; events stay in capture
+    /// order [default: the number of CPU cores]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 /// Which events, and how gift streaks are counted.

@@ -69,7 +69,7 @@ pub struct Terminal {
 
 impl Terminal {
     pub fn detect(global: &GlobalArgs) -> Terminal {
-        let stdout_tty = std::io::stdout().is_terminal() || env_var("TIKLIVE_TEST_TTY").is_some();
+        let stdout_tty = crate::term::stdout_is_terminal() || env_var("TIKLIVE_TEST_TTY").is_some();
         let stderr_tty = std::io::stderr().is_terminal();
         let no_color = env_var("NO_COLOR").is_some();
         let dumb = env_var("TERM").is_some_and(|t| t == "dumb");
@@ -120,8 +120,10 @@ pub fn parse_speed(s: Option<&str>, default: Speed) -> Result<Speed> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     Live(Vec<String>),
-    Replay(PathBuf, Speed),
-    Demo(Speed),
+    /// A capture, its playback speed and how many threads decode it.
+    Replay(PathBuf, Speed, usize),
+    /// The built-in demo, its playback speed and how many threads decode it.
+    Demo(Speed, usize),
     /// Event NDJSON on stdin (`forward -`).
     Stdin,
 }
@@ -141,21 +143,25 @@ pub fn resolve_source(
             "give one source: USER, --replay FILE or --demo (see 'tiklive {command} --help')"
         )));
     }
+    let threads = args.threads.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
     if let Some(path) = &args.replay {
         return Ok(Source::Replay(
             path.clone(),
             parse_speed(args.speed.as_deref(), Speed::Max)?,
+            threads,
         ));
     }
     if args.demo {
-        return Ok(Source::Demo(parse_speed(
-            args.speed.as_deref(),
-            Speed::Factor(1.0),
-        )?));
+        return Ok(Source::Demo(
+            parse_speed(args.speed.as_deref(), Speed::Factor(1.0))?,
+            threads,
+        ));
     }
-    if args.speed.is_some() {
+    if args.speed.is_some() || args.threads.is_some() {
         bail!(Failure::usage(
-            "--speed applies to --demo and --replay only"
+            "--speed and --threads apply to --demo and --replay only"
         ));
     }
     if allow_stdin && users.len() == 1 && users[0] == "-" {

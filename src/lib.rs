@@ -3,14 +3,17 @@
 //! `main.rs` hands the arguments to [`run`], which returns the exit code.
 
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod format;
+pub mod ids;
 pub mod live;
 pub mod pipeline;
 pub mod progress;
+pub mod random;
 pub mod record;
 pub mod secret;
 pub mod serve;

@@ -4,11 +4,15 @@
 //! Every source (live, replay, demo) goes through this, so they all produce
 //! identical events from identical bytes.
 
+use bytes::Bytes;
+
+use crate::ids::new_id;
 use crate::term;
 use crate::webcast::Control;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{
     Decoder, DecoderOptions, Envelope, FetchInfo, FrameError, FrameInfo, KindSet, Output,
+    PreparedFetch, PreparedFrame, prepare_fetch, prepare_frame,
 };
 
 pub struct Pipeline {
@@ -16,19 +20,6 @@ pub struct Pipeline {
     wanted: KindSet,
     streamer: String,
     scratch: Vec<Output>,
-}
-
-/// A fresh event id.
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-/// Milliseconds since the epoch, now.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 impl Pipeline {
@@ -49,6 +40,11 @@ impl Pipeline {
         &self.decoder
     }
 
+    /// The kinds this pipeline emits: what [`prepare_frame`] needs to know.
+    pub fn wanted(&self) -> KindSet {
+        self.wanted
+    }
+
     /// A WebSocket binary message received at `t_ms`.
     pub fn frame(
         &mut self,
@@ -56,18 +52,23 @@ impl Pipeline {
         t_ms: i64,
         batch: &mut Vec<Envelope>,
     ) -> Result<FrameInfo, FrameError> {
-        let mut outputs = std::mem::take(&mut self.scratch);
-        let result = self.decoder.decode_frame(bytes, &mut outputs);
-        if let Err(e) = &result {
-            term::warn(format_args!(
-                "{}: skipped a frame ({} bytes): {e}",
-                self.label(),
-                bytes.len()
-            ));
-        }
-        self.stamp(&mut outputs, t_ms, batch);
-        self.scratch = outputs;
-        result
+        let prepared = prepare_frame(self.wanted, bytes);
+        self.apply_frame(prepared, bytes.len(), t_ms, batch)
+    }
+
+    /// A frame of `len` bytes received at `t_ms` and already prepared (on any
+    /// thread) by [`prepare_frame`] with [`Pipeline::wanted`]. Frames must be
+    /// applied in the order they were received.
+    pub fn apply_frame(
+        &mut self,
+        prepared: PreparedFrame,
+        len: usize,
+        t_ms: i64,
+        batch: &mut Vec<Envelope>,
+    ) -> Result<FrameInfo, FrameError> {
+        self.apply("frame", len, t_ms, batch, |d, out| {
+            d.apply_frame(prepared, out)
+        })
     }
 
     /// A bare fetch result (the sign server's first response) received at `t_ms`.
@@ -77,13 +78,40 @@ impl Pipeline {
         t_ms: i64,
         batch: &mut Vec<Envelope>,
     ) -> Result<FetchInfo, FrameError> {
+        let prepared = prepare_fetch(self.wanted, Bytes::copy_from_slice(bytes));
+        self.apply_fetch(prepared, bytes.len(), t_ms, batch)
+    }
+
+    /// A fetch result of `len` bytes prepared by [`prepare_fetch`] (see
+    /// [`Pipeline::apply_frame`]).
+    pub fn apply_fetch(
+        &mut self,
+        prepared: PreparedFetch,
+        len: usize,
+        t_ms: i64,
+        batch: &mut Vec<Envelope>,
+    ) -> Result<FetchInfo, FrameError> {
+        self.apply("fetch result", len, t_ms, batch, |d, out| {
+            d.apply_fetch(prepared, out)
+        })
+    }
+
+    /// Run `apply` on the decoder, warn about its error (naming `what` and its
+    /// `len` in bytes), and stamp what it produced.
+    fn apply<T>(
+        &mut self,
+        what: &str,
+        len: usize,
+        t_ms: i64,
+        batch: &mut Vec<Envelope>,
+        apply: impl FnOnce(&mut Decoder, &mut Vec<Output>) -> Result<T, FrameError>,
+    ) -> Result<T, FrameError> {
         let mut outputs = std::mem::take(&mut self.scratch);
-        let result = self.decoder.decode_fetch(bytes, &mut outputs);
+        let result = apply(&mut self.decoder, &mut outputs);
         if let Err(e) = &result {
             term::warn(format_args!(
-                "{}: skipped a fetch result ({} bytes): {e}",
+                "{}: skipped a {what} ({len} bytes): {e}",
                 self.label(),
-                bytes.len()
             ));
         }
         self.stamp(&mut outputs, t_ms, batch);

@@ -1199,6 +1199,7 @@ fn control_kinds_come_from_the_source_and_the_pipeline() {
         run_demo(OfflineRun {
             opts: DecoderOptions::default(),
             speed: Speed::Max,
+            threads: 2,
             tx,
             cancel: CancellationToken::new(),
             record: None,

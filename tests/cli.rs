@@ -337,6 +337,27 @@ fn record_then_replay_gives_the_same_events() {
     let replayed = ndjson(&replayed.stdout);
     assert_eq!(without_id(&live), without_id(&replayed));
 
+    // Decoded on one thread or many: the same events in the same order.
+    for threads in ["1", "3"] {
+        let (mut cmd, _d) = tiklive();
+        let r = run(cmd
+            .args(["watch", "--threads", threads, "--replay"])
+            .arg(&capture));
+        assert_ok(&r);
+        assert_eq!(
+            without_id(&ndjson(&r.stdout)),
+            without_id(&replayed),
+            "--threads {threads}"
+        );
+    }
+    let (mut cmd, _d) = tiklive();
+    let r = run(cmd.args(["watch", "--threads", "2", "alice"]));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("--threads apply to --demo and --replay only")
+    );
+
     // The capture's header and records.
     let text = std::fs::read_to_string(&capture).unwrap();
     let mut lines = text.lines();

@@ -2,8 +2,6 @@
 //! live, from the room lookup only (no sign call). Exit 0 when every user is
 //! live, 3 otherwise.
 
-use std::io::Write;
-
 use anyhow::{Context, Result};
 
 use crate::cli::InfoArgs;
@@ -41,11 +39,9 @@ pub async fn run(args: InfoArgs) -> Result<Code> {
     for user in &users {
         let info = look_up(&client, &cfg, &jar, user).await;
         all_live &= info.live;
-        let line = serde_json::to_string(&info).context("cannot encode the answer")?;
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "{line}")
-            .and_then(|()| out.flush())
-            .context("cannot write to stdout")?;
+        let mut line = serde_json::to_string(&info).context("cannot encode the answer")?;
+        line.push('\n');
+        crate::term::print_stdout(&line).context("cannot write to stdout")?;
     }
     Ok(if all_live { Code::Ok } else { Code::NotFound })
 }

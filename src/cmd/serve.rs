@@ -61,7 +61,7 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
 
     let (label, streamers) = match &source {
         Source::Live(users) => ("live", users.clone()),
-        Source::Demo(_) => ("demo", Vec::new()),
+        Source::Demo(..) => ("demo", Vec::new()),
         _ => ("replay", Vec::new()),
     };
     let mut opts = Options::new(label);

@@ -601,10 +601,7 @@ pub fn retry_after(retry_after: Option<&str>, reset: Option<&str>) -> Option<Dur
     if reset < 1_000_000_000 {
         return Some(Duration::from_secs(reset));
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
+    let now = u64::try_from(crate::clock::unix_now()).ok()?;
     Some(Duration::from_secs(reset.saturating_sub(now)))
 }
 

@@ -32,16 +32,17 @@ use self::error::{Class, LiveError};
 use self::http::SignRoute;
 use self::proxy::Proxy;
 use self::socket::{DriveEnd, Outputs};
+use crate::clock::now_ms;
 use crate::config::LiveConfig;
 use crate::error::Failure;
-use crate::pipeline::{Pipeline, now_ms};
+use crate::pipeline::Pipeline;
 use crate::progress::Spinner;
 use crate::record::Recorder;
 use crate::source::{OfflineEnd, SourceRun};
-use crate::term;
 use crate::webcast::capture::RecordKind;
 use crate::webcast::session::Session;
 use crate::webcast::{Control, DecoderOptions, EndCause, Envelope};
+use crate::{random, term};
 
 /// Sleep unless cancelled first; false if cancelled.
 async fn sleep_or_cancel(d: Duration, cancel: &CancellationToken) -> bool {
@@ -257,7 +258,7 @@ async fn supervise(
                 user_agent: &cfg.user_agent,
                 tz_name: &cfg.tz_name,
             };
-            let url = socket::build_url(&info, &room_id, 100 + fastrand::u32(0..100), identity)?;
+            let url = socket::build_url(&info, &room_id, 100 + random::u32_in(0..100), identity)?;
             debug!(%url, "socket URL");
             let push_host = reqwest::Url::parse(&info.push_server)
                 .ok()
@@ -280,7 +281,7 @@ async fn supervise(
                 heartbeat.as_millis() as u64,
                 cfg.idle_timeout.as_millis() as u64,
             );
-            let enter = session.on_open(0, fastrand::i64(1..i64::MAX));
+            let enter = session.on_open(0, random::i64_in(1..i64::MAX));
             spinner.clear();
             info!(user, room_id = %room_id, "connected");
             ran = true;
@@ -371,7 +372,7 @@ async fn supervise(
                 cfg.reject_retry
             }
             Class::Retry(min) => {
-                let delay = backoff.next_delay(fastrand::f64());
+                let delay = backoff.next_delay(random::unit());
                 match min {
                     Some(min) => {
                         ctx.budget
@@ -451,7 +452,7 @@ async fn find_room(
             Ok(id) => return Ok(Some(id)),
             Err(LiveError::Offline(_)) if cfg.wait => {
                 // No sign calls while offline: only the cheap lookup, politely.
-                let jitter = 0.75 + fastrand::f64() * 0.5;
+                let jitter = 0.75 + random::unit() * 0.5;
                 let wait = cfg.wait_poll.mul_f64(jitter);
                 let note = format!(
                     "@{user} is offline; checking again in {}s",

@@ -29,7 +29,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::pipeline::now_ms;
+use crate::clock::now_ms;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{Control, EndCause, Envelope, EventKind, KindSet};
 

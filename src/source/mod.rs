@@ -5,6 +5,7 @@
 //!
 //! Runs on a blocking thread: reading, inflating and decoding are CPU work.
 
+mod parallel;
 pub mod replay;
 
 use std::path::Path;
@@ -14,12 +15,16 @@ use anyhow::Result;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::clock::now_ms;
 use crate::config::Speed;
 use crate::demo::{DEMO_ROOM_ID, DEMO_STREAMER, demo_stream};
-use crate::pipeline::{Pipeline, now_ms};
+use crate::pipeline::Pipeline;
 use crate::record::Recorder;
 use crate::webcast::capture::{Record, RecordKind};
-use crate::webcast::{Control, DecoderOptions, EndCause, Envelope};
+use crate::webcast::{
+    Control, DecoderOptions, EndCause, Envelope, KindSet, PreparedFetch, PreparedFrame,
+    prepare_fetch, prepare_frame,
+};
 
 /// How an offline run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +49,9 @@ enum Stamp {
 pub struct OfflineRun<'a> {
     pub opts: DecoderOptions,
     pub speed: Speed,
+    /// Threads decoding at full speed (`--threads`); 1 decodes on the
+    /// calling thread.
+    pub threads: usize,
     pub tx: mpsc::Sender<Vec<Envelope>>,
     pub cancel: CancellationToken,
     pub record: Option<&'a Path>,
@@ -72,19 +80,21 @@ pub fn spawn_offline(
             record,
         } = run;
         match source {
-            crate::config::Source::Replay(path, speed) => run_replay(
+            crate::config::Source::Replay(path, speed, threads) => run_replay(
                 &path,
                 OfflineRun {
                     opts,
                     speed,
+                    threads,
                     tx,
                     cancel,
                     record: record.as_deref(),
                 },
             ),
-            crate::config::Source::Demo(speed) => run_demo(OfflineRun {
+            crate::config::Source::Demo(speed, threads) => run_demo(OfflineRun {
                 opts,
                 speed,
+                threads,
                 tx,
                 cancel,
                 record: record.as_deref(),
@@ -123,7 +133,7 @@ pub fn run_demo(run: OfflineRun<'_>) -> Result<OfflineEnd> {
     )
 }
 
-/// Events per batch when replaying at full speed (see `drive`).
+/// Events per batch when replaying at full speed (see `Driver::new`).
 const MAX_SPEED_BATCH: usize = 64;
 
 fn drive(
@@ -133,90 +143,168 @@ fn drive(
     stamp: Stamp,
     run: OfflineRun<'_>,
 ) -> Result<OfflineEnd> {
-    let mut pipeline = Pipeline::new(run.opts, streamer);
-    let mut recorder = match run.record {
-        Some(path) => Some(Recorder::create(path, streamer, room_id)?),
-        None => None,
-    };
+    let mut driver = Driver::new(streamer, room_id, stamp, run)?;
+    if driver.run.speed == Speed::Max && driver.run.threads > 1 {
+        return parallel::drive(items, driver);
+    }
     let start = Instant::now();
     let mut first_t: Option<i64> = None;
-    let mut last_t = now_ms();
-    let mut batch = Vec::new();
-    // Paced, each record's events go out at once. At full speed nobody waits
-    // for one frame's events: handing them over in batches of this many saves
-    // a channel wake-up and a stdout flush per frame (a fifth of the CPU time of
-    // a large replay). 64 events is about 64 KiB, the stdout buffer's size, so
-    // the channel (`BATCH_CHANNEL` batches) still holds only a few MiB.
-    let min_batch = match run.speed {
-        Speed::Max => MAX_SPEED_BATCH,
-        Speed::Factor(_) => 1,
-    };
-    let mut connected = false;
+    let wanted = driver.pipeline.wanted();
     for item in items {
         let rec = item?;
         let t0 = *first_t.get_or_insert(rec.t_ms);
-        if let Speed::Factor(f) = run.speed {
+        if let Speed::Factor(f) = driver.run.speed {
             let due = start + Duration::from_secs_f64(((rec.t_ms - t0).max(0) as f64 / 1000.0) / f);
-            if !sleep_until(due, &run.cancel) {
-                return finish(pipeline, batch, last_t, &run, OfflineEnd::Cancelled);
+            if !sleep_until(due, &driver.run.cancel) {
+                return driver.finish(OfflineEnd::Cancelled);
             }
         }
-        if run.cancel.is_cancelled() {
-            return finish(pipeline, batch, last_t, &run, OfflineEnd::Cancelled);
+        if driver.run.cancel.is_cancelled() {
+            return driver.finish(OfflineEnd::Cancelled);
         }
-        let t = match stamp {
+        let decoded = Decoded::prepare(wanted, &rec);
+        if let Some(end) = driver.record(rec, decoded)? {
+            return driver.end(end);
+        }
+    }
+    driver.finish(OfflineEnd::Done)
+}
+
+/// A record decoded as far as it can be without the stream's state (see
+/// [`crate::webcast::prepare_frame`]): the part that may run on any thread.
+pub(crate) enum Decoded {
+    Frame(PreparedFrame),
+    Fetch(PreparedFetch),
+}
+
+impl Decoded {
+    pub(crate) fn prepare(wanted: KindSet, rec: &Record) -> Decoded {
+        match rec.kind {
+            RecordKind::Frame => Decoded::Frame(prepare_frame(wanted, &rec.data)),
+            RecordKind::Fetch => Decoded::Fetch(prepare_fetch(
+                wanted,
+                bytes::Bytes::copy_from_slice(&rec.data),
+            )),
+        }
+    }
+}
+
+/// The in-order half of an offline run: stamping, recording, `connected`,
+/// batching, and noticing the end of the stream.
+pub(crate) struct Driver<'a> {
+    pipeline: Pipeline,
+    recorder: Option<Recorder>,
+    run: OfflineRun<'a>,
+    streamer: String,
+    room_id: String,
+    stamp: Stamp,
+    batch: Vec<Envelope>,
+    /// Hand the batch over once it holds this many events.
+    min_batch: usize,
+    connected: bool,
+    last_t: i64,
+}
+
+impl<'a> Driver<'a> {
+    fn new(streamer: &str, room_id: &str, stamp: Stamp, run: OfflineRun<'a>) -> Result<Driver<'a>> {
+        let recorder = match run.record {
+            Some(path) => Some(Recorder::create(path, streamer, room_id)?),
+            None => None,
+        };
+        // Paced, each record's events go out at once. At full speed nobody
+        // waits for one frame's events: handing them over in batches of this
+        // many saves a channel wake-up and a stdout flush per frame (a fifth of
+        // the CPU time of a large replay). 64 events is about 64 KiB, the
+        // stdout buffer's size, so the channel (`BATCH_CHANNEL` batches) still
+        // holds only a few MiB.
+        let min_batch = match run.speed {
+            Speed::Max => MAX_SPEED_BATCH,
+            Speed::Factor(_) => 1,
+        };
+        Ok(Driver {
+            pipeline: Pipeline::new(run.opts, streamer),
+            recorder,
+            run,
+            streamer: streamer.to_string(),
+            room_id: room_id.to_string(),
+            stamp,
+            batch: Vec::new(),
+            min_batch,
+            connected: false,
+            last_t: now_ms(),
+        })
+    }
+
+    /// Emit one record's events. `Some` when the run is over: the consumer
+    /// went away, or the stream ended.
+    pub(crate) fn record(&mut self, rec: Record, decoded: Decoded) -> Result<Option<OfflineEnd>> {
+        let t = match self.stamp {
             Stamp::Recorded => rec.t_ms,
             Stamp::Now => now_ms(),
         };
-        last_t = t;
-        if let Some(r) = recorder.as_mut() {
+        self.last_t = t;
+        if let Some(r) = self.recorder.as_mut() {
             r.write(t, rec.kind, &rec.data)?;
         }
-        if !connected {
-            connected = true;
-            pipeline.control(
+        if !self.connected {
+            self.connected = true;
+            self.pipeline.control(
                 &Control::Connected {
-                    username: streamer.to_string(),
-                    room_id: room_id.to_string(),
+                    username: self.streamer.to_string(),
+                    room_id: self.room_id.to_string(),
                 },
                 t,
-                &mut batch,
+                &mut self.batch,
             );
         }
         // A bad frame is a counted warning (printed by the pipeline); go on.
-        let _ = match rec.kind {
-            RecordKind::Fetch => pipeline.fetch(&rec.data, t, &mut batch).map(|_| ()),
-            RecordKind::Frame => pipeline.frame(&rec.data, t, &mut batch).map(|_| ()),
+        let len = rec.data.len();
+        let _ = match decoded {
+            Decoded::Fetch(p) => self
+                .pipeline
+                .apply_fetch(p, len, t, &mut self.batch)
+                .map(|_| ()),
+            Decoded::Frame(p) => self
+                .pipeline
+                .apply_frame(p, len, t, &mut self.batch)
+                .map(|_| ()),
         };
-        if batch.len() >= min_batch && run.tx.blocking_send(std::mem::take(&mut batch)).is_err() {
+        if self.batch.len() >= self.min_batch
+            && self
+                .run
+                .tx
+                .blocking_send(std::mem::take(&mut self.batch))
+                .is_err()
+        {
+            return Ok(Some(OfflineEnd::ConsumerGone));
+        }
+        Ok(self.pipeline.stream_end().map(|_| OfflineEnd::Done))
+    }
+
+    /// What [`Driver::record`] returned: finish, unless nobody listens.
+    pub(crate) fn end(self, end: OfflineEnd) -> Result<OfflineEnd> {
+        match end {
+            OfflineEnd::ConsumerGone => Ok(end),
+            _ => self.finish(end),
+        }
+    }
+
+    /// Flush held streaks, say `disconnected`, and hand over the last batch.
+    pub(crate) fn finish(mut self, end: OfflineEnd) -> Result<OfflineEnd> {
+        let t = self.last_t;
+        self.pipeline.finish(t, &mut self.batch);
+        let cause = match (end, self.pipeline.stream_end()) {
+            (OfflineEnd::Cancelled, _) => EndCause::Interrupted,
+            (_, Some(_)) => EndCause::StreamEnded,
+            _ => EndCause::EndOfInput,
+        };
+        self.pipeline
+            .control(&Control::ended(1000, cause), t, &mut self.batch);
+        if !self.batch.is_empty() && self.run.tx.blocking_send(self.batch).is_err() {
             return Ok(OfflineEnd::ConsumerGone);
         }
-        if pipeline.stream_end().is_some() {
-            break;
-        }
+        Ok(end)
     }
-    finish(pipeline, batch, last_t, &run, OfflineEnd::Done)
-}
-
-/// Flush held streaks, say `disconnected`, and hand over the last batch.
-fn finish(
-    mut pipeline: Pipeline,
-    mut batch: Vec<Envelope>,
-    t: i64,
-    run: &OfflineRun<'_>,
-    end: OfflineEnd,
-) -> Result<OfflineEnd> {
-    pipeline.finish(t, &mut batch);
-    let cause = match (end, pipeline.stream_end()) {
-        (OfflineEnd::Cancelled, _) => EndCause::Interrupted,
-        (_, Some(_)) => EndCause::StreamEnded,
-        _ => EndCause::EndOfInput,
-    };
-    pipeline.control(&Control::ended(1000, cause), t, &mut batch);
-    if !batch.is_empty() && run.tx.blocking_send(batch).is_err() {
-        return Ok(OfflineEnd::ConsumerGone);
-    }
-    Ok(end)
 }
 
 /// Sleep until `due`, waking early on cancellation. Returns false if cancelled.

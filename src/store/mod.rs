@@ -28,6 +28,7 @@
 //! (unit-tested on `:memory:`); [`Store`] wraps them as async methods.
 
 pub mod events;
+pub mod lane_lock;
 pub mod migrate;
 pub mod outbox;
 pub mod webhooks;
@@ -189,6 +190,15 @@ impl Store {
         label_of(self.path())
     }
 
+    /// Claim `webhook_id`'s deliveries from this store for this process
+    /// ([`lane_lock`]); `Ok(None)` when another process holds them.
+    ///
+    /// # Errors
+    /// The lock file cannot be created or locked.
+    pub fn try_lock_lane(&self, webhook_id: i64) -> Result<Option<lane_lock::LaneLock>> {
+        lane_lock::try_lock_lane(self.path(), webhook_id)
+    }
+
     /// Run `f` on the writer thread inside a transaction (batched with other
     /// jobs) and wait for the commit.
     ///
@@ -282,7 +292,7 @@ impl Store {
 
     /// Register a webhook; returns its id.
     pub async fn add_webhook(&self, new: NewWebhook) -> Result<i64> {
-        self.write(move |c| webhooks::add(c, &new, crate::pipeline::now_ms()))
+        self.write(move |c| webhooks::add(c, &new, crate::clock::now_ms()))
             .await
     }
 
@@ -303,7 +313,7 @@ impl Store {
 
     /// The ad-hoc row for `url` (`forward --to`), created on first use.
     pub async fn adhoc_webhook(&self, url: String) -> Result<Webhook> {
-        self.write(move |c| webhooks::adhoc(c, &url, crate::pipeline::now_ms()))
+        self.write(move |c| webhooks::adhoc(c, &url, crate::clock::now_ms()))
             .await
     }
 
@@ -318,7 +328,7 @@ impl Store {
     /// their sequence numbers), in the same order.
     pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<Vec<Pending>> {
         self.write(move |c| {
-            let now = crate::pipeline::now_ms();
+            let now = crate::clock::now_ms();
             let seqs = outbox::enqueue(c, &rows, now)?;
             Ok(rows
                 .into_iter()

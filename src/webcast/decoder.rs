@@ -137,15 +137,15 @@ impl Decoder {
         self.stream_end
     }
 
-    /// Decode one WebSocket binary message.
+    /// Decode one WebSocket binary message: [`prepare_frame`] then
+    /// [`Decoder::apply_frame`].
     pub fn decode_frame(
         &mut self,
         bytes: &[u8],
         out: &mut Vec<Output>,
     ) -> Result<FrameInfo, FrameError> {
-        self.stats.frames += 1;
-        let frame = frame::decode_frame(bytes).inspect_err(|_| self.stats.frame_errors += 1)?;
-        self.decode_push(frame, out)
+        let prepared = prepare_frame(self.wanted, bytes);
+        self.apply_frame(prepared, out)
     }
 
     /// Decode an already-parsed frame.
@@ -154,19 +154,8 @@ impl Decoder {
         frame: Frame,
         out: &mut Vec<Output>,
     ) -> Result<FrameInfo, FrameError> {
-        let mut info = FrameInfo {
-            seq_id: frame.seq_id,
-            log_id: frame.log_id,
-            payload_type: frame.payload_type,
-            fetch: None,
-        };
-        // Only `msg` frames carry a fetch result (an empty type is treated the
-        // same, as older servers left it out). `im_enter_room_resp`, `hb` and
-        // the like carry nothing we emit.
-        if info.payload_type == "msg" || info.payload_type.is_empty() {
-            info.fetch = Some(self.decode_fetch_inner(frame.payload, out)?);
-        }
-        Ok(info)
+        let prepared = prepare_push(self.wanted, frame);
+        self.apply_push(prepared, out)
     }
 
     /// Decode a bare fetch result (the sign server's connect response).
@@ -175,40 +164,8 @@ impl Decoder {
         bytes: &[u8],
         out: &mut Vec<Output>,
     ) -> Result<FetchInfo, FrameError> {
-        self.decode_fetch_inner(Bytes::copy_from_slice(bytes), out)
-    }
-
-    /// Decoding from `Bytes` makes each message payload a slice of the
-    /// inflated buffer instead of a copy.
-    fn decode_fetch_inner(
-        &mut self,
-        bytes: Bytes,
-        out: &mut Vec<Output>,
-    ) -> Result<FetchInfo, FrameError> {
-        let result = FetchResult::decode(bytes).map_err(|e| {
-            self.stats.frame_errors += 1;
-            FrameError::FetchResult(e)
-        })?;
-        for msg in &result.messages {
-            if msg.msg_id != 0 && !self.recent.insert(msg.msg_id) {
-                self.stats.duplicates += 1;
-                continue;
-            }
-            self.decode_message(&msg.method, &msg.payload, msg.is_history, out);
-        }
-        let mut route_params: Vec<(String, String)> = result.route_params.into_iter().collect();
-        route_params.sort();
-        Ok(FetchInfo {
-            cursor: result.cursor,
-            internal_ext: result.internal_ext,
-            need_ack: result.need_ack,
-            push_server: result.push_server,
-            route_params,
-            heartbeat_duration: result.heartbeat_duration,
-            fetch_interval: result.fetch_interval,
-            now: result.now,
-            message_count: result.messages.len(),
-        })
+        let prepared = prepare_fetch(self.wanted, Bytes::copy_from_slice(bytes));
+        self.apply_fetch(prepared, out)
     }
 
     /// Decode one inner message (method + payload).
@@ -219,69 +176,80 @@ impl Decoder {
         history: bool,
         out: &mut Vec<Output>,
     ) {
+        let prepared = prepare_message(self.wanted, 0, method, payload, history);
+        self.apply_message(prepared, out);
+    }
+
+    /// The stateful half of [`Decoder::decode_frame`]: count, drop duplicate
+    /// msgIds, run the gift streaks and note the end of the stream, in frame
+    /// order. `prepared` must come from [`prepare_frame`] with this decoder's
+    /// wanted kinds.
+    ///
+    /// # Errors
+    /// The frame's [`FrameError`], counted in [`Stats::frame_errors`].
+    pub fn apply_frame(
+        &mut self,
+        prepared: PreparedFrame,
+        out: &mut Vec<Output>,
+    ) -> Result<FrameInfo, FrameError> {
+        self.stats.frames += 1;
+        let push = prepared.0.inspect_err(|_| self.stats.frame_errors += 1)?;
+        self.apply_push(push, out)
+    }
+
+    /// The stateful half of [`Decoder::decode_fetch`] (see
+    /// [`Decoder::apply_frame`]).
+    ///
+    /// # Errors
+    /// [`FrameError::FetchResult`] when the fetch result did not decode.
+    pub fn apply_fetch(
+        &mut self,
+        prepared: PreparedFetch,
+        out: &mut Vec<Output>,
+    ) -> Result<FetchInfo, FrameError> {
+        let fetch = prepared.0.inspect_err(|_| self.stats.frame_errors += 1)?;
+        for msg in fetch.messages {
+            if msg.msg_id != 0 && !self.recent.insert(msg.msg_id) {
+                self.stats.duplicates += 1;
+                continue;
+            }
+            self.apply_message(msg, out);
+        }
+        Ok(fetch.info)
+    }
+
+    fn apply_push(
+        &mut self,
+        push: PreparedPush,
+        out: &mut Vec<Output>,
+    ) -> Result<FrameInfo, FrameError> {
+        let mut info = push.info;
+        if let Some(fetch) = push.fetch {
+            info.fetch = Some(self.apply_fetch(fetch, out)?);
+        }
+        Ok(info)
+    }
+
+    fn apply_message(&mut self, msg: PreparedMessage, out: &mut Vec<Output>) {
         self.stats.messages += 1;
+        self.stats.skipped += u64::from(msg.skipped);
+        self.stats.message_errors += u64::from(msg.failed);
+        if self.stream_end.is_none() {
+            self.stream_end = msg.stream_end;
+        }
         let start = out.len();
-        if self.wanted.contains(EventKind::RawData) {
-            out.push(Output::Event(Event::new(
-                EventKind::RawData,
-                &json!({"messageTypeName": method, "binary": B64.encode(payload)}),
-            )));
-        }
-        let Some(route) = Route::for_method(method) else {
-            if self.wanted.contains(EventKind::Unknown) {
-                out.push(Output::Event(Event::new(
-                    EventKind::Unknown,
-                    &json!({"method": method, "payload": B64.encode(payload)}),
-                )));
-            } else {
-                self.stats.skipped += 1;
-            }
-            self.mark(out, start, history);
-            return;
-        };
-        let wanted = route.kinds().iter().any(|k| self.wanted.contains(*k));
-        let debug = self.wanted.contains(EventKind::DecodedData);
-        if !wanted && !debug && route != Route::Control {
-            self.stats.skipped += 1;
-            self.mark(out, start, history);
-            return;
-        }
-        match map_message(route, payload) {
-            Ok(Mapped::Event(ev)) => {
-                if ev.kind == EventKind::StreamEnd && self.stream_end.is_none() {
-                    self.stream_end = serde_json::from_str::<serde_json::Value>(ev.data.get())
-                        .ok()
-                        .and_then(|v| v["action"].as_i64())
-                        .map(|a| a as i32);
-                }
-                if self.wanted.contains(ev.kind) {
-                    out.push(Output::Event(ev));
+        out.extend(msg.raw.map(Output::Event));
+        match msg.main {
+            Some(Prepared::Output(o)) => out.push(o),
+            Some(Prepared::Gift(gift)) => {
+                for g in self.streaks.accept(*gift) {
+                    out.push(Output::Event(g.into_event()));
                 }
             }
-            Ok(Mapped::Gift(gift)) => {
-                if self.wanted.contains(EventKind::Gift) {
-                    for g in self.streaks.accept(*gift) {
-                        out.push(Output::Event(g.into_event()));
-                    }
-                }
-            }
-            Err(reason) => {
-                self.stats.message_errors += 1;
-                out.push(Output::Warning(message_error(method, payload, reason)));
-            }
+            None => {}
         }
-        if debug && let Ok(decoded) = whole(route, payload) {
-            out.push(Output::Event(Event::new(
-                EventKind::DecodedData,
-                &json!({
-                    "event": route.kinds()[0].name(),
-                    "method": method,
-                    "decodedData": decoded,
-                    "binary": B64.encode(payload),
-                }),
-            )));
-        }
-        self.mark(out, start, history);
+        out.extend(msg.decoded.map(Output::Event));
+        self.mark(out, start, msg.history);
     }
 
     /// Emit the streaks still open (call when the stream ends).
@@ -311,4 +279,186 @@ fn message_error(method: &str, payload: &[u8], reason: String) -> MessageError {
         preview: B64.encode(&payload[..payload.len().min(48)]),
         payload_len: payload.len(),
     }
+}
+
+/// A push frame decoded as far as it can be without a [`Decoder`]'s state:
+/// inflated, its fetch result and every wanted message decoded and built into
+/// events. The costly part of decoding, and `Send`, so frames can be prepared
+/// on many threads and applied in order ([`Decoder::apply_frame`]).
+#[derive(Debug)]
+pub struct PreparedFrame(Result<PreparedPush, FrameError>);
+
+/// A bare fetch result prepared like a [`PreparedFrame`].
+#[derive(Debug)]
+pub struct PreparedFetch(Result<FetchBody, FrameError>);
+
+#[derive(Debug)]
+struct PreparedPush {
+    /// Without its `fetch`, which comes from applying `self.fetch`.
+    info: FrameInfo,
+    fetch: Option<PreparedFetch>,
+}
+
+#[derive(Debug)]
+struct FetchBody {
+    info: FetchInfo,
+    messages: Vec<PreparedMessage>,
+}
+
+/// One inner message's outputs, in the order they are emitted.
+#[derive(Debug)]
+struct PreparedMessage {
+    msg_id: i64,
+    history: bool,
+    /// Skipped without decoding (unwanted or unknown).
+    skipped: bool,
+    /// Did not decode: `main` holds the warning.
+    failed: bool,
+    /// The control action, when this message ends the stream.
+    stream_end: Option<i32>,
+    raw: Option<Event>,
+    main: Option<Prepared>,
+    decoded: Option<Event>,
+}
+
+#[derive(Debug)]
+enum Prepared {
+    Output(Output),
+    /// Gifts wait for the streak tracker.
+    Gift(Box<super::mapping::GiftData>),
+}
+
+/// The stateless half of [`Decoder::decode_frame`]: parse the push frame,
+/// inflate its payload and decode its messages, emitting only the `wanted`
+/// kinds. Pure and thread-safe.
+pub fn prepare_frame(wanted: KindSet, bytes: &[u8]) -> PreparedFrame {
+    PreparedFrame(frame::decode_frame(bytes).map(|frame| prepare_push(wanted, frame)))
+}
+
+fn prepare_push(wanted: KindSet, frame: Frame) -> PreparedPush {
+    // Only `msg` frames carry a fetch result (an empty type is treated the
+    // same, as older servers left it out). `im_enter_room_resp`, `hb` and
+    // the like carry nothing we emit.
+    let fetch = (frame.payload_type == "msg" || frame.payload_type.is_empty())
+        .then(|| prepare_fetch(wanted, frame.payload));
+    PreparedPush {
+        info: FrameInfo {
+            seq_id: frame.seq_id,
+            log_id: frame.log_id,
+            payload_type: frame.payload_type,
+            fetch: None,
+        },
+        fetch,
+    }
+}
+
+/// The stateless half of [`Decoder::decode_fetch`] (see [`prepare_frame`]).
+/// Decoding from `Bytes` makes each message payload a slice of the inflated
+/// buffer instead of a copy.
+pub fn prepare_fetch(wanted: KindSet, bytes: Bytes) -> PreparedFetch {
+    PreparedFetch(
+        FetchResult::decode(bytes)
+            .map_err(FrameError::FetchResult)
+            .map(|result| {
+                let messages = result
+                    .messages
+                    .iter()
+                    .map(|m| prepare_message(wanted, m.msg_id, &m.method, &m.payload, m.is_history))
+                    .collect();
+                let mut route_params: Vec<(String, String)> =
+                    result.route_params.into_iter().collect();
+                route_params.sort();
+                FetchBody {
+                    info: FetchInfo {
+                        cursor: result.cursor,
+                        internal_ext: result.internal_ext,
+                        need_ack: result.need_ack,
+                        push_server: result.push_server,
+                        route_params,
+                        heartbeat_duration: result.heartbeat_duration,
+                        fetch_interval: result.fetch_interval,
+                        now: result.now,
+                        message_count: result.messages.len(),
+                    },
+                    messages,
+                }
+            }),
+    )
+}
+
+fn prepare_message(
+    wanted: KindSet,
+    msg_id: i64,
+    method: &str,
+    payload: &[u8],
+    history: bool,
+) -> PreparedMessage {
+    let mut msg = PreparedMessage {
+        msg_id,
+        history,
+        skipped: false,
+        failed: false,
+        stream_end: None,
+        raw: None,
+        main: None,
+        decoded: None,
+    };
+    if wanted.contains(EventKind::RawData) {
+        msg.raw = Some(Event::new(
+            EventKind::RawData,
+            &json!({"messageTypeName": method, "binary": B64.encode(payload)}),
+        ));
+    }
+    let Some(route) = Route::for_method(method) else {
+        if wanted.contains(EventKind::Unknown) {
+            msg.main = Some(Prepared::Output(Output::Event(Event::new(
+                EventKind::Unknown,
+                &json!({"method": method, "payload": B64.encode(payload)}),
+            ))));
+        } else {
+            msg.skipped = true;
+        }
+        return msg;
+    };
+    let debug = wanted.contains(EventKind::DecodedData);
+    if !route.kinds().iter().any(|k| wanted.contains(*k)) && !debug && route != Route::Control {
+        msg.skipped = true;
+        return msg;
+    }
+    match map_message(route, payload) {
+        Ok(Mapped::Event(ev)) => {
+            if ev.kind == EventKind::StreamEnd {
+                msg.stream_end = serde_json::from_str::<serde_json::Value>(ev.data.get())
+                    .ok()
+                    .and_then(|v| v["action"].as_i64())
+                    .map(|a| a as i32);
+            }
+            if wanted.contains(ev.kind) {
+                msg.main = Some(Prepared::Output(Output::Event(ev)));
+            }
+        }
+        Ok(Mapped::Gift(gift)) => {
+            if wanted.contains(EventKind::Gift) {
+                msg.main = Some(Prepared::Gift(gift));
+            }
+        }
+        Err(reason) => {
+            msg.failed = true;
+            msg.main = Some(Prepared::Output(Output::Warning(message_error(
+                method, payload, reason,
+            ))));
+        }
+    }
+    if debug && let Ok(decoded) = whole(route, payload) {
+        msg.decoded = Some(Event::new(
+            EventKind::DecodedData,
+            &json!({
+                "event": route.kinds()[0].name(),
+                "method": method,
+                "decodedData": decoded,
+                "binary": B64.encode(payload),
+            }),
+        ));
+    }
+    msg
 }

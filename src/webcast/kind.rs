@@ -129,34 +129,21 @@ impl FromStr for EventKind {
     }
 }
 
-/// The closest known name by edit distance, if it is close enough to be a typo.
+/// The closest known name by Levenshtein distance (`strsim`), if it is close
+/// enough to be a typo.
 fn suggest(input: &str) -> Option<&'static str> {
     let lower = input.to_ascii_lowercase();
     EventKind::ALL
         .iter()
         .map(|k| {
             (
-                edit_distance(&lower, &k.name().to_ascii_lowercase()),
+                strsim::levenshtein(&lower, &k.name().to_ascii_lowercase()),
                 k.name(),
             )
         })
         .filter(|(d, name)| *d <= 2.max(name.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, name)| name)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// A set of event kinds, as a bit set (there are fewer than 64 kinds).

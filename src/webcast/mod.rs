@@ -3,6 +3,11 @@
 //! Nothing in this module does I/O, reads a clock or draws random numbers; the
 //! callers pass in bytes and instants. That keeps every protocol decision
 //! testable with fixtures and made-up times (see shared/reference/style.md §1.8).
+//! clippy enforces it: the I/O, thread, clock and tokio types that
+//! `clippy.toml` lists are denied here, and so are the clock, id, random and
+//! stdout calls everywhere outside their owners.
+
+#![deny(clippy::disallowed_types)]
 
 pub mod capture;
 pub mod control;
@@ -20,7 +25,10 @@ pub mod time;
 pub mod user;
 
 pub use control::{Control, EndCause};
-pub use decoder::{Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, Stats};
+pub use decoder::{
+    Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, PreparedFetch, PreparedFrame, Stats,
+    prepare_fetch, prepare_frame,
+};
 pub use error::{FrameError, MessageError};
 pub use event::{Envelope, Event};
 pub use kind::{EventKind, KindSet, UnknownKind};

@@ -31,21 +31,24 @@ pub mod listing;
 pub mod retry;
 pub mod signature;
 
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex as StdMutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 use tokio::sync::{mpsc, watch};
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
-use crate::pipeline::now_ms;
+use crate::clock::{now_ms, unix_now};
+use crate::store::lane_lock::LaneLock;
 use crate::store::{NewDelivery, Pending, Store, Webhook};
-use crate::term;
 use crate::webcast::{Envelope, EventKind};
+use crate::{random, term};
 
 use self::retry::{Outcome, RetryPolicy, classify, parse_retry_after};
 use self::signature::{SigningKey, message_id};
@@ -208,11 +211,6 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
         .tcp_nodelay(true)
         .build()
         .context("cannot set up the HTTP client")
-}
-
-/// Unix seconds now.
-pub fn unix_now() -> i64 {
-    now_ms().div_euclid(1000)
 }
 
 /// Send one request and classify the answer; also returns how long it took.
@@ -397,26 +395,12 @@ pub struct Engine {
     shared: Arc<Shared>,
     lanes: RwLock<Vec<Arc<Lane>>>,
     head: watch::Sender<Head>,
-    workers: StdMutex<Vec<JoinHandle<()>>>,
+    /// Every worker ever started; [`Engine::wait`] waits for them all.
+    workers: TaskTracker,
     cancel: CancellationToken,
     /// Commit-then-offer must not interleave between two enqueues, or a
     /// worker could see a later row before an earlier one.
     enqueue_lock: tokio::sync::Mutex<()>,
-}
-
-/// A worker being waited for; put back in the list if the wait is dropped
-/// (a timed-out [`Engine::wait`]), so the next wait still sees it.
-struct Waiting<'a> {
-    engine: &'a Engine,
-    handle: Option<JoinHandle<()>>,
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            self.engine.lock_workers().push(h);
-        }
-    }
 }
 
 impl Engine {
@@ -441,7 +425,7 @@ impl Engine {
             shared,
             lanes: RwLock::new(Vec::new()),
             head,
-            workers: StdMutex::new(Vec::new()),
+            workers: TaskTracker::new(),
             cancel,
             enqueue_lock: tokio::sync::Mutex::new(()),
         };
@@ -465,10 +449,6 @@ impl Engine {
         self.lanes.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn lock_workers(&self) -> std::sync::MutexGuard<'_, Vec<JoinHandle<()>>> {
-        self.workers.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// Start delivering to another target: its worker first sends what the
     /// outbox already holds for it, then every event enqueued from now on.
     /// Returns false (and does nothing) if its webhook is already a target.
@@ -484,7 +464,7 @@ impl Engine {
         let (hints, rx) = mpsc::channel(self.shared.cfg.hint_capacity.max(1));
         let lost = Arc::new(AtomicBool::new(false));
         let token = self.cancel.child_token();
-        let handle = tokio::spawn(worker(
+        let work = worker(
             Arc::clone(&self.shared),
             Arc::clone(&target),
             Feed {
@@ -493,10 +473,17 @@ impl Engine {
                 head: self.head.subscribe(),
             },
             token.clone(),
-        ));
-        let mut workers = self.lock_workers();
-        workers.retain(|h| !h.is_finished());
-        workers.push(handle);
+        );
+        self.workers.spawn(async move {
+            if let Err(panic) = AssertUnwindSafe(work).catch_unwind().await {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .copied()
+                    .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                    .unwrap_or("a panic");
+                term::warn(format_args!("a delivery worker failed: {what}"));
+            }
+        });
         lanes.push(Arc::new(Lane {
             target,
             hints,
@@ -587,26 +574,10 @@ impl Engine {
     /// # Errors
     /// The store could not commit the outcomes.
     pub async fn wait(&self) -> Result<()> {
-        // Workers added meanwhile are waited for too: loop until none is left.
-        loop {
-            // (The lock must not live into the loop body: `Waiting` takes it.)
-            let next = self.lock_workers().pop();
-            let Some(handle) = next else { break };
-            let mut waiting = Waiting {
-                engine: self,
-                handle: Some(handle),
-            };
-            let joined = match waiting.handle.as_mut() {
-                Some(h) => h.await,
-                None => Ok(()),
-            };
-            waiting.handle = None;
-            if let Err(e) = joined
-                && e.is_panic()
-            {
-                term::warn(format_args!("a delivery worker failed: {e}"));
-            }
-        }
+        // Workers added meanwhile are waited for too: the tracker counts
+        // every task until it ends, and its wait is cancel-safe.
+        self.workers.close();
+        self.workers.wait().await;
         self.shared.store.flush().await
     }
 }
@@ -630,6 +601,9 @@ async fn worker(
     mut feed: Feed,
     cancel: CancellationToken,
 ) {
+    let Some(_lane) = claim_lane(&shared, &target, &cancel).await else {
+        return;
+    };
     let mut cursor = 0i64;
     let mut failing = false;
     // Start from the outbox: an earlier run's rows, then catch up.
@@ -716,6 +690,43 @@ async fn worker(
     }
 }
 
+/// Wait until this process may deliver to `target` from the store (no other
+/// process holds its lane lock), checking every second; `None` if cancelled
+/// first. A lock that cannot be taken at all is warned about once and
+/// delivery goes ahead without it.
+async fn claim_lane(
+    shared: &Shared,
+    target: &Target,
+    cancel: &CancellationToken,
+) -> Option<Option<LaneLock>> {
+    let mut warned = false;
+    loop {
+        match shared.store.try_lock_lane(target.webhook.id) {
+            Ok(Some(lock)) => return Some(Some(lock)),
+            Ok(None) if !warned => {
+                warned = true;
+                term::warn(format_args!(
+                    "{}: another tiklive process is delivering to this webhook from the same \
+                     store; waiting for it to stop",
+                    target.label()
+                ));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                term::warn(format_args!(
+                    "{}: delivering without a lane lock: {e:#}",
+                    target.label()
+                ));
+                return Some(None);
+            }
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => return None,
+            _ = (shared.cfg.sleep)(Duration::from_secs(1)) => {}
+        }
+    }
+}
+
 /// Deliver one row: attempt, wait, attempt again, until delivered or given up.
 async fn deliver(
     shared: &Shared,
@@ -777,7 +788,7 @@ async fn deliver(
                 reason,
                 retry_after,
             } => {
-                let delay = policy.delay(attempts, retry_after, fastrand::f64());
+                let delay = policy.delay(attempts, retry_after, random::unit());
                 tracing::debug!(
                     webhook = target.webhook.id,
                     event = row.event_id,
