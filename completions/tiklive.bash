@@ -209,7 +209,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__forward)
-            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --drain-timeout --dry-run --db --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --drain-timeout --dry-run --limit --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,6 +280,14 @@ _tiklive() {
                     return 0
                     ;;
                 --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -563,7 +571,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__serve)
-            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --limit --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,6 +642,14 @@ _tiklive() {
                     return 0
                     ;;
                 --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -171,6 +171,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-budget 
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeout -d 'How long to keep retrying after the input ends, e.g. 30s or 5m' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -243,6 +244,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-budget -d
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'Address to listen on' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps); the API keeps serving' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''

@@ -311,6 +311,9 @@ pub struct ForwardArgs {
     /// Print the requests that would be sent, with secrets redacted, and send nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Stop the source after N events (those --type keeps)
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<u64>,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -343,6 +346,9 @@ pub struct ServeArgs {
     /// Allow listening on a non-loopback address without an API key
     #[arg(long)]
     pub insecure_no_auth: bool,
+    /// Stop the source after N events (those --type keeps); the API keeps serving
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<u64>,
     #[command(flatten)]
     pub store: StoreArgs,
 }

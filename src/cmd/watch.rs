@@ -8,7 +8,7 @@ use crate::config::{self, LiveConfig, Source, Terminal};
 use crate::error::Code;
 use crate::format::Styles;
 use crate::shutdown::Shutdown;
-use crate::source::{OfflineEnd, SourceRun, spawn_offline};
+use crate::source::{OfflineEnd, SourceRun, Start};
 use crate::term::{self, BATCH_CHANNEL, StdoutOptions};
 
 pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
@@ -27,31 +27,25 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
         },
     );
     let cancel = shutdown.token.child_token();
-    let producer = match source {
-        Source::Live(users) => crate::live::spawn_live(
-            users,
-            LiveConfig::resolve(&args.live)?,
-            SourceRun {
-                opts,
-                tx,
-                cancel,
-                record: args.record.clone(),
-            },
-            None,
-            term.progress(),
-            term.quiet,
-        ),
-        Source::Stdin => unreachable!("watch does not read stdin"),
-        offline => spawn_offline(
-            offline,
-            SourceRun {
-                opts,
-                tx,
-                cancel,
-                record: args.record.clone(),
-            },
-        ),
-    };
+    let live = matches!(source, Source::Live(_))
+        .then(|| LiveConfig::resolve(&args.live))
+        .transpose()?;
+    // --limit is counted by the stdout writer (it drops what it does not print).
+    let producer = crate::source::start(
+        source,
+        SourceRun {
+            opts,
+            tx,
+            cancel,
+            record: args.record.clone(),
+        },
+        Start {
+            live,
+            progress: term.progress(),
+            quiet: term.quiet,
+            ..Start::default()
+        },
+    )?;
     let produced = producer
         .await
         .map_err(|e| anyhow!("source task failed: {e}"))?;
