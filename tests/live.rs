@@ -1567,3 +1567,21 @@ async fn forward_takes_limit_like_watch() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unwritable_record_path_fails_at_start_without_a_sign_call() {
+    let fake = one_short_stream().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "--record", "no/such/dir/a.capture"],
+        &[],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("a.capture"), "{err}");
+    assert_eq!(err.matches("tiklive: error:").count(), 1, "{err}");
+    assert!(fake.recorded(|r| r.sign_paths.is_empty()));
+}
