@@ -454,6 +454,9 @@ pub struct ForwardArgs {
     /// Print the requests that would be sent, with secrets redacted, and send nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Stop the source after N events (those --type keeps)
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<u64>,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -494,6 +497,9 @@ pub struct ServeArgs {
         env = "OVERLAY_TOKEN_GENERATION"
     )]
     pub overlay_token_generation: u32,
+    /// Stop the source after N events (those --type keeps); the API keeps serving
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<u64>,
     #[command(flatten)]
     pub store: StoreArgs,
 }
