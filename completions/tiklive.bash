@@ -209,7 +209,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__forward)
-            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --drain-timeout --dry-run --db --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --drain-timeout --dry-run --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,12 +223,16 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)
@@ -559,7 +563,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__serve)
-            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -573,12 +577,16 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)
@@ -645,7 +653,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__watch)
-            opts="-t -n -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --format --limit --record --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --format --limit --record --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,12 +667,16 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)
@@ -764,11 +776,11 @@ _tiklive() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -39,9 +39,7 @@ pub fn demo_stream() -> Vec<DemoItem> {
     // The scripted scenes.
     let banner = InRoomBannerMessage {
         common: s.common("WebcastInRoomBannerMessage", 8_000, None),
-        data: r#"{"banner":"weekly_ranking","rank":12}"#.into(),
-        position: 1,
-        action_type: 1,
+        data: bytes::Bytes::from_static(br#"{"banner":"weekly_ranking","rank":12}"#),
     };
     s.push(8_000, "WebcastInRoomBannerMessage", banner.encode_to_vec());
     let caption = CaptionMessage {
