@@ -2005,6 +2005,7 @@ fn a_message_without_common_takes_the_wrapper_msg_id() {
         panic!("{out:?}")
     };
     assert_eq!(ev.msg_id, Some(7_300_000_000_000_000_053));
+    assert_eq!(data_of(ev)["msgId"], "7300000000000000053");
     // And through a fetch result, where the wrapper carries it.
     let fetch = FetchResult {
         messages: vec![BaseMessage {
