@@ -1229,7 +1229,10 @@ fn control_kinds_come_from_the_source_and_the_pipeline() {
     let last = events.last().unwrap();
     assert_eq!(last.kind, EventKind::Disconnected);
     let data: Value = serde_json::from_str(last.data.get()).unwrap();
-    assert_eq!(data, json!({"code": 1000, "reason": "stream ended"}));
+    assert_eq!(
+        data,
+        json!({"code": 1000, "reason": "stream ended", "cause": "streamEnded"})
+    );
     // The stream end comes just before.
     assert_eq!(events[events.len() - 2].kind, EventKind::StreamEnd);
     assert_eq!(
@@ -1241,8 +1244,10 @@ fn control_kinds_come_from_the_source_and_the_pipeline() {
     let mut pipeline = tiklive::pipeline::Pipeline::new(DecoderOptions::default(), "alice");
     let mut batch = Vec::new();
     pipeline.control(
-        EventKind::Error,
-        &json!({"error": "sign server said 429"}),
+        &tiklive::webcast::Control::Error {
+            error: "sign server said 429".into(),
+            fatal: false,
+        },
         1_692_120_689_751,
         &mut batch,
     );
@@ -1261,7 +1266,11 @@ fn control_kinds_come_from_the_source_and_the_pipeline() {
     only_chat.insert(EventKind::Chat);
     let mut pipeline = tiklive::pipeline::Pipeline::new(options(only_chat), "alice");
     let mut batch = Vec::new();
-    pipeline.control(EventKind::Connected, &json!({}), 0, &mut batch);
+    let connected = tiklive::webcast::Control::Connected {
+        username: "alice".into(),
+        room_id: "7".into(),
+    };
+    pipeline.control(&connected, 0, &mut batch);
     assert!(batch.is_empty());
 }
 

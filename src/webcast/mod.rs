@@ -10,6 +10,7 @@
 #![deny(clippy::disallowed_types)]
 
 pub mod capture;
+pub mod control;
 pub mod data;
 pub mod decoder;
 pub mod error;
@@ -25,6 +26,7 @@ pub mod streaks;
 pub mod time;
 pub mod user;
 
+pub use control::{Control, EndCause};
 pub use decoder::{
     Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, PreparedFetch, PreparedFrame,
     SchemaDrift, Stats, prepare_fetch, prepare_frame,
