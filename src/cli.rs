@@ -161,6 +161,9 @@ Examples:
   tiklive watch x --type gift | jq -c 'select(.data.repeatEnd)' | tiklive forward - --to URL
   tiklive forward --replay alice.capture --dry-run
 
+select(.data.repeatEnd) keeps one event per gift send: the end of each streak and every
+non-streakable gift (those report repeatEnd: true).
+
 Targets: --to URL…, else WEBHOOK_URL, else the registered webhooks (each with its own
 --type filter). Every delivery waits in the store's outbox until it succeeds or is given
 up; a killed run's pending deliveries are sent first by the next run to the same targets.
