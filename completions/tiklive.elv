@@ -43,6 +43,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;watch'= {
             cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
             cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand --threads 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]'
             cand -t 'Only these event types (comma-separated or repeated; any case)'
             cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
@@ -83,6 +84,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;forward'= {
             cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
             cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand --threads 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]'
             cand -t 'Only these event types (comma-separated or repeated; any case)'
             cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
@@ -115,6 +117,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;serve'= {
             cand --replay 'Replay a capture file (see README, "Capture files") instead of connecting'
             cand --speed 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max'
+            cand --threads 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]'
             cand -t 'Only these event types (comma-separated or repeated; any case)'
             cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
@@ -265,6 +268,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --nats-creds 'A NATS credentials file (JWT and NKey seed)'
             cand --nats-token 'A NATS authentication token'
             cand --nats-stream 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)'

@@ -105,10 +105,10 @@ pub enum Command {
     #[command(after_help = WORKER_AFTER_HELP)]
     Worker(WorkerArgs),
     /// Manage the set of streamers a worker pool watches (a NATS KV bucket)
-    #[command(subcommand)]
+    #[command(subcommand, after_help = STREAMERS_AFTER_HELP)]
     Streamers(StreamersCommand),
     /// Inspect a worker pool
-    #[command(subcommand)]
+    #[command(subcommand, after_help = CLUSTER_AFTER_HELP)]
     Cluster(ClusterCommand),
     /// Show the resolved settings and where each came from (secrets redacted)
     #[command(after_help = CONFIG_AFTER_HELP)]
@@ -359,6 +359,20 @@ Examples:
   tiklive worker --nats nats://127.0.0.1:4222 &
   tiklive worker --nats nats://127.0.0.1:4222 --capacity 500 &
   tiklive cluster status --nats nats://127.0.0.1:4222";
+
+const STREAMERS_AFTER_HELP: &str = "\
+The set lives in the KV bucket TIKLIVE_STREAMERS; running workers pick up changes within a
+second and stop watching removed streamers.
+
+Examples:
+  tiklive streamers add alice @bob --nats nats://127.0.0.1:4222
+  NATS_URL=nats://127.0.0.1:4222 tiklive streamers list
+  tiklive streamers remove bob --nats nats://127.0.0.1:4222";
+
+const CLUSTER_AFTER_HELP: &str = "\
+Examples:
+  tiklive cluster status --nats nats://127.0.0.1:4222
+  tiklive cluster status --json | jq '.streamers[] | select(.owner == null)'";
 
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
