@@ -466,6 +466,18 @@ pub struct ForwardArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub drain_timeout: String,
     /// Print the requests that would be sent, with secrets redacted, and send nothing
+    /// Read the events from this NATS JetStream stream instead of a source: one durable
+    /// consumer per target, shared by every forwarder of that target; runs until Ctrl-C
+    #[arg(long, value_name = "URL", conflicts_with_all = ["replay", "demo", "users", "dry_run"])]
+    pub from: Option<String>,
+    /// With --from: the stream to read
+    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
+    pub nats_stream: String,
+    /// With --from: a delivery not acknowledged this long goes to another forwarder
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub ack_wait: String,
+    #[command(flatten)]
+    pub nats_auth: NatsAuthArgs,
     #[arg(long)]
     pub dry_run: bool,
     #[command(flatten)]
