@@ -105,10 +105,10 @@ pub enum Command {
     #[command(after_help = WORKER_AFTER_HELP)]
     Worker(WorkerArgs),
     /// Manage the set of streamers a worker pool watches (a NATS KV bucket)
-    #[command(subcommand)]
+    #[command(subcommand, after_help = STREAMERS_AFTER_HELP)]
     Streamers(StreamersCommand),
     /// Inspect a worker pool
-    #[command(subcommand)]
+    #[command(subcommand, after_help = CLUSTER_AFTER_HELP)]
     Cluster(ClusterCommand),
     /// Show the resolved settings and where each came from (secrets redacted)
     #[command(after_help = CONFIG_AFTER_HELP)]
@@ -363,6 +363,20 @@ Examples:
   tiklive worker --nats nats://127.0.0.1:4222 --capacity 500 &
   tiklive cluster status --nats nats://127.0.0.1:4222";
 
+const STREAMERS_AFTER_HELP: &str = "\
+The set lives in the KV bucket TIKLIVE_STREAMERS; running workers pick up changes within a
+second and stop watching removed streamers.
+
+Examples:
+  tiklive streamers add alice @bob --nats nats://127.0.0.1:4222
+  NATS_URL=nats://127.0.0.1:4222 tiklive streamers list
+  tiklive streamers remove bob --nats nats://127.0.0.1:4222";
+
+const CLUSTER_AFTER_HELP: &str = "\
+Examples:
+  tiklive cluster status --nats nats://127.0.0.1:4222
+  tiklive cluster status --json | jq '.streamers[] | select(.owner == null)'";
+
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
     /// The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]
@@ -455,6 +469,18 @@ pub struct ForwardArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub drain_timeout: String,
     /// Print the requests that would be sent, with secrets redacted, and send nothing
+    /// Read the events from this NATS JetStream stream instead of a source: one durable
+    /// consumer per target, shared by every forwarder of that target; runs until Ctrl-C
+    #[arg(long, value_name = "URL", conflicts_with_all = ["replay", "demo", "users", "dry_run"])]
+    pub from: Option<String>,
+    /// With --from: the stream to read
+    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
+    pub nats_stream: String,
+    /// With --from: a delivery not acknowledged this long goes to another forwarder
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub ack_wait: String,
+    #[command(flatten)]
+    pub nats_auth: NatsAuthArgs,
     #[arg(long)]
     pub dry_run: bool,
     /// Stop the source after N events (those --type keeps)

@@ -39,6 +39,9 @@ use crate::webhook::{
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
+    if args.from.is_some() {
+        return from_nats(args, term, shutdown).await;
+    }
     let opts = config::resolve_filter(&args.filter)?;
     let source = config::resolve_source(&args.users, &args.source, true, "forward")?;
     let drain = config::parse_duration(&args.drain_timeout)?;
@@ -175,6 +178,54 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
         bail!(Failure::new(Code::Runtime, parts.join("; ")));
     }
     Ok(Code::Ok)
+}
+
+/// `--from nats://…`: deliver the stream's events through durable consumers.
+async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
+    let opts = config::resolve_filter(&args.filter)?;
+    let url = args.from.clone().unwrap_or_default();
+    let nats = crate::nats::NatsTarget::parse(
+        &url,
+        args.nats_auth.nats_creds.clone(),
+        args.nats_auth.nats_token.clone(),
+    )?;
+    let ack_wait = config::parse_duration(&args.ack_wait)?;
+    if ack_wait < Duration::from_secs(1) {
+        bail!(Failure::usage("--ack-wait must be at least 1s"));
+    }
+    let plan = config::resolve_forward_targets(&args.to)?;
+    let secret = args
+        .secret
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(SigningKey::from_secret)
+        .transpose()?;
+    let store = Store::open(&config::resolve_db(&args.store)?)?;
+    let targets = resolve_targets(&store, plan, secret).await?;
+    let totals = crate::nats::forward::run(
+        crate::nats::forward::FromStream {
+            nats,
+            stream: args.nats_stream.clone(),
+            targets,
+            wanted: opts.wanted,
+            ack_wait,
+            client: http_client(REQUEST_TIMEOUT)?,
+            quiet: term.quiet,
+        },
+        shutdown.token.clone(),
+    )
+    .await?;
+    if !term.quiet {
+        term::note(format_args!(
+            "delivered {}, gave up {}, skipped {} (other types or unreadable)",
+            totals.delivered, totals.given_up, totals.skipped
+        ));
+    }
+    Ok(if shutdown.interrupted() {
+        Code::Interrupted
+    } else {
+        Code::Ok
+    })
 }
 
 /// The webhook rows to deliver to, with their signing keys.

@@ -131,6 +131,8 @@ impl Run {
 pub struct Hit {
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// What the receiver answered (0: it hung).
+    pub status: u16,
 }
 
 impl Hit {
@@ -184,8 +186,12 @@ impl Receiver {
         let app = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
             let (seen, answer) = (Arc::clone(&seen), Arc::clone(&answer));
             async move {
-                seen.lock().unwrap().push(Hit { headers, body });
                 let code = answer.load(Ordering::SeqCst);
+                seen.lock().unwrap().push(Hit {
+                    headers,
+                    body,
+                    status: code,
+                });
                 if code == 0 {
                     std::future::pending::<()>().await;
                 }
