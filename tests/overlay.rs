@@ -519,6 +519,7 @@ async fn overlays_render_the_replay_safely_and_survive_a_refresh_and_a_restart()
     );
     let counters = browser.js("return Array.from(document.querySelectorAll('.db-counter')).map(c => c.dataset.metric);").await;
     assert_eq!(counters.as_array().unwrap().len(), 7, "{counters}");
+    browser.quit().await;
     let _ = server.stop("-TERM").await;
 }
 
@@ -608,5 +609,6 @@ async fn screenshots_for_the_readme() {
         browser.client.screenshot().await.unwrap(),
     )
     .unwrap();
+    browser.quit().await;
     let _ = server.stop("-TERM").await;
 }
