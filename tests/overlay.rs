@@ -492,6 +492,13 @@ async fn overlays_render_the_replay_safely_and_survive_a_refresh_and_a_restart()
 
     // The dashboard: the key as a Basic password; a test event reaches the
     // alerts page without being stored.
+    let (code, _) = server
+        .post(
+            "/api/webhooks",
+            serde_json::json!({"url": "http://127.0.0.1:9/hook", "name": "dead-end"}),
+        )
+        .await;
+    assert_eq!(code, 201);
     let authed = server
         .base()
         .replace("http://", &format!("http://operator:{KEY}@"));
@@ -501,6 +508,13 @@ async fn overlays_render_the_replay_safely_and_survive_a_refresh_and_a_restart()
             "the stream row",
             "return Array.from(document.querySelectorAll('#db-streams tbody tr')).map(r => r.textContent);",
             |v| v.as_array().is_some_and(|a| a.iter().any(|r| r.as_str().unwrap_or("").contains("tiklive_demo"))),
+        )
+        .await;
+    browser
+        .wait_for(
+            "the webhook row",
+            "return Array.from(document.querySelectorAll('#db-webhooks tbody tr')).map(r => r.textContent);",
+            |v| v.as_array().is_some_and(|a| a.iter().any(|r| r.as_str().unwrap_or("").contains("dead-end"))),
         )
         .await;
     let stored_before = server.ok("/api/status").await["buffer"]["lastSeq"].clone();
