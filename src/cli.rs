@@ -183,6 +183,12 @@ Endpoints (JSON; with an API key, /api/* need 'Authorization: Bearer KEY' or 'X-
   GET    /api/webhooks        registered webhooks (secrets never shown); POST one: {url, name,
                               secret, types}; GET or DELETE /api/webhooks/ID
   GET    /api/openapi.json    the OpenAPI 3.1 description; /healthz needs no key
+  GET    /api/overlay/state   the overlays' counters and top gifters: ?streamer= ?top=
+  POST   /api/test-events     a sample event to the open pages only: {type, streamer}
+Pages (printed with their URLs at start):
+  GET    /overlay/NAME        OBS browser sources: chat, alerts, counter, goal, leaderboard;
+                              settings in the query; ?token= (read-only, from the API key)
+  GET    /dashboard           for the operator; a browser asks for the API key (Basic)
 Without after=, a page holds the newest events; pass its 'next' as after= for the following
 ones (after=0: from the oldest stored). Ctrl-C or SIGTERM: finish the requests in flight,
 store what the source still sends, keep undelivered webhook events for the next start, exit 130.

@@ -252,8 +252,9 @@ async fn overlays_render_the_replay_safely_and_survive_a_refresh_and_a_restart()
     server.poll_until_source_ends(1000).await;
     let chat_url = printed_url(&server, "chat");
     let token = chat_url.split("?token=").nth(1).unwrap().to_string();
-    let url =
-        |page: &str, query: &str| format!("{}/overlay/{page}?{query}&token={token}", server.base());
+    // The restarted server listens on the same address.
+    let base = server.base().to_string();
+    let url = |page: &str, query: &str| format!("{base}/overlay/{page}?{query}&token={token}");
 
     // Without the token: 401; the token does not open the webhooks.
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
@@ -492,6 +493,13 @@ async fn overlays_render_the_replay_safely_and_survive_a_refresh_and_a_restart()
 
     // The dashboard: the key as a Basic password; a test event reaches the
     // alerts page without being stored.
+    let (code, _) = server
+        .post(
+            "/api/webhooks",
+            serde_json::json!({"url": "http://127.0.0.1:9/hook", "name": "dead-end"}),
+        )
+        .await;
+    assert_eq!(code, 201);
     let authed = server
         .base()
         .replace("http://", &format!("http://operator:{KEY}@"));
@@ -501,6 +509,13 @@ async fn overlays_render_the_replay_safely_and_survive_a_refresh_and_a_restart()
             "the stream row",
             "return Array.from(document.querySelectorAll('#db-streams tbody tr')).map(r => r.textContent);",
             |v| v.as_array().is_some_and(|a| a.iter().any(|r| r.as_str().unwrap_or("").contains("tiklive_demo"))),
+        )
+        .await;
+    browser
+        .wait_for(
+            "the webhook row",
+            "return Array.from(document.querySelectorAll('#db-webhooks tbody tr')).map(r => r.textContent);",
+            |v| v.as_array().is_some_and(|a| a.iter().any(|r| r.as_str().unwrap_or("").contains("dead-end"))),
         )
         .await;
     let stored_before = server.ok("/api/status").await["buffer"]["lastSeq"].clone();
@@ -519,6 +534,34 @@ async fn overlays_render_the_replay_safely_and_survive_a_refresh_and_a_restart()
     );
     let counters = browser.js("return Array.from(document.querySelectorAll('.db-counter')).map(c => c.dataset.metric);").await;
     assert_eq!(counters.as_array().unwrap().len(), 7, "{counters}");
+
+    // fade: a message fades out after that many seconds, then goes.
+    browser.goto(&url("chat", "fade=1")).await;
+    browser
+        .wait_for("the chat stream", "return window.__tiklive.open;", |v| {
+            v == true
+        })
+        .await;
+    assert_eq!(
+        browser
+            .js("return document.querySelectorAll('.tl-chat-line').length;")
+            .await,
+        0,
+        "no history with fade"
+    );
+    let (code, _) = server
+        .post("/api/test-events", serde_json::json!({"type": "chat"}))
+        .await;
+    assert_eq!(code, 202);
+    let lines = "return document.querySelectorAll('.tl-chat-line').length;";
+    browser
+        .wait_for("the test message", lines, |v| v == 1)
+        .await;
+    browser
+        .wait_for("the message to go", lines, |v| v == 0)
+        .await;
+
+    browser.quit().await;
     let _ = server.stop("-TERM").await;
 }
 
@@ -608,5 +651,6 @@ async fn screenshots_for_the_readme() {
         browser.client.screenshot().await.unwrap(),
     )
     .unwrap();
+    browser.quit().await;
     let _ = server.stop("-TERM").await;
 }

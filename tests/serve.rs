@@ -125,7 +125,7 @@ impl Server {
         v
     }
 
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         let resp = self
             .request(reqwest::Method::POST, path)
             .json(&body)

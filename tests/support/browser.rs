@@ -44,9 +44,36 @@ pub struct Browser {
 }
 
 impl Drop for Browser {
+    /// Chromium outlives a killed chromedriver, so its processes (found by
+    /// this session's own profile folder) are ended too; [`Browser::quit`]
+    /// ends the session properly first.
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        let marker = format!("--user-data-dir={}", self._profile.path().display());
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for entry in procs.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+                continue;
+            };
+            if cmdline
+                .split(|b| *b == 0)
+                .any(|arg| arg == marker.as_bytes())
+            {
+                let _ = std::process::Command::new("kill")
+                    .args(["-9", &pid.to_string()])
+                    .status();
+            }
+        }
     }
 }
 
@@ -160,6 +187,11 @@ impl Browser {
             .await
             .unwrap();
         shot
+    }
+
+    /// End the session (chromedriver closes Chromium), then the driver.
+    pub async fn quit(self) {
+        let _ = self.client.clone().close().await;
     }
 
     /// Run `script` (a function body; `return` gives the value).

@@ -73,7 +73,7 @@
 
   // Webhooks.
   const hooks = section('Webhooks', 'db-webhooks');
-  const hookTable = table(['id', 'name', 'url', 'types', 'delivered', 'failed', 'pending', 'last error']);
+  const hookTable = table(['id', 'name', 'url', 'types', 'delivered', 'failed', 'pending', 'last status', 'last error', 'last attempt']);
   hooks.appendChild(hookTable);
 
   // Test events.
@@ -175,10 +175,14 @@
       body.textContent = '';
       for (const w of list) {
         const types = Array.isArray(w.types) && w.types.length ? w.types.join(',') : 'all';
-        const lastError = w.lastError || w.last_error || null;
-        row(body, [String(w.id), w.name, w.url, types, String(w.delivered), String(w.failed), String(w.pending), lastError]);
+        const tr = row(body, [String(w.id), w.name, w.url, types, String(w.delivered), String(w.failed),
+          String(w.pending), w.lastStatus, w.lastError, w.lastAttemptAt]);
+        // Delivery state: failing while the last attempt failed, pending
+        // while deliveries wait, else ok.
+        const lastOk = w.lastStatus >= 200 && w.lastStatus < 300;
+        tr.dataset.state = w.lastError && !lastOk ? 'failing' : (w.pending > 0 ? 'pending' : 'ok');
       }
-      if (!list.length) row(body, ['none registered', '', '', '', '', '', '', '']);
+      if (!list.length) row(body, ['none registered']);
     }).catch(() => {});
     t.fetchState(5).then((s) => {
       counterGrid.textContent = '';
