@@ -26,7 +26,7 @@ start_fake() { # args for the fake; sets URL
   URL=$(sed -n 's/^url=//p' "$WORK/fake.out")
 }
 envs() { env TIKLIVE_TIKTOK_URL="$URL" TIKLIVE_WEBCAST_URL="$URL" SIGN_API_URL="$URL" \
-  TIKLIVE_SIGN_INTERVAL_MS=0 TIKLIVE_STAGGER_MS=20 "$@"; }
+  TIKLIVE_SIGN_INTERVAL_MS=0 TIKLIVE_SIGN_BUDGET=0 TIKLIVE_STAGGER_MS=20 "$@"; }
 now_ns() { date +%s%N; }
 
 SECTIONS=${SECTIONS:-1234}

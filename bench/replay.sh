@@ -7,7 +7,7 @@
 #
 # 1. builds tiklive and examples/capture_bench in release mode;
 # 2. writes a capture of FRAMES frames packed from the real TikTok payloads in
-#    ../shared/data/real (chat, gift, like, member, roomUpdate, social; about
+#    tests/data/ (chat, gift, like, member, roomUpdate, social; about
 #    10 KB per frame after inflation, 3 messages per frame);
 # 3. times `tiklive watch --replay FILE > /dev/null` under /usr/bin/time -v
 #    (wall time, CPU time, peak RSS);

@@ -1,5 +1,5 @@
 //! Realistic push frames for the benchmarks, built from the real TikTok
-//! payloads in `shared/data/real` (chat, gift, like, member, roomUpdate and
+//! payloads in `tests/data/` (chat, gift, like, member, roomUpdate and
 //! social messages, 1-10 KB each with full user objects, badges and image
 //! URLs), packed into fetch results of about 10 KB and gzip'ed into push
 //! frames exactly as TikTok sends them.
@@ -8,10 +8,6 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as B64;
 use bytes::Bytes;
 use prost::Message;
 use tiklive::webcast::frame::deflate_gzip;
@@ -43,38 +39,17 @@ pub struct RealFrame {
     pub messages: usize,
 }
 
-pub fn real_data_dir() -> PathBuf {
-    std::env::var_os("TIKLIVE_REAL_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real"))
-}
+#[path = "../tests/support/real_data.rs"]
+mod real_data;
 
 /// Every distinct real payload of [`METHODS`], in a fixed shuffled order (so a
 /// frame mixes types, as a live stream does).
 pub fn payloads() -> Vec<(String, Vec<u8>)> {
-    let dir = real_data_dir().join("tiktoklivejava/events-collector");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("real data not found at {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
+    let mut out: Vec<(String, Vec<u8>)> = real_data::recorded_payloads()
+        .into_iter()
+        .filter(|p| METHODS.contains(&p.key.as_str()))
+        .map(|p| (p.key, p.bytes))
         .collect();
-    files.sort();
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for path in files {
-        let json: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        for (method, items) in json.as_object().unwrap() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            for item in items.as_array().unwrap() {
-                let b64 = item["eventData"].as_str().unwrap();
-                if seen.insert(b64.to_string()) {
-                    out.push((method.clone(), B64.decode(b64).unwrap()));
-                }
-            }
-        }
-    }
     // Fisher-Yates with a fixed xorshift seed: the same order every run.
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     for i in (1..out.len()).rev() {

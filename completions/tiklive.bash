@@ -28,6 +28,9 @@ _tiklive() {
             tiklive,help)
                 cmd="tiklive__subcmd__help"
                 ;;
+            tiklive,info)
+                cmd="tiklive__subcmd__info"
+                ;;
             tiklive,man)
                 cmd="tiklive__subcmd__man"
                 ;;
@@ -51,6 +54,9 @@ _tiklive() {
                 ;;
             tiklive__subcmd__help,help)
                 cmd="tiklive__subcmd__help__subcmd__help"
+                ;;
+            tiklive__subcmd__help,info)
+                cmd="tiklive__subcmd__help__subcmd__info"
                 ;;
             tiklive__subcmd__help,man)
                 cmd="tiklive__subcmd__help__subcmd__man"
@@ -113,7 +119,7 @@ _tiklive() {
 
     case "${cmd}" in
         tiklive)
-            opts="-q -v -h -V --quiet --verbose --color --help --version watch forward serve webhooks config completions man help"
+            opts="-q -v -h -V --quiet --verbose --color --help --version watch forward serve info webhooks config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,7 +155,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__config)
-            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --db --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,6 +185,14 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -195,7 +209,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__forward)
-            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --to --secret --drain-timeout --dry-run --db --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --drain-timeout --dry-run --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,12 +223,16 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)
@@ -242,6 +260,14 @@ _tiklive() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -273,7 +299,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__help)
-            opts="watch forward serve webhooks config completions man help"
+            opts="watch forward serve info webhooks config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -329,6 +355,20 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tiklive__subcmd__help__subcmd__info)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -454,6 +494,56 @@ _tiklive() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tiklive__subcmd__info)
+            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --room-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tiklive__subcmd__man)
             opts="-q -v -h -V --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -473,7 +563,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__serve)
-            opts="-t -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -487,12 +577,16 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)
@@ -520,6 +614,14 @@ _tiklive() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -551,7 +653,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__watch)
-            opts="-t -n -q -v -h -V --replay --demo --speed --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --format --limit --record --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --format --limit --record --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -565,12 +667,16 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)
@@ -598,6 +704,14 @@ _tiklive() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sign-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -662,11 +776,11 @@ _tiklive() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -34,6 +34,7 @@ complete -c tiklive -n "__fish_tiklive_needs_command" -s V -l version -d 'Print 
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "info" -d 'Is this user live? Room lookup only: no sign call, no sign quota'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -41,6 +42,7 @@ complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "man" -d 'Print the 
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l threads -d 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
 error\t''
@@ -84,6 +86,36 @@ roomVerify\t''
 linkLayer\t''
 roomPin\t''
 superFan\t''
+superFanJoin\t''
+superFanBox\t''
+subNotify\t''
+accessControl\t''
+accessRecall\t''
+boostCard\t''
+bottomMessage\t''
+capsule\t''
+gameRankNotify\t''
+giftBroadcast\t''
+giftDynamicRestriction\t''
+giftPanelUpdate\t''
+giftPrompt\t''
+guide\t''
+linkMicBattleItemCard\t''
+linkMicLayoutState\t''
+linkState\t''
+liveGameIntro\t''
+marqueeAnnouncement\t''
+notice\t''
+partnershipDropsUpdate\t''
+partnershipGameOffline\t''
+partnershipPunish\t''
+perception\t''
+roomNotify\t''
+speaker\t''
+subPinEvent\t''
+system\t''
+toast\t''
+viewerPicksUpdate\t''
 unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
@@ -93,6 +125,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-api-key -
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l format -d 'Output format (default: ndjson when piped, pretty on a terminal)' -r -f -a "ndjson\t''
 pretty\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s n -l limit -d 'Stop after N events' -r
@@ -109,6 +143,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s h -l help -d '
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l threads -d 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
 error\t''
@@ -152,6 +187,36 @@ roomVerify\t''
 linkLayer\t''
 roomPin\t''
 superFan\t''
+superFanJoin\t''
+superFanBox\t''
+subNotify\t''
+accessControl\t''
+accessRecall\t''
+boostCard\t''
+bottomMessage\t''
+capsule\t''
+gameRankNotify\t''
+giftBroadcast\t''
+giftDynamicRestriction\t''
+giftPanelUpdate\t''
+giftPrompt\t''
+guide\t''
+linkMicBattleItemCard\t''
+linkMicLayoutState\t''
+linkState\t''
+liveGameIntro\t''
+marqueeAnnouncement\t''
+notice\t''
+partnershipDropsUpdate\t''
+partnershipGameOffline\t''
+partnershipPunish\t''
+perception\t''
+roomNotify\t''
+speaker\t''
+subPinEvent\t''
+system\t''
+toast\t''
+viewerPicksUpdate\t''
 unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
@@ -161,6 +226,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-api-key
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeout -d 'How long to keep retrying after the input ends, e.g. 30s or 5m' -r
@@ -178,6 +245,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s h -l help -d
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l threads -d 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
 error\t''
@@ -221,6 +289,36 @@ roomVerify\t''
 linkLayer\t''
 roomPin\t''
 superFan\t''
+superFanJoin\t''
+superFanBox\t''
+subNotify\t''
+accessControl\t''
+accessRecall\t''
+boostCard\t''
+bottomMessage\t''
+capsule\t''
+gameRankNotify\t''
+giftBroadcast\t''
+giftDynamicRestriction\t''
+giftPanelUpdate\t''
+giftPrompt\t''
+guide\t''
+linkMicBattleItemCard\t''
+linkMicLayoutState\t''
+linkState\t''
+liveGameIntro\t''
+marqueeAnnouncement\t''
+notice\t''
+partnershipDropsUpdate\t''
+partnershipGameOffline\t''
+partnershipPunish\t''
+perception\t''
+roomNotify\t''
+speaker\t''
+subPinEvent\t''
+system\t''
+toast\t''
+viewerPicksUpdate\t''
 unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
@@ -230,6 +328,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-api-key -
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'Address to listen on' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)' -r
@@ -245,6 +345,23 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s q -l quiet -d 
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-url -d 'Sign server base URL' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-api-key -d 'Sign server API key' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l wait -d 'Wait for an offline user to go live instead of exiting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -302,6 +419,36 @@ roomVerify\t''
 linkLayer\t''
 roomPin\t''
 superFan\t''
+superFanJoin\t''
+superFanBox\t''
+subNotify\t''
+accessControl\t''
+accessRecall\t''
+boostCard\t''
+bottomMessage\t''
+capsule\t''
+gameRankNotify\t''
+giftBroadcast\t''
+giftDynamicRestriction\t''
+giftPanelUpdate\t''
+giftPrompt\t''
+guide\t''
+linkMicBattleItemCard\t''
+linkMicLayoutState\t''
+linkState\t''
+liveGameIntro\t''
+marqueeAnnouncement\t''
+notice\t''
+partnershipDropsUpdate\t''
+partnershipGameOffline\t''
+partnershipPunish\t''
+perception\t''
+roomNotify\t''
+speaker\t''
+subPinEvent\t''
+system\t''
+toast\t''
+viewerPicksUpdate\t''
 unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -346,6 +493,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-api-key 
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -370,14 +519,15 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s q -l quiet -d 'N
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve webhooks config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "info" -d 'Is this user live? Room lookup only: no sign call, no sign quota'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "add" -d 'Register a webhook and print its id'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "list" -d 'List webhooks with delivery totals (a table on a terminal, JSON when piped)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "remove" -d 'Remove a webhook'

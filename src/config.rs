@@ -69,7 +69,7 @@ pub struct Terminal {
 
 impl Terminal {
     pub fn detect(global: &GlobalArgs) -> Terminal {
-        let stdout_tty = std::io::stdout().is_terminal() || env_var("TIKLIVE_TEST_TTY").is_some();
+        let stdout_tty = crate::term::stdout_is_terminal() || env_var("TIKLIVE_TEST_TTY").is_some();
         let stderr_tty = std::io::stderr().is_terminal();
         let no_color = env_var("NO_COLOR").is_some();
         let dumb = env_var("TERM").is_some_and(|t| t == "dumb");
@@ -402,14 +402,30 @@ pub struct LiveConfig {
     pub max_retries: Option<u32>,
     pub wait: bool,
     pub idle_timeout: Duration,
+    /// The one browser User-Agent: sign server, HTTP calls, WebSocket header
+    /// and `browser_version` (`--user-agent`, `TIKLIVE_USER_AGENT`).
+    pub user_agent: String,
+    /// The IANA city zone sent as `tz_name`: the system's, else
+    /// [`DEFAULT_TZ_NAME`].
+    pub tz_name: String,
+    /// Sign calls allowed per [`LiveConfig::sign_window`] for the whole
+    /// process (`--sign-budget`, `TIKLIVE_SIGN_BUDGET`); 0 = no limit.
+    pub sign_budget: u32,
     /// Tuning knobs, from the environment (documented in the README):
-    /// `TIKLIVE_HEARTBEAT_MS`, `TIKLIVE_WAIT_POLL_MS`, `TIKLIVE_STAGGER_MS`,
-    /// `TIKLIVE_SIGN_INTERVAL_MS`, `TIKLIVE_BACKOFF_BASE_MS`.
+    /// `TIKLIVE_HEARTBEAT_MS` (heartbeat when the server names no
+    /// `ping-interval`), `TIKLIVE_WAIT_POLL_MS`, `TIKLIVE_STAGGER_MS`,
+    /// `TIKLIVE_SIGN_INTERVAL_MS` (least spacing of two sign calls),
+    /// `TIKLIVE_SIGN_WINDOW_MS` (the budget's window, 60000),
+    /// `TIKLIVE_BACKOFF_BASE_MS` (the first reconnect's wait),
+    /// `TIKLIVE_REJECT_RETRY_MS` (the wait before re-signing after a
+    /// rejected first handshake).
     pub heartbeat: Duration,
     pub wait_poll: Duration,
     pub stagger: Duration,
     pub sign_interval: Duration,
+    pub sign_window: Duration,
     pub backoff_base: Duration,
+    pub reject_retry: Duration,
 }
 
 fn env_ms(name: &str, default_ms: u64) -> Result<Duration> {
@@ -426,7 +442,36 @@ fn env_ms(name: &str, default_ms: u64) -> Result<Duration> {
 
 pub const DEFAULT_TIKTOK_URL: &str = "https://www.tiktok.com";
 pub const DEFAULT_WEBCAST_URL: &str = "https://webcast.tiktok.com";
-pub const DEFAULT_SIGN_URL: &str = "https://tiktok.eulerstream.com";
+/// The sign server both public libraries use since 2026-06 (protocol.md,
+/// Late-2026 update).
+pub const DEFAULT_SIGN_URL: &str = "https://api.eulerstream.com";
+/// A current desktop browser (late 2026: Chrome 147 on macOS, the generation
+/// of TikTokLive 7.0.1's device presets).
+pub const DEFAULT_USER_AGENT: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) \
+AppleWebKit/537.36 (KHTML, like Gecko) Chrome/147.0.0.0 Safari/537.36";
+/// `tz_name` when the system has no IANA city zone (e.g. it runs in UTC).
+pub const DEFAULT_TZ_NAME: &str = "America/New_York";
+
+/// The system's IANA zone when it is a city zone (`Area/City`), else
+/// [`DEFAULT_TZ_NAME`]. `Etc/UTC`, `UTC` and the like are not city zones.
+pub fn system_tz_name() -> String {
+    let zone = env_var("TZ")
+        .map(|t| t.trim_start_matches(':').to_string())
+        .or_else(|| iana_time_zone::get_timezone().ok());
+    zone.filter(|z| is_city_zone(z))
+        .unwrap_or_else(|| DEFAULT_TZ_NAME.to_string())
+}
+
+fn is_city_zone(z: &str) -> bool {
+    let Some((area, city)) = z.split_once('/') else {
+        return false;
+    };
+    !area.is_empty()
+        && !city.is_empty()
+        && area != "Etc"
+        && z.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
+}
 
 impl LiveConfig {
     pub fn resolve(args: &LiveArgs) -> Result<LiveConfig> {
@@ -475,44 +520,37 @@ impl LiveConfig {
             max_retries: args.max_retries,
             wait: args.wait,
             idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+            user_agent: match args.user_agent.as_deref().map(str::trim) {
+                Some(ua) if !ua.is_empty() => {
+                    if ua.chars().any(char::is_control) {
+                        bail!(Failure::usage(
+                            "--user-agent must be one line of printable text"
+                        ));
+                    }
+                    ua.to_string()
+                }
+                _ => DEFAULT_USER_AGENT.to_string(),
+            },
+            tz_name: system_tz_name(),
+            sign_budget: args.sign_budget,
             heartbeat: env_ms("TIKLIVE_HEARTBEAT_MS", 10_000)?,
             wait_poll: env_ms("TIKLIVE_WAIT_POLL_MS", 60_000)?,
             stagger: env_ms("TIKLIVE_STAGGER_MS", 2_000)?,
             sign_interval: env_ms("TIKLIVE_SIGN_INTERVAL_MS", 1_000)?,
-            backoff_base: env_ms("TIKLIVE_BACKOFF_BASE_MS", 500)?,
+            sign_window: env_ms("TIKLIVE_SIGN_WINDOW_MS", 60_000)?.max(Duration::from_millis(1)),
+            backoff_base: env_ms("TIKLIVE_BACKOFF_BASE_MS", 2_000)?,
+            reject_retry: env_ms("TIKLIVE_REJECT_RETRY_MS", 5_000)?,
         })
     }
 }
 
 /// A proxy must be `http://`, `https://`, `socks5://` or `socks5h://` with a
-/// host; anything else is an error, never silently ignored.
+/// host; anything else is an error, never silently ignored. Parsed by the
+/// same code the WebSocket uses ([`crate::live::proxy::Proxy::parse`]).
 pub fn validate_proxy(p: &str) -> Result<()> {
-    let ok_scheme = ["http://", "https://", "socks5://", "socks5h://"]
-        .iter()
-        .find(|s| p.starts_with(*s));
-    let Some(scheme) = ok_scheme else {
-        bail!(Failure::usage(format!(
-            "invalid proxy '{p}': use http://host:port, https://host:port or socks5://host:port"
-        )));
-    };
-    let rest = &p[scheme.len()..];
-    let host_port = rest
-        .rsplit('@')
-        .next()
-        .unwrap_or("")
-        .split('/')
-        .next()
-        .unwrap_or("");
-    let port_ok = host_port
-        .rsplit_once(':')
-        .map(|(h, port)| !h.is_empty() && port.parse::<u16>().is_ok())
-        .unwrap_or(!host_port.is_empty());
-    if host_port.is_empty() || !port_ok {
-        bail!(Failure::usage(format!(
-            "invalid proxy '{p}': use http://host:port, https://host:port or socks5://host:port"
-        )));
-    }
-    Ok(())
+    crate::live::proxy::Proxy::parse(p)
+        .map(|_| ())
+        .map_err(|e| Failure::usage(e.to_string()).into())
 }
 
 #[cfg(test)]
@@ -686,6 +724,13 @@ pub fn describe_settings(matches: &clap::ArgMatches, dotenv: &Dotenv) -> Vec<Set
     for (id, name, default, is_secret) in [
         ("sign_url", "SIGN_API_URL", DEFAULT_SIGN_URL, false),
         ("sign_api_key", "SIGN_API_KEY", "", true),
+        (
+            "user_agent",
+            "TIKLIVE_USER_AGENT",
+            DEFAULT_USER_AGENT,
+            false,
+        ),
+        ("sign_budget", "TIKLIVE_SIGN_BUDGET", "10", false),
         ("db", "TIKLIVE_DB", "", false),
     ] {
         let value = matches

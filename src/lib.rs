@@ -3,14 +3,18 @@
 //! `main.rs` hands the arguments to [`run`], which returns the exit code.
 
 pub mod cli;
+pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod format;
+pub mod ids;
 pub mod live;
+pub mod nats;
 pub mod pipeline;
 pub mod progress;
+pub mod random;
 pub mod record;
 pub mod secret;
 pub mod serve;
@@ -94,6 +98,7 @@ async fn dispatch(
 ) -> anyhow::Result<Code> {
     match cli.command {
         Command::Watch(args) => cmd::watch::run(args, term, shutdown).await,
+        Command::Info(args) => cmd::info::run(args).await,
         Command::Config(_) => {
             let sub = matches.subcommand_matches("config").unwrap_or(matches);
             cmd::config::run(sub, &dotenv, &term)
@@ -103,6 +108,9 @@ async fn dispatch(
         Command::Forward(args) => cmd::forward::run(args, term, shutdown).await,
         Command::Webhooks(command) => cmd::webhooks::run(command, term).await,
         Command::Serve(args) => cmd::serve::run(args, term, shutdown).await,
+        Command::Worker(args) => cmd::worker::run(args, term, shutdown).await,
+        Command::Streamers(command) => cmd::streamers::run(command, term).await,
+        Command::Cluster(command) => cmd::cluster::run(command, term).await,
     }
 }
 

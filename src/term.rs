@@ -39,6 +39,7 @@ pub struct StdoutOptions {
 
 /// Start the stdout thread. It ends when the senders are dropped (after
 /// writing everything), at the limit, or on a write error.
+#[expect(clippy::disallowed_methods, reason = "stdout's owner")]
 pub fn spawn_stdout(
     mut rx: mpsc::Receiver<Vec<Envelope>>,
     opts: StdoutOptions,
@@ -73,15 +74,28 @@ pub fn spawn_stdout(
 
 /// Write a short text to stdout at once and flush (ids, tables, JSON).
 pub fn print_stdout(text: &str) -> io::Result<()> {
+    write_stdout(text.as_bytes())
+}
+
+/// Write bytes to stdout at once and flush (completions, the man page).
+#[expect(clippy::disallowed_methods, reason = "stdout's owner")]
+pub fn write_stdout(bytes: &[u8]) -> io::Result<()> {
     crate::progress::suspend(|| {
         let mut out = io::stdout().lock();
-        out.write_all(text.as_bytes())?;
+        out.write_all(bytes)?;
         out.flush()
     })
 }
 
+/// Whether stdout is a terminal.
+#[expect(clippy::disallowed_methods, reason = "stdout's owner")]
+pub fn stdout_is_terminal() -> bool {
+    io::IsTerminal::is_terminal(&io::stdout())
+}
+
 /// Start a stdout thread for text blocks (`forward --dry-run`): same flush
 /// policy as [`spawn_stdout`]. Ends when the senders are dropped.
+#[expect(clippy::disallowed_methods, reason = "stdout's owner")]
 pub fn spawn_text_stdout(
     mut rx: mpsc::Receiver<String>,
     line_flush: bool,

@@ -40,6 +40,8 @@ async fn run(
         .env("TIKLIVE_WEBCAST_URL", fake.url())
         .env("SIGN_API_URL", fake.url())
         .env("TIKLIVE_SIGN_INTERVAL_MS", "0")
+        .env("TIKLIVE_SIGN_BUDGET", "0")
+        .env("TIKLIVE_REJECT_RETRY_MS", "10")
         .env("TIKLIVE_BACKOFF_BASE_MS", "10")
         .env("TIKLIVE_STAGGER_MS", "10");
     for (k, v) in extra_env {
@@ -77,6 +79,49 @@ fn msg_ids(frames: &[Vec<u8>]) -> Vec<String> {
             FetchResult::decode(&frame.payload[..]).unwrap().messages
         })
         .map(|m| m.msg_id.to_string())
+        .collect()
+}
+
+/// Every `connected` is followed by exactly one `disconnected` before the
+/// next `connected` (per streamer).
+fn assert_connected_matched(events: &[serde_json::Value]) {
+    let mut open: std::collections::HashMap<String, bool> = Default::default();
+    for e in events {
+        let who = e["streamer"].as_str().unwrap_or("").to_string();
+        match e["type"].as_str() {
+            Some("connected") => {
+                assert!(
+                    !open.get(&who).copied().unwrap_or(false),
+                    "connected twice: {e}"
+                );
+                open.insert(who, true);
+            }
+            Some("disconnected") => {
+                assert!(open.get(&who).copied().unwrap_or(false), "unmatched: {e}");
+                open.insert(who, false);
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        open.values().all(|o| !o),
+        "a connected without disconnected"
+    );
+}
+
+fn live_user(fake: &FakeTikTok, name: &str) {
+    fake.user(
+        name,
+        UserPage::Live {
+            room_id: ROOM.into(),
+        },
+    );
+}
+
+fn kinds(events: &[serde_json::Value]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| e["type"].as_str().map(str::to_string))
         .collect()
 }
 
@@ -134,13 +179,17 @@ async fn a_full_session_acks_beats_and_ends_cleanly() {
     }
 
     fake.recorded(|r| {
-        // Sign call: room, client_enter, our User-Agent.
-        assert_eq!(r.sign_queries.len(), 1);
+        // Sign call: the new connect route, client_enter, our User-Agent.
+        assert_eq!(r.sign_paths, [format!("/webcast/rooms/{ROOM}/connect")]);
+        assert_eq!(r.anchor_lookups, 0, "the live page answered first");
         let q = &r.sign_queries[0];
         assert_eq!(q["room_id"], ROOM);
         assert_eq!(q["client_enter"], "true");
+        assert_eq!(q["client"], "ttlive-rust");
+        assert!(!q.contains_key("cursor"), "no cursor on a first connect");
         let ua = &r.ws_headers[0]["user-agent"];
         assert_eq!(&q["user_agent"], ua, "the same User-Agent everywhere");
+        assert!(ua.contains("Chrome/147."), "a current browser: {ua}");
         // Socket URL and cookies.
         let url = &r.ws_queries[0];
         for part in [
@@ -149,24 +198,30 @@ async fn a_full_session_acks_beats_and_ends_cleanly() {
             "internal_ext=ext_sign_cursor_1",
             "imprp=fake_imprp",
             "compress=gzip",
+            "tz_name=",
         ] {
             assert!(url.contains(part), "{part} not in {url}");
         }
-        let cookie = &r.ws_headers[0]["cookie"];
-        assert!(
-            cookie.contains("ttwid=1%7Cfake") && cookie.contains("tt-target-idc="),
-            "{cookie}"
+        let version = ua.strip_prefix("Mozilla/").unwrap();
+        let query: std::collections::HashMap<String, String> =
+            reqwest::Url::parse(&format!("ws://x{url}"))
+                .unwrap()
+                .query_pairs()
+                .into_owned()
+                .collect();
+        assert_eq!(query["browser_version"], version);
+        assert!(query["tz_name"].contains('/'), "a city zone: {url}");
+        // Anonymous: only the sign server's cookies on the socket.
+        assert_eq!(
+            r.ws_headers[0]["cookie"],
+            "ttwid=1%7Cfake; msToken=fake_token"
         );
-        // im_enter_room first, with the room id.
+        // im_enter_room first, with the room id and an empty cursor.
         let first = &r.client_frames[0];
         assert_eq!(first.payload_type, "im_enter_room");
-        assert_eq!(
-            ImEnterRoom::decode(&first.payload[..])
-                .unwrap()
-                .room_id
-                .to_string(),
-            ROOM
-        );
+        let enter = ImEnterRoom::decode(&first.payload[..]).unwrap();
+        assert_eq!(enter.room_id.to_string(), ROOM);
+        assert_eq!(enter.cursor, "");
         // One ack per frame that asked, echoing logId and internalExt.
         let acks: Vec<(u64, String)> = r
             .client_frames
@@ -250,15 +305,33 @@ async fn a_dropped_socket_reconnects_from_the_cursor_without_gaps_or_duplicates(
     let kinds: Vec<&str> = events.iter().filter_map(|e| e["type"].as_str()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "connected").count(), 3);
     assert!(kinds.contains(&"error"), "the drop is reported");
+    // A drop without a close frame is a `disconnected` with 1006, and every
+    // `connected` has its `disconnected`.
+    assert_connected_matched(&events);
+    let resets = events
+        .iter()
+        .filter(|e| e["type"] == "disconnected" && e["data"]["code"] == 1006)
+        .count();
+    assert_eq!(resets, 2, "two resets");
     fake.recorded(|r| {
         assert_eq!(r.sign_queries.len(), 3, "re-signed for every connection");
         let cursors: Vec<String> = first.iter().map(|f| cursor_of(f)).collect();
-        for q in &r.sign_queries[1..] {
+        for (q, url) in r.sign_queries[1..].iter().zip(&r.ws_queries[1..]) {
             assert!(
                 cursors.contains(&q["cursor"]),
                 "resumed from a cursor it saw: {}",
                 q["cursor"]
             );
+            assert!(url.contains(&format!("cursor={}", q["cursor"])), "{url}");
+        }
+        // The cursor travels in the URL and to the signer, never in
+        // im_enter_room.
+        for f in r
+            .client_frames
+            .iter()
+            .filter(|f| f.payload_type == "im_enter_room")
+        {
+            assert_eq!(ImEnterRoom::decode(&f.payload[..]).unwrap().cursor, "");
         }
     });
 }
@@ -416,6 +489,7 @@ async fn failures_have_their_own_message_and_exit_code() {
                 )
                 .sign(SignReply::Ok { messages: vec![] })
                 .ws(WsScript::Reject {
+                    status: 200,
                     message: "DEVICE_BLOCKED".into(),
                 });
             },
@@ -596,17 +670,38 @@ async fn a_recorded_session_replays_to_the_same_events() {
     }
 }
 
+/// The user and password the authenticating test proxies want, and how they
+/// appear (percent-encoded) in a proxy URL.
+const PROXY_USER: &str = "u$er";
+const PROXY_PASS: &str = "p@ss:w0rd";
+const PROXY_CREDS_IN_URL: &str = "u%24er:p%40ss%3Aw0rd";
+
+/// Requests a test proxy passed on: CONNECT tunnels and plain ones.
+#[derive(Default)]
+struct ProxyCounts {
+    connects: AtomicUsize,
+    plain: AtomicUsize,
+    refused: AtomicUsize,
+}
+
 /// A minimal HTTP proxy: CONNECT tunnels, and plain absolute-form requests
-/// passed through. Counts both.
-async fn start_proxy() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+/// passed through. With `auth`, both need `Proxy-Authorization: Basic` of
+/// exactly [`PROXY_USER`]:[`PROXY_PASS`] (else 407).
+async fn start_proxy(auth: bool) -> (String, Arc<ProxyCounts>) {
+    use base64::Engine;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let connects = Arc::new(AtomicUsize::new(0));
-    let plain = Arc::new(AtomicUsize::new(0));
-    let (c, p) = (connects.clone(), plain.clone());
+    let counts = Arc::new(ProxyCounts::default());
+    let want = format!(
+        "basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{PROXY_USER}:{PROXY_PASS}"))
+    )
+    .to_ascii_lowercase();
+    let c = counts.clone();
     tokio::spawn(async move {
         while let Ok((mut client, _)) = listener.accept().await {
-            let (c, p) = (c.clone(), p.clone());
+            let c = c.clone();
+            let want = want.clone();
             tokio::spawn(async move {
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
@@ -617,6 +712,18 @@ async fn start_proxy() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
                     head.push(byte[0]);
                 }
                 let text = String::from_utf8_lossy(&head).to_string();
+                let authorised = text.lines().any(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("proxy-authorization:")
+                        .is_some_and(|v| v.trim() == want)
+                });
+                if auth && !authorised {
+                    c.refused.fetch_add(1, Ordering::SeqCst);
+                    let _ = client
+                        .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n")
+                        .await;
+                    return;
+                }
                 let mut parts = text.split_whitespace();
                 let method = parts.next().unwrap_or("");
                 let target = parts.next().unwrap_or("");
@@ -634,37 +741,105 @@ async fn start_proxy() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
                     return;
                 };
                 if method == "CONNECT" {
-                    c.fetch_add(1, Ordering::SeqCst);
+                    c.connects.fetch_add(1, Ordering::SeqCst);
                     let _ = client
                         .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
                         .await;
                 } else {
-                    p.fetch_add(1, Ordering::SeqCst);
+                    c.plain.fetch_add(1, Ordering::SeqCst);
                     let _ = upstream.write_all(&head).await;
                 }
                 let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
             });
         }
     });
-    (format!("http://{addr}"), connects, plain)
+    (format!("http://{addr}"), counts)
+}
+
+/// A minimal SOCKS5 proxy (RFC 1928/1929) that wants exactly
+/// [`PROXY_USER`]/[`PROXY_PASS`]; every tunnel counts as a CONNECT.
+async fn start_socks5() -> (String, Arc<ProxyCounts>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let counts = Arc::new(ProxyCounts::default());
+    let c = counts.clone();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let c = c.clone();
+            tokio::spawn(async move {
+                let mut hello = [0u8; 2];
+                s.read_exact(&mut hello).await.ok()?;
+                let mut methods = vec![0u8; usize::from(hello[1])];
+                s.read_exact(&mut methods).await.ok()?;
+                if !methods.contains(&2) {
+                    c.refused.fetch_add(1, Ordering::SeqCst);
+                    s.write_all(&[5, 0xff]).await.ok()?;
+                    return None;
+                }
+                s.write_all(&[5, 2]).await.ok()?;
+                let mut v = [0u8; 2];
+                s.read_exact(&mut v).await.ok()?;
+                let mut user = vec![0u8; usize::from(v[1])];
+                s.read_exact(&mut user).await.ok()?;
+                let mut l = [0u8; 1];
+                s.read_exact(&mut l).await.ok()?;
+                let mut pass = vec![0u8; usize::from(l[0])];
+                s.read_exact(&mut pass).await.ok()?;
+                if user != PROXY_USER.as_bytes() || pass != PROXY_PASS.as_bytes() {
+                    c.refused.fetch_add(1, Ordering::SeqCst);
+                    s.write_all(&[1, 1]).await.ok()?;
+                    return None;
+                }
+                s.write_all(&[1, 0]).await.ok()?;
+                let mut req = [0u8; 4];
+                s.read_exact(&mut req).await.ok()?;
+                let host = match req[3] {
+                    1 => {
+                        let mut ip = [0u8; 4];
+                        s.read_exact(&mut ip).await.ok()?;
+                        std::net::Ipv4Addr::from(ip).to_string()
+                    }
+                    3 => {
+                        s.read_exact(&mut l).await.ok()?;
+                        let mut name = vec![0u8; usize::from(l[0])];
+                        s.read_exact(&mut name).await.ok()?;
+                        String::from_utf8(name).ok()?
+                    }
+                    _ => return None,
+                };
+                let mut port = [0u8; 2];
+                s.read_exact(&mut port).await.ok()?;
+                let port = u16::from_be_bytes(port);
+                let mut upstream = tokio::net::TcpStream::connect((host.as_str(), port))
+                    .await
+                    .ok()?;
+                c.connects.fetch_add(1, Ordering::SeqCst);
+                s.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).await.ok()?;
+                let _ = tokio::io::copy_bidirectional(&mut s, &mut upstream).await;
+                Some(())
+            });
+        }
+    });
+    (format!("socks5://{addr}"), counts)
+}
+
+/// A fake with one live user whose stream ends at once.
+async fn one_short_stream() -> FakeTikTok {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: vec![stream_end_frame(3)],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    fake
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_proxy_carries_http_and_the_websocket() {
-    let fake = FakeTikTok::start().await;
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames: vec![stream_end_frame(3)],
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
-    let (proxy, connects, plain) = start_proxy().await;
+    let fake = one_short_stream().await;
+    let (proxy, counts) = start_proxy(false).await;
     let dir = tempfile::tempdir().unwrap();
     let out = run(
         &fake,
@@ -675,13 +850,72 @@ async fn the_proxy_carries_http_and_the_websocket() {
     .await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert!(
-        plain.load(Ordering::SeqCst) >= 1,
+        counts.plain.load(Ordering::SeqCst) >= 1,
         "lookup and sign went through the proxy"
     );
     assert_eq!(
-        connects.load(Ordering::SeqCst),
+        counts.connects.load(Ordering::SeqCst),
         1,
         "the WebSocket went through the proxy"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn percent_encoded_proxy_credentials_work_for_http_and_the_websocket() {
+    for socks in [false, true] {
+        let fake = one_short_stream().await;
+        let (url, counts) = if socks {
+            start_socks5().await
+        } else {
+            start_proxy(true).await
+        };
+        let proxy = url.replacen("://", &format!("://{PROXY_CREDS_IN_URL}@"), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let out = run(
+            &fake,
+            dir.path(),
+            &["watch", "alice", "-q"],
+            &[("ALL_PROXY", &proxy)],
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(0), "{proxy}: {}", stderr(&out));
+        assert_eq!(counts.refused.load(Ordering::SeqCst), 0, "{proxy}");
+        let tunnels = counts.connects.load(Ordering::SeqCst);
+        if socks {
+            // The HTTP calls (kept alive) and the socket are tunnels.
+            assert!(tunnels >= 2, "{tunnels} tunnels");
+        } else {
+            assert_eq!(tunnels, 1, "the WebSocket");
+            // HTTP calls (kept alive: one connection may carry several).
+            assert!(counts.plain.load(Ordering::SeqCst) >= 1, "HTTP calls");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_proxy_is_named_redacted() {
+    let fake = one_short_stream().await;
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = dead.local_addr().unwrap();
+    drop(dead);
+    let proxy = format!("http://{PROXY_CREDS_IN_URL}@{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "--proxy", &proxy],
+        &[],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("the proxy http://u$er:***@{addr}")),
+        "{err}"
+    );
+    assert!(
+        !err.contains("w0rd") && !err.contains("could not find"),
+        "{err}"
     );
 }
 
@@ -813,4 +1047,488 @@ async fn forward_user_delivers_a_live_stream_to_a_webhook() {
     tokio::task::spawn_blocking(move || drop(receiver))
         .await
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_sign_server_is_asked_on_the_old_route_for_the_rest_of_the_run() {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.legacy_sign()
+        .sign(SignReply::Ok { messages: vec![] })
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: demo_frames()[..3].to_vec(),
+            gap: Duration::ZERO,
+            after: WsAfter::Drop,
+        })
+        .ws(WsScript::Frames {
+            frames: vec![stream_end_frame(9)],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&fake, dir.path(), &["watch", "alice", "-q"], &[]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    fake.recorded(|r| {
+        // One 404 on the new route, then only the old one.
+        assert_eq!(
+            r.sign_paths,
+            [
+                format!("/webcast/rooms/{ROOM}/connect"),
+                "/webcast/fetch".to_string(),
+                "/webcast/fetch".to_string()
+            ]
+        );
+        for q in &r.sign_queries {
+            assert_eq!(q["room_id"], ROOM);
+            assert_eq!(q["client_enter"], "true");
+        }
+        assert!(r.sign_queries[1].contains_key("cursor"), "resumed");
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_answer_without_cookies_never_opens_a_socket() {
+    let no_cookies = || SignReply::NoCookies {
+        headers: vec![
+            ("handshake-msg".into(), "signer detected".into()),
+            ("x-request-id".into(), "req-77".into()),
+        ],
+    };
+    // Retried with backoff, then it works.
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.sign(no_cookies())
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: vec![stream_end_frame(2)],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&fake, dir.path(), &["watch", "alice", "-q"], &[]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let events = ndjson(&out.stdout);
+    let error = events.iter().find(|e| e["type"] == "error").unwrap();
+    let text = error["data"]["error"].as_str().unwrap();
+    for part in ["returned no cookies", "signer detected", "req-77"] {
+        assert!(text.contains(part), "{part} missing: {text}");
+    }
+    assert_eq!(
+        kinds(&events)[0],
+        "error",
+        "no connected before the cookies"
+    );
+    fake.recorded(|r| {
+        assert_eq!(r.sign_queries.len(), 2);
+        assert_eq!(r.ws_queries.len(), 1, "no socket without cookies");
+    });
+    // With no retries left it is a sign failure (exit 4).
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.sign(no_cookies());
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "--max-retries", "0"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(4), "stderr: {}", stderr(&out));
+    assert!(stderr(&out).contains("returned no cookies"));
+    assert_eq!(fake.recorded(|r| r.ws_queries.len()), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_rides_the_socket_only_when_it_went_to_the_signer() {
+    for authenticated in [false, true] {
+        let fake = FakeTikTok::start().await;
+        live_user(&fake, "alice");
+        fake.sign(SignReply::Ok { messages: vec![] })
+            .ws(WsScript::Frames {
+                frames: vec![stream_end_frame(2)],
+                gap: Duration::ZERO,
+                after: WsAfter::Hang,
+            });
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec!["watch", "alice", "-q"];
+        if authenticated {
+            args.push("--send-session-to-signer");
+        }
+        let out = run(
+            &fake,
+            dir.path(),
+            &args,
+            &[
+                ("TIKTOK_SESSION_ID", "sid_secret_1"),
+                ("TIKTOK_TARGET_IDC", "useast2a"),
+            ],
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+        fake.recorded(|r| {
+            let cookie = &r.ws_headers[0]["cookie"];
+            let signer = r.sign_headers[0].get("x-cookie-header");
+            if authenticated {
+                for c in [
+                    "sessionid=sid_secret_1",
+                    "sessionid_ss=sid_secret_1",
+                    "sid_tt=sid_secret_1",
+                    "sid_guard=sid_secret_1",
+                    "tt-target-idc=useast2a",
+                    "ttwid=1%7Cfake",
+                ] {
+                    assert!(cookie.contains(c), "{c} missing: {cookie}");
+                }
+                assert_eq!(
+                    signer.map(String::as_str),
+                    Some("sessionid=sid_secret_1; tt-target-idc=useast2a")
+                );
+            } else {
+                assert_eq!(cookie, "ttwid=1%7Cfake; msToken=fake_token");
+                assert!(signer.is_none());
+            }
+        });
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejected_first_handshakes_are_retried_a_few_times_then_exit_4() {
+    // 400 + handshake-msg, three times: a rejection, not a network error.
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    for _ in 0..3 {
+        fake.sign(SignReply::Ok { messages: vec![] })
+            .ws(WsScript::Reject {
+                status: 400,
+                message: "illegal secret key".into(),
+            });
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&fake, dir.path(), &["watch", "alice"], &[]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "stderr: {err}");
+    assert!(
+        err.contains("HTTP 400 instead of 101, handshake-msg: illegal secret key"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("fallback"),
+        "127.0.0.1 is the configured TikTok"
+    );
+    assert_eq!(
+        fake.recorded(|r| r.sign_queries.len()),
+        3,
+        "fresh signatures"
+    );
+
+    // `illegal app_id` from a push server that is not TikTok's.
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    for _ in 0..3 {
+        fake.sign(SignReply::OkVia {
+            host: "localhost".into(),
+        })
+        .ws(WsScript::Reject {
+            status: 200,
+            message: "illegal app_id".into(),
+        });
+    }
+    let out = run(&fake, dir.path(), &["watch", "alice"], &[]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "stderr: {err}");
+    assert!(err.contains("handshake-msg: illegal app_id"), "{err}");
+    assert!(
+        err.contains("the sign server handed out its fallback server (localhost)"),
+        "{err}"
+    );
+    assert_eq!(err.matches("tiklive: error:").count(), 1, "{err}");
+    let events = ndjson(&out.stdout);
+    assert!(!kinds(&events).contains(&"connected".to_string()));
+    fake.recorded(|r| {
+        assert_eq!(r.sign_queries.len(), 3);
+        assert_eq!(r.ws_queries.len(), 3);
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejection_on_reconnect_after_a_running_stream_is_a_drop_like_any_other() {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: demo_frames()[..5].to_vec(),
+            gap: Duration::ZERO,
+            after: WsAfter::Drop,
+        });
+    // More rejections than a first connect would tolerate.
+    for _ in 0..4 {
+        fake.sign(SignReply::Ok { messages: vec![] })
+            .ws(WsScript::Reject {
+                status: 200,
+                message: "illegal secret key".into(),
+            });
+    }
+    fake.sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: vec![stream_end_frame(40)],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&fake, dir.path(), &["watch", "alice", "-q"], &[]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let events = ndjson(&out.stdout);
+    assert_connected_matched(&events);
+    let k = kinds(&events);
+    assert_eq!(k.iter().filter(|k| *k == "connected").count(), 2);
+    assert!(k.contains(&"streamEnd".to_string()));
+    let rejections = events
+        .iter()
+        .filter(|e| {
+            e["type"] == "error"
+                && e["data"]["error"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("illegal secret key")
+        })
+        .count();
+    assert_eq!(rejections, 4);
+    assert_eq!(fake.recorded(|r| r.sign_queries.len()), 6);
+
+    // --max-retries bounds it.
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: demo_frames()[..5].to_vec(),
+            gap: Duration::ZERO,
+            after: WsAfter::Drop,
+        });
+    for _ in 0..3 {
+        fake.sign(SignReply::Ok { messages: vec![] })
+            .ws(WsScript::Reject {
+                status: 200,
+                message: "illegal secret key".into(),
+            });
+    }
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "--max-retries", "2"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(4), "stderr: {}", stderr(&out));
+    assert!(stderr(&out).contains("gave up after 2 reconnect attempt(s)"));
+    assert_connected_matched(&ndjson(&out.stdout));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_offline_live_page_is_overruled_by_the_json_api() {
+    let fake = FakeTikTok::start().await;
+    fake.user(
+        "alice",
+        UserPage::StaleOffline {
+            room_id: ROOM.into(),
+        },
+    )
+    .sign(SignReply::Ok { messages: vec![] })
+    .ws(WsScript::Frames {
+        frames: vec![stream_end_frame(2)],
+        gap: Duration::ZERO,
+        after: WsAfter::Hang,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&fake, dir.path(), &["watch", "alice", "-q"], &[]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(ndjson(&out.stdout)[0]["data"]["roomId"], ROOM);
+    fake.recorded(|r| {
+        assert_eq!(r.page_lookups, 1);
+        assert_eq!(r.sign_queries[0]["room_id"], ROOM);
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_heartbeat_follows_the_servers_ping_interval() {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    let mut frames = demo_frames()[..2].to_vec();
+    frames.push(stream_end_frame(3));
+    fake.handshake_options("ping-interval=3")
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames,
+            gap: Duration::from_millis(3_400),
+            after: WsAfter::Hang,
+        });
+    let dir = tempfile::tempdir().unwrap();
+    // The default (when the server names none) would beat every 60 ms.
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "-q"],
+        &[("TIKLIVE_HEARTBEAT_MS", "60")],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    fake.recorded(|r| {
+        let times: Vec<std::time::Instant> = r
+            .client_frames
+            .iter()
+            .zip(&r.client_frame_times)
+            .filter(|(f, _)| f.payload_type == "hb" || f.payload_type == "im_enter_room")
+            .map(|(_, t)| *t)
+            .collect();
+        // Enter at 0 s, beats at 3 s and 6 s, the end at ~6.8 s.
+        assert_eq!(times.len(), 3, "enter + 2 heartbeats");
+        for w in times.windows(2) {
+            let gap = w[1] - w[0];
+            assert!(
+                gap >= Duration::from_millis(2_900) && gap <= Duration::from_millis(3_600),
+                "{gap:?}"
+            );
+        }
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_drops_in_a_row_stay_within_the_sign_budget() {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    for i in 0..10 {
+        fake.sign(SignReply::Ok { messages: vec![] })
+            .ws(WsScript::Frames {
+                frames: demo_frames()[i..i + 1].to_vec(),
+                gap: Duration::ZERO,
+                after: WsAfter::Drop,
+            });
+    }
+    fake.sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: vec![stream_end_frame(99)],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    let dir = tempfile::tempdir().unwrap();
+    // A budget of 4 calls per second stands in for 4 per minute.
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "-v"],
+        &[
+            ("TIKLIVE_SIGN_BUDGET", "4"),
+            ("TIKLIVE_SIGN_WINDOW_MS", "1000"),
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "stderr: {err}");
+    assert!(
+        err.contains("waiting for the sign budget"),
+        "-v shows it: {err}"
+    );
+    assert_connected_matched(&ndjson(&out.stdout));
+    let times = fake.recorded(|r| r.sign_times.clone());
+    assert_eq!(times.len(), 11);
+    for (i, w) in times.windows(5).enumerate() {
+        let span = w[4] - w[0];
+        assert!(
+            span >= Duration::from_millis(950),
+            "calls {i}..{} within {span:?}",
+            i + 4
+        );
+    }
+
+    // The first reconnect waits at least the default 2 s.
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.sign(SignReply::Ok { messages: vec![] })
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: demo_frames()[..1].to_vec(),
+            gap: Duration::ZERO,
+            after: WsAfter::Drop,
+        })
+        .ws(WsScript::Frames {
+            frames: vec![stream_end_frame(98)],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "-q"],
+        &[("TIKLIVE_BACKOFF_BASE_MS", "2000")],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let times = fake.recorded(|r| r.sign_times.clone());
+    assert!(times[1] - times[0] >= Duration::from_secs(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn info_says_who_is_live_without_a_sign_call() {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    fake.user("bob", UserPage::Offline)
+        .user("carol", UserPage::Captcha)
+        .user(
+            "dave",
+            UserPage::StaleOffline {
+                room_id: "7300000000000000004".into(),
+            },
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&fake, dir.path(), &["info", "@alice"], &[]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let alice = &ndjson(&out.stdout)[0];
+    assert_eq!(alice["username"], "alice");
+    assert_eq!(alice["roomId"], ROOM);
+    assert_eq!(alice["live"], true);
+    assert_eq!(alice["status"], "live");
+    assert_eq!(alice["title"], "alice live");
+    assert_eq!(alice["viewerCount"], 42);
+    assert_eq!(alice["startTime"], "2024-05-01T18:00:00.000Z");
+    assert_eq!(alice["source"], "live page");
+
+    let out = run(
+        &fake,
+        dir.path(),
+        &["info", "alice", "bob", "nobody_here", "carol", "dave"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
+    let lines = ndjson(&out.stdout);
+    let by: Vec<(String, bool, String)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["username"].as_str().unwrap().to_string(),
+                l["live"].as_bool().unwrap(),
+                l["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("alice".into(), true, "live".into()),
+            ("bob".into(), false, "offline".into()),
+            ("nobody_here".into(), false, "not_found".into()),
+            ("carol".into(), false, "blocked".into()),
+            ("dave".into(), true, "live".into()),
+        ]
+    );
+    assert_eq!(lines[3]["roomId"], serde_json::Value::Null);
+    assert!(lines[3]["error"].as_str().unwrap().contains("captcha"));
+    assert_eq!(
+        lines[4]["source"], "api-live",
+        "the stale page was overruled"
+    );
+    fake.recorded(|r| {
+        assert!(r.sign_paths.is_empty(), "no sign call: {:?}", r.sign_paths);
+        assert!(r.ws_queries.is_empty());
+    });
 }

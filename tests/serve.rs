@@ -541,6 +541,14 @@ async fn a_live_stream_is_served_with_its_connection_state() {
     assert_eq!(alice["roomId"], ROOM);
     assert_eq!(alice["reconnects"], 0);
     assert_eq!(status["events"]["byType"], json!({"chat": events.len()}));
+    // The sign budget: one call of the default 10 per minute, nothing waiting.
+    let budget = &status["signBudget"];
+    assert_eq!(
+        (budget["limit"].clone(), budget["used"].clone()),
+        (json!(10), json!(1))
+    );
+    assert_eq!(budget["waitMs"], 0);
+    assert!(budget.get("waitingFor").is_none(), "{budget}");
     let (code, _) = server.stop("-INT").await;
     assert_eq!(code, 130);
 }

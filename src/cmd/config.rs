@@ -1,16 +1,17 @@
 //! `tiklive config`: the resolved settings and where each came from, secrets
 //! redacted. A table on a terminal, JSON when piped.
 
-use std::io::Write;
+use std::fmt::Write;
 
 use anyhow::{Context, Result};
 
 use crate::config::{Dotenv, Terminal, describe_settings};
 use crate::error::Code;
+use crate::term;
 
 pub fn run(matches: &clap::ArgMatches, dotenv: &Dotenv, term: &Terminal) -> Result<Code> {
     let settings = describe_settings(matches, dotenv);
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     if term.stdout_tty {
         let width = settings.iter().map(|s| s.name.len()).max().unwrap_or(0);
         if let Some(p) = &dotenv.path {
@@ -32,6 +33,6 @@ pub fn run(matches: &clap::ArgMatches, dotenv: &Dotenv, term: &Terminal) -> Resu
             .collect();
         writeln!(out, "{}", serde_json::Value::Object(map))?;
     }
-    out.flush().context("cannot write to stdout")?;
+    term::print_stdout(&out).context("cannot write to stdout")?;
     Ok(Code::Ok)
 }

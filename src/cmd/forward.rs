@@ -6,6 +6,10 @@
 //! engine drains it; once the input ends, forward waits up to
 //! `--drain-timeout` for the deliveries, prints a summary and exits 0 only if
 //! everything was delivered.
+//!
+//! Two runs on the same store and webhook do not both deliver: each webhook's
+//! worker holds the store's lane lock for it (`store::lane_lock`), and a second
+//! run waits (with a warning) until the first one ends.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +21,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::ForwardArgs;
+use crate::clock::unix_now;
 use crate::config::{self, ForwardTargets, Source, Terminal};
 use crate::error::{Code, Failure};
 use crate::progress::Spinner;
@@ -28,7 +33,7 @@ use crate::webcast::{Envelope, KindSet};
 use crate::webhook::signature::{SigningKey, message_id};
 use crate::webhook::{
     Counters, Engine, EngineConfig, OutgoingEvent, Target, build_request, http_client,
-    human_duration, registered_target, render_redacted, unix_now,
+    human_duration, registered_target, render_redacted,
 };
 
 /// The timeout of one delivery request (connect + send + response).
@@ -62,6 +67,7 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
                 cancel: cancel.clone(),
                 record: None,
             },
+            None,
             false,
             term.quiet,
         ),

@@ -103,8 +103,5 @@ pub fn print_man() -> Result<()> {
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|_| out.flush())
-        .context("cannot write to stdout")
+    crate::term::write_stdout(bytes).context("cannot write to stdout")
 }

@@ -111,13 +111,13 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
         record: None,
     };
     let producer = match source {
-        Source::Live(users) => crate::live::spawn_live(
-            users,
-            live.expect("resolved above for a live source"),
-            run,
-            term.progress(),
-            term.quiet,
-        ),
+        Source::Live(users) => {
+            let live = live.expect("resolved above for a live source");
+            // One budget, shared with /api/status.
+            let gate = crate::live::local_budget(&live);
+            running.state.status.set_sign_gate(gate.clone());
+            crate::live::spawn_live(users, live, run, Some(gate), term.progress(), term.quiet)
+        }
         Source::Stdin => unreachable!("serve does not read stdin"),
         offline => spawn_offline(offline, run),
     };

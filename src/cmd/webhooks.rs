@@ -6,9 +6,10 @@ use anyhow::{Result, bail};
 use serde_json::json;
 
 use crate::cli::{StoreArgs, WebhooksCommand};
+use crate::clock::{now_ms, unix_now};
 use crate::config::{self, Terminal};
 use crate::error::{Code, Failure};
-use crate::pipeline::{new_id, now_ms};
+use crate::ids::new_id;
 use crate::secret::Secret;
 use crate::store::{NewWebhook, Store};
 use crate::term;
@@ -16,7 +17,7 @@ use crate::webcast::KindSet;
 use crate::webcast::time::format_iso_millis;
 use crate::webhook::retry::Outcome;
 use crate::webhook::signature::{SigningKey, message_id};
-use crate::webhook::{Target, build_request, http_client, listing, send, unix_now};
+use crate::webhook::{Target, build_request, http_client, listing, send};
 
 /// The timeout of a test ping.
 const PING_TIMEOUT: Duration = Duration::from_secs(10);

@@ -46,7 +46,8 @@ impl Backoff {
         let capped = exp.min(self.cap);
         self.attempt = self.attempt.saturating_add(1);
         let half = capped / 2;
-        half + half.mul_f64(jitter.clamp(0.0, 1.0))
+        // Never below the base: the first reconnect waits the base itself.
+        (half + half.mul_f64(jitter.clamp(0.0, 1.0))).max(self.base.min(self.cap))
     }
 
     /// Note how long the last connection stayed up; a healthy one resets.
@@ -73,13 +74,15 @@ mod tests {
             .collect();
         assert_eq!(
             no_jitter,
-            [499, 999, 1999, 3999, 7999, 15999, 29999, 29999, 29999]
+            [500, 999, 1999, 3999, 7999, 15999, 29999, 29999, 29999]
         );
         assert_eq!(b.attempt(), 9);
         b.connection_lasted(Duration::from_secs(5));
         assert_eq!(b.attempt(), 9);
         b.connection_lasted(Duration::from_secs(61));
         assert_eq!(b.attempt(), 0);
-        assert_eq!(b.next_delay(0.0), Duration::from_millis(250));
+        assert_eq!(b.next_delay(0.0), Duration::from_millis(500));
+        assert_eq!(b.next_delay(0.0), Duration::from_millis(500));
+        assert_eq!(b.next_delay(0.0), Duration::from_millis(1000));
     }
 }

@@ -37,6 +37,15 @@ pub enum LiveError {
         "sign server returned an empty body; TikTok may be detecting this client, or the room is not live"
     )]
     SignEmpty,
+    #[error(
+        "the sign server returned no cookies (no x-set-tt-cookie){}{}; a socket without them would be rejected",
+        handshake_msg.as_ref().map(|m| format!(", handshake-msg: {m}")).unwrap_or_default(),
+        request_id.as_ref().map(|r| format!(", x-request-id: {r}")).unwrap_or_default()
+    )]
+    SignNoCookies {
+        handshake_msg: Option<String>,
+        request_id: Option<String>,
+    },
     #[error("sign server answered HTTP {status}: {body}")]
     SignStatus { status: u16, body: String },
     #[error("sign server answer is not a fetch result: {0}")]
@@ -44,9 +53,18 @@ pub enum LiveError {
     #[error("sign server returned no WebSocket URL (pushServer); the room may have ended")]
     NoPushServer,
     #[error(
-        "TikTok rejected the WebSocket (HTTP {status} instead of 101, handshake-msg: {message})"
+        "TikTok rejected the WebSocket (HTTP {status} instead of 101, handshake-msg: {message}){}",
+        fallback.as_ref().map(|h| format!("; the sign server handed out its fallback server ({h}) instead of TikTok's")).unwrap_or_default()
     )]
-    HandshakeRejected { status: u16, message: String },
+    HandshakeRejected {
+        status: u16,
+        message: String,
+        /// The push server's host when it is not TikTok's (the sign
+        /// server's fallback, as in the September 2026 outage).
+        fallback: Option<String>,
+    },
+    #[error("cannot reach the proxy {proxy}: {detail}; check --proxy / HTTPS_PROXY / ALL_PROXY")]
+    ProxyUnreachable { proxy: String, detail: String },
     #[error("{0}")]
     Network(String),
 }
@@ -58,9 +76,32 @@ pub enum Class {
     Fatal(Code),
     /// Try again after a backoff (at least this long, if given).
     Retry(Option<Duration>),
+    /// A handshake rejection before the stream ever ran: try again with a
+    /// fresh signature a few times, a few seconds apart, then give up with
+    /// exit 4 (`illegal secret key` comes and goes; the fallback server
+    /// answered `illegal app_id` for a day in September 2026).
+    RetryFew,
 }
 
 impl LiveError {
+    /// The one place that decides: give up, or retry and how. `ran` is true
+    /// once a socket of this stream has been open in this process: then any
+    /// rejection is a drop like any other, retried with the normal backoff.
+    pub fn class_when(&self, ran: bool) -> Class {
+        match self {
+            LiveError::HandshakeRejected { message, .. } if !ran => {
+                if message.contains("DEVICE_BLOCKED") {
+                    Class::Fatal(Code::Rejected)
+                } else {
+                    Class::RetryFew
+                }
+            }
+            LiveError::HandshakeRejected { .. } => Class::Retry(None),
+            _ => self.class(),
+        }
+    }
+
+    /// The class without history (a first connect).
     pub fn class(&self) -> Class {
         use LiveError::*;
         match self {
@@ -69,14 +110,19 @@ impl LiveError {
             | Blocked { .. }
             | AgeRestricted(_)
             | RoomLookup { .. } => Class::Fatal(Code::NotFound),
-            SignUnauthorized
-            | SignPaymentRequired(_)
-            | SignForbidden(_)
-            | SignEmpty
-            | HandshakeRejected { .. } => Class::Fatal(Code::Rejected),
+            HandshakeRejected { message, .. } if message.contains("DEVICE_BLOCKED") => {
+                Class::Fatal(Code::Rejected)
+            }
+            HandshakeRejected { .. } => Class::RetryFew,
+            SignUnauthorized | SignPaymentRequired(_) | SignForbidden(_) | SignEmpty => {
+                Class::Fatal(Code::Rejected)
+            }
             SignRateLimited { retry_after, .. } => Class::Retry(*retry_after),
             NoPushServer => Class::Fatal(Code::NotFound),
-            SignStatus { .. } | SignBadBody(_) | Network(_) => Class::Retry(None),
+            ProxyUnreachable { .. } => Class::Fatal(Code::Runtime),
+            SignStatus { .. } | SignBadBody(_) | SignNoCookies { .. } | Network(_) => {
+                Class::Retry(None)
+            }
         }
     }
 
@@ -84,8 +130,11 @@ impl LiveError {
     pub fn code(&self) -> Code {
         match self.class() {
             Class::Fatal(code) => code,
+            Class::RetryFew => Code::Rejected,
             Class::Retry(_) => match self {
-                LiveError::SignRateLimited { .. } => Code::Rejected,
+                LiveError::SignRateLimited { .. }
+                | LiveError::SignNoCookies { .. }
+                | LiveError::HandshakeRejected { .. } => Code::Rejected,
                 _ => Code::RetriesExhausted,
             },
         }
@@ -112,8 +161,17 @@ mod tests {
                 LiveError::HandshakeRejected {
                     status: 200,
                     message: "DEVICE_BLOCKED".into(),
+                    fallback: None,
                 },
                 Class::Fatal(Code::Rejected),
+            ),
+            (
+                LiveError::HandshakeRejected {
+                    status: 400,
+                    message: "illegal secret key".into(),
+                    fallback: None,
+                },
+                Class::RetryFew,
             ),
             (LiveError::Network("reset".into()), Class::Retry(None)),
         ];
@@ -121,6 +179,19 @@ mod tests {
             assert_eq!(err.class(), class, "{err}");
             assert!(!err.to_string().contains('\n'));
         }
+        let secret = LiveError::HandshakeRejected {
+            status: 200,
+            message: "illegal secret key".into(),
+            fallback: None,
+        };
+        assert_eq!(secret.class_when(true), Class::Retry(None));
+        let blocked = LiveError::HandshakeRejected {
+            status: 200,
+            message: "DEVICE_BLOCKED".into(),
+            fallback: None,
+        };
+        assert_eq!(blocked.class_when(false), Class::Fatal(Code::Rejected));
+        assert_eq!(blocked.class_when(true), Class::Retry(None));
         assert_eq!(
             LiveError::SignRateLimited {
                 retry_after: Some(Duration::from_secs(30)),

@@ -11,19 +11,15 @@ use super::cookies::CookieJar;
 use super::error::LiveError;
 use crate::config::LiveConfig;
 
-/// The browser we present, everywhere: to the sign server (which fetches with
-/// it), on the WebSocket, and in `browser_version` (protocol.md §9: a mismatch
-/// is a plausible rejection cause).
-pub const USER_AGENT: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 \
-(KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36 Edg/128.0.0.0";
-
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Build the one HTTP client of a live run.
+/// Build the one HTTP client of a live run. It presents `cfg.user_agent`,
+/// the browser the sign server signs for and the socket shows (protocol.md
+/// §9: a mismatch is a plausible rejection cause).
 pub fn build_client(cfg: &LiveConfig) -> Result<reqwest::Client, LiveError> {
     let mut b = reqwest::Client::builder()
-        .user_agent(USER_AGENT)
+        .user_agent(cfg.user_agent.as_str())
         .timeout(HTTP_TIMEOUT)
         .connect_timeout(CONNECT_TIMEOUT)
         .redirect(reqwest::redirect::Policy::limited(5));
@@ -58,17 +54,25 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// What the lookup found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Room {
+    /// Empty when the source knows the user is offline but names no room.
     pub room_id: String,
     /// 2 live, 3 paused, 4 offline (None when the source did not say).
     pub status: Option<i64>,
+    /// Which source answered: `live page`, `api-live` or `sign provider`.
     pub source: &'static str,
+    /// The room title, when the source gives it.
+    pub title: Option<String>,
+    /// Current viewers, when the source gives them.
+    pub viewers: Option<i64>,
+    /// When the LIVE started (Unix seconds), when the source gives it.
+    pub start_time: Option<i64>,
 }
 
 impl Room {
     pub fn is_offline(&self) -> bool {
-        self.status == Some(4)
+        self.status == Some(4) || self.room_id.is_empty()
     }
 }
 
@@ -81,7 +85,11 @@ enum Layer {
 }
 
 /// Find the room: the live page's SIGI_STATE, then the api-live JSON, then the
-/// sign provider. Offline (status 4) is a verdict, not a failure.
+/// sign provider's `anchors/{user}/room_id`. A live answer ends the search. An
+/// offline answer is provisional: the live page is often stale ("offline
+/// while streaming" reports), so the next source is asked, and the user is
+/// offline only when no source says live. Then: not found, blocked, or the
+/// collected reasons. No sign call is made.
 pub async fn resolve_room(
     http: &reqwest::Client,
     cfg: &LiveConfig,
@@ -90,6 +98,7 @@ pub async fn resolve_room(
     let mut details = Vec::new();
     let mut not_found = false;
     let mut blocked = false;
+    let mut offline: Option<Room> = None;
     for step in 0..3 {
         let (name, verdict) = match step {
             0 => ("live page", page_layer(http, cfg, user).await),
@@ -98,6 +107,10 @@ pub async fn resolve_room(
         };
         debug!(user, layer = name, "room lookup step done");
         match verdict {
+            Layer::Found(room) if room.is_offline() => {
+                debug!(user, source = name, "offline (provisional)");
+                offline.get_or_insert(room);
+            }
             Layer::Found(room) => return Ok(room),
             Layer::NotFound(why) => {
                 not_found = true;
@@ -109,6 +122,9 @@ pub async fn resolve_room(
             }
             Layer::Failed(why) => details.push(format!("{name}: {why}")),
         }
+    }
+    if let Some(room) = offline {
+        return Ok(room);
     }
     if not_found {
         return Err(LiveError::UserNotFound(user.to_string()));
@@ -122,6 +138,38 @@ pub async fn resolve_room(
         user: user.to_string(),
         details: details.join("; "),
     })
+}
+
+/// Build a [`Room`] from a source's room id and status.
+fn verdict(source: &'static str, room_id: Option<String>, status: Option<i64>) -> Option<Room> {
+    match room_id {
+        Some(id) if id != "0" => Some(Room {
+            room_id: id,
+            status,
+            source,
+            ..Room::default()
+        }),
+        _ if status == Some(4) => Some(Room {
+            status,
+            source,
+            ..Room::default()
+        }),
+        _ => None,
+    }
+}
+
+/// Title, viewers and start time from a `liveRoom` object (live page and
+/// api-live share its shape; field names from TikTokLiveJava's
+/// `LiveUserDataMapper`).
+fn live_room_details(room: &mut Room, live_room: Option<&Value>) {
+    let Some(lr) = live_room else { return };
+    room.title = lr
+        .get("title")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    room.viewers = int_of(lr.pointer("/liveRoomStats/userCount"));
+    room.start_time = int_of(lr.get("startTime")).filter(|t| *t > 0);
 }
 
 async fn page_layer(http: &reqwest::Client, cfg: &LiveConfig, user: &str) -> Layer {
@@ -155,18 +203,12 @@ async fn page_layer(http: &reqwest::Client, cfg: &LiveConfig, user: &str) -> Lay
         str_of(info.pointer("/user/roomId")).or_else(|| str_of(info.pointer("/liveRoom/roomId")));
     let status =
         int_of(info.pointer("/liveRoom/status")).or_else(|| int_of(info.pointer("/user/status")));
-    match room_id {
-        Some(id) if id != "0" => Layer::Found(Room {
-            room_id: id,
-            status,
-            source: "live page",
-        }),
-        _ if status == Some(4) => Layer::Found(Room {
-            room_id: String::new(),
-            status,
-            source: "live page",
-        }),
-        _ => Layer::Failed("no roomId on the page".into()),
+    match verdict("live page", room_id, status) {
+        Some(mut room) => {
+            live_room_details(&mut room, info.get("liveRoom"));
+            Layer::Found(room)
+        }
+        None => Layer::Failed("no roomId on the page".into()),
     }
 }
 
@@ -227,21 +269,19 @@ async fn api_layer(http: &reqwest::Client, cfg: &LiveConfig, user: &str) -> Laye
     let room_id = str_of(body.pointer("/data/user/roomId"));
     let status = int_of(body.pointer("/data/liveRoom/status"))
         .or_else(|| int_of(body.pointer("/data/user/status")));
-    match room_id {
-        Some(id) if id != "0" => Layer::Found(Room {
-            room_id: id,
-            status,
-            source: "api-live",
-        }),
-        _ if status == Some(4) => Layer::Found(Room {
-            room_id: String::new(),
-            status,
-            source: "api-live",
-        }),
-        _ => Layer::Failed("no roomId in the answer".into()),
+    match verdict("api-live", room_id, status) {
+        Some(mut room) => {
+            live_room_details(&mut room, body.pointer("/data/liveRoom"));
+            Layer::Found(room)
+        }
+        None => Layer::Failed("no roomId in the answer".into()),
     }
 }
 
+/// `GET {sign}/webcast/anchors/{user}/room_id` → `{ok, code, message, room_id,
+/// is_live, room_status}` (Euler SDKs, 2026-10). `ok: false` or a `code`
+/// other than 0/200 is a failure with the server's message; `room_status`
+/// (2/3/4) or else `is_live` gives the status.
 async fn provider_layer(http: &reqwest::Client, cfg: &LiveConfig, user: &str) -> Layer {
     let url = format!("{}/webcast/anchors/{}/room_id", cfg.sign_url, user);
     let mut req = http.get(&url).header("Accept", "application/json");
@@ -266,30 +306,103 @@ async fn provider_layer(http: &reqwest::Client, cfg: &LiveConfig, user: &str) ->
         Ok(v) => v,
         Err(_) => return Layer::Failed("the answer is not JSON".into()),
     };
-    let room_id = str_of(body.get("room_id"));
+    provider_verdict(&body)
+}
+
+fn provider_verdict(body: &Value) -> Layer {
+    let message = body
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let code = int_of(body.get("code"));
+    let ok = body.get("ok").and_then(Value::as_bool);
+    if ok == Some(false) || code.is_some_and(|c| c != 0 && c != 200) {
+        let why = format!(
+            "code {}{}",
+            code.map_or("?".to_string(), |c| c.to_string()),
+            if message.is_empty() {
+                String::new()
+            } else {
+                format!(" {message}")
+            }
+        );
+        return Layer::Failed(why);
+    }
     let live = body.get("is_live").and_then(Value::as_bool);
-    match room_id {
-        Some(id) if id != "0" => Layer::Found(Room {
-            room_id: id,
-            status: live.map(|l| if l { 2 } else { 4 }),
-            source: "sign provider",
+    let status = int_of(body.get("room_status"))
+        .filter(|s| *s > 0)
+        .or(live.map(|l| if l { 2 } else { 4 }));
+    match verdict("sign provider", str_of(body.get("room_id")), status) {
+        Some(room) => Layer::Found(room),
+        None => Layer::Failed(if message.is_empty() {
+            "no room_id in the answer".into()
+        } else {
+            message
         }),
-        _ if live == Some(false) => Layer::Found(Room {
-            room_id: String::new(),
-            status: Some(4),
-            source: "sign provider",
-        }),
-        _ => Layer::Failed(
-            body.get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("no room_id in the answer")
-                .to_string(),
-        ),
     }
 }
 
-/// Room info (unsigned): catches age-restricted and ended rooms before we
-/// spend a sign call. A failure here is not fatal; the sign call decides.
+/// What room info (unsigned) says about a room.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoomInfo {
+    pub status: Option<i64>,
+    pub title: Option<String>,
+    pub viewers: Option<i64>,
+    pub start_time: Option<i64>,
+    pub age_restricted: bool,
+}
+
+/// `GET {webcast}/webcast/room/info/?room_id=…` (unsigned). Age restriction
+/// is `status_code` 4003110 (TikTokLiveJava), `data.age_restricted.restricted`,
+/// or `data` carrying `prompts` or at most one key (TikTokLive's test).
+/// `None` when the call fails: the caller then decides without it.
+pub async fn room_info(
+    http: &reqwest::Client,
+    cfg: &LiveConfig,
+    room_id: &str,
+    jar: &CookieJar,
+) -> Option<RoomInfo> {
+    let url = format!(
+        "{}/webcast/room/info/?aid=1988&app_name=tiktok_web&room_id={}",
+        cfg.webcast_url, room_id
+    );
+    let mut req = http.get(&url);
+    let cookie = jar.header();
+    if !cookie.is_empty() {
+        req = req.header("Cookie", cookie);
+    }
+    let body = req.send().await.ok()?.json::<Value>().await.ok()?;
+    Some(parse_room_info(&body))
+}
+
+fn parse_room_info(body: &Value) -> RoomInfo {
+    let code = int_of(body.get("status_code")).unwrap_or(0);
+    let data = body.get("data");
+    let keys = data.and_then(Value::as_object).map_or(0, |o| o.len());
+    let restricted = code == 4003110
+        || body
+            .pointer("/data/age_restricted/restricted")
+            .and_then(Value::as_bool)
+            == Some(true)
+        || data.is_some_and(|d| d.get("prompts").is_some())
+        || (code == 0 && data.is_some() && keys <= 1);
+    RoomInfo {
+        status: int_of(body.pointer("/data/status")),
+        title: body
+            .pointer("/data/title")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+        viewers: int_of(body.pointer("/data/user_count")),
+        start_time: int_of(body.pointer("/data/create_time")).filter(|t| *t > 0),
+        age_restricted: restricted,
+    }
+}
+
+/// Room info before a sign call: catches age-restricted and ended rooms
+/// before we spend sign quota. A failed call is not fatal; the sign call
+/// decides.
 pub async fn check_room_info(
     http: &reqwest::Client,
     cfg: &LiveConfig,
@@ -297,25 +410,13 @@ pub async fn check_room_info(
     room_id: &str,
     jar: &CookieJar,
 ) -> Result<(), LiveError> {
-    let url = format!(
-        "{}/webcast/room/info/?aid=1988&app_name=tiktok_web&room_id={}",
-        cfg.webcast_url, room_id
-    );
-    let Ok(resp) = http.get(&url).header("Cookie", jar.header()).send().await else {
+    let Some(info) = room_info(http, cfg, room_id, jar).await else {
         return Ok(());
     };
-    let Ok(body) = resp.json::<Value>().await else {
-        return Ok(());
-    };
-    let code = int_of(body.get("status_code")).unwrap_or(0);
-    let restricted = body
-        .pointer("/data/age_restricted/restricted")
-        .and_then(Value::as_bool)
-        == Some(true);
-    if (code == 4003110 || restricted) && cfg.session_id.is_none() {
+    if info.age_restricted && cfg.session_id.is_none() {
         return Err(LiveError::AgeRestricted(user.to_string()));
     }
-    if int_of(body.pointer("/data/status")) == Some(4) {
+    if info.status == Some(4) {
         return Err(LiveError::Offline(user.to_string()));
     }
     Ok(())
@@ -326,58 +427,113 @@ pub async fn check_room_info(
 pub struct Signed {
     /// The raw protobuf fetch result.
     pub fetch: Vec<u8>,
-    /// The `x-set-tt-cookie` value, if any.
-    pub set_cookie: Option<String>,
+    /// The `x-set-tt-cookie` value (never empty: a sign answer without
+    /// cookies is [`LiveError::SignNoCookies`]).
+    pub set_cookie: String,
     /// `x-room-id`, when the server reports the room it used.
     pub room_id: Option<String>,
 }
 
-/// `GET {sign}/webcast/fetch`: the first fetch result, signed by the server.
-pub async fn sign_fetch(
+/// The client id we give the sign server (`client` query parameter).
+pub const SIGN_CLIENT: &str = "ttlive-rust";
+
+/// Which connect route the sign server speaks. The newest one first; an
+/// older or self-hosted server that answers it with 404 is asked on the old
+/// route for the rest of the run (protocol.md, Late-2026 update).
+#[derive(Debug, Default)]
+pub struct SignRoute {
+    legacy: std::sync::atomic::AtomicBool,
+}
+
+impl SignRoute {
+    /// True once the server has answered the new route with 404.
+    pub fn is_legacy(&self) -> bool {
+        self.legacy.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn url(&self, cfg: &LiveConfig, room_id: &str) -> Result<reqwest::Url, LiveError> {
+        let raw = if self.is_legacy() {
+            format!("{}/webcast/fetch", cfg.sign_url)
+        } else {
+            format!("{}/webcast/rooms/{room_id}/connect", cfg.sign_url)
+        };
+        let mut url = reqwest::Url::parse(&raw)
+            .map_err(|e| LiveError::Network(format!("bad sign server URL: {e}")))?;
+        if self.is_legacy() {
+            url.query_pairs_mut().append_pair("room_id", room_id);
+        }
+        Ok(url)
+    }
+}
+
+/// Sign a connection to `room_id`: `GET {sign}/webcast/rooms/{room_id}/connect`
+/// (EulerApiSdk 0.5.0, TikTok-Live-Connector 2.5.0), falling back once to
+/// `GET {sign}/webcast/fetch?room_id=…` on a 404. Query: `client`,
+/// `user_agent` (the UA we then use on the socket), `client_enter=true`, and
+/// `cursor` when resuming. The 200 body is the first fetch result
+/// (protobuf); its `x-set-tt-cookie` header carries the TikTok cookies the
+/// socket needs, and an answer without them is an error (both libraries say
+/// "no cookies received"). Tested against the fake sign server in
+/// `tests/live.rs`.
+pub async fn sign_connect(
     http: &reqwest::Client,
     cfg: &LiveConfig,
+    route: &SignRoute,
     room_id: &str,
     cursor: Option<&str>,
 ) -> Result<Signed, LiveError> {
-    let mut query: Vec<(&str, String)> = vec![
-        ("client", "ttlive-rust".into()),
-        ("room_id", room_id.into()),
-        ("user_agent", USER_AGENT.into()),
-        ("client_enter", "true".into()),
-    ];
-    if let Some(c) = cursor.filter(|c| !c.is_empty()) {
-        query.push(("cursor", c.into()));
+    loop {
+        let mut url = route.url(cfg, room_id)?;
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("client", SIGN_CLIENT);
+            q.append_pair("user_agent", &cfg.user_agent);
+            q.append_pair("client_enter", "true");
+            if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+                q.append_pair("cursor", c);
+            }
+        }
+        let mut req = http
+            .get(url)
+            .header("Accept", "application/protobuf,application/json");
+        if let Some(key) = &cfg.sign_api_key {
+            req = req.header("x-api-key", key.expose());
+        }
+        // Session cookies reach the sign server only when the user opted in.
+        if cfg.send_session_to_signer
+            && let Some(sid) = &cfg.session_id
+        {
+            let idc = cfg.target_idc.as_deref().unwrap_or("useast1a");
+            req = req.header(
+                "x-cookie-header",
+                format!("sessionid={}; tt-target-idc={idc}", sid.expose()),
+            );
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| net("calling the sign server", e))?;
+        let status = resp.status();
+        if status == StatusCode::NOT_FOUND && !route.is_legacy() {
+            debug!("the sign server has no /webcast/rooms/{{id}}/connect; using /webcast/fetch");
+            route
+                .legacy
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            continue;
+        }
+        return read_sign_answer(resp).await;
     }
-    let mut url = reqwest::Url::parse(&format!("{}/webcast/fetch", cfg.sign_url))
-        .map_err(|e| LiveError::Network(format!("bad sign server URL: {e}")))?;
-    url.query_pairs_mut()
-        .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
-    let mut req = http
-        .get(url)
-        .header("Accept", "application/protobuf,application/json");
-    if let Some(key) = &cfg.sign_api_key {
-        req = req.header("x-api-key", key.expose());
-    }
-    // Session cookies reach the sign server only when the user opted in.
-    if cfg.send_session_to_signer
-        && let Some(sid) = &cfg.session_id
-    {
-        let idc = cfg.target_idc.as_deref().unwrap_or("useast1a");
-        req = req.header(
-            "x-cookie-header",
-            format!("sessionid={}; tt-target-idc={idc}", sid.expose()),
-        );
-    }
-    let resp = req
-        .send()
-        .await
-        .map_err(|e| net("calling the sign server", e))?;
+}
+
+async fn read_sign_answer(resp: reqwest::Response) -> Result<Signed, LiveError> {
     let status = resp.status();
     let headers = resp.headers().clone();
     let header = |name: &str| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
             .map(str::to_string)
     };
     let body = resp
@@ -397,7 +553,9 @@ pub async fn sign_fetch(
         429 => {
             let retry_after = retry_after(
                 header("retry-after").as_deref(),
-                header("x-ratelimit-reset").as_deref(),
+                header("x-ratelimit-reset")
+                    .or_else(|| header("ratelimit-reset"))
+                    .as_deref(),
             );
             return Err(LiveError::SignRateLimited {
                 retry_after,
@@ -417,24 +575,33 @@ pub async fn sign_fetch(
     if body.is_empty() {
         return Err(LiveError::SignEmpty);
     }
+    let Some(set_cookie) = header("x-set-tt-cookie") else {
+        return Err(LiveError::SignNoCookies {
+            handshake_msg: header("handshake-msg"),
+            request_id: header("x-request-id").or_else(|| header("x-log-id")),
+        });
+    };
     Ok(Signed {
         fetch: body.to_vec(),
-        set_cookie: header("x-set-tt-cookie"),
+        set_cookie,
         room_id: header("x-room-id"),
     })
 }
 
-/// When to retry after a 429: `retry-after` (seconds) or `x-ratelimit-reset`
-/// (epoch seconds).
-pub fn retry_after(retry_after: Option<&str>, reset_epoch: Option<&str>) -> Option<Duration> {
+/// When to retry after a 429: `retry-after` (seconds), else the reset
+/// header (`x-ratelimit-reset`, epoch seconds, as TikTok-Live-Connector reads
+/// it; or `RateLimit-Reset`, as TikTokLive reads it). A reset value below
+/// 10^9 is taken as seconds from now (the IETF draft's meaning), above it as
+/// epoch seconds.
+pub fn retry_after(retry_after: Option<&str>, reset: Option<&str>) -> Option<Duration> {
     if let Some(secs) = retry_after.and_then(|s| s.trim().parse::<f64>().ok()) {
         return Some(Duration::from_secs_f64(secs.max(0.0)));
     }
-    let reset: u64 = reset_epoch?.trim().parse().ok()?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
+    let reset: u64 = reset?.trim().parse().ok()?;
+    if reset < 1_000_000_000 {
+        return Some(Duration::from_secs(reset));
+    }
+    let now = u64::try_from(crate::clock::unix_now()).ok()?;
     Some(Duration::from_secs(reset.saturating_sub(now)))
 }
 
@@ -450,12 +617,49 @@ mod tests {
     }
 
     #[test]
+    fn room_info_spots_age_restriction() {
+        let r = |v: serde_json::Value| parse_room_info(&v).age_restricted;
+        assert!(r(serde_json::json!({"status_code": 4003110})));
+        assert!(r(
+            serde_json::json!({"status_code": 0, "data": {"prompts": "18+"}})
+        ));
+        assert!(r(serde_json::json!({"status_code": 0, "data": {"x": 1}})));
+        assert!(!r(
+            serde_json::json!({"status_code": 0, "data": {"status": 2, "title": "t"}})
+        ));
+    }
+
+    #[test]
+    fn provider_answers_honour_ok_code_and_status() {
+        let v = |j: serde_json::Value| match provider_verdict(&j) {
+            Layer::Found(r) => format!("{} {:?}", r.room_id, r.status),
+            Layer::Failed(w) => format!("failed {w}"),
+            _ => "other".into(),
+        };
+        assert_eq!(
+            v(
+                serde_json::json!({"ok": true, "code": 200, "room_id": "7", "is_live": true, "room_status": 2})
+            ),
+            "7 Some(2)"
+        );
+        assert_eq!(
+            v(serde_json::json!({"ok": true, "code": 200, "room_id": "7", "is_live": false})),
+            "7 Some(4)"
+        );
+        assert_eq!(
+            v(serde_json::json!({"ok": false, "code": 500, "message": "upstream", "room_id": "7"})),
+            "failed code 500 upstream"
+        );
+    }
+
+    #[test]
     fn retry_after_prefers_seconds() {
         assert_eq!(
             retry_after(Some("30"), Some("1")),
             Some(Duration::from_secs(30))
         );
-        assert_eq!(retry_after(None, Some("1")), Some(Duration::ZERO));
+        assert_eq!(retry_after(None, Some("1")), Some(Duration::from_secs(1)));
+        assert_eq!(retry_after(None, Some("1000000001")), Some(Duration::ZERO));
         assert_eq!(retry_after(None, None), None);
     }
 }

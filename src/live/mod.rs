@@ -7,9 +7,11 @@
 //! budget; one stream's failure does not end the others.
 
 pub mod backoff;
+pub mod budget;
 pub mod cookies;
 pub mod error;
 pub mod http;
+pub mod info;
 pub mod proxy;
 pub mod socket;
 
@@ -18,60 +20,29 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use serde_json::json;
-use tokio::sync::{Mutex, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info};
 
 use self::backoff::Backoff;
+use self::budget::{LocalBudget, SharedGate};
 use self::cookies::CookieJar;
 use self::error::{Class, LiveError};
+use self::http::SignRoute;
 use self::proxy::Proxy;
 use self::socket::{DriveEnd, Outputs};
+use crate::clock::now_ms;
 use crate::config::LiveConfig;
-use crate::error::{Code, Failure};
-use crate::pipeline::{Pipeline, now_ms};
+use crate::error::Failure;
+use crate::pipeline::Pipeline;
 use crate::progress::Spinner;
 use crate::record::Recorder;
 use crate::source::{OfflineEnd, SourceRun};
-use crate::term;
 use crate::webcast::capture::RecordKind;
 use crate::webcast::session::Session;
-use crate::webcast::{DecoderOptions, Envelope, EventKind};
-
-/// One sign budget for the whole process: calls are spaced by an interval, and
-/// a 429 makes every stream wait until the server's reset time.
-pub struct SignBudget {
-    interval: Duration,
-    next: Mutex<Instant>,
-}
-
-impl SignBudget {
-    pub fn new(interval: Duration) -> SignBudget {
-        SignBudget {
-            interval,
-            next: Mutex::new(Instant::now()),
-        }
-    }
-
-    /// Wait for our turn; false if cancelled meanwhile.
-    pub async fn acquire(&self, cancel: &CancellationToken) -> bool {
-        let at = {
-            let mut next = self.next.lock().await;
-            let at = (*next).max(Instant::now());
-            *next = at + self.interval;
-            at
-        };
-        sleep_or_cancel(at.saturating_duration_since(Instant::now()), cancel).await
-    }
-
-    /// Nobody signs before `until` (after a 429).
-    pub async fn hold_until(&self, until: Instant) {
-        let mut next = self.next.lock().await;
-        *next = (*next).max(until);
-    }
-}
+use crate::webcast::{Control, DecoderOptions, EndCause, Envelope};
+use crate::{random, term};
 
 /// Sleep unless cancelled first; false if cancelled.
 async fn sleep_or_cancel(d: Duration, cancel: &CancellationToken) -> bool {
@@ -85,27 +56,86 @@ struct Ctx {
     cfg: LiveConfig,
     http: reqwest::Client,
     proxy: Option<Proxy>,
-    budget: SignBudget,
+    budget: SharedGate,
+    route: SignRoute,
     opts: DecoderOptions,
     progress: bool,
     quiet: bool,
 }
 
-/// Start watching `users`; events go to `run.tx`.
+/// The process's sign budget for `cfg`: `--sign-budget` calls per
+/// `TIKLIVE_SIGN_WINDOW_MS` (a minute), `TIKLIVE_SIGN_INTERVAL_MS` apart.
+pub fn local_budget(cfg: &LiveConfig) -> SharedGate {
+    Arc::new(LocalBudget::new(
+        cfg.sign_budget,
+        cfg.sign_window,
+        cfg.sign_interval,
+    ))
+}
+
+/// Start watching `users`; events go to `run.tx`. `gate` is the sign budget
+/// to share (e.g. with `/api/status`, or across processes); `None` makes a
+/// local one from `cfg`.
 pub fn spawn_live(
     users: Vec<String>,
     cfg: LiveConfig,
     run: SourceRun,
+    gate: Option<SharedGate>,
     progress: bool,
     quiet: bool,
 ) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
-    tokio::spawn(async move { run_all(users, cfg, run, progress, quiet).await })
+    tokio::spawn(async move { run_all(users, cfg, run, gate, progress, quiet).await })
+}
+
+/// What `tiklive worker` adds to one stream: where to resume and where to
+/// report the cursor.
+#[derive(Clone, Default)]
+pub struct StreamHooks {
+    /// Resume from this cursor (saved by a previous owner of the stream).
+    pub cursor: Option<String>,
+    /// Set to the session cursor after each batch of events is handed to
+    /// `tx`, so everything sent before the update belongs before that cursor.
+    pub cursor_out: Option<tokio::sync::watch::Sender<String>>,
+}
+
+/// Watch one streamer with `hooks` and the sign budget `gate` (the worker's
+/// entry point); events go to `run.tx`. Ends when the stream ends, fails for
+/// good, or `run.cancel` fires.
+pub fn spawn_hooked(
+    user: String,
+    cfg: LiveConfig,
+    run: SourceRun,
+    hooks: StreamHooks,
+    gate: SharedGate,
+    quiet: bool,
+) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
+    tokio::spawn(async move {
+        let http = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
+        let proxy = cfg
+            .proxy
+            .as_deref()
+            .map(Proxy::parse)
+            .transpose()
+            .map_err(|e| Failure::usage(e.to_string()))?;
+        let ctx = Ctx {
+            budget: gate,
+            route: SignRoute::default(),
+            http,
+            proxy,
+            opts: run.opts,
+            progress: false,
+            quiet,
+            cfg,
+        };
+        supervise(&user, &ctx, run.tx, &run.cancel, run.record, &hooks).await
+    })
 }
 
 async fn run_all(
     users: Vec<String>,
     cfg: LiveConfig,
     run: SourceRun,
+    gate: Option<SharedGate>,
     progress: bool,
     quiet: bool,
 ) -> Result<OfflineEnd> {
@@ -121,8 +151,14 @@ async fn run_all(
         .map(Proxy::parse)
         .transpose()
         .map_err(|e| Failure::usage(e.to_string()))?;
+    if let Some(p) = &proxy {
+        p.probe()
+            .await
+            .map_err(|e| Failure::new(e.code(), e.to_string()))?;
+    }
     let ctx = Arc::new(Ctx {
-        budget: SignBudget::new(cfg.sign_interval),
+        budget: gate.unwrap_or_else(|| local_budget(&cfg)),
+        route: SignRoute::default(),
         http,
         proxy,
         opts: run.opts,
@@ -142,7 +178,7 @@ async fn run_all(
             if !sleep_or_cancel(delay, &cancel).await {
                 return (user, Ok(OfflineEnd::Cancelled));
             }
-            let result = supervise(&user, &ctx, tx, &cancel, record).await;
+            let result = supervise(&user, &ctx, tx, &cancel, record, &StreamHooks::default()).await;
             (user, result)
         });
     }
@@ -167,6 +203,35 @@ async fn run_all(
     }
 }
 
+/// Rejected first handshakes retried before giving up (protocol.md: a
+/// couple of fresh signatures, a few seconds apart).
+pub const FIRST_REJECT_RETRIES: u32 = 2;
+
+/// Heartbeat bounds for a server-chosen `ping-interval`.
+pub const PING_MIN: Duration = Duration::from_secs(3);
+pub const PING_MAX: Duration = Duration::from_secs(30);
+
+/// Wait for the sign budget; false if cancelled meanwhile.
+async fn wait_for_budget(ctx: &Ctx, user: &str, cancel: &CancellationToken) -> bool {
+    let at = ctx.budget.reserve(user).await;
+    let wait = at.saturating_duration_since(Instant::now());
+    if !wait.is_zero() {
+        let why = ctx.budget.status().waiting_for.unwrap_or_default();
+        info!(
+            user,
+            wait_s = format_args!("{:.1}", wait.as_secs_f64()),
+            waiting_for = %why,
+            "waiting for the sign budget"
+        );
+    }
+    sleep_or_cancel(wait, cancel).await
+}
+
+/// Send a batch; false when the consumer has gone.
+async fn send(tx: &mpsc::Sender<Vec<Envelope>>, batch: Vec<Envelope>) -> bool {
+    batch.is_empty() || tx.send(batch).await.is_ok()
+}
+
 /// One streamer, from lookup to the end of the stream.
 async fn supervise(
     user: &str,
@@ -174,35 +239,47 @@ async fn supervise(
     tx: mpsc::Sender<Vec<Envelope>>,
     cancel: &CancellationToken,
     record: Option<PathBuf>,
+    hooks: &StreamHooks,
 ) -> Result<OfflineEnd> {
     let cfg = &ctx.cfg;
     let mut pipeline = Pipeline::new(ctx.opts, user);
     let spinner = Spinner::start(ctx.progress, format!("@{user}: finding the room"));
-    let mut jar = CookieJar::new(cfg.session_id.as_ref(), cfg.target_idc.as_deref());
+    let mut jar = CookieJar::for_config(cfg);
     let mut backoff = Backoff::new(
         cfg.backoff_base,
         Duration::from_secs(30),
         Duration::from_secs(60),
     );
-    let mut recorder: Option<Recorder> = None;
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<String> = hooks.cursor.clone();
     let mut retries: u32 = 0;
+    // A socket of this stream has been open in this process.
+    let mut ran = false;
+    let mut first_rejections: u32 = 0;
     let mut room_id = match find_room(user, ctx, &spinner, cancel, &jar).await {
         Ok(Some(id)) => id,
         Ok(None) => return Ok(OfflineEnd::Cancelled),
         Err(e) => return fail(&mut pipeline, &tx, e).await,
     };
+    // An unwritable --record path is an error now, before any sign call.
+    let mut recorder = match &record {
+        Some(path) => Some(Recorder::create(path, user, &room_id)?),
+        None => None,
+    };
+    let own_hosts: Vec<String> = [&cfg.tiktok_url, &cfg.webcast_url]
+        .iter()
+        .filter_map(|u| reqwest::Url::parse(u).ok()?.host_str().map(str::to_string))
+        .collect();
     loop {
         // Sign: every attempt, since signed URLs expire within seconds.
         spinner.set_message(format!("@{user}: signing (room {room_id})"));
-        if !ctx.budget.acquire(cancel).await {
-            return interrupted(&mut pipeline, &tx).await;
+        if !wait_for_budget(ctx, user, cancel).await {
+            flush_end(&mut pipeline, &tx).await;
+            return Ok(OfflineEnd::Cancelled);
         }
         let attempt: Result<DriveEnd, LiveError> = async {
-            let signed = http::sign_fetch(&ctx.http, cfg, &room_id, cursor.as_deref()).await?;
-            if let Some(c) = &signed.set_cookie {
-                jar.merge_set_cookie(c);
-            }
+            let signed =
+                http::sign_connect(&ctx.http, cfg, &ctx.route, &room_id, cursor.as_deref()).await?;
+            jar.merge_set_cookie(&signed.set_cookie);
             if let Some(id) = signed
                 .room_id
                 .as_ref()
@@ -210,14 +287,8 @@ async fn supervise(
             {
                 room_id.clone_from(id);
             }
+            pipeline.set_room(&room_id);
             let t = now_ms();
-            if record.is_some() && recorder.is_none() {
-                let path = record.as_deref().unwrap_or(std::path::Path::new(""));
-                recorder = Some(
-                    Recorder::create(path, user, &room_id)
-                        .map_err(|e| LiveError::Network(format!("{e:#}")))?,
-                );
-            }
             if let Some(r) = recorder.as_mut() {
                 r.write(t, RecordKind::Fetch, &signed.fetch)
                     .map_err(|e| LiveError::Network(format!("{e:#}")))?;
@@ -229,29 +300,48 @@ async fn supervise(
             if info.push_server.is_empty() {
                 return Err(LiveError::NoPushServer);
             }
-            let url = socket::build_url(&info, &room_id, 100 + fastrand::u32(0..100))?;
+            let identity = socket::Identity {
+                user_agent: &cfg.user_agent,
+                tz_name: &cfg.tz_name,
+            };
+            let url = socket::build_url(&info, &room_id, 100 + random::u32_in(0..100), identity)?;
             debug!(%url, "socket URL");
+            let push_host = reqwest::Url::parse(&info.push_server)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            let own: Vec<&str> = own_hosts.iter().map(String::as_str).collect();
+            let fallback =
+                (!socket::is_tiktok_host(&push_host, &own)).then_some(push_host.as_str());
             spinner.set_message(format!("@{user}: connecting"));
-            let ws = socket::open(&url, &jar, ctx.proxy.as_ref()).await?;
+            let opened =
+                socket::open(&url, &jar, ctx.proxy.as_ref(), &cfg.user_agent, fallback).await?;
+            let heartbeat = opened
+                .ping_interval
+                .map_or(cfg.heartbeat, |p| p.clamp(PING_MIN, PING_MAX));
+            debug!(heartbeat_ms = heartbeat.as_millis() as u64, "socket open");
             let numeric_room = room_id.parse::<i64>().unwrap_or(0);
             let mut session = Session::new(
                 numeric_room,
                 &info.cursor,
-                cfg.heartbeat.as_millis() as u64,
+                heartbeat.as_millis() as u64,
                 cfg.idle_timeout.as_millis() as u64,
             );
-            let enter = session.on_open(0, fastrand::i64(1..i64::MAX));
+            let enter = session.on_open(0, random::i64_in(1..i64::MAX));
             spinner.clear();
             info!(user, room_id = %room_id, "connected");
+            ran = true;
             let mut batch = Vec::with_capacity(history.len() + 1);
             pipeline.control(
-                EventKind::Connected,
-                &json!({"username": user, "roomId": room_id}),
+                &Control::Connected {
+                    username: user.to_string(),
+                    room_id: room_id.clone(),
+                },
                 t,
                 &mut batch,
             );
             batch.extend(history);
-            if tx.send(batch).await.is_err() {
+            if !send(&tx, batch).await {
                 return Ok(DriveEnd::ConsumerGone);
             }
             let up = Instant::now();
@@ -259,7 +349,7 @@ async fn supervise(
                 DriveEnd::StreamEnded(pipeline.stream_end().unwrap_or(3))
             } else {
                 socket::drive(
-                    ws,
+                    opened.ws,
                     &mut session,
                     enter,
                     Outputs {
@@ -267,6 +357,7 @@ async fn supervise(
                         recorder: recorder.as_mut(),
                         tx: &tx,
                         cancel,
+                        cursor_out: hooks.cursor_out.as_ref(),
                     },
                 )
                 .await
@@ -279,26 +370,34 @@ async fn supervise(
         let err = match attempt {
             Ok(DriveEnd::ConsumerGone) => return Ok(OfflineEnd::ConsumerGone),
             Ok(DriveEnd::StreamEnded(_)) => {
-                return finish(&mut pipeline, &tx, "stream ended", 1000, OfflineEnd::Done).await;
+                return finish(&mut pipeline, &tx, EndCause::StreamEnded, OfflineEnd::Done).await;
             }
             Ok(DriveEnd::Cancelled) => {
                 return interrupted(&mut pipeline, &tx).await;
             }
-            Ok(DriveEnd::Failed(why)) => LiveError::Network(why),
-            Ok(gone @ (DriveEnd::Closed { .. } | DriveEnd::Dead)) => {
+            Ok(gone) => {
                 // The socket went away: say so, then reconnect.
-                let (code, reason) = match gone {
-                    DriveEnd::Closed { code, reason } => (code, reason),
-                    _ => (1006, format!("no data for {}s", cfg.idle_timeout.as_secs())),
+                let (code, reason, cause) = match gone {
+                    DriveEnd::Closed { code, reason } => (code, reason, EndCause::Closed),
+                    DriveEnd::Reset(why) => (1006, why, EndCause::Reset),
+                    DriveEnd::Failed(why) => (1006, why, EndCause::Failed),
+                    _ => (
+                        1006,
+                        format!("no data for {}s", cfg.idle_timeout.as_secs()),
+                        EndCause::IdleTimeout,
+                    ),
                 };
                 let mut batch = Vec::new();
                 pipeline.control(
-                    EventKind::Disconnected,
-                    &json!({"code": code, "reason": reason}),
+                    &Control::Disconnected {
+                        code,
+                        reason: reason.clone(),
+                        cause,
+                    },
                     now_ms(),
                     &mut batch,
                 );
-                if tx.send(batch).await.is_err() {
+                if !send(&tx, batch).await {
                     return Ok(OfflineEnd::ConsumerGone);
                 }
                 LiveError::Network(if reason.is_empty() {
@@ -310,38 +409,50 @@ async fn supervise(
             Err(e) => e,
         };
         // A failure: classify, then give up or back off.
-        let min_wait = match err.class() {
+        let mut delay = match err.class_when(ran) {
             Class::Fatal(_) => return fail(&mut pipeline, &tx, err).await,
-            Class::Retry(min) => min,
+            Class::RetryFew if first_rejections >= FIRST_REJECT_RETRIES => {
+                return fail(&mut pipeline, &tx, err).await;
+            }
+            Class::RetryFew => {
+                first_rejections += 1;
+                cfg.reject_retry
+            }
+            Class::Retry(min) => {
+                let delay = backoff.next_delay(random::unit());
+                match min {
+                    Some(min) => {
+                        ctx.budget
+                            .hold_until(Instant::now() + min, "sign server rate limit (429)");
+                        delay.max(min)
+                    }
+                    None => delay,
+                }
+            }
         };
+        retries += 1;
+        let give_up = cfg.max_retries.is_some_and(|max| retries > max);
         let mut batch = Vec::new();
         pipeline.control(
-            EventKind::Error,
-            &json!({"error": err.to_string()}),
+            &Control::Error {
+                error: err.to_string(),
+                fatal: give_up,
+            },
             now_ms(),
             &mut batch,
         );
-        if tx.send(batch).await.is_err() {
+        if !send(&tx, batch).await {
             return Ok(OfflineEnd::ConsumerGone);
         }
-        retries += 1;
-        if cfg.max_retries.is_some_and(|max| retries > max) {
-            let code = match err {
-                LiveError::SignRateLimited { .. } => Code::Rejected,
-                _ => Code::RetriesExhausted,
-            };
+        if give_up {
             let msg = format!(
                 "@{user}: gave up after {} reconnect attempt(s): {err}",
                 retries - 1
             );
             flush_end(&mut pipeline, &tx).await;
-            return Err(Failure::new(code, msg).into());
+            return Err(Failure::new(err.code(), msg).into());
         }
-        let mut delay = backoff.next_delay(fastrand::f64());
-        if let Some(min) = min_wait {
-            delay = delay.max(min);
-            ctx.budget.hold_until(Instant::now() + min).await;
-        }
+        delay = delay.max(Duration::from_millis(1));
         let note = format!(
             "@{user}: {err}; reconnecting in {:.1}s (attempt {retries})",
             delay.as_secs_f64()
@@ -352,7 +463,8 @@ async fn supervise(
             term::note(note);
         }
         if !sleep_or_cancel(delay, cancel).await {
-            return interrupted(&mut pipeline, &tx).await;
+            flush_end(&mut pipeline, &tx).await;
+            return Ok(OfflineEnd::Cancelled);
         }
     }
 }
@@ -387,7 +499,7 @@ async fn find_room(
             Ok(id) => return Ok(Some(id)),
             Err(LiveError::Offline(_)) if cfg.wait => {
                 // No sign calls while offline: only the cheap lookup, politely.
-                let jitter = 0.75 + fastrand::f64() * 0.5;
+                let jitter = 0.75 + random::unit() * 0.5;
                 let wait = cfg.wait_poll.mul_f64(jitter);
                 let note = format!(
                     "@{user} is offline; checking again in {}s",
@@ -415,8 +527,10 @@ async fn fail(
 ) -> Result<OfflineEnd> {
     let mut batch = Vec::new();
     pipeline.control(
-        EventKind::Error,
-        &json!({"error": err.to_string()}),
+        &Control::Error {
+            error: err.to_string(),
+            fatal: true,
+        },
         now_ms(),
         &mut batch,
     );
@@ -436,25 +550,19 @@ async fn interrupted(
     pipeline: &mut Pipeline,
     tx: &mpsc::Sender<Vec<Envelope>>,
 ) -> Result<OfflineEnd> {
-    finish(pipeline, tx, "interrupted", 1000, OfflineEnd::Cancelled).await
+    finish(pipeline, tx, EndCause::Interrupted, OfflineEnd::Cancelled).await
 }
 
 /// The end: held streaks, then `disconnected`.
 async fn finish(
     pipeline: &mut Pipeline,
     tx: &mpsc::Sender<Vec<Envelope>>,
-    reason: &str,
-    code: u16,
+    cause: EndCause,
     end: OfflineEnd,
 ) -> Result<OfflineEnd> {
     let mut batch = Vec::new();
     pipeline.finish(now_ms(), &mut batch);
-    pipeline.control(
-        EventKind::Disconnected,
-        &json!({"code": code, "reason": reason}),
-        now_ms(),
-        &mut batch,
-    );
+    pipeline.control(&Control::ended(1000, cause), now_ms(), &mut batch);
     if tx.send(batch).await.is_err() {
         return Ok(OfflineEnd::ConsumerGone);
     }

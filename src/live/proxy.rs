@@ -2,25 +2,41 @@
 //! (HTTP CONNECT or SOCKS5), so `--proxy` / `HTTPS_PROXY` / `ALL_PROXY` apply to
 //! the socket as well as to HTTP — the libraries that ignore the proxy on the
 //! WebSocket are a common complaint (anchors.md §5 item 14).
+//!
+//! The URL is parsed by the `url` crate and the user name and password are
+//! percent-decoded (`p%40ss%3Aw0rd` is the password `p@ss:w0rd`), so HTTP
+//! calls (reqwest, which decodes them the same way) and the socket use the
+//! same credentials. The CONNECT and SOCKS5 handshakes are hyper-util's
+//! (`Tunnel`, `SocksV5`), the code reqwest itself uses for proxies.
+
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::{SocksV5, Tunnel};
 use tokio::net::TcpStream;
+use tower_service::Service;
 
 use super::error::LiveError;
+use crate::secret::Secret;
 
 fn err(msg: impl Into<String>) -> LiveError {
     LiveError::Network(msg.into())
 }
 
-/// A parsed proxy URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How long reaching the proxy (or the target) may take.
+pub const PROXY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A parsed proxy URL. `Debug` and [`Proxy::redacted`] never show the
+/// password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Proxy {
     pub kind: ProxyKind,
     pub host: String,
     pub port: u16,
-    pub auth: Option<(String, String)>,
+    /// User name and password, percent-decoded.
+    pub auth: Option<(String, Secret)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,181 +45,191 @@ pub enum ProxyKind {
     Socks5,
 }
 
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
 impl Proxy {
     /// Parse `http://[user:pw@]host[:port]`, `https://…` (CONNECT over plain
-    /// TCP to the proxy), `socks5://…` or `socks5h://…`.
-    pub fn parse(url: &str) -> Result<Proxy, LiveError> {
-        let (kind, rest, default_port) = if let Some(r) = url.strip_prefix("http://") {
-            (ProxyKind::Http, r, 80)
-        } else if let Some(r) = url.strip_prefix("https://") {
-            (ProxyKind::Http, r, 443)
-        } else if let Some(r) = url
-            .strip_prefix("socks5h://")
-            .or_else(|| url.strip_prefix("socks5://"))
-        {
-            (ProxyKind::Socks5, r, 1080)
+    /// TCP to the proxy), `socks5://…` or `socks5h://…`. Errors are one line
+    /// and never repeat the password.
+    pub fn parse(raw: &str) -> Result<Proxy, LiveError> {
+        let bad = |why: &str| {
+            err(format!(
+                "invalid proxy '{}': {why}; use http://host:port, https://host:port or socks5://host:port",
+                redact_url(raw)
+            ))
+        };
+        let url = url::Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+        let (kind, default_port) = match url.scheme() {
+            "http" => (ProxyKind::Http, 80),
+            "https" => (ProxyKind::Http, 443),
+            "socks5" | "socks5h" => (ProxyKind::Socks5, 1080),
+            other => return Err(bad(&format!("unsupported scheme {other}"))),
+        };
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| bad("no host"))?
+            .trim_matches(['[', ']'])
+            .to_string();
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .map(|c| c.into_owned())
+                .map_err(|_| bad("the user name or password is not UTF-8 once decoded"))
+        };
+        let auth = if url.username().is_empty() && url.password().is_none() {
+            None
         } else {
-            return Err(err(format!(
-                "invalid proxy '{url}': use http://, https:// or socks5://"
-            )));
+            let user = decode(url.username())?;
+            let pass = decode(url.password().unwrap_or(""))?;
+            Some((user, Secret::new(pass)))
         };
-        let rest = rest.split('/').next().unwrap_or("");
-        let (auth, hostport) = match rest.rsplit_once('@') {
-            Some((a, h)) => {
-                let (u, p) = a.split_once(':').unwrap_or((a, ""));
-                (Some((u.to_string(), p.to_string())), h)
-            }
-            None => (None, rest),
-        };
-        let (host, port) = match hostport.rsplit_once(':') {
-            Some((h, p)) => (
-                h,
-                p.parse()
-                    .map_err(|_| err(format!("invalid proxy port in '{url}'")))?,
-            ),
-            None => (hostport, default_port),
-        };
-        if host.is_empty() {
-            return Err(err(format!("invalid proxy '{url}': no host")));
-        }
         Ok(Proxy {
             kind,
-            host: host.trim_matches(['[', ']']).to_string(),
-            port,
+            host,
+            port: url.port().unwrap_or(default_port),
             auth,
         })
     }
+
+    /// `scheme://user:***@host:port`, for messages.
+    pub fn redacted(&self) -> String {
+        let scheme = match self.kind {
+            ProxyKind::Http => "http",
+            ProxyKind::Socks5 => "socks5",
+        };
+        let user = match &self.auth {
+            Some((u, _)) => format!("{u}:***@"),
+            None => String::new(),
+        };
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        format!("{scheme}://{user}{host}:{}", self.port)
+    }
+
+    fn uri(&self, scheme: &str) -> Result<hyper::Uri, LiveError> {
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        format!("{scheme}://{host}:{}", self.port)
+            .parse()
+            .map_err(|e| err(format!("bad proxy address {}: {e}", self.redacted())))
+    }
 }
 
-/// Open a TCP stream to `host:port`, through `proxy` if given.
+impl Proxy {
+    /// Check that the proxy accepts TCP connections at all, so that a dead
+    /// proxy is reported as such (named, redacted) instead of as a failed
+    /// room lookup.
+    pub async fn probe(&self) -> Result<(), LiveError> {
+        let unreachable = |detail: String| LiveError::ProxyUnreachable {
+            proxy: self.redacted(),
+            detail,
+        };
+        match tokio::time::timeout(
+            PROXY_CONNECT_TIMEOUT,
+            TcpStream::connect((self.host.as_str(), self.port)),
+        )
+        .await
+        {
+            Err(_) => Err(unreachable("timed out".into())),
+            Ok(Err(e)) => Err(unreachable(e.to_string())),
+            Ok(Ok(_)) => Ok(()),
+        }
+    }
+}
+
+/// A proxy URL with any password replaced by `***` (for error messages about
+/// a URL that did not even parse).
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw.trim()) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(_) => raw.trim().to_string(),
+        // Unparseable: hide whatever sits between "://" and "@".
+        Err(_) => match (raw.find("://"), raw.rfind('@')) {
+            (Some(a), Some(b)) if b > a => format!("{}***{}", &raw[..a + 3], &raw[b..]),
+            _ => raw.trim().to_string(),
+        },
+    }
+}
+
+/// Open a TCP stream to `host:port`, through `proxy` if given. A proxy that
+/// cannot be reached or refuses is named (redacted) in the error.
 pub async fn connect(host: &str, port: u16, proxy: Option<&Proxy>) -> Result<TcpStream, LiveError> {
     let Some(p) = proxy else {
-        return TcpStream::connect((host, port))
+        return tokio::time::timeout(PROXY_CONNECT_TIMEOUT, TcpStream::connect((host, port)))
             .await
+            .map_err(|_| err(format!("connecting to {host}:{port} timed out")))?
             .map_err(|e| err(format!("could not connect to {host}:{port}: {e}")));
     };
-    let mut s = TcpStream::connect((p.host.as_str(), p.port))
-        .await
-        .map_err(|e| {
-            err(format!(
-                "could not connect to the proxy {}:{}: {e}",
-                p.host, p.port
-            ))
-        })?;
-    match p.kind {
-        ProxyKind::Http => http_connect(&mut s, host, port, p).await?,
-        ProxyKind::Socks5 => socks5_connect(&mut s, host, port, p).await?,
-    }
-    Ok(s)
-}
-
-async fn http_connect(
-    s: &mut TcpStream,
-    host: &str,
-    port: u16,
-    p: &Proxy,
-) -> Result<(), LiveError> {
-    let mut req = format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n");
-    if let Some((u, pw)) = &p.auth {
-        req.push_str(&format!(
-            "Proxy-Authorization: Basic {}\r\n",
-            B64.encode(format!("{u}:{pw}"))
-        ));
-    }
-    req.push_str("\r\n");
-    s.write_all(req.as_bytes())
-        .await
-        .map_err(|e| err(format!("proxy CONNECT failed: {e}")))?;
-    let mut buf = Vec::with_capacity(512);
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        if buf.len() > 16 * 1024 {
-            return Err(err("proxy CONNECT answer is too long"));
-        }
-        let n = s
-            .read(&mut byte)
-            .await
-            .map_err(|e| err(format!("proxy CONNECT failed: {e}")))?;
-        if n == 0 {
-            return Err(err("the proxy closed the connection during CONNECT"));
-        }
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&buf);
-    let status_line = head.lines().next().unwrap_or("");
-    let ok = status_line
-        .split_whitespace()
-        .nth(1)
-        .is_some_and(|c| c.starts_with('2'));
-    if !ok {
-        return Err(err(format!("the proxy refused CONNECT: {status_line}")));
-    }
-    Ok(())
-}
-
-async fn socks5_connect(
-    s: &mut TcpStream,
-    host: &str,
-    port: u16,
-    p: &Proxy,
-) -> Result<(), LiveError> {
-    let io = |e: std::io::Error| err(format!("SOCKS5 proxy failed: {e}"));
-    let methods: &[u8] = if p.auth.is_some() {
-        &[0x00, 0x02]
+    let mut inner = HttpConnector::new();
+    inner.enforce_http(false);
+    inner.set_nodelay(true);
+    inner.set_connect_timeout(Some(PROXY_CONNECT_TIMEOUT));
+    let target_host = if host.contains(':') {
+        format!("[{host}]")
     } else {
-        &[0x00]
+        host.to_string()
     };
-    let mut hello = vec![0x05, methods.len() as u8];
-    hello.extend_from_slice(methods);
-    s.write_all(&hello).await.map_err(io)?;
-    let mut reply = [0u8; 2];
-    s.read_exact(&mut reply).await.map_err(io)?;
-    match reply {
-        [0x05, 0x00] => {}
-        [0x05, 0x02] => {
-            let (u, pw) = p.auth.clone().unwrap_or_default();
-            let mut auth = vec![0x01, u.len() as u8];
-            auth.extend_from_slice(u.as_bytes());
-            auth.push(pw.len() as u8);
-            auth.extend_from_slice(pw.as_bytes());
-            s.write_all(&auth).await.map_err(io)?;
-            let mut r = [0u8; 2];
-            s.read_exact(&mut r).await.map_err(io)?;
-            if r[1] != 0 {
-                return Err(err("the SOCKS5 proxy rejected the username/password"));
+    let dst: hyper::Uri = format!("http://{target_host}:{port}")
+        .parse()
+        .map_err(|e| err(format!("bad socket address {host}:{port}: {e}")))?;
+    let via = p.redacted();
+    let fail = |e: &dyn std::fmt::Display| {
+        err(format!(
+            "the proxy {via} could not open a tunnel to {host}:{port}: {e}"
+        ))
+    };
+    let io = match p.kind {
+        ProxyKind::Http => {
+            let mut tunnel = Tunnel::new(p.uri("http")?, inner);
+            if let Some((user, pass)) = &p.auth {
+                let token = B64.encode(format!("{user}:{}", pass.expose()));
+                let value = format!("Basic {token}")
+                    .parse()
+                    .map_err(|_| err(format!("the proxy {via} has unusable credentials")))?;
+                tunnel = tunnel.with_auth(value);
             }
+            tokio::time::timeout(PROXY_CONNECT_TIMEOUT * 2, tunnel.call(dst))
+                .await
+                .map_err(|_| fail(&"timed out"))?
+                .map_err(|e| fail(&source_chain(&e)))?
         }
-        _ => {
-            return Err(err(
-                "the SOCKS5 proxy offers no usable authentication method",
-            ));
+        ProxyKind::Socks5 => {
+            let mut socks = SocksV5::new(p.uri("socks5")?, inner);
+            if let Some((user, pass)) = &p.auth {
+                socks = socks.with_auth(user.clone(), pass.expose().to_string());
+            }
+            tokio::time::timeout(PROXY_CONNECT_TIMEOUT * 2, socks.call(dst))
+                .await
+                .map_err(|_| fail(&"timed out"))?
+                .map_err(|e| fail(&source_chain(&e)))?
         }
-    }
-    let mut req = vec![0x05, 0x01, 0x00, 0x03, host.len() as u8];
-    req.extend_from_slice(host.as_bytes());
-    req.extend_from_slice(&port.to_be_bytes());
-    s.write_all(&req).await.map_err(io)?;
-    let mut head = [0u8; 4];
-    s.read_exact(&mut head).await.map_err(io)?;
-    if head[1] != 0 {
-        return Err(err(format!(
-            "the SOCKS5 proxy could not connect (code {})",
-            head[1]
-        )));
-    }
-    let skip = match head[3] {
-        0x01 => 4,
-        0x04 => 16,
-        0x03 => {
-            let mut l = [0u8; 1];
-            s.read_exact(&mut l).await.map_err(io)?;
-            usize::from(l[0])
-        }
-        _ => return Err(err("the SOCKS5 proxy sent a bad address type")),
     };
-    let mut rest = vec![0u8; skip + 2];
-    s.read_exact(&mut rest).await.map_err(io)?;
-    Ok(())
+    Ok(io.into_inner())
+}
+
+fn source_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(next) = cur {
+        out.push_str(": ");
+        out.push_str(&next.to_string());
+        cur = next.source();
+    }
+    out
 }
 
 #[cfg(test)]
@@ -211,19 +237,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_proxy_urls() {
-        assert_eq!(
-            Proxy::parse("socks5://u:p@127.0.0.1:1080").unwrap(),
-            Proxy {
-                kind: ProxyKind::Socks5,
-                host: "127.0.0.1".into(),
-                port: 1080,
-                auth: Some(("u".into(), "p".into()))
-            }
-        );
+    fn parses_proxy_urls_and_decodes_credentials() {
+        let p = Proxy::parse("socks5://u:p%40ss%3Aw0rd@127.0.0.1:1080").unwrap();
+        assert_eq!(p.kind, ProxyKind::Socks5);
+        assert_eq!((p.host.as_str(), p.port), ("127.0.0.1", 1080));
+        let (user, pass) = p.auth.clone().unwrap();
+        assert_eq!((user.as_str(), pass.expose()), ("u", "p@ss:w0rd"));
+        assert_eq!(format!("{p:?}"), "socks5://u:***@127.0.0.1:1080");
+        assert!(!format!("{p:?}").contains("w0rd"));
         assert_eq!(Proxy::parse("http://proxy").unwrap().port, 80);
+        assert_eq!(Proxy::parse("http://[::1]:3128").unwrap().host, "::1");
+        // A long hostname is kept whole, never truncated.
+        let long = format!("http://{}.example:8080", "a".repeat(60));
+        assert_eq!(Proxy::parse(&long).unwrap().host.len(), 68);
         assert!(Proxy::parse("ftp://x").is_err());
         assert!(Proxy::parse("http://:80").is_err());
-        assert!(Proxy::parse("http://h:port").is_err());
+        let e = Proxy::parse("http://u:secret@h:port")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("secret"), "{e}");
     }
 }

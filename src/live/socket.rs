@@ -16,9 +16,9 @@ use tracing::{debug, trace};
 
 use super::cookies::CookieJar;
 use super::error::LiveError;
-use super::http::USER_AGENT;
 use super::proxy::{self, Proxy};
-use crate::pipeline::{Pipeline, now_ms};
+use crate::clock::now_ms;
+use crate::pipeline::Pipeline;
 use crate::record::Recorder;
 use crate::term;
 use crate::webcast::capture::RecordKind;
@@ -29,10 +29,23 @@ pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 pub const WS_CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// The browser identity the socket URL shows: the one User-Agent (its part
+/// after `Mozilla/` is `browser_version`) and an IANA city zone.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity<'a> {
+    pub user_agent: &'a str,
+    pub tz_name: &'a str,
+}
+
 /// The socket URL: `pushServer` as TikTok gives it, plus the standard query
 /// (the Node client's, protocol.md §4), the room, the cursor and internal_ext
 /// of the fetch result, and its route params.
-pub fn build_url(fetch: &FetchInfo, room_id: &str, last_rtt: u32) -> Result<String, LiveError> {
+pub fn build_url(
+    fetch: &FetchInfo,
+    room_id: &str,
+    last_rtt: u32,
+    id: Identity<'_>,
+) -> Result<String, LiveError> {
     let mut url = reqwest::Url::parse(&fetch.push_server)
         .map_err(|e| LiveError::Network(format!("bad pushServer '{}': {e}", fetch.push_server)))?;
     if !matches!(url.scheme(), "ws" | "wss") {
@@ -41,7 +54,10 @@ pub fn build_url(fetch: &FetchInfo, room_id: &str, last_rtt: u32) -> Result<Stri
             fetch.push_server
         )));
     }
-    let browser_version = USER_AGENT.strip_prefix("Mozilla/").unwrap_or(USER_AGENT);
+    let browser_version = id
+        .user_agent
+        .strip_prefix("Mozilla/")
+        .unwrap_or(id.user_agent);
     {
         let mut q = url.query_pairs_mut();
         for (k, v) in [
@@ -55,7 +71,6 @@ pub fn build_url(fetch: &FetchInfo, room_id: &str, last_rtt: u32) -> Result<Stri
             ("browser_version", browser_version),
             ("browser_online", "true"),
             ("cookie_enabled", "true"),
-            ("tz_name", "Etc/UTC"),
             ("device_platform", "web"),
             ("identity", "audience"),
             ("live_id", "12"),
@@ -72,6 +87,9 @@ pub fn build_url(fetch: &FetchInfo, room_id: &str, last_rtt: u32) -> Result<Stri
             ("client_enter", "1"),
         ] {
             q.append_pair(k, v);
+            if k == "cookie_enabled" {
+                q.append_pair("tz_name", id.tz_name);
+            }
         }
         q.append_pair("last_rtt", &last_rtt.to_string());
         q.append_pair("compress", "gzip");
@@ -89,9 +107,35 @@ pub fn build_url(fetch: &FetchInfo, room_id: &str, last_rtt: u32) -> Result<Stri
     Ok(url.to_string())
 }
 
-/// Open the socket (through the proxy if any). A 200 instead of 101 is a
-/// rejection whose `handshake-msg` we report verbatim.
-pub async fn open(url: &str, jar: &CookieJar, proxy: Option<&Proxy>) -> Result<Ws, LiveError> {
+/// Whether `host` is TikTok's (or the configured stand-in for it): anything
+/// else is a sign server's fallback push server.
+pub fn is_tiktok_host(host: &str, own: &[&str]) -> bool {
+    let host = host.to_ascii_lowercase();
+    ["tiktok.com", "tiktokv.com", "tiktokv.us", "tiktokcdn.com"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        || own.iter().any(|o| o.eq_ignore_ascii_case(&host))
+}
+
+/// An open socket and what its handshake said.
+pub struct Opened {
+    pub ws: Ws,
+    /// `ping-interval` of the `Handshake-Options` response header (seconds,
+    /// cookie syntax, as TikTokLive 7.0.1 reads it), when present.
+    pub ping_interval: Option<Duration>,
+}
+
+/// Open the socket (through the proxy if any) with `user_agent` and the
+/// jar's cookies (none at all when the jar is empty). A 200 or 400 carrying
+/// `handshake-msg` instead of 101 is a rejection whose message we report
+/// verbatim; `fallback` names the push server's host when it is not TikTok's.
+pub async fn open(
+    url: &str,
+    jar: &CookieJar,
+    proxy: Option<&Proxy>,
+    user_agent: &str,
+    fallback: Option<&str>,
+) -> Result<Opened, LiveError> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| LiveError::Network(format!("bad socket URL: {e}")))?;
     let host = parsed.host_str().unwrap_or_default().to_string();
@@ -106,8 +150,11 @@ pub async fn open(url: &str, jar: &CookieJar, proxy: Option<&Proxy>) -> Result<W
                 h.insert(k, v);
             }
         };
-    put(headers, "User-Agent", USER_AGENT);
-    put(headers, "Cookie", &jar.header());
+    put(headers, "User-Agent", user_agent);
+    let cookie = jar.header();
+    if !cookie.is_empty() {
+        put(headers, "Cookie", &cookie);
+    }
     put(headers, "Origin", "https://www.tiktok.com");
     put(headers, "Referer", "https://www.tiktok.com/");
     let connect = async {
@@ -115,9 +162,9 @@ pub async fn open(url: &str, jar: &CookieJar, proxy: Option<&Proxy>) -> Result<W
         let _ = tcp.set_nodelay(true);
         tokio_tungstenite::client_async_tls_with_config(request, tcp, None, None)
             .await
-            .map_err(handshake_error)
+            .map_err(|e| handshake_error(e, fallback))
     };
-    let (ws, _resp) = tokio::time::timeout(WS_CONNECT_TIMEOUT, connect)
+    let (ws, resp) = tokio::time::timeout(WS_CONNECT_TIMEOUT, connect)
         .await
         .map_err(|_| {
             LiveError::Network(format!(
@@ -125,10 +172,28 @@ pub async fn open(url: &str, jar: &CookieJar, proxy: Option<&Proxy>) -> Result<W
                 WS_CONNECT_TIMEOUT.as_secs()
             ))
         })??;
-    Ok(ws)
+    let ping_interval = resp
+        .headers()
+        .get("handshake-options")
+        .and_then(|v| v.to_str().ok())
+        .and_then(ping_interval);
+    Ok(Opened { ws, ping_interval })
 }
 
-fn handshake_error(e: tokio_tungstenite::tungstenite::Error) -> LiveError {
+/// `ping-interval` (seconds, may be fractional) from a `Handshake-Options`
+/// value such as `ping-interval=3; other=x`.
+pub fn ping_interval(options: &str) -> Option<Duration> {
+    options.split(';').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        if !k.trim().eq_ignore_ascii_case("ping-interval") {
+            return None;
+        }
+        let secs: f64 = v.trim().parse().ok()?;
+        (secs.is_finite() && secs > 0.0).then(|| Duration::from_secs_f64(secs))
+    })
+}
+
+fn handshake_error(e: tokio_tungstenite::tungstenite::Error, fallback: Option<&str>) -> LiveError {
     use tokio_tungstenite::tungstenite::Error;
     match e {
         Error::Http(resp) => {
@@ -139,17 +204,28 @@ fn handshake_error(e: tokio_tungstenite::tungstenite::Error) -> LiveError {
                     .unwrap_or("")
                     .to_string()
             };
-            let mut message = header("handshake-msg");
-            if message.is_empty() {
-                message = resp
-                    .body()
-                    .as_ref()
-                    .map(|b| String::from_utf8_lossy(b).chars().take(120).collect())
-                    .unwrap_or_default();
-            }
+            let message = header("handshake-msg");
             let status = resp.status().as_u16();
-            if status == 200 {
-                LiveError::HandshakeRejected { status, message }
+            if status == 200 || (status == 400 && !message.is_empty()) {
+                let message = if message.is_empty() {
+                    let body: String = resp
+                        .body()
+                        .as_ref()
+                        .map(|b| String::from_utf8_lossy(b).chars().take(120).collect())
+                        .unwrap_or_default();
+                    if body.trim().is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        body.replace(['\r', '\n'], " ")
+                    }
+                } else {
+                    message
+                };
+                LiveError::HandshakeRejected {
+                    status,
+                    message,
+                    fallback: fallback.map(str::to_string),
+                }
             } else {
                 LiveError::Network(
                     format!("the WebSocket upgrade failed with HTTP {status} {message}")
@@ -177,6 +253,9 @@ pub enum DriveEnd {
     },
     /// Nothing arrived for the idle timeout.
     Dead,
+    /// Receiving failed: the socket went away without a close frame.
+    Reset(String),
+    /// Sending failed.
     Failed(String),
 }
 
@@ -186,6 +265,8 @@ pub struct Outputs<'a> {
     pub recorder: Option<&'a mut Recorder>,
     pub tx: &'a mpsc::Sender<Vec<Envelope>>,
     pub cancel: &'a CancellationToken,
+    /// Told the session cursor after each batch is handed to `tx`.
+    pub cursor_out: Option<&'a tokio::sync::watch::Sender<String>>,
 }
 
 /// Run the connection until it ends. `session` has been opened already; its
@@ -246,6 +327,15 @@ pub async fn drive(
                 if !batch.is_empty() && out.tx.send(std::mem::take(&mut batch)).await.is_err() {
                     return DriveEnd::ConsumerGone;
                 }
+                if let Some(c) = out.cursor_out {
+                    c.send_if_modified(|old| {
+                        let changed = old != session.cursor();
+                        if changed {
+                            session.cursor().clone_into(old);
+                        }
+                        changed
+                    });
+                }
                 if let Some(action) = out.pipeline.stream_end() {
                     let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "stream ended".into() }))).await;
                     return DriveEnd::StreamEnded(action);
@@ -281,13 +371,8 @@ fn on_message(
     now: u64,
 ) -> Option<DriveEnd> {
     let msg = match msg {
-        None => {
-            return Some(DriveEnd::Closed {
-                code: 1006,
-                reason: "connection closed".into(),
-            });
-        }
-        Some(Err(e)) => return Some(DriveEnd::Failed(format!("the WebSocket failed: {e}"))),
+        None => return Some(DriveEnd::Reset("connection closed".into())),
+        Some(Err(e)) => return Some(DriveEnd::Reset(format!("the WebSocket failed: {e}"))),
         Some(Ok(m)) => m,
     };
     match msg {
@@ -333,7 +418,11 @@ mod tests {
             route_params: vec![("imprp".into(), "x".into()), ("wrss".into(), "y".into())],
             ..Default::default()
         };
-        let url = build_url(&fetch, "123", 150).unwrap();
+        let id = Identity {
+            user_agent: "Mozilla/5.0 (X) Chrome/147.0.0.0",
+            tz_name: "Europe/Berlin",
+        };
+        let url = build_url(&fetch, "123", 150, id).unwrap();
         assert!(url.starts_with("wss://webcast-ws.tiktok.com/webcast/im/ws_proxy/ws_reuse_supplement/?version_code=180800&aid=1988"));
         for part in [
             "room_id=123",
@@ -343,6 +432,8 @@ mod tests {
             "wrss=y",
             "compress=gzip",
             "last_rtt=150",
+            "tz_name=Europe%2FBerlin",
+            "browser_version=5.0+%28X%29+Chrome%2F147.0.0.0",
         ] {
             assert!(url.contains(part), "{part} missing in {url}");
         }
@@ -351,6 +442,19 @@ mod tests {
             push_server: "https://x".into(),
             ..Default::default()
         };
-        assert!(build_url(&bad, "1", 1).is_err());
+        assert!(build_url(&bad, "1", 1, id).is_err());
+    }
+
+    #[test]
+    fn reads_ping_interval_and_knows_tiktok_hosts() {
+        assert_eq!(
+            ping_interval("ping-interval=3; x=y"),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(ping_interval("x=1"), None);
+        assert!(is_tiktok_host("webcast-ws.tiktok.com", &[]));
+        assert!(!is_tiktok_host("ws-fallback.eulerstream.com", &[]));
+        assert!(!is_tiktok_host("eviltiktok.com", &[]));
+        assert!(is_tiktok_host("127.0.0.1", &["127.0.0.1"]));
     }
 }

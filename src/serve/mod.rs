@@ -109,8 +109,7 @@ pub struct ApiKey {
 
 impl ApiKey {
     pub fn new(key: &Secret) -> ApiKey {
-        let mut mac_key = [0u8; 32];
-        mac_key.iter_mut().for_each(|b| *b = fastrand::u8(..));
+        let mac_key = crate::random::secret_key::<32>();
         let tag = Self::mac(&mac_key, key.expose().as_bytes())
             .finalize()
             .into_bytes()

@@ -62,7 +62,7 @@ fn envelope(kind: EventKind, streamer: &str, n: usize) -> Envelope {
         Event::new(kind, &json!({ "n": n })),
         streamer,
         "2024-01-01T00:00:00.000Z".into(),
-        uuid::Uuid::new_v4().to_string(),
+        crate::ids::new_id(),
     )
 }
 

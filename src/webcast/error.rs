@@ -17,6 +17,10 @@ pub enum FrameError {
     TooLarge { limit: usize },
     #[error("fetch result is not valid protobuf: {0}")]
     FetchResult(prost::DecodeError),
+    /// A `compress_type` header other than gzip (or none) on a payload that
+    /// is not gzip either: we cannot read it, and say which value it was.
+    #[error("unknown compress_type '{0}' (only gzip is understood)")]
+    UnknownCompression(String),
 }
 
 /// Why one inner message could not be turned into an event. Carries the method

@@ -36,12 +36,23 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, FrameError> {
         return Err(FrameError::Empty);
     }
     let frame = PushFrame::decode(bytes).map_err(FrameError::Protobuf)?;
-    let header_gzip = frame
+    let compress = frame
         .headers
         .iter()
-        .any(|h| h.key == "compress_type" && h.value.eq_ignore_ascii_case("gzip"));
+        .find(|h| h.key == "compress_type")
+        .map(|h| h.value.as_str())
+        .unwrap_or("");
+    let header_gzip = compress.eq_ignore_ascii_case("gzip");
     let magic_gzip = frame.payload.starts_with(&GZIP_MAGIC);
     let was_gzip = header_gzip || magic_gzip;
+    let plain = ["", "none", "identity"]
+        .iter()
+        .any(|p| compress.eq_ignore_ascii_case(p));
+    if !was_gzip && !plain {
+        return Err(FrameError::UnknownCompression(
+            compress.chars().take(40).collect(),
+        ));
+    }
     let payload = if was_gzip {
         Bytes::from(inflate(&frame.payload, MAX_INFLATED)?)
     } else {
@@ -571,6 +582,24 @@ mod tests {
         assert_eq!(&ack.payload[..], b"ext-1");
         let ack = PushFrame::decode(&encode_ack(7, "")[..]).unwrap();
         assert_eq!(&ack.payload[..], b"-");
+    }
+
+    #[test]
+    fn an_unknown_compress_type_is_named() {
+        let frame = PushFrame {
+            payload_type: "msg".into(),
+            headers: vec![PushHeader {
+                key: "compress_type".into(),
+                value: "zstd".into(),
+            }],
+            payload: vec![1, 2, 3].into(),
+            ..Default::default()
+        };
+        let err = decode_frame(&frame.encode_to_vec()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown compress_type 'zstd' (only gzip is understood)"
+        );
     }
 
     #[test]

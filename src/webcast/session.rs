@@ -2,7 +2,9 @@
 //! and the time (passed in, as milliseconds on any monotonic scale).
 //!
 //! - on open: `im_enter_room` (the sign call used `client_enter=true`, so the
-//!   client must enter the room itself; protocol.md §5.6);
+//!   client must enter the room itself; protocol.md §5.6) with an empty
+//!   cursor, as both public libraries send it (the resume cursor travels in
+//!   the socket URL and to the sign server instead);
 //! - then a heartbeat every [`HEARTBEAT_MS`] (started only after entering, as
 //!   the Node client does; without heartbeats the server closes the socket);
 //! - an ack for every frame whose fetch result sets `need_ack`, echoing the
@@ -48,7 +50,7 @@ impl Session {
         self.entered = true;
         self.last_rx = now;
         self.next_hb = Some(now + self.heartbeat_ms);
-        encode_enter_room(self.room_id, &self.cursor, enter_unique_id)
+        encode_enter_room(self.room_id, "", enter_unique_id)
     }
 
     /// A frame arrived at `now` and was decoded into `info`: the ack to send,

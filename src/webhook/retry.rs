@@ -10,8 +10,6 @@
 
 use std::time::Duration;
 
-use crate::webcast::time::parse_iso_millis;
-
 /// Retry timing.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
@@ -82,37 +80,23 @@ impl RetryPolicy {
 }
 
 /// Parse a `Retry-After` value: delay-seconds, or an HTTP date
-/// (`Sun, 06 Nov 1994 08:49:37 GMT`) relative to `now_ms`.
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`, parsed by `httpdate`) relative to
+/// `now_ms` (unix milliseconds). A date in the past is a zero wait; anything
+/// else is `None`.
 pub fn parse_retry_after(value: &str, now_ms: i64) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let at = parse_http_date(value)?;
-    Some(Duration::from_millis((at - now_ms).max(0) as u64))
-}
-
-/// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) → unix milliseconds.
-fn parse_http_date(s: &str) -> Option<i64> {
-    let rest = s.split_once(", ")?.1;
-    let mut parts = rest.split(' ');
-    let day = parts.next()?;
-    let month = parts.next()?;
-    let year = parts.next()?;
-    let time = parts.next()?;
-    if parts.next()? != "GMT" {
-        return None;
-    }
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let m = MONTHS.iter().position(|&n| n == month)? + 1;
-    parse_iso_millis(&format!("{year}-{m:02}-{day:0>2}T{time}Z"))
+    let at = httpdate::parse_http_date(value).ok()?;
+    let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as i64;
+    Some(Duration::from_millis((at_ms - now_ms).max(0) as u64))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::webcast::time::parse_iso_millis;
 
     #[test]
     fn statuses_classify() {

@@ -2,6 +2,8 @@
 //! fake servers.
 
 pub mod fake_tiktok;
+pub mod nats;
+pub mod real_data;
 mod webhook;
 
 pub use webhook::*;
@@ -27,6 +29,9 @@ const SCRUB: &[&str] = &[
     "ALL_PROXY",
     "all_proxy",
     "RUST_LOG",
+    "NATS_URL",
+    "NATS_CREDS",
+    "NATS_TOKEN",
 ];
 
 /// TikTok and the sign server point at a closed loopback port unless a test

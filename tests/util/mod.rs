@@ -3,27 +3,11 @@
 
 #![allow(dead_code)]
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output as ProcessOutput, Stdio};
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::Value;
 use tiklive::webcast::{Decoder, DecoderOptions, Event, EventKind, KindSet, Output};
-
-/// The shared real-data folder (`../shared/data/real`, or `TIKLIVE_REAL_DATA`).
-pub fn real_data_dir() -> PathBuf {
-    let dir = std::env::var_os("TIKLIVE_REAL_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real"));
-    assert!(
-        dir.join("tiktoklivejava/events-collector").is_dir(),
-        "real data not found at {} (set TIKLIVE_REAL_DATA to the shared/data/real folder)",
-        dir.display()
-    );
-    dir
-}
 
 /// A file from `tests/fixtures/`.
 pub fn fixture(name: &str) -> Vec<u8> {
@@ -43,41 +27,25 @@ pub struct Payload {
 }
 
 /// Every distinct events-collector payload, in a stable order (files sorted,
-/// then file order).
+/// then keys sorted, then file order), from `tests/data/`.
 pub fn collector_payloads() -> Vec<Payload> {
-    let dir = real_data_dir().join("tiktoklivejava/events-collector");
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    for path in files {
-        let json: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-        for (key, items) in json.as_object().unwrap() {
-            for item in items.as_array().unwrap() {
-                let b64 = item["eventData"].as_str().unwrap();
-                if !seen.insert(b64.to_string()) {
-                    continue;
-                }
-                // The key is the method, except `RoomMessage`, which holds
-                // `SystemMessage` payloads (data README).
-                let method = if key == "RoomMessage" {
-                    "SystemMessage"
-                } else {
-                    key.as_str()
-                };
-                let bytes = B64.decode(b64).unwrap();
-                out.push(Payload {
-                    method: method.to_string(),
-                    msg_id: common_msg_id(&bytes),
-                    bytes,
-                });
+    crate::support::real_data::recorded_payloads()
+        .into_iter()
+        .map(|p| {
+            // The key is the method, except `RoomMessage`, which holds
+            // `SystemMessage` payloads (data README).
+            let method = if p.key == "RoomMessage" {
+                "SystemMessage".to_string()
+            } else {
+                p.key
+            };
+            Payload {
+                method,
+                msg_id: common_msg_id(&p.bytes),
+                bytes: p.bytes,
             }
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 /// `Common.msgId` of a payload (every mapped message has `common` as field 1).
@@ -138,6 +106,7 @@ pub fn decode_with(opts: DecoderOptions, method: &str, payload: &[u8]) -> Vec<Ev
         .map(|o| match o {
             Output::Event(e) => e,
             Output::Warning(w) => panic!("{method}: unexpected warning: {w}"),
+            Output::Drift(d) => panic!("{method}: unexpected schema drift: {d}"),
         })
         .collect()
 }
@@ -232,8 +201,18 @@ pub fn spec_fields(kind: EventKind) -> &'static [&'static str] {
         K::RoomVerify => &["verifyData"],
         K::LinkLayer => &["layerData"],
         K::RoomPin => &["pinData"],
-        K::SuperFan => &["fanData"],
+        K::SuperFan | K::SuperFanJoin => &["fanData"],
+        K::SuperFanBox => &["username", "userId", "coins"],
+        K::SubNotify => &[
+            "username",
+            "userId",
+            "nickname",
+            "subMonth",
+            "subscribeType",
+        ],
         K::Unknown => &["method", "payload"],
+        // The types added since the spec carry the whole message.
+        _ => &[],
     }
 }
 

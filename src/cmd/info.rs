@@ -1,0 +1,47 @@
+//! `tiklive info USER…`: one JSON object per user saying whether they are
+//! live, from the room lookup only (no sign call). Exit 0 when every user is
+//! live, 3 otherwise.
+
+use anyhow::{Context, Result};
+
+use crate::cli::InfoArgs;
+use crate::config::{self, LiveConfig, env_var};
+use crate::error::{Code, Failure};
+use crate::live::cookies::CookieJar;
+use crate::live::info::look_up;
+use crate::live::{http, proxy::Proxy};
+
+pub async fn run(args: InfoArgs) -> Result<Code> {
+    let users: Vec<String> = if args.users.is_empty() {
+        env_var("TIKTOK_USERNAME").into_iter().collect()
+    } else {
+        args.users.clone()
+    };
+    if users.is_empty() {
+        anyhow::bail!(Failure::usage(
+            "nothing to look up: give a USER (or set TIKTOK_USERNAME); try 'tiklive info alice'"
+        ));
+    }
+    let users = users
+        .iter()
+        .map(|u| config::parse_user(u))
+        .collect::<Result<Vec<_>>>()?;
+    let cfg = LiveConfig::resolve(&args.live)?;
+    let client = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
+    if let Some(p) = cfg.proxy.as_deref() {
+        let p = Proxy::parse(p).map_err(|e| Failure::usage(e.to_string()))?;
+        p.probe()
+            .await
+            .map_err(|e| Failure::new(e.code(), e.to_string()))?;
+    }
+    let jar = CookieJar::for_config(&cfg);
+    let mut all_live = true;
+    for user in &users {
+        let info = look_up(&client, &cfg, &jar, user).await;
+        all_live &= info.live;
+        let mut line = serde_json::to_string(&info).context("cannot encode the answer")?;
+        line.push('\n');
+        crate::term::print_stdout(&line).context("cannot write to stdout")?;
+    }
+    Ok(if all_live { Code::Ok } else { Code::NotFound })
+}
