@@ -35,6 +35,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Watch a stream, store its events, forward them, and serve a REST API')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Is this user live? Room lookup only: no sign call, no sign quota')
             [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Manage the registered webhooks (shared with `serve` and `forward`)')
+            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)')
+            [CompletionResult]::new('streamers', 'streamers', [CompletionResultType]::ParameterValue, 'Manage the set of streamers a worker pool watches (a NATS KV bucket)')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Inspect a worker pool')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -60,6 +63,15 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N events')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N events')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Also write everything received to a capture file')
+            [CompletionResult]::new('--sink', '--sink', [CompletionResultType]::ParameterName, 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)')
+            [CompletionResult]::new('--nats-replicas', '--nats-replicas', [CompletionResultType]::ParameterName, 'Replicas of a stream we create (3 on a three-node cluster)')
+            [CompletionResult]::new('--nats-max-age', '--nats-max-age', [CompletionResultType]::ParameterName, 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)')
+            [CompletionResult]::new('--nats-max-bytes', '--nats-max-bytes', [CompletionResultType]::ParameterName, 'Size limit in bytes of a stream we create, oldest events dropped first (default: none)')
+            [CompletionResult]::new('--nats-duplicate-window', '--nats-duplicate-window', [CompletionResultType]::ParameterName, 'De-duplication window by event id of a stream we create (at least 2m)')
+            [CompletionResult]::new('--nats-window', '--nats-window', [CompletionResultType]::ParameterName, 'Publishes awaiting their ack at most (backpressure beyond)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Use the built-in demo stream instead of connecting')
             [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
@@ -261,6 +273,167 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;webhooks;help;help' {
             break
         }
+        'tiklive;worker' {
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This worker''s id in the pool (default: HOST-PID-RANDOM)')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Watch at most N streamers')
+            [CompletionResult]::new('--lease-ttl', '--lease-ttl', [CompletionResultType]::ParameterName, 'A lease not renewed for this long may be taken by another worker')
+            [CompletionResult]::new('--cursor-every', '--cursor-every', [CompletionResultType]::ParameterName, 'Save each stream''s cursor this often (when it moved)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
+            [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)')
+            [CompletionResult]::new('--nats-replicas', '--nats-replicas', [CompletionResultType]::ParameterName, 'Replicas of a stream we create (3 on a three-node cluster)')
+            [CompletionResult]::new('--nats-max-age', '--nats-max-age', [CompletionResultType]::ParameterName, 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)')
+            [CompletionResult]::new('--nats-max-bytes', '--nats-max-bytes', [CompletionResultType]::ParameterName, 'Size limit in bytes of a stream we create, oldest events dropped first (default: none)')
+            [CompletionResult]::new('--nats-duplicate-window', '--nats-duplicate-window', [CompletionResultType]::ParameterName, 'De-duplication window by event id of a stream we create (at least 2m)')
+            [CompletionResult]::new('--nats-window', '--nats-window', [CompletionResultType]::ParameterName, 'Publishes awaiting their ack at most (backpressure beyond)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;streamers' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add streamers to the set (the pool starts watching them)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove streamers from the set (their worker stops watching them)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner and lease age)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiklive;streamers;add' {
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;streamers;remove' {
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;streamers;list' {
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;streamers;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add streamers to the set (the pool starts watching them)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove streamers from the set (their worker stops watching them)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner and lease age)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiklive;streamers;help;add' {
+            break
+        }
+        'tiklive;streamers;help;remove' {
+            break
+        }
+        'tiklive;streamers;help;list' {
+            break
+        }
+        'tiklive;streamers;help;help' {
+            break
+        }
+        'tiklive;cluster' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Workers, the streamers each owns, lease ages, lag and the sign budget')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiklive;cluster;status' {
+            [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'The events stream (for lag)')
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON for scripts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tiklive;cluster;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Workers, the streamers each owns, lease ages, lag and the sign budget')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tiklive;cluster;help;status' {
+            break
+        }
+        'tiklive;cluster;help;help' {
+            break
+        }
         'tiklive;config' {
             [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
             [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
@@ -314,6 +487,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Watch a stream, store its events, forward them, and serve a REST API')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Is this user live? Room lookup only: no sign call, no sign quota')
             [CompletionResult]::new('webhooks', 'webhooks', [CompletionResultType]::ParameterValue, 'Manage the registered webhooks (shared with `serve` and `forward`)')
+            [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)')
+            [CompletionResult]::new('streamers', 'streamers', [CompletionResultType]::ParameterValue, 'Manage the set of streamers a worker pool watches (a NATS KV bucket)')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Inspect a worker pool')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -349,6 +525,31 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;help;webhooks;test' {
+            break
+        }
+        'tiklive;help;worker' {
+            break
+        }
+        'tiklive;help;streamers' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add streamers to the set (the pool starts watching them)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove streamers from the set (their worker stops watching them)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner and lease age)')
+            break
+        }
+        'tiklive;help;streamers;add' {
+            break
+        }
+        'tiklive;help;streamers;remove' {
+            break
+        }
+        'tiklive;help;streamers;list' {
+            break
+        }
+        'tiklive;help;cluster' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Workers, the streamers each owns, lease ages, lag and the sign budget')
+            break
+        }
+        'tiklive;help;cluster;status' {
             break
         }
         'tiklive;help;config' {

@@ -32,6 +32,9 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
             cand info 'Is this user live? Room lookup only: no sign call, no sign quota'
             cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
+            cand worker 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)'
+            cand streamers 'Manage the set of streamers a worker pool watches (a NATS KV bucket)'
+            cand cluster 'Inspect a worker pool'
             cand config 'Show the resolved settings and where each came from (secrets redacted)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
@@ -56,6 +59,15 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand -n 'Stop after N events'
             cand --limit 'Stop after N events'
             cand --record 'Also write everything received to a capture file'
+            cand --sink 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")'
+            cand --nats-creds 'A NATS credentials file (JWT and NKey seed)'
+            cand --nats-token 'A NATS authentication token'
+            cand --nats-stream 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)'
+            cand --nats-replicas 'Replicas of a stream we create (3 on a three-node cluster)'
+            cand --nats-max-age 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)'
+            cand --nats-max-bytes 'Size limit in bytes of a stream we create, oldest events dropped first (default: none)'
+            cand --nats-duplicate-window 'De-duplication window by event id of a stream we create (at least 2m)'
+            cand --nats-window 'Publishes awaiting their ack at most (backpressure beyond)'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --demo 'Use the built-in demo stream instead of connecting'
             cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
@@ -242,6 +254,152 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         }
         &'tiklive;webhooks;help;help'= {
         }
+        &'tiklive;worker'= {
+            cand --nats 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]'
+            cand --id 'This worker''s id in the pool (default: HOST-PID-RANDOM)'
+            cand --capacity 'Watch at most N streamers'
+            cand --lease-ttl 'A lease not renewed for this long may be taken by another worker'
+            cand --cursor-every 'Save each stream''s cursor this often (when it moved)'
+            cand -t 'Only these event types (comma-separated or repeated; any case)'
+            cand --type 'Only these event types (comma-separated or repeated; any case)'
+            cand --gift-streaks 'Gift streaks: all (every gift message) or final (one event per streak)'
+            cand --room-id 'Connect to this room id and skip the room lookup'
+            cand --sign-url 'Sign server base URL'
+            cand --sign-api-key 'Sign server API key'
+            cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
+            cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
+            cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
+            cand --nats-creds 'A NATS credentials file (JWT and NKey seed)'
+            cand --nats-token 'A NATS authentication token'
+            cand --nats-stream 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)'
+            cand --nats-replicas 'Replicas of a stream we create (3 on a three-node cluster)'
+            cand --nats-max-age 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)'
+            cand --nats-max-bytes 'Size limit in bytes of a stream we create, oldest events dropped first (default: none)'
+            cand --nats-duplicate-window 'De-duplication window by event id of a stream we create (at least 2m)'
+            cand --nats-window 'Publishes awaiting their ack at most (backpressure beyond)'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --send-session-to-signer 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+            cand --wait 'Wait for an offline user to go live instead of exiting'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;streamers'= {
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add streamers to the set (the pool starts watching them)'
+            cand remove 'Remove streamers from the set (their worker stops watching them)'
+            cand list 'List the set, one streamer a line (--json: with owner and lease age)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiklive;streamers;add'= {
+            cand --nats 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]'
+            cand --nats-creds 'A NATS credentials file (JWT and NKey seed)'
+            cand --nats-token 'A NATS authentication token'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;streamers;remove'= {
+            cand --nats 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]'
+            cand --nats-creds 'A NATS credentials file (JWT and NKey seed)'
+            cand --nats-token 'A NATS authentication token'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;streamers;list'= {
+            cand --nats 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]'
+            cand --nats-creds 'A NATS credentials file (JWT and NKey seed)'
+            cand --nats-token 'A NATS authentication token'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --json 'json'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;streamers;help'= {
+            cand add 'Add streamers to the set (the pool starts watching them)'
+            cand remove 'Remove streamers from the set (their worker stops watching them)'
+            cand list 'List the set, one streamer a line (--json: with owner and lease age)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiklive;streamers;help;add'= {
+        }
+        &'tiklive;streamers;help;remove'= {
+        }
+        &'tiklive;streamers;help;list'= {
+        }
+        &'tiklive;streamers;help;help'= {
+        }
+        &'tiklive;cluster'= {
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiklive;cluster;status'= {
+            cand --nats-stream 'The events stream (for lag)'
+            cand --nats 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]'
+            cand --nats-creds 'A NATS credentials file (JWT and NKey seed)'
+            cand --nats-token 'A NATS authentication token'
+            cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
+            cand --json 'JSON for scripts'
+            cand -q 'No progress spinners or summaries on stderr (errors still print)'
+            cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
+            cand -v 'Log each step to stderr (-vv for more)'
+            cand --verbose 'Log each step to stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tiklive;cluster;help'= {
+            cand status 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tiklive;cluster;help;status'= {
+        }
+        &'tiklive;cluster;help;help'= {
+        }
         &'tiklive;config'= {
             cand --room-id 'Connect to this room id and skip the room lookup'
             cand --sign-url 'Sign server base URL'
@@ -292,6 +450,9 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand serve 'Watch a stream, store its events, forward them, and serve a REST API'
             cand info 'Is this user live? Room lookup only: no sign call, no sign quota'
             cand webhooks 'Manage the registered webhooks (shared with `serve` and `forward`)'
+            cand worker 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)'
+            cand streamers 'Manage the set of streamers a worker pool watches (a NATS KV bucket)'
+            cand cluster 'Inspect a worker pool'
             cand config 'Show the resolved settings and where each came from (secrets redacted)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
@@ -318,6 +479,24 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;help;webhooks;remove'= {
         }
         &'tiklive;help;webhooks;test'= {
+        }
+        &'tiklive;help;worker'= {
+        }
+        &'tiklive;help;streamers'= {
+            cand add 'Add streamers to the set (the pool starts watching them)'
+            cand remove 'Remove streamers from the set (their worker stops watching them)'
+            cand list 'List the set, one streamer a line (--json: with owner and lease age)'
+        }
+        &'tiklive;help;streamers;add'= {
+        }
+        &'tiklive;help;streamers;remove'= {
+        }
+        &'tiklive;help;streamers;list'= {
+        }
+        &'tiklive;help;cluster'= {
+            cand status 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+        }
+        &'tiklive;help;cluster;status'= {
         }
         &'tiklive;help;config'= {
         }

@@ -36,6 +36,8 @@ TIKLIVE_TIKTOK_URL     base of the live page and api-live (default https://www.t
 TIKLIVE_WEBCAST_URL    base of webcast/room/info (default https://webcast.tiktok.com)
 TIKLIVE_DB             the store file (default: the platform data dir)
 TIKLIVE_LISTEN         serve's listen address (default 127.0.0.1:8080)
+NATS_URL               NATS servers for worker, streamers and cluster (nats://HOST:PORT,…)
+NATS_CREDS, NATS_TOKEN NATS credentials file or token
 HTTPS_PROXY, ALL_PROXY proxy for HTTP and the WebSocket
 NO_COLOR               no colour when set and not empty
 .env                   read from the current directory; never overrides a set variable";
@@ -99,6 +101,15 @@ pub enum Command {
     /// Manage the registered webhooks (shared with `serve` and `forward`)
     #[command(subcommand, after_help = WEBHOOKS_AFTER_HELP)]
     Webhooks(WebhooksCommand),
+    /// Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)
+    #[command(after_help = WORKER_AFTER_HELP)]
+    Worker(WorkerArgs),
+    /// Manage the set of streamers a worker pool watches (a NATS KV bucket)
+    #[command(subcommand)]
+    Streamers(StreamersCommand),
+    /// Inspect a worker pool
+    #[command(subcommand)]
+    Cluster(ClusterCommand),
     /// Show the resolved settings and where each came from (secrets redacted)
     #[command(after_help = CONFIG_AFTER_HELP)]
     Config(ConfigArgs),
@@ -287,6 +298,138 @@ pub struct WatchArgs {
     /// Also write everything received to a capture file
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+    /// Publish the events to NATS JetStream instead of stdout
+    /// (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")
+    #[arg(long, value_name = "URL")]
+    pub sink: Option<String>,
+    #[command(flatten)]
+    pub nats: NatsArgs,
+}
+
+/// NATS credentials beyond user:password in the URL.
+#[derive(Debug, Args, Clone, Default)]
+pub struct NatsAuthArgs {
+    /// A NATS credentials file (JWT and NKey seed)
+    #[arg(long, value_name = "FILE", env = "NATS_CREDS")]
+    pub nats_creds: Option<PathBuf>,
+    /// A NATS authentication token
+    #[arg(long, value_name = "TOKEN", env = "NATS_TOKEN", hide_env_values = true)]
+    pub nats_token: Option<String>,
+}
+
+/// The NATS servers and credentials (streamers, cluster).
+#[derive(Debug, Args, Clone)]
+pub struct NatsConnArgs {
+    /// The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]
+    #[arg(long = "nats", value_name = "URL", env = "NATS_URL")]
+    pub url: String,
+    #[command(flatten)]
+    pub auth: NatsAuthArgs,
+}
+
+/// How to reach NATS and which JetStream stream holds the events.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "NATS JetStream")]
+pub struct NatsArgs {
+    #[command(flatten)]
+    pub auth: NatsAuthArgs,
+    /// The JetStream stream of events (created if missing, subjects tiklive.ev.>)
+    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
+    pub nats_stream: String,
+    /// Replicas of a stream we create (3 on a three-node cluster)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub nats_replicas: usize,
+    /// Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)
+    #[arg(long, value_name = "DURATION")]
+    pub nats_max_age: Option<String>,
+    /// Size limit in bytes of a stream we create, oldest events dropped first (default: none)
+    #[arg(long, value_name = "BYTES")]
+    pub nats_max_bytes: Option<u64>,
+    /// De-duplication window by event id of a stream we create (at least 2m)
+    #[arg(long, value_name = "DURATION", default_value = "2m")]
+    pub nats_duplicate_window: String,
+    /// Publishes awaiting their ack at most (backpressure beyond)
+    #[arg(long, value_name = "N", default_value_t = crate::nats::publish::DEFAULT_WINDOW)]
+    pub nats_window: usize,
+}
+
+const WORKER_AFTER_HELP: &str = "\
+Each streamer of the set is watched by exactly one live worker: ownership is a lease in the
+KV bucket TIKLIVE_LEASES, renewed every TTL/3; a lease not renewed for the TTL is taken over,
+resuming from the cursor saved in TIKLIVE_CURSORS. SIGTERM or Ctrl-C hands every streamer
+over at once. Events go to the stream as with 'watch --sink' (see README, \"Scaling out\").
+
+Examples:
+  nats-server -js &
+  tiklive streamers add alice bob carol --nats nats://127.0.0.1:4222
+  tiklive worker --nats nats://127.0.0.1:4222 &
+  tiklive worker --nats nats://127.0.0.1:4222 --capacity 500 &
+  tiklive cluster status --nats nats://127.0.0.1:4222";
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]
+    #[arg(long = "nats", value_name = "URL", env = "NATS_URL")]
+    pub url: String,
+    /// This worker's id in the pool (default: HOST-PID-RANDOM)
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Watch at most N streamers
+    #[arg(long, value_name = "N")]
+    pub capacity: Option<usize>,
+    /// A lease not renewed for this long may be taken by another worker
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub lease_ttl: String,
+    /// Save each stream's cursor this often (when it moved)
+    #[arg(long, value_name = "DURATION", default_value = "2s")]
+    pub cursor_every: String,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub live: LiveArgs,
+    #[command(flatten)]
+    pub nats: NatsArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StreamersCommand {
+    /// Add streamers to the set (the pool starts watching them)
+    Add {
+        /// Streamers (@name or name)
+        #[arg(value_name = "USER", required = true)]
+        users: Vec<String>,
+        #[command(flatten)]
+        conn: NatsConnArgs,
+    },
+    /// Remove streamers from the set (their worker stops watching them)
+    Remove {
+        #[arg(value_name = "USER", required = true)]
+        users: Vec<String>,
+        #[command(flatten)]
+        conn: NatsConnArgs,
+    },
+    /// List the set, one streamer a line (--json: with owner and lease age)
+    List {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        conn: NatsConnArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// Workers, the streamers each owns, lease ages, lag and the sign budget
+    Status {
+        /// JSON for scripts
+        #[arg(long)]
+        json: bool,
+        /// The events stream (for lag)
+        #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
+        nats_stream: String,
+        #[command(flatten)]
+        conn: NatsConnArgs,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod format;
 pub mod ids;
 pub mod live;
+pub mod nats;
 pub mod pipeline;
 pub mod progress;
 pub mod random;
@@ -107,6 +108,9 @@ async fn dispatch(
         Command::Forward(args) => cmd::forward::run(args, term, shutdown).await,
         Command::Webhooks(command) => cmd::webhooks::run(command, term).await,
         Command::Serve(args) => cmd::serve::run(args, term, shutdown).await,
+        Command::Worker(args) => cmd::worker::run(args, term, shutdown).await,
+        Command::Streamers(command) => cmd::streamers::run(command, term).await,
+        Command::Cluster(command) => cmd::cluster::run(command, term).await,
     }
 }
 

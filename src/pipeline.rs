@@ -5,21 +5,23 @@
 //! identical events from identical bytes.
 
 use bytes::Bytes;
-use serde::Serialize;
 
-use crate::ids::new_id;
+use crate::ids::{self, new_id};
 use crate::term;
+use crate::webcast::Control;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{
-    Decoder, DecoderOptions, Envelope, Event, EventKind, FetchInfo, FrameError, FrameInfo, KindSet,
-    Output, PreparedFetch, PreparedFrame, prepare_fetch, prepare_frame,
+    Decoder, DecoderOptions, Envelope, FetchInfo, FrameError, FrameInfo, KindSet, Output,
+    PreparedFetch, PreparedFrame, prepare_fetch, prepare_frame,
 };
 
 pub struct Pipeline {
     decoder: Decoder,
     wanted: KindSet,
     streamer: String,
+    room_id: String,
     scratch: Vec<Output>,
+    indexer: ids::Indexer,
 }
 
 impl Pipeline {
@@ -28,7 +30,17 @@ impl Pipeline {
             decoder: Decoder::new(opts),
             wanted: opts.wanted,
             streamer: streamer.to_string(),
+            room_id: String::new(),
             scratch: Vec::new(),
+            indexer: ids::Indexer::default(),
+        }
+    }
+
+    /// The room the following frames come from: part of every message
+    /// event's deterministic id (see [`ids`]).
+    pub fn set_room(&mut self, room_id: &str) {
+        if self.room_id != room_id {
+            self.room_id = room_id.to_string();
         }
     }
 
@@ -120,16 +132,11 @@ impl Pipeline {
     }
 
     /// A control event (`connected`, `disconnected`, `error`), if wanted.
-    pub fn control(
-        &mut self,
-        kind: EventKind,
-        data: &impl Serialize,
-        t_ms: i64,
-        batch: &mut Vec<Envelope>,
-    ) {
-        if self.wanted.contains(kind) {
+    /// Every source builds them here, from the typed [`Control`].
+    pub fn control(&mut self, control: &Control, t_ms: i64, batch: &mut Vec<Envelope>) {
+        if self.wanted.contains(control.kind()) {
             batch.push(Envelope::new(
-                Event::new(kind, data),
+                control.to_event(),
                 &self.streamer,
                 format_iso_millis(t_ms),
                 new_id(),
@@ -158,20 +165,26 @@ impl Pipeline {
         }
     }
 
-    fn stamp(&self, outputs: &mut Vec<Output>, t_ms: i64, batch: &mut Vec<Envelope>) {
+    fn stamp(&mut self, outputs: &mut Vec<Output>, t_ms: i64, batch: &mut Vec<Envelope>) {
         if outputs.is_empty() {
             return;
         }
         let timestamp = format_iso_millis(t_ms);
+        self.indexer.reset();
         for out in outputs.drain(..) {
             match out {
-                Output::Event(ev) => batch.push(Envelope::new(
-                    ev,
-                    &self.streamer,
-                    timestamp.clone(),
-                    new_id(),
-                )),
+                Output::Event(ev) => {
+                    let id = match ev.msg_id {
+                        Some(msg_id) => {
+                            let index = self.indexer.next(msg_id, ev.kind);
+                            ids::for_message(&self.room_id, msg_id, ev.kind, index)
+                        }
+                        None => new_id(),
+                    };
+                    batch.push(Envelope::new(ev, &self.streamer, timestamp.clone(), id));
+                }
                 Output::Warning(w) => term::warn(format_args!("{}: {w}", self.label())),
+                Output::Drift(d) => term::warn(format_args!("{}: {d}", self.label())),
             }
         }
     }

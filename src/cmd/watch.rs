@@ -1,19 +1,29 @@
-//! `tiklive watch`: events of one or more streams on stdout.
+//! `tiklive watch`: events of one or more streams on stdout, or published to
+//! NATS JetStream with `--sink nats://…`.
 
 use anyhow::{Context, Result, anyhow};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use crate::cli::{Format, WatchArgs};
 use crate::config::{self, LiveConfig, Source, Terminal};
 use crate::error::Code;
 use crate::format::Styles;
+use crate::nats::NatsConfig;
+use crate::nats::publish::{Publisher, publish_all};
 use crate::shutdown::Shutdown;
 use crate::source::{OfflineEnd, SourceRun, spawn_offline};
 use crate::term::{self, BATCH_CHANNEL, StdoutOptions};
+use crate::webcast::{DecoderOptions, Envelope};
 
 pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
     let opts = config::resolve_filter(&args.filter)?;
     let source = config::resolve_source(&args.users, &args.source, false, "watch")?;
+    if let Some(url) = &args.sink {
+        let nats = NatsConfig::resolve(url, &args.nats)?;
+        return run_sink(nats, &args, opts, source, term, shutdown).await;
+    }
     let format = config::resolve_format(args.format, &term);
     let styles = Styles::new(term.color_stdout && format == Format::Pretty);
     let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
@@ -27,31 +37,7 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
         },
     );
     let cancel = shutdown.token.child_token();
-    let producer = match source {
-        Source::Live(users) => crate::live::spawn_live(
-            users,
-            LiveConfig::resolve(&args.live)?,
-            SourceRun {
-                opts,
-                tx,
-                cancel,
-                record: args.record.clone(),
-            },
-            None,
-            term.progress(),
-            term.quiet,
-        ),
-        Source::Stdin => unreachable!("watch does not read stdin"),
-        offline => spawn_offline(
-            offline,
-            SourceRun {
-                opts,
-                tx,
-                cancel,
-                record: args.record.clone(),
-            },
-        ),
-    };
+    let producer = spawn_source(source, &args, opts, tx, cancel, &term)?;
     let produced = producer
         .await
         .map_err(|e| anyhow!("source task failed: {e}"))?;
@@ -61,6 +47,88 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
         .map_err(|_| anyhow!("the stdout thread panicked"))?;
     written.context("cannot write to stdout")?;
     let end = produced?;
+    finish(&term, &shutdown, end)
+}
+
+/// Start the source (live, replay or demo); its batches go to `tx`.
+fn spawn_source(
+    source: Source,
+    args: &WatchArgs,
+    opts: DecoderOptions,
+    tx: mpsc::Sender<Vec<Envelope>>,
+    cancel: CancellationToken,
+    term: &Terminal,
+) -> Result<JoinHandle<Result<OfflineEnd>>> {
+    let run = SourceRun {
+        opts,
+        tx,
+        cancel,
+        record: args.record.clone(),
+    };
+    Ok(match source {
+        Source::Live(users) => crate::live::spawn_live(
+            users,
+            LiveConfig::resolve(&args.live)?,
+            run,
+            None,
+            term.progress(),
+            term.quiet,
+        ),
+        Source::Stdin => unreachable!("watch does not read stdin"),
+        offline => spawn_offline(offline, run),
+    })
+}
+
+/// `--sink nats://…`: publish every event to JetStream, each ack awaited.
+async fn run_sink(
+    nats: NatsConfig,
+    args: &WatchArgs,
+    opts: DecoderOptions,
+    source: Source,
+    term: Terminal,
+    shutdown: Shutdown,
+) -> Result<Code> {
+    let Some((_client, js)) =
+        crate::nats::open_events(&nats, "tiklive watch", &shutdown.token, term.quiet).await?
+    else {
+        return Ok(Code::Interrupted);
+    };
+    let (tx, mut rx) = mpsc::channel(BATCH_CHANNEL);
+    let cancel = shutdown.token.child_token();
+    let producer = spawn_source(source, args, opts, tx, cancel, &term)?;
+    let publisher = Publisher::new(js, nats.target.display(), nats.window, term.quiet);
+    let limit = args.limit;
+    let (ltx, lrx) = mpsc::channel(BATCH_CHANNEL);
+    // `--limit` counts events as stdout does: stop the source after N.
+    let limiter = tokio::spawn(async move {
+        let mut left = limit.unwrap_or(u64::MAX);
+        while let Some(mut batch) = rx.recv().await {
+            if (batch.len() as u64) >= left {
+                batch.truncate(left as usize);
+                let _ = ltx.send(batch).await;
+                return;
+            }
+            left -= batch.len() as u64;
+            if ltx.send(batch).await.is_err() {
+                return;
+            }
+        }
+    });
+    let stats = publish_all(publisher, lrx).await;
+    let _ = limiter.await;
+    let end = producer
+        .await
+        .map_err(|e| anyhow!("source task failed: {e}"))??;
+    if !term.quiet {
+        term::note(format_args!(
+            "published {} event(s) to stream {} ({} already there)",
+            stats.stored, nats.stream.name, stats.duplicates
+        ));
+    }
+    finish(&term, &shutdown, end)
+}
+
+fn finish(term: &Terminal, shutdown: &Shutdown, end: OfflineEnd) -> Result<Code> {
     if !term.quiet && term::warning_count() > 0 {
         term::note(format_args!(
             "{} warning(s): some frames or messages could not be decoded and were skipped",

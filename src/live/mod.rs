@@ -20,7 +20,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -42,7 +41,7 @@ use crate::record::Recorder;
 use crate::source::{OfflineEnd, SourceRun};
 use crate::webcast::capture::RecordKind;
 use crate::webcast::session::Session;
-use crate::webcast::{DecoderOptions, Envelope, EventKind};
+use crate::webcast::{Control, DecoderOptions, EndCause, Envelope};
 use crate::{random, term};
 
 /// Sleep unless cancelled first; false if cancelled.
@@ -86,6 +85,50 @@ pub fn spawn_live(
     quiet: bool,
 ) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
     tokio::spawn(async move { run_all(users, cfg, run, gate, progress, quiet).await })
+}
+
+/// What `tiklive worker` adds to one stream: where to resume and where to
+/// report the cursor.
+#[derive(Clone, Default)]
+pub struct StreamHooks {
+    /// Resume from this cursor (saved by a previous owner of the stream).
+    pub cursor: Option<String>,
+    /// Set to the session cursor after each batch of events is handed to
+    /// `tx`, so everything sent before the update belongs before that cursor.
+    pub cursor_out: Option<tokio::sync::watch::Sender<String>>,
+}
+
+/// Watch one streamer with `hooks` and the sign budget `gate` (the worker's
+/// entry point); events go to `run.tx`. Ends when the stream ends, fails for
+/// good, or `run.cancel` fires.
+pub fn spawn_hooked(
+    user: String,
+    cfg: LiveConfig,
+    run: SourceRun,
+    hooks: StreamHooks,
+    gate: SharedGate,
+    quiet: bool,
+) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
+    tokio::spawn(async move {
+        let http = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
+        let proxy = cfg
+            .proxy
+            .as_deref()
+            .map(Proxy::parse)
+            .transpose()
+            .map_err(|e| Failure::usage(e.to_string()))?;
+        let ctx = Ctx {
+            budget: gate,
+            route: SignRoute::default(),
+            http,
+            proxy,
+            opts: run.opts,
+            progress: false,
+            quiet,
+            cfg,
+        };
+        supervise(&user, &ctx, run.tx, &run.cancel, run.record, &hooks).await
+    })
 }
 
 async fn run_all(
@@ -135,7 +178,7 @@ async fn run_all(
             if !sleep_or_cancel(delay, &cancel).await {
                 return (user, Ok(OfflineEnd::Cancelled));
             }
-            let result = supervise(&user, &ctx, tx, &cancel, record).await;
+            let result = supervise(&user, &ctx, tx, &cancel, record, &StreamHooks::default()).await;
             (user, result)
         });
     }
@@ -196,6 +239,7 @@ async fn supervise(
     tx: mpsc::Sender<Vec<Envelope>>,
     cancel: &CancellationToken,
     record: Option<PathBuf>,
+    hooks: &StreamHooks,
 ) -> Result<OfflineEnd> {
     let cfg = &ctx.cfg;
     let mut pipeline = Pipeline::new(ctx.opts, user);
@@ -206,7 +250,7 @@ async fn supervise(
         Duration::from_secs(30),
         Duration::from_secs(60),
     );
-    let mut cursor: Option<String> = None;
+    let mut cursor: Option<String> = hooks.cursor.clone();
     let mut retries: u32 = 0;
     // A socket of this stream has been open in this process.
     let mut ran = false;
@@ -243,6 +287,7 @@ async fn supervise(
             {
                 room_id.clone_from(id);
             }
+            pipeline.set_room(&room_id);
             let t = now_ms();
             if let Some(r) = recorder.as_mut() {
                 r.write(t, RecordKind::Fetch, &signed.fetch)
@@ -288,8 +333,10 @@ async fn supervise(
             ran = true;
             let mut batch = Vec::with_capacity(history.len() + 1);
             pipeline.control(
-                EventKind::Connected,
-                &json!({"username": user, "roomId": room_id}),
+                &Control::Connected {
+                    username: user.to_string(),
+                    room_id: room_id.clone(),
+                },
                 t,
                 &mut batch,
             );
@@ -310,6 +357,7 @@ async fn supervise(
                         recorder: recorder.as_mut(),
                         tx: &tx,
                         cancel,
+                        cursor_out: hooks.cursor_out.as_ref(),
                     },
                 )
                 .await
@@ -322,22 +370,30 @@ async fn supervise(
         let err = match attempt {
             Ok(DriveEnd::ConsumerGone) => return Ok(OfflineEnd::ConsumerGone),
             Ok(DriveEnd::StreamEnded(_)) => {
-                return finish(&mut pipeline, &tx, "stream ended", 1000, OfflineEnd::Done).await;
+                return finish(&mut pipeline, &tx, EndCause::StreamEnded, OfflineEnd::Done).await;
             }
             Ok(DriveEnd::Cancelled) => {
                 return interrupted(&mut pipeline, &tx).await;
             }
             Ok(gone) => {
                 // The socket went away: say so, then reconnect.
-                let (code, reason) = match gone {
-                    DriveEnd::Closed { code, reason } => (code, reason),
-                    DriveEnd::Failed(why) => (1006, why),
-                    _ => (1006, format!("no data for {}s", cfg.idle_timeout.as_secs())),
+                let (code, reason, cause) = match gone {
+                    DriveEnd::Closed { code, reason } => (code, reason, EndCause::Closed),
+                    DriveEnd::Reset(why) => (1006, why, EndCause::Reset),
+                    DriveEnd::Failed(why) => (1006, why, EndCause::Failed),
+                    _ => (
+                        1006,
+                        format!("no data for {}s", cfg.idle_timeout.as_secs()),
+                        EndCause::IdleTimeout,
+                    ),
                 };
                 let mut batch = Vec::new();
                 pipeline.control(
-                    EventKind::Disconnected,
-                    &json!({"code": code, "reason": reason}),
+                    &Control::Disconnected {
+                        code,
+                        reason: reason.clone(),
+                        cause,
+                    },
                     now_ms(),
                     &mut batch,
                 );
@@ -374,18 +430,21 @@ async fn supervise(
                 }
             }
         };
+        retries += 1;
+        let give_up = cfg.max_retries.is_some_and(|max| retries > max);
         let mut batch = Vec::new();
         pipeline.control(
-            EventKind::Error,
-            &json!({"error": err.to_string()}),
+            &Control::Error {
+                error: err.to_string(),
+                fatal: give_up,
+            },
             now_ms(),
             &mut batch,
         );
         if !send(&tx, batch).await {
             return Ok(OfflineEnd::ConsumerGone);
         }
-        retries += 1;
-        if cfg.max_retries.is_some_and(|max| retries > max) {
+        if give_up {
             let msg = format!(
                 "@{user}: gave up after {} reconnect attempt(s): {err}",
                 retries - 1
@@ -468,8 +527,10 @@ async fn fail(
 ) -> Result<OfflineEnd> {
     let mut batch = Vec::new();
     pipeline.control(
-        EventKind::Error,
-        &json!({"error": err.to_string()}),
+        &Control::Error {
+            error: err.to_string(),
+            fatal: true,
+        },
         now_ms(),
         &mut batch,
     );
@@ -489,25 +550,19 @@ async fn interrupted(
     pipeline: &mut Pipeline,
     tx: &mpsc::Sender<Vec<Envelope>>,
 ) -> Result<OfflineEnd> {
-    finish(pipeline, tx, "interrupted", 1000, OfflineEnd::Cancelled).await
+    finish(pipeline, tx, EndCause::Interrupted, OfflineEnd::Cancelled).await
 }
 
 /// The end: held streaks, then `disconnected`.
 async fn finish(
     pipeline: &mut Pipeline,
     tx: &mpsc::Sender<Vec<Envelope>>,
-    reason: &str,
-    code: u16,
+    cause: EndCause,
     end: OfflineEnd,
 ) -> Result<OfflineEnd> {
     let mut batch = Vec::new();
     pipeline.finish(now_ms(), &mut batch);
-    pipeline.control(
-        EventKind::Disconnected,
-        &json!({"code": code, "reason": reason}),
-        now_ms(),
-        &mut batch,
-    );
+    pipeline.control(&Control::ended(1000, cause), now_ms(), &mut batch);
     if tx.send(batch).await.is_err() {
         return Ok(OfflineEnd::ConsumerGone);
     }

@@ -253,6 +253,9 @@ pub enum DriveEnd {
     },
     /// Nothing arrived for the idle timeout.
     Dead,
+    /// Receiving failed: the socket went away without a close frame.
+    Reset(String),
+    /// Sending failed.
     Failed(String),
 }
 
@@ -262,6 +265,8 @@ pub struct Outputs<'a> {
     pub recorder: Option<&'a mut Recorder>,
     pub tx: &'a mpsc::Sender<Vec<Envelope>>,
     pub cancel: &'a CancellationToken,
+    /// Told the session cursor after each batch is handed to `tx`.
+    pub cursor_out: Option<&'a tokio::sync::watch::Sender<String>>,
 }
 
 /// Run the connection until it ends. `session` has been opened already; its
@@ -322,6 +327,15 @@ pub async fn drive(
                 if !batch.is_empty() && out.tx.send(std::mem::take(&mut batch)).await.is_err() {
                     return DriveEnd::ConsumerGone;
                 }
+                if let Some(c) = out.cursor_out {
+                    c.send_if_modified(|old| {
+                        let changed = old != session.cursor();
+                        if changed {
+                            session.cursor().clone_into(old);
+                        }
+                        changed
+                    });
+                }
                 if let Some(action) = out.pipeline.stream_end() {
                     let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "stream ended".into() }))).await;
                     return DriveEnd::StreamEnded(action);
@@ -357,13 +371,8 @@ fn on_message(
     now: u64,
 ) -> Option<DriveEnd> {
     let msg = match msg {
-        None => {
-            return Some(DriveEnd::Closed {
-                code: 1006,
-                reason: "connection closed".into(),
-            });
-        }
-        Some(Err(e)) => return Some(DriveEnd::Failed(format!("the WebSocket failed: {e}"))),
+        None => return Some(DriveEnd::Reset("connection closed".into())),
+        Some(Err(e)) => return Some(DriveEnd::Reset(format!("the WebSocket failed: {e}"))),
         Some(Ok(m)) => m,
     };
     match msg {

@@ -7,9 +7,9 @@
 //! | event | state afterwards |
 //! |---|---|
 //! | `connected` | `connected` (a second one counts a reconnect) |
-//! | `disconnected`, reason `stream ended` / `end of input` | `ended` |
-//! | `disconnected`, reason `interrupted` | `offline` |
-//! | `disconnected`, any other reason | `reconnecting` |
+//! | `disconnected`, cause `streamEnded` / `endOfInput` | `ended` |
+//! | `disconnected`, cause `interrupted` | `offline` |
+//! | `disconnected`, any other cause | `reconnecting` |
 //! | `error` | `reconnecting` (its text becomes `lastError`) |
 //! | `streamEnd` | `ended` |
 //! | the source stopped ([`Status::source_ended`]) | `offline`, unless `ended` |
@@ -27,11 +27,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::clock::now_ms;
 use crate::webcast::time::format_iso_millis;
-use crate::webcast::{Envelope, EventKind, KindSet};
+use crate::webcast::{Control, EndCause, Envelope, EventKind, KindSet};
 
 /// A streamer's connection state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -144,24 +144,6 @@ pub struct Status {
     last_seq: AtomicI64,
     webhooks: Mutex<WebhookTotals>,
     sign_gate: std::sync::OnceLock<crate::live::budget::SharedGate>,
-}
-
-#[derive(Deserialize)]
-struct ConnectedData {
-    #[serde(default, rename = "roomId")]
-    room_id: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct ErrorData {
-    #[serde(default)]
-    error: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct DisconnectedData {
-    #[serde(default)]
-    reason: Option<String>,
 }
 
 impl Status {
@@ -322,46 +304,36 @@ fn streamer_entry<'a>(
     map.get_mut(streamer).expect("inserted above")
 }
 
-/// The connection state after one control event (the table at the top).
+/// The connection state after one control event (the table at the top),
+/// read by type ([`Control`]), never from message text.
 fn transition(s: &mut StreamerStatus, env: &Envelope) {
-    match env.kind {
-        EventKind::Connected => {
+    if env.kind == EventKind::StreamEnd {
+        s.state = ConnState::Ended;
+    }
+    match Control::from_envelope(env) {
+        Some(Control::Connected { room_id, .. }) => {
             if s.connected_since.is_some() || s.state == ConnState::Reconnecting {
                 s.reconnects += 1;
             }
             s.state = ConnState::Connected;
             s.connected_since = Some(env.timestamp.clone());
-            if let Ok(d) = serde_json::from_str::<ConnectedData>(env.data.get()) {
-                s.room_id = d.room_id.map(|v| match v {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                });
-            }
+            s.room_id = Some(room_id).filter(|r| !r.is_empty());
         }
-        EventKind::Disconnected => {
-            let reason = serde_json::from_str::<DisconnectedData>(env.data.get())
-                .ok()
-                .and_then(|d| d.reason)
-                .unwrap_or_default();
-            s.state = match reason.as_str() {
-                "stream ended" | "end of input" => ConnState::Ended,
-                "interrupted" => ConnState::Offline,
+        Some(Control::Disconnected { cause, .. }) => {
+            s.state = match cause {
+                c if c.is_final() => ConnState::Ended,
+                EndCause::Interrupted => ConnState::Offline,
                 _ => ConnState::Reconnecting,
             };
         }
-        EventKind::Error => {
-            let text = serde_json::from_str::<ErrorData>(env.data.get())
-                .ok()
-                .and_then(|d| d.error)
-                .unwrap_or_else(|| env.data.get().to_string());
-            s.last_error = Some(text);
+        Some(Control::Error { error, .. }) => {
+            s.last_error = Some(error);
             s.last_error_at = Some(env.timestamp.clone());
             if s.state != ConnState::Ended {
                 s.state = ConnState::Reconnecting;
             }
         }
-        EventKind::StreamEnd => s.state = ConnState::Ended,
-        _ => {}
+        None => {}
     }
     if s.state != ConnState::Connected {
         s.connected_since = None;

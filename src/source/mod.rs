@@ -12,7 +12,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -23,8 +22,8 @@ use crate::pipeline::Pipeline;
 use crate::record::Recorder;
 use crate::webcast::capture::{Record, RecordKind};
 use crate::webcast::{
-    DecoderOptions, Envelope, EventKind, KindSet, PreparedFetch, PreparedFrame, prepare_fetch,
-    prepare_frame,
+    Control, DecoderOptions, EndCause, Envelope, KindSet, PreparedFetch, PreparedFrame,
+    prepare_fetch, prepare_frame,
 };
 
 /// How an offline run ended.
@@ -222,8 +221,10 @@ impl<'a> Driver<'a> {
             Speed::Max => MAX_SPEED_BATCH,
             Speed::Factor(_) => 1,
         };
+        let mut pipeline = Pipeline::new(run.opts, streamer);
+        pipeline.set_room(room_id);
         Ok(Driver {
-            pipeline: Pipeline::new(run.opts, streamer),
+            pipeline,
             recorder,
             run,
             streamer: streamer.to_string(),
@@ -250,8 +251,10 @@ impl<'a> Driver<'a> {
         if !self.connected {
             self.connected = true;
             self.pipeline.control(
-                EventKind::Connected,
-                &json!({"username": self.streamer, "roomId": self.room_id}),
+                &Control::Connected {
+                    username: self.streamer.to_string(),
+                    room_id: self.room_id.to_string(),
+                },
                 t,
                 &mut self.batch,
             );
@@ -292,17 +295,13 @@ impl<'a> Driver<'a> {
     pub(crate) fn finish(mut self, end: OfflineEnd) -> Result<OfflineEnd> {
         let t = self.last_t;
         self.pipeline.finish(t, &mut self.batch);
-        let reason = match (end, self.pipeline.stream_end()) {
-            (OfflineEnd::Cancelled, _) => "interrupted",
-            (_, Some(_)) => "stream ended",
-            _ => "end of input",
+        let cause = match (end, self.pipeline.stream_end()) {
+            (OfflineEnd::Cancelled, _) => EndCause::Interrupted,
+            (_, Some(_)) => EndCause::StreamEnded,
+            _ => EndCause::EndOfInput,
         };
-        self.pipeline.control(
-            EventKind::Disconnected,
-            &json!({"code": 1000, "reason": reason}),
-            t,
-            &mut self.batch,
-        );
+        self.pipeline
+            .control(&Control::ended(1000, cause), t, &mut self.batch);
         if !self.batch.is_empty() && self.run.tx.blocking_send(self.batch).is_err() {
             return Ok(OfflineEnd::ConsumerGone);
         }

@@ -311,6 +311,61 @@ pub fn last_seq(conn: &Connection) -> Result<i64> {
         .query_row([], |r| r.get(0))?)
 }
 
+/// The async side of this table, on the writer thread or a read connection.
+impl super::Store {
+    /// Append events in one transaction; returns their sequence numbers (ascending).
+    pub async fn insert_events(&self, batch: Vec<crate::webcast::Envelope>) -> Result<Vec<i64>> {
+        self.write(move |c| insert(c, &batch)).await
+    }
+
+    /// Append serialised events and drop the oldest beyond `cap`, in one
+    /// transaction (batched with other writes).
+    pub async fn insert_events_capped(&self, rows: Vec<NewEvent>, cap: u64) -> Result<Inserted> {
+        self.write(move |c| insert_capped(c, &rows, cap)).await
+    }
+
+    /// One page of events after `cursor` (`None`: the newest), with the
+    /// cursor to continue from.
+    pub async fn events_page(
+        &self,
+        cursor: Option<i64>,
+        limit: usize,
+        query: EventQuery,
+    ) -> Result<Page> {
+        self.read(move |c| page(c, cursor, limit, &query)).await
+    }
+
+    /// The newest `seq` given so far (0 when none).
+    pub async fn last_event_seq(&self) -> Result<i64> {
+        self.read(last_seq).await
+    }
+
+    /// Events with `seq > cursor`, oldest first, at most `limit`.
+    pub async fn events_after(
+        &self,
+        cursor: i64,
+        limit: usize,
+        query: EventQuery,
+    ) -> Result<Vec<StoredEvent>> {
+        self.read(move |c| after(c, cursor, limit, &query)).await
+    }
+
+    /// The newest `limit` events matching `query`, oldest first.
+    pub async fn newest_events(&self, limit: usize, query: EventQuery) -> Result<Vec<StoredEvent>> {
+        self.read(move |c| newest(c, limit, &query)).await
+    }
+
+    /// Keep only the newest `keep` events; returns how many were dropped.
+    pub async fn trim_events(&self, keep: u64) -> Result<u64> {
+        self.write(move |c| trim_to(c, keep)).await
+    }
+
+    /// How many events are buffered.
+    pub async fn count_events(&self) -> Result<u64> {
+        self.read(count).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

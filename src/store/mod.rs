@@ -24,14 +24,23 @@
 //! event → webhook path. The schema is versioned with `PRAGMA user_version`
 //! ([`migrate`]).
 //!
-//! The submodules hold plain synchronous functions over a `&Connection`
-//! (unit-tested on `:memory:`); [`Store`] wraps them as async methods.
+//! Where things are: this file holds [`Store`], the handle (open, write,
+//! read); `writer` the writer thread and its batches; `connection` the
+//! connection set-up and the checkpoint thread. Each table module
+//! ([`webhooks`], [`outbox`], [`events`]) holds plain synchronous functions
+//! over a `&Connection` (unit-tested on `:memory:`) and the async [`Store`]
+//! methods that wrap them.
 
+mod connection;
 pub mod events;
 pub mod lane_lock;
 pub mod migrate;
 pub mod outbox;
 pub mod webhooks;
+mod writer;
+
+use self::connection::{open_reader, prepare, spawn_checkpointer};
+use self::writer::{Call, Job};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -39,7 +48,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, ErrorCode};
 use tokio::sync::{mpsc, oneshot};
 
 pub use events::{EventQuery, Inserted, NewEvent, Page, StoredEvent};
@@ -82,56 +91,6 @@ impl fmt::Debug for Store {
     }
 }
 
-/// One unit of work for the writer thread.
-trait Job: Send {
-    /// Run inside the batch transaction; false rolls this job back.
-    fn run(&mut self, conn: &Connection) -> bool;
-    /// Hand the result back once the batch committed (or failed to).
-    fn finish(self: Box<Self>, commit: Result<(), &str>);
-}
-
-struct Call<T, F> {
-    f: Option<F>,
-    result: Option<Result<T>>,
-    reply: Option<oneshot::Sender<Result<T>>>,
-}
-
-impl<T, F> Job for Call<T, F>
-where
-    T: Send,
-    F: FnOnce(&Connection) -> Result<T> + Send,
-{
-    fn run(&mut self, conn: &Connection) -> bool {
-        let r = match self.f.take() {
-            Some(f) => f(conn),
-            None => Err(anyhow!("store job ran twice")),
-        };
-        let ok = r.is_ok();
-        self.result = Some(r);
-        ok
-    }
-
-    fn finish(self: Box<Self>, commit: Result<(), &str>) {
-        let result = match (self.result, commit) {
-            (Some(Ok(v)), Ok(())) => Ok(v),
-            (Some(Ok(_)), Err(e)) => Err(anyhow!("{e}")),
-            (Some(Err(e)), _) => Err(e),
-            (None, Err(e)) => Err(anyhow!("{e}")),
-            (None, Ok(())) => Err(anyhow!("store job did not run")),
-        };
-        match self.reply {
-            Some(reply) => {
-                let _ = reply.send(result);
-            }
-            None => {
-                if let Err(e) = result {
-                    crate::term::warn(format_args!("store write failed: {e:#}"));
-                }
-            }
-        }
-    }
-}
-
 impl Store {
     /// Open (creating if needed) the store at `path` and bring its schema up
     /// to date. Creates the parent directory.
@@ -167,7 +126,7 @@ impl Store {
         let label = label_of(path.as_deref());
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || writer(conn, rx, &label))
+            .spawn(move || writer::run(conn, rx, &label))
             .expect("spawning the store writer thread");
         let checkpoints = path.as_deref().map(spawn_checkpointer);
         Store {
@@ -287,241 +246,6 @@ impl Store {
         .await
         .map_err(|e| anyhow!("store read task failed: {e}"))?
     }
-
-    // ---- the webhook registry -------------------------------------------
-
-    /// Register a webhook; returns its id.
-    pub async fn add_webhook(&self, new: NewWebhook) -> Result<i64> {
-        self.write(move |c| webhooks::add(c, &new, crate::clock::now_ms()))
-            .await
-    }
-
-    /// Every webhook (registered and ad-hoc), by id.
-    pub async fn webhooks(&self) -> Result<Vec<Webhook>> {
-        self.read(webhooks::list).await
-    }
-
-    /// One webhook by id.
-    pub async fn webhook(&self, id: i64) -> Result<Option<Webhook>> {
-        self.read(move |c| webhooks::get(c, id)).await
-    }
-
-    /// Remove a webhook with its pending deliveries and give-ups.
-    pub async fn remove_webhook(&self, id: i64) -> Result<Option<Removed>> {
-        self.write(move |c| webhooks::remove(c, id)).await
-    }
-
-    /// The ad-hoc row for `url` (`forward --to`), created on first use.
-    pub async fn adhoc_webhook(&self, url: String) -> Result<Webhook> {
-        self.write(move |c| webhooks::adhoc(c, &url, crate::clock::now_ms()))
-            .await
-    }
-
-    /// Delivery totals, pending count and the newest give-ups of each webhook.
-    pub async fn webhook_stats(&self, give_ups: usize) -> Result<Vec<WebhookStats>> {
-        self.read(move |c| webhooks::stats(c, give_ups)).await
-    }
-
-    // ---- the outbox ------------------------------------------------------
-
-    /// Queue deliveries in one transaction; returns them as queued (with
-    /// their sequence numbers), in the same order.
-    pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<Vec<Pending>> {
-        self.write(move |c| {
-            let now = crate::clock::now_ms();
-            let seqs = outbox::enqueue(c, &rows, now)?;
-            Ok(rows
-                .into_iter()
-                .zip(seqs)
-                .map(|(r, seq)| Pending {
-                    seq,
-                    webhook_id: r.webhook_id,
-                    msg_id: r.msg_id,
-                    event_id: r.event_id,
-                    event_type: r.event_type,
-                    event: r.event,
-                    created_at: now,
-                    attempts: 0,
-                })
-                .collect())
-        })
-        .await
-    }
-
-    /// Up to `limit` pending deliveries of a webhook after `after_seq`, in order.
-    pub async fn pending_after(
-        &self,
-        webhook_id: i64,
-        after_seq: i64,
-        limit: usize,
-    ) -> Result<Vec<Pending>> {
-        self.read(move |c| outbox::pending_after(c, webhook_id, after_seq, limit))
-            .await
-    }
-
-    /// How many deliveries are pending for these webhooks.
-    pub async fn pending_count(&self, webhook_ids: Vec<i64>) -> Result<u64> {
-        self.read(move |c| outbox::pending_count(c, &webhook_ids))
-            .await
-    }
-
-    // ---- the event buffer (for `serve`) ----------------------------------
-
-    /// Append events in one transaction; returns their sequence numbers (ascending).
-    pub async fn insert_events(&self, batch: Vec<crate::webcast::Envelope>) -> Result<Vec<i64>> {
-        self.write(move |c| events::insert(c, &batch)).await
-    }
-
-    /// Append serialised events and drop the oldest beyond `cap`, in one
-    /// transaction (batched with other writes).
-    pub async fn insert_events_capped(&self, rows: Vec<NewEvent>, cap: u64) -> Result<Inserted> {
-        self.write(move |c| events::insert_capped(c, &rows, cap))
-            .await
-    }
-
-    /// One page of events after `cursor` (`None`: the newest), with the
-    /// cursor to continue from.
-    pub async fn events_page(
-        &self,
-        cursor: Option<i64>,
-        limit: usize,
-        query: EventQuery,
-    ) -> Result<Page> {
-        self.read(move |c| events::page(c, cursor, limit, &query))
-            .await
-    }
-
-    /// The newest `seq` given so far (0 when none).
-    pub async fn last_event_seq(&self) -> Result<i64> {
-        self.read(events::last_seq).await
-    }
-
-    /// Events with `seq > cursor`, oldest first, at most `limit`.
-    pub async fn events_after(
-        &self,
-        cursor: i64,
-        limit: usize,
-        query: EventQuery,
-    ) -> Result<Vec<StoredEvent>> {
-        self.read(move |c| events::after(c, cursor, limit, &query))
-            .await
-    }
-
-    /// The newest `limit` events matching `query`, oldest first.
-    pub async fn newest_events(&self, limit: usize, query: EventQuery) -> Result<Vec<StoredEvent>> {
-        self.read(move |c| events::newest(c, limit, &query)).await
-    }
-
-    /// Keep only the newest `keep` events; returns how many were dropped.
-    pub async fn trim_events(&self, keep: u64) -> Result<u64> {
-        self.write(move |c| events::trim_to(c, keep)).await
-    }
-
-    /// How many events are buffered.
-    pub async fn count_events(&self) -> Result<u64> {
-        self.read(events::count).await
-    }
-}
-
-/// Connection settings and migrations. `file` = a file (WAL) rather than memory.
-fn prepare(mut conn: Connection, file: bool, busy: Duration) -> Result<Connection> {
-    conn.busy_timeout(busy)?;
-    if file {
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::warn!(mode, "the store could not switch to WAL mode");
-        }
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // The checkpoint thread does this (see the module doc).
-        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-    }
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrate::migrate(&mut conn)?;
-    Ok(conn)
-}
-
-/// A thread with its own connection that runs a passive checkpoint (one that
-/// never blocks readers or the writer) every [`CHECKPOINT_EVERY`], and once
-/// more when the store is dropped.
-fn spawn_checkpointer(path: &Path) -> std::sync::mpsc::SyncSender<()> {
-    let (stop, stopped) = std::sync::mpsc::sync_channel::<()>(1);
-    let path = path.to_path_buf();
-    std::thread::Builder::new()
-        .name("store-checkpoint".into())
-        .spawn(move || {
-            let Ok(conn) = Connection::open(&path) else {
-                return;
-            };
-            let _ = conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS));
-            loop {
-                let last = matches!(
-                    stopped.recv_timeout(CHECKPOINT_EVERY),
-                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected)
-                );
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::debug!("store checkpoint failed: {e}");
-                }
-                if last {
-                    return;
-                }
-            }
-        })
-        .expect("spawning the store checkpoint thread");
-    stop
-}
-
-fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS))?;
-    Ok(conn)
-}
-
-/// The writer thread: take what is waiting, run it in one transaction, commit,
-/// answer. Ends when every sender is gone.
-fn writer(conn: Connection, mut rx: mpsc::Receiver<Box<dyn Job>>, label: &str) {
-    let mut jobs: Vec<Box<dyn Job>> = Vec::with_capacity(64);
-    while let Some(first) = rx.blocking_recv() {
-        jobs.push(first);
-        while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        let commit = run_batch(&conn, &mut jobs).map_err(|e| describe_text(label, &e));
-        for job in jobs.drain(..) {
-            job.finish(match &commit {
-                Ok(()) => Ok(()),
-                Err(e) => Err(e.as_str()),
-            });
-        }
-    }
-}
-
-fn run_batch(conn: &Connection, jobs: &mut [Box<dyn Job>]) -> rusqlite::Result<()> {
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    for job in jobs.iter_mut() {
-        let step = (|| {
-            conn.execute_batch("SAVEPOINT job")?;
-            if job.run(conn) {
-                conn.execute_batch("RELEASE job")
-            } else {
-                conn.execute_batch("ROLLBACK TO job; RELEASE job")
-            }
-        })();
-        if let Err(e) = step {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(e);
-        }
-    }
-    if let Err(e) = conn.execute_batch("COMMIT") {
-        let _ = conn.execute_batch("ROLLBACK");
-        return Err(e);
-    }
-    Ok(())
 }
 
 fn label_of(path: Option<&Path>) -> String {

@@ -165,6 +165,49 @@ pub fn give_up(
     Ok(())
 }
 
+/// The async side of this table, on the writer thread or a read connection.
+impl super::Store {
+    /// Queue deliveries in one transaction; returns them as queued (with
+    /// their sequence numbers), in the same order.
+    pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<Vec<Pending>> {
+        self.write(move |c| {
+            let now = crate::clock::now_ms();
+            let seqs = enqueue(c, &rows, now)?;
+            Ok(rows
+                .into_iter()
+                .zip(seqs)
+                .map(|(r, seq)| Pending {
+                    seq,
+                    webhook_id: r.webhook_id,
+                    msg_id: r.msg_id,
+                    event_id: r.event_id,
+                    event_type: r.event_type,
+                    event: r.event,
+                    created_at: now,
+                    attempts: 0,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Up to `limit` pending deliveries of a webhook after `after_seq`, in order.
+    pub async fn pending_after(
+        &self,
+        webhook_id: i64,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<Pending>> {
+        self.read(move |c| pending_after(c, webhook_id, after_seq, limit))
+            .await
+    }
+
+    /// How many deliveries are pending for these webhooks.
+    pub async fn pending_count(&self, webhook_ids: Vec<i64>) -> Result<u64> {
+        self.read(move |c| pending_count(c, &webhook_ids)).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

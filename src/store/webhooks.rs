@@ -216,6 +216,41 @@ pub fn stats(conn: &Connection, give_ups: usize) -> Result<Vec<WebhookStats>> {
     Ok(out)
 }
 
+/// The async side of this table, on the writer thread or a read connection.
+impl super::Store {
+    /// Register a webhook; returns its id.
+    pub async fn add_webhook(&self, new: NewWebhook) -> Result<i64> {
+        self.write(move |c| add(c, &new, crate::clock::now_ms()))
+            .await
+    }
+
+    /// Every webhook (registered and ad-hoc), by id.
+    pub async fn webhooks(&self) -> Result<Vec<Webhook>> {
+        self.read(list).await
+    }
+
+    /// One webhook by id.
+    pub async fn webhook(&self, id: i64) -> Result<Option<Webhook>> {
+        self.read(move |c| get(c, id)).await
+    }
+
+    /// Remove a webhook with its pending deliveries and give-ups.
+    pub async fn remove_webhook(&self, id: i64) -> Result<Option<Removed>> {
+        self.write(move |c| remove(c, id)).await
+    }
+
+    /// The ad-hoc row for `url` (`forward --to`), created on first use.
+    pub async fn adhoc_webhook(&self, url: String) -> Result<Webhook> {
+        self.write(move |c| adhoc(c, &url, crate::clock::now_ms()))
+            .await
+    }
+
+    /// Delivery totals, pending count and the newest give-ups of each webhook.
+    pub async fn webhook_stats(&self, give_ups: usize) -> Result<Vec<WebhookStats>> {
+        self.read(move |c| stats(c, give_ups)).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

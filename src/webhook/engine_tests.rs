@@ -13,9 +13,10 @@ use axum::response::{IntoResponse, Response};
 use futures_util::future::BoxFuture;
 use tokio_util::sync::CancellationToken;
 
+use super::signature::message_id;
 use super::*;
-use crate::store::{NewWebhook, Store};
-use crate::webcast::Event;
+use crate::store::{NewDelivery, NewWebhook, Store};
+use crate::webcast::{Envelope, Event, EventKind};
 
 /// One request as the receiver saw it.
 #[derive(Debug, Clone)]

@@ -147,6 +147,8 @@ struct Config {
     legacy_sign: bool,
     /// The `Handshake-Options` header of accepted upgrades.
     handshake_options: Option<String>,
+    /// With no script queued: an endless chat per room, one frame per gap.
+    endless: Option<Duration>,
 }
 
 #[derive(Clone)]
@@ -227,6 +229,16 @@ impl FakeTikTok {
         self
     }
 
+    /// When no script is queued, every connection gets an endless stream for
+    /// its room: one chat message per `gap`, message `n` (from 1) with
+    /// `msgId` = room id × 1,000,000 + n, content `m<n>` and cursor
+    /// `gen-<n>`; a socket URL with cursor `gen-<n>` resumes at `n + 1`, as
+    /// TikTok resumes a reconnecting client.
+    pub fn endless(&self, gap: Duration) -> &Self {
+        self.cfg.lock().unwrap().endless = Some(gap);
+        self
+    }
+
     pub fn recorded<R>(&self, f: impl FnOnce(&Recorded) -> R) -> R {
         f(&self.rec.lock().unwrap())
     }
@@ -243,17 +255,18 @@ impl FakeTikTok {
     }
 
     async fn serve_ws(&self, tcp: tokio::net::TcpStream, conn: usize) {
-        let script = self
-            .cfg
-            .lock()
-            .unwrap()
-            .ws
-            .pop_front()
-            .unwrap_or(WsScript::Frames {
-                frames: vec![],
-                gap: Duration::ZERO,
-                after: WsAfter::Hang,
-            });
+        let (queued, endless) = {
+            let mut cfg = self.cfg.lock().unwrap();
+            (cfg.ws.pop_front(), cfg.endless)
+        };
+        if let (None, Some(gap)) = (&queued, endless) {
+            return self.serve_endless(tcp, gap).await;
+        }
+        let script = queued.unwrap_or(WsScript::Frames {
+            frames: vec![],
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
         if let WsScript::Reject { status, message } = &script {
             // Read the upgrade request, then answer 200 instead of 101, as
             // TikTok does when it refuses a client.
@@ -373,6 +386,87 @@ impl FakeTikTok {
             }
         }
     }
+}
+
+impl FakeTikTok {
+    async fn serve_endless(&self, tcp: tokio::net::TcpStream, gap: Duration) {
+        let uri = Arc::new(Mutex::new(String::new()));
+        let (seen, rec) = (uri.clone(), self.rec.clone());
+        let callback =
+            move |req: &Request, resp: WsResponse| -> Result<WsResponse, ErrorResponse> {
+                *seen.lock().unwrap() = req.uri().to_string();
+                rec.lock().unwrap().ws_queries.push(req.uri().to_string());
+                Ok(resp)
+            };
+        let Ok(ws) = tokio_tungstenite::accept_hdr_async(tcp, callback).await else {
+            return;
+        };
+        let uri = uri.lock().unwrap().clone();
+        let param = |name: &str| {
+            uri.split(['?', '&'])
+                .find_map(|kv| kv.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+                .unwrap_or("")
+                .to_string()
+        };
+        let room: i64 = param("room_id").parse().unwrap_or(0);
+        let mut n: i64 = param("cursor")
+            .strip_prefix("gen-")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let (mut sink, mut stream) = ws.split();
+        let reader = tokio::spawn(async move { while let Some(Ok(_)) = stream.next().await {} });
+        loop {
+            n += 1;
+            if sink
+                .send(WsMessage::Binary(endless_frame(room, n).into()))
+                .await
+                .is_err()
+            {
+                break;
+            }
+            tokio::time::sleep(gap).await;
+            if reader.is_finished() {
+                break;
+            }
+        }
+        reader.abort();
+    }
+}
+
+/// Frame `n` of room `room`'s endless chat (see [`FakeTikTok::endless`]).
+pub fn endless_frame(room: i64, n: i64) -> Vec<u8> {
+    use tiklive::webcast::proto::{ChatMessage, Common, User};
+    let msg_id = room * 1_000_000 + n;
+    let chat = ChatMessage {
+        common: Some(Common {
+            method: "WebcastChatMessage".into(),
+            msg_id,
+            room_id: room,
+            create_time: 1_714_586_400_000 + n,
+            ..Default::default()
+        }),
+        user: Some(User {
+            id: 1000 + n % 7,
+            nickname: format!("viewer{}", n % 7),
+            display_id: format!("viewer{}", n % 7),
+            ..Default::default()
+        }),
+        content: format!("m{n}"),
+        ..Default::default()
+    };
+    let result = FetchResult {
+        messages: vec![BaseMessage {
+            method: "WebcastChatMessage".into(),
+            payload: chat.encode_to_vec().into(),
+            msg_id,
+            ..Default::default()
+        }],
+        cursor: format!("gen-{n}"),
+        internal_ext: format!("gen_ext_{n}"),
+        need_ack: false,
+        ..Default::default()
+    };
+    encode_msg_frame(n, 7_000_000_000 + n as u64, &result.encode_to_vec(), false)
 }
 
 fn sigi(json: &str) -> String {

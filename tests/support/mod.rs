@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod fake_tiktok;
+pub mod nats;
 pub mod real_data;
 mod webhook;
 
@@ -29,6 +30,9 @@ const SCRUB: &[&str] = &[
     "ALL_PROXY",
     "all_proxy",
     "RUST_LOG",
+    "NATS_URL",
+    "NATS_CREDS",
+    "NATS_TOKEN",
 ];
 
 /// TikTok and the sign server point at a closed loopback port unless a test

@@ -1,0 +1,155 @@
+//! `tiklive cluster status --nats URL [--json]`: the worker pool at a glance.
+
+use anyhow::{Context as _, Result};
+use serde_json::{Value, json};
+
+use crate::cli::ClusterCommand;
+use crate::clock::now_ms;
+use crate::config::Terminal;
+use crate::error::Code;
+use crate::nats::budget::{KEY, status_of};
+use crate::nats::kv::{Lease, SignState, StreamerEntry, WorkerInfo, decode, entries};
+use crate::nats::subject::event_filter;
+use crate::term;
+use crate::webcast::time::parse_iso_millis;
+
+pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
+    let ClusterCommand::Status {
+        json: as_json,
+        nats_stream,
+        conn,
+    } = command;
+    let (client, b) = super::streamers::open(&conn, "tiklive cluster").await?;
+    let js = async_nats::jetstream::new(client);
+    let events = js.get_stream(&nats_stream).await.ok();
+    let now = now_ms();
+    let workers: Vec<WorkerInfo> = entries(&b.workers)
+        .await?
+        .iter()
+        .filter_map(|e| decode(&e.value))
+        .collect();
+    let leases: Vec<Lease> = entries(&b.leases)
+        .await?
+        .iter()
+        .filter_map(|e| decode(&e.value))
+        .collect();
+    let streamers: Vec<StreamerEntry> = entries(&b.streamers)
+        .await?
+        .iter()
+        .filter_map(|e| decode(&e.value))
+        .collect();
+    let sign: SignState = match b.sign.get(KEY).await {
+        Ok(Some(v)) => decode(&v).unwrap_or_default(),
+        _ => SignState::default(),
+    };
+    let mut streams = Vec::new();
+    for s in &streamers {
+        let lease = leases.iter().find(|l| l.user == s.user);
+        // Lag: how old the newest event of this streamer in the stream is.
+        let mut lag_ms = Value::Null;
+        if let Some(stream) = &events
+            && let Ok(m) = stream
+                .get_last_raw_message_by_subject(&event_filter(Some(&s.user), None))
+                .await
+            && let Some(ts) = serde_json::from_slice::<Value>(&m.payload)
+                .ok()
+                .and_then(|v| v["timestamp"].as_str().and_then(parse_iso_millis))
+        {
+            lag_ms = json!((now - ts).max(0));
+        }
+        streams.push(json!({
+            "user": s.user,
+            "owner": lease.map(|l| l.worker.clone()),
+            "leaseAgeMs": lease.map(|l| (now - l.renewed_ms).max(0)),
+            "ownedForMs": lease.map(|l| (now - l.since_ms).max(0)),
+            "lagMs": lag_ms,
+        }));
+    }
+    let elapsed_h = ((now - sign.since_ms).max(1) as f64) / 3_600_000.0;
+    let report = json!({
+        "workers": workers.iter().map(|w| json!({
+            "id": w.id,
+            "host": w.host,
+            "pid": w.pid,
+            "capacity": w.capacity,
+            "streamers": w.owned,
+            "heartbeatAgeMs": (now - w.heartbeat_ms).max(0),
+            "published": w.published,
+            "rssBytes": w.rss_bytes,
+        })).collect::<Vec<_>>(),
+        "streamers": streams,
+        "unowned": streams.iter().filter(|s| s["owner"].is_null()).count(),
+        "signBudget": {
+            "status": status_of(&sign, now),
+            "spacingMs": sign.spacing_ms,
+            "calls": sign.calls,
+            "callsPerHour": if sign.since_ms > 0 { (sign.calls as f64 / elapsed_h).round() } else { 0.0 },
+            "perStreamerPerHour": if sign.since_ms > 0 && !streamers.is_empty() {
+                (sign.calls as f64 / elapsed_h / streamers.len() as f64 * 10.0).round() / 10.0
+            } else { 0.0 },
+        },
+    });
+    let text = if as_json {
+        format!("{report}\n")
+    } else {
+        render(&report)
+    };
+    term::print_stdout(&text).context("cannot write to stdout")?;
+    Ok(Code::Ok)
+}
+
+fn render(r: &Value) -> String {
+    let mut out = String::new();
+    let workers = r["workers"].as_array().cloned().unwrap_or_default();
+    out.push_str(&format!("{} worker(s)\n", workers.len()));
+    for w in &workers {
+        out.push_str(&format!(
+            "  {}  {} stream(s)  heartbeat {:.1}s ago  {} published{}\n",
+            w["id"].as_str().unwrap_or(""),
+            w["streamers"].as_array().map_or(0, Vec::len),
+            w["heartbeatAgeMs"].as_i64().unwrap_or(0) as f64 / 1000.0,
+            w["published"],
+            w["rssBytes"]
+                .as_u64()
+                .map(|b| format!("  {:.1} MiB", b as f64 / 1048576.0))
+                .unwrap_or_default(),
+        ));
+    }
+    let streams = r["streamers"].as_array().cloned().unwrap_or_default();
+    out.push_str(&format!(
+        "{} streamer(s), {} unowned\n",
+        streams.len(),
+        r["unowned"]
+    ));
+    for s in &streams {
+        let secs = |v: &Value| {
+            v.as_i64()
+                .map(|ms| format!("{:.1}s", ms as f64 / 1000.0))
+                .unwrap_or_else(|| "-".into())
+        };
+        out.push_str(&format!(
+            "  @{:<24} owner {:<28} lease {:>6}  lag {:>7}\n",
+            s["user"].as_str().unwrap_or(""),
+            s["owner"].as_str().unwrap_or("-"),
+            secs(&s["leaseAgeMs"]),
+            secs(&s["lagMs"]),
+        ));
+    }
+    let sb = &r["signBudget"];
+    let st = &sb["status"];
+    out.push_str(&format!(
+        "sign budget: {} of {} calls used in the last {}s, {} ms apart; {} granted ({}/h, {}/h per streamer){}\n",
+        st["used"],
+        st["limit"],
+        st["windowSecs"],
+        sb["spacingMs"],
+        sb["calls"],
+        sb["callsPerHour"],
+        sb["perStreamerPerHour"],
+        st["waitingFor"]
+            .as_str()
+            .map(|w| format!("; next call waits {} ms for {w}", st["waitMs"]))
+            .unwrap_or_default(),
+    ));
+    out
+}

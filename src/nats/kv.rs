@@ -1,0 +1,173 @@
+//! The KV buckets a worker pool shares, and what their values hold.
+//!
+//! | bucket              | key                 | value                              |
+//! |---------------------|---------------------|------------------------------------|
+//! | `TIKLIVE_STREAMERS` | escaped streamer    | [`StreamerEntry`] (JSON)           |
+//! | `TIKLIVE_LEASES`    | escaped streamer    | [`Lease`]: the owning worker       |
+//! | `TIKLIVE_CURSORS`   | escaped streamer    | [`SavedCursor`]: where to resume   |
+//! | `TIKLIVE_WORKERS`   | worker id           | [`WorkerInfo`]: heartbeat, owned   |
+//! | `TIKLIVE_SIGN`      | `budget`            | [`SignState`]: next sign slot      |
+//!
+//! Keys use the subject escaping of [`super::subject::escape_token`] (KV keys
+//! are subject tokens too). Leases are renewed by compare-and-set on the
+//! revision; staleness is judged by each reader's own clock (a revision that
+//! has not changed for the TTL), so no clocks need to agree and nothing
+//! relies on key-expiry notifications (only nats-server 2.11+ sends them).
+
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use async_nats::jetstream::{self, kv};
+use futures_util::TryStreamExt;
+use serde::{Deserialize, Serialize};
+
+pub const STREAMERS: &str = "TIKLIVE_STREAMERS";
+pub const LEASES: &str = "TIKLIVE_LEASES";
+pub const CURSORS: &str = "TIKLIVE_CURSORS";
+pub const WORKERS: &str = "TIKLIVE_WORKERS";
+pub const SIGN: &str = "TIKLIVE_SIGN";
+
+/// A streamer in the watched set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StreamerEntry {
+    pub user: String,
+    /// When it was added (ms since the epoch).
+    pub added_ms: i64,
+}
+
+/// Who watches a streamer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Lease {
+    pub worker: String,
+    pub user: String,
+    /// The owner's wall clock at the last renewal (ms; for display only).
+    pub renewed_ms: i64,
+    /// When this owner claimed it (ms).
+    pub since_ms: i64,
+}
+
+/// The last cursor of a streamer whose events before it are all in the stream.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedCursor {
+    pub cursor: String,
+    pub worker: String,
+    pub saved_ms: i64,
+}
+
+/// A worker's heartbeat.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkerInfo {
+    pub id: String,
+    pub host: String,
+    pub pid: u32,
+    /// Streams at most (`None`: no cap).
+    pub capacity: Option<usize>,
+    /// The streamers it watches.
+    pub owned: Vec<String>,
+    pub started_ms: i64,
+    pub heartbeat_ms: i64,
+    /// Events published since it started.
+    pub published: u64,
+    /// Resident memory in bytes, where known (Linux).
+    pub rss_bytes: Option<u64>,
+}
+
+/// The cluster's sign budget (see [`super::budget`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SignState {
+    /// When the last `limit` calls were (or will be) made, wall ms, oldest first.
+    pub grants: Vec<i64>,
+    /// Nobody signs before this (a 429's reset), wall ms.
+    pub hold_until_ms: i64,
+    pub hold_why: String,
+    /// What the latest waiting reservation waits for, and for whom.
+    pub waiting_for: String,
+    pub next_for: String,
+    /// Sign calls granted since `since_ms`.
+    pub calls: u64,
+    pub since_ms: i64,
+    /// The rule, as the last worker configured it.
+    pub limit: u32,
+    pub window_ms: i64,
+    pub spacing_ms: i64,
+}
+
+/// The pool's buckets.
+#[derive(Clone)]
+pub struct Buckets {
+    pub streamers: kv::Store,
+    pub leases: kv::Store,
+    pub cursors: kv::Store,
+    pub workers: kv::Store,
+    pub sign: kv::Store,
+}
+
+impl Buckets {
+    /// Open the buckets, creating missing ones with `replicas`. Worker
+    /// heartbeats older than `ttl` × 6 are dropped by the server.
+    pub async fn open(js: &jetstream::Context, replicas: usize, ttl: Duration) -> Result<Buckets> {
+        let open = |name: &'static str, max_age: Duration| {
+            let js = js.clone();
+            async move {
+                if let Ok(kv) = js.get_key_value(name).await {
+                    return Ok(kv);
+                }
+                // The bucket's stream, made as the KV convention has it. (The
+                // client's own `create_key_value` first reads account fields
+                // that nats-server 2.9 does not send.)
+                js.get_or_create_stream(jetstream::stream::Config {
+                    name: format!("KV_{name}"),
+                    subjects: vec![format!("$KV.{name}.>")],
+                    max_messages_per_subject: 1,
+                    max_age,
+                    storage: jetstream::stream::StorageType::File,
+                    num_replicas: replicas.max(1),
+                    allow_rollup: true,
+                    deny_delete: true,
+                    allow_direct: true,
+                    discard: jetstream::stream::DiscardPolicy::New,
+                    ..Default::default()
+                })
+                .await
+                .with_context(|| format!("cannot create the KV bucket {name}"))?;
+                js.get_key_value(name)
+                    .await
+                    .with_context(|| format!("cannot open the KV bucket {name}"))
+            }
+        };
+        Ok(Buckets {
+            streamers: open(STREAMERS, Duration::ZERO).await?,
+            leases: open(LEASES, Duration::ZERO).await?,
+            cursors: open(CURSORS, Duration::ZERO).await?,
+            workers: open(WORKERS, (ttl * 6).max(Duration::from_secs(10))).await?,
+            sign: open(SIGN, Duration::ZERO).await?,
+        })
+    }
+}
+
+/// Every live key of a bucket with its entry (deleted keys left out).
+pub async fn entries(store: &kv::Store) -> Result<Vec<kv::Entry>> {
+    let keys: Vec<String> = match store.keys().await {
+        Ok(k) => k.try_collect().await.context("cannot list a KV bucket")?,
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot list a KV bucket")),
+    };
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        if let Some(e) = store.entry(key).await.context("cannot read a KV entry")?
+            && e.operation == kv::Operation::Put
+        {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+/// Decode a JSON value.
+pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
+    serde_json::from_slice(bytes).ok()
+}
+
+/// Encode a JSON value.
+pub fn encode<T: Serialize>(v: &T) -> bytes::Bytes {
+    bytes::Bytes::from(serde_json::to_vec(v).expect("KV values serialise"))
+}

@@ -1,0 +1,266 @@
+//! NATS JetStream: the scale-out edge. Events are published to a stream
+//! (`--sink nats://…`), workers share the streamers through KV buckets
+//! (`tiklive worker`), and consumers read the stream back (`forward --from`,
+//! `serve --from`). Everything here talks to `nats-server` through the
+//! `async-nats` crate; tested against real `nats-server` 2.9 processes on
+//! loopback (`tests/nats.rs`).
+
+pub mod budget;
+pub mod kv;
+pub mod publish;
+pub mod rendezvous;
+pub mod stream;
+pub mod subject;
+pub mod worker;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use async_nats::jetstream;
+use async_nats::{ConnectOptions, ServerAddr};
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::NatsArgs;
+use crate::error::Failure;
+use crate::nats::stream::{MIN_DUPLICATE_WINDOW, StreamSettings};
+
+/// The NATS settings of one command: servers, credentials, the stream.
+#[derive(Debug, Clone)]
+pub struct NatsConfig {
+    pub target: NatsTarget,
+    pub stream: StreamSettings,
+    /// Publishes in flight at most.
+    pub window: usize,
+}
+
+impl NatsConfig {
+    /// Resolve `url` and the `--nats-*` options. Errors are usage errors.
+    pub fn resolve(url: &str, args: &NatsArgs) -> Result<NatsConfig> {
+        let target = NatsTarget::parse(
+            url,
+            args.auth.nats_creds.clone(),
+            args.auth.nats_token.clone(),
+        )?;
+        let duplicate_window = crate::config::parse_duration(&args.nats_duplicate_window)?;
+        if duplicate_window < MIN_DUPLICATE_WINDOW {
+            anyhow::bail!(Failure::usage(
+                "--nats-duplicate-window must be at least 2m (a takeover's overlap must be absorbed)"
+            ));
+        }
+        if !(1..=5).contains(&args.nats_replicas) {
+            anyhow::bail!(Failure::usage("--nats-replicas must be 1 to 5"));
+        }
+        let max_age = args
+            .nats_max_age
+            .as_deref()
+            .map(crate::config::parse_duration)
+            .transpose()?
+            .unwrap_or(Duration::ZERO);
+        let max_bytes = args
+            .nats_max_bytes
+            .map(|b| i64::try_from(b).map_err(|_| Failure::usage("--nats-max-bytes is too large")))
+            .transpose()?;
+        let name = args.nats_stream.clone();
+        if name.is_empty() || name.contains(['.', '*', '>', ' ']) {
+            anyhow::bail!(Failure::usage(format!(
+                "invalid stream name '{name}': no '.', '*', '>' or spaces"
+            )));
+        }
+        Ok(NatsConfig {
+            target,
+            stream: StreamSettings {
+                name,
+                replicas: args.nats_replicas,
+                max_age,
+                max_bytes,
+                duplicate_window,
+            },
+            window: args.nats_window.max(1),
+        })
+    }
+}
+
+/// How to reach the NATS servers: `nats://[user:pass@]HOST:PORT[,HOST:PORT…]`
+/// plus an optional token or `.creds` file.
+#[derive(Debug, Clone)]
+pub struct NatsTarget {
+    /// The servers, as given (credentials in the URL are kept for the client).
+    pub servers: Vec<ServerAddr>,
+    /// A `.creds` file (JWT + NKey seed), the usual NATS way.
+    pub creds: Option<PathBuf>,
+    /// A token (`--nats-token`, `NATS_TOKEN`).
+    pub token: Option<String>,
+}
+
+impl NatsTarget {
+    /// Parse a comma-separated server list. Entries after the first may omit
+    /// the scheme (`nats://a:4222,b:4222`). Errors are usage errors.
+    pub fn parse(url: &str, creds: Option<PathBuf>, token: Option<String>) -> Result<NatsTarget> {
+        let mut servers = Vec::new();
+        let mut scheme = "nats";
+        for part in url.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let full = if let Some((s, _)) = part.split_once("://") {
+                scheme = s;
+                part.to_string()
+            } else {
+                format!("{scheme}://{part}")
+            };
+            if !matches!(scheme, "nats" | "tls") {
+                anyhow::bail!(Failure::usage(format!(
+                    "invalid NATS URL '{part}': use nats://HOST:PORT[,HOST:PORT…]"
+                )));
+            }
+            let addr: ServerAddr = full.parse().map_err(|e| {
+                Failure::usage(format!(
+                    "invalid NATS URL '{part}': {e}; use nats://HOST:PORT[,HOST:PORT…]"
+                ))
+            })?;
+            servers.push(addr);
+        }
+        if servers.is_empty() {
+            anyhow::bail!(Failure::usage(
+                "no NATS server given: use nats://HOST:PORT[,HOST:PORT…]"
+            ));
+        }
+        Ok(NatsTarget {
+            servers,
+            creds,
+            token,
+        })
+    }
+
+    /// The servers as `host:port`, for messages (no credentials).
+    pub fn display(&self) -> String {
+        self.servers
+            .iter()
+            .map(|s| format!("{}:{}", s.host(), s.port()))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Connect. The client keeps reconnecting forever in the background, so a
+    /// server that goes away later only delays publishes (see
+    /// [`publish`]). The first connection is retried in the background too:
+    /// tiklive starts even while the engine is still coming up.
+    pub async fn connect(&self, name: &str) -> Result<async_nats::Client> {
+        let mut opts = ConnectOptions::new()
+            .name(name)
+            .connection_timeout(Duration::from_secs(5))
+            .retry_on_initial_connect()
+            .max_reconnects(None::<usize>);
+        if let Some(path) = &self.creds {
+            opts = opts
+                .credentials_file(path)
+                .await
+                .with_context(|| format!("cannot read the NATS credentials {}", path.display()))
+                .map_err(|e| Failure::usage(format!("{e:#}")))?;
+        }
+        if let Some(token) = &self.token {
+            opts = opts.token(token.clone());
+        }
+        opts.connect(self.servers.clone())
+            .await
+            .with_context(|| format!("cannot connect to NATS at {}", self.display()))
+    }
+}
+
+/// Connect and open the events stream (creating it if missing). While the
+/// engine is unreachable this waits, saying so once on stderr; a refusal
+/// from the server (bad credentials, too many replicas for the cluster) is an
+/// error. `Ok(None)`: cancelled while waiting.
+pub async fn open_events(
+    cfg: &NatsConfig,
+    client_name: &str,
+    cancel: &CancellationToken,
+    quiet: bool,
+) -> Result<Option<(async_nats::Client, jetstream::Context)>> {
+    let client = cfg.target.connect(client_name).await?;
+    let js = jetstream::ContextBuilder::new()
+        .timeout(Duration::from_secs(5))
+        .ack_timeout(publish::ACK_TIMEOUT)
+        .max_ack_inflight(cfg.window.saturating_mul(2).max(64))
+        .backpressure_on_inflight(true)
+        .build(client.clone());
+    let mut said = false;
+    // Say at once when the servers are not reachable (the client keeps trying).
+    tokio::select! {
+        _ = cancel.cancelled() => return Ok(None),
+        _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+        _ = wait_connected(&client) => {}
+    }
+    if client.connection_state() != async_nats::connection::State::Connected {
+        if !quiet {
+            crate::term::note(format_args!(
+                "waiting for NATS at {} (not reachable yet); retrying",
+                cfg.target.display()
+            ));
+        }
+        said = true;
+        tokio::select! {
+            _ = cancel.cancelled() => return Ok(None),
+            _ = wait_connected(&client) => {}
+        }
+    }
+    loop {
+        match stream::ensure_stream(&js, &cfg.stream).await {
+            Ok(_) => {
+                if said && !quiet {
+                    crate::term::note(format_args!("NATS at {} is up", cfg.target.display()));
+                }
+                return Ok(Some((client, js)));
+            }
+            Err(e) if is_refusal(&e) => {
+                return Err(e.context(format!("NATS at {} refused", cfg.target.display())));
+            }
+            Err(e) => {
+                if !said && !quiet {
+                    crate::term::note(format_args!(
+                        "waiting for NATS at {} to open stream {} ({:#}); retrying",
+                        cfg.target.display(),
+                        cfg.stream.name,
+                        e
+                    ));
+                }
+                said = true;
+                tokio::select! {
+                    _ = cancel.cancelled() => return Ok(None),
+                    _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Return once the client is connected.
+async fn wait_connected(client: &async_nats::Client) {
+    while client.connection_state() != async_nats::connection::State::Connected {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Whether the server answered with a JetStream error (as opposed to not
+/// answering at all).
+fn is_refusal(e: &anyhow::Error) -> bool {
+    use async_nats::jetstream::context::{CreateStreamError, CreateStreamErrorKind};
+    e.chain().any(|c| {
+        c.downcast_ref::<CreateStreamError>()
+            .is_some_and(|ce| matches!(ce.kind(), CreateStreamErrorKind::JetStream(_)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_lists_parse() {
+        let t = NatsTarget::parse("nats://u:p@127.0.0.1:4222,127.0.0.1:4223", None, None).unwrap();
+        assert_eq!(t.servers.len(), 2);
+        assert_eq!(t.display(), "127.0.0.1:4222,127.0.0.1:4223");
+        assert!(t.servers[0].has_user_pass());
+        for bad in ["", "http://x:1", ","] {
+            assert!(NatsTarget::parse(bad, None, None).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Publishing events to JetStream with acks, de-duplication and backpressure.
+//!
+//! Each event goes to `tiklive.ev.<streamer>.<type>` (see [`super::subject`])
+//! with the NDJSON envelope line as payload and `Nats-Msg-Id: <event id>`, so
+//! the stream stores a message id once within its duplicate window. Up to
+//! `window` publishes are in flight; the oldest ack is awaited before more
+//! are sent, so a slow or absent engine slows the producer down (the bounded
+//! batch channel then fills and the decoder waits) instead of buffering
+//! without limit. A publish whose ack fails or times out is sent again, with
+//! the same message id, until the stream confirms it: nothing is dropped, and
+//! a re-sent copy that did land is absorbed by the duplicate window. While the
+//! engine does not answer, one line on stderr says what we are waiting for.
+
+use std::collections::VecDeque;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use async_nats::jetstream::context::{Context, PublishError};
+use async_nats::jetstream::message::PublishMessage;
+use async_nats::jetstream::publish::PublishAck;
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+use super::subject::event_subject;
+use crate::term;
+use crate::webcast::Envelope;
+
+/// Publishes in flight at most, by default.
+pub const DEFAULT_WINDOW: usize = 1024;
+
+/// How long one ack may take before the publish is sent again.
+pub const ACK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The pause before a failed publish is sent again.
+const RETRY_PAUSE: Duration = Duration::from_millis(250);
+
+/// What a publisher did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PublishStats {
+    /// Events the stream stored.
+    pub stored: u64,
+    /// Events the stream already had (same `Nats-Msg-Id` within the window).
+    pub duplicates: u64,
+    /// Publishes sent again after a failed or missing ack.
+    pub retries: u64,
+    /// The last stream sequence acknowledged.
+    pub last_seq: u64,
+}
+
+type AckFuture = Pin<Box<dyn Future<Output = Result<PublishAck, PublishError>> + Send>>;
+
+struct InFlight {
+    subject: String,
+    id: String,
+    payload: Bytes,
+    /// `None`: the last attempt failed and the publish must be sent again.
+    ack: Option<AckFuture>,
+}
+
+/// One event ready to publish: subject, message id and payload.
+pub fn message_of(env: &Envelope) -> (String, String, Bytes) {
+    (
+        event_subject(&env.streamer, env.kind.name()),
+        env.id.clone(),
+        Bytes::from(env.to_json()),
+    )
+}
+
+/// A JetStream publisher for events, with a bounded window of unacknowledged
+/// publishes. `engine` names the servers in messages (`127.0.0.1:4222`).
+pub struct Publisher {
+    js: Context,
+    engine: String,
+    window: usize,
+    in_flight: VecDeque<InFlight>,
+    stats: PublishStats,
+    outage: Option<Instant>,
+    quiet: bool,
+}
+
+impl Publisher {
+    pub fn new(js: Context, engine: String, window: usize, quiet: bool) -> Publisher {
+        Publisher {
+            js,
+            engine,
+            window: window.max(1),
+            in_flight: VecDeque::new(),
+            stats: PublishStats::default(),
+            outage: None,
+            quiet,
+        }
+    }
+
+    /// What was confirmed so far.
+    pub fn stats(&self) -> PublishStats {
+        self.stats
+    }
+
+    /// Send one event, first waiting for acks while the window is full.
+    pub async fn send(&mut self, env: &Envelope) {
+        while self.in_flight.len() >= self.window {
+            self.settle_one().await;
+        }
+        let (subject, id, payload) = message_of(env);
+        let ack = Self::start(&self.js, &subject, &id, payload.clone()).await;
+        self.in_flight.push_back(InFlight {
+            subject,
+            id,
+            payload,
+            ack: Some(ack),
+        });
+    }
+
+    /// Wait until every event sent so far is confirmed by the stream.
+    pub async fn flush(&mut self) {
+        while !self.in_flight.is_empty() {
+            self.settle_one().await;
+        }
+    }
+
+    /// Confirm the oldest publish, re-sending it until the stream has it.
+    /// Cancel-safe: the publish stays queued until it is confirmed.
+    async fn settle_one(&mut self) {
+        loop {
+            let Some(front) = self.in_flight.front_mut() else {
+                return;
+            };
+            let Some(ack) = front.ack.as_mut() else {
+                let (subject, id, payload) = (
+                    front.subject.clone(),
+                    front.id.clone(),
+                    front.payload.clone(),
+                );
+                let ack = Self::start(&self.js, &subject, &id, payload).await;
+                self.stats.retries += 1;
+                if let Some(front) = self.in_flight.front_mut() {
+                    front.ack = Some(ack);
+                }
+                continue;
+            };
+            match ack.await {
+                Ok(ack) => {
+                    self.in_flight.pop_front();
+                    if ack.duplicate {
+                        self.stats.duplicates += 1;
+                    } else {
+                        self.stats.stored += 1;
+                    }
+                    self.stats.last_seq = self.stats.last_seq.max(ack.sequence);
+                    self.recovered();
+                    return;
+                }
+                Err(e) => {
+                    front.ack = None;
+                    self.waiting(&e.to_string());
+                    tokio::time::sleep(RETRY_PAUSE).await;
+                }
+            }
+        }
+    }
+
+    /// Start one publish; a failure to even send becomes a failed ack, so
+    /// the caller's retry loop handles both alike.
+    async fn start(js: &Context, subject: &str, id: &str, payload: Bytes) -> AckFuture {
+        let msg = PublishMessage::build().payload(payload).message_id(id);
+        match js.send_publish(subject.to_string(), msg).await {
+            Ok(fut) => Box::pin(fut.into_future()),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+
+    fn waiting(&mut self, why: &str) {
+        if self.outage.is_none() {
+            self.outage = Some(Instant::now());
+            if !self.quiet {
+                term::note(format_args!(
+                    "waiting for NATS at {} to acknowledge {} event(s) ({why}); retrying, nothing is dropped",
+                    self.engine,
+                    self.in_flight.len() + 1
+                ));
+            }
+        }
+    }
+
+    fn recovered(&mut self) {
+        if let Some(since) = self.outage.take()
+            && !self.quiet
+        {
+            term::note(format_args!(
+                "NATS at {} acknowledges again after {:.1}s",
+                self.engine,
+                since.elapsed().as_secs_f64()
+            ));
+        }
+    }
+}
+
+/// Publish every batch from `rx` until the channel closes, then wait for the
+/// last acks. The producer closes the channel on Ctrl-C, so buffered events
+/// are still published.
+pub async fn publish_all(
+    mut publisher: Publisher,
+    mut rx: mpsc::Receiver<Vec<Envelope>>,
+) -> PublishStats {
+    loop {
+        let batch = if publisher.in_flight.is_empty() {
+            rx.recv().await
+        } else {
+            // Nothing new to send: confirm what is in flight meanwhile.
+            tokio::select! {
+                biased;
+                batch = rx.recv() => batch,
+                () = publisher.settle_one() => continue,
+            }
+        };
+        let Some(batch) = batch else { break };
+        for env in &batch {
+            publisher.send(env).await;
+        }
+    }
+    publisher.flush().await;
+    publisher.stats()
+}

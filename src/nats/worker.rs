@@ -1,0 +1,548 @@
+//! `tiklive worker`: one member of a pool that shares the streamers of the
+//! `TIKLIVE_STREAMERS` bucket, each watched by exactly one live worker.
+//!
+//! Every tick (a tenth of the lease TTL, 100 ms to 1 s) a worker:
+//! 1. renews its heartbeat (`TIKLIVE_WORKERS`) and its leases
+//!    (`TIKLIVE_LEASES`, compare-and-set on the revision) every TTL / 3;
+//! 2. reads the streamers, workers and leases, and judges a lease or a
+//!    heartbeat stale when its revision has not changed for the TTL by its
+//!    own clock (no key-expiry notifications: those need nats-server 2.11);
+//! 3. computes the assignment by rendezvous hashing over the live workers
+//!    with their capacities ([`super::rendezvous`]);
+//! 4. claims free or stale leases assigned to it (create, or update on the
+//!    observed revision: only one claimant wins), hands over streamers now
+//!    assigned to another live worker, and drops removed ones.
+//!
+//! Each owned streamer runs the live client with the cluster sign budget,
+//! resuming from the cursor saved in `TIKLIVE_CURSORS`; its events are
+//! published with acks, and its cursor is saved (every `cursor_every`) only
+//! once every event before it is acknowledged, so a new owner resumes with no
+//! gap. The overlap since the last save comes again with the same
+//! deterministic ids and JetStream drops it. A lease that cannot be renewed
+//! for 80 % of the TTL stops its stream (another worker may own it by then).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use async_nats::jetstream::{self, kv};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::budget::ClusterBudget;
+use super::kv::{Buckets, Lease, SavedCursor, StreamerEntry, WorkerInfo, decode, encode, entries};
+use super::publish::Publisher;
+use super::rendezvous::assign;
+use super::subject::escape_token;
+use crate::clock::now_ms;
+use crate::config::LiveConfig;
+use crate::live::budget::SharedGate;
+use crate::live::{StreamHooks, spawn_hooked};
+use crate::source::SourceRun;
+use crate::term::{self, BATCH_CHANNEL};
+use crate::webcast::DecoderOptions;
+
+/// What one worker is and does.
+#[derive(Clone)]
+pub struct WorkerOptions {
+    /// Unique in the pool (default: host-pid-random).
+    pub id: String,
+    /// Streams at most.
+    pub capacity: Option<usize>,
+    /// A lease not renewed for this long may be claimed by another worker.
+    pub ttl: Duration,
+    /// How often a stream's cursor is saved (when it moved).
+    pub cursor_every: Duration,
+    pub live: LiveConfig,
+    pub opts: DecoderOptions,
+    /// The NATS servers, for messages.
+    pub engine: String,
+    /// Publishes in flight per stream.
+    pub window: usize,
+    pub quiet: bool,
+}
+
+struct Owned {
+    user: String,
+    revision: u64,
+    renewed: Instant,
+    since_ms: i64,
+    stop: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+#[derive(Clone, Copy)]
+struct Seen {
+    revision: u64,
+    at: Instant,
+}
+
+/// Revisions seen per key, to judge staleness by our own clock.
+#[derive(Default)]
+struct Observed(HashMap<String, Seen>);
+
+impl Observed {
+    /// Note `revision` of `key`; how long it has been unchanged.
+    fn observe(&mut self, key: &str, revision: u64, now: Instant) -> Duration {
+        let seen = self
+            .0
+            .entry(key.to_string())
+            .or_insert(Seen { revision, at: now });
+        if seen.revision != revision {
+            *seen = Seen { revision, at: now };
+        }
+        now - seen.at
+    }
+}
+
+struct Worker {
+    js: jetstream::Context,
+    b: Buckets,
+    o: WorkerOptions,
+    budget: SharedGate,
+    owned: BTreeMap<String, Owned>,
+    leases_seen: Observed,
+    workers_seen: Observed,
+    free_since: HashMap<String, Instant>,
+    published: Arc<AtomicU64>,
+    started_ms: i64,
+    heartbeat_at: Option<Instant>,
+}
+
+/// Run a worker until `cancel`, then hand every streamer over.
+pub async fn run(
+    js: jetstream::Context,
+    buckets: Buckets,
+    o: WorkerOptions,
+    cancel: CancellationToken,
+) -> Result<()> {
+    let budget: SharedGate = Arc::new(ClusterBudget::new(
+        buckets.sign.clone(),
+        o.live.sign_budget,
+        o.live.sign_window,
+        o.live.sign_interval,
+    ));
+    let mut w = Worker {
+        js,
+        b: buckets,
+        budget,
+        owned: BTreeMap::new(),
+        leases_seen: Observed::default(),
+        workers_seen: Observed::default(),
+        free_since: HashMap::new(),
+        published: Arc::new(AtomicU64::new(0)),
+        started_ms: now_ms(),
+        heartbeat_at: None,
+        o,
+    };
+    if !w.o.quiet {
+        term::note(format_args!(
+            "worker {} joined the pool at {} (lease TTL {:.1}s{})",
+            w.o.id,
+            w.o.engine,
+            w.o.ttl.as_secs_f64(),
+            w.o.capacity
+                .map(|c| format!(", capacity {c}"))
+                .unwrap_or_default()
+        ));
+    }
+    let tick = (w.o.ttl / 10).clamp(Duration::from_millis(100), Duration::from_secs(1));
+    let mut interval = tokio::time::interval(tick);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => break,
+            _ = interval.tick() => {}
+        }
+        if let Err(e) = w.reconcile().await {
+            term::warn(format_args!("worker {}: {e:#}; retrying", w.o.id));
+        }
+    }
+    w.leave().await;
+    Ok(())
+}
+
+impl Worker {
+    async fn reconcile(&mut self) -> Result<()> {
+        let now = Instant::now();
+        let ttl = self.o.ttl;
+        // Our heartbeat and our leases first: they must not lapse.
+        if self.heartbeat_at.is_none_or(|t| now - t >= ttl / 3) {
+            self.heartbeat().await?;
+            self.heartbeat_at = Some(now);
+        }
+        self.renew(now).await;
+
+        let streamers: BTreeMap<String, String> = entries(&self.b.streamers)
+            .await?
+            .into_iter()
+            .filter_map(|e| decode::<StreamerEntry>(&e.value).map(|s| (e.key, s.user)))
+            .collect();
+        let mut live_workers: BTreeMap<String, usize> = BTreeMap::new();
+        for e in entries(&self.b.workers).await? {
+            let age = self.workers_seen.observe(&e.key, e.revision, now);
+            let Some(info) = decode::<WorkerInfo>(&e.value) else {
+                continue;
+            };
+            if info.id == self.o.id || age < ttl {
+                live_workers.insert(info.id, info.capacity.unwrap_or(usize::MAX));
+            }
+        }
+        live_workers.insert(self.o.id.clone(), self.o.capacity.unwrap_or(usize::MAX));
+        let mut leases: HashMap<String, (Lease, u64, Duration)> = HashMap::new();
+        for e in entries(&self.b.leases).await? {
+            let age = self.leases_seen.observe(&e.key, e.revision, now);
+            if let Some(l) = decode::<Lease>(&e.value) {
+                leases.insert(e.key, (l, e.revision, age));
+            }
+        }
+        let plan = assign(streamers.keys().map(String::as_str), &live_workers);
+
+        // Streamers removed from the set, or now assigned to another live worker.
+        let mine: Vec<String> = self.owned.keys().cloned().collect();
+        for key in mine {
+            let gone = !streamers.contains_key(&key);
+            let elsewhere = plan
+                .get(&key)
+                .is_some_and(|w| *w != self.o.id && live_workers.contains_key(w));
+            if gone || elsewhere {
+                self.release(&key, gone).await;
+            }
+        }
+        // Free or stale leases we should take.
+        let capacity = self.o.capacity.unwrap_or(usize::MAX);
+        for (key, user) in &streamers {
+            if self.owned.contains_key(key) || self.owned.len() >= capacity {
+                continue;
+            }
+            let (free, revision) = match leases.get(key) {
+                None => (true, None),
+                Some((_, rev, age)) if *age >= ttl => (true, Some(*rev)),
+                Some(_) => (false, None),
+            };
+            if !free {
+                self.free_since.remove(key);
+                continue;
+            }
+            let free_for = now - *self.free_since.entry(key.clone()).or_insert(now);
+            let planned_here = plan.get(key).is_some_and(|w| *w == self.o.id);
+            // A streamer nobody took for a TTL is anyone's (its planned
+            // owner may be full or gone unnoticed).
+            if planned_here || free_for >= ttl {
+                self.claim(key, user, revision).await;
+            }
+        }
+        // Leases of removed streamers that nobody renews any more.
+        for (key, (_, rev, age)) in &leases {
+            if !streamers.contains_key(key) && *age >= ttl && !self.owned.contains_key(key) {
+                let _ = self.b.leases.delete_expect_revision(key, Some(*rev)).await;
+            }
+        }
+        Ok(())
+    }
+
+    async fn heartbeat(&self) -> Result<()> {
+        let info = WorkerInfo {
+            id: self.o.id.clone(),
+            host: hostname(),
+            pid: std::process::id(),
+            capacity: self.o.capacity,
+            owned: self.owned.values().map(|o| o.user.clone()).collect(),
+            started_ms: self.started_ms,
+            heartbeat_ms: now_ms(),
+            published: self.published.load(Ordering::Relaxed),
+            rss_bytes: rss_bytes(),
+        };
+        self.b
+            .workers
+            .put(&self.o.id, encode(&info))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot write the heartbeat: {e}"))?;
+        Ok(())
+    }
+
+    fn lease(&self, user: &str, since_ms: i64) -> bytes::Bytes {
+        encode(&Lease {
+            worker: self.o.id.clone(),
+            user: user.to_string(),
+            renewed_ms: now_ms(),
+            since_ms,
+        })
+    }
+
+    /// Renew our leases every TTL / 3; stop streams whose lease we lost.
+    async fn renew(&mut self, now: Instant) {
+        let ttl = self.o.ttl;
+        let keys: Vec<String> = self.owned.keys().cloned().collect();
+        for key in keys {
+            let (user, rev, renewed, since) = {
+                let o = &self.owned[&key];
+                (o.user.clone(), o.revision, o.renewed, o.since_ms)
+            };
+            if now - renewed < ttl / 3 {
+                continue;
+            }
+            let value = self.lease(&user, since);
+            match self.b.leases.update(&key, value, rev).await {
+                Ok(new_rev) => {
+                    if let Some(o) = self.owned.get_mut(&key) {
+                        o.revision = new_rev;
+                        o.renewed = now;
+                    }
+                }
+                Err(e) => {
+                    let lost = matches!(e.kind(), kv::UpdateErrorKind::WrongLastRevision);
+                    if lost || now - renewed >= ttl.mul_f64(0.8) {
+                        term::warn(format_args!(
+                            "worker {}: lost the lease of @{user} ({e}); stopping it",
+                            self.o.id
+                        ));
+                        if let Some(o) = self.owned.remove(&key) {
+                            o.stop.cancel();
+                            let _ = o.task.await;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Claim a lease (create, or update over a stale `revision`) and start
+    /// watching.
+    async fn claim(&mut self, key: &str, user: &str, revision: Option<u64>) {
+        let since = now_ms();
+        let value = self.lease(user, since);
+        let claimed = match revision {
+            None => self.b.leases.create(key, value).await.ok(),
+            Some(rev) => self.b.leases.update(key, value, rev).await.ok(),
+        };
+        let Some(rev) = claimed else {
+            return; // another worker was faster
+        };
+        self.free_since.remove(key);
+        let saved = match self.b.cursors.get(key).await {
+            Ok(Some(v)) => decode::<SavedCursor>(&v).map(|c| c.cursor),
+            _ => None,
+        };
+        if !self.o.quiet {
+            term::note(format_args!(
+                "worker {}: watching @{user}{}",
+                self.o.id,
+                saved
+                    .as_deref()
+                    .map(|c| format!(" from cursor {c}"))
+                    .unwrap_or_default()
+            ));
+        }
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(watch_stream(StreamJob {
+            user: user.to_string(),
+            key: key.to_string(),
+            cursor: saved,
+            js: self.js.clone(),
+            cursors: self.b.cursors.clone(),
+            budget: self.budget.clone(),
+            o: self.o.clone(),
+            stop: stop.clone(),
+            published: self.published.clone(),
+        }));
+        self.owned.insert(
+            key.to_string(),
+            Owned {
+                user: user.to_string(),
+                revision: rev,
+                renewed: Instant::now(),
+                since_ms: since,
+                stop,
+                task,
+            },
+        );
+    }
+
+    /// Stop watching (the stream saves its cursor), then free the lease.
+    async fn release(&mut self, key: &str, removed: bool) {
+        let Some(o) = self.owned.remove(key) else {
+            return;
+        };
+        o.stop.cancel();
+        let _ = o.task.await;
+        if removed {
+            let _ = self.b.cursors.delete(key).await;
+        }
+        let _ = self
+            .b
+            .leases
+            .delete_expect_revision(key, Some(o.revision))
+            .await;
+        if !self.o.quiet {
+            term::note(format_args!(
+                "worker {}: {} @{}",
+                self.o.id,
+                if removed { "stopped" } else { "handed over" },
+                o.user
+            ));
+        }
+    }
+
+    /// A graceful stop: hand every streamer over at once.
+    async fn leave(&mut self) {
+        let keys: Vec<String> = self.owned.keys().cloned().collect();
+        for o in self.owned.values() {
+            o.stop.cancel();
+        }
+        for key in keys {
+            self.release(&key, false).await;
+        }
+        let _ = self.b.workers.delete(&self.o.id).await;
+        if !self.o.quiet {
+            term::note(format_args!("worker {} left the pool", self.o.id));
+        }
+    }
+}
+
+struct StreamJob {
+    user: String,
+    key: String,
+    cursor: Option<String>,
+    js: jetstream::Context,
+    cursors: kv::Store,
+    budget: SharedGate,
+    o: WorkerOptions,
+    stop: CancellationToken,
+    published: Arc<AtomicU64>,
+}
+
+/// Watch one streamer until `stop`: publish its events, save its cursor.
+async fn watch_stream(job: StreamJob) {
+    let mut cursor = job.cursor.clone();
+    let mut publisher = Publisher::new(
+        job.js.clone(),
+        job.o.engine.clone(),
+        job.o.window,
+        job.o.quiet,
+    );
+    let mut saved = cursor.clone().unwrap_or_default();
+    loop {
+        let (tx, mut rx) = mpsc::channel(BATCH_CHANNEL);
+        let (cursor_tx, cursor_rx) = watch::channel(cursor.clone().unwrap_or_default());
+        let live = spawn_hooked(
+            job.user.clone(),
+            job.o.live.clone(),
+            SourceRun {
+                opts: job.o.opts,
+                tx,
+                cancel: job.stop.clone(),
+                record: None,
+            },
+            StreamHooks {
+                cursor: cursor.clone(),
+                cursor_out: Some(cursor_tx),
+            },
+            job.budget.clone(),
+            true,
+        );
+        let mut save = tokio::time::interval(job.o.cursor_every);
+        save.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                batch = rx.recv() => {
+                    let Some(batch) = batch else { break };
+                    for env in &batch {
+                        publisher.send(env).await;
+                    }
+                    job.published.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                }
+                _ = save.tick() => {
+                    // Everything handed over before this cursor is in the
+                    // channel now: publish it, wait for the acks, then save.
+                    let c = cursor_rx.borrow().clone();
+                    for _ in 0..rx.len() {
+                        let Some(batch) = rx.recv().await else { break };
+                        for env in &batch {
+                            publisher.send(env).await;
+                        }
+                        job.published.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    }
+                    publisher.flush().await;
+                    if !c.is_empty() && c != saved {
+                        save_cursor(&job, &c).await;
+                        saved = c;
+                    }
+                }
+            }
+        }
+        // The live task ended and closed the channel: all is published.
+        publisher.flush().await;
+        let c = cursor_rx.borrow().clone();
+        if !c.is_empty() && c != saved {
+            save_cursor(&job, &c).await;
+            saved = c.clone();
+        }
+        if !c.is_empty() {
+            cursor = Some(c);
+        }
+        let end = live.await;
+        if job.stop.is_cancelled() {
+            return;
+        }
+        if let Ok(Err(e)) = end
+            && !job.o.quiet
+        {
+            term::note(format_args!(
+                "worker {}: @{}: {}; trying again in 5s",
+                job.o.id,
+                job.user,
+                crate::error::message_of(&e)
+            ));
+        }
+        tokio::select! {
+            _ = job.stop.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+    }
+}
+
+async fn save_cursor(job: &StreamJob, cursor: &str) {
+    let value = encode(&SavedCursor {
+        cursor: cursor.to_string(),
+        worker: job.o.id.clone(),
+        saved_ms: now_ms(),
+    });
+    if let Err(e) = job.cursors.put(&job.key, value).await {
+        term::warn(format_args!(
+            "worker {}: cannot save the cursor of @{}: {e}",
+            job.o.id, job.user
+        ));
+    }
+}
+
+/// The KV key of a streamer.
+pub fn key_of(user: &str) -> String {
+    escape_token(user)
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "localhost".to_string())
+}
+
+/// A default worker id: host, pid and 4 random hex digits.
+pub fn default_id() -> String {
+    format!(
+        "{}-{}-{:04x}",
+        escape_token(&hostname()),
+        std::process::id(),
+        crate::random::u32_in(0..0x1_0000)
+    )
+}
+
+/// Resident memory (Linux `/proc/self/statm`), in bytes.
+pub fn rss_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}

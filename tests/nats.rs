@@ -1,0 +1,241 @@
+//! NATS JetStream: `watch --sink`, against real `nats-server` processes on
+//! loopback (see `support::nats`).
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use std::process::Output;
+
+use crate::support::nats::{NatsServer, stream_messages, urls};
+use crate::support::tiklive;
+
+type Dir = tempfile::TempDir;
+
+/// Run tiklive in `dir`; assert success.
+async fn ok(dir: &Dir, args: &[&str]) -> Output {
+    let out = tiklive(dir.path()).args(args).output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+const STREAM: &str = "TIKLIVE_EVENTS";
+
+/// Record the demo once (a capture with message ids, like a real one).
+async fn demo_capture(dir: &Dir) -> std::path::PathBuf {
+    let capture = dir.path().join("demo.capture");
+    ok(
+        dir,
+        &[
+            "watch",
+            "--demo",
+            "--speed",
+            "max",
+            "--record",
+            capture.to_str().unwrap(),
+        ],
+    )
+    .await;
+    capture
+}
+
+/// The events `watch --replay` prints, for comparison.
+async fn replayed(dir: &Dir, capture: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["watch", "--replay", capture.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    crate::support::ndjson(&ok(dir, &args).await.stdout)
+}
+
+async fn sink(dir: &Dir, capture: &Path, url: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "watch",
+        "--replay",
+        capture.to_str().unwrap(),
+        "--sink",
+        url,
+    ];
+    args.extend_from_slice(extra);
+    ok(dir, &args).await
+}
+
+/// A copy of `capture` with its records `gap_ms` apart (for a paced replay).
+fn stretched(dir: &Dir, capture: &Path, gap_ms: i64) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(capture).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for (i, line) in lines.enumerate() {
+        let mut rec: serde_json::Value = serde_json::from_str(line).unwrap();
+        rec["t"] =
+            tiklive::webcast::time::format_iso_millis(1_700_000_000_000 + i as i64 * gap_ms).into();
+        out.push_str(&format!("{rec}\n"));
+    }
+    let path = dir.path().join("stretched.capture");
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sink_publishes_each_event_once_and_a_second_run_adds_nothing() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = demo_capture(&dir).await;
+    // Message events only: control events (connected, disconnected) get new
+    // random ids on every run, as documented.
+    let expected = replayed(&dir, &capture, &[]).await;
+    let types: BTreeSet<String> = expected
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_string())
+        .filter(|t| t != "connected" && t != "disconnected")
+        .collect();
+    let types = types.into_iter().collect::<Vec<_>>().join(",");
+    let expected: Vec<_> = expected
+        .into_iter()
+        .filter(|e| e["type"] != "connected" && e["type"] != "disconnected")
+        .collect();
+    assert!(expected.len() > 50, "the demo has events");
+
+    let first = sink(&dir, &capture, &server.url(), &["--type", &types]).await;
+    assert!(first.stdout.is_empty(), "events go to NATS, not stdout");
+    let stored = stream_messages(&server.url(), STREAM).await;
+    assert_eq!(stored.len(), expected.len());
+    // The payload is the NDJSON line, the message id the event id, the subject
+    // tiklive.ev.<streamer>.<type>; replays give the same ids.
+    for (s, e) in stored.iter().zip(&expected) {
+        assert_eq!(&s.event, e);
+        assert_eq!(s.msg_id, e["id"].as_str().unwrap());
+        assert_eq!(
+            s.subject,
+            format!(
+                "tiklive.ev.{}.{}",
+                tiklive::nats::subject::escape_token(e["streamer"].as_str().unwrap()),
+                e["type"].as_str().unwrap()
+            )
+        );
+    }
+    let ids: HashSet<_> = stored.iter().map(|s| s.msg_id.clone()).collect();
+    assert_eq!(ids.len(), stored.len(), "ids are unique");
+
+    let second = sink(&dir, &capture, &server.url(), &["--type", &types]).await;
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains(&format!(
+            "published 0 event(s) to stream {STREAM} ({} already there)",
+            expected.len()
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        stream_messages(&server.url(), STREAM).await.len(),
+        expected.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sink_escapes_streamers_with_dots() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    // A capture of the demo under a handle with a dot and an underscore.
+    let capture = demo_capture(&dir).await;
+    let text = std::fs::read_to_string(&capture).unwrap();
+    let (header, rest) = text.split_once('\n').unwrap();
+    let mut header: serde_json::Value = serde_json::from_str(header).unwrap();
+    header["streamer"] = "the.real_one".into();
+    let renamed = dir.path().join("dotted.capture");
+    std::fs::write(&renamed, format!("{header}\n{rest}")).unwrap();
+
+    sink(&dir, &renamed, &server.url(), &["--type", "chat"]).await;
+    let stored = stream_messages(&server.url(), STREAM).await;
+    assert!(!stored.is_empty());
+    for s in &stored {
+        assert_eq!(s.subject, "tiklive.ev.the_2Ereal_5Fone.chat");
+        let (streamer, kind) = tiklive::nats::subject::parse_event_subject(&s.subject).unwrap();
+        assert_eq!(streamer, "the.real_one");
+        assert_eq!(s.event["streamer"], "the.real_one");
+        assert_eq!(kind, "chat");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sink_waits_for_an_engine_that_is_down() {
+    // Nothing listens yet: tiklive says what it waits for, then publishes
+    // everything once the server is up.
+    let port = crate::support::nats::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = demo_capture(&dir).await;
+    let url = format!("nats://127.0.0.1:{port}");
+    let mut child = tiklive(dir.path())
+        .args([
+            "watch",
+            "--replay",
+            capture.to_str().unwrap(),
+            "--sink",
+            &url,
+            "--type",
+            "chat",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(child.try_wait().unwrap().is_none(), "it waits");
+    let server = NatsServer::start_on(port);
+    let out = child.wait_with_output().await.unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("waiting for NATS at 127.0.0.1:{port}")),
+        "{err}"
+    );
+    let chats = replayed(&dir, &capture, &["--type", "chat"]).await;
+    assert_eq!(
+        stream_messages(&server.url(), STREAM).await.len(),
+        chats.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_node_cluster_loses_and_duplicates_nothing_when_a_node_dies() {
+    let mut nodes = NatsServer::cluster(3);
+    let dir = tempfile::tempdir().unwrap();
+    let capture = stretched(&dir, &demo_capture(&dir).await, 25);
+    let expected = replayed(&dir, &capture, &["--type", "chat,like,gift,member"]).await;
+    // Paced, so the kill lands while publishing.
+    let mut child = tiklive(dir.path())
+        .args([
+            "watch",
+            "--replay",
+            capture.to_str().unwrap(),
+            "--speed",
+            "1",
+            "--type",
+            "chat,like,gift,member",
+            "--sink",
+            &urls(&nodes),
+            "--nats-replicas",
+            "3",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert!(child.try_wait().unwrap().is_none(), "still publishing");
+    nodes[0].kill();
+    let out = child.wait_with_output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored = stream_messages(&nodes[1].url(), STREAM).await;
+    let ids: Vec<_> = stored.iter().map(|s| s.msg_id.clone()).collect();
+    let unique: HashSet<_> = ids.iter().cloned().collect();
+    assert_eq!(unique.len(), ids.len(), "nothing duplicated");
+    let want: HashSet<_> = expected
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(unique, want, "nothing lost");
+}

@@ -1,0 +1,283 @@
+//! A pool of `tiklive worker`s on a real `nats-server` and the fake TikTok
+//! (an endless chat per room): streamers move to the surviving worker after
+//! SIGKILL within TTL + 10 s, and at once after SIGTERM, with no event missing
+//! from the stream and none twice.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::process::{Child, Command};
+
+use crate::support::fake_tiktok::{FakeTikTok, UserPage};
+use crate::support::nats::{NatsServer, stream_messages};
+use crate::support::tiklive;
+
+const STREAM: &str = "TIKLIVE_EVENTS";
+const USERS: [&str; 6] = ["ann", "bo.b", "cy_c", "dee", "eve", "fay"];
+
+struct Pool {
+    nats: NatsServer,
+    fake: FakeTikTok,
+    dir: tempfile::TempDir,
+}
+
+impl Pool {
+    async fn start() -> Pool {
+        let fake = FakeTikTok::start().await;
+        fake.endless(Duration::from_millis(40));
+        for (i, u) in USERS.iter().enumerate() {
+            fake.user(
+                u,
+                UserPage::Live {
+                    room_id: format!("{}", 7101 + i),
+                },
+            );
+        }
+        let pool = Pool {
+            nats: NatsServer::start(),
+            fake,
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let out = pool
+            .cmd(&["streamers", "add"])
+            .args(USERS)
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        pool
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = tiklive(self.dir.path());
+        cmd.args(args)
+            .env("NATS_URL", self.nats.url())
+            .env("TIKLIVE_TIKTOK_URL", self.fake.url())
+            .env("TIKLIVE_WEBCAST_URL", self.fake.url())
+            .env("SIGN_API_URL", self.fake.url())
+            .env("TIKLIVE_SIGN_INTERVAL_MS", "0")
+            .env("TIKLIVE_BACKOFF_BASE_MS", "10");
+        cmd
+    }
+
+    fn worker(&self, id: &str, ttl: &str) -> Child {
+        self.cmd(&[
+            "worker",
+            "--id",
+            id,
+            "--lease-ttl",
+            ttl,
+            "--cursor-every",
+            "300ms",
+            "--type",
+            "chat",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+    }
+
+    /// `cluster status --json`.
+    async fn status(&self) -> Value {
+        let out = self
+            .cmd(&["cluster", "status", "--json"])
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// streamer → owner, from the status.
+    async fn owners(&self) -> BTreeMap<String, String> {
+        self.status().await["streamers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    s["user"].as_str()?.to_string(),
+                    s["owner"].as_str()?.to_string(),
+                ))
+            })
+            .collect()
+    }
+
+    async fn wait_owners(
+        &self,
+        what: &str,
+        within: Duration,
+        cond: impl Fn(&BTreeMap<String, String>) -> bool,
+    ) -> Duration {
+        let start = Instant::now();
+        loop {
+            let owners = self.owners().await;
+            if cond(&owners) {
+                return start.elapsed();
+            }
+            assert!(start.elapsed() < within, "{what}: owners {owners:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The newest event timestamp (ms) per streamer in the stream.
+    async fn newest(&self) -> BTreeMap<String, i64> {
+        let mut out = BTreeMap::new();
+        for m in stream_messages(&self.nats.url(), STREAM).await {
+            let t =
+                tiklive::webcast::time::parse_iso_millis(m.event["timestamp"].as_str().unwrap())
+                    .unwrap();
+            let e = out
+                .entry(m.event["streamer"].as_str().unwrap().to_string())
+                .or_insert(0);
+            *e = (*e).max(t);
+        }
+        out
+    }
+
+    /// Every streamer's chat in the stream is m1, m2, … with none missing
+    /// and none twice, and every id is unique.
+    async fn assert_complete(&self) {
+        let stored = stream_messages(&self.nats.url(), STREAM).await;
+        let ids: HashSet<_> = stored
+            .iter()
+            .map(|m| m.event["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids.len(), stored.len(), "an id twice");
+        let mut per: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for m in &stored {
+            let n = m.event["data"]["message"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches('m')
+                .parse()
+                .unwrap();
+            per.entry(m.event["streamer"].as_str().unwrap().to_string())
+                .or_default()
+                .push(n);
+        }
+        assert_eq!(
+            per.keys().cloned().collect::<BTreeSet<_>>(),
+            USERS.iter().map(|u| u.to_string()).collect()
+        );
+        for (user, mut ns) in per {
+            ns.sort_unstable();
+            let max = *ns.last().unwrap();
+            assert_eq!(
+                ns,
+                (1..=max).collect::<Vec<_>>(),
+                "@{user}: missing or repeated messages"
+            );
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    tiklive::clock::now_ms()
+}
+
+async fn sigterm(child: &mut Child) -> std::process::ExitStatus {
+    let pid = child.id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("exits")
+        .unwrap()
+}
+
+/// Both workers up, all six streamers owned, split between them, flowing.
+async fn two_workers(pool: &Pool, ttl: &str) -> (Child, Child) {
+    let a = pool.worker("a", ttl);
+    let b = pool.worker("b", ttl);
+    pool.wait_owners("all owned by both", Duration::from_secs(30), |o| {
+        o.len() == USERS.len() && o.values().any(|w| w == "a") && o.values().any(|w| w == "b")
+    })
+    .await;
+    let start = Instant::now();
+    while pool.newest().await.len() < USERS.len() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "events from every streamer"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    (a, b)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_workers_streamers_continue_on_the_other() {
+    let pool = Pool::start().await;
+    let (mut a, mut b) = two_workers(&pool, "2s").await;
+    let of_a: Vec<String> = pool
+        .owners()
+        .await
+        .into_iter()
+        .filter(|(_, w)| w == "a")
+        .map(|(u, _)| u)
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    a.start_kill().unwrap(); // SIGKILL
+    a.wait().await.unwrap();
+    let killed_at = now_ms();
+    // Each of a's streamers has new events (from b) within TTL + 10 s.
+    let start = Instant::now();
+    loop {
+        let newest = pool.newest().await;
+        if of_a
+            .iter()
+            .all(|u| newest.get(u).is_some_and(|t| *t > killed_at + 200))
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(12),
+            "a's streamers did not continue: {newest:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let owners = pool.owners().await;
+    assert!(owners.values().all(|w| w == "b"), "{owners:?}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let status = sigterm(&mut b).await;
+    assert_eq!(status.code(), Some(130));
+    pool.assert_complete().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_hands_over_at_once_with_no_gap() {
+    let pool = Pool::start().await;
+    // A long TTL: a takeover faster than it is a handover, not an expiry.
+    let (mut a, mut b) = two_workers(&pool, "20s").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let status = sigterm(&mut a).await;
+    assert_eq!(status.code(), Some(130));
+    let took = pool
+        .wait_owners("all on b", Duration::from_secs(10), |o| {
+            o.len() == USERS.len() && o.values().all(|w| w == "b")
+        })
+        .await;
+    assert!(took < Duration::from_secs(5), "handover took {took:?}");
+    let handed_at = now_ms();
+    let start = Instant::now();
+    while !pool.newest().await.values().all(|t| *t > handed_at) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "streams continue"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    sigterm(&mut b).await;
+    pool.assert_complete().await;
+}
