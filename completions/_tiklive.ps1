@@ -287,6 +287,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
             [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
             [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
             [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)')

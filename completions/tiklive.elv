@@ -268,6 +268,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --proxy 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)'
             cand --max-retries 'Reconnect attempts before giving up (default: unlimited until the stream ends)'
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
+            cand --user-agent 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket'
+            cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)'
             cand --nats-creds 'A NATS credentials file (JWT and NKey seed)'
             cand --nats-token 'A NATS authentication token'
             cand --nats-stream 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)'
