@@ -3,8 +3,13 @@
 #   1. time from start to the first event;
 #   2. events/s sustained through `watch … > /dev/null` from a server that pushes
 #      as fast as it can, compared with `--replay` of the same frames;
-#   3. peak RSS with 1 stream and with 50 streams in one process.
+#   3. peak RSS with 1 stream and with 50 streams in one process;
+#   4. STREAMS streams (default 1,000) in one process at a realistic rate (the
+#      demo's frames, one every GAP_MS = 500 ms per stream: about 3 messages/s
+#      each): peak RSS, and CPU use once every stream is connected, sampled from
+#      /proc over MEASURE_S seconds (default 30).
 # Usage: bash bench/live.sh   (builds release binaries first)
+#        SECTIONS=4 STREAMS=1000 bash bench/live.sh   (only the many-streams part)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
@@ -24,6 +29,10 @@ envs() { env TIKLIVE_TIKTOK_URL="$URL" TIKLIVE_WEBCAST_URL="$URL" SIGN_API_URL="
   TIKLIVE_SIGN_INTERVAL_MS=0 TIKLIVE_SIGN_BUDGET=0 TIKLIVE_STAGGER_MS=20 "$@"; }
 now_ns() { date +%s%N; }
 
+SECTIONS=${SECTIONS:-1234}
+section() { [[ $SECTIONS == *$1* ]]; }
+
+if section 1; then
 echo "== 1. time to first event (10 runs, process start to first line)"
 start_fake --users 10 --repeat 1
 for u in $(seq 10); do
@@ -33,7 +42,9 @@ for u in $(seq 10); do
   echo "$(( (t1 - t0) / 1000 ))"
 done | sort -n | awk '{a[NR]=$1} END {printf "   median %.1f ms, min %.1f ms, max %.1f ms\n", a[int((NR+1)/2)]/1000, a[1]/1000, a[NR]/1000}'
 kill %1; wait 2>/dev/null || true
+fi
 
+if section 2; then
 echo "== 2. sustained throughput (one stream, 100 × the demo's frames)"
 start_fake --users 1 --repeat 100
 envs "$BIN" watch user1 -q --record "$WORK/live.capture" > "$WORK/live.ndjson"
@@ -51,7 +62,9 @@ t0=$(now_ns)
 t1=$(now_ns)
 rep_ms=$(( (t1 - t0) / 1000000 ))
 echo "   replay: $n events in ${rep_ms} ms = $(( n * 1000 / (rep_ms > 0 ? rep_ms : 1) )) events/s (the same frames)"
+fi
 
+if section 3; then
 echo "== 3. peak RSS (streams connected and receiving, 8 s)"
 for users in 1 50; do
   start_fake --users "$users" --repeat 3 --hang
@@ -61,3 +74,40 @@ for users in 1 50; do
   echo "   $users stream(s): peak RSS $(( rss / 1024 )) MB ($rss kB)"
   kill %1; wait 2>/dev/null || true
 done
+fi
+
+if section 4; then
+STREAMS=${STREAMS:-1000}
+GAP_MS=${GAP_MS:-500}
+MEASURE_S=${MEASURE_S:-30}
+echo "== 4. $STREAMS streams in one process, a frame every $GAP_MS ms each"
+start_fake --users "$STREAMS" --gap-ms "$GAP_MS" --hang
+names=$(seq -f "user%g" 1 "$STREAMS" | tr '\n' ' ')
+# No stagger and no sign pacing: the fake answers every sign request at once.
+envs TIKLIVE_STAGGER_MS=0 "$BIN" watch $names -q > "$WORK/many.ndjson" &
+pid=$!
+ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+# Wait until every stream has said `connected` (at most 120 s).
+t0=$(now_ns)
+for _ in $(seq 1200); do
+  c=$(grep -c '"type":"connected"' "$WORK/many.ndjson" || true)
+  [ "$c" -ge "$STREAMS" ] && break
+  sleep 0.1
+done
+echo "   $c of $STREAMS streams connected in $(( ($(now_ns) - t0) / 1000000 )) ms"
+lines0=$(wc -l < "$WORK/many.ndjson"); c0=$(ticks); w0=$(now_ns)
+sleep "$MEASURE_S"
+lines1=$(wc -l < "$WORK/many.ndjson"); c1=$(ticks); w1=$(now_ns)
+hwm=$(sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' "/proc/$pid/status")
+rss=$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$pid/status")
+kill -INT "$pid"; wait "$pid" 2>/dev/null || true
+kill %1; wait 2>/dev/null || true
+awk -v c="$((c1 - c0))" -v w="$((w1 - w0))" -v e="$((lines1 - lines0))" -v hwm="$hwm" -v rss="$rss" \
+    -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+  s = w / 1e9
+  printf "   events           %.0f/s over %.0f s\n", e / s, s
+  printf "   CPU              %.1f%% of one core   (goal <= 50%%)\n", c / 100 / s * 100
+  printf "   RSS              %.1f MB now, %.1f MB peak   (goal <= 200 MB)\n", rss / 1024, hwm / 1024
+  printf "   load average     %s\n", load
+}'
+fi
