@@ -182,7 +182,7 @@ impl Pool {
 }
 
 fn now_ms() -> i64 {
-    tiklive::pipeline::now_ms()
+    tiklive::clock::now_ms()
 }
 
 async fn sigterm(child: &mut Child) -> std::process::ExitStatus {
