@@ -36,6 +36,9 @@ complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "forward" -d 'Post e
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "info" -d 'Is this user live? Room lookup only: no sign call, no sign quota'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "worker" -d 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "streamers" -d 'Manage the set of streamers a worker pool watches (a NATS KV bucket)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "cluster" -d 'Inspect a worker pool'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "man" -d 'Print the man page (roff)'
@@ -131,6 +134,15 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l format -d 'Out
 pretty\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s n -l limit -d 'Stop after N events' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l record -d 'Also write everything received to a capture file' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sink -d 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-stream -d 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-replicas -d 'Replicas of a stream we create (3 on a three-node cluster)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-max-age -d 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-max-bytes -d 'Size limit in bytes of a stream we create, oldest events dropped first (default: none)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-duplicate-window -d 'De-duplication window by event id of a stream we create (at least 2m)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-window -d 'Publishes awaiting their ack at most (backpressure beyond)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -333,6 +345,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-budget -d
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'Address to listen on' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l overlay-token-generation -d 'Rotate the read-only overlay token (?token= of the overlay URLs, derived from the API key) by changing this number' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -487,6 +500,181 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_see
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a webhook'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send a signed ping and report status and latency'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l id -d 'This worker\'s id in the pool (default: HOST-PID-RANDOM)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l capacity -d 'Watch at most N streamers' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l lease-ttl -d 'A lease not renewed for this long may be taken by another worker' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l cursor-every -d 'Save each stream\'s cursor this often (when it moved)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
+disconnected\t''
+error\t''
+streamEnd\t''
+rawData\t''
+decodedData\t''
+chat\t''
+gift\t''
+like\t''
+member\t''
+roomUpdate\t''
+social\t''
+follow\t''
+share\t''
+emote\t''
+envelope\t''
+questionNew\t''
+linkMicBattle\t''
+linkMicArmies\t''
+linkMicBattlePunishFinish\t''
+linkMicBattleTask\t''
+linkMicFanTicketMethod\t''
+linkMicMethod\t''
+liveIntro\t''
+controlMessage\t''
+barrage\t''
+hourlyRank\t''
+goalUpdate\t''
+roomMessage\t''
+captionMessage\t''
+imDelete\t''
+inRoomBanner\t''
+rankUpdate\t''
+pollMessage\t''
+rankText\t''
+unauthorizedMember\t''
+oecLiveShopping\t''
+msgDetect\t''
+linkMessage\t''
+roomVerify\t''
+linkLayer\t''
+roomPin\t''
+superFan\t''
+superFanJoin\t''
+superFanBox\t''
+subNotify\t''
+accessControl\t''
+accessRecall\t''
+boostCard\t''
+bottomMessage\t''
+capsule\t''
+gameRankNotify\t''
+giftBroadcast\t''
+giftDynamicRestriction\t''
+giftPanelUpdate\t''
+giftPrompt\t''
+guide\t''
+linkMicBattleItemCard\t''
+linkMicLayoutState\t''
+linkState\t''
+liveGameIntro\t''
+marqueeAnnouncement\t''
+notice\t''
+partnershipDropsUpdate\t''
+partnershipGameOffline\t''
+partnershipPunish\t''
+perception\t''
+roomNotify\t''
+speaker\t''
+subPinEvent\t''
+system\t''
+toast\t''
+viewerPicksUpdate\t''
+unknown\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
+final\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-url -d 'Sign server base URL' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-api-key -d 'Sign server API key' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-stream -d 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-replicas -d 'Replicas of a stream we create (3 on a three-node cluster)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-max-age -d 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-max-bytes -d 'Size limit in bytes of a stream we create, oldest events dropped first (default: none)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-duplicate-window -d 'De-duplication window by event id of a stream we create (at least 2m)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-window -d 'Publishes awaiting their ack at most (backpressure beyond)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l wait -d 'Wait for an offline user to go live instead of exiting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l json
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-stream -d 'The events stream (for lag)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l json -d 'JSON for scripts'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l room-id -d 'Connect to this room id and skip the room lookup' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-url -d 'Sign server base URL' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-api-key -d 'Sign server API key' -r
@@ -519,16 +707,23 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s q -l quiet -d 'N
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "info" -d 'Is this user live? Room lookup only: no sign call, no sign quota'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "info" -d 'Is this user live? Room lookup only: no sign call, no sign quota'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "worker" -d 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "streamers" -d 'Manage the set of streamers a worker pool watches (a NATS KV bucket)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "cluster" -d 'Inspect a worker pool'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "add" -d 'Register a webhook and print its id'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "list" -d 'List webhooks with delivery totals (a table on a terminal, JSON when piped)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "remove" -d 'Remove a webhook'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "test" -d 'Send a signed ping and report status and latency'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'

@@ -3,6 +3,8 @@
 //! sockets push `--repeat R` copies of the demo stream's frames as fast as they
 //! can (or one every `--gap-ms MS`, for a realistic rate), then end the stream
 //! (or hang with `--hang`, for memory measurements).
+//! With `--endless-ms GAP` every user's room instead sends one chat message
+//! per GAP ms forever, resuming by cursor (`bench/nats.sh`, worker memory).
 //!
 //! Prints `url=http://127.0.0.1:PORT` on stdout once it listens.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
@@ -60,6 +62,21 @@ async fn main() {
     let hang = std::env::args().any(|a| a == "--hang");
     let gap = Duration::from_millis(arg("--gap-ms", 0) as u64);
     let fake = FakeTikTok::start().await;
+    let endless = arg("--endless-ms", 0);
+    if endless > 0 {
+        fake.endless(Duration::from_millis(endless as u64));
+        for u in 1..=users {
+            fake.user(
+                &format!("user{u}"),
+                UserPage::Live {
+                    room_id: format!("{}", 9000 + u),
+                },
+            );
+        }
+        println!("url={}", fake.url());
+        tokio::signal::ctrl_c().await.ok();
+        return;
+    }
     let mut script = frames(repeat);
     if !hang {
         script.push(stream_end_frame(i64::MAX / 2));

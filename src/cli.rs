@@ -105,10 +105,10 @@ pub enum Command {
     #[command(after_help = WORKER_AFTER_HELP)]
     Worker(WorkerArgs),
     /// Manage the set of streamers a worker pool watches (a NATS KV bucket)
-    #[command(subcommand)]
+    #[command(subcommand, after_help = STREAMERS_AFTER_HELP)]
     Streamers(StreamersCommand),
     /// Inspect a worker pool
-    #[command(subcommand)]
+    #[command(subcommand, after_help = CLUSTER_AFTER_HELP)]
     Cluster(ClusterCommand),
     /// Show the resolved settings and where each came from (secrets redacted)
     #[command(after_help = CONFIG_AFTER_HELP)]
@@ -161,6 +161,9 @@ Examples:
   tiklive watch x --type gift | jq -c 'select(.data.repeatEnd)' | tiklive forward - --to URL
   tiklive forward --replay alice.capture --dry-run
 
+select(.data.repeatEnd) keeps one event per gift send: the end of each streak and every
+non-streakable gift (those report repeatEnd: true).
+
 Targets: --to URL…, else WEBHOOK_URL, else the registered webhooks (each with its own
 --type filter). Every delivery waits in the store's outbox until it succeeds or is given
 up; a killed run's pending deliveries are sent first by the next run to the same targets.
@@ -180,6 +183,12 @@ Endpoints (JSON; with an API key, /api/* need 'Authorization: Bearer KEY' or 'X-
   GET    /api/webhooks        registered webhooks (secrets never shown); POST one: {url, name,
                               secret, types}; GET or DELETE /api/webhooks/ID
   GET    /api/openapi.json    the OpenAPI 3.1 description; /healthz needs no key
+  GET    /api/overlay/state   the overlays' counters and top gifters: ?streamer= ?top=
+  POST   /api/test-events     a sample event to the open pages only: {type, streamer}
+Pages (printed with their URLs at start):
+  GET    /overlay/NAME        OBS browser sources: chat, alerts, counter, goal, leaderboard;
+                              settings in the query; ?token= (read-only, from the API key)
+  GET    /dashboard           for the operator; a browser asks for the API key (Basic)
 Without after=, a page holds the newest events; pass its 'next' as after= for the following
 ones (after=0: from the oldest stored). Ctrl-C or SIGTERM: finish the requests in flight,
 store what the source still sends, keep undelivered webhook events for the next start, exit 130.
@@ -360,6 +369,20 @@ Examples:
   tiklive worker --nats nats://127.0.0.1:4222 --capacity 500 &
   tiklive cluster status --nats nats://127.0.0.1:4222";
 
+const STREAMERS_AFTER_HELP: &str = "\
+The set lives in the KV bucket TIKLIVE_STREAMERS; running workers pick up changes within a
+second and stop watching removed streamers.
+
+Examples:
+  tiklive streamers add alice @bob --nats nats://127.0.0.1:4222
+  NATS_URL=nats://127.0.0.1:4222 tiklive streamers list
+  tiklive streamers remove bob --nats nats://127.0.0.1:4222";
+
+const CLUSTER_AFTER_HELP: &str = "\
+Examples:
+  tiklive cluster status --nats nats://127.0.0.1:4222
+  tiklive cluster status --json | jq '.streamers[] | select(.owner == null)'";
+
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
     /// The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]
@@ -452,8 +475,23 @@ pub struct ForwardArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub drain_timeout: String,
     /// Print the requests that would be sent, with secrets redacted, and send nothing
+    /// Read the events from this NATS JetStream stream instead of a source: one durable
+    /// consumer per target, shared by every forwarder of that target; runs until Ctrl-C
+    #[arg(long, value_name = "URL", conflicts_with_all = ["replay", "demo", "users", "dry_run"])]
+    pub from: Option<String>,
+    /// With --from: the stream to read
+    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
+    pub nats_stream: String,
+    /// With --from: a delivery not acknowledged this long goes to another forwarder
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub ack_wait: String,
+    #[command(flatten)]
+    pub nats_auth: NatsAuthArgs,
     #[arg(long)]
     pub dry_run: bool,
+    /// Stop the source after N events (those --type keeps)
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<u64>,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -486,6 +524,17 @@ pub struct ServeArgs {
     /// Allow listening on a non-loopback address without an API key
     #[arg(long)]
     pub insecure_no_auth: bool,
+    /// Rotate the read-only overlay token (?token= of the overlay URLs, derived from the API key) by changing this number
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        env = "OVERLAY_TOKEN_GENERATION"
+    )]
+    pub overlay_token_generation: u32,
+    /// Stop the source after N events (those --type keeps); the API keeps serving
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<u64>,
     #[command(flatten)]
     pub store: StoreArgs,
 }

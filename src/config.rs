@@ -305,6 +305,8 @@ pub struct ServeConfig {
     pub api_key: Option<Secret>,
     /// Events kept in the store at most.
     pub buffer: u64,
+    /// `--overlay-token-generation`.
+    pub overlay_generation: u32,
 }
 
 /// Resolve `--listen`, `--api-key`/`API_KEY`, `--insecure-no-auth` and
@@ -334,6 +336,7 @@ pub fn resolve_serve(args: &crate::cli::ServeArgs) -> Result<ServeConfig> {
         listen,
         api_key,
         buffer: args.buffer,
+        overlay_generation: args.overlay_token_generation,
     })
 }
 
@@ -428,9 +431,10 @@ pub struct LiveConfig {
     pub reject_retry: Duration,
 }
 
-fn env_ms(name: &str, default_ms: u64) -> Result<Duration> {
+/// A `TIKLIVE_*_MS` tuning variable, or its default from the settings table.
+fn env_ms(name: &str) -> Result<Duration> {
     match env_var(name) {
-        None => Ok(Duration::from_millis(default_ms)),
+        None => Ok(Duration::from_millis(crate::settings::default_ms(name))),
         Some(v) => v.parse::<u64>().map(Duration::from_millis).map_err(|_| {
             Failure::usage(format!(
                 "{name} must be a number of milliseconds, not '{v}'"
@@ -533,13 +537,13 @@ impl LiveConfig {
             },
             tz_name: system_tz_name(),
             sign_budget: args.sign_budget,
-            heartbeat: env_ms("TIKLIVE_HEARTBEAT_MS", 10_000)?,
-            wait_poll: env_ms("TIKLIVE_WAIT_POLL_MS", 60_000)?,
-            stagger: env_ms("TIKLIVE_STAGGER_MS", 2_000)?,
-            sign_interval: env_ms("TIKLIVE_SIGN_INTERVAL_MS", 1_000)?,
-            sign_window: env_ms("TIKLIVE_SIGN_WINDOW_MS", 60_000)?.max(Duration::from_millis(1)),
-            backoff_base: env_ms("TIKLIVE_BACKOFF_BASE_MS", 2_000)?,
-            reject_retry: env_ms("TIKLIVE_REJECT_RETRY_MS", 5_000)?,
+            heartbeat: env_ms("TIKLIVE_HEARTBEAT_MS")?,
+            wait_poll: env_ms("TIKLIVE_WAIT_POLL_MS")?,
+            stagger: env_ms("TIKLIVE_STAGGER_MS")?,
+            sign_interval: env_ms("TIKLIVE_SIGN_INTERVAL_MS")?,
+            sign_window: env_ms("TIKLIVE_SIGN_WINDOW_MS")?.max(Duration::from_millis(1)),
+            backoff_base: env_ms("TIKLIVE_BACKOFF_BASE_MS")?,
+            reject_retry: env_ms("TIKLIVE_REJECT_RETRY_MS")?,
         })
     }
 }
@@ -712,94 +716,53 @@ fn env_source(name: &str, dotenv: &Dotenv) -> &'static str {
 /// `config` subcommand's (for flags such as `--sign-url`).
 pub fn describe_settings(matches: &clap::ArgMatches, dotenv: &Dotenv) -> Vec<Setting> {
     use clap::parser::ValueSource;
-    let secret = |v: String| {
-        if v.is_empty() {
-            v
-        } else {
-            "(redacted)".to_string()
-        }
-    };
     let mut out = Vec::new();
-    // Settings that are flags with an `env` fallback.
-    for (id, name, default, is_secret) in [
-        ("sign_url", "SIGN_API_URL", DEFAULT_SIGN_URL, false),
-        ("sign_api_key", "SIGN_API_KEY", "", true),
-        (
-            "user_agent",
-            "TIKLIVE_USER_AGENT",
-            DEFAULT_USER_AGENT,
-            false,
-        ),
-        ("sign_budget", "TIKLIVE_SIGN_BUDGET", "10", false),
-        ("db", "TIKLIVE_DB", "", false),
-    ] {
-        let value = matches
-            .try_get_raw(id)
-            .ok()
-            .flatten()
-            .and_then(|mut v| v.next())
-            .map(|v| v.to_string_lossy().to_string());
-        let (value, source) = match (value, matches.value_source(id)) {
-            (Some(v), Some(ValueSource::CommandLine)) => (v, "flag"),
-            (Some(v), Some(ValueSource::EnvVariable)) => (v, env_source(name, dotenv)),
-            (Some(v), _) => (v, "default"),
-            (None, _) if id == "db" => (
+    for row in crate::settings::SETTINGS {
+        // The flag's clap id (`--sign-url` → `sign_url`), when this command
+        // has it. `--proxy` stands for two variables and is listed apart.
+        let id = row
+            .flag
+            .filter(|f| *f != "--proxy")
+            .map(|f| f.trim_start_matches("--").replace('-', "_"));
+        let flagged = id.as_deref().and_then(|id| {
+            let value = matches.try_get_raw(id).ok().flatten()?.next()?;
+            Some((
+                value.to_string_lossy().to_string(),
+                matches.value_source(id),
+            ))
+        });
+        let (value, source) = match (flagged, env_var(row.env)) {
+            (Some((v, Some(ValueSource::CommandLine))), _) => (v, "flag"),
+            (Some((v, Some(ValueSource::EnvVariable))), _) | (None, Some(v)) => {
+                (v, env_source(row.env, dotenv))
+            }
+            (Some((v, _)), _) => (v, "default"),
+            (None, None) if row.env == "TIKLIVE_DB" => (
                 resolve_db(&StoreArgs::default())
                     .map(|p| p.display().to_string())
                     .unwrap_or_default(),
                 "default",
             ),
-            (None, _) if !default.is_empty() => (default.to_string(), "default"),
-            (None, _) => (String::new(), "unset"),
+            (None, None) if !row.default.is_empty() => (row.default.to_string(), "default"),
+            (None, None) => (String::new(), "unset"),
         };
-        out.push(Setting {
-            name,
-            value: if is_secret { secret(value) } else { value },
-            source,
-        });
-    }
-    let proxy_flag = matches
-        .try_get_one::<String>("proxy")
-        .ok()
-        .flatten()
-        .cloned();
-    // Settings read from the environment only.
-    for (name, default, is_secret) in [
-        ("TIKTOK_USERNAME", "", false),
-        ("API_KEY", "", true),
-        ("WEBHOOK_URL", "", false),
-        ("WEBHOOK_SECRET", "", true),
-        ("TIKTOK_SESSION_ID", "", true),
-        ("TIKTOK_TARGET_IDC", "", false),
-        ("TIKLIVE_TIKTOK_URL", DEFAULT_TIKTOK_URL, false),
-        ("TIKLIVE_WEBCAST_URL", DEFAULT_WEBCAST_URL, false),
-        ("TIKLIVE_LISTEN", "127.0.0.1:8080", false),
-        ("HTTPS_PROXY", "", false),
-        ("ALL_PROXY", "", false),
-        ("NO_COLOR", "", false),
-    ] {
-        let (value, source) = match env_var(name) {
-            Some(v) => (v, env_source(name, dotenv)),
-            None if !default.is_empty() => (default.to_string(), "default"),
-            None => (String::new(), "unset"),
-        };
-        let value = if is_secret {
-            secret(value)
-        } else if name.ends_with("PROXY") {
+        let value = if row.secret && !value.is_empty() {
+            "(redacted)".to_string()
+        } else if row.env.ends_with("PROXY") || row.env == "NATS_URL" {
             redact_userinfo(&value)
         } else {
             value
         };
         out.push(Setting {
-            name,
+            name: row.env,
             value,
             source,
         });
     }
-    if let Some(p) = proxy_flag {
+    if let Some(p) = matches.try_get_one::<String>("proxy").ok().flatten() {
         out.push(Setting {
             name: "--proxy",
-            value: redact_userinfo(&p),
+            value: redact_userinfo(p),
             source: "flag",
         });
     }

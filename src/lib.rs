@@ -18,6 +18,7 @@ pub mod random;
 pub mod record;
 pub mod secret;
 pub mod serve;
+pub mod settings;
 pub mod shutdown;
 pub mod source;
 pub mod store;

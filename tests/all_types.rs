@@ -2014,6 +2014,7 @@ fn a_message_without_common_takes_the_wrapper_msg_id() {
         panic!("{out:?}")
     };
     assert_eq!(ev.msg_id, Some(7_300_000_000_000_000_053));
+    assert_eq!(data_of(ev)["msgId"], "7300000000000000053");
     // And through a fetch result, where the wrapper carries it.
     let fetch = FetchResult {
         messages: vec![BaseMessage {
@@ -2068,4 +2069,32 @@ fn gifts_carry_fan_tickets_and_the_multi_guest_receiver() {
         }),
     );
     assert_eq!(data["giftName"], "Rose");
+}
+
+#[test]
+fn in_room_banner_as_v3_declares_it() {
+    // Field 2 as text (JSON when it parses); fields 3 and 4 in any wire type
+    // are not part of the schema any more and never cost the event.
+    let mut payload = InRoomBannerMessage {
+        common: common("WebcastInRoomBannerMessage", 7_300_000_000_000_000_056, 56),
+        data: br#"{"banner":"weekly"}"#.to_vec().into(),
+    }
+    .encode_to_vec();
+    payload.extend_from_slice(&[0x1a, 0x02, 0x08, 0x01]); // 3: a message
+    payload.extend_from_slice(&[0x25, 1, 2, 3, 4]); // 4: fixed32
+    let (ev, data) = decode_one("WebcastInRoomBannerMessage", &payload);
+    assert_eq!(ev.kind, EventKind::InRoomBanner);
+    assert_eq!(
+        data,
+        json!({"msgId": "7300000000000000056", "createTime": T0 + 56, "data": {"banner": "weekly"}})
+    );
+    // Field 2 that is not text: the event stays, without it.
+    let payload = InRoomBannerMessage {
+        common: common("WebcastInRoomBannerMessage", 7_300_000_000_000_000_057, 57),
+        data: vec![0xff, 0xfe, 0x00].into(),
+    }
+    .encode_to_vec();
+    let (_, data) = decode_one("WebcastInRoomBannerMessage", &payload);
+    assert_eq!(data["data"], json!({}));
+    assert_eq!(data["msgId"], "7300000000000000057");
 }

@@ -47,14 +47,7 @@ fn run(script: &str, dir: &Path, env: &[(&str, String)]) -> Ran {
     cmd.args(["-euo", "pipefail", "-c", script])
         .current_dir(dir)
         .env("PATH", path);
-    for k in [
-        "NO_COLOR",
-        "TIKTOK_USERNAME",
-        "WEBHOOK_URL",
-        "WEBHOOK_SECRET",
-        "API_KEY",
-        "TIKLIVE_DB",
-    ] {
+    for k in crate::support::env_to_clear() {
         cmd.env_remove(k);
     }
     cmd.env("HOME", dir).env("XDG_DATA_HOME", dir.join("data"));

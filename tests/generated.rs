@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use tiklive::cli::Shell;
 use tiklive::cmd::generate::{completion, completion_file, man_page};
+use tiklive::settings::readme_table;
 
 fn check(path: PathBuf, fresh: Vec<u8>) {
     if std::env::var_os("TIKLIVE_BLESS").is_some() {
@@ -33,6 +34,20 @@ fn completions_are_fresh() {
     ] {
         check(dir.join(completion_file(shell)), completion(shell));
     }
+}
+
+#[test]
+fn the_readme_settings_table_is_fresh() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = ("<!-- settings:start -->\n", "<!-- settings:end -->");
+    let a = readme
+        .find(start)
+        .expect("README has a settings:start marker")
+        + start.len();
+    let b = readme.find(end).expect("README has a settings:end marker");
+    let fresh = format!("{}{}{}", &readme[..a], readme_table(), &readme[b..]);
+    check(path, fresh.into_bytes());
 }
 
 #[test]

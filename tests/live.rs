@@ -1532,3 +1532,56 @@ async fn info_says_who_is_live_without_a_sign_call() {
         assert!(r.ws_queries.is_empty());
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forward_takes_limit_like_watch() {
+    let fake = FakeTikTok::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let out = run(
+        &fake,
+        dir.path(),
+        &[
+            "forward",
+            "--demo",
+            "--speed",
+            "max",
+            "--type",
+            "gift",
+            "--limit",
+            "3",
+            "--to",
+            "http://127.0.0.1:9/hook",
+            "--dry-run",
+            "--db",
+            db.to_str().unwrap(),
+        ],
+        &[("WEBHOOK_SECRET", crate::support::SECRET)],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.matches("POST http://127.0.0.1:9/hook").count(),
+        3,
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unwritable_record_path_fails_at_start_without_a_sign_call() {
+    let fake = one_short_stream().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        &fake,
+        dir.path(),
+        &["watch", "alice", "--record", "no/such/dir/a.capture"],
+        &[],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("a.capture"), "{err}");
+    assert_eq!(err.matches("tiklive: error:").count(), 1, "{err}");
+    assert!(fake.recorded(|r| r.sign_paths.is_empty()));
+}

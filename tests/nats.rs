@@ -239,3 +239,86 @@ async fn three_node_cluster_loses_and_duplicates_nothing_when_a_node_dies() {
         .collect();
     assert_eq!(unique, want, "nothing lost");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_forwarders_share_a_target_and_one_may_die() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = demo_capture(&dir).await;
+    sink(&dir, &capture, &server.url(), &[]).await;
+    let expected: HashSet<String> = stream_messages(&server.url(), STREAM)
+        .await
+        .iter()
+        .map(|m| m.msg_id.clone())
+        .collect();
+    assert!(expected.len() > 50);
+    // The receiver runs its own runtime: start and drop it off ours.
+    let receiver = std::thread::spawn(|| crate::support::Receiver::start(200))
+        .join()
+        .unwrap();
+    let hook = receiver.url.clone();
+    let forwarder = || {
+        tiklive(dir.path())
+            .args([
+                "forward",
+                "--from",
+                &server.url(),
+                "--to",
+                &hook,
+                "--ack-wait",
+                "2s",
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut a = forwarder();
+    let mut b = forwarder();
+    // Mid-run, the receiver fails for a while: each forwarder holds one
+    // message, retrying. Kill one of them then; its message goes to the other.
+    let start = std::time::Instant::now();
+    while receiver.count() < 20 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "deliveries start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    receiver.set_status(503);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    a.start_kill().unwrap(); // SIGKILL
+    a.wait().await.unwrap();
+    receiver.set_status(200);
+    let ok = |r: &crate::support::Receiver| -> Vec<String> {
+        r.hits()
+            .iter()
+            .filter(|h| h.status == 200)
+            .map(|h| h.event_id())
+            .collect()
+    };
+    let start = std::time::Instant::now();
+    while ok(&receiver).len() < expected.len() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "delivered {} of {}",
+            ok(&receiver).len(),
+            expected.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // Longer than the ack wait: no late redelivery either.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let pid = b.id().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    b.wait().await.unwrap();
+    let delivered = ok(&receiver);
+    let unique: HashSet<String> = delivered.iter().cloned().collect();
+    tokio::task::spawn_blocking(move || drop(receiver))
+        .await
+        .unwrap();
+    assert_eq!(unique, expected, "every event delivered");
+    assert_eq!(delivered.len(), expected.len(), "none twice");
+}

@@ -15,7 +15,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -26,10 +25,10 @@ use crate::config::{self, ForwardTargets, Source, Terminal};
 use crate::error::{Code, Failure};
 use crate::progress::Spinner;
 use crate::shutdown::Shutdown;
-use crate::source::{OfflineEnd, SourceRun, spawn_offline};
+use crate::source::{OfflineEnd, SourceRun, Start};
 use crate::store::Store;
 use crate::term::{self, BATCH_CHANNEL};
-use crate::webcast::{Envelope, KindSet};
+use crate::webcast::Envelope;
 use crate::webhook::signature::{SigningKey, message_id};
 use crate::webhook::{
     Counters, Engine, EngineConfig, OutgoingEvent, Target, build_request, http_client,
@@ -38,10 +37,11 @@ use crate::webhook::{
 
 /// The timeout of one delivery request (connect + send + response).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// Events per batch read from stdin at most.
-const STDIN_BATCH: usize = 256;
 
 pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
+    if args.from.is_some() {
+        return from_nats(args, term, shutdown).await;
+    }
     let opts = config::resolve_filter(&args.filter)?;
     let source = config::resolve_source(&args.users, &args.source, true, "forward")?;
     let drain = config::parse_duration(&args.drain_timeout)?;
@@ -57,31 +57,26 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
 
     let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
     let cancel = shutdown.token.child_token();
-    let producer: JoinHandle<Result<OfflineEnd>> = match source {
-        Source::Live(users) => crate::live::spawn_live(
-            users,
-            crate::config::LiveConfig::resolve(&args.live)?,
-            SourceRun {
-                opts,
-                tx,
-                cancel: cancel.clone(),
-                record: None,
-            },
-            None,
-            false,
-            term.quiet,
-        ),
-        Source::Stdin => tokio::spawn(read_stdin(tx, cancel.clone(), opts.wanted)),
-        offline => spawn_offline(
-            offline,
-            SourceRun {
-                opts,
-                tx,
-                cancel: cancel.clone(),
-                record: None,
-            },
-        ),
-    };
+    let live = matches!(source, Source::Live(_))
+        .then(|| config::LiveConfig::resolve(&args.live))
+        .transpose()?;
+    let counted = opts.wanted;
+    let producer: JoinHandle<Result<OfflineEnd>> = crate::source::start(
+        source,
+        SourceRun {
+            opts,
+            tx,
+            cancel: cancel.clone(),
+            record: None,
+        },
+        Start {
+            live,
+            quiet: term.quiet,
+            limit: args.limit,
+            counted,
+            ..Start::default()
+        },
+    )?;
 
     if args.dry_run {
         return dry_run(rx, producer, targets, &term, &shutdown).await;
@@ -185,6 +180,54 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
     Ok(Code::Ok)
 }
 
+/// `--from nats://…`: deliver the stream's events through durable consumers.
+async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
+    let opts = config::resolve_filter(&args.filter)?;
+    let url = args.from.clone().unwrap_or_default();
+    let nats = crate::nats::NatsTarget::parse(
+        &url,
+        args.nats_auth.nats_creds.clone(),
+        args.nats_auth.nats_token.clone(),
+    )?;
+    let ack_wait = config::parse_duration(&args.ack_wait)?;
+    if ack_wait < Duration::from_secs(1) {
+        bail!(Failure::usage("--ack-wait must be at least 1s"));
+    }
+    let plan = config::resolve_forward_targets(&args.to)?;
+    let secret = args
+        .secret
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(SigningKey::from_secret)
+        .transpose()?;
+    let store = Store::open(&config::resolve_db(&args.store)?)?;
+    let targets = resolve_targets(&store, plan, secret).await?;
+    let totals = crate::nats::forward::run(
+        crate::nats::forward::FromStream {
+            nats,
+            stream: args.nats_stream.clone(),
+            targets,
+            wanted: opts.wanted,
+            ack_wait,
+            client: http_client(REQUEST_TIMEOUT)?,
+            quiet: term.quiet,
+        },
+        shutdown.token.clone(),
+    )
+    .await?;
+    if !term.quiet {
+        term::note(format_args!(
+            "delivered {}, gave up {}, skipped {} (other types or unreadable)",
+            totals.delivered, totals.given_up, totals.skipped
+        ));
+    }
+    Ok(if shutdown.interrupted() {
+        Code::Interrupted
+    } else {
+        Code::Ok
+    })
+}
+
 /// The webhook rows to deliver to, with their signing keys.
 async fn resolve_targets(
     store: &Store,
@@ -275,65 +318,6 @@ async fn dry_run(
 /// `-`: event NDJSON on stdin. A line that is not JSON or not an event is a
 /// warning naming its line number; the rest goes on. Batches are handed over
 /// whenever no more input is buffered, so a slow pipe is forwarded at once.
-async fn read_stdin(
-    tx: mpsc::Sender<Vec<Envelope>>,
-    cancel: CancellationToken,
-    wanted: KindSet,
-) -> Result<OfflineEnd> {
-    let mut reader = BufReader::with_capacity(64 * 1024, tokio::io::stdin());
-    let mut line = Vec::new();
-    let mut number = 0u64;
-    let mut batch = Vec::new();
-    loop {
-        line.clear();
-        let read = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => return Ok(OfflineEnd::Cancelled),
-            r = reader.read_until(b'\n', &mut line) => r.context("cannot read stdin")?,
-        };
-        if read == 0 {
-            break;
-        }
-        number += 1;
-        match parse_line(&line) {
-            Ok(None) => {}
-            Ok(Some(env)) => {
-                if wanted.contains(env.kind) {
-                    batch.push(env);
-                }
-            }
-            Err(why) => term::warn(format_args!("stdin line {number}: {why}; skipped")),
-        }
-        if !batch.is_empty()
-            && (reader.buffer().is_empty() || batch.len() >= STDIN_BATCH)
-            && tx.send(std::mem::take(&mut batch)).await.is_err()
-        {
-            return Ok(OfflineEnd::ConsumerGone);
-        }
-    }
-    if !batch.is_empty() && tx.send(batch).await.is_err() {
-        return Ok(OfflineEnd::ConsumerGone);
-    }
-    Ok(OfflineEnd::Done)
-}
-
-/// One stdin line: `None` if blank, else an event or why it is not one.
-fn parse_line(line: &[u8]) -> Result<Option<Envelope>, String> {
-    let text = std::str::from_utf8(line).map_err(|_| "not UTF-8".to_string())?;
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    serde_json::from_str::<Envelope>(text)
-        .map(Some)
-        .map_err(
-            |e| match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                Err(json) => format!("not JSON ({json})"),
-                Ok(_) => format!("not an event ({e})"),
-            },
-        )
-}
-
 /// The progress line on a terminal: delivered, failed, in flight, rate.
 async fn show_progress(counters: Arc<Counters>, enabled: bool, done: CancellationToken) {
     if !enabled {
@@ -362,32 +346,4 @@ async fn show_progress(counters: Arc<Counters>, enabled: bool, done: Cancellatio
         }
     }
     bar.clear();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stdin_lines_parse_or_say_why_not() {
-        assert!(parse_line(b"  \n").unwrap().is_none());
-        let ok = parse_line(
-            br#"{"type":"chat","data":{},"timestamp":"2024-01-01T00:00:00.000Z","id":"x"}"#,
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!(ok.id, "x");
-        assert!(parse_line(b"{oops").unwrap_err().starts_with("not JSON"));
-        assert!(
-            parse_line(br#"{"type":"nope","data":{},"timestamp":"t","id":"x"}"#)
-                .unwrap_err()
-                .starts_with("not an event")
-        );
-        assert!(
-            parse_line(b"[1,2]")
-                .unwrap_err()
-                .starts_with("not an event")
-        );
-        assert_eq!(parse_line(b"\xff\xfe").unwrap_err(), "not UTF-8");
-    }
 }

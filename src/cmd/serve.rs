@@ -24,7 +24,7 @@ use crate::config::{self, LiveConfig, Source, Terminal};
 use crate::error::{Code, Failure, message_of};
 use crate::serve::{self, Options};
 use crate::shutdown::Shutdown;
-use crate::source::{OfflineEnd, SourceRun, spawn_offline};
+use crate::source::{OfflineEnd, SourceRun, Start};
 use crate::store::Store;
 use crate::term::{self, BATCH_CHANNEL};
 use crate::webcast::EventKind;
@@ -66,6 +66,7 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
     };
     let mut opts = Options::new(label);
     opts.api_key = cfg.api_key.clone();
+    opts.overlay_generation = cfg.overlay_generation;
     opts.buffer = cfg.buffer;
     opts.wanted = filter.wanted;
     opts.fallback_secret = fallback_secret;
@@ -90,9 +91,19 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
     }
     // Always printed: tests and scripts read the port from it (--listen :0).
     term::note(format_args!("listening on {}", serve::base_url(local)));
+    if !term.quiet {
+        for line in serve::overlay::urls(
+            &serve::base_url(local),
+            running.state.overlay_token.as_ref(),
+        ) {
+            term::note(line);
+        }
+    }
 
     // The source also produces the control events the status is derived
     // from; the ingest drops those --type does not want.
+    let filter_wanted = filter.wanted;
+    let args_limit = args.limit;
     let mut source_opts = filter;
     for kind in [
         EventKind::Connected,
@@ -110,17 +121,23 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
         cancel: source_cancel.clone(),
         record: None,
     };
-    let producer = match source {
-        Source::Live(users) => {
-            let live = live.expect("resolved above for a live source");
-            // One budget, shared with /api/status.
-            let gate = crate::live::local_budget(&live);
-            running.state.status.set_sign_gate(gate.clone());
-            crate::live::spawn_live(users, live, run, Some(gate), term.progress(), term.quiet)
-        }
-        Source::Stdin => unreachable!("serve does not read stdin"),
-        offline => spawn_offline(offline, run),
-    };
+    // One sign budget, shared with /api/status.
+    let gate = live.as_ref().map(crate::live::local_budget);
+    if let Some(g) = &gate {
+        running.state.status.set_sign_gate(g.clone());
+    }
+    let producer = crate::source::start(
+        source,
+        run,
+        Start {
+            live,
+            gate,
+            progress: term.progress(),
+            quiet: term.quiet,
+            limit: args_limit,
+            counted: filter_wanted,
+        },
+    )?;
     let watcher = tokio::spawn(report_source_end(producer, term.quiet, stop.clone()));
     let ingest_stop = stop.clone();
     let ingest = tokio::spawn(async move {

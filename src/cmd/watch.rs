@@ -13,7 +13,7 @@ use crate::format::Styles;
 use crate::nats::NatsConfig;
 use crate::nats::publish::{Publisher, publish_all};
 use crate::shutdown::Shutdown;
-use crate::source::{OfflineEnd, SourceRun, spawn_offline};
+use crate::source::{OfflineEnd, SourceRun, Start};
 use crate::term::{self, BATCH_CHANNEL, StdoutOptions};
 use crate::webcast::{DecoderOptions, Envelope};
 
@@ -37,7 +37,8 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
         },
     );
     let cancel = shutdown.token.child_token();
-    let producer = spawn_source(source, &args, opts, tx, cancel, &term)?;
+    // --limit is counted by the stdout writer (it drops what it does not print).
+    let producer = spawn_source(source, &args, opts, tx, cancel, &term, None)?;
     let produced = producer
         .await
         .map_err(|e| anyhow!("source task failed: {e}"))?;
@@ -50,7 +51,8 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
     finish(&term, &shutdown, end)
 }
 
-/// Start the source (live, replay or demo); its batches go to `tx`.
+/// Start the source (live, replay or demo); its batches go to `tx`. `limit`
+/// stops it after that many of the wanted events (stdout counts on its own).
 fn spawn_source(
     source: Source,
     args: &WatchArgs,
@@ -58,25 +60,28 @@ fn spawn_source(
     tx: mpsc::Sender<Vec<Envelope>>,
     cancel: CancellationToken,
     term: &Terminal,
+    limit: Option<u64>,
 ) -> Result<JoinHandle<Result<OfflineEnd>>> {
-    let run = SourceRun {
-        opts,
-        tx,
-        cancel,
-        record: args.record.clone(),
-    };
-    Ok(match source {
-        Source::Live(users) => crate::live::spawn_live(
-            users,
-            LiveConfig::resolve(&args.live)?,
-            run,
-            None,
-            term.progress(),
-            term.quiet,
-        ),
-        Source::Stdin => unreachable!("watch does not read stdin"),
-        offline => spawn_offline(offline, run),
-    })
+    let live = matches!(source, Source::Live(_))
+        .then(|| LiveConfig::resolve(&args.live))
+        .transpose()?;
+    crate::source::start(
+        source,
+        SourceRun {
+            opts,
+            tx,
+            cancel,
+            record: args.record.clone(),
+        },
+        Start {
+            live,
+            progress: term.progress(),
+            quiet: term.quiet,
+            limit,
+            counted: opts.wanted,
+            ..Start::default()
+        },
+    )
 }
 
 /// `--sink nats://…`: publish every event to JetStream, each ack awaited.
@@ -93,29 +98,11 @@ async fn run_sink(
     else {
         return Ok(Code::Interrupted);
     };
-    let (tx, mut rx) = mpsc::channel(BATCH_CHANNEL);
+    let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
     let cancel = shutdown.token.child_token();
-    let producer = spawn_source(source, args, opts, tx, cancel, &term)?;
+    let producer = spawn_source(source, args, opts, tx, cancel, &term, args.limit)?;
     let publisher = Publisher::new(js, nats.target.display(), nats.window, term.quiet);
-    let limit = args.limit;
-    let (ltx, lrx) = mpsc::channel(BATCH_CHANNEL);
-    // `--limit` counts events as stdout does: stop the source after N.
-    let limiter = tokio::spawn(async move {
-        let mut left = limit.unwrap_or(u64::MAX);
-        while let Some(mut batch) = rx.recv().await {
-            if (batch.len() as u64) >= left {
-                batch.truncate(left as usize);
-                let _ = ltx.send(batch).await;
-                return;
-            }
-            left -= batch.len() as u64;
-            if ltx.send(batch).await.is_err() {
-                return;
-            }
-        }
-    });
-    let stats = publish_all(publisher, lrx).await;
-    let _ = limiter.await;
+    let stats = publish_all(publisher, rx).await;
     let end = producer
         .await
         .map_err(|e| anyhow!("source task failed: {e}"))??;

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use crate::error::Code;
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// An underlying error, kept (not flattened to text) so `source()` reaches it.
+pub type Cause = std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>;
+
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum LiveError {
     #[error("user @{0} was not found on TikTok; check the spelling")]
     UserNotFound(String),
@@ -65,8 +68,41 @@ pub enum LiveError {
     },
     #[error("cannot reach the proxy {proxy}: {detail}; check --proxy / HTTPS_PROXY / ALL_PROXY")]
     ProxyUnreachable { proxy: String, detail: String },
+    /// Writing `--record` failed: reconnecting would not help.
+    #[error("cannot write the capture: {0}")]
+    Record(String),
     #[error("{0}")]
     Network(String),
+    /// A network or I/O failure with its underlying error: `what` we were
+    /// doing, then the innermost cause's text.
+    #[error("{what}: {}", root_text(source.as_ref()))]
+    Io {
+        what: String,
+        #[source]
+        source: Cause,
+    },
+}
+
+impl LiveError {
+    /// `what` failed because of `source` (kept as the error's source).
+    pub fn io(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> LiveError {
+        LiveError::Io {
+            what: what.into(),
+            source: std::sync::Arc::new(source),
+        }
+    }
+}
+
+/// The innermost cause's text (reqwest and hyper wrap the useful part).
+fn root_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
 }
 
 /// Whether to try again.
@@ -119,8 +155,8 @@ impl LiveError {
             }
             SignRateLimited { retry_after, .. } => Class::Retry(*retry_after),
             NoPushServer => Class::Fatal(Code::NotFound),
-            ProxyUnreachable { .. } => Class::Fatal(Code::Runtime),
-            SignStatus { .. } | SignBadBody(_) | SignNoCookies { .. } | Network(_) => {
+            ProxyUnreachable { .. } | Record(_) => Class::Fatal(Code::Runtime),
+            SignStatus { .. } | SignBadBody(_) | SignNoCookies { .. } | Network(_) | Io { .. } => {
                 Class::Retry(None)
             }
         }
@@ -179,6 +215,17 @@ mod tests {
             assert_eq!(err.class(), class, "{err}");
             assert!(!err.to_string().contains('\n'));
         }
+        // An I/O failure keeps its source and names the innermost cause.
+        let io = LiveError::io(
+            "calling the sign server could not connect",
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused"),
+        );
+        assert_eq!(
+            io.to_string(),
+            "calling the sign server could not connect: refused"
+        );
+        assert!(std::error::Error::source(&io).is_some());
+        assert_eq!(io.class(), Class::Retry(None));
         let secret = LiveError::HandshakeRejected {
             status: 200,
             message: "illegal secret key".into(),

@@ -42,15 +42,7 @@ fn net(what: &str, e: reqwest::Error) -> LiveError {
     } else {
         "failed"
     };
-    LiveError::Network(format!("{what} {kind}: {}", root_cause(&e)))
-}
-
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
+    LiveError::io(format!("{what} {kind}"), e)
 }
 
 /// What the lookup found.

@@ -291,7 +291,7 @@ async fn supervise(
             let t = now_ms();
             if let Some(r) = recorder.as_mut() {
                 r.write(t, RecordKind::Fetch, &signed.fetch)
-                    .map_err(|e| LiveError::Network(format!("{e:#}")))?;
+                    .map_err(|e| LiveError::Record(format!("{e:#}")))?;
             }
             let mut history = Vec::new();
             let info = pipeline

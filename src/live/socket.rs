@@ -234,7 +234,7 @@ fn handshake_error(e: tokio_tungstenite::tungstenite::Error, fallback: Option<&s
                 )
             }
         }
-        other => LiveError::Network(format!("the WebSocket failed: {other}")),
+        other => LiveError::io("the WebSocket failed", other),
     }
 }
 

@@ -106,35 +106,8 @@ impl Buckets {
     /// Open the buckets, creating missing ones with `replicas`. Worker
     /// heartbeats older than `ttl` × 6 are dropped by the server.
     pub async fn open(js: &jetstream::Context, replicas: usize, ttl: Duration) -> Result<Buckets> {
-        let open = |name: &'static str, max_age: Duration| {
-            let js = js.clone();
-            async move {
-                if let Ok(kv) = js.get_key_value(name).await {
-                    return Ok(kv);
-                }
-                // The bucket's stream, made as the KV convention has it. (The
-                // client's own `create_key_value` first reads account fields
-                // that nats-server 2.9 does not send.)
-                js.get_or_create_stream(jetstream::stream::Config {
-                    name: format!("KV_{name}"),
-                    subjects: vec![format!("$KV.{name}.>")],
-                    max_messages_per_subject: 1,
-                    max_age,
-                    storage: jetstream::stream::StorageType::File,
-                    num_replicas: replicas.max(1),
-                    allow_rollup: true,
-                    deny_delete: true,
-                    allow_direct: true,
-                    discard: jetstream::stream::DiscardPolicy::New,
-                    ..Default::default()
-                })
-                .await
-                .with_context(|| format!("cannot create the KV bucket {name}"))?;
-                js.get_key_value(name)
-                    .await
-                    .with_context(|| format!("cannot open the KV bucket {name}"))
-            }
-        };
+        let open =
+            |name: &'static str, max_age: Duration| open_bucket_aged(js, name, replicas, max_age);
         Ok(Buckets {
             streamers: open(STREAMERS, Duration::ZERO).await?,
             leases: open(LEASES, Duration::ZERO).await?,
@@ -143,6 +116,49 @@ impl Buckets {
             sign: open(SIGN, Duration::ZERO).await?,
         })
     }
+}
+
+/// Open a KV bucket, creating it (history 1, kept forever) if missing.
+pub async fn open_bucket(
+    js: &jetstream::Context,
+    name: &str,
+    replicas: usize,
+) -> Result<kv::Store> {
+    open_bucket_aged(js, name, replicas, Duration::ZERO).await
+}
+
+/// Open a KV bucket whose values the server drops after `max_age` (zero:
+/// never), creating it if missing.
+pub async fn open_bucket_aged(
+    js: &jetstream::Context,
+    name: &str,
+    replicas: usize,
+    max_age: Duration,
+) -> Result<kv::Store> {
+    if let Ok(kv) = js.get_key_value(name).await {
+        return Ok(kv);
+    }
+    // The bucket's stream, made as the KV convention has it. (The client's
+    // own `create_key_value` first reads account fields that nats-server 2.9
+    // does not send.)
+    js.get_or_create_stream(jetstream::stream::Config {
+        name: format!("KV_{name}"),
+        subjects: vec![format!("$KV.{name}.>")],
+        max_messages_per_subject: 1,
+        max_age,
+        storage: jetstream::stream::StorageType::File,
+        num_replicas: replicas.max(1),
+        allow_rollup: true,
+        deny_delete: true,
+        allow_direct: true,
+        discard: jetstream::stream::DiscardPolicy::New,
+        ..Default::default()
+    })
+    .await
+    .with_context(|| format!("cannot create the KV bucket {name}"))?;
+    js.get_key_value(name)
+        .await
+        .with_context(|| format!("cannot open the KV bucket {name}"))
 }
 
 /// Every live key of a bucket with its entry (deleted keys left out).

@@ -6,6 +6,7 @@
 //! loopback (`tests/nats.rs`).
 
 pub mod budget;
+pub mod forward;
 pub mod kv;
 pub mod publish;
 pub mod rendezvous;

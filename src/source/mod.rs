@@ -7,6 +7,7 @@
 
 mod parallel;
 pub mod replay;
+pub mod stdin;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -66,42 +67,96 @@ pub struct SourceRun {
     pub record: Option<std::path::PathBuf>,
 }
 
-/// Start a replay or demo source on a blocking thread. Live sources and stdin
-/// are started by their own modules.
-pub fn spawn_offline(
+/// How to start a source, beyond [`SourceRun`]: what a live source needs,
+/// and the `--limit` every command takes.
+#[derive(Default)]
+pub struct Start {
+    /// The live settings (a live source only).
+    pub live: Option<crate::config::LiveConfig>,
+    /// The sign budget to share (e.g. with `/api/status`); `None` makes one.
+    pub gate: Option<crate::live::budget::SharedGate>,
+    /// A spinner on stderr (one live stream on a terminal).
+    pub progress: bool,
+    pub quiet: bool,
+    /// `--limit`: stop the source after this many events of the `counted`
+    /// kinds (the ones the user asked for).
+    pub limit: Option<u64>,
+    pub counted: KindSet,
+}
+
+/// Start `source`, whichever it is: the one place that knows all four (live,
+/// replay, demo, stdin), so `watch`, `forward` and `serve` take the same
+/// options. Replay and demo decode on a blocking thread.
+pub fn start(
     source: crate::config::Source,
-    run: SourceRun,
-) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
-    tokio::task::spawn_blocking(move || {
-        let SourceRun {
-            opts,
-            tx,
-            cancel,
-            record,
-        } = run;
-        match source {
-            crate::config::Source::Replay(path, speed, threads) => run_replay(
-                &path,
-                OfflineRun {
-                    opts,
-                    speed,
-                    threads,
-                    tx,
-                    cancel,
-                    record: record.as_deref(),
-                },
-            ),
-            crate::config::Source::Demo(speed, threads) => run_demo(OfflineRun {
-                opts,
+    mut run: SourceRun,
+    start: Start,
+) -> Result<tokio::task::JoinHandle<Result<OfflineEnd>>> {
+    use crate::config::Source;
+    if let Some(n) = start.limit {
+        run.tx = limit(run.tx, n, start.counted);
+    }
+    let offline = |f: Box<dyn FnOnce(OfflineRun<'_>) -> Result<OfflineEnd> + Send>,
+                   speed: Speed,
+                   threads: usize,
+                   run: SourceRun| {
+        tokio::task::spawn_blocking(move || {
+            f(OfflineRun {
+                opts: run.opts,
                 speed,
                 threads,
-                tx,
-                cancel,
-                record: record.as_deref(),
-            }),
-            other => anyhow::bail!("not an offline source: {other:?}"),
+                tx: run.tx,
+                cancel: run.cancel,
+                record: run.record.as_deref(),
+            })
+        })
+    };
+    Ok(match source {
+        Source::Live(users) => {
+            let cfg = start
+                .live
+                .ok_or_else(|| anyhow::anyhow!("a live source needs its settings"))?;
+            crate::live::spawn_live(users, cfg, run, start.gate, start.progress, start.quiet)
         }
+        Source::Stdin => tokio::spawn(stdin::read_stdin(run.tx, run.cancel, run.opts.wanted)),
+        Source::Replay(path, speed, threads) => {
+            offline(Box::new(move |r| run_replay(&path, r)), speed, threads, run)
+        }
+        Source::Demo(speed, threads) => offline(Box::new(run_demo), speed, threads, run),
     })
+}
+
+/// `--limit N`: a sender that passes batches on until `n` events of the
+/// `counted` kinds went through (the batch that reaches `n` is cut there),
+/// then closes, so the source sees its consumer gone and stops.
+pub fn limit(
+    tx: mpsc::Sender<Vec<Envelope>>,
+    n: u64,
+    counted: KindSet,
+) -> mpsc::Sender<Vec<Envelope>> {
+    let (limited, mut rx) = mpsc::channel::<Vec<Envelope>>(crate::term::BATCH_CHANNEL);
+    tokio::spawn(async move {
+        let mut left = n;
+        while left > 0
+            && let Some(mut batch) = rx.recv().await
+        {
+            let mut keep = batch.len();
+            for (i, env) in batch.iter().enumerate() {
+                if counted.contains(env.kind) {
+                    left -= 1;
+                    if left == 0 {
+                        keep = i + 1;
+                        break;
+                    }
+                }
+            }
+            batch.truncate(keep);
+            if tx.send(batch).await.is_err() {
+                break;
+            }
+        }
+    });
+    limited
 }
 
 /// Replay a capture file.

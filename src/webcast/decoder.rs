@@ -12,7 +12,7 @@ use prost::Message;
 
 use super::data::{ControlData, DecodedData, RawData, UnknownData};
 use super::error::{FrameError, MessageError};
-use super::event::Event;
+use super::event::{Event, to_raw};
 use super::frame::{self, Frame};
 use super::kind::{EventKind, KindSet};
 use super::lenient::Mismatch;
@@ -336,6 +336,19 @@ impl Decoder {
     }
 }
 
+/// An event of a payload without `common` takes its wrapper's msgId
+/// (BaseProtoMessage field 3), in [`Event::msg_id`] and as `data.msgId`.
+/// Rare, so re-serialising the data here costs nothing that matters.
+fn take_wrapper_id(ev: &mut Event, msg_id: i64) {
+    ev.msg_id = Some(msg_id);
+    if let Ok(serde_json::Value::Object(mut data)) = serde_json::from_str(ev.data.get())
+        && !data.contains_key("msgId")
+    {
+        data.insert("msgId".into(), msg_id.to_string().into());
+        ev.data = to_raw(&data);
+    }
+}
+
 fn message_error(method: &str, payload: &[u8], reason: String) -> MessageError {
     MessageError {
         method: method.to_string(),
@@ -509,7 +522,7 @@ fn prepare_message(
                         .map(|c| c.action);
                 }
                 if ev.msg_id.is_none() && msg_id != 0 {
-                    ev.msg_id = Some(msg_id);
+                    take_wrapper_id(&mut ev, msg_id);
                 }
                 if wanted.contains(ev.kind) {
                     msg.main.push(Prepared::Output(Output::Event(ev)));
@@ -519,6 +532,7 @@ fn prepare_message(
         Ok(Mapped::Gift(mut gift)) => {
             if gift.msg_id.is_none() && msg_id != 0 {
                 gift.msg_id = Some(msg_id);
+                gift.common.msg_id = msg_id.to_string();
             }
             if wanted.contains(EventKind::Gift) {
                 msg.main.push(Prepared::Gift(gift));

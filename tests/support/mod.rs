@@ -1,6 +1,7 @@
 //! Shared test helpers: running the binary with a clean environment, and the
 //! fake servers.
 
+pub mod browser;
 pub mod fake_tiktok;
 pub mod nats;
 pub mod real_data;
@@ -10,29 +11,22 @@ pub use webhook::*;
 
 use std::path::Path;
 
-/// Variables a developer's shell might set that would change what we test.
-const SCRUB: &[&str] = &[
-    "NO_COLOR",
-    "TERM",
-    "TIKTOK_USERNAME",
-    "TIKTOK_SESSION_ID",
-    "TIKTOK_TARGET_IDC",
-    "SIGN_API_URL",
-    "SIGN_API_KEY",
-    "API_KEY",
-    "WEBHOOK_URL",
-    "WEBHOOK_SECRET",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "RUST_LOG",
-    "NATS_URL",
-    "NATS_CREDS",
-    "NATS_TOKEN",
-];
+/// Whether a variable from a developer's shell would change what we test:
+/// every variable of the settings table, the ambient ones it lists (terminal,
+/// time zone, logging, proxy spellings), and anything `TIKLIVE_*`.
+pub fn scrubbed(key: &str) -> bool {
+    key.starts_with("TIKLIVE_")
+        || tiklive::settings::SETTINGS.iter().any(|s| s.env == key)
+        || tiklive::settings::AMBIENT.contains(&key)
+}
+
+/// The variables of this process's environment that [`scrubbed`] names.
+pub fn env_to_clear() -> Vec<std::ffi::OsString> {
+    std::env::vars_os()
+        .map(|(k, _)| k)
+        .filter(|k| k.to_str().is_some_and(scrubbed))
+        .collect()
+}
 
 /// TikTok and the sign server point at a closed loopback port unless a test
 /// points them at a fake: a test that forgets cannot reach the internet.
@@ -46,11 +40,8 @@ pub const NO_INTERNET: [(&str, &str); 3] = [
 pub fn tiklive(dir: &Path) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_tiklive"));
     cmd.current_dir(dir);
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy().to_string();
-        if SCRUB.contains(&k.as_str()) || k.starts_with("TIKLIVE_") {
-            cmd.env_remove(&k);
-        }
+    for k in env_to_clear() {
+        cmd.env_remove(k);
     }
     cmd.env("HOME", dir).env("XDG_DATA_HOME", dir.join("data"));
     cmd.envs(NO_INTERNET);

@@ -44,21 +44,11 @@ impl Dir {
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tiklive"));
         cmd.args(args).current_dir(self.path());
-        for (key, _) in std::env::vars_os() {
-            let k = key.to_string_lossy();
-            if k.starts_with("TIKLIVE_")
-                || k.starts_with("WEBHOOK_")
-                || k.starts_with("TIKTOK_")
-                || k.starts_with("SIGN_API")
-                || k.starts_with("XDG_")
-                || k.ends_with("_PROXY")
-                || k.ends_with("_proxy")
-                || ["NO_COLOR", "API_KEY", "HOME"].contains(&k.as_ref())
-            {
-                cmd.env_remove(&key);
-            }
-            cmd.envs(super::NO_INTERNET);
+        for key in super::env_to_clear() {
+            cmd.env_remove(key);
         }
+        cmd.envs(super::NO_INTERNET);
+        cmd.env_remove("XDG_DATA_HOME");
         cmd.env("HOME", self.path());
         cmd.stdin(Stdio::null());
         cmd
@@ -141,6 +131,8 @@ impl Run {
 pub struct Hit {
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// What the receiver answered (0: it hung).
+    pub status: u16,
 }
 
 impl Hit {
@@ -194,8 +186,12 @@ impl Receiver {
         let app = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
             let (seen, answer) = (Arc::clone(&seen), Arc::clone(&answer));
             async move {
-                seen.lock().unwrap().push(Hit { headers, body });
                 let code = answer.load(Ordering::SeqCst);
+                seen.lock().unwrap().push(Hit {
+                    headers,
+                    body,
+                    status: code,
+                });
                 if code == 0 {
                     std::future::pending::<()>().await;
                 }

@@ -272,19 +272,8 @@ pub fn tiklive() -> (Command, tempfile::TempDir) {
 
 /// Remove every variable that changes tiklive's behaviour or output.
 pub fn scrub(cmd: &mut Command) {
-    for (key, _) in std::env::vars_os() {
-        let Some(key) = key.to_str() else { continue };
-        let upper = key.to_ascii_uppercase();
-        if upper.starts_with("TIKLIVE_")
-            || upper.starts_with("TIKTOK_")
-            || upper.starts_with("SIGN_API_")
-            || upper.starts_with("WEBHOOK_")
-            || upper.starts_with("CLICOLOR")
-            || upper.ends_with("_PROXY")
-            || ["NO_COLOR", "TERM", "API_KEY", "RUST_LOG", "COLUMNS"].contains(&upper.as_str())
-        {
-            cmd.env_remove(key);
-        }
+    for key in crate::support::env_to_clear() {
+        cmd.env_remove(key);
     }
 }
 
