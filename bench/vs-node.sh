@@ -8,8 +8,8 @@
 # 1. installs tiktok-live-connector@2.5.0 with npm into bench/node/ (git-ignored);
 # 2. builds tiklive and examples/capture_bench in release mode, writes one
 #    corpus of FRAMES realistic push frames (the real TikTok payloads in
-#    ../shared/data/real, every message with its own msgId) and converts it to
-#    a capture;
+#    tests/data, every message with its own msgId) and converts it to a
+#    capture;
 # 3. times, interleaved, RUNS times each (default 3):
 #    - Node: `deserializeWebSocketMessage` over every frame, preloaded in memory
 #      (bench/vs-node.mjs; the timed loop alone, no start-up, no file reading);

@@ -17,8 +17,12 @@ use crate::cli::Format;
 use crate::format::{Styles, write_event};
 use crate::webcast::Envelope;
 
-/// How many events a batch channel holds before the producer waits.
-pub const BATCH_CHANNEL: usize = 64;
+/// How many batches a batch channel holds before the producer waits. A
+/// full-speed replay sends batches of 64 events of 1-2 KB each, so 16 of them
+/// hold under 2 MiB: enough to keep the writer busy, and a replay's peak RSS
+/// stays under 15 MB (64 took it past that once every message of a large
+/// capture became an event).
+pub const BATCH_CHANNEL: usize = 16;
 
 /// Why the stdout thread stopped.
 #[derive(Debug)]

@@ -271,7 +271,7 @@ impl<'a> Driver<'a> {
         // many saves a channel wake-up and a stdout flush per frame (a fifth of
         // the CPU time of a large replay). 64 events is about 64 KiB, the
         // stdout buffer's size, so the channel (`BATCH_CHANNEL` batches) still
-        // holds only a few MiB.
+        // holds under 2 MiB.
         let min_batch = match run.speed {
             Speed::Max => MAX_SPEED_BATCH,
             Speed::Factor(_) => 1,

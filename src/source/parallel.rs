@@ -27,7 +27,7 @@ const CHUNK: usize = 16;
 /// Chunks read ahead of the one being applied: enough to keep every worker
 /// busy while the calling thread applies and reads.
 fn in_flight(threads: usize) -> usize {
-    threads * 4
+    threads * 2
 }
 
 type Chunk = Vec<(Record, Decoded)>;
