@@ -369,7 +369,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__forward)
-            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --drain-timeout --dry-run --db --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --drain-timeout --from --nats-stream --ack-wait --nats-creds --nats-token --dry-run --limit --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -440,6 +440,34 @@ _tiklive() {
                     return 0
                     ;;
                 --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-stream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ack-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-creds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -821,7 +849,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__serve)
-            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --overlay-token-generation --limit --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -892,6 +920,18 @@ _tiklive() {
                     return 0
                     ;;
                 --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay-token-generation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -243,6 +243,12 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-budget 
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeout -d 'How long to keep retrying after the input ends, e.g. 30s or 5m' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l from -d 'Print the requests that would be sent, with secrets redacted, and send nothing Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-stream -d 'With --from: the stream to read' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l ack-wait -d 'With --from: a delivery not acknowledged this long goes to another forwarder' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -250,7 +256,7 @@ never\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l demo -d 'Use the built-in demo stream instead of connecting'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l wait -d 'Wait for an offline user to go live instead of exiting'
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l dry-run -d 'Print the requests that would be sent, with secrets redacted, and send nothing'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l dry-run
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s h -l help -d 'Print help'
@@ -346,6 +352,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'Add
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l overlay-token-generation -d 'Rotate the read-only overlay token (?token= of the overlay URLs, derived from the API key) by changing this number' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps); the API keeps serving' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
