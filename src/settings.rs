@@ -162,6 +162,14 @@ pub const SETTINGS: &[Setting] = &[
         "`serve`'s API key for `/api/*`",
     )),
     about(
+        row(
+            "OVERLAY_TOKEN_GENERATION",
+            Some("--overlay-token-generation"),
+            "1",
+        ),
+        "change it to rotate `serve`'s read-only overlay token (derived from the API key)",
+    ),
+    about(
         row("NATS_URL", Some("--nats"), ""),
         "the NATS servers (`nats://[USER:PASS@]HOST:PORT[,…]`)",
     ),
