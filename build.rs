@@ -27,6 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     prost_build::Config::new()
         .bytes(["."])
         .btree_map(["."])
+        .enable_type_names()
         .compile_fds(fds)?;
 
     let hash = git(&["rev-parse", "--short=10", "HEAD"]).unwrap_or_else(|| {

@@ -388,11 +388,11 @@ _tiklive() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)
@@ -841,7 +841,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__serve)
-            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --db --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --buffer --api-key --insecure-no-auth --overlay-token-generation --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,11 +860,11 @@ _tiklive() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)
@@ -912,6 +912,10 @@ _tiklive() {
                     return 0
                     ;;
                 --api-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --overlay-token-generation)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1128,11 +1132,11 @@ _tiklive() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)
@@ -1268,11 +1272,11 @@ _tiklive() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -1468,11 +1472,11 @@ _tiklive() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan unknown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connected disconnected error streamEnd rawData decodedData chat gift like member roomUpdate social follow share emote envelope questionNew linkMicBattle linkMicArmies linkMicBattlePunishFinish linkMicBattleTask linkMicFanTicketMethod linkMicMethod liveIntro controlMessage barrage hourlyRank goalUpdate roomMessage captionMessage imDelete inRoomBanner rankUpdate pollMessage rankText unauthorizedMember oecLiveShopping msgDetect linkMessage roomVerify linkLayer roomPin superFan superFanJoin superFanBox subNotify accessControl accessRecall boostCard bottomMessage capsule gameRankNotify giftBroadcast giftDynamicRestriction giftPanelUpdate giftPrompt guide linkMicBattleItemCard linkMicLayoutState linkState liveGameIntro marqueeAnnouncement notice partnershipDropsUpdate partnershipGameOffline partnershipPunish perception roomNotify speaker subPinEvent system toast viewerPicksUpdate unknown" -- "${cur}"))
                     return 0
                     ;;
                 --gift-streaks)

@@ -137,6 +137,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --listen 'Address to listen on'
             cand --buffer 'Events kept in the store; the oldest are dropped first'
             cand --api-key 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)'
+            cand --overlay-token-generation 'Rotate the read-only overlay token (?token= of the overlay URLs, derived from the API key) by changing this number'
             cand --db 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --demo 'Use the built-in demo stream instead of connecting'

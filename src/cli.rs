@@ -512,6 +512,14 @@ pub struct ServeArgs {
     /// Allow listening on a non-loopback address without an API key
     #[arg(long)]
     pub insecure_no_auth: bool,
+    /// Rotate the read-only overlay token (?token= of the overlay URLs, derived from the API key) by changing this number
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        env = "OVERLAY_TOKEN_GENERATION"
+    )]
+    pub overlay_token_generation: u32,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -305,6 +305,8 @@ pub struct ServeConfig {
     pub api_key: Option<Secret>,
     /// Events kept in the store at most.
     pub buffer: u64,
+    /// `--overlay-token-generation`.
+    pub overlay_generation: u32,
 }
 
 /// Resolve `--listen`, `--api-key`/`API_KEY`, `--insecure-no-auth` and
@@ -334,6 +336,7 @@ pub fn resolve_serve(args: &crate::cli::ServeArgs) -> Result<ServeConfig> {
         listen,
         api_key,
         buffer: args.buffer,
+        overlay_generation: args.overlay_token_generation,
     })
 }
 

@@ -324,7 +324,8 @@ impl Script {
     }
 
     /// A gift streak: `count` messages with growing repeatCount, then the end.
-    /// Non-streakable gifts send one message with repeatEnd.
+    /// Non-streakable gifts send one message with repeatEnd unset, as real
+    /// ones do (shared/data/real; `tests/data/reports/gift-type2.capture`).
     fn gift(&mut self, t: i64, who: usize, gift_idx: usize, count: i32, step_ms: i64) {
         let (id, name, diamonds, ty) = GIFTS[gift_idx];
         let group_id = (DEMO_EPOCH_MS + t) as u64;
@@ -344,7 +345,7 @@ impl Script {
                 .chain(std::iter::once((count, 1)))
                 .collect()
         } else {
-            vec![(count, 1)]
+            vec![(count, 0)]
         };
         for (i, (n, end)) in steps.into_iter().enumerate() {
             let tt = t + i as i64 * step_ms;
@@ -366,7 +367,7 @@ impl Script {
                 repeat_end: end,
                 group_id,
                 gift: Some(gift.clone()),
-                send_type: if end == 1 { 0 } else { 1 },
+                send_type: if end == 1 || ty != 1 { 0 } else { 1 },
                 monitor_info: Some(GiftMonitorInfo {
                     anchor_id: host().id,
                     to_user_id: host().id,
@@ -416,9 +417,7 @@ pub fn demo_stream() -> Vec<DemoItem> {
     // The scripted scenes.
     let banner = InRoomBannerMessage {
         common: s.common("WebcastInRoomBannerMessage", 8_000, None),
-        data: r#"{"banner":"weekly_ranking","rank":12}"#.into(),
-        position: 1,
-        action_type: 1,
+        data: bytes::Bytes::from_static(br#"{"banner":"weekly_ranking","rank":12}"#),
     };
     s.push(8_000, "WebcastInRoomBannerMessage", banner.encode_to_vec());
     let caption = CaptionMessage {

@@ -184,6 +184,7 @@ impl Pipeline {
                     batch.push(Envelope::new(ev, &self.streamer, timestamp.clone(), id));
                 }
                 Output::Warning(w) => term::warn(format_args!("{}: {w}", self.label())),
+                Output::Drift(d) => term::warn(format_args!("{}: {d}", self.label())),
             }
         }
     }

@@ -118,6 +118,7 @@ fn a_bad_message_loses_only_itself() {
         .map(|o| match o {
             Output::Event(e) => e.kind.name(),
             Output::Warning(_) => "warning",
+            Output::Drift(_) => "drift",
         })
         .collect();
     assert_eq!(kinds, ["like", "warning", "warning", "like"]);
@@ -161,7 +162,7 @@ fn random_bytes_are_errors_not_panics() {
         }
         let _ = decoder.decode_fetch(&bytes, &mut out);
         let route = Route::ALL[round % Route::ALL.len()];
-        decoder.decode_message(&route.method(), &bytes, false, &mut out);
+        decoder.decode_message(route.method(), &bytes, false, &mut out);
     }
     let stats = decoder.stats();
     assert_eq!(stats.frames, 2000);
@@ -290,7 +291,7 @@ fn empty_input_everywhere() {
     assert_eq!(info.fetch.unwrap().message_count, 0);
     // An empty message payload is a message with every field at its default.
     for route in Route::ALL {
-        decoder.decode_message(&route.method(), &[], false, &mut out);
+        decoder.decode_message(route.method(), &[], false, &mut out);
     }
     assert!(out.iter().all(|o| matches!(o, Output::Event(_))), "{out:?}");
     assert_eq!(decoder.stats().frame_errors, 1);
@@ -368,7 +369,7 @@ fn a_damaged_capture_replays_the_rest() {
 
 /// Every known method, plus an unknown one.
 fn methods() -> Vec<String> {
-    let mut m: Vec<String> = Route::ALL.iter().map(|r| r.method()).collect();
+    let mut m: Vec<String> = Route::ALL.iter().map(|r| r.method().to_string()).collect();
     m.push("WebcastSomethingNew".into());
     m
 }
@@ -474,12 +475,299 @@ proptest! {
             decoder.decode_message(method, &bytes, false, &mut out);
             // The same bytes under every other method's schema, too.
             let other = Route::ALL[index.index(Route::ALL.len())].method();
-            decoder.decode_message(&other, &bytes, false, &mut out);
+            decoder.decode_message(other, &bytes, false, &mut out);
             for o in &out {
                 if let Output::Event(ev) = o {
                     prop_assert!(serde_json::from_str::<serde_json::Value>(ev.data.get()).is_ok());
                 }
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Schema drift: a field whose wire type changes is skipped, the event stays.
+// ---------------------------------------------------------------------------
+
+/// The wire types a field can be flipped to, with a valid value of each.
+const WIRES: [u8; 4] = [0, 1, 2, 5];
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(buf: &mut &[u8]) -> Option<u64> {
+    let mut v = 0u64;
+    for i in 0..10 {
+        let (&b, rest) = buf.split_first()?;
+        *buf = rest;
+        v |= u64::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// The fields of one message: (number, wire type, value bytes without any
+/// length prefix). None if `buf` is not a well-formed message.
+fn fields(mut buf: &[u8]) -> Option<Vec<(u32, u8, &[u8])>> {
+    let mut out = Vec::new();
+    while !buf.is_empty() {
+        let key = get_varint(&mut buf)?;
+        let (number, wire) = (u32::try_from(key >> 3).ok()?, (key & 7) as u8);
+        if number == 0 {
+            return None;
+        }
+        let len = match wire {
+            0 => {
+                let start = buf;
+                get_varint(&mut buf)?;
+                out.push((number, wire, &start[..start.len() - buf.len()]));
+                continue;
+            }
+            1 => 8,
+            2 => usize::try_from(get_varint(&mut buf)?).ok()?,
+            5 => 4,
+            _ => return None,
+        };
+        out.push((number, wire, buf.get(..len)?));
+        buf = &buf[len..];
+    }
+    Some(out)
+}
+
+fn encode_fields(fields: &[(u32, u8, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (number, wire, value) in fields {
+        put_varint(&mut out, (u64::from(*number) << 3) | u64::from(*wire));
+        if *wire == 2 {
+            put_varint(&mut out, value.len() as u64);
+        }
+        out.extend_from_slice(value);
+    }
+    out
+}
+
+/// A valid value of wire type `wire` that is not what the schema expects.
+fn value_of(wire: u8) -> Vec<u8> {
+    match wire {
+        0 => vec![0x01],
+        1 => vec![7; 8],
+        2 => b"drift".to_vec(),
+        _ => vec![7; 4],
+    }
+}
+
+/// `payload` with the first field at `path` (field numbers from the top)
+/// re-sent as wire type `wire` (added when the last field of the path is
+/// absent, as a default value is); None when an enclosing message is absent or
+/// the field already has that wire type.
+fn flip(payload: &[u8], path: &[u32], wire: u8) -> Option<Vec<u8>> {
+    let (first, rest) = path.split_first()?;
+    let mut owned: Vec<(u32, u8, Vec<u8>)> = fields(payload)?
+        .into_iter()
+        .map(|(n, w, v)| (n, w, v.to_vec()))
+        .collect();
+    match owned.iter_mut().find(|(n, _, _)| n == first) {
+        Some(target) if rest.is_empty() => {
+            if target.1 == wire {
+                return None;
+            }
+            *target = (*first, wire, value_of(wire));
+        }
+        Some(target) => target.2 = flip(&target.2, rest, wire)?,
+        None if rest.is_empty() => owned.push((*first, wire, value_of(wire))),
+        None => return None,
+    }
+    Some(encode_fields(&owned))
+}
+
+/// Remove the JSON pointer `ptr` from `v` (when present).
+fn remove_pointer(v: &mut serde_json::Value, ptr: &str) {
+    let (parent, key) = ptr.rsplit_once('/').unwrap();
+    if let Some(serde_json::Value::Object(o)) = v.pointer_mut(parent) {
+        o.remove(key);
+    }
+}
+
+/// Decode one message with a fresh decoder: (events' data, drift reports,
+/// message errors).
+fn decode_drifted(method: &str, payload: &[u8]) -> (Vec<serde_json::Value>, usize, usize) {
+    let mut decoder = Decoder::new(everything());
+    let mut out = Vec::new();
+    decoder.decode_message(method, payload, false, &mut out);
+    let (mut events, mut drift, mut errors) = (Vec::new(), 0, 0);
+    for o in out {
+        match o {
+            Output::Event(e) => events
+                .push(serde_json::json!({"type": e.kind.name(), "data": crate::util::data_of(&e)})),
+            Output::Drift(_) => drift += 1,
+            Output::Warning(_) => errors += 1,
+        }
+    }
+    (events, drift, errors)
+}
+
+#[test]
+fn a_nested_field_that_changes_wire_type_keeps_the_event() {
+    // (method, field path, the schema's wire type there, the data keys that
+    // field feeds).
+    let cases: &[(&str, &[u32], u8, &[&str])] = &[
+        ("WebcastChatMessage", &[2, 12], 0, &["/verified"]),
+        (
+            "WebcastChatMessage",
+            &[2, 64, 3],
+            0,
+            &[
+                "/isModerator",
+                "/isSubscriber",
+                "/gifterLevel",
+                "/teamMemberLevel",
+                "/isNewGifter",
+            ],
+        ),
+        ("WebcastGiftMessage", &[7, 12], 0, &["/verified"]),
+        ("WebcastGiftMessage", &[15, 1], 2, &["/giftImageUrl"]),
+        ("WebcastLikeMessage", &[5, 12], 0, &["/verified"]),
+        ("WebcastMemberMessage", &[2, 12], 0, &["/verified"]),
+        ("WebcastSocialMessage", &[2, 12], 0, &["/verified"]),
+        ("WebcastRoomUserSeqMessage", &[2, 2, 12], 0, &[]),
+        (
+            "WebcastRankUpdateMessage",
+            &[1, 6],
+            0,
+            &["/rankData/common/isShowMsg"],
+        ),
+    ];
+    let payloads = collector_payloads();
+    for (method, path, schema_wire, fed) in cases {
+        let mut tried = 0;
+        for p in payloads.iter().filter(|p| p.method == *method) {
+            let (mut want, _, _) = decode_drifted(method, &p.bytes);
+            for wire in WIRES {
+                let Some(drifted) = flip(&p.bytes, path, wire) else {
+                    continue;
+                };
+                tried += 1;
+                let (mut got, drift, errors) = decode_drifted(method, &drifted);
+                assert_eq!(
+                    errors, 0,
+                    "{method} {path:?} as wire {wire}: the event was lost"
+                );
+                let drifted_wire = usize::from(wire != *schema_wire);
+                assert_eq!(
+                    drift, drifted_wire,
+                    "{method} {path:?} as wire {wire}: drift reports"
+                );
+                assert_eq!(got.len(), want.len(), "{method} {path:?} as wire {wire}");
+                for (g, w) in got.iter_mut().zip(want.iter_mut()) {
+                    for ptr in *fed {
+                        remove_pointer(&mut g["data"], ptr);
+                        remove_pointer(&mut w["data"], ptr);
+                    }
+                }
+                assert_eq!(got, want, "{method} {path:?} as wire {wire}");
+            }
+            if tried >= 6 {
+                break;
+            }
+        }
+        assert!(
+            tried >= 3,
+            "{method}: the path {path:?} is in the real payloads"
+        );
+    }
+}
+
+#[test]
+fn drift_is_reported_once_per_method_and_field() {
+    let p = collector_payloads()
+        .into_iter()
+        .find(|p| p.method == "WebcastLikeMessage")
+        .unwrap();
+    let drifted = flip(&p.bytes, &[5, 12], 2).unwrap();
+    let mut decoder = Decoder::new(everything());
+    let mut out = Vec::new();
+    for _ in 0..5 {
+        decoder.decode_message("WebcastLikeMessage", &drifted, false, &mut out);
+    }
+    let drift: Vec<String> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Drift(d) => Some(d.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(drift.len(), 1, "{drift:?}");
+    assert!(drift[0].contains("WebcastLikeMessage: field user.verified (number 12) arrived as length-delimited, the schema says bool"), "{}", drift[0]);
+    assert_eq!(decoder.stats().schema_drift, 1);
+    assert_eq!(decoder.stats().message_errors, 0);
+    assert_eq!(decoder.stats().events, 5);
+}
+
+/// Every field occurrence of `payload`, at any depth (a length-delimited
+/// value that parses as a message is looked into): field-number paths.
+fn field_paths(payload: &[u8], prefix: &mut Vec<u32>, out: &mut Vec<Vec<u32>>) {
+    let Some(list) = fields(payload) else { return };
+    let mut seen = std::collections::HashSet::new();
+    for (number, wire, value) in list {
+        if !seen.insert(number) || prefix.len() > 6 {
+            continue;
+        }
+        prefix.push(number);
+        out.push(prefix.clone());
+        if wire == 2 && !value.is_empty() {
+            field_paths(value, prefix, out);
+        }
+        prefix.pop();
+    }
+}
+
+/// A real payload: method, bytes, and the field paths in it.
+type WithPaths = (String, Vec<u8>, Vec<Vec<u32>>);
+
+/// Every real payload with its field paths.
+fn real_with_paths() -> &'static [WithPaths] {
+    static ALL: std::sync::OnceLock<Vec<WithPaths>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        collector_payloads()
+            .into_iter()
+            .map(|p| {
+                let mut paths = Vec::new();
+                field_paths(&p.bytes, &mut Vec::new(), &mut paths);
+                (p.method, p.bytes, paths)
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Flipping the wire type of any one field, at any depth, of any real
+    /// payload never loses the event.
+    #[test]
+    fn flipping_any_field_of_a_real_payload_keeps_the_event(
+        which in any::<prop::sample::Index>(),
+        field in any::<prop::sample::Index>(),
+        wire in prop::sample::select(WIRES.to_vec()),
+    ) {
+        let all = real_with_paths();
+        let (method, payload, paths) = &all[which.index(all.len())];
+        let path = &paths[field.index(paths.len())];
+        if let Some(drifted) = flip(payload, path, wire) {
+            let (want, _, _) = decode_drifted(method, payload);
+            let (got, _, errors) = decode_drifted(method, &drifted);
+            prop_assert_eq!(errors, 0, "{} {:?} as wire {}", method, path, wire);
+            // The event stays (a flipped control action may drop the extra
+            // streamEnd, a flipped display key may turn a follow into a
+            // social, but the message still gives its event).
+            prop_assert!(!got.is_empty() || want.is_empty(), "{} {:?} as wire {}", method, path, wire);
         }
     }
 }

@@ -13,6 +13,7 @@ mod forward;
 mod generated;
 mod live;
 mod nats;
+mod overlay;
 mod pipes;
 mod real_data;
 mod serve;

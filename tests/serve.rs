@@ -17,24 +17,40 @@ use crate::support::fake_tiktok::{
 };
 use crate::support::{Receiver, SECRET, ndjson, tiklive};
 
-/// A running `tiklive serve`.
-struct Server {
+/// A running `tiklive serve` (also used by the overlay tests).
+pub(crate) struct Server {
     child: Child,
     base: String,
     stderr: Arc<Mutex<String>>,
     http: reqwest::Client,
-    key: Option<String>,
+    pub(crate) key: Option<String>,
 }
 
 impl Server {
     /// `tiklive serve ARGS… --listen 127.0.0.1:0 --db DB` in `dir`; returns
     /// once it printed the address it listens on.
-    async fn start(dir: &Path, db: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+    pub(crate) async fn start(
+        dir: &Path,
+        db: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
+        Server::start_at("127.0.0.1:0", dir, db, args, env).await
+    }
+
+    /// The same on `listen` (a restart on the port of an earlier run).
+    pub(crate) async fn start_at(
+        listen: &str,
+        dir: &Path,
+        db: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut cmd = tiklive(dir);
         cmd.arg("serve")
             .args(args)
-            .args(["--listen", "127.0.0.1:0", "--db", db.to_str().unwrap()])
+            .args(["--listen", listen, "--db", db.to_str().unwrap()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped());
         for (k, v) in env {
@@ -75,7 +91,11 @@ impl Server {
         }
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
@@ -87,7 +107,7 @@ impl Server {
         req
     }
 
-    async fn get(&self, path: &str) -> (u16, Value) {
+    pub(crate) async fn get(&self, path: &str) -> (u16, Value) {
         let resp = self
             .request(reqwest::Method::GET, path)
             .send()
@@ -99,7 +119,7 @@ impl Server {
         (status, value)
     }
 
-    async fn ok(&self, path: &str) -> Value {
+    pub(crate) async fn ok(&self, path: &str) -> Value {
         let (status, v) = self.get(path).await;
         assert_eq!(status, 200, "GET {path}: {v}\nstderr:\n{}", self.stderr());
         v
@@ -133,7 +153,7 @@ impl Server {
     }
 
     /// Poll until the source has ended, collecting every event once.
-    async fn poll_until_source_ends(&self, limit: usize) -> Vec<Value> {
+    pub(crate) async fn poll_until_source_ends(&self, limit: usize) -> Vec<Value> {
         let mut cursor = 0;
         let mut got = Vec::new();
         for _ in 0..3000 {
@@ -159,7 +179,7 @@ impl Server {
     }
 
     /// Send `sig` and wait for the exit code.
-    async fn stop(mut self, sig: &str) -> (i32, String) {
+    pub(crate) async fn stop(mut self, sig: &str) -> (i32, String) {
         self.signal(sig);
         let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
             .await

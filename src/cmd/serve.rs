@@ -66,6 +66,7 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
     };
     let mut opts = Options::new(label);
     opts.api_key = cfg.api_key.clone();
+    opts.overlay_generation = cfg.overlay_generation;
     opts.buffer = cfg.buffer;
     opts.wanted = filter.wanted;
     opts.fallback_secret = fallback_secret;
@@ -90,6 +91,14 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
     }
     // Always printed: tests and scripts read the port from it (--listen :0).
     term::note(format_args!("listening on {}", serve::base_url(local)));
+    if !term.quiet {
+        for line in serve::overlay::urls(
+            &serve::base_url(local),
+            running.state.overlay_token.as_ref(),
+        ) {
+            term::note(line);
+        }
+    }
 
     // The source also produces the control events the status is derived
     // from; the ingest drops those --type does not want.

@@ -32,6 +32,8 @@ pub struct Ingest {
     pub(super) recent: Arc<Recent>,
     pub(super) engine: Arc<Engine>,
     pub(super) status: Arc<Status>,
+    /// The overlay counters and leaderboard.
+    pub(super) tally: Arc<super::overlay::tally::Tally>,
     /// The newest stored `seq`, for the SSE tails.
     pub(super) head: watch::Sender<i64>,
     /// `--type`: what is stored and forwarded.
@@ -47,6 +49,7 @@ impl Ingest {
     /// The store could not be written.
     pub async fn push(&self, batch: Vec<Envelope>) -> Result<()> {
         self.status.observe(&batch, self.wanted);
+        self.tally.observe_batch(&batch);
         let rows: Vec<NewEvent> = batch
             .iter()
             .filter(|e| self.wanted.contains(e.kind))

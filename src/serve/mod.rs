@@ -21,6 +21,7 @@
 pub mod error;
 pub mod ingest;
 pub mod openapi;
+pub mod overlay;
 pub mod recent;
 pub mod routes;
 pub mod sse;
@@ -82,6 +83,8 @@ pub struct Options {
     /// Live USERs, listed in the status before they connect.
     pub streamers: Vec<String>,
     pub request_timeout: Duration,
+    /// `--overlay-token-generation`: bump it to rotate the overlay token.
+    pub overlay_generation: u32,
 }
 
 impl Options {
@@ -94,6 +97,7 @@ impl Options {
             source,
             streamers: Vec::new(),
             request_timeout: REQUEST_TIMEOUT,
+            overlay_generation: 1,
         }
     }
 }
@@ -129,17 +133,26 @@ impl ApiKey {
             .is_ok()
     }
 
-    /// Whether the request carries the key (`Authorization: Bearer KEY` or
-    /// `X-API-Key: KEY`).
+    /// Whether the request carries the key (`Authorization: Bearer KEY`,
+    /// `X-API-Key: KEY`, or `Authorization: Basic` with the key as the
+    /// password and any user name, which is how a browser sends it).
     pub fn allows(&self, headers: &HeaderMap) -> bool {
-        let bearer = headers
+        let authorization: Vec<String> = headers
             .get_all(header::AUTHORIZATION)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .filter_map(|v| {
                 let (scheme, rest) = v.trim().split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
-            });
+                if scheme.eq_ignore_ascii_case("bearer") {
+                    Some(rest.trim().to_string())
+                } else if scheme.eq_ignore_ascii_case("basic") {
+                    basic_password(rest.trim())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let bearer = authorization.iter().map(String::as_str);
         let header_key = headers
             .get_all("x-api-key")
             .iter()
@@ -147,6 +160,17 @@ impl ApiKey {
             .map(str::trim);
         bearer.chain(header_key).any(|k| self.matches(k))
     }
+}
+
+/// The password of an `Authorization: Basic` value (`user:password` in
+/// base64).
+fn basic_password(encoded: &str) -> Option<String> {
+    use base64::Engine as _;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    text.split_once(':').map(|(_, p)| p.to_string())
 }
 
 /// Shared by every handler.
@@ -166,6 +190,14 @@ pub struct Shared {
     /// Cancelled at shutdown: ends the SSE tails.
     pub shutdown: CancellationToken,
     pub api_key: Option<ApiKey>,
+    /// The read-only overlay token (with an API key only).
+    pub overlay_token: Option<Secret>,
+    /// The token, kept for constant-time checks.
+    pub overlay_check: Option<ApiKey>,
+    /// Session counters and top gifters for the overlays.
+    pub tally: Arc<overlay::tally::Tally>,
+    /// Test events, to the SSE tails only.
+    pub test_events: tokio::sync::broadcast::Sender<overlay::TestEvent>,
     pub request_timeout: Duration,
     pub openapi: axum::body::Bytes,
 }
@@ -219,6 +251,8 @@ pub async fn start(
         .await?;
     let recent = Arc::new(recent::Recent::new(kept, newest, buffered as usize <= kept));
     let status = Arc::new(Status::new(opts.source, cap, buffered, last_seq));
+    let tally = Arc::new(overlay::tally::Tally::new());
+    rebuild_tally(&store, &tally).await?;
     status.register(&opts.streamers);
     let mut targets = Vec::new();
     for webhook in store.webhooks().await? {
@@ -233,6 +267,10 @@ pub async fn start(
         engine_cancel,
     ));
     let (head_tx, head_rx) = watch::channel(last_seq);
+    let overlay_token = opts
+        .api_key
+        .as_ref()
+        .map(|k| Secret::new(overlay::overlay_token(k, opts.overlay_generation)));
     let state = AppState(Arc::new(Shared {
         store: store.clone(),
         recent: Arc::clone(&recent),
@@ -244,6 +282,10 @@ pub async fn start(
         head: head_rx,
         shutdown: shutdown.clone(),
         api_key: opts.api_key.as_ref().map(ApiKey::new),
+        overlay_check: overlay_token.as_ref().map(ApiKey::new),
+        overlay_token,
+        tally: Arc::clone(&tally),
+        test_events: tokio::sync::broadcast::channel(TEST_EVENTS).0,
         request_timeout: opts.request_timeout,
         openapi: serde_json::to_vec(&openapi::document())
             .expect("the OpenAPI document serialises")
@@ -256,6 +298,7 @@ pub async fn start(
         recent,
         engine: Arc::clone(&engine),
         status,
+        tally,
         head: head_tx,
         wanted: opts.wanted,
         cap,
@@ -266,6 +309,32 @@ pub async fn start(
         engine,
         refresher,
     })
+}
+
+/// Stored events read at a time when the tally is rebuilt.
+const REBUILD_PAGE: usize = 2000;
+/// Test events waiting for a slow SSE tail (older ones are skipped).
+const TEST_EVENTS: usize = 16;
+
+/// Rebuild the overlay tally from the stored events, oldest first.
+async fn rebuild_tally(store: &Store, tally: &overlay::tally::Tally) -> Result<()> {
+    let query = store::EventQuery {
+        types: Some(overlay::tally::tallied_kinds()),
+        streamer: None,
+    };
+    let mut cursor = Some(0);
+    loop {
+        let page = store
+            .events_page(cursor, REBUILD_PAGE, query.clone())
+            .await?;
+        for (_, json) in &page.events {
+            tally.observe_json(json);
+        }
+        if page.events.len() < REBUILD_PAGE {
+            return Ok(());
+        }
+        cursor = Some(page.next);
+    }
 }
 
 async fn refresher(state: AppState) {
@@ -361,6 +430,32 @@ fn routes() -> Vec<(Method, &'static str, Handler)> {
             "/api/openapi.json",
             on(M::GET, routes::openapi),
         ),
+        (
+            Method::GET,
+            "/api/overlay/state",
+            on(M::GET, overlay::state),
+        ),
+        (
+            Method::GET,
+            "/api/overlay/token",
+            on(M::GET, overlay::token),
+        ),
+        (
+            Method::POST,
+            "/api/test-events",
+            on(M::POST, overlay::test_event),
+        ),
+    ]
+}
+
+/// The pages and their assets (HTML, scripts, sounds; not in the OpenAPI
+/// document).
+fn page_routes() -> Vec<(&'static str, Handler)> {
+    use MethodFilter as M;
+    vec![
+        ("/overlay/{page}", on(M::GET, overlay::overlay_page)),
+        ("/dashboard", on(M::GET, overlay::dashboard)),
+        ("/assets/{file}", on(M::GET, overlay::asset)),
     ]
 }
 
@@ -368,6 +463,9 @@ fn routes() -> Vec<(Method, &'static str, Handler)> {
 pub fn router(state: AppState) -> Router {
     let mut app = Router::new();
     for (_, path, handler) in routes() {
+        app = app.route(path, handler);
+    }
+    for (path, handler) in page_routes() {
         app = app.route(path, handler);
     }
     layered(app, state)
@@ -387,14 +485,35 @@ pub fn layered(routes: Router<AppState>, state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The auth layer: see [`overlay::access`] for who may use what.
 async fn require_key(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let protected = path == "/api" || path.starts_with("/api/");
-    match &app.api_key {
-        Some(key) if protected && !key.allows(req.headers()) => {
-            ApiError::unauthorized().into_response()
+    use overlay::Access;
+    let Some(key) = &app.api_key else {
+        return next.run(req).await;
+    };
+    let access = overlay::access(req.uri().path());
+    if access == Access::Public || key.allows(req.headers()) {
+        return next.run(req).await;
+    }
+    let token_ok = overlay::query_token(req.uri().query())
+        .zip(app.overlay_check.as_ref())
+        .is_some_and(|(t, check)| check.matches(t));
+    match access {
+        Access::Overlay if token_ok && req.method() == Method::GET => next.run(req).await,
+        Access::Dashboard => {
+            let mut r = ApiError::unauthorized().into_response();
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Basic realm=\"tiklive\", charset=\"UTF-8\""),
+            );
+            overlay::secure(r)
         }
-        _ => next.run(req).await,
+        Access::Api if token_ok => ApiError::forbidden(
+            "the overlay token is read-only: it opens the overlays, their event stream and \
+             /api/overlay/state; this needs the API key",
+        )
+        .into_response(),
+        _ => ApiError::unauthorized().into_response(),
     }
 }
 

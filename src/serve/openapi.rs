@@ -202,6 +202,55 @@ fn paths(bad: &Value, unauthorized: &Value, stream_params: Vec<Value>) -> Value 
                     "401": unauthorized
                 }
             }
+        },
+        "/api/overlay/state": {
+            "get": {
+                "summary": "The overlays' state: session counters and top gifters",
+                "description": "Kept in memory as events arrive and rebuilt from the store at start, so a refreshed overlay or a restarted serve continues where it was. Accepts the read-only overlay token as `?token=`. A session starts again when a `connected` event names another room.",
+                "operationId": "getOverlayState",
+                "parameters": [
+                    {"name": "streamer", "in": "query", "schema": {"type": "string"}, "description": "One streamer; default: every streamer summed up."},
+                    {"name": "top", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}, "description": "Leaderboard rows."},
+                    {"name": "token", "in": "query", "schema": {"type": "string"}, "description": "The overlay token (instead of the API key)."}
+                ],
+                "responses": {
+                    "200": json_response("The state.", json!({"$ref": "#/components/schemas/OverlayState"})),
+                    "400": bad,
+                    "401": unauthorized
+                }
+            }
+        },
+        "/api/overlay/token": {
+            "get": {
+                "summary": "The read-only overlay token (null without an API key)",
+                "operationId": "getOverlayToken",
+                "responses": {
+                    "200": json_response("The token.", json!({
+                        "type": "object", "required": ["token"],
+                        "properties": {"token": {"type": ["string", "null"]}}
+                    })),
+                    "401": unauthorized
+                }
+            }
+        },
+        "/api/test-events": {
+            "post": {
+                "summary": "Send a sample event to the open event streams (overlays, dashboard)",
+                "description": "The event carries `\"test\": true` and no `seq`; it is not stored, not forwarded to webhooks and not counted.",
+                "operationId": "sendTestEvent",
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {
+                    "type": "object", "additionalProperties": false,
+                    "properties": {
+                        "type": {"type": "string", "enum": ["chat", "gift", "follow", "share", "superFan", "like"], "default": "gift"},
+                        "streamer": {"type": "string"}
+                    }
+                }}}},
+                "responses": {
+                    "202": json_response("The event sent.", json!({"$ref": "#/components/schemas/Event"})),
+                    "400": bad,
+                    "401": unauthorized
+                }
+            }
         }
     })
 }
@@ -220,7 +269,8 @@ fn schemas(types: &[&str]) -> Value {
         },
         "EventType": {"type": "string", "enum": types}
     });
-    let more: [(&str, Value); 6] = [
+    let more: [(&str, Value); 7] = [
+        ("OverlayState", overlay_state_schema()),
         ("Event", event_schema()),
         ("EventsPage", page_schema()),
         ("Status", status_schema()),
@@ -232,6 +282,38 @@ fn schemas(types: &[&str]) -> Value {
         schemas[name] = schema;
     }
     schemas
+}
+
+fn overlay_state_schema() -> Value {
+    let count = json!({"type": "integer", "minimum": 0});
+    json!({
+        "type": "object",
+        "required": ["streamers", "counters", "leaderboard", "lastSeq"],
+        "properties": {
+            "streamers": {"type": "array", "items": {"type": "string"}},
+            "roomId": {"type": ["string", "null"]},
+            "since": {"type": ["string", "null"], "format": "date-time"},
+            "lastSeq": {"type": "integer", "description": "The newest stored seq when the state was taken."},
+            "counters": {
+                "type": "object",
+                "properties": {
+                    "likes": {"type": "integer", "minimum": 0, "description": "The newest totalLikeCount."},
+                    "viewers": {"type": "integer", "minimum": 0, "description": "The newest roomUpdate viewerCount."},
+                    "follows": count, "shares": count, "subscribers": count,
+                    "diamonds": {"type": "integer", "minimum": 0, "description": "totalDiamonds of every finished gift (streaks once)."},
+                    "gifts": count
+                }
+            },
+            "leaderboard": {"type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "userId": {"type": "string"}, "uniqueId": {"type": "string"},
+                    "nickname": {"type": "string"}, "profilePictureUrl": {"type": "string"},
+                    "diamonds": {"type": "integer"}
+                }
+            }}
+        }
+    })
 }
 
 fn event_schema() -> Value {

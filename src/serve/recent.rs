@@ -43,7 +43,7 @@ impl Cached {
         }
     }
 
-    fn matches(&self, q: &EventQuery) -> bool {
+    pub(super) fn matches(&self, q: &EventQuery) -> bool {
         q.types.is_none_or(|t| t.contains(self.kind))
             && q.streamer.as_deref().is_none_or(|s| s == self.streamer)
     }

@@ -78,8 +78,9 @@ impl EventParams {
     ) -> Result<EventParams, ApiError> {
         let Query(pairs) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
         let known: &[&str] = match takes {
-            Takes::Page => &["type", "streamer", "limit", "after"],
-            Takes::Stream => &["type", "streamer", "after"],
+            Takes::Page => &["type", "streamer", "limit", "after", "token"],
+            // `token`: the overlay token, checked by the auth layer.
+            Takes::Stream => &["type", "streamer", "after", "token"],
         };
         let mut types: Option<KindSet> = None;
         let mut streamer = None;
@@ -137,6 +138,7 @@ impl EventParams {
                         ))
                     })?);
                 }
+                "token" => {}
                 _ => unreachable!("checked against the known parameters"),
             }
         }

@@ -13,6 +13,11 @@
 //! the buffer meanwhile are announced with a `: missed N events` comment). A
 //! comment every 15 s keeps proxies from closing an idle stream. The stream
 //! ends when the server shuts down, so graceful shutdown never waits on it.
+//! The first message sets the browser's reconnect delay to one second
+//! (`retry: 1000`), so pages pick up a restarted server quickly.
+//!
+//! Test events (`POST /api/test-events`) are sent to the tails whose filter
+//! they pass, without an `id` (they are not stored, so they move no cursor).
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -24,20 +29,23 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::store::{EventQuery, Store};
 
 use super::AppState;
 use super::error::ApiError;
-use super::recent::Recent;
+use super::overlay::TestEvent;
+use super::recent::{Cached, Recent};
 use super::routes::{EventParams, Takes, parse_cursor, push_with_seq};
 
 /// Events read from the store at a time.
 const PAGE: usize = 256;
 /// How often an idle stream sends a keep-alive comment.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// The reconnect delay a browser is told to use.
+const RETRY: Duration = Duration::from_secs(1);
 
 pub(super) async fn stream(
     State(app): State<AppState>,
@@ -62,7 +70,9 @@ pub(super) async fn stream(
         cursor,
         head,
         stop: app.shutdown.clone(),
-        ready: VecDeque::new(),
+        ready: VecDeque::from([Event::default().retry(RETRY)]),
+        tests: app.test_events.subscribe(),
+        source_done: false,
     };
     let events = futures_util::stream::unfold(tail, |mut tail| async move {
         let item = tail.next().await?;
@@ -79,6 +89,9 @@ struct Tail {
     head: watch::Receiver<i64>,
     stop: CancellationToken,
     ready: VecDeque<Event>,
+    tests: broadcast::Receiver<TestEvent>,
+    /// The head will not move again (its sender is gone).
+    source_done: bool,
 }
 
 impl Tail {
@@ -88,6 +101,12 @@ impl Tail {
         loop {
             if self.stop.is_cancelled() {
                 return None;
+            }
+            if let Some(ev) = self.ready.pop_front() {
+                return Some(ev);
+            }
+            while let Ok(t) = self.tests.try_recv() {
+                self.take_test(&t);
             }
             if let Some(ev) = self.ready.pop_front() {
                 return Some(ev);
@@ -143,7 +162,32 @@ impl Tail {
         tokio::select! {
             biased;
             _ = self.stop.cancelled() => None,
-            changed = self.head.changed() => changed.ok(),
+            changed = self.head.changed(), if !self.source_done => {
+                // The ingest loop is gone (the source ended): nothing new
+                // will be stored, but the stream stays open (test events,
+                // and no reconnect loop in the browser).
+                self.source_done = changed.is_err();
+                Some(())
+            }
+            test = self.tests.recv() => {
+                if let Ok(t) = test {
+                    self.take_test(&t);
+                }
+                Some(())
+            }
+        }
+    }
+
+    /// Queue a test event if it passes this stream's filter.
+    fn take_test(&mut self, t: &TestEvent) {
+        let probe = Cached {
+            seq: 0,
+            kind: t.kind,
+            streamer: t.streamer.clone(),
+            text: Box::from(""),
+        };
+        if probe.matches(&self.query) {
+            self.ready.push_back(Event::default().data(&*t.json));
         }
     }
 }

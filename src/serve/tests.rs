@@ -194,6 +194,247 @@ async fn with_an_api_key_every_api_request_needs_it_and_healthz_does_not() {
     assert!(!String::from_utf8_lossy(&missing.body).contains(KEY));
 }
 
+fn with(method: Method, uri: &str, name: header::HeaderName, value: &str) -> Request<Body> {
+    req(method, uri)
+        .header(name, value)
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn basic(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    let pair = format!("{user}:{password}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
+}
+
+#[tokio::test]
+async fn the_overlay_token_opens_only_the_read_only_overlay_routes() {
+    let h = harness(|o| o.api_key = Some(Secret::new(KEY))).await;
+    let token = overlay::overlay_token(&Secret::new(KEY), 1);
+    assert_eq!(
+        h.running.state.overlay_token.as_ref().map(Secret::expose),
+        Some(token.as_str())
+    );
+    for path in ["/overlay/chat", "/api/overlay/state", "/api/events?limit=1"] {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        get_(&h.app, path)
+            .await
+            .error(StatusCode::UNAUTHORIZED, "unauthorized");
+        let ok = get_(&h.app, &format!("{path}{sep}token={token}")).await;
+        assert_eq!(ok.status, StatusCode::OK, "{path}");
+        let wrong = get_(&h.app, &format!("{path}{sep}token={token}x")).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let page = get_(&h.app, &format!("/overlay/alerts?token={token}")).await;
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+        "{csp}"
+    );
+    assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        std::str::from_utf8(&page.body)
+            .unwrap()
+            .contains("/assets/alerts.js")
+    );
+    // Never the webhooks, the status or test events.
+    for (method, path) in [
+        (Method::GET, "/api/webhooks"),
+        (Method::POST, "/api/webhooks"),
+        (Method::GET, "/api/status"),
+        (Method::GET, "/api/overlay/token"),
+        (Method::POST, "/api/test-events"),
+    ] {
+        let r = send(
+            &h.app,
+            req(method.clone(), &format!("{path}?token={token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"url":"http://127.0.0.1:9/x"}"#))
+                .unwrap(),
+        )
+        .await;
+        r.error(StatusCode::FORBIDDEN, "forbidden");
+    }
+    // The assets are public; an unknown page or asset is a 404.
+    assert_eq!(
+        get_(&h.app, "/assets/tiklive.js").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get_(&h.app, "/assets/nope.js").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let nope = get_(&h.app, &format!("/overlay/nope?token={token}")).await;
+    assert_eq!(nope.status, StatusCode::NOT_FOUND);
+    // The key works everywhere the token does.
+    let keyed = send(
+        &h.app,
+        with(
+            Method::GET,
+            "/overlay/chat",
+            header::AUTHORIZATION,
+            &format!("Bearer {KEY}"),
+        ),
+    )
+    .await;
+    assert_eq!(keyed.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_new_generation_rotates_the_token() {
+    let h = harness(|o| {
+        o.api_key = Some(Secret::new(KEY));
+        o.overlay_generation = 2;
+    })
+    .await;
+    let old = overlay::overlay_token(&Secret::new(KEY), 1);
+    let new = overlay::overlay_token(&Secret::new(KEY), 2);
+    let uri = |t: &str| format!("/api/overlay/state?token={t}");
+    assert_eq!(
+        get_(&h.app, &uri(&old)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(get_(&h.app, &uri(&new)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_dashboard_asks_a_browser_for_the_key() {
+    let h = harness(|o| o.api_key = Some(Secret::new(KEY))).await;
+    let token = overlay::overlay_token(&Secret::new(KEY), 1);
+    let refused = get_(&h.app, "/dashboard").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    let challenge = refused.headers[header::WWW_AUTHENTICATE].to_str().unwrap();
+    assert!(challenge.starts_with("Basic realm="), "{challenge}");
+    let with_token = get_(&h.app, &format!("/dashboard?token={token}")).await;
+    assert_eq!(
+        with_token.status,
+        StatusCode::UNAUTHORIZED,
+        "the token is not enough"
+    );
+    for (auth, status) in [
+        (basic("anyone", KEY), StatusCode::OK),
+        (basic("", KEY), StatusCode::OK),
+        (basic(KEY, "wrong"), StatusCode::UNAUTHORIZED),
+        (format!("Bearer {KEY}"), StatusCode::OK),
+        ("Basic !!!".to_string(), StatusCode::UNAUTHORIZED),
+    ] {
+        let r = send(
+            &h.app,
+            with(Method::GET, "/dashboard", header::AUTHORIZATION, &auth),
+        )
+        .await;
+        assert_eq!(r.status, status, "{auth}");
+    }
+    // A browser that has the key sends it along on the API calls too.
+    let status = send(
+        &h.app,
+        with(
+            Method::GET,
+            "/api/status",
+            header::AUTHORIZATION,
+            &basic("me", KEY),
+        ),
+    )
+    .await;
+    assert_eq!(status.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn overlay_state_counts_what_was_ingested_and_test_events_reach_the_stream_only() {
+    let h = harness(|_| {}).await;
+    let gift = |end: bool, n: u64| {
+        Envelope::new(
+            Event::new(
+                EventKind::Gift,
+                &json!({"userId": "1", "uniqueId": "u", "nickname": "U", "streakable": true,
+                        "repeatEnd": end, "repeatCount": n, "totalDiamonds": n}),
+            ),
+            "alice",
+            "2024-01-01T00:00:00.000Z".into(),
+            format!("gift-{n}"),
+        )
+    };
+    h.running
+        .ingest
+        .push(vec![gift(false, 1), gift(false, 2), gift(true, 3)])
+        .await
+        .unwrap();
+    let state = get_(&h.app, "/api/overlay/state?streamer=alice&top=1")
+        .await
+        .json();
+    assert_eq!(state["counters"]["diamonds"], 3);
+    assert_eq!(state["counters"]["gifts"], 3);
+    assert_eq!(state["leaderboard"][0]["uniqueId"], "u");
+    assert_eq!(state["lastSeq"], 3);
+    get_(&h.app, "/api/overlay/state?top=0")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_request");
+    get_(&h.app, "/api/overlay/state?nope=1")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_request");
+
+    let response = h
+        .app
+        .clone()
+        .oneshot(
+            req(Method::GET, "/api/events/stream?type=follow")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let mut body = response.into_body().into_data_stream();
+    // The stream is open (its first message sets the retry delay).
+    let first = tokio::time::timeout(Duration::from_secs(10), body.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(std::str::from_utf8(&first).unwrap().contains("retry: 1000"));
+    let sent = post_json(
+        &h.app,
+        "/api/test-events",
+        r#"{"type":"follow","streamer":"bob"}"#,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::ACCEPTED);
+    assert_eq!(sent.json()["test"], true);
+    let mut text = String::new();
+    while !text.contains("\n\n") {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), body.next())
+            .await
+            .expect("the test event in time")
+            .unwrap()
+            .unwrap();
+        text.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+    assert!(
+        text.starts_with("data: {") && !text.contains("id:"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""test":true"#) && text.contains(r#""streamer":"bob""#),
+        "{text}"
+    );
+    // Not stored, not counted.
+    assert_eq!(
+        get_(&h.app, "/api/status").await.json()["buffer"]["lastSeq"],
+        3
+    );
+    assert_eq!(
+        get_(&h.app, "/api/overlay/state").await.json()["counters"]["follows"],
+        0
+    );
+    post_json(&h.app, "/api/test-events", r#"{"type":"roomUpdate"}"#)
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_request");
+}
+
 #[tokio::test]
 async fn without_an_api_key_the_api_is_open() {
     let h = harness(|_| {}).await;
@@ -847,7 +1088,9 @@ async fn the_openapi_document_lists_exactly_the_served_routes() {
         if method == Method::POST {
             b = b.header(header::CONTENT_TYPE, "application/json");
         }
-        let body = if method == Method::POST {
+        let body = if uri == "/api/test-events" {
+            r#"{"type":"follow"}"#
+        } else if method == Method::POST {
             r#"{"url":"http://127.0.0.1:9/y"}"#
         } else {
             ""

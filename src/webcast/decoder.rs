@@ -9,12 +9,13 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use bytes::Bytes;
 use prost::Message;
-use serde_json::json;
 
+use super::data::{ControlData, DecodedData, RawData, UnknownData};
 use super::error::{FrameError, MessageError};
 use super::event::Event;
 use super::frame::{self, Frame};
 use super::kind::{EventKind, KindSet};
+use super::lenient::Mismatch;
 use super::mapping::{Mapped, Route, map_message, whole};
 use super::proto::FetchResult;
 use super::streaks::{StreakMode, StreakTracker};
@@ -24,6 +25,29 @@ use super::streaks::{StreakMode, StreakTracker};
 pub enum Output {
     Event(Event),
     Warning(MessageError),
+    /// A field skipped because its wire type did not match the schema; the
+    /// message still gave its events. Reported once per (method, field path)
+    /// per decoder.
+    Drift(SchemaDrift),
+}
+
+/// A field TikTok now sends with another wire type than our schema says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaDrift {
+    /// The wire method, e.g. `WebcastChatMessage`.
+    pub method: String,
+    pub mismatch: Mismatch,
+}
+
+impl std::fmt::Display for SchemaDrift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = &self.mismatch;
+        write!(
+            f,
+            "{}: field {} (number {}) arrived as {}, the schema says {}; skipped it and kept the event (reported once)",
+            self.method, m.path, m.number, m.found, m.expected
+        )
+    }
 }
 
 /// Running totals, for summaries and the status endpoint.
@@ -39,6 +63,9 @@ pub struct Stats {
     /// Messages dropped because their msgId was seen already (TikTok resends
     /// recent messages after a reconnect).
     pub duplicates: u64,
+    /// Distinct (method, field path) pairs whose wire type did not match the
+    /// schema (each reported once as [`Output::Drift`]).
+    pub schema_drift: u64,
 }
 
 /// The last [`RECENT_IDS`] message ids, to drop duplicates across reconnects
@@ -114,6 +141,8 @@ pub struct Decoder {
     stats: Stats,
     stream_end: Option<i32>,
     recent: RecentIds,
+    /// (method, field path) pairs already reported as drift.
+    drift_seen: std::collections::HashSet<(String, String)>,
 }
 
 impl Decoder {
@@ -124,6 +153,7 @@ impl Decoder {
             stats: Stats::default(),
             stream_end: None,
             recent: RecentIds::default(),
+            drift_seen: Default::default(),
         }
     }
 
@@ -176,7 +206,21 @@ impl Decoder {
         history: bool,
         out: &mut Vec<Output>,
     ) {
-        let prepared = prepare_message(self.wanted, 0, method, payload, history);
+        self.decode_wrapped(method, payload, 0, history, out);
+    }
+
+    /// Decode one inner message with its wrapper's msgId (BaseProtoMessage
+    /// field 3; 0 when absent), which events of a payload without `common`
+    /// take as theirs.
+    pub fn decode_wrapped(
+        &mut self,
+        method: &str,
+        payload: &[u8],
+        wrapper_msg_id: i64,
+        history: bool,
+        out: &mut Vec<Output>,
+    ) {
+        let prepared = prepare_message(self.wanted, wrapper_msg_id, method, payload, history);
         self.apply_message(prepared, out);
     }
 
@@ -239,17 +283,37 @@ impl Decoder {
         }
         let start = out.len();
         out.extend(msg.raw.map(Output::Event));
-        match msg.main {
-            Some(Prepared::Output(o)) => out.push(o),
-            Some(Prepared::Gift(gift)) => {
-                for g in self.streaks.accept(*gift) {
-                    out.push(Output::Event(g.into_event()));
+        for main in msg.main {
+            match main {
+                Prepared::Output(o) => out.push(o),
+                Prepared::Gift(gift) => {
+                    for g in self.streaks.accept(*gift) {
+                        out.push(Output::Event(g.into_event()));
+                    }
                 }
             }
-            None => {}
         }
         out.extend(msg.decoded.map(Output::Event));
+        if let Some((method, drift)) = msg.drift {
+            self.report_drift(&method, drift, out);
+        }
         self.mark(out, start, msg.history);
+    }
+
+    /// One [`Output::Drift`] per new (method, field path).
+    fn report_drift(&mut self, method: &str, found: Vec<Mismatch>, out: &mut Vec<Output>) {
+        for mismatch in found {
+            if self
+                .drift_seen
+                .insert((method.to_string(), mismatch.path.clone()))
+            {
+                self.stats.schema_drift += 1;
+                out.push(Output::Drift(SchemaDrift {
+                    method: method.to_string(),
+                    mismatch,
+                }));
+            }
+        }
     }
 
     /// Emit the streaks still open (call when the stream ends).
@@ -317,15 +381,18 @@ struct PreparedMessage {
     /// The control action, when this message ends the stream.
     stream_end: Option<i32>,
     raw: Option<Event>,
-    main: Option<Prepared>,
+    /// In order: a message may give several events (see [`Mapped::Events`]).
+    main: Vec<Prepared>,
     decoded: Option<Event>,
+    /// The method and the fields skipped for a wire-type mismatch, if any.
+    drift: Option<(String, Vec<Mismatch>)>,
 }
 
 #[derive(Debug)]
 enum Prepared {
     Output(Output),
     /// Gifts wait for the streak tracker.
-    Gift(Box<super::mapping::GiftData>),
+    Gift(Box<super::data::GiftData>),
 }
 
 /// The stateless half of [`Decoder::decode_frame`]: parse the push frame,
@@ -400,20 +467,27 @@ fn prepare_message(
         failed: false,
         stream_end: None,
         raw: None,
-        main: None,
+        main: Vec::new(),
         decoded: None,
+        drift: None,
     };
     if wanted.contains(EventKind::RawData) {
         msg.raw = Some(Event::new(
             EventKind::RawData,
-            &json!({"messageTypeName": method, "binary": B64.encode(payload)}),
+            &RawData {
+                message_type_name: method.into(),
+                binary: B64.encode(payload),
+            },
         ));
     }
     let Some(route) = Route::for_method(method) else {
         if wanted.contains(EventKind::Unknown) {
-            msg.main = Some(Prepared::Output(Output::Event(Event::new(
+            msg.main.push(Prepared::Output(Output::Event(Event::new(
                 EventKind::Unknown,
-                &json!({"method": method, "payload": B64.encode(payload)}),
+                &UnknownData {
+                    method: method.into(),
+                    payload: B64.encode(payload),
+                },
             ))));
         } else {
             msg.skipped = true;
@@ -425,40 +499,52 @@ fn prepare_message(
         msg.skipped = true;
         return msg;
     }
-    match map_message(route, payload) {
-        Ok(Mapped::Event(ev)) => {
-            if ev.kind == EventKind::StreamEnd {
-                msg.stream_end = serde_json::from_str::<serde_json::Value>(ev.data.get())
-                    .ok()
-                    .and_then(|v| v["action"].as_i64())
-                    .map(|a| a as i32);
-            }
-            if wanted.contains(ev.kind) {
-                msg.main = Some(Prepared::Output(Output::Event(ev)));
+    let mut mismatches = Vec::new();
+    match map_message(route, payload, &mut mismatches) {
+        Ok(Mapped::Events(events)) => {
+            for mut ev in events {
+                if ev.kind == EventKind::StreamEnd && msg.stream_end.is_none() {
+                    msg.stream_end = serde_json::from_str::<ControlData>(ev.data.get())
+                        .ok()
+                        .map(|c| c.action);
+                }
+                if ev.msg_id.is_none() && msg_id != 0 {
+                    ev.msg_id = Some(msg_id);
+                }
+                if wanted.contains(ev.kind) {
+                    msg.main.push(Prepared::Output(Output::Event(ev)));
+                }
             }
         }
-        Ok(Mapped::Gift(gift)) => {
+        Ok(Mapped::Gift(mut gift)) => {
+            if gift.msg_id.is_none() && msg_id != 0 {
+                gift.msg_id = Some(msg_id);
+            }
             if wanted.contains(EventKind::Gift) {
-                msg.main = Some(Prepared::Gift(gift));
+                msg.main.push(Prepared::Gift(gift));
             }
         }
         Err(reason) => {
             msg.failed = true;
-            msg.main = Some(Prepared::Output(Output::Warning(message_error(
-                method, payload, reason,
-            ))));
+            msg.main
+                .push(Prepared::Output(Output::Warning(message_error(
+                    method, payload, reason,
+                ))));
         }
     }
-    if debug && let Ok(decoded) = whole(route, payload) {
+    if debug && let Ok(decoded) = whole(route, payload, &mut mismatches) {
         msg.decoded = Some(Event::new(
             EventKind::DecodedData,
-            &json!({
-                "event": route.kinds()[0].name(),
-                "method": method,
-                "decodedData": decoded,
-                "binary": B64.encode(payload),
-            }),
+            &DecodedData {
+                event: route.kinds()[0].name().into(),
+                method: method.into(),
+                decoded_data: decoded,
+                binary: B64.encode(payload),
+            },
         ));
+    }
+    if !mismatches.is_empty() {
+        msg.drift = Some((method.to_string(), mismatches));
     }
     msg
 }

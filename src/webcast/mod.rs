@@ -11,11 +11,13 @@
 
 pub mod capture;
 pub mod control;
+pub mod data;
 pub mod decoder;
 pub mod error;
 pub mod event;
 pub mod frame;
 pub mod kind;
+pub mod lenient;
 pub mod mapping;
 pub mod proto;
 pub mod reflect;
@@ -26,8 +28,8 @@ pub mod user;
 
 pub use control::{Control, EndCause};
 pub use decoder::{
-    Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, PreparedFetch, PreparedFrame, Stats,
-    prepare_fetch, prepare_frame,
+    Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, PreparedFetch, PreparedFrame,
+    SchemaDrift, Stats, prepare_fetch, prepare_frame,
 };
 pub use error::{FrameError, MessageError};
 pub use event::{Envelope, Event};

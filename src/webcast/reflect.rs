@@ -5,12 +5,15 @@
 
 use std::sync::OnceLock;
 
-use prost_reflect::{DescriptorPool, DynamicMessage, SerializeOptions};
+use prost_reflect::{DescriptorPool, SerializeOptions};
 use serde_json::Value;
+
+use super::lenient::{Mismatch, decode_dynamic};
 
 static DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/webcast_descriptor.bin"));
 
-fn pool() -> &'static DescriptorPool {
+/// The schema of `proto/*.proto` as a descriptor pool, built once.
+pub(crate) fn pool() -> &'static DescriptorPool {
     static POOL: OnceLock<DescriptorPool> = OnceLock::new();
     POOL.get_or_init(|| {
         DescriptorPool::decode(DESCRIPTOR_SET)
@@ -19,12 +22,19 @@ fn pool() -> &'static DescriptorPool {
 }
 
 /// Decode `payload` as schema message `name` (without package) into JSON.
-pub fn message_json(name: &str, payload: &[u8]) -> Result<Value, String> {
+/// Fields whose wire type does not match the schema are skipped and appended
+/// to `mismatches` ([`lenient`](super::lenient)). Errors: no such schema
+/// message, or the payload's framing is broken.
+pub fn message_json(
+    name: &str,
+    payload: &[u8],
+    mismatches: &mut Vec<Mismatch>,
+) -> Result<Value, String> {
     let full = format!("tiklive.webcast.{name}");
     let desc = pool()
         .get_message_by_name(&full)
         .ok_or_else(|| format!("no schema message {full}"))?;
-    let msg = DynamicMessage::decode(desc, payload).map_err(|e| e.to_string())?;
+    let msg = decode_dynamic(&desc, payload, mismatches)?;
     let opts = SerializeOptions::new().skip_default_fields(true);
     msg.serialize_with_options(serde_json::value::Serializer, &opts)
         .map_err(|e| e.to_string())
@@ -47,7 +57,7 @@ mod tests {
             delete_msg_ids: vec![1, 7267603013186423586],
             delete_user_ids: vec![],
         };
-        let v = message_json("ImDeleteMessage", &m.encode_to_vec()).unwrap();
+        let v = message_json("ImDeleteMessage", &m.encode_to_vec(), &mut Vec::new()).unwrap();
         assert_eq!(v["common"]["msgId"], "7267603013186423585");
         assert_eq!(v["deleteMsgIds"][1], "7267603013186423586");
         assert!(v.get("deleteUserIds").is_none());

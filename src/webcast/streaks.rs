@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::mapping::GiftData;
+use super::data::GiftData;
 
 /// How long (by message `createTime`) a streak may go without an update before
 /// it is treated as cut off.
@@ -187,9 +187,13 @@ mod tests {
             group_count: 1,
             combo_count: count,
             streakable: true,
+            fan_ticket_count: 0,
             gift_image_url: String::new(),
             describe: String::new(),
             receiver: None,
+            to_member_id: String::new(),
+            to_member_id_int: String::new(),
+            to_member_nickname: String::new(),
             streak_interrupted: false,
             msg_id: None,
         }

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::proto::{self, UserIdentity, lean};
 
@@ -106,8 +106,8 @@ common_view!(proto::Common, lean::Common, lean::CommonWithText);
 /// The strings borrow from the decoded message where they can (an event's data
 /// is serialised right away, so copying them first was needless work); a gift,
 /// which the streak tracker keeps, holds an owned copy (`into_owned`).
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
 pub struct UserFields<'a> {
     pub username: Cow<'a, str>,
     pub unique_id: Cow<'a, str>,
@@ -201,8 +201,8 @@ pub fn avatar_url(u: &impl UserView) -> String {
 
 /// A short user reference (receivers, viewers on the leaderboard, …). Borrows
 /// like [`UserFields`].
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
 pub struct UserRef<'a> {
     pub user_id: Cow<'a, str>,
     pub unique_id: Cow<'a, str>,
@@ -233,8 +233,8 @@ impl<'a> UserRef<'a> {
 
 /// Fields taken from `common`: the message id (a string, it is 64-bit) and the
 /// creation time in ms.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
 pub struct CommonFields {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub msg_id: String,

@@ -1,6 +1,7 @@
 //! Shared test helpers: running the binary with a clean environment, and the
 //! fake servers.
 
+pub mod browser;
 pub mod fake_tiktok;
 pub mod nats;
 pub mod real_data;

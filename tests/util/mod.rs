@@ -106,6 +106,7 @@ pub fn decode_with(opts: DecoderOptions, method: &str, payload: &[u8]) -> Vec<Ev
         .map(|o| match o {
             Output::Event(e) => e,
             Output::Warning(w) => panic!("{method}: unexpected warning: {w}"),
+            Output::Drift(d) => panic!("{method}: unexpected schema drift: {d}"),
         })
         .collect()
 }
@@ -200,8 +201,18 @@ pub fn spec_fields(kind: EventKind) -> &'static [&'static str] {
         K::RoomVerify => &["verifyData"],
         K::LinkLayer => &["layerData"],
         K::RoomPin => &["pinData"],
-        K::SuperFan => &["fanData"],
+        K::SuperFan | K::SuperFanJoin => &["fanData"],
+        K::SuperFanBox => &["username", "userId", "coins"],
+        K::SubNotify => &[
+            "username",
+            "userId",
+            "nickname",
+            "subMonth",
+            "subscribeType",
+        ],
         K::Unknown => &["method", "payload"],
+        // The types added since the spec carry the whole message.
+        _ => &[],
     }
 }
 
