@@ -288,7 +288,9 @@ async fn a_dropped_socket_reconnects_from_the_cursor_without_gaps_or_duplicates(
         .filter(|e| {
             !matches!(
                 e["type"].as_str(),
-                Some("connected" | "disconnected" | "error")
+                // A stream-end control message also gives `streamEnd`
+                // with the same msgId: count each message once.
+                Some("connected" | "disconnected" | "error" | "streamEnd")
             )
         })
         .filter_map(|e| e["data"]["msgId"].as_str().map(str::to_string))
