@@ -9,7 +9,7 @@
 //! | `likes` | the newest `like.totalLikeCount` (the room's running total). The per-event `likeCount` is capped by TikTok (protocol.md, WebcastLikeMessage), so a sum of it is wrong |
 //! | `viewers` | the newest `roomUpdate.viewerCount` |
 //! | `follows`, `shares` | one per `follow` / `share` event |
-//! | `subscribers` | one per `superFan` event (TikTok's current name for a LIVE subscription) |
+//! | `subscribers` | one per `subNotify` (a subscription) or `superFan` event (TikTok's newer name for it) |
 //! | `diamonds`, `gifts` | per *finished* gift: a gift counts once, when it is not streakable or its `repeatEnd` is true, with its `totalDiamonds` (the streak's running total) and `repeatCount` (protocol.md §7; TikTok-Live-Connector's README) |
 //!
 //! A session starts with the first event of a streamer, and starts again
@@ -37,6 +37,7 @@ pub fn tallied_kinds() -> KindSet {
         EventKind::Follow,
         EventKind::Share,
         EventKind::SuperFan,
+        EventKind::SubNotify,
         EventKind::Gift,
     ]
     .into_iter()
@@ -274,7 +275,7 @@ impl Inner {
             }
             EventKind::Follow => c.follows += 1,
             EventKind::Share => c.shares += 1,
-            EventKind::SuperFan => c.subscribers += 1,
+            EventKind::SuperFan | EventKind::SubNotify => c.subscribers += 1,
             EventKind::Gift => {
                 let finished = !f.streakable.unwrap_or(false) || f.repeat_end.unwrap_or(false);
                 if !finished {
@@ -346,6 +347,7 @@ mod tests {
         feed(&t, "a", "follow", json!({}));
         feed(&t, "a", "share", json!({}));
         feed(&t, "a", "superFan", json!({}));
+        feed(&t, "a", "subNotify", json!({}));
         feed(&t, "a", "roomUpdate", json!({"viewerCount": 40}));
         feed(&t, "a", "roomUpdate", json!({"viewerCount": 38}));
         let s = t.snapshot(Some("a"), 5);
@@ -356,7 +358,7 @@ mod tests {
                 viewers: 38,
                 follows: 1,
                 shares: 1,
-                subscribers: 1,
+                subscribers: 2,
                 diamonds: 505,
                 gifts: 6,
             }

@@ -10,7 +10,7 @@
 
 (function () {
   const t = window.tiklive;
-  const KINDS = { follow: 'follow', share: 'share', subscribe: 'superFan', gift: 'gift' };
+  const KINDS = { follow: 'follow', share: 'share', subscribe: 'superFan,subNotify', gift: 'gift' };
   const wanted = t.list('types', 'follow,share,subscribe,gift').filter((k) => KINDS[k]);
   const minDiamonds = t.num('min_diamonds', 0, 0, 1e12);
   const duration = t.num('duration', 5, 0.5, 600);
@@ -31,6 +31,7 @@
       case 'share':
         return wanted.includes('share') && { type: 'share', title: who, text: 'shared the LIVE!' };
       case 'superFan':
+      case 'subNotify':
         return wanted.includes('subscribe') && { type: 'subscribe', title: who, text: 'subscribed!' };
       case 'gift': {
         if (!wanted.includes('gift') || !t.finishedGift(d)) return null;

@@ -251,7 +251,7 @@
     shares: 'Shares', subscribers: 'Subscribers', gifts: 'Gifts',
   };
   // The event types that move the overlay state.
-  const STATE_TYPES = ['connected', 'like', 'roomUpdate', 'follow', 'share', 'superFan', 'gift'];
+  const STATE_TYPES = ['connected', 'like', 'roomUpdate', 'follow', 'share', 'superFan', 'subNotify', 'gift'];
 
   // A page that shows the server's state: fetch it now, again after each
   // relevant event (at most every 250 ms) and after every reconnect.
