@@ -509,7 +509,7 @@ async fn require_key(State(app): State<AppState>, req: Request, next: Next) -> R
             overlay::secure(r)
         }
         Access::Api if token_ok => ApiError::forbidden(
-            "the overlay token is read-only: it opens the overlays, their event stream and \
+            "the overlay token is read-only: it opens the overlays, /api/events, its stream and \
              /api/overlay/state; this needs the API key",
         )
         .into_response(),

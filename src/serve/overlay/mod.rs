@@ -66,12 +66,23 @@ pub fn overlay_token(api_key: &Secret, generation: u32) -> String {
 /// The lines `serve` prints at start: each overlay's URL (with its
 /// `?token=` when an API key is set) and the dashboard's.
 pub fn urls(base: &str, token: Option<&Secret>) -> Vec<String> {
-    let query = token
-        .map(|t| format!("?token={}", t.expose()))
-        .unwrap_or_default();
     let mut lines: Vec<String> = PAGES
         .iter()
-        .map(|p| format!("overlay {p}: {base}/overlay/{p}{query}"))
+        .map(|p| {
+            // The goal bar needs a target: print one that works when pasted.
+            let example = (*p == "goal").then_some("metric=likes&target=1000");
+            let params: Vec<String> = example
+                .map(str::to_string)
+                .into_iter()
+                .chain(token.map(|t| format!("token={}", t.expose())))
+                .collect();
+            let query = if params.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", params.join("&"))
+            };
+            format!("overlay {p}: {base}/overlay/{p}{query}")
+        })
         .collect();
     let how = if token.is_some() {
         " (user name: anything, password: the API key)"
