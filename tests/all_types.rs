@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use tiklive::webcast::proto::*;
 use tiklive::webcast::{Decoder, DecoderOptions, Envelope, EventKind, KindSet, Output, StreakMode};
 
-use crate::util::{
+use crate::support::decode::{
     all_kinds, assert_spec_fields, collector_payloads, data_of, decode_one, decode_with,
     everything, options,
 };

@@ -2,8 +2,9 @@
 
 use std::collections::HashSet;
 use std::process::Stdio;
+use std::time::Duration;
 
-use crate::support::{Dir, Receiver, Run, SECRET, demo_events, spawn_with_stdin, wait_until};
+use crate::support::{Dir, Receiver, Run, SECRET, demo_events, run, spawn_with_stdin, wait_until};
 
 fn types_of(events: &[serde_json::Value]) -> Vec<String> {
     events
@@ -242,7 +243,7 @@ fn killed_with_pending_deliveries_the_next_run_sends_them() {
         rt.block_on(store.pending_after(1, 0, 10_000))
             .unwrap_or_default()
     };
-    wait_until("every event queued", || {
+    wait_until("every event queued", Duration::from_secs(30), || {
         pending().len() == total && rx.count() >= 1
     });
     let queued: Vec<String> = pending().into_iter().map(|p| p.event_id).collect();
@@ -251,7 +252,7 @@ fn killed_with_pending_deliveries_the_next_run_sends_them() {
 
     rx.set_status(200);
     rx.clear();
-    let run = Run::from(spawn_with_stdin(&mut dir.cmd(&args), None)).ok();
+    let run = run(&mut dir.cmd(&args)).ok();
     assert!(
         run.stderr.contains(&format!("resuming {total} pending")),
         "{run:#?}"
@@ -380,7 +381,7 @@ fn ctrl_c_stops_at_once_keeps_the_pending_deliveries_and_exits_130() {
         .build()
         .unwrap();
     let store = tiklive::store::Store::open(&db).unwrap();
-    wait_until("every event queued", || {
+    wait_until("every event queued", Duration::from_secs(30), || {
         rt.block_on(store.pending_count(vec![1])).unwrap_or(0) == total as u64 && rx.count() >= 1
     });
     let status = std::process::Command::new("kill")

@@ -15,16 +15,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::support::fake_tiktok::{
     FakeTikTok, SignReply, UserPage, WsAfter, WsScript, demo_frames, stream_end_frame,
 };
-use crate::support::{ndjson, tiklive};
+use crate::support::{eventually, ndjson, tiklive};
 
 const ROOM: &str = "7300000000000000001";
 
 fn chat_fixture() -> (String, Vec<u8>) {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/MessageWebcastChatMessage.pb"
-    ))
-    .unwrap();
+    let bytes = crate::support::decode::fixture("MessageWebcastChatMessage.pb");
     ("WebcastChatMessage".to_string(), bytes)
 }
 
@@ -980,13 +976,8 @@ async fn ctrl_c_closes_the_socket_flushes_and_exits_130() {
     assert_eq!(last["type"], "disconnected");
     assert_eq!(last["data"]["reason"], "interrupted");
     // The socket was closed with a close frame, not just dropped.
-    for _ in 0..100 {
-        if fake.recorded(|r| r.closes) == 1 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("no close frame reached the server");
+    let closed = async || fake.recorded(|r| r.closes) == 1;
+    eventually("a close frame", Duration::from_secs(1), closed).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,7 +15,7 @@ use tokio::process::Child;
 use crate::support::fake_tiktok::{
     FakeTikTok, SignReply, UserPage, WsAfter, WsScript, demo_frames, stream_end_frame,
 };
-use crate::support::{Receiver, SECRET, ndjson, tiklive};
+use crate::support::{Receiver, SECRET, eventually, lazy, ndjson, tiklive};
 
 /// A running `tiklive serve` (also used by the overlay tests).
 pub(crate) struct Server {
@@ -156,16 +156,15 @@ impl Server {
     pub(crate) async fn poll_until_source_ends(&self, limit: usize) -> Vec<Value> {
         let mut cursor = 0;
         let mut got = Vec::new();
-        for _ in 0..3000 {
+        let why = lazy(|| format!("the source to end; stderr:\n{}", self.stderr()));
+        eventually(why, Duration::from_secs(30), async || {
             let running = self.ok("/api/status").await["sourceRunning"] == true;
             self.drain(&mut cursor, limit, &mut got).await;
-            if !running {
-                // Ended before that drain began: nothing more will come.
-                return got;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("the source did not end; stderr:\n{}", self.stderr());
+            // Ended before that drain began: nothing more will come.
+            !running
+        })
+        .await;
+        got
     }
 
     fn signal(&self, sig: &str) {
@@ -412,12 +411,11 @@ async fn webhooks_added_through_the_api_get_the_served_events_and_sse_tails_them
         let got: Vec<String> = hits.iter().map(|h| h.event_id()).collect();
         got == expected
     };
-    for _ in 0..1000 {
-        if settled(&all, &|_| true) && settled(&chats, &|e| e["type"] == "chat") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let why = lazy(|| format!("every delivery; stderr:\n{}", server.stderr()));
+    eventually(why, Duration::from_secs(20), async || {
+        settled(&all, &|_| true) && settled(&chats, &|e| e["type"] == "chat")
+    })
+    .await;
     assert!(settled(&all, &|_| true), "stderr:\n{}", server.stderr());
     assert!(settled(&chats, &|e| e["type"] == "chat"));
     assert!(all.count() > chats.count() && chats.count() > 0);
