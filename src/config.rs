@@ -313,8 +313,9 @@ pub struct ServeConfig {
 /// `--buffer`. Listening beyond loopback without an API key is refused unless
 /// `--insecure-no-auth` says it is meant.
 pub fn resolve_serve(args: &crate::cli::ServeArgs) -> Result<ServeConfig> {
-    let listen = parse_listen(&args.listen)?;
+    let listen = parse_listen(&args.access.listen)?;
     let api_key = args
+        .access
         .api_key
         .as_deref()
         .map(str::trim)
@@ -336,7 +337,7 @@ pub fn resolve_serve(args: &crate::cli::ServeArgs) -> Result<ServeConfig> {
         listen,
         api_key,
         buffer: args.buffer,
-        overlay_generation: args.overlay_token_generation,
+        overlay_generation: args.access.overlay_token_generation,
     })
 }
 
@@ -654,7 +655,7 @@ mod tests {
             };
             // Independent of the environment (clap reads API_KEY).
             if !extra.contains(&"--api-key") {
-                args.api_key = None;
+                args.access.api_key = None;
             }
             resolve_serve(&args)
         };

@@ -141,3 +141,24 @@ async fn tiktok_username_is_the_default_user_but_never_fights_demo() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn config_takes_the_flag_of_every_command_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--listen",
+        "0.0.0.0:9000",
+        "--to",
+        "http://hook.example",
+        "--nats",
+        "nats://127.0.0.1:4222",
+        "--api-key",
+        "flag-secret",
+    ];
+    let v = config(dir.path(), &args, &[]).await;
+    let flag = |value: &str| serde_json::json!({"value": value, "source": "flag"});
+    assert_eq!(v["TIKLIVE_LISTEN"], flag("0.0.0.0:9000"));
+    assert_eq!(v["WEBHOOK_URL"], flag("http://hook.example"));
+    assert_eq!(v["NATS_URL"], flag("nats://127.0.0.1:4222"));
+    assert_eq!(v["API_KEY"], flag("(redacted)"));
+}
