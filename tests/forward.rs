@@ -19,9 +19,7 @@ fn demo_events_arrive_signed_in_order_with_the_exact_signed_body() {
     let rx = Receiver::start(200);
     let expected = demo_events(&dir, &[]);
     let run = dir
-        .run(&[
-            "forward", "--demo", "--speed", "max", "--to", &rx.url, "--secret", SECRET,
-        ])
+        .forward_demo(&["--to", &rx.url, "--secret", SECRET])
         .ok()
         .never_shows(SECRET);
     let n = expected.len();
@@ -64,10 +62,8 @@ fn demo_events_arrive_signed_in_order_with_the_exact_signed_body() {
 fn without_a_secret_no_signature_header_is_sent() {
     let dir = Dir::new();
     let rx = Receiver::start(204);
-    dir.run(&[
-        "forward", "--demo", "--speed", "max", "--type", "follow", "--to", &rx.url,
-    ])
-    .ok();
+    dir.forward_demo(&["--type", "follow", "--to", &rx.url])
+        .ok();
     let hits = rx.hits();
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|h| h.header("webhook-signature").is_none()));
@@ -142,11 +138,7 @@ fn dry_run_prints_redacted_requests_and_sends_nothing() {
     let rx = Receiver::start(200);
     let gifts = demo_events(&dir, &["--type", "gift"]);
     let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--speed",
-            "max",
+        .forward_demo(&[
             "--type",
             "gift",
             "--to",
@@ -184,9 +176,7 @@ fn a_400_is_given_up_at_once_reported_and_listed() {
     let rx = Receiver::start(400);
     let follows = demo_events(&dir, &["--type", "follow"]).len();
     let run = dir
-        .run(&[
-            "forward", "--demo", "--speed", "max", "--type", "follow", "--to", &rx.url,
-        ])
+        .forward_demo(&["--type", "follow", "--to", &rx.url])
         .code(1);
     assert_eq!(rx.count(), follows, "no retries");
     assert!(
@@ -272,11 +262,7 @@ fn pending_deliveries_past_the_drain_timeout_exit_1_and_stay_queued() {
     let dir = Dir::new();
     let rx = Receiver::start(0);
     let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--speed",
-            "max",
+        .forward_demo(&[
             "--type",
             "follow",
             "--to",
@@ -307,7 +293,7 @@ fn webhook_url_and_secret_come_from_dotenv() {
         ),
     )
     .unwrap();
-    dir.run(&["forward", "--demo", "--speed", "max", "--type", "follow"])
+    dir.forward_demo(&["--type", "follow"])
         .ok()
         .never_shows("plain-secret-value");
     let hits = rx.hits();
@@ -326,7 +312,7 @@ fn usage_errors() {
     assert!(run.stderr.contains("only http and https"), "{run:#?}");
     let run = dir.run(&["forward", "--demo", "--to", "not a url"]).code(2);
     assert!(run.stderr.contains("is not a webhook URL"), "{run:#?}");
-    let run = dir.run(&["forward", "--demo", "--speed", "max"]).code(2);
+    let run = dir.forward_demo(&[]).code(2);
     assert!(run.stderr.contains("nowhere to forward to"), "{run:#?}");
     let run = dir
         .run(&[

@@ -12,9 +12,7 @@ use serde_json::{Value, json};
 use tokio::io::AsyncBufReadExt;
 use tokio::process::Child;
 
-use crate::support::fake_tiktok::{
-    FakeTikTok, SignReply, UserPage, WsAfter, WsScript, demo_frames, stream_end_frame,
-};
+use crate::support::fake_tiktok::{FakeTikTok, SignReply, WsScript, demo_frames, stream_end_frame};
 use crate::support::{Receiver, SECRET, eventually, lazy, ndjson, tiklive};
 
 /// A running `tiklive serve` (also used by the overlay tests).
@@ -152,6 +150,11 @@ impl Server {
         }
     }
 
+    /// `serve --demo --speed max` on `dir`'s store.
+    pub(crate) async fn demo(dir: &Path) -> Server {
+        Server::start(dir, &db(dir), &["--demo", "--speed", "max"], &[]).await
+    }
+
     /// Poll until the source has ended, collecting every event once.
     pub(crate) async fn poll_until_source_ends(&self, limit: usize) -> Vec<Value> {
         let mut cursor = 0;
@@ -230,13 +233,7 @@ fn db(dir: &Path) -> PathBuf {
 async fn the_demo_is_served_exactly_once_by_cursor_and_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let reference = demo_reference(dir.path()).await;
-    let server = Server::start(
-        dir.path(),
-        &db(dir.path()),
-        &["--demo", "--speed", "max"],
-        &[],
-    )
-    .await;
+    let server = Server::demo(dir.path()).await;
     // Small pages, polled while the demo is still being stored.
     let got = server.poll_until_source_ends(7).await;
     assert_eq!(got.len(), reference.len(), "stderr:\n{}", server.stderr());
@@ -285,13 +282,7 @@ async fn the_demo_is_served_exactly_once_by_cursor_and_survives_a_restart() {
 
     // Restart on the same store: the events and the webhook are still there,
     // and the new run's events follow them.
-    let server = Server::start(
-        dir.path(),
-        &db(dir.path()),
-        &["--demo", "--speed", "max"],
-        &[],
-    )
-    .await;
+    let server = Server::demo(dir.path()).await;
     let again = server.poll_until_source_ends(1000).await;
     assert_eq!(again.len(), 2 * got.len());
     assert_eq!(
@@ -520,27 +511,16 @@ async fn a_live_stream_is_served_with_its_connection_state() {
     let fake = FakeTikTok::start().await;
     let mut frames = demo_frames()[..10].to_vec();
     frames.push(stream_end_frame(11));
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames,
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
+    fake.live("alice", ROOM)
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::frames(frames));
     let dir = tempfile::tempdir().unwrap();
-    let url = fake.url();
-    let env = [
-        ("TIKLIVE_TIKTOK_URL", url.as_str()),
-        ("TIKLIVE_WEBCAST_URL", url.as_str()),
-        ("SIGN_API_URL", url.as_str()),
+    let fake_env = fake.env();
+    let mut env: Vec<(&str, &str)> = fake_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.extend([
         ("TIKLIVE_SIGN_INTERVAL_MS", "0"),
         ("TIKTOK_USERNAME", "alice"),
-    ];
+    ]);
     // The USER comes from TIKTOK_USERNAME; --type keeps only chats, yet the
     // connection state is still tracked.
     let server = Server::start(dir.path(), &db(dir.path()), &["--type", "chat"], &env).await;

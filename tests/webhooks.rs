@@ -144,14 +144,7 @@ fn forward_without_to_uses_the_registered_webhooks_and_their_filters() {
         .ok();
     let expected = demo_events(&dir, &[]);
     let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--speed",
-            "max",
-            "--secret",
-            "fallback-secret",
-        ])
+        .forward_demo(&["--secret", "fallback-secret"])
         .ok()
         .never_shows("one-secret")
         .never_shows("fallback-secret");

@@ -57,9 +57,7 @@ impl Pool {
         let mut cmd = tiklive(self.dir.path());
         cmd.args(args)
             .env("NATS_URL", self.nats.url())
-            .env("TIKLIVE_TIKTOK_URL", self.fake.url())
-            .env("TIKLIVE_WEBCAST_URL", self.fake.url())
-            .env("SIGN_API_URL", self.fake.url())
+            .envs(self.fake.env())
             .env("TIKLIVE_SIGN_INTERVAL_MS", "0")
             // The pool shares one budget (10 a minute by default): the
             // hand-overs and takeovers here need more.

@@ -98,6 +98,14 @@ impl Dir {
         self.run_stdin(args, None)
     }
 
+    /// `tiklive forward --demo --speed max ARGS… --db <tmp>/tiklive.db`.
+    #[track_caller]
+    pub fn forward_demo(&self, args: &[&str]) -> Run {
+        let mut all = vec!["forward", "--demo", "--speed", "max"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
     #[track_caller]
     pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
         let db = self.db();
