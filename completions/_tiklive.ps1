@@ -205,9 +205,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         }
         'tiklive;webhooks;add' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A name for it')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Its signing secret (whsec_… is base64-decoded); never printed back')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')

@@ -196,9 +196,9 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         }
         &'tiklive;webhooks;add'= {
             cand --name 'A name for it'
-            cand --secret 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]'
-            cand -t 'Only these event types'
-            cand --type 'Only these event types'
+            cand --secret 'Its signing secret (whsec_… is base64-decoded); never printed back'
+            cand -t 'Only these event types (comma-separated or repeated; any case)'
+            cand --type 'Only these event types (comma-separated or repeated; any case)'
             cand --db 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand -q 'No progress spinners or summaries on stderr (errors still print)'

@@ -395,8 +395,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -f -a "test" -d 'Send a signed ping and report status and latency'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l name -d 'A name for it' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s t -l type -d 'Only these event types' -r -f -a "connected\t''
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l secret -d 'Its signing secret (whsec_… is base64-decoded); never printed back' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
 error\t''
 streamEnd\t''

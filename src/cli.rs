@@ -213,9 +213,9 @@ pub struct SourceArgs {
     pub threads: Option<u16>,
 }
 
-/// Which events, and how gift streaks are counted.
+/// `--type`: which event types (all of the default set when empty).
 #[derive(Debug, Args, Clone, Default)]
-pub struct FilterArgs {
+pub struct TypeArgs {
     /// Only these event types (comma-separated or repeated; any case)
     #[arg(
         short = 't',
@@ -226,6 +226,13 @@ pub struct FilterArgs {
         hide_possible_values = true
     )]
     pub types: Vec<String>,
+}
+
+/// Which events, and how gift streaks are counted.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    #[command(flatten)]
+    pub kinds: TypeArgs,
     /// Gift streaks: all (every gift message) or final (one event per streak)
     #[arg(long, value_name = "MODE", default_value = "all")]
     pub gift_streaks: GiftStreaks,
@@ -548,16 +555,8 @@ pub enum WebhooksCommand {
         /// Its signing secret (whsec_… is base64-decoded); never printed back
         #[arg(long, value_name = "SECRET")]
         secret: Option<String>,
-        /// Only these event types
-        #[arg(
-            short = 't',
-            long = "type",
-            value_name = "TYPE",
-            value_delimiter = ',',
-            value_parser = crate::cli::event_type_names(),
-            hide_possible_values = true
-        )]
-        types: Vec<String>,
+        #[command(flatten)]
+        kinds: TypeArgs,
         #[command(flatten)]
         store: StoreArgs,
     },

@@ -255,15 +255,44 @@ fn sentence(text: &str) -> String {
 /// its row: help = the description, then `[env: …]` and `[default: …]`.
 /// clap's own `[env: X=value]` and default are hidden, so no value from the
 /// environment ever shows in `--help`, the man page or the completions.
+///
+/// A flag is a setting's when clap reads the row's variable for it, or when
+/// clap reads that variable nowhere (`--proxy`, `--to`: `config` reads it).
+/// So `webhooks add --secret` (a webhook's own secret, no variable) keeps its
+/// help while `forward --secret` (`WEBHOOK_SECRET`) takes the row's.
 pub fn document(cmd: clap::Command) -> clap::Command {
-    cmd.mut_args(document_arg).mut_subcommands(document)
+    let mut clap_envs = Vec::new();
+    collect_envs(&cmd, &mut clap_envs);
+    document_with(cmd, &clap_envs)
 }
 
-fn document_arg(arg: clap::Arg) -> clap::Arg {
+fn collect_envs(cmd: &clap::Command, out: &mut Vec<String>) {
+    for arg in cmd.get_arguments() {
+        if let Some(env) = arg.get_env() {
+            out.push(env.to_string_lossy().into_owned());
+        }
+    }
+    for sub in cmd.get_subcommands() {
+        collect_envs(sub, out);
+    }
+}
+
+fn document_with(cmd: clap::Command, clap_envs: &[String]) -> clap::Command {
+    cmd.mut_args(|arg| document_arg(arg, clap_envs))
+        .mut_subcommands(|sub| document_with(sub, clap_envs))
+}
+
+fn document_arg(arg: clap::Arg, clap_envs: &[String]) -> clap::Arg {
     let Some(flag) = arg.get_long().map(|l| format!("--{l}")) else {
         return arg;
     };
-    let rows: Vec<&Setting> = rows_of_flag(&flag).collect();
+    let arg_env = arg.get_env().map(|e| e.to_string_lossy().into_owned());
+    let rows: Vec<&Setting> = rows_of_flag(&flag)
+        .filter(|row| match &arg_env {
+            Some(env) => env == row.env,
+            None => !clap_envs.iter().any(|e| e == row.env),
+        })
+        .collect();
     let Some(row) = rows.first() else {
         return arg;
     };
@@ -402,6 +431,23 @@ mod tests {
             "The sign server's base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]"
         );
         assert!(help("proxy").ends_with("[env: HTTPS_PROXY, ALL_PROXY]"));
+        // A webhook's own secret is not WEBHOOK_SECRET.
+        let mut cli = crate::cli::command();
+        let add = cli
+            .find_subcommand_mut("webhooks")
+            .and_then(|w| w.find_subcommand_mut("add"))
+            .unwrap();
+        let secret = add
+            .get_arguments()
+            .find(|a| a.get_id() == "secret")
+            .unwrap();
+        assert!(
+            !secret
+                .get_help()
+                .unwrap()
+                .to_string()
+                .contains("WEBHOOK_SECRET")
+        );
         let rendered = serve.render_help().to_string();
         for shown in rendered.split("[env: ").skip(1) {
             let env = shown.split(']').next().unwrap();
