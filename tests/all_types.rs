@@ -13,6 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use prost::Message;
 use serde_json::{Value, json};
+use tiklive::demo::text;
 use tiklive::webcast::proto::*;
 use tiklive::webcast::{Decoder, DecoderOptions, Envelope, EventKind, KindSet, Output, StreakMode};
 
@@ -98,26 +99,6 @@ fn common(method: &str, msg_id: i64, dt: i64) -> Option<Common> {
         create_time: T0 + dt,
         ..Default::default()
     })
-}
-
-fn text(key: &str, pattern: &str, who: Option<User>) -> Text {
-    Text {
-        key: key.into(),
-        default_pattern: pattern.into(),
-        pieces: who
-            .map(|u| {
-                vec![TextPiece {
-                    r#type: 11,
-                    user_value: Some(TextPieceUser {
-                        user: Some(u),
-                        with_colon: false,
-                    }),
-                    ..Default::default()
-                }]
-            })
-            .unwrap_or_default(),
-        ..Default::default()
-    }
 }
 
 /// The user fields every user event carries, for `alice()`.
