@@ -228,11 +228,20 @@ pub struct TypeArgs {
     pub types: Vec<String>,
 }
 
+/// `args.filter.types` reads as the list of names.
+impl std::ops::Deref for TypeArgs {
+    type Target = Vec<String>;
+
+    fn deref(&self) -> &Vec<String> {
+        &self.types
+    }
+}
+
 /// Which events, and how gift streaks are counted.
 #[derive(Debug, Args, Clone, Default)]
 pub struct FilterArgs {
     #[command(flatten)]
-    pub kinds: TypeArgs,
+    pub types: TypeArgs,
     /// Gift streaks: all (every gift message) or final (one event per streak)
     #[arg(long, value_name = "MODE", default_value = "all")]
     pub gift_streaks: GiftStreaks,
@@ -556,7 +565,7 @@ pub enum WebhooksCommand {
         #[arg(long, value_name = "SECRET")]
         secret: Option<String>,
         #[command(flatten)]
-        kinds: TypeArgs,
+        types: TypeArgs,
         #[command(flatten)]
         store: StoreArgs,
     },

@@ -134,10 +134,10 @@ pub fn parse_user(input: &str) -> Result<String> {
 /// `--type` and `--gift-streaks` → decoder options. No `--type` = every spec
 /// kind except the debug ones (`rawData`, `decodedData`) and `unknown`.
 pub fn resolve_filter(args: &FilterArgs) -> Result<DecoderOptions> {
-    let wanted = if args.kinds.types.is_empty() {
+    let wanted = if args.types.is_empty() {
         KindSet::default_set()
     } else {
-        KindSet::parse_list(args.kinds.types.iter().map(String::as_str)).map_err(|e| {
+        KindSet::parse_list(args.types.iter().map(String::as_str)).map_err(|e| {
             let names: Vec<&str> = EventKind::ALL.iter().map(|k| k.name()).collect();
             Failure::usage(format!("{e}; valid types: {}", names.join(", ")))
         })?
