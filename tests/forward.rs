@@ -314,28 +314,15 @@ fn usage_errors() {
     assert!(run.stderr.contains("is not a webhook URL"), "{run:#?}");
     let run = dir.forward_demo(&[]).code(2);
     assert!(run.stderr.contains("nowhere to forward to"), "{run:#?}");
-    let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--to",
-            "http://127.0.0.1:9/",
-            "--drain-timeout",
-            "soon",
-        ])
-        .code(2);
+    // To a closed port, with one bad option.
+    let closed = |option: &str, value: &str| {
+        let to = "http://127.0.0.1:9/";
+        dir.run(&["forward", "--demo", "--to", to, option, value])
+            .code(2)
+    };
+    let run = closed("--drain-timeout", "soon");
     assert!(run.stderr.contains("invalid duration"), "{run:#?}");
-    let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--to",
-            "http://127.0.0.1:9/",
-            "--secret",
-            "whsec_%%%",
-        ])
-        .code(2)
-        .never_shows("%%%");
+    let run = closed("--secret", "whsec_%%%").never_shows("%%%");
     assert!(run.stderr.contains("not base64"), "{run:#?}");
 }
 
