@@ -731,6 +731,25 @@ mod tests {
     }
 
     #[test]
+    fn config_shows_every_setting_flag_and_no_live_only_flag() {
+        let cmd = command();
+        let config = cmd.find_subcommand("config").unwrap();
+        let shown: Vec<String> = config
+            .get_arguments()
+            .filter(|a| !a.is_hide_set())
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        for row in crate::settings::SETTINGS {
+            if let Some(flag) = row.flag {
+                assert!(shown.iter().any(|f| f == flag), "{flag} not in {shown:?}");
+            }
+        }
+        for live_only in ["--room-id", "--wait", "--max-retries", "--idle-timeout"] {
+            assert!(!shown.iter().any(|f| f == live_only), "{live_only} shown");
+        }
+    }
+
+    #[test]
     fn every_subcommand_has_a_summary_and_examples() {
         for sub in Cli::command().get_subcommands() {
             let name = sub.get_name();
