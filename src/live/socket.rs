@@ -160,7 +160,7 @@ pub async fn open(
     let connect = async {
         let tcp = proxy::connect(&host, port, proxy).await?;
         let _ = tcp.set_nodelay(true);
-        tokio_tungstenite::client_async_tls_with_config(request, tcp, None, None)
+        tokio_tungstenite::client_async_tls_with_config(request, tcp, Some(ws_config()), None)
             .await
             .map_err(|e| handshake_error(e, fallback))
     };
@@ -192,6 +192,20 @@ pub fn ping_interval(options: &str) -> Option<Duration> {
         (secs.is_finite() && secs > 0.0).then(|| Duration::from_secs_f64(secs))
     })
 }
+
+/// The WebSocket's buffers. tungstenite's default read buffer is 128 KiB per
+/// socket and fills as frames arrive: with 1,000 streams that was most of the
+/// process's memory. Push frames are a few KiB (3 KiB gzip'ed on the demo
+/// corpus); a bigger frame still arrives whole, since the buffer grows to the
+/// frame's length. Measured with `bench/live.sh` (sections 3 and 4).
+fn ws_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(WS_READ_BUFFER)
+        .write_buffer_size(0)
+}
+
+/// Bytes the WebSocket reads from the socket at a time.
+const WS_READ_BUFFER: usize = 8 * 1024;
 
 fn handshake_error(e: tokio_tungstenite::tungstenite::Error, fallback: Option<&str>) -> LiveError {
     use tokio_tungstenite::tungstenite::Error;
