@@ -62,7 +62,9 @@ pub struct RouteInfo {
     pub route: Route,
     /// The wire method, e.g. `WebcastChatMessage`.
     pub method: &'static str,
-    /// The schema message in `proto/` (package `tiklive.webcast`).
+    /// The schema message in `proto/`, relative to package `tiklive.webcast`:
+    /// `ChatMessage`, or `v3.BoostCardMessage` for the messages carried whole
+    /// (`proto/v3.proto`).
     pub message: &'static str,
     /// The event types this method can give; the first is its main one.
     pub kinds: &'static [EventKind],
@@ -134,33 +136,33 @@ routes! {
     LinkLayer: "WebcastLinkLayerMessage", "LinkLayerMessage", [LinkLayer], Keyed("layerData"), Battle;
     RoomPin: "WebcastRoomPinMessage", "RoomPinMessage", [RoomPin], Keyed("pinData"), Room;
     SubNotify: "WebcastSubNotifyMessage", "SubNotifyMessage", [SubNotify], Typed(sub_notify), Viewer;
-    AccessControl: "WebcastAccessControlMessage", "AccessControlMessage", [AccessControl], Whole, System;
-    AccessRecall: "WebcastAccessRecallMessage", "AccessRecallMessage", [AccessRecall], Whole, System;
-    BoostCard: "WebcastBoostCardMessage", "BoostCardMessage", [BoostCard], Whole, Engagement;
-    Bottom: "WebcastBottomMessage", "BottomMessage", [BottomMessage], Whole, System;
-    Capsule: "WebcastCapsuleMessage", "CapsuleMessage", [Capsule], Whole, Room;
-    GameRankNotify: "WebcastGameRankNotifyMessage", "GameRankNotifyMessage", [GameRankNotify], Whole, Engagement;
-    GiftBroadcast: "WebcastGiftBroadcastMessage", "GiftBroadcastMessage", [GiftBroadcast], Whole, Viewer;
-    GiftDynamicRestriction: "WebcastGiftDynamicRestrictionMessage", "GiftDynamicRestrictionMessage", [GiftDynamicRestriction], Whole, System;
-    GiftPanelUpdate: "WebcastGiftPanelUpdateMessage", "GiftPanelUpdateMessage", [GiftPanelUpdate], Whole, Room;
-    GiftPrompt: "WebcastGiftPromptMessage", "GiftPromptMessage", [GiftPrompt], Whole, System;
-    Guide: "WebcastGuideMessage", "GuideMessage", [Guide], Whole, Room;
-    BattleItemCard: "WebcastLinkMicBattleItemCard", "LinkMicBattleItemCard", [LinkMicBattleItemCard], Whole, Battle;
-    LinkMicLayoutState: "WebcastLinkMicLayoutStateMessage", "LinkMicLayoutStateMessage", [LinkMicLayoutState], Whole, Battle;
-    LinkState: "WebcastLinkStateMessage", "LinkStateMessage", [LinkState], Whole, Battle;
-    LiveGameIntro: "WebcastLiveGameIntroMessage", "LiveGameIntroMessage", [LiveGameIntro], Whole, Room;
-    MarqueeAnnouncement: "WebcastMarqueeAnnouncementMessage", "MarqueeAnnouncementMessage", [MarqueeAnnouncement], Whole, Room;
-    Notice: "WebcastNoticeMessage", "NoticeMessage", [Notice], Whole, System;
-    PartnershipDropsUpdate: "WebcastPartnershipDropsUpdateMessage", "PartnershipDropsUpdateMessage", [PartnershipDropsUpdate], Whole, Commerce;
-    PartnershipGameOffline: "WebcastPartnershipGameOfflineMessage", "PartnershipGameOfflineMessage", [PartnershipGameOffline], Whole, Commerce;
-    PartnershipPunish: "WebcastPartnershipPunishMessage", "PartnershipPunishMessage", [PartnershipPunish], Whole, Commerce;
-    Perception: "WebcastPerceptionMessage", "PerceptionMessage", [Perception], Whole, System;
-    RoomNotify: "WebcastRoomNotifyMessage", "RoomNotifyMessage", [RoomNotify], Whole, Room;
-    Speaker: "WebcastSpeakerMessage", "SpeakerMessage", [Speaker], Whole, Room;
-    SubPinEvent: "WebcastSubPinEventMessage", "SubPinEventMessage", [SubPinEvent], Whole, Room;
-    System: "WebcastSystemMessage", "SystemMessage", [System], Whole, System;
-    Toast: "WebcastToastMessage", "ToastMessage", [Toast], Whole, System;
-    ViewerPicksUpdate: "WebcastViewerPicksUpdateMessage", "ViewerPicksUpdateMessage", [ViewerPicksUpdate], Whole, Engagement;
+    AccessControl: "WebcastAccessControlMessage", "v3.AccessControlMessage", [AccessControl], Whole, System;
+    AccessRecall: "WebcastAccessRecallMessage", "v3.AccessRecallMessage", [AccessRecall], Whole, System;
+    BoostCard: "WebcastBoostCardMessage", "v3.BoostCardMessage", [BoostCard], Whole, Engagement;
+    Bottom: "WebcastBottomMessage", "v3.BottomMessage", [BottomMessage], Whole, System;
+    Capsule: "WebcastCapsuleMessage", "v3.CapsuleMessage", [Capsule], Whole, Room;
+    GameRankNotify: "WebcastGameRankNotifyMessage", "v3.GameRankNotifyMessage", [GameRankNotify], Whole, Engagement;
+    GiftBroadcast: "WebcastGiftBroadcastMessage", "v3.GiftBroadcastMessage", [GiftBroadcast], Whole, Viewer;
+    GiftDynamicRestriction: "WebcastGiftDynamicRestrictionMessage", "v3.GiftDynamicRestrictionMessage", [GiftDynamicRestriction], Whole, System;
+    GiftPanelUpdate: "WebcastGiftPanelUpdateMessage", "v3.GiftPanelUpdateMessage", [GiftPanelUpdate], Whole, Room;
+    GiftPrompt: "WebcastGiftPromptMessage", "v3.GiftPromptMessage", [GiftPrompt], Whole, System;
+    Guide: "WebcastGuideMessage", "v3.GuideMessage", [Guide], Whole, Room;
+    BattleItemCard: "WebcastLinkMicBattleItemCard", "v3.LinkMicBattleItemCard", [LinkMicBattleItemCard], Whole, Battle;
+    LinkMicLayoutState: "WebcastLinkMicLayoutStateMessage", "v3.LinkMicLayoutStateMessage", [LinkMicLayoutState], Whole, Battle;
+    LinkState: "WebcastLinkStateMessage", "v3.LinkStateMessage", [LinkState], Whole, Battle;
+    LiveGameIntro: "WebcastLiveGameIntroMessage", "v3.LiveGameIntroMessage", [LiveGameIntro], Whole, Room;
+    MarqueeAnnouncement: "WebcastMarqueeAnnouncementMessage", "v3.MarqueeAnnouncementMessage", [MarqueeAnnouncement], Whole, Room;
+    Notice: "WebcastNoticeMessage", "v3.NoticeMessage", [Notice], Whole, System;
+    PartnershipDropsUpdate: "WebcastPartnershipDropsUpdateMessage", "v3.PartnershipDropsUpdateMessage", [PartnershipDropsUpdate], Whole, Commerce;
+    PartnershipGameOffline: "WebcastPartnershipGameOfflineMessage", "v3.PartnershipGameOfflineMessage", [PartnershipGameOffline], Whole, Commerce;
+    PartnershipPunish: "WebcastPartnershipPunishMessage", "v3.PartnershipPunishMessage", [PartnershipPunish], Whole, Commerce;
+    Perception: "WebcastPerceptionMessage", "v3.PerceptionMessage", [Perception], Whole, System;
+    RoomNotify: "WebcastRoomNotifyMessage", "v3.RoomNotifyMessage", [RoomNotify], Whole, Room;
+    Speaker: "WebcastSpeakerMessage", "v3.SpeakerMessage", [Speaker], Whole, Room;
+    SubPinEvent: "WebcastSubPinEventMessage", "v3.SubPinEventMessage", [SubPinEvent], Whole, Room;
+    System: "WebcastSystemMessage", "v3.SystemMessage", [System], Whole, System;
+    Toast: "WebcastToastMessage", "v3.ToastMessage", [Toast], Whole, System;
+    ViewerPicksUpdate: "WebcastViewerPicksUpdateMessage", "v3.ViewerPicksUpdateMessage", [ViewerPicksUpdate], Whole, Engagement;
 }
 
 impl Route {
