@@ -59,6 +59,20 @@ impl Script {
         })
     }
 
+    /// [`common`](Self::common) for the messages with a v3 schema
+    /// (`proto/v3.proto`).
+    pub(super) fn v3_common(&mut self, method: &str, t_ms: i64) -> Option<v3::CommonMessageData> {
+        self.common(method, t_ms, None)
+            .map(|c| v3::CommonMessageData {
+                method: c.method,
+                msg_id: c.msg_id,
+                room_id: c.room_id,
+                create_time: c.create_time,
+                is_show_msg: c.is_show_msg,
+                ..Default::default()
+            })
+    }
+
     pub(super) fn push(&mut self, t_ms: i64, method: &'static str, payload: Vec<u8>) {
         self.messages.push((t_ms, method, payload, false));
     }

@@ -536,6 +536,99 @@ pub fn demo_stream() -> Vec<DemoItem> {
         ..Default::default()
     };
     s.push(end_t, "WebcastControlMessage", end.encode_to_vec());
+    since_2_5(&mut s, &rival);
 
     package(s.messages, fetch_messages)
+}
+
+/// Scenes of the types routed since TikTok-Live-Connector 2.5.0: two
+/// subscriptions, a system notice, a toast, a battle item card and a gift
+/// broadcast. Scripted last so the message ids of the scenes above stay as
+/// they were; the timeline sorts them into place.
+fn since_2_5(s: &mut Script, rival: &User) {
+    // (t, who, months, old subscribe status: 0 first, 1 resubscribe)
+    for (t, who, months, old_status) in [(66_000, 2, 1, 0), (142_000, 9, 6, 1)] {
+        let sub = SubNotifyMessage {
+            common: s.common("WebcastSubNotifyMessage", t, None),
+            user: Some(user(who)),
+            exhibition_type: 2,
+            sub_month: months,
+            subscribe_type: 1,
+            old_subscribe_status: old_status,
+            subscribing_status: 2,
+            ..Default::default()
+        };
+        s.push(t, "WebcastSubNotifyMessage", sub.encode_to_vec());
+    }
+
+    let system = v3::SystemMessage {
+        common: s.v3_common("WebcastSystemMessage", 3_000),
+        message: "LIVE is moderated. Follow the Community Guidelines.".into(),
+    };
+    s.push(3_000, "WebcastSystemMessage", system.encode_to_vec());
+
+    let toast = v3::ToastMessage {
+        common: s.v3_common("WebcastToastMessage", 104_000),
+        display_duration_millisecond: 3_000,
+        delay_display_duration_millisecond: 500,
+        scene: "gift_panel".into(),
+    };
+    s.push(104_000, "WebcastToastMessage", toast.encode_to_vec());
+
+    let sender = v3_user(3);
+    let card = v3::LinkMicBattleItemCard {
+        common: s.v3_common("WebcastLinkMicBattleItemCard", 150_000),
+        battle_id: 7_312_100_000_000_500_001,
+        msg_type: 2, // a critical strike card is used
+        use_critical_strike_card: Some(v3::UseCriticalStrikeCard {
+            card_info: Some(v3::CriticalStrikeCardInfo {
+                card_name_key: "pm_mt_battle_critical_strike_card".into(),
+                send_time_sec: (DEMO_EPOCH_MS + 150_000) / 1000,
+                send_user: Some(v3::BattleUserInfo {
+                    user: Some(v3::BattleBaseUserInfo {
+                        user_id: sender.id,
+                        nick_name: sender.nickname,
+                        display_id: sender.display_id,
+                        ..Default::default()
+                    }),
+                    tags: vec![],
+                }),
+                effect_last_duration: 20,
+                multiple: 2,
+                to_anchor_id: host().id,
+                to_anchor_id_str: host().id_str,
+                ..Default::default()
+            }),
+            anchor_id: host().id,
+            display_content: None,
+        }),
+        ..Default::default()
+    };
+    s.push(
+        150_000,
+        "WebcastLinkMicBattleItemCard",
+        card.encode_to_vec(),
+    );
+
+    let broadcast = v3::GiftBroadcastMessage {
+        common: s.v3_common("WebcastGiftBroadcastMessage", 152_000),
+        from_user_id: user(10).id,
+        left_icon: None,
+        notify: Some(v3::RoomNotifyMessage {
+            content: format!(
+                "{} sent a Universe to {}",
+                user(10).nickname,
+                rival.nickname
+            ),
+            notify_type: 1,
+            user: Some(v3_user(10)),
+            to_anchor_id: rival.id,
+            ..Default::default()
+        }),
+    };
+    s.push(
+        152_000,
+        "WebcastGiftBroadcastMessage",
+        broadcast.encode_to_vec(),
+    );
 }
