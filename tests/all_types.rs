@@ -1980,6 +1980,25 @@ fn sub_notify_field_by_field() {
         gift_source: 6,
         message_display_style: 8,
         package_id: "sub_pkg_1".into(),
+        public_area_message_common: v3::PublicAreaMessageCommon {
+            scroll_gap_count: 2,
+            user_interaction_info: Some(v3::UserInteractionInfo {
+                like_cnt: 40,
+                comment_cnt: 3,
+                share_cnt: 0,
+            }),
+            ..Default::default()
+        }
+        .encode_to_vec()
+        .into(),
+        event_tracking: v3::RoomNotifyMessageEventTracking {
+            gift_sub_sender_id: 7_100_000_000_000_000_002,
+            gift_sub_receiver_id: 7_100_000_000_000_000_001,
+            anchor_id: 7_000_000_000_000_000_042,
+            gift_sub_order_create_time: T0 + 40,
+        }
+        .encode_to_vec()
+        .into(),
     };
     let data = check(
         EventKind::SubNotify,
@@ -1999,10 +2018,47 @@ fn sub_notify_field_by_field() {
             "giftSource": 6,
             "messageDisplayStyle": 8,
             "packageId": "sub_pkg_1",
+            "publicAreaMessageCommon": {
+                "scrollGapCount": "2",
+                "userInteractionInfo": {"likeCnt": "40", "commentCnt": "3"},
+            },
+            "eventTracking": {
+                "giftSubSenderId": "7100000000000000002",
+                "giftSubReceiverId": "7100000000000000001",
+                "anchorId": "7000000000000000042",
+                "giftSubOrderCreateTime": (T0 + 40).to_string(),
+            },
         })),
     );
     assert_eq!(data["uniqueId"], "alice.k");
     assert_eq!(data["userId"], "7100000000000000001");
+
+    // Field 13 holding bytes that are not its message: skipped as drift,
+    // the subscription stays.
+    let m = SubNotifyMessage {
+        common: common("WebcastSubNotifyMessage", 7_300_000_000_000_000_056, 56),
+        user: Some(alice()),
+        sub_month: 2,
+        public_area_message_common: bytes::Bytes::from_static(b"\xff\xff"),
+        ..Default::default()
+    };
+    let mut decoder = Decoder::new(everything());
+    let mut out = Vec::new();
+    decoder.decode_message(
+        "WebcastSubNotifyMessage",
+        &m.encode_to_vec(),
+        false,
+        &mut out,
+    );
+    let [Output::Event(ev), Output::Drift(drift)] = &out[..] else {
+        panic!("{out:?}")
+    };
+    assert_eq!(data_of(ev)["subMonth"], 2);
+    assert!(data_of(ev).get("publicAreaMessageCommon").is_none());
+    assert!(
+        drift.to_string().contains("public_area_message_common"),
+        "{drift}"
+    );
 }
 
 #[test]

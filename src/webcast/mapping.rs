@@ -837,8 +837,53 @@ fn sub_notify(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError
         gift_source: m.gift_source,
         message_display_style: m.message_display_style,
         package_id: m.package_id.as_str().into(),
+        public_area_message_common: nested_json(
+            "v3.PublicAreaMessageCommon",
+            ("public_area_message_common", 13),
+            &m.public_area_message_common,
+            mm,
+        ),
+        event_tracking: nested_json(
+            "v3.RoomNotifyMessageEventTracking",
+            ("event_tracking", 15),
+            &m.event_tracking,
+            mm,
+        ),
     };
     Ok(one(with_id(EventKind::SubNotify, &data, &m.common)))
+}
+
+/// A nested message kept as bytes by a typed schema, rendered whole as schema
+/// message `name`; None when absent. Bytes that are not that message are
+/// skipped as a mismatch of `field` (name, number), as the lenient decoder
+/// skips them elsewhere; mismatches inside get the field's name as prefix.
+fn nested_json(
+    name: &str,
+    field: (&str, u32),
+    bytes: &[u8],
+    mm: &mut Vec<Mismatch>,
+) -> Option<Value> {
+    if bytes.is_empty() {
+        return None;
+    }
+    let mut inner = Vec::new();
+    let value = message_json(name, bytes, &mut inner);
+    mm.extend(inner.into_iter().map(|m| Mismatch {
+        path: format!("{}.{}", field.0, m.path),
+        ..m
+    }));
+    match value {
+        Ok(v) => Some(v),
+        Err(_) => {
+            mm.push(Mismatch {
+                path: field.0.to_string(),
+                number: field.1,
+                found: "not a message",
+                expected: format!("message {name}"),
+            });
+            None
+        }
+    }
 }
 
 #[cfg(test)]
