@@ -38,6 +38,8 @@ pub(super) struct Script {
     pub(super) viewers: i64,
     pub(super) total_viewers: i64,
     pub(super) total_likes: i64,
+    /// A chat message the moderator deletes later: (t_ms, msgId, userId).
+    pub(super) deletable: Option<(i64, i64, i64)>,
 }
 
 impl Script {
