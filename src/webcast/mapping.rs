@@ -916,4 +916,109 @@ mod tests {
         // Every named kind but the connection and debug ones comes from a route.
         assert_eq!(kinds.len(), 73 - 5);
     }
+
+    use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor};
+
+    /// How deep [`filled`] sets nested messages (the v3 user reaches itself).
+    const DEPTH: usize = 3;
+
+    /// A value of `kind` that is not the default, so the JSON shows it.
+    fn sample(kind: &Kind, depth: usize) -> prost_reflect::Value {
+        use prost_reflect::Value as V;
+        match kind {
+            Kind::Double => V::F64(1.5),
+            Kind::Float => V::F32(1.5),
+            Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => V::I32(7),
+            Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => V::I64(7_300_000_000_000_000_001),
+            Kind::Uint32 | Kind::Fixed32 => V::U32(7),
+            Kind::Uint64 | Kind::Fixed64 => V::U64(7),
+            Kind::Bool => V::Bool(true),
+            Kind::String => V::String("x".into()),
+            Kind::Bytes => V::Bytes(bytes::Bytes::from_static(b"x")),
+            Kind::Enum(e) => V::EnumNumber(e.values().last().map_or(1, |v| v.number())),
+            Kind::Message(m) => V::Message(filled(m, depth + 1)),
+        }
+    }
+
+    fn map_key(kind: &Kind) -> MapKey {
+        match kind {
+            Kind::String => MapKey::String("k".into()),
+            Kind::Bool => MapKey::Bool(true),
+            Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => MapKey::I32(3),
+            Kind::Uint32 | Kind::Fixed32 => MapKey::U32(3),
+            Kind::Uint64 | Kind::Fixed64 => MapKey::U64(3),
+            _ => MapKey::I64(3),
+        }
+    }
+
+    /// Whether [`filled`] sets `field` of a message at `depth`.
+    fn is_set(field: &FieldDescriptor, depth: usize) -> bool {
+        let message = match field.kind() {
+            Kind::Message(m) if field.is_map() => m.map_entry_value_field().kind(),
+            kind => kind,
+        };
+        !matches!(message, Kind::Message(_)) || depth < DEPTH
+    }
+
+    /// `desc` with every field set (lists and maps with one entry), nested
+    /// messages down to [`DEPTH`].
+    fn filled(desc: &MessageDescriptor, depth: usize) -> DynamicMessage {
+        let mut msg = DynamicMessage::new(desc.clone());
+        for field in desc.fields().filter(|f| is_set(f, depth)) {
+            let value = if field.is_map() {
+                let Kind::Message(entry) = field.kind() else {
+                    unreachable!()
+                };
+                let key = map_key(&entry.map_entry_key_field().kind());
+                let value = sample(&entry.map_entry_value_field().kind(), depth);
+                prost_reflect::Value::Map([(key, value)].into())
+            } else if field.is_list() {
+                prost_reflect::Value::List(vec![sample(&field.kind(), depth)])
+            } else {
+                sample(&field.kind(), depth)
+            };
+            msg.set_field(&field, value);
+        }
+        msg
+    }
+
+    /// Every field [`filled`] set is in `json` under its JSON name; returns
+    /// how many were checked.
+    fn assert_all_shown(desc: &MessageDescriptor, json: &Value, depth: usize, path: &str) -> usize {
+        let mut checked = 0;
+        for field in desc.fields().filter(|f| is_set(f, depth)) {
+            let here = format!("{path}.{}", field.json_name());
+            let value = json
+                .get(field.json_name())
+                .unwrap_or_else(|| panic!("{here} is missing from {json}"));
+            checked += 1;
+            if let (Kind::Message(m), false) = (field.kind(), field.is_map()) {
+                let inner = if field.is_list() { &value[0] } else { value };
+                checked += assert_all_shown(&m, inner, depth + 1, &here);
+            }
+        }
+        checked
+    }
+
+    /// The messages carried whole show every field their v3 schema declares,
+    /// nested ones too (to [`DEPTH`]): nothing is dropped between the schema
+    /// and `data`.
+    #[test]
+    fn messages_carried_whole_show_every_field_of_their_schema() {
+        let mut total = 0;
+        for info in ROUTES.iter().filter(|i| matches!(i.decode, Whole)) {
+            let desc = super::super::reflect::pool()
+                .get_message_by_name(&format!("tiklive.webcast.{}", info.message))
+                .unwrap();
+            let payload = filled(&desc, 0).encode_to_vec();
+            let mut mm = Vec::new();
+            let Ok(Mapped::Events(events)) = map_message(info.route, &payload, &mut mm) else {
+                panic!("{}: not decoded", info.method)
+            };
+            assert!(mm.is_empty(), "{}: {mm:?}", info.method);
+            let data: Value = serde_json::from_str(events[0].data.get()).unwrap();
+            total += assert_all_shown(&desc, &data, 0, info.method);
+        }
+        assert!(total > 1_000, "{total} fields checked");
+    }
 }
