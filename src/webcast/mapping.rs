@@ -23,7 +23,7 @@ use super::event::Event;
 use super::kind::EventKind;
 use super::lenient::{self, Mismatch};
 use super::proto::*;
-use super::reflect::decode_whole;
+use super::reflect::{decode_whole, message_json};
 use super::time::format_iso_millis;
 use super::user::{CommonFields, CommonView, UserFields, UserRef, render_text};
 use super::whole::Whole as WholeMessage;
