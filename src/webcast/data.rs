@@ -403,6 +403,14 @@ pub struct SubNotifyData<'a> {
     pub message_display_style: i32,
     #[serde(default, skip_serializing_if = "str::is_empty")]
     pub package_id: Cow<'a, str>,
+    /// v3 field 13, the whole nested message (`proto/v3.proto`
+    /// `PublicAreaMessageCommon`, protobuf JSON names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_area_message_common: Option<Value>,
+    /// v3 field 15 (`RoomNotifyMessageEventTracking`): who gifted the
+    /// subscription to whom, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_tracking: Option<Value>,
 }
 
 /// A generic event: `msgId` and `createTime` from `common`, and the whole
