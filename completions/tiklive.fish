@@ -353,6 +353,10 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Eve
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l overlay-token-generation -d 'Rotate the read-only overlay token (?token= of the overlay URLs, derived from the API key) by changing this number' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps); the API keeps serving' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l from -d 'Serve the events of this NATS JetStream stream instead of watching a source: no store, the stream sequence is the cursor (--type: only these types)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-stream -d 'With --from: the stream to read' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-token -d 'A NATS authentication token' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''

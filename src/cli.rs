@@ -535,6 +535,15 @@ pub struct ServeArgs {
     /// Stop the source after N events (those --type keeps); the API keeps serving
     #[arg(short = 'n', long, value_name = "N")]
     pub limit: Option<u64>,
+    /// Serve the events of this NATS JetStream stream instead of watching a source: no store,
+    /// the stream sequence is the cursor (--type: only these types)
+    #[arg(long, value_name = "URL", conflicts_with_all = ["users", "replay", "demo", "limit"])]
+    pub from: Option<String>,
+    /// With --from: the stream to read
+    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
+    pub nats_stream: String,
+    #[command(flatten)]
+    pub nats_auth: NatsAuthArgs,
     #[command(flatten)]
     pub store: StoreArgs,
 }
