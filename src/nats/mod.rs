@@ -8,6 +8,7 @@
 pub mod budget;
 pub mod forward;
 pub mod kv;
+pub mod mirror;
 pub mod publish;
 pub mod read;
 pub mod rendezvous;
