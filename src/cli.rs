@@ -192,10 +192,13 @@ Pages (printed with their URLs at start):
 Without after=, a page holds the newest events; pass its 'next' as after= for the following
 ones (after=0: from the oldest stored). Ctrl-C or SIGTERM: finish the requests in flight,
 store what the source still sends, keep undelivered webhook events for the next start, exit 130.
+With --from nats://…: /api/events, its stream and /api/status from a JetStream stream, the stream
+sequence as the cursor; no store, webhooks or overlays (503 while NATS does not answer).
 
 Examples:
   tiklive serve alice
   API_KEY=s3cret tiklive serve --demo --listen 0.0.0.0:8080
+  tiklive serve --from nats://127.0.0.1:4222 --type chat,gift
   curl -H 'Authorization: Bearer s3cret' 'http://127.0.0.1:8080/api/events?type=gift&limit=10'";
 
 const WEBHOOKS_AFTER_HELP: &str = "\
