@@ -217,3 +217,87 @@ async fn tail(
         futures_util::stream::once(std::future::ready(Ok(Event::default().retry(sse::RETRY))));
     Ok(Sse::new(first.chain(events)).keep_alive(KeepAlive::new().interval(sse::KEEP_ALIVE)))
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::secret::Secret;
+
+    /// The router over a NATS address where nothing listens.
+    async fn app_without_engine() -> Router {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let target =
+            crate::nats::NatsTarget::parse(&format!("nats://127.0.0.1:{port}"), None, None)
+                .unwrap();
+        let client = target.connect("test").await.unwrap();
+        let js = async_nats::jetstream::ContextBuilder::new()
+            .timeout(Duration::from_millis(200))
+            .build(client.clone());
+        let engine = target.display();
+        router(StreamApp(Arc::new(Shared {
+            reader: Reader::new(js, "TIKLIVE_EVENTS", &engine, Duration::from_millis(200)),
+            client,
+            engine,
+            wanted: None,
+            api_key: Some(ApiKey::new(&Secret::new("k".to_string()))),
+            shutdown: CancellationToken::new(),
+            request_timeout: Duration::from_secs(5),
+        })))
+    }
+
+    async fn get(app: &Router, path: &str, key: Option<&str>) -> (StatusCode, serde_json::Value) {
+        let mut req = Request::get(path);
+        if let Some(k) = key {
+            req = req.header("x-api-key", k);
+        }
+        let resp = app
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&body).unwrap_or_default())
+    }
+
+    #[tokio::test]
+    async fn an_engine_that_is_down_is_a_503_and_the_key_is_checked_first() {
+        let app = app_without_engine().await;
+        assert_eq!(get(&app, "/healthz", None).await.0, StatusCode::OK);
+        assert_eq!(
+            get(&app, "/api/events", None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        let (status, body) = get(&app, "/api/events?after=0", Some("k")).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert_eq!(body["error"]["code"], "engine_unavailable");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("NATS JetStream at 127.0.0.1:")
+                && message.contains("TIKLIVE_EVENTS"),
+            "{message}"
+        );
+        let (status, _) = get(&app, "/api/events/stream", Some("k")).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        let (status, body) = get(&app, "/api/status", Some("k")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["source"], "nats");
+        assert!(
+            body["stream"].is_null() && body["error"].is_string(),
+            "{body}"
+        );
+        let (status, body) = get(&app, "/api/events?limit=0", Some("k")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(get(&app, "/nope", Some("k")).await.0, StatusCode::NOT_FOUND);
+    }
+}
