@@ -24,9 +24,7 @@ pub fn build_client(cfg: &LiveConfig) -> Result<reqwest::Client, LiveError> {
         .connect_timeout(CONNECT_TIMEOUT)
         .redirect(reqwest::redirect::Policy::limited(5));
     if let Some(p) = &cfg.proxy {
-        let proxy = reqwest::Proxy::all(p)
-            .map_err(|e| LiveError::Network(format!("invalid proxy '{p}': {e}")))?;
-        b = b.proxy(proxy);
+        b = b.proxy(p.for_http()?);
     } else {
         b = b.no_proxy();
     }
