@@ -23,9 +23,10 @@ use super::event::Event;
 use super::kind::EventKind;
 use super::lenient::{self, Mismatch};
 use super::proto::*;
-use super::reflect::message_json;
+use super::reflect::decode_whole;
 use super::time::format_iso_millis;
 use super::user::{CommonFields, CommonView, UserFields, UserRef, render_text};
+use super::whole::Whole as WholeMessage;
 
 pub use super::data::GiftData;
 
@@ -243,9 +244,14 @@ fn decode<M: Message + Default + Name>(
     lenient::decode(payload, mm)
 }
 
-/// The whole message as JSON (camelCase names, 64-bit numbers as strings).
-pub fn whole(route: Route, payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Value, MapError> {
-    message_json(route.message_name(), payload, mm)
+/// The whole message, serialised with the protobuf JSON mapping (camelCase
+/// names, 64-bit numbers as strings) when its event is.
+pub fn whole(
+    route: Route,
+    payload: &[u8],
+    mm: &mut Vec<Mismatch>,
+) -> Result<WholeMessage, MapError> {
+    decode_whole(route.message_name(), payload, mm)
 }
 
 fn msg_id(c: &Option<impl CommonView>) -> Option<i64> {
@@ -258,28 +264,6 @@ fn with_id(kind: EventKind, data: &impl Serialize, common: &Option<impl CommonVi
     ev
 }
 
-/// `common.msgId` and `common.createTime` of a whole-message JSON (where the
-/// JSON mapping made them strings).
-fn common_of(whole: &Value) -> CommonFields {
-    let field = |name: &str| {
-        whole
-            .get("common")
-            .and_then(|c| c.get(name))
-            .and_then(Value::as_str)
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let id = field("msgId");
-    CommonFields {
-        msg_id: if id != 0 {
-            id.to_string()
-        } else {
-            String::new()
-        },
-        create_time: field("createTime"),
-    }
-}
-
 /// Generic events: the whole message, under `key` or as the data itself.
 fn generic(
     info: &RouteInfo,
@@ -287,8 +271,8 @@ fn generic(
     payload: &[u8],
     mm: &mut Vec<Mismatch>,
 ) -> Result<Event, MapError> {
-    let whole = message_json(info.message, payload, mm)?;
-    let common = common_of(&whole);
+    let whole = decode_whole(info.message, payload, mm)?;
+    let common = whole.common();
     let id = common.msg_id.parse().ok();
     let mut ev = Event::new(info.kinds[0], &GenericData { common, key, whole });
     ev.msg_id = id;
@@ -598,8 +582,9 @@ fn battle(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
 /// `battleInfo` is the message without `armies` and `common`; `army` is the
 /// armies map. msgId/createTime come from `common` like every other event's.
 fn armies(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
-    let mut battle_info = whole(Route::LinkMicArmies, payload, mm)?;
-    let common = common_of(&battle_info);
+    let whole = whole(Route::LinkMicArmies, payload, mm)?;
+    let common = whole.common();
+    let mut battle_info = whole.into_value();
     let army = match battle_info.as_object_mut() {
         Some(o) => {
             o.remove("common");

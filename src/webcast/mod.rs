@@ -25,6 +25,7 @@ pub mod session;
 pub mod streaks;
 pub mod time;
 pub mod user;
+pub mod whole;
 
 pub use control::{Control, EndCause};
 pub use decoder::{
