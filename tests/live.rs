@@ -34,6 +34,20 @@ async fn run(
     args: &[&str],
     extra_env: &[(&str, &str)],
 ) -> Output {
+    let mut cmd = command(fake, dir, args, extra_env);
+    tokio::time::timeout(Duration::from_secs(60), cmd.output())
+        .await
+        .expect("tiklive finished in time")
+        .unwrap()
+}
+
+/// `tiklive ARGS` pointed at `fake`, with fast retries and no sign pacing.
+fn command(
+    fake: &FakeTikTok,
+    dir: &std::path::Path,
+    args: &[&str],
+    extra_env: &[(&str, &str)],
+) -> tokio::process::Command {
     let mut cmd = tiklive(dir);
     cmd.args(args)
         .env("TIKLIVE_TIKTOK_URL", fake.url())
@@ -47,10 +61,7 @@ async fn run(
     for (k, v) in extra_env {
         cmd.env(k, v);
     }
-    tokio::time::timeout(Duration::from_secs(60), cmd.output())
-        .await
-        .expect("tiklive finished in time")
-        .unwrap()
+    cmd
 }
 
 fn stderr(o: &Output) -> String {
@@ -1392,6 +1403,63 @@ async fn the_heartbeat_follows_the_servers_ping_interval() {
             );
         }
     });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heartbeats_go_on_while_the_consumer_is_behind() {
+    let fake = FakeTikTok::start().await;
+    live_user(&fake, "alice");
+    // About 2 MB of NDJSON at once: far more than the stdout pipe (64 KiB)
+    // and the event channel hold.
+    let frames = (1..=5_000)
+        .map(|n| crate::support::fake_tiktok::endless_frame(1, n))
+        .collect();
+    fake.handshake_options("ping-interval=3")
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames,
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    let dir = tempfile::tempdir().unwrap();
+    // Nobody reads stdout: the writer blocks, the channel fills, and the
+    // socket driver holds a batch it cannot hand over.
+    let mut child = command(&fake, dir.path(), &["watch", "alice", "-q"], &[])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(7_500)).await;
+    let beats = fake.recorded(|r| {
+        r.client_frames
+            .iter()
+            .filter(|f| f.payload_type == "hb")
+            .count()
+    });
+    assert!(
+        beats >= 2,
+        "{beats} heartbeats in 7.5 s with ping-interval=3"
+    );
+    // The consumer catches up: every event arrives, none was lost or dropped
+    // as a dead socket.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let chats = |out: &[u8]| {
+        String::from_utf8_lossy(out)
+            .matches(r#""type":"chat""#)
+            .count()
+    };
+    while chats(&out) < 5_000 {
+        let n = tokio::time::timeout(Duration::from_secs(20), stdout.read(&mut buf))
+            .await
+            .expect("events keep coming")
+            .unwrap();
+        assert!(n > 0, "stdout ended early");
+        out.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(fake.recorded(|r| r.ws_queries.len()), 1, "no reconnect");
+    child.kill().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
