@@ -1537,6 +1537,38 @@ async fn ten_drops_in_a_row_stay_within_the_sign_budget() {
     assert!(times[1] - times[0] >= Duration::from_secs(2));
 }
 
+#[tokio::test]
+async fn info_takes_only_the_lookup_options() {
+    let dir = tempfile::tempdir().unwrap();
+    // Connection options would be ignored by a lookup: they are usage errors.
+    for flag in [
+        &["--room-id", "1"][..],
+        &["--wait"],
+        &["--max-retries", "1"],
+    ] {
+        let out = tiklive(dir.path())
+            .args(["info", "alice"])
+            .args(flag)
+            .output()
+            .await
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(flag[0]), "{}", stderr(&out));
+    }
+    let help = tiklive(dir.path())
+        .args(["info", "--help"])
+        .output()
+        .await
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for used in ["--proxy", "--sign-url", "--user-agent"] {
+        assert!(help.contains(used), "{used} missing from info --help");
+    }
+    for unused in ["--room-id", "--wait", "--idle-timeout", "--sign-budget"] {
+        assert!(!help.contains(unused), "{unused} in info --help");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn info_says_who_is_live_without_a_sign_call() {
     let fake = FakeTikTok::start().await;
