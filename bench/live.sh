@@ -84,7 +84,11 @@ echo "== 4. $STREAMS streams in one process, a frame every $GAP_MS ms each"
 start_fake --users "$STREAMS" --gap-ms "$GAP_MS" --hang
 names=$(seq -f "user%g" 1 "$STREAMS" | tr '\n' ' ')
 # No stagger and no sign pacing: the fake answers every sign request at once.
-envs TIKLIVE_STAGGER_MS=0 "$BIN" watch $names -q > "$WORK/many.ndjson" &
+# `env` is started directly (not through the `envs` function, which would run
+# in a subshell) so that $! is tiklive itself: /proc and SIGINT must reach it.
+env TIKLIVE_TIKTOK_URL="$URL" TIKLIVE_WEBCAST_URL="$URL" SIGN_API_URL="$URL" \
+  TIKLIVE_SIGN_INTERVAL_MS=0 TIKLIVE_SIGN_BUDGET=0 TIKLIVE_STAGGER_MS=0 \
+  "$BIN" watch $names -q > "$WORK/many.ndjson" &
 pid=$!
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 # Wait until every stream has said `connected` (at most 120 s).
@@ -98,8 +102,8 @@ echo "   $c of $STREAMS streams connected in $(( ($(now_ns) - t0) / 1000000 )) m
 lines0=$(wc -l < "$WORK/many.ndjson"); c0=$(ticks); w0=$(now_ns)
 sleep "$MEASURE_S"
 lines1=$(wc -l < "$WORK/many.ndjson"); c1=$(ticks); w1=$(now_ns)
-hwm=$(sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' "/proc/$pid/status")
-rss=$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$pid/status")
+hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
+rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
 kill -INT "$pid"; wait "$pid" 2>/dev/null || true
 kill %1; wait 2>/dev/null || true
 awk -v c="$((c1 - c0))" -v w="$((w1 - w0))" -v e="$((lines1 - lines0))" -v hwm="$hwm" -v rss="$rss" \
