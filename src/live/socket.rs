@@ -315,6 +315,12 @@ pub async fn drive(
                 let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "bye".into() }))).await;
                 break DriveEnd::Cancelled;
             }
+            // The consumer went away (e.g. --limit reached): end now, not at
+            // the next frame.
+            _ = out.tx.closed() => {
+                let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "bye".into() }))).await;
+                return DriveEnd::ConsumerGone;
+            }
             permit = out.tx.reserve(), if pending.is_some() => {
                 let Ok(permit) = permit else { return DriveEnd::ConsumerGone };
                 permit.send(pending.take().unwrap_or_default());
