@@ -38,34 +38,34 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)')
             [CompletionResult]::new('streamers', 'streamers', [CompletionResultType]::ParameterValue, 'Manage the set of streamers a worker pool watches (a NATS KV bucket)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Inspect a worker pool')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'tiklive;watch' {
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
-            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max [default: 1 (real time) for --demo, max for --replay]')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
             [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
-            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
-            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'The sign server''s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'The sign server''s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
-            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
-            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: ndjson when piped, pretty on a terminal)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N events')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N events')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Also write everything received to a capture file')
             [CompletionResult]::new('--sink', '--sink', [CompletionResultType]::ParameterName, 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")')
-            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
-            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token [env: NATS_TOKEN]')
             [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)')
             [CompletionResult]::new('--nats-replicas', '--nats-replicas', [CompletionResultType]::ParameterName, 'Replicas of a stream we create (3 on a three-node cluster)')
             [CompletionResult]::new('--nats-max-age', '--nats-max-age', [CompletionResultType]::ParameterName, 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)')
@@ -88,35 +88,35 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         }
         'tiklive;forward' {
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
-            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max [default: 1 (real time) for --demo, max for --replay]')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
             [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
-            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
-            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'The sign server''s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'The sign server''s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
-            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
-            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]')
             [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying after the input ends, e.g. 30s or 5m')
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Print the requests that would be sent, with secrets redacted, and send nothing Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C')
             [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'With --from: the stream to read')
             [CompletionResult]::new('--ack-wait', '--ack-wait', [CompletionResultType]::ParameterName, 'With --from: a delivery not acknowledged this long goes to another forwarder')
-            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
-            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token [env: NATS_TOKEN]')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Use the built-in demo stream instead of connecting')
             [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'dry-run')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the requests that would be sent, with secrets redacted, and send nothing')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
@@ -129,26 +129,26 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         }
         'tiklive;serve' {
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Replay a capture file (see README, "Capture files") instead of connecting')
-            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max [default: 1 (real time) for --demo, max for --replay]')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
             [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
-            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
-            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'The sign server''s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'The sign server''s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
-            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
-            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address serve listens on [env: TIKLIVE_LISTEN] [default: 127.0.0.1:8080]')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Serve''s API key for /api/* (Authorization: Bearer KEY or X-API-Key: KEY) [env: API_KEY]')
+            [CompletionResult]::new('--overlay-token-generation', '--overlay-token-generation', [CompletionResultType]::ParameterName, 'The generation of serve''s read-only overlay token (derived from the API key); change it to rotate the token [env: OVERLAY_TOKEN_GENERATION] [default: 1]')
             [CompletionResult]::new('--buffer', '--buffer', [CompletionResultType]::ParameterName, 'Events kept in the store; the oldest are dropped first')
-            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)')
-            [CompletionResult]::new('--overlay-token-generation', '--overlay-token-generation', [CompletionResultType]::ParameterName, 'Rotate the read-only overlay token (?token= of the overlay URLs, derived from the API key) by changing this number')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps); the API keeps serving')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps); the API keeps serving')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Use the built-in demo stream instead of connecting')
             [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
@@ -166,13 +166,13 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         }
         'tiklive;info' {
             [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
-            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
-            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'The sign server''s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'The sign server''s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
-            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
-            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
@@ -206,9 +206,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;webhooks;add' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'A name for it')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Its signing secret (whsec_… is base64-decoded); never printed back')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
@@ -221,7 +221,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;webhooks;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
@@ -234,7 +234,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;webhooks;remove' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
@@ -247,7 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;webhooks;test' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
@@ -283,7 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;worker' {
-            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This worker''s id in the pool (default: HOST-PID-RANDOM)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Watch at most N streamers')
             [CompletionResult]::new('--lease-ttl', '--lease-ttl', [CompletionResultType]::ParameterName, 'A lease not renewed for this long may be taken by another worker')
@@ -292,15 +292,15 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these event types (comma-separated or repeated; any case)')
             [CompletionResult]::new('--gift-streaks', '--gift-streaks', [CompletionResultType]::ParameterName, 'Gift streaks: all (every gift message) or final (one event per streak)')
             [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
-            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
-            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'The sign server''s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'The sign server''s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]')
             [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
-            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
-            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
-            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
-            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token [env: NATS_TOKEN]')
             [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)')
             [CompletionResult]::new('--nats-replicas', '--nats-replicas', [CompletionResultType]::ParameterName, 'Replicas of a stream we create (3 on a three-node cluster)')
             [CompletionResult]::new('--nats-max-age', '--nats-max-age', [CompletionResultType]::ParameterName, 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)')
@@ -337,9 +337,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;streamers;add' {
-            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
-            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
-            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token [env: NATS_TOKEN]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
@@ -352,9 +352,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;streamers;remove' {
-            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
-            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
-            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token [env: NATS_TOKEN]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
@@ -367,9 +367,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;streamers;list' {
-            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
-            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
-            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token [env: NATS_TOKEN]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
@@ -417,9 +417,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         }
         'tiklive;cluster;status' {
             [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'The events stream (for lag)')
-            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]')
-            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed)')
-            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token')
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token [env: NATS_TOKEN]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON for scripts')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
@@ -441,29 +441,6 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;cluster;help;help' {
-            break
-        }
-        'tiklive;config' {
-            [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
-            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'Sign server base URL')
-            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'Sign server API key')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)')
-            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
-            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
-            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser User-Agent for the sign server, TikTok''s pages and the WebSocket')
-            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
-            [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'tiklive;completions' {
@@ -490,6 +467,37 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'tiklive;config' {
+            [CompletionResult]::new('--room-id', '--room-id', [CompletionResultType]::ParameterName, 'Connect to this room id and skip the room lookup')
+            [CompletionResult]::new('--sign-url', '--sign-url', [CompletionResultType]::ParameterName, 'The sign server''s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]')
+            [CompletionResult]::new('--sign-api-key', '--sign-api-key', [CompletionResultType]::ParameterName, 'The sign server''s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]')
+            [CompletionResult]::new('--max-retries', '--max-retries', [CompletionResultType]::ParameterName, 'Reconnect attempts before giving up (default: unlimited until the stream ends)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]')
+            [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address serve listens on [env: TIKLIVE_LISTEN] [default: 127.0.0.1:8080]')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Serve''s API key for /api/* (Authorization: Bearer KEY or X-API-Key: KEY) [env: API_KEY]')
+            [CompletionResult]::new('--overlay-token-generation', '--overlay-token-generation', [CompletionResultType]::ParameterName, 'The generation of serve''s read-only overlay token (derived from the API key); change it to rotate the token [env: OVERLAY_TOKEN_GENERATION] [default: 1]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]')
+            [CompletionResult]::new('--nats', '--nats', [CompletionResultType]::ParameterName, 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]')
+            [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
+            [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token [env: NATS_TOKEN]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
+            [CompletionResult]::new('--send-session-to-signer', '--send-session-to-signer', [CompletionResultType]::ParameterName, 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for an offline user to go live instead of exiting')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or summaries on stderr (errors still print)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each step to stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tiklive;help' {
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print events of one or more streams (NDJSON when piped)')
             [CompletionResult]::new('forward', 'forward', [CompletionResultType]::ParameterValue, 'Post events to webhook URLs, signed (Standard Webhooks), then exit')
@@ -499,9 +507,9 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('worker', 'worker', [CompletionResultType]::ParameterValue, 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)')
             [CompletionResult]::new('streamers', 'streamers', [CompletionResultType]::ParameterValue, 'Manage the set of streamers a worker pool watches (a NATS KV bucket)')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Inspect a worker pool')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each came from (secrets redacted)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -561,13 +569,13 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;help;cluster;status' {
             break
         }
-        'tiklive;help;config' {
-            break
-        }
         'tiklive;help;completions' {
             break
         }
         'tiklive;help;man' {
+            break
+        }
+        'tiklive;help;config' {
             break
         }
         'tiklive;help;help' {

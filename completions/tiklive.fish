@@ -39,12 +39,12 @@ complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "webhooks" -d 'Manag
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "worker" -d 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "streamers" -d 'Manage the set of streamers a worker pool watches (a NATS KV bucket)'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "cluster" -d 'Inspect a worker pool'
-complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max [default: 1 (real time) for --demo, max for --replay]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l threads -d 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
@@ -123,20 +123,20 @@ unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l room-id -d 'Connect to this room id and skip the room lookup' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-url -d 'Sign server base URL' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-api-key -d 'Sign server API key' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l format -d 'Output format (default: ndjson when piped, pretty on a terminal)' -r -f -a "ndjson\t''
 pretty\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s n -l limit -d 'Stop after N events' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l record -d 'Also write everything received to a capture file' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sink -d 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-stream -d 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-replicas -d 'Replicas of a stream we create (3 on a three-node cluster)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-max-age -d 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)' -r
@@ -154,7 +154,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s v -l verbose -
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max [default: 1 (real time) for --demo, max for --replay]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l threads -d 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
@@ -233,36 +233,36 @@ unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l room-id -d 'Connect to this room id and skip the room lookup' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-url -d 'Sign server base URL' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-api-key -d 'Sign server API key' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeout -d 'How long to keep retrying after the input ends, e.g. 30s or 5m' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l from -d 'Print the requests that would be sent, with secrets redacted, and send nothing Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l from -d 'Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-stream -d 'With --from: the stream to read' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l ack-wait -d 'With --from: a delivery not acknowledged this long goes to another forwarder' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l demo -d 'Use the built-in demo stream instead of connecting'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l wait -d 'Wait for an offline user to go live instead of exiting'
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l dry-run
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l dry-run -d 'Print the requests that would be sent, with secrets redacted, and send nothing'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max [default: 1 (real time) for --demo, max for --replay]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l threads -d 'Threads decoding --demo/--replay at max speed; events stay in capture order [default: the number of CPU cores]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
@@ -341,19 +341,19 @@ unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l room-id -d 'Connect to this room id and skip the room lookup' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-url -d 'Sign server base URL' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-api-key -d 'Sign server API key' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'Address to listen on' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'The address serve listens on [env: TIKLIVE_LISTEN] [default: 127.0.0.1:8080]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'Serve\'s API key for /api/* (Authorization: Bearer KEY or X-API-Key: KEY) [env: API_KEY]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l overlay-token-generation -d 'The generation of serve\'s read-only overlay token (derived from the API key); change it to rotate the token [env: OVERLAY_TOKEN_GENERATION] [default: 1]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l overlay-token-generation -d 'Rotate the read-only overlay token (?token= of the overlay URLs, derived from the API key) by changing this number' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps); the API keeps serving' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -366,13 +366,13 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s v -l verbose -
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l room-id -d 'Connect to this room id and skip the room lookup' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-url -d 'Sign server base URL' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-api-key -d 'Sign server API key' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -396,7 +396,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and not __fish_seen_subcommand_from add list remove test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l name -d 'A name for it' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l secret -d 'Its signing secret (whsec_… is base64-decoded); never printed back' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s t -l type -d 'Only these event types' -r -f -a "connected\t''
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s t -l type -d 'Only these event types (comma-separated or repeated; any case)' -r -f -a "connected\t''
 disconnected\t''
 error\t''
 streamEnd\t''
@@ -470,7 +470,7 @@ system\t''
 toast\t''
 viewerPicksUpdate\t''
 unknown\t''"
-complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -478,7 +478,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_see
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -486,7 +486,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_see
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -494,7 +494,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_see
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from test" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -507,7 +507,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_see
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a webhook'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send a signed ping and report status and latency'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l id -d 'This worker\'s id in the pool (default: HOST-PID-RANDOM)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l capacity -d 'Watch at most N streamers' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l lease-ttl -d 'A lease not renewed for this long may be taken by another worker' -r
@@ -589,15 +589,15 @@ unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l room-id -d 'Connect to this room id and skip the room lookup' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-url -d 'Sign server base URL' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-api-key -d 'Sign server API key' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-stream -d 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-replicas -d 'Replicas of a stream we create (3 on a three-node cluster)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-max-age -d 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)' -r
@@ -624,9 +624,9 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fis
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -634,9 +634,9 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_se
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -644,9 +644,9 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_se
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -669,9 +669,9 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-stream -d 'The events stream (for lag)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats -d 'The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed)' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-token -d 'A NATS authentication token' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -682,24 +682,6 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l room-id -d 'Connect to this room id and skip the room lookup' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-url -d 'Sign server base URL' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-api-key -d 'Sign server API key' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l proxy -d 'Proxy for HTTP and the WebSocket (http://, https:// or socks5://)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l user-agent -d 'The browser User-Agent for the sign server, TikTok\'s pages and the WebSocket' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l db -d 'The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]' -r -F
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l wait -d 'Wait for an offline user to go live instead of exiting'
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s h -l help -d 'Print help'
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand completions" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -714,18 +696,44 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s q -l quiet -d 'N
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "info" -d 'Is this user live? Room lookup only: no sign call, no sign quota'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "worker" -d 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "streamers" -d 'Manage the set of streamers a worker pool watches (a NATS KV bucket)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "cluster" -d 'Inspect a worker pool'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l to -d 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l listen -d 'The address serve listens on [env: TIKLIVE_LISTEN] [default: 127.0.0.1:8080]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l api-key -d 'Serve\'s API key for /api/* (Authorization: Bearer KEY or X-API-Key: KEY) [env: API_KEY]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l overlay-token-generation -d 'The generation of serve\'s read-only overlay token (derived from the API key); change it to rotate the token [env: OVERLAY_TOKEN_GENERATION] [default: 1]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l wait -d 'Wait for an offline user to go live instead of exiting'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s V -l version -d 'Print version'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "info" -d 'Is this user live? Room lookup only: no sign call, no sign quota'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "worker" -d 'Watch the streamers of a shared set as one of a pool of workers (NATS JetStream)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "streamers" -d 'Manage the set of streamers a worker pool watches (a NATS KV bucket)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "cluster" -d 'Inspect a worker pool'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "man" -d 'Print the man page (roff)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "config" -d 'Show the resolved settings and where each came from (secrets redacted)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "add" -d 'Register a webhook and print its id'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "list" -d 'List webhooks with delivery totals (a table on a terminal, JSON when piped)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "remove" -d 'Remove a webhook'

@@ -3,44 +3,32 @@
 //!
 //! Conventions (style.md item 8): kebab-case long names, short names only for
 //! the most common flags, an uppercase `value_name` for every option that takes
-//! a value, and `env = …` wherever a setting may come from the environment, so
-//! `--help` documents the variable.
+//! a value, and `env = …` wherever a setting may come from the environment.
+//! A flag of the settings table (`src/settings.rs`) has no doc comment here:
+//! [`command`] fills in its help, `[env: …]` and `[default: …]` from its row.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0    success; also when the reader of our output goes away (broken pipe)
-  1    runtime failure
-  2    usage or configuration error
-  3    room not found, user offline, or the stream ended before it started
-  4    sign server or authorisation rejected the request
-  5    reconnect attempts exhausted
-  130  interrupted (Ctrl-C)";
-
-/// The environment variables tiklive reads (README, man page).
-pub const ENVIRONMENT_HELP: &str = "\
-TIKTOK_USERNAME        the USER when none is given
-API_KEY                REST API key for serve
-WEBHOOK_URL            default webhook target for forward
-WEBHOOK_SECRET         signing secret for WEBHOOK_URL and --to targets
-SIGN_API_URL           sign server base URL (default https://api.eulerstream.com)
-SIGN_API_KEY           sign server API key
-TIKTOK_SESSION_ID      a logged-in TikTok session (18+ rooms)
-TIKTOK_TARGET_IDC      that session's data centre, e.g. useast2a
-TIKLIVE_USER_AGENT     the browser User-Agent shown to the sign server and TikTok
-TIKLIVE_SIGN_BUDGET    sign calls per minute for the whole process (default 10, 0 = no limit)
-TIKLIVE_TIKTOK_URL     base of the live page and api-live (default https://www.tiktok.com)
-TIKLIVE_WEBCAST_URL    base of webcast/room/info (default https://webcast.tiktok.com)
-TIKLIVE_DB             the store file (default: the platform data dir)
-TIKLIVE_LISTEN         serve's listen address (default 127.0.0.1:8080)
-NATS_URL               NATS servers for worker, streamers and cluster (nats://HOST:PORT,…)
-NATS_CREDS, NATS_TOKEN NATS credentials file or token
-HTTPS_PROXY, ALL_PROXY proxy for HTTP and the WebSocket
-NO_COLOR               no colour when set and not empty
-.env                   read from the current directory; never overrides a set variable";
+/// The command line as parsed, shown by `--help` and generated into the man
+/// page and completions: [`Cli`] documented from the settings table.
+pub fn command() -> clap::Command {
+    crate::settings::document(Cli::command()).mut_subcommand("config", |config| {
+        config.mut_args(|arg| {
+            let setting = arg.get_long().is_some_and(|l| {
+                crate::settings::rows_of_flag(&format!("--{l}"))
+                    .next()
+                    .is_some()
+            });
+            if setting || arg.is_global_set() {
+                arg
+            } else {
+                arg.hide(true)
+            }
+        })
+    })
+}
 
 fn main_after_help() -> String {
     format!(
@@ -50,7 +38,8 @@ fn main_after_help() -> String {
   tiklive forward --demo --to https://example.com/hook
   tiklive serve --demo                      REST API on 127.0.0.1:8080
 
-{EXIT_CODES_HELP}"
+{}",
+        crate::error::exit_codes_help()
     )
 }
 
@@ -215,6 +204,7 @@ pub struct SourceArgs {
     #[arg(long)]
     pub demo: bool,
     /// Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max
+    /// [default: 1 (real time) for --demo, max for --replay]
     #[arg(long, value_name = "FACTOR|max")]
     pub speed: Option<String>,
     /// Threads decoding --demo/--replay at max speed; events stay in capture
@@ -223,9 +213,9 @@ pub struct SourceArgs {
     pub threads: Option<u16>,
 }
 
-/// Which events, and how gift streaks are counted.
+/// `--type`: which event types (all of the default set when empty).
 #[derive(Debug, Args, Clone, Default)]
-pub struct FilterArgs {
+pub struct TypeArgs {
     /// Only these event types (comma-separated or repeated; any case)
     #[arg(
         short = 't',
@@ -236,6 +226,22 @@ pub struct FilterArgs {
         hide_possible_values = true
     )]
     pub types: Vec<String>,
+}
+
+/// `args.filter.types` reads as the list of names.
+impl std::ops::Deref for TypeArgs {
+    type Target = Vec<String>;
+
+    fn deref(&self) -> &Vec<String> {
+        &self.types
+    }
+}
+
+/// Which events, and how gift streaks are counted.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    #[command(flatten)]
+    pub types: TypeArgs,
     /// Gift streaks: all (every gift message) or final (one event per streak)
     #[arg(long, value_name = "MODE", default_value = "all")]
     pub gift_streaks: GiftStreaks,
@@ -245,19 +251,15 @@ pub struct FilterArgs {
 /// user up needs (`info` takes only this).
 #[derive(Debug, Args, Clone, Default)]
 pub struct ReachArgs {
-    /// Sign server base URL
     #[arg(long, value_name = "URL", env = "SIGN_API_URL")]
     pub sign_url: Option<String>,
-    /// Sign server API key
     #[arg(long, value_name = "KEY", env = "SIGN_API_KEY", hide_env_values = true)]
     pub sign_api_key: Option<String>,
-    /// Proxy for HTTP and the WebSocket (http://, https:// or socks5://)
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
     /// Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server
     #[arg(long)]
     pub send_session_to_signer: bool,
-    /// The browser User-Agent for the sign server, TikTok's pages and the WebSocket
     #[arg(long, value_name = "UA", env = "TIKLIVE_USER_AGENT")]
     pub user_agent: Option<String>,
 }
@@ -279,7 +281,6 @@ pub struct LiveArgs {
     /// Seconds without frames or heartbeat replies before the socket counts as dead
     #[arg(long, value_name = "SECS", default_value_t = crate::config::DEFAULT_IDLE_TIMEOUT_SECS)]
     pub idle_timeout: u64,
-    /// Sign calls per minute for the whole process, shared by all streams (0 = no limit)
     #[arg(
         long,
         value_name = "N",
@@ -320,10 +321,8 @@ pub struct WatchArgs {
 /// NATS credentials beyond user:password in the URL.
 #[derive(Debug, Args, Clone, Default)]
 pub struct NatsAuthArgs {
-    /// A NATS credentials file (JWT and NKey seed)
     #[arg(long, value_name = "FILE", env = "NATS_CREDS")]
     pub nats_creds: Option<PathBuf>,
-    /// A NATS authentication token
     #[arg(long, value_name = "TOKEN", env = "NATS_TOKEN", hide_env_values = true)]
     pub nats_token: Option<String>,
 }
@@ -331,7 +330,6 @@ pub struct NatsAuthArgs {
 /// The NATS servers and credentials (streamers, cluster).
 #[derive(Debug, Args, Clone)]
 pub struct NatsConnArgs {
-    /// The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]
     #[arg(long = "nats", value_name = "URL", env = "NATS_URL")]
     pub url: String,
     #[command(flatten)]
@@ -393,7 +391,6 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
-    /// The NATS servers: nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]
     #[arg(long = "nats", value_name = "URL", env = "NATS_URL")]
     pub url: String,
     /// This worker's id in the pool (default: HOST-PID-RANDOM)
@@ -468,21 +465,11 @@ pub struct ForwardArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub live: LiveArgs,
-    /// Deliver to this URL (repeatable; default: WEBHOOK_URL, else the registered webhooks)
-    #[arg(long = "to", value_name = "URL")]
-    pub to: Vec<String>,
-    /// Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded)
-    #[arg(
-        long,
-        value_name = "SECRET",
-        env = "WEBHOOK_SECRET",
-        hide_env_values = true
-    )]
-    pub secret: Option<String>,
+    #[command(flatten)]
+    pub targets: TargetArgs,
     /// How long to keep retrying after the input ends, e.g. 30s or 5m
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub drain_timeout: String,
-    /// Print the requests that would be sent, with secrets redacted, and send nothing
     /// Read the events from this NATS JetStream stream instead of a source: one durable
     /// consumer per target, shared by every forwarder of that target; runs until Ctrl-C
     #[arg(long, value_name = "URL", conflicts_with_all = ["replay", "demo", "users", "dry_run"])]
@@ -495,6 +482,7 @@ pub struct ForwardArgs {
     pub ack_wait: String,
     #[command(flatten)]
     pub nats_auth: NatsAuthArgs,
+    /// Print the requests that would be sent, with secrets redacted, and send nothing
     #[arg(long)]
     pub dry_run: bool,
     /// Stop the source after N events (those --type keeps)
@@ -515,31 +503,14 @@ pub struct ServeArgs {
     pub filter: FilterArgs,
     #[command(flatten)]
     pub live: LiveArgs,
-    /// Address to listen on
-    #[arg(
-        long,
-        value_name = "ADDR",
-        default_value = "127.0.0.1:8080",
-        env = "TIKLIVE_LISTEN"
-    )]
-    pub listen: String,
+    #[command(flatten)]
+    pub access: AccessArgs,
     /// Events kept in the store; the oldest are dropped first
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub buffer: u64,
-    /// API key required on /api/* (Authorization: Bearer KEY or X-API-Key: KEY)
-    #[arg(long, value_name = "KEY", env = "API_KEY", hide_env_values = true)]
-    pub api_key: Option<String>,
     /// Allow listening on a non-loopback address without an API key
     #[arg(long)]
     pub insecure_no_auth: bool,
-    /// Rotate the read-only overlay token (?token= of the overlay URLs, derived from the API key) by changing this number
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 1,
-        env = "OVERLAY_TOKEN_GENERATION"
-    )]
-    pub overlay_token_generation: u32,
     /// Stop the source after N events (those --type keeps); the API keeps serving
     #[arg(short = 'n', long, value_name = "N")]
     pub limit: Option<u64>,
@@ -547,9 +518,43 @@ pub struct ServeArgs {
     pub store: StoreArgs,
 }
 
+/// Where `serve` listens and who may use it.
+#[derive(Debug, Args, Clone)]
+pub struct AccessArgs {
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080",
+        env = "TIKLIVE_LISTEN"
+    )]
+    pub listen: String,
+    #[arg(long, value_name = "KEY", env = "API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        env = "OVERLAY_TOKEN_GENERATION"
+    )]
+    pub overlay_token_generation: u32,
+}
+
+/// Where `forward` delivers and with which signing secret.
+#[derive(Debug, Args, Clone)]
+pub struct TargetArgs {
+    #[arg(long = "to", value_name = "URL")]
+    pub to: Vec<String>,
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    pub secret: Option<String>,
+}
+
 #[derive(Debug, Args, Clone, Default)]
 pub struct StoreArgs {
-    /// The store (SQLite) file [default: the platform data dir, e.g. ~/.local/share/tiklive/tiklive.db]
     #[arg(long, value_name = "PATH", env = "TIKLIVE_DB")]
     pub db: Option<PathBuf>,
 }
@@ -567,16 +572,8 @@ pub enum WebhooksCommand {
         /// Its signing secret (whsec_… is base64-decoded); never printed back
         #[arg(long, value_name = "SECRET")]
         secret: Option<String>,
-        /// Only these event types
-        #[arg(
-            short = 't',
-            long = "type",
-            value_name = "TYPE",
-            value_delimiter = ',',
-            value_parser = crate::cli::event_type_names(),
-            hide_possible_values = true
-        )]
-        types: Vec<String>,
+        #[command(flatten)]
+        types: TypeArgs,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -610,12 +607,22 @@ pub struct InfoArgs {
     pub reach: ReachArgs,
 }
 
+/// Every flag of the settings table, so `config` shows what a command given
+/// them would use (`cli::command` hides the live flags that are no setting).
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     #[command(flatten)]
     pub live: LiveArgs,
     #[command(flatten)]
+    pub targets: TargetArgs,
+    #[command(flatten)]
+    pub access: AccessArgs,
+    #[command(flatten)]
     pub store: StoreArgs,
+    #[arg(long, value_name = "URL", env = "NATS_URL")]
+    pub nats: Option<String>,
+    #[command(flatten)]
+    pub nats_auth: NatsAuthArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -729,6 +736,25 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn config_shows_every_setting_flag_and_no_live_only_flag() {
+        let cmd = command();
+        let config = cmd.find_subcommand("config").unwrap();
+        let shown: Vec<String> = config
+            .get_arguments()
+            .filter(|a| !a.is_hide_set())
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        for row in crate::settings::SETTINGS {
+            if let Some(flag) = row.flag {
+                assert!(shown.iter().any(|f| f == flag), "{flag} not in {shown:?}");
+            }
+        }
+        for live_only in ["--room-id", "--wait", "--max-retries", "--idle-timeout"] {
+            assert!(!shown.iter().any(|f| f == live_only), "{live_only} shown");
+        }
     }
 
     #[test]

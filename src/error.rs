@@ -23,9 +23,56 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in order.
+    pub const ALL: [Code; 7] = [
+        Code::Ok,
+        Code::Runtime,
+        Code::Usage,
+        Code::NotFound,
+        Code::Rejected,
+        Code::RetriesExhausted,
+        Code::Interrupted,
+    ];
+
     pub fn exit_code(self) -> ExitCode {
         ExitCode::from(self as u8)
     }
+
+    /// What the code means: the one wording of `--help`, the man page and
+    /// the README (markdown backticks are dropped for the first two).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Code::Ok => {
+                "success; also when the reader of our output goes away (broken pipe, `| head`)"
+            }
+            Code::Runtime => "runtime failure",
+            Code::Usage => "usage or configuration error",
+            Code::NotFound => "room not found, user offline, or the stream ended before it started",
+            Code::Rejected => "sign server or authorisation rejected the request",
+            Code::RetriesExhausted => "reconnect attempts exhausted",
+            Code::Interrupted => "interrupted (Ctrl-C)",
+        }
+    }
+}
+
+/// `Exit codes:` and one line per code, for `--help` and the man page.
+pub fn exit_codes_help() -> String {
+    let mut out = String::from("Exit codes:");
+    for code in Code::ALL {
+        let n = code as u8;
+        out.push_str(&format!("\n  {n:<4} {}", code.meaning().replace('`', "")));
+    }
+    out
+}
+
+/// The README's exit code table (markdown).
+pub fn exit_codes_readme_table() -> String {
+    let mut out = String::from("| code | meaning |\n|---|---|\n");
+    for code in Code::ALL {
+        let meaning = code.meaning().replace('|', "\\|");
+        out.push_str(&format!("| {} | {meaning} |\n", code as u8));
+    }
+    out
 }
 
 /// An error with a chosen exit code. The message is one line, lower-case,

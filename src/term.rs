@@ -41,39 +41,51 @@ pub struct StdoutOptions {
     pub limit: Option<u64>,
 }
 
+/// The buffered stdout of the stdout thread.
+type Out = BufWriter<io::StdoutLock<'static>>;
+
+/// Run `body` on the stdout thread with stdout locked and buffered (64 KiB);
+/// what is still buffered when it returns is flushed.
+#[expect(clippy::disallowed_methods, reason = "stdout's owner")]
+fn stdout_thread<R: Send + 'static>(
+    body: impl FnOnce(&mut Out) -> io::Result<R> + Send + 'static,
+) -> JoinHandle<io::Result<R>> {
+    std::thread::Builder::new()
+        .name("stdout".into())
+        .spawn(move || {
+            let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+            let result = body(&mut out)?;
+            out.flush()?;
+            Ok(result)
+        })
+        .expect("spawning the stdout thread")
+}
+
 /// Start the stdout thread. It ends when the senders are dropped (after
 /// writing everything), at the limit, or on a write error.
-#[expect(clippy::disallowed_methods, reason = "stdout's owner")]
 pub fn spawn_stdout(
     mut rx: mpsc::Receiver<Vec<Envelope>>,
     opts: StdoutOptions,
 ) -> JoinHandle<io::Result<WriterEnd>> {
-    std::thread::Builder::new()
-        .name("stdout".into())
-        .spawn(move || {
-            let stdout = io::stdout();
-            let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-            let mut written = 0u64;
-            while let Some(batch) = rx.blocking_recv() {
-                for env in &batch {
-                    write_event(&mut out, env, opts.format, &opts.styles)?;
-                    written += 1;
-                    if opts.line_flush {
-                        out.flush()?;
-                    }
-                    if opts.limit.is_some_and(|l| written >= l) {
-                        out.flush()?;
-                        return Ok(WriterEnd::Limit(written));
-                    }
-                }
-                if rx.is_empty() {
+    stdout_thread(move |out| {
+        let mut written = 0u64;
+        while let Some(batch) = rx.blocking_recv() {
+            for env in &batch {
+                write_event(out, env, opts.format, &opts.styles)?;
+                written += 1;
+                if opts.line_flush {
                     out.flush()?;
                 }
+                if opts.limit.is_some_and(|l| written >= l) {
+                    return Ok(WriterEnd::Limit(written));
+                }
             }
-            out.flush()?;
-            Ok(WriterEnd::Drained(written))
-        })
-        .expect("spawning the stdout thread")
+            if rx.is_empty() {
+                out.flush()?;
+            }
+        }
+        Ok(WriterEnd::Drained(written))
+    })
 }
 
 /// Write a short text to stdout at once and flush (ids, tables, JSON).
@@ -99,25 +111,19 @@ pub fn stdout_is_terminal() -> bool {
 
 /// Start a stdout thread for text blocks (`forward --dry-run`): same flush
 /// policy as [`spawn_stdout`]. Ends when the senders are dropped.
-#[expect(clippy::disallowed_methods, reason = "stdout's owner")]
 pub fn spawn_text_stdout(
     mut rx: mpsc::Receiver<String>,
     line_flush: bool,
 ) -> JoinHandle<io::Result<()>> {
-    std::thread::Builder::new()
-        .name("stdout".into())
-        .spawn(move || {
-            let stdout = io::stdout();
-            let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-            while let Some(text) = rx.blocking_recv() {
-                out.write_all(text.as_bytes())?;
-                if line_flush || rx.is_empty() {
-                    out.flush()?;
-                }
+    stdout_thread(move |out| {
+        while let Some(text) = rx.blocking_recv() {
+            out.write_all(text.as_bytes())?;
+            if line_flush || rx.is_empty() {
+                out.flush()?;
             }
-            out.flush()
-        })
-        .expect("spawning the stdout thread")
+        }
+        Ok(())
+    })
 }
 
 static WARNINGS: AtomicU64 = AtomicU64::new(0);

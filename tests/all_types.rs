@@ -13,10 +13,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use prost::Message;
 use serde_json::{Value, json};
+use tiklive::demo::text;
 use tiklive::webcast::proto::*;
 use tiklive::webcast::{Decoder, DecoderOptions, Envelope, EventKind, KindSet, Output, StreakMode};
 
-use crate::util::{
+use crate::support::decode::{
     all_kinds, assert_spec_fields, collector_payloads, data_of, decode_one, decode_with,
     everything, options,
 };
@@ -79,6 +80,17 @@ fn alice() -> User {
     user(7_100_000_000_000_000_001, "alice.k", "Alice ✨")
 }
 
+/// The Rose: gift 5655, one diamond, streakable (type 1).
+fn rose() -> GiftInfo {
+    GiftInfo {
+        id: 5655,
+        name: "Rose".into(),
+        diamond_count: 1,
+        r#type: 1,
+        ..Default::default()
+    }
+}
+
 fn common(method: &str, msg_id: i64, dt: i64) -> Option<Common> {
     Some(Common {
         method: method.into(),
@@ -87,26 +99,6 @@ fn common(method: &str, msg_id: i64, dt: i64) -> Option<Common> {
         create_time: T0 + dt,
         ..Default::default()
     })
-}
-
-fn text(key: &str, pattern: &str, who: Option<User>) -> Text {
-    Text {
-        key: key.into(),
-        default_pattern: pattern.into(),
-        pieces: who
-            .map(|u| {
-                vec![TextPiece {
-                    r#type: 11,
-                    user_value: Some(TextPieceUser {
-                        user: Some(u),
-                        with_colon: false,
-                    }),
-                    ..Default::default()
-                }]
-            })
-            .unwrap_or_default(),
-        ..Default::default()
-    }
 }
 
 /// The user fields every user event carries, for `alice()`.
@@ -1575,14 +1567,30 @@ fn filtering_skips_payload_decoding() {
 // Gift streaks.
 // ---------------------------------------------------------------------------
 
-/// All gift events of the demo stream, decoded in `mode`.
-fn demo_gifts(mode: StreakMode) -> Vec<Value> {
+/// A decoder of gift events only, streaks counted in `mode`.
+fn gift_decoder(mode: StreakMode) -> Decoder {
     let mut wanted = KindSet::empty();
     wanted.insert(EventKind::Gift);
-    let mut decoder = Decoder::new(DecoderOptions {
+    Decoder::new(DecoderOptions {
         wanted,
         streaks: mode,
-    });
+    })
+}
+
+/// The data of every event in `out`; panics on a warning or schema drift.
+fn event_data(out: &[Output]) -> Vec<Value> {
+    out.iter()
+        .map(|o| match o {
+            Output::Event(e) => data_of(e),
+            Output::Warning(w) => panic!("{w}"),
+            Output::Drift(d) => panic!("{d}"),
+        })
+        .collect()
+}
+
+/// All gift events of the demo stream, decoded in `mode`.
+fn demo_gifts(mode: StreakMode) -> Vec<Value> {
+    let mut decoder = gift_decoder(mode);
     let mut out = Vec::new();
     for item in tiklive::demo::demo_stream() {
         match item.kind {
@@ -1595,13 +1603,7 @@ fn demo_gifts(mode: StreakMode) -> Vec<Value> {
         }
     }
     decoder.flush(&mut out);
-    out.iter()
-        .map(|o| match o {
-            Output::Event(e) => data_of(e),
-            Output::Warning(w) => panic!("{w}"),
-            Output::Drift(d) => panic!("{d}"),
-        })
-        .collect()
+    event_data(&out)
 }
 
 fn streak_key(g: &Value) -> (String, i64, String) {
@@ -1649,12 +1651,7 @@ fn final_streaks_never_double_count_the_demo() {
 #[test]
 fn final_streaks_survive_resent_frames_and_cut_off_streaks() {
     let items = tiklive::demo::demo_stream();
-    let mut wanted = KindSet::empty();
-    wanted.insert(EventKind::Gift);
-    let mut decoder = Decoder::new(DecoderOptions {
-        wanted,
-        streaks: StreakMode::Final,
-    });
+    let mut decoder = gift_decoder(StreakMode::Final);
     let mut out = Vec::new();
     // Every frame twice in a row (a reconnect replays what was already seen).
     for item in &items[1..] {
@@ -1662,14 +1659,7 @@ fn final_streaks_survive_resent_frames_and_cut_off_streaks() {
         decoder.decode_frame(&item.bytes, &mut out).unwrap();
     }
     decoder.flush(&mut out);
-    let twice: Vec<Value> = out
-        .iter()
-        .map(|o| match o {
-            Output::Event(e) => data_of(e),
-            Output::Warning(w) => panic!("{w}"),
-            Output::Drift(d) => panic!("{d}"),
-        })
-        .collect();
+    let twice: Vec<Value> = event_data(&out);
     let once = demo_gifts(StreakMode::Final);
     assert_eq!(twice, once);
 
@@ -1683,21 +1673,12 @@ fn final_streaks_survive_resent_frames_and_cut_off_streaks() {
             repeat_end: end,
             group_id: 42,
             user: Some(alice()),
-            gift: Some(GiftInfo {
-                id: 5655,
-                name: "Rose".into(),
-                diamond_count: 1,
-                r#type: 1,
-                ..Default::default()
-            }),
+            gift: Some(rose()),
             ..Default::default()
         }
         .encode_to_vec()
     };
-    let mut decoder = Decoder::new(DecoderOptions {
-        wanted,
-        streaks: StreakMode::Final,
-    });
+    let mut decoder = gift_decoder(StreakMode::Final);
     let mut out = Vec::new();
     for (n, t) in [(1, 0), (2, 300), (3, 600)] {
         decoder.decode_message("WebcastGiftMessage", &gift(n, 0, t), false, &mut out);
@@ -1728,24 +1709,13 @@ fn final_streaks_over_real_gifts() {
         .collect();
     gifts.sort_by_key(|g| g.0);
     let run = |mode| {
-        let mut wanted = KindSet::empty();
-        wanted.insert(EventKind::Gift);
-        let mut decoder = Decoder::new(DecoderOptions {
-            wanted,
-            streaks: mode,
-        });
+        let mut decoder = gift_decoder(mode);
         let mut out = Vec::new();
         for (_, bytes) in &gifts {
             decoder.decode_message("WebcastGiftMessage", bytes, false, &mut out);
         }
         decoder.flush(&mut out);
-        out.iter()
-            .map(|o| match o {
-                Output::Event(e) => data_of(e),
-                Output::Warning(w) => panic!("{w}"),
-                Output::Drift(d) => panic!("{d}"),
-            })
-            .collect::<Vec<_>>()
+        event_data(&out)
     };
     let all = run(StreakMode::All);
     let finals = run(StreakMode::Final);
@@ -1778,9 +1748,7 @@ proptest::proptest! {
             0..60,
         )
     ) {
-        let mut wanted = KindSet::empty();
-        wanted.insert(EventKind::Gift);
-        let mut decoder = Decoder::new(DecoderOptions { wanted, streaks: StreakMode::Final });
+        let mut decoder = gift_decoder(StreakMode::Final);
         let mut out = Vec::new();
         for (user_n, gift_n, group, count, end, streakable, dt, msg_n) in gifts {
             let payload = GiftMessage {
@@ -2043,13 +2011,7 @@ fn gifts_carry_fan_tickets_and_the_multi_guest_receiver() {
         fan_ticket_count: 12,
         repeat_count: 1,
         user: Some(alice()),
-        gift: Some(GiftInfo {
-            id: 5655,
-            name: "Rose".into(),
-            diamond_count: 1,
-            r#type: 1,
-            ..Default::default()
-        }),
+        gift: Some(rose()),
         to_member_id: "7100000000000000009".into(),
         to_member_id_int: 7_100_000_000_000_000_009,
         to_member_nickname: "Guest 🎤".into(),

@@ -8,18 +8,19 @@ use std::io::Write;
 use serde_json::Value;
 use tiklive::webcast::EventKind;
 
-use crate::util::{assert_spec_fields, is_iso_millis, is_uuid, ndjson, run, tiklive};
+use crate::support::decode::{assert_spec_fields, is_iso_millis, is_uuid};
+use crate::support::{Run, isolate, ndjson, run, temp_command};
 
 /// `tiklive watch --demo --speed max` plus `args`, NDJSON (stdout is a pipe).
-fn demo(args: &[&str]) -> crate::util::Run {
-    let (mut cmd, _dir) = tiklive();
+fn demo(args: &[&str]) -> Run {
+    let (mut cmd, _dir) = temp_command();
     cmd.args(["watch", "--demo", "--speed", "max"]).args(args);
     run(&mut cmd)
 }
 
 #[track_caller]
-fn assert_ok(r: &crate::util::Run) {
-    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+fn assert_ok(r: &Run) {
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
     assert_eq!(r.stderr, "", "nothing on stderr");
 }
 
@@ -52,7 +53,7 @@ fn type_filter_keeps_only_those_types() {
 #[test]
 fn an_unknown_type_is_a_usage_error_that_helps() {
     let r = demo(&["--type", "gift,gfit"]);
-    assert_eq!(r.code, Some(2));
+    assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
     assert!(
         r.stderr
@@ -78,11 +79,11 @@ fn an_unknown_type_is_a_usage_error_that_helps() {
     }
     // Any case suggests the right spelling.
     let r = demo(&["--type", "ROOMUPDAT"]);
-    assert_eq!(r.code, Some(2));
+    assert_eq!(r.code, 2);
     assert!(r.stderr.contains("'roomUpdate'"), "{}", r.stderr);
     // Nothing close: still the list.
     let r = demo(&["--type", "zzzzzz"]);
-    assert_eq!(r.code, Some(2));
+    assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("possible values: connected, "),
         "{}",
@@ -218,7 +219,7 @@ fn pretty_output_with_and_without_colour() {
     // A terminal (simulated) gets colour by default, unless NO_COLOR or
     // TERM=dumb says no; an explicit --color always wins over both.
     let tty = |env: &[(&str, &str)], args: &[&str]| {
-        let (mut cmd, _dir) = tiklive();
+        let (mut cmd, _dir) = temp_command();
         cmd.args(["watch", "--demo", "--speed", "max", "--limit", "5"])
             .args(args)
             .env("TIKLIVE_TEST_TTY", "1")
@@ -252,11 +253,10 @@ fn head_closing_the_pipe_is_success() {
     // Bash, for PIPESTATUS: the exit status of tiklive itself, not of head.
     let script = r#""$TIKLIVE" watch --demo --speed max 2>"$ERR" | head -n 1; echo "tiklive=${PIPESTATUS[0]} head=${PIPESTATUS[1]}""#;
     let mut cmd = std::process::Command::new("bash");
-    crate::util::scrub(&mut cmd);
+    isolate(&mut cmd, dir.path());
     cmd.args(["-c", script])
         .env("TIKLIVE", env!("CARGO_BIN_EXE_tiklive"))
-        .env("ERR", &err)
-        .current_dir(dir.path());
+        .env("ERR", &err);
     let r = run(&mut cmd);
     let mut lines = r.stdout.lines();
     let first: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
@@ -283,9 +283,9 @@ fn limit_stops_after_n_events() {
 
 #[test]
 fn no_source_says_how_to_give_one() {
-    let (mut cmd, _dir) = tiklive();
+    let (mut cmd, _dir) = temp_command();
     let r = run(cmd.arg("watch"));
-    assert_eq!(r.code, Some(2));
+    assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
     assert_eq!(
         r.stderr,
@@ -293,14 +293,14 @@ fn no_source_says_how_to_give_one() {
          --replay FILE, or --demo; try 'tiklive watch --demo'\n"
     );
     // Two sources at once is a usage error too.
-    let (mut cmd, _dir) = tiklive();
+    let (mut cmd, _dir) = temp_command();
     let r = run(cmd.args(["watch", "alice", "--demo"]));
-    assert_eq!(r.code, Some(2));
+    assert_eq!(r.code, 2);
     assert!(r.stderr.contains("give one source"), "{}", r.stderr);
     // A capture that does not exist.
-    let (mut cmd, _dir) = tiklive();
+    let (mut cmd, _dir) = temp_command();
     let r = run(cmd.args(["watch", "--replay", "missing.capture"]));
-    assert_eq!(r.code, Some(2));
+    assert_eq!(r.code, 2);
     assert!(
         r.stderr
             .starts_with("tiklive: error: cannot open capture missing.capture"),
@@ -324,7 +324,7 @@ fn without_id(lines: &[Value]) -> Vec<Value> {
 
 #[test]
 fn record_then_replay_gives_the_same_events() {
-    let (mut cmd, dir) = tiklive();
+    let (mut cmd, dir) = temp_command();
     let capture = dir.path().join("demo.capture");
     let live = run(cmd
         .args(["watch", "--demo", "--speed", "max", "--record"])
@@ -332,7 +332,7 @@ fn record_then_replay_gives_the_same_events() {
     assert_ok(&live);
     let live = ndjson(&live.stdout);
 
-    let (mut cmd, _dir2) = tiklive();
+    let (mut cmd, _dir2) = temp_command();
     let replayed = run(cmd.args(["watch", "--replay"]).arg(&capture));
     assert_ok(&replayed);
     let replayed = ndjson(&replayed.stdout);
@@ -340,7 +340,7 @@ fn record_then_replay_gives_the_same_events() {
 
     // Decoded on one thread or many: the same events in the same order.
     for threads in ["1", "3"] {
-        let (mut cmd, _d) = tiklive();
+        let (mut cmd, _d) = temp_command();
         let r = run(cmd
             .args(["watch", "--threads", threads, "--replay"])
             .arg(&capture));
@@ -351,9 +351,9 @@ fn record_then_replay_gives_the_same_events() {
             "--threads {threads}"
         );
     }
-    let (mut cmd, _d) = tiklive();
+    let (mut cmd, _d) = temp_command();
     let r = run(cmd.args(["watch", "--threads", "2", "alice"]));
-    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
             .contains("--threads apply to --demo and --replay only")
@@ -393,7 +393,7 @@ fn record_then_replay_gives_the_same_events() {
     assert!(stamps.windows(2).all(|w| w[0] <= w[1]));
 
     // Replaying with a filter and final streaks works on the same file.
-    let (mut cmd, _dir3) = tiklive();
+    let (mut cmd, _dir3) = temp_command();
     let r = run(cmd
         .args([
             "watch",
@@ -416,7 +416,7 @@ fn record_then_replay_gives_the_same_events() {
 
 #[test]
 fn a_damaged_capture_replays_the_rest_with_warnings() {
-    let (mut cmd, dir) = tiklive();
+    let (mut cmd, dir) = temp_command();
     let full = dir.path().join("full.capture");
     assert_ok(&run(cmd
         .args(["watch", "--demo", "--speed", "max", "--record"])
@@ -445,9 +445,9 @@ fn a_damaged_capture_replays_the_rest_with_warnings() {
     write!(f, "{}", &cut[..cut.len() / 2]).unwrap();
     drop(f);
 
-    let (mut cmd, _dir2) = tiklive();
+    let (mut cmd, _dir2) = temp_command();
     let r = run(cmd.args(["watch", "--replay"]).arg(&damaged));
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let path = damaged.display().to_string();
     let stderr: Vec<&str> = r.stderr.lines().collect();
     assert_eq!(stderr.len(), 3, "{}", r.stderr);
@@ -470,7 +470,7 @@ fn a_damaged_capture_replays_the_rest_with_warnings() {
         "tiklive: 2 warning(s): some frames or messages could not be decoded and were skipped"
     );
     // Every good record was replayed: the same events as the undamaged part.
-    let (mut cmd, _dir3) = tiklive();
+    let (mut cmd, _dir3) = temp_command();
     let expected = run(cmd.args(["watch", "--replay"]).arg(&good));
     assert_ok(&expected);
     let got = ndjson(&r.stdout);

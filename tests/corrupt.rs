@@ -16,7 +16,7 @@ use tiklive::webcast::{
     Decoder, DecoderOptions, EventKind, FrameError, KindSet, Output, StreakMode,
 };
 
-use crate::util::{all_kinds, collector_payloads, everything, fixture, options};
+use crate::support::decode::{all_kinds, collector_payloads, everything, fixture, options};
 
 /// A gzip'ed push frame carrying a fetch result with these (method, payload)s.
 fn push_frame(messages: &[(&str, Vec<u8>)]) -> Vec<u8> {
@@ -605,7 +605,7 @@ fn decode_drifted(method: &str, payload: &[u8]) -> (Vec<serde_json::Value>, usiz
     for o in out {
         match o {
             Output::Event(e) => events
-                .push(serde_json::json!({"type": e.kind.name(), "data": crate::util::data_of(&e)})),
+                .push(serde_json::json!({"type": e.kind.name(), "data": crate::support::decode::data_of(&e)})),
             Output::Drift(_) => drift += 1,
             Output::Warning(_) => errors += 1,
         }

@@ -2,8 +2,9 @@
 
 use std::collections::HashSet;
 use std::process::Stdio;
+use std::time::Duration;
 
-use crate::support::{Dir, Receiver, Run, SECRET, demo_events, spawn_with_stdin, wait_until};
+use crate::support::{Dir, Receiver, Run, SECRET, demo_events, run, spawn_with_stdin, wait_until};
 
 fn types_of(events: &[serde_json::Value]) -> Vec<String> {
     events
@@ -18,9 +19,7 @@ fn demo_events_arrive_signed_in_order_with_the_exact_signed_body() {
     let rx = Receiver::start(200);
     let expected = demo_events(&dir, &[]);
     let run = dir
-        .run(&[
-            "forward", "--demo", "--speed", "max", "--to", &rx.url, "--secret", SECRET,
-        ])
+        .forward_demo(&["--to", &rx.url, "--secret", SECRET])
         .ok()
         .never_shows(SECRET);
     let n = expected.len();
@@ -63,10 +62,8 @@ fn demo_events_arrive_signed_in_order_with_the_exact_signed_body() {
 fn without_a_secret_no_signature_header_is_sent() {
     let dir = Dir::new();
     let rx = Receiver::start(204);
-    dir.run(&[
-        "forward", "--demo", "--speed", "max", "--type", "follow", "--to", &rx.url,
-    ])
-    .ok();
+    dir.forward_demo(&["--type", "follow", "--to", &rx.url])
+        .ok();
     let hits = rx.hits();
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|h| h.header("webhook-signature").is_none()));
@@ -141,11 +138,7 @@ fn dry_run_prints_redacted_requests_and_sends_nothing() {
     let rx = Receiver::start(200);
     let gifts = demo_events(&dir, &["--type", "gift"]);
     let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--speed",
-            "max",
+        .forward_demo(&[
             "--type",
             "gift",
             "--to",
@@ -183,9 +176,7 @@ fn a_400_is_given_up_at_once_reported_and_listed() {
     let rx = Receiver::start(400);
     let follows = demo_events(&dir, &["--type", "follow"]).len();
     let run = dir
-        .run(&[
-            "forward", "--demo", "--speed", "max", "--type", "follow", "--to", &rx.url,
-        ])
+        .forward_demo(&["--type", "follow", "--to", &rx.url])
         .code(1);
     assert_eq!(rx.count(), follows, "no retries");
     assert!(
@@ -242,7 +233,7 @@ fn killed_with_pending_deliveries_the_next_run_sends_them() {
         rt.block_on(store.pending_after(1, 0, 10_000))
             .unwrap_or_default()
     };
-    wait_until("every event queued", || {
+    wait_until("every event queued", Duration::from_secs(30), || {
         pending().len() == total && rx.count() >= 1
     });
     let queued: Vec<String> = pending().into_iter().map(|p| p.event_id).collect();
@@ -251,7 +242,7 @@ fn killed_with_pending_deliveries_the_next_run_sends_them() {
 
     rx.set_status(200);
     rx.clear();
-    let run = Run::from(spawn_with_stdin(&mut dir.cmd(&args), None)).ok();
+    let run = run(&mut dir.cmd(&args)).ok();
     assert!(
         run.stderr.contains(&format!("resuming {total} pending")),
         "{run:#?}"
@@ -271,11 +262,7 @@ fn pending_deliveries_past_the_drain_timeout_exit_1_and_stay_queued() {
     let dir = Dir::new();
     let rx = Receiver::start(0);
     let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--speed",
-            "max",
+        .forward_demo(&[
             "--type",
             "follow",
             "--to",
@@ -306,7 +293,7 @@ fn webhook_url_and_secret_come_from_dotenv() {
         ),
     )
     .unwrap();
-    dir.run(&["forward", "--demo", "--speed", "max", "--type", "follow"])
+    dir.forward_demo(&["--type", "follow"])
         .ok()
         .never_shows("plain-secret-value");
     let hits = rx.hits();
@@ -325,30 +312,17 @@ fn usage_errors() {
     assert!(run.stderr.contains("only http and https"), "{run:#?}");
     let run = dir.run(&["forward", "--demo", "--to", "not a url"]).code(2);
     assert!(run.stderr.contains("is not a webhook URL"), "{run:#?}");
-    let run = dir.run(&["forward", "--demo", "--speed", "max"]).code(2);
+    let run = dir.forward_demo(&[]).code(2);
     assert!(run.stderr.contains("nowhere to forward to"), "{run:#?}");
-    let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--to",
-            "http://127.0.0.1:9/",
-            "--drain-timeout",
-            "soon",
-        ])
-        .code(2);
+    // To a closed port, with one bad option.
+    let closed = |option: &str, value: &str| {
+        let to = "http://127.0.0.1:9/";
+        dir.run(&["forward", "--demo", "--to", to, option, value])
+            .code(2)
+    };
+    let run = closed("--drain-timeout", "soon");
     assert!(run.stderr.contains("invalid duration"), "{run:#?}");
-    let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--to",
-            "http://127.0.0.1:9/",
-            "--secret",
-            "whsec_%%%",
-        ])
-        .code(2)
-        .never_shows("%%%");
+    let run = closed("--secret", "whsec_%%%").never_shows("%%%");
     assert!(run.stderr.contains("not base64"), "{run:#?}");
 }
 
@@ -380,7 +354,7 @@ fn ctrl_c_stops_at_once_keeps_the_pending_deliveries_and_exits_130() {
         .build()
         .unwrap();
     let store = tiklive::store::Store::open(&db).unwrap();
-    wait_until("every event queued", || {
+    wait_until("every event queued", Duration::from_secs(30), || {
         rt.block_on(store.pending_count(vec![1])).unwrap_or(0) == total as u64 && rx.count() >= 1
     });
     let status = std::process::Command::new("kill")

@@ -36,18 +36,34 @@ fn completions_are_fresh() {
     }
 }
 
-#[test]
-fn the_readme_settings_table_is_fresh() {
+/// The README's section between `<!-- NAME:start -->` and `<!-- NAME:end -->`
+/// is `fresh`.
+fn check_readme_section(name: &str, fresh: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
-    let (start, end) = ("<!-- settings:start -->\n", "<!-- settings:end -->");
+    let (start, end) = (
+        format!("<!-- {name}:start -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
     let a = readme
-        .find(start)
-        .expect("README has a settings:start marker")
+        .find(&start)
+        .unwrap_or_else(|| panic!("README has a {name}:start marker"))
         + start.len();
-    let b = readme.find(end).expect("README has a settings:end marker");
-    let fresh = format!("{}{}{}", &readme[..a], readme_table(), &readme[b..]);
+    let b = readme
+        .find(&end)
+        .unwrap_or_else(|| panic!("README has a {name}:end marker"));
+    let fresh = format!("{}{fresh}{}", &readme[..a], &readme[b..]);
     check(path, fresh.into_bytes());
+}
+
+#[test]
+fn the_readme_settings_table_is_fresh() {
+    check_readme_section("settings", &readme_table());
+}
+
+#[test]
+fn the_readme_exit_codes_are_fresh() {
+    check_readme_section("exit-codes", &tiklive::error::exit_codes_readme_table());
 }
 
 #[test]

@@ -2,7 +2,6 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // tests may report what they saw
 
 mod support;
-mod util;
 
 mod all_types;
 mod cli;

@@ -15,26 +15,22 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::support::fake_tiktok::{
     FakeTikTok, SignReply, UserPage, WsAfter, WsScript, demo_frames, stream_end_frame,
 };
-use crate::support::{ndjson, tiklive};
+use crate::support::{eventually, ndjson, tiklive};
 
 const ROOM: &str = "7300000000000000001";
 
 fn chat_fixture() -> (String, Vec<u8>) {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/MessageWebcastChatMessage.pb"
-    ))
-    .unwrap();
+    let bytes = crate::support::decode::fixture("MessageWebcastChatMessage.pb");
     ("WebcastChatMessage".to_string(), bytes)
 }
 
 async fn run(
     fake: &FakeTikTok,
-    dir: &std::path::Path,
+    dir: impl AsRef<std::path::Path>,
     args: &[&str],
     extra_env: &[(&str, &str)],
 ) -> Output {
-    let mut cmd = command(fake, dir, args, extra_env);
+    let mut cmd = command(fake, dir.as_ref(), args, extra_env);
     tokio::time::timeout(Duration::from_secs(60), cmd.output())
         .await
         .expect("tiklive finished in time")
@@ -50,9 +46,7 @@ fn command(
 ) -> tokio::process::Command {
     let mut cmd = tiklive(dir);
     cmd.args(args)
-        .env("TIKLIVE_TIKTOK_URL", fake.url())
-        .env("TIKLIVE_WEBCAST_URL", fake.url())
-        .env("SIGN_API_URL", fake.url())
+        .envs(fake.env())
         .env("TIKLIVE_SIGN_INTERVAL_MS", "0")
         .env("TIKLIVE_SIGN_BUDGET", "0")
         .env("TIKLIVE_REJECT_RETRY_MS", "10")
@@ -120,15 +114,6 @@ fn assert_connected_matched(events: &[serde_json::Value]) {
     );
 }
 
-fn live_user(fake: &FakeTikTok, name: &str) {
-    fake.user(
-        name,
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    );
-}
-
 fn kinds(events: &[serde_json::Value]) -> Vec<String> {
     events
         .iter()
@@ -147,24 +132,19 @@ async fn a_full_session_acks_beats_and_ends_cleanly() {
     let fake = FakeTikTok::start().await;
     let mut frames: Vec<Vec<u8>> = demo_frames()[..20].to_vec();
     frames.push(stream_end_frame(500));
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok {
-        messages: vec![chat_fixture()],
-    })
-    .ws(WsScript::Frames {
-        frames: frames.clone(),
-        gap: Duration::from_millis(15),
-        after: WsAfter::Hang,
-    });
+    fake.live("alice", ROOM)
+        .sign(SignReply::Ok {
+            messages: vec![chat_fixture()],
+        })
+        .ws(WsScript::Frames {
+            frames: frames.clone(),
+            gap: Duration::from_millis(15),
+            after: WsAfter::Hang,
+        });
     let dir = tempfile::tempdir().unwrap();
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &["watch", "@alice"],
         &[("TIKLIVE_HEARTBEAT_MS", "60")],
     )
@@ -267,31 +247,22 @@ async fn a_dropped_socket_reconnects_from_the_cursor_without_gaps_or_duplicates(
     let mut second: Vec<Vec<u8>> = frames[..20].to_vec();
     second.push(stream_end_frame(501));
     let mut resent: Vec<Vec<u8>> = frames[2..6].to_vec();
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok { messages: vec![] })
-    .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames: first.clone(),
-        gap: Duration::from_millis(5),
-        after: WsAfter::Drop,
-    })
-    .ws(WsScript::Frames {
-        frames: std::mem::take(&mut resent),
-        gap: Duration::ZERO,
-        after: WsAfter::Drop,
-    })
-    .ws(WsScript::Resume {
-        frames: second,
-        after: WsAfter::Hang,
-    });
+    fake.live("alice", ROOM)
+        .sign(SignReply::Ok { messages: vec![] })
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames: first.clone(),
+            gap: Duration::from_millis(5),
+            after: WsAfter::Drop,
+        })
+        .ws(WsScript::frames(std::mem::take(&mut resent)).then(WsAfter::Drop))
+        .ws(WsScript::Resume {
+            frames: second,
+            after: WsAfter::Hang,
+        });
     fake.sign(SignReply::Ok { messages: vec![] });
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&fake, dir.path(), &["watch", "alice", "-q"], &[]).await;
+    let out = run(&fake, &dir, &["watch", "alice", "-q"], &[]).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let events = ndjson(&out.stdout);
     let ids: Vec<String> = events
@@ -352,28 +323,15 @@ async fn a_dropped_socket_reconnects_from_the_cursor_without_gaps_or_duplicates(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silent_socket_counts_as_dead_and_reconnects() {
     let fake = FakeTikTok::start().await;
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok { messages: vec![] })
-    .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames: vec![],
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    })
-    .ws(WsScript::Frames {
-        frames: vec![stream_end_frame(7)],
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
+    fake.live("alice", ROOM)
+        .sign(SignReply::Ok { messages: vec![] })
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::frames(vec![]))
+        .ws(WsScript::frames(vec![stream_end_frame(7)]));
     let dir = tempfile::tempdir().unwrap();
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &["watch", "alice", "--idle-timeout", "1", "-q"],
         &[("TIKLIVE_HEARTBEAT_MS", "5000")],
     )
@@ -402,15 +360,11 @@ async fn wait_polls_the_lookup_without_signing_until_live() {
         },
     )
     .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames: vec![stream_end_frame(3)],
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
+    .ws(WsScript::frames(vec![stream_end_frame(3)]));
     let dir = tempfile::tempdir().unwrap();
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &["watch", "alice", "--wait"],
         &[("TIKLIVE_WAIT_POLL_MS", "20")],
     )
@@ -438,13 +392,7 @@ async fn failures_have_their_own_message_and_exit_code() {
         Case {
             name: "sign 429 with retry-after",
             setup: |f| {
-                f.user(
-                    "alice",
-                    UserPage::Live {
-                        room_id: ROOM.into(),
-                    },
-                )
-                .sign(SignReply::Status {
+                f.live("alice", ROOM).sign(SignReply::Status {
                     status: 429,
                     headers: vec![("retry-after".into(), "30".into())],
                     body: r#"{"message":"Too many connections started"}"#.into(),
@@ -458,13 +406,7 @@ async fn failures_have_their_own_message_and_exit_code() {
         Case {
             name: "sign 401",
             setup: |f| {
-                f.user(
-                    "alice",
-                    UserPage::Live {
-                        room_id: ROOM.into(),
-                    },
-                )
-                .sign(SignReply::Status {
+                f.live("alice", ROOM).sign(SignReply::Status {
                     status: 401,
                     headers: vec![],
                     body: "no".into(),
@@ -478,13 +420,7 @@ async fn failures_have_their_own_message_and_exit_code() {
         Case {
             name: "empty sign body",
             setup: |f| {
-                f.user(
-                    "alice",
-                    UserPage::Live {
-                        room_id: ROOM.into(),
-                    },
-                )
-                .sign(SignReply::Empty);
+                f.live("alice", ROOM).sign(SignReply::Empty);
             },
             args: &["watch", "alice"],
             env: &[],
@@ -494,17 +430,12 @@ async fn failures_have_their_own_message_and_exit_code() {
         Case {
             name: "HTTP 200 instead of 101",
             setup: |f| {
-                f.user(
-                    "alice",
-                    UserPage::Live {
-                        room_id: ROOM.into(),
-                    },
-                )
-                .sign(SignReply::Ok { messages: vec![] })
-                .ws(WsScript::Reject {
-                    status: 200,
-                    message: "DEVICE_BLOCKED".into(),
-                });
+                f.live("alice", ROOM)
+                    .sign(SignReply::Ok { messages: vec![] })
+                    .ws(WsScript::Reject {
+                        status: 200,
+                        message: "DEVICE_BLOCKED".into(),
+                    });
             },
             args: &["watch", "alice"],
             env: &[],
@@ -576,7 +507,7 @@ async fn failures_have_their_own_message_and_exit_code() {
         eprintln!("case: {}", case.name);
         (case.setup)(&fake);
         let dir = tempfile::tempdir().unwrap();
-        let out = run(&fake, dir.path(), case.args, case.env).await;
+        let out = run(&fake, &dir, case.args, case.env).await;
         let err = stderr(&out);
         assert_eq!(
             out.status.code(),
@@ -599,21 +530,16 @@ async fn two_streams_run_side_by_side_and_one_failing_spares_the_other() {
     let fake = FakeTikTok::start().await;
     let mut frames = demo_frames()[..8].to_vec();
     frames.push(stream_end_frame(9));
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .user("bob", UserPage::NotFound)
-    .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames,
-        gap: Duration::from_millis(5),
-        after: WsAfter::Hang,
-    });
+    fake.live("alice", ROOM)
+        .user("bob", UserPage::NotFound)
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames,
+            gap: Duration::from_millis(5),
+            after: WsAfter::Hang,
+        });
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&fake, dir.path(), &["watch", "bob", "alice"], &[]).await;
+    let out = run(&fake, &dir, &["watch", "bob", "alice"], &[]).await;
     assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
     assert!(stderr(&out).contains("@bob"), "{}", stderr(&out));
     let events = ndjson(&out.stdout);
@@ -636,36 +562,21 @@ async fn a_recorded_session_replays_to_the_same_events() {
     let fake = FakeTikTok::start().await;
     let mut frames = demo_frames()[..30].to_vec();
     frames.push(stream_end_frame(31));
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok {
-        messages: vec![chat_fixture()],
-    })
-    .ws(WsScript::Frames {
-        frames,
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
+    fake.live("alice", ROOM)
+        .sign(SignReply::Ok {
+            messages: vec![chat_fixture()],
+        })
+        .ws(WsScript::frames(frames));
     let dir = tempfile::tempdir().unwrap();
     let live = run(
         &fake,
-        dir.path(),
+        &dir,
         &["watch", "alice", "--record", "alice.capture"],
         &[],
     )
     .await;
     assert_eq!(live.status.code(), Some(0), "stderr: {}", stderr(&live));
-    let replay = run(
-        &fake,
-        dir.path(),
-        &["watch", "--replay", "alice.capture"],
-        &[],
-    )
-    .await;
+    let replay = run(&fake, &dir, &["watch", "--replay", "alice.capture"], &[]).await;
     assert_eq!(replay.status.code(), Some(0), "stderr: {}", stderr(&replay));
     let strip = |mut v: serde_json::Value| {
         v.as_object_mut().unwrap().remove("id");
@@ -839,13 +750,9 @@ async fn start_socks5() -> (String, Arc<ProxyCounts>) {
 /// A fake with one live user whose stream ends at once.
 async fn one_short_stream() -> FakeTikTok {
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     fake.sign(SignReply::Ok { messages: vec![] })
-        .ws(WsScript::Frames {
-            frames: vec![stream_end_frame(3)],
-            gap: Duration::ZERO,
-            after: WsAfter::Hang,
-        });
+        .ws(WsScript::frames(vec![stream_end_frame(3)]));
     fake
 }
 
@@ -854,13 +761,7 @@ async fn the_proxy_carries_http_and_the_websocket() {
     let fake = one_short_stream().await;
     let (proxy, counts) = start_proxy(false).await;
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        &fake,
-        dir.path(),
-        &["watch", "alice", "--proxy", &proxy],
-        &[],
-    )
-    .await;
+    let out = run(&fake, &dir, &["watch", "alice", "--proxy", &proxy], &[]).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert!(
         counts.plain.load(Ordering::SeqCst) >= 1,
@@ -886,7 +787,7 @@ async fn percent_encoded_proxy_credentials_work_for_http_and_the_websocket() {
         let dir = tempfile::tempdir().unwrap();
         let out = run(
             &fake,
-            dir.path(),
+            &dir,
             &["watch", "alice", "-q"],
             &[("ALL_PROXY", &proxy)],
         )
@@ -913,13 +814,7 @@ async fn a_dead_proxy_is_named_redacted() {
     drop(dead);
     let proxy = format!("http://{PROXY_CREDS_IN_URL}@{addr}");
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        &fake,
-        dir.path(),
-        &["watch", "alice", "--proxy", &proxy],
-        &[],
-    )
-    .await;
+    let out = run(&fake, &dir, &["watch", "alice", "--proxy", &proxy], &[]).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -936,26 +831,15 @@ async fn a_dead_proxy_is_named_redacted() {
 async fn ctrl_c_closes_the_socket_flushes_and_exits_130() {
     use tokio::io::AsyncBufReadExt;
     let fake = FakeTikTok::start().await;
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok {
-        messages: vec![chat_fixture()],
-    })
-    .ws(WsScript::Frames {
-        frames: demo_frames()[..5].to_vec(),
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
+    fake.live("alice", ROOM)
+        .sign(SignReply::Ok {
+            messages: vec![chat_fixture()],
+        })
+        .ws(WsScript::frames(demo_frames()[..5].to_vec()));
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = tiklive(dir.path());
     cmd.args(["watch", "alice"])
-        .env("TIKLIVE_TIKTOK_URL", fake.url())
-        .env("TIKLIVE_WEBCAST_URL", fake.url())
-        .env("SIGN_API_URL", fake.url())
+        .envs(fake.env())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();
@@ -991,13 +875,8 @@ async fn ctrl_c_closes_the_socket_flushes_and_exits_130() {
     assert_eq!(last["type"], "disconnected");
     assert_eq!(last["data"]["reason"], "interrupted");
     // The socket was closed with a close frame, not just dropped.
-    for _ in 0..100 {
-        if fake.recorded(|r| r.closes) == 1 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("no close frame reached the server");
+    let closed = async || fake.recorded(|r| r.closes) == 1;
+    eventually("a close frame", Duration::from_secs(1), closed).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1005,18 +884,9 @@ async fn forward_user_delivers_a_live_stream_to_a_webhook() {
     let fake = FakeTikTok::start().await;
     let mut frames = demo_frames()[..10].to_vec();
     frames.push(stream_end_frame(11));
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames: frames.clone(),
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
+    fake.live("alice", ROOM)
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::frames(frames.clone()));
     let receiver = tokio::task::spawn_blocking(|| crate::support::Receiver::start(200))
         .await
         .unwrap();
@@ -1024,7 +894,7 @@ async fn forward_user_delivers_a_live_stream_to_a_webhook() {
     let db = dir.path().join("t.db");
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &[
             "forward",
             "alice",
@@ -1065,22 +935,14 @@ async fn forward_user_delivers_a_live_stream_to_a_webhook() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_older_sign_server_is_asked_on_the_old_route_for_the_rest_of_the_run() {
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     fake.legacy_sign()
         .sign(SignReply::Ok { messages: vec![] })
         .sign(SignReply::Ok { messages: vec![] })
-        .ws(WsScript::Frames {
-            frames: demo_frames()[..3].to_vec(),
-            gap: Duration::ZERO,
-            after: WsAfter::Drop,
-        })
-        .ws(WsScript::Frames {
-            frames: vec![stream_end_frame(9)],
-            gap: Duration::ZERO,
-            after: WsAfter::Hang,
-        });
+        .ws(WsScript::frames(demo_frames()[..3].to_vec()).then(WsAfter::Drop))
+        .ws(WsScript::frames(vec![stream_end_frame(9)]));
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&fake, dir.path(), &["watch", "alice", "-q"], &[]).await;
+    let out = run(&fake, &dir, &["watch", "alice", "-q"], &[]).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     fake.recorded(|r| {
         // One 404 on the new route, then only the old one.
@@ -1110,16 +972,12 @@ async fn a_sign_answer_without_cookies_never_opens_a_socket() {
     };
     // Retried with backoff, then it works.
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     fake.sign(no_cookies())
         .sign(SignReply::Ok { messages: vec![] })
-        .ws(WsScript::Frames {
-            frames: vec![stream_end_frame(2)],
-            gap: Duration::ZERO,
-            after: WsAfter::Hang,
-        });
+        .ws(WsScript::frames(vec![stream_end_frame(2)]));
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&fake, dir.path(), &["watch", "alice", "-q"], &[]).await;
+    let out = run(&fake, &dir, &["watch", "alice", "-q"], &[]).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let events = ndjson(&out.stdout);
     let error = events.iter().find(|e| e["type"] == "error").unwrap();
@@ -1138,15 +996,9 @@ async fn a_sign_answer_without_cookies_never_opens_a_socket() {
     });
     // With no retries left it is a sign failure (exit 4).
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     fake.sign(no_cookies());
-    let out = run(
-        &fake,
-        dir.path(),
-        &["watch", "alice", "--max-retries", "0"],
-        &[],
-    )
-    .await;
+    let out = run(&fake, &dir, &["watch", "alice", "--max-retries", "0"], &[]).await;
     assert_eq!(out.status.code(), Some(4), "stderr: {}", stderr(&out));
     assert!(stderr(&out).contains("returned no cookies"));
     assert_eq!(fake.recorded(|r| r.ws_queries.len()), 0);
@@ -1156,13 +1008,9 @@ async fn a_sign_answer_without_cookies_never_opens_a_socket() {
 async fn the_session_rides_the_socket_only_when_it_went_to_the_signer() {
     for authenticated in [false, true] {
         let fake = FakeTikTok::start().await;
-        live_user(&fake, "alice");
+        fake.live("alice", ROOM);
         fake.sign(SignReply::Ok { messages: vec![] })
-            .ws(WsScript::Frames {
-                frames: vec![stream_end_frame(2)],
-                gap: Duration::ZERO,
-                after: WsAfter::Hang,
-            });
+            .ws(WsScript::frames(vec![stream_end_frame(2)]));
         let dir = tempfile::tempdir().unwrap();
         let mut args = vec!["watch", "alice", "-q"];
         if authenticated {
@@ -1170,7 +1018,7 @@ async fn the_session_rides_the_socket_only_when_it_went_to_the_signer() {
         }
         let out = run(
             &fake,
-            dir.path(),
+            &dir,
             &args,
             &[
                 ("TIKTOK_SESSION_ID", "sid_secret_1"),
@@ -1209,7 +1057,7 @@ async fn the_session_rides_the_socket_only_when_it_went_to_the_signer() {
 async fn rejected_first_handshakes_are_retried_a_few_times_then_exit_4() {
     // 400 + handshake-msg, three times: a rejection, not a network error.
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     for _ in 0..3 {
         fake.sign(SignReply::Ok { messages: vec![] })
             .ws(WsScript::Reject {
@@ -1218,7 +1066,7 @@ async fn rejected_first_handshakes_are_retried_a_few_times_then_exit_4() {
             });
     }
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&fake, dir.path(), &["watch", "alice"], &[]).await;
+    let out = run(&fake, &dir, &["watch", "alice"], &[]).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(4), "stderr: {err}");
     assert!(
@@ -1237,7 +1085,7 @@ async fn rejected_first_handshakes_are_retried_a_few_times_then_exit_4() {
 
     // `illegal app_id` from a push server that is not TikTok's.
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     for _ in 0..3 {
         fake.sign(SignReply::OkVia {
             host: "localhost".into(),
@@ -1247,7 +1095,7 @@ async fn rejected_first_handshakes_are_retried_a_few_times_then_exit_4() {
             message: "illegal app_id".into(),
         });
     }
-    let out = run(&fake, dir.path(), &["watch", "alice"], &[]).await;
+    let out = run(&fake, &dir, &["watch", "alice"], &[]).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(4), "stderr: {err}");
     assert!(err.contains("handshake-msg: illegal app_id"), "{err}");
@@ -1267,13 +1115,9 @@ async fn rejected_first_handshakes_are_retried_a_few_times_then_exit_4() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejection_on_reconnect_after_a_running_stream_is_a_drop_like_any_other() {
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     fake.sign(SignReply::Ok { messages: vec![] })
-        .ws(WsScript::Frames {
-            frames: demo_frames()[..5].to_vec(),
-            gap: Duration::ZERO,
-            after: WsAfter::Drop,
-        });
+        .ws(WsScript::frames(demo_frames()[..5].to_vec()).then(WsAfter::Drop));
     // More rejections than a first connect would tolerate.
     for _ in 0..4 {
         fake.sign(SignReply::Ok { messages: vec![] })
@@ -1283,13 +1127,9 @@ async fn a_rejection_on_reconnect_after_a_running_stream_is_a_drop_like_any_othe
             });
     }
     fake.sign(SignReply::Ok { messages: vec![] })
-        .ws(WsScript::Frames {
-            frames: vec![stream_end_frame(40)],
-            gap: Duration::ZERO,
-            after: WsAfter::Hang,
-        });
+        .ws(WsScript::frames(vec![stream_end_frame(40)]));
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&fake, dir.path(), &["watch", "alice", "-q"], &[]).await;
+    let out = run(&fake, &dir, &["watch", "alice", "-q"], &[]).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let events = ndjson(&out.stdout);
     assert_connected_matched(&events);
@@ -1311,13 +1151,9 @@ async fn a_rejection_on_reconnect_after_a_running_stream_is_a_drop_like_any_othe
 
     // --max-retries bounds it.
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     fake.sign(SignReply::Ok { messages: vec![] })
-        .ws(WsScript::Frames {
-            frames: demo_frames()[..5].to_vec(),
-            gap: Duration::ZERO,
-            after: WsAfter::Drop,
-        });
+        .ws(WsScript::frames(demo_frames()[..5].to_vec()).then(WsAfter::Drop));
     for _ in 0..3 {
         fake.sign(SignReply::Ok { messages: vec![] })
             .ws(WsScript::Reject {
@@ -1325,13 +1161,7 @@ async fn a_rejection_on_reconnect_after_a_running_stream_is_a_drop_like_any_othe
                 message: "illegal secret key".into(),
             });
     }
-    let out = run(
-        &fake,
-        dir.path(),
-        &["watch", "alice", "--max-retries", "2"],
-        &[],
-    )
-    .await;
+    let out = run(&fake, &dir, &["watch", "alice", "--max-retries", "2"], &[]).await;
     assert_eq!(out.status.code(), Some(4), "stderr: {}", stderr(&out));
     assert!(stderr(&out).contains("gave up after 2 reconnect attempt(s)"));
     assert_connected_matched(&ndjson(&out.stdout));
@@ -1347,13 +1177,9 @@ async fn a_stale_offline_live_page_is_overruled_by_the_json_api() {
         },
     )
     .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames: vec![stream_end_frame(2)],
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
+    .ws(WsScript::frames(vec![stream_end_frame(2)]));
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&fake, dir.path(), &["watch", "alice", "-q"], &[]).await;
+    let out = run(&fake, &dir, &["watch", "alice", "-q"], &[]).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(ndjson(&out.stdout)[0]["data"]["roomId"], ROOM);
     fake.recorded(|r| {
@@ -1365,7 +1191,7 @@ async fn a_stale_offline_live_page_is_overruled_by_the_json_api() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_heartbeat_follows_the_servers_ping_interval() {
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     let mut frames = demo_frames()[..2].to_vec();
     frames.push(stream_end_frame(3));
     fake.handshake_options("ping-interval=3")
@@ -1379,7 +1205,7 @@ async fn the_heartbeat_follows_the_servers_ping_interval() {
     // The default (when the server names none) would beat every 60 ms.
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &["watch", "alice", "-q"],
         &[("TIKLIVE_HEARTBEAT_MS", "60")],
     )
@@ -1408,7 +1234,7 @@ async fn the_heartbeat_follows_the_servers_ping_interval() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn heartbeats_go_on_while_the_consumer_is_behind() {
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     // About 2 MB of NDJSON at once: far more than the stdout pipe (64 KiB)
     // and the event channel hold.
     let frames = (1..=5_000)
@@ -1465,26 +1291,18 @@ async fn heartbeats_go_on_while_the_consumer_is_behind() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_drops_in_a_row_stay_within_the_sign_budget() {
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     for i in 0..10 {
         fake.sign(SignReply::Ok { messages: vec![] })
-            .ws(WsScript::Frames {
-                frames: demo_frames()[i..i + 1].to_vec(),
-                gap: Duration::ZERO,
-                after: WsAfter::Drop,
-            });
+            .ws(WsScript::frames(demo_frames()[i..i + 1].to_vec()).then(WsAfter::Drop));
     }
     fake.sign(SignReply::Ok { messages: vec![] })
-        .ws(WsScript::Frames {
-            frames: vec![stream_end_frame(99)],
-            gap: Duration::ZERO,
-            after: WsAfter::Hang,
-        });
+        .ws(WsScript::frames(vec![stream_end_frame(99)]));
     let dir = tempfile::tempdir().unwrap();
     // A budget of 4 calls per second stands in for 4 per minute.
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &["watch", "alice", "-v"],
         &[
             ("TIKLIVE_SIGN_BUDGET", "4"),
@@ -1512,22 +1330,14 @@ async fn ten_drops_in_a_row_stay_within_the_sign_budget() {
 
     // The first reconnect waits at least the default 2 s.
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     fake.sign(SignReply::Ok { messages: vec![] })
         .sign(SignReply::Ok { messages: vec![] })
-        .ws(WsScript::Frames {
-            frames: demo_frames()[..1].to_vec(),
-            gap: Duration::ZERO,
-            after: WsAfter::Drop,
-        })
-        .ws(WsScript::Frames {
-            frames: vec![stream_end_frame(98)],
-            gap: Duration::ZERO,
-            after: WsAfter::Hang,
-        });
+        .ws(WsScript::frames(demo_frames()[..1].to_vec()).then(WsAfter::Drop))
+        .ws(WsScript::frames(vec![stream_end_frame(98)]));
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &["watch", "alice", "-q"],
         &[("TIKLIVE_BACKOFF_BASE_MS", "2000")],
     )
@@ -1572,7 +1382,7 @@ async fn info_takes_only_the_lookup_options() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn info_says_who_is_live_without_a_sign_call() {
     let fake = FakeTikTok::start().await;
-    live_user(&fake, "alice");
+    fake.live("alice", ROOM);
     fake.user("bob", UserPage::Offline)
         .user("carol", UserPage::Captcha)
         .user(
@@ -1582,7 +1392,7 @@ async fn info_says_who_is_live_without_a_sign_call() {
             },
         );
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&fake, dir.path(), &["info", "@alice"], &[]).await;
+    let out = run(&fake, &dir, &["info", "@alice"], &[]).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let alice = &ndjson(&out.stdout)[0];
     assert_eq!(alice["username"], "alice");
@@ -1596,7 +1406,7 @@ async fn info_says_who_is_live_without_a_sign_call() {
 
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &["info", "alice", "bob", "nobody_here", "carol", "dave"],
         &[],
     )
@@ -1642,7 +1452,7 @@ async fn forward_takes_limit_like_watch() {
     let db = dir.path().join("t.db");
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &[
             "forward",
             "--demo",
@@ -1676,7 +1486,7 @@ async fn an_unwritable_record_path_fails_at_start_without_a_sign_call() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(
         &fake,
-        dir.path(),
+        &dir,
         &["watch", "alice", "--record", "no/such/dir/a.capture"],
         &[],
     )

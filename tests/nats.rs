@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Output;
 
 use crate::support::nats::{NatsServer, stream_messages, urls};
-use crate::support::tiklive;
+use crate::support::{eventually, lazy, tiklive};
 
 type Dir = tempfile::TempDir;
 
@@ -276,14 +276,8 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
     let mut b = forwarder();
     // Mid-run, the receiver fails for a while: each forwarder holds one
     // message, retrying. Kill one of them then; its message goes to the other.
-    let start = std::time::Instant::now();
-    while receiver.count() < 20 {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(30),
-            "deliveries start"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let within = std::time::Duration::from_secs(30);
+    eventually("deliveries start", within, async || receiver.count() >= 20).await;
     receiver.set_status(503);
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     a.start_kill().unwrap(); // SIGKILL
@@ -296,16 +290,8 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
             .map(|h| h.event_id())
             .collect()
     };
-    let start = std::time::Instant::now();
-    while ok(&receiver).len() < expected.len() {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(30),
-            "delivered {} of {}",
-            ok(&receiver).len(),
-            expected.len()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let why = lazy(|| format!("delivered {} of {}", ok(&receiver).len(), expected.len()));
+    eventually(why, within, async || ok(&receiver).len() >= expected.len()).await;
     // Longer than the ack wait: no late redelivery either.
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     let pid = b.id().unwrap().to_string();

@@ -2,19 +2,18 @@
 //! happen (not when a buffer fills or the process ends).
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
+
+use crate::support::{Dir, run};
 
 #[test]
 fn events_reach_a_pipe_while_the_stream_is_still_running() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     // The demo at real-time speed lasts three minutes; its first events must
     // arrive long before that, through a pipe (not a terminal).
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tiklive"))
-        .envs(crate::support::NO_INTERNET)
-        .args(["watch", "--demo"])
-        .current_dir(dir.path())
-        .env_remove("NO_COLOR")
+    let mut child = dir
+        .cmd(&["watch", "--demo"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -37,16 +36,10 @@ fn events_reach_a_pipe_while_the_stream_is_still_running() {
 
 #[test]
 fn logs_and_progress_stay_off_stdout() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_tiklive"))
-        .envs(crate::support::NO_INTERNET)
-        .args(["-vv", "watch", "--demo", "--speed", "max", "--limit", "50"])
-        .current_dir(dir.path())
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let dir = Dir::new();
+    let out = run(&mut dir.cmd(&["-vv", "watch", "--demo", "--speed", "max", "--limit", "50"]));
+    assert_eq!(out.code, 0);
+    let stdout = out.stdout;
     assert_eq!(stdout.lines().count(), 50);
     for line in stdout.lines() {
         assert!(line.starts_with("{\"type\":"), "not data: {line}");

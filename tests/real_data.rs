@@ -6,7 +6,7 @@ use serde_json::json;
 use tiklive::webcast::mapping::Route;
 use tiklive::webcast::{Decoder, Envelope, EventKind, Output};
 
-use crate::util::{
+use crate::support::decode::{
     collector_payload, collector_payloads, data_of, decode_one, everything, fixture,
 };
 
@@ -752,11 +752,11 @@ pub fn report(name: &str) -> String {
 
 /// `tiklive watch --replay CAPTURE ARGS…`: stdout lines and stderr.
 pub fn replay(name: &str, args: &[&str]) -> (Vec<serde_json::Value>, String) {
-    let (mut cmd, _dir) = crate::util::tiklive();
+    let (mut cmd, _dir) = crate::support::temp_command();
     cmd.args(["watch", "--replay", &report(name)]).args(args);
-    let run = crate::util::run(&mut cmd);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    (crate::util::ndjson(&run.stdout), run.stderr)
+    let run = crate::support::run(&mut cmd);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (crate::support::ndjson(&run.stdout), run.stderr)
 }
 
 #[test]
@@ -829,7 +829,7 @@ fn unicode_capture_is_byte_exact_in_ndjson_and_inert_when_pretty() {
         assert!(l["data"]["userId"].is_string());
     }
 
-    let (mut cmd, _dir) = crate::util::tiklive();
+    let (mut cmd, _dir) = crate::support::temp_command();
     cmd.args([
         "watch",
         "--replay",
@@ -838,8 +838,8 @@ fn unicode_capture_is_byte_exact_in_ndjson_and_inert_when_pretty() {
         "chat",
     ])
     .args(["--format", "pretty", "--color", "always"]);
-    let run = crate::util::run(&mut cmd);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let run = crate::support::run(&mut cmd);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let out = run.stdout;
     assert_eq!(out.lines().count(), 5, "one line per event:\n{out}");
     // No control character but the newlines and the colour codes tiklive

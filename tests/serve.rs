@@ -12,10 +12,8 @@ use serde_json::{Value, json};
 use tokio::io::AsyncBufReadExt;
 use tokio::process::Child;
 
-use crate::support::fake_tiktok::{
-    FakeTikTok, SignReply, UserPage, WsAfter, WsScript, demo_frames, stream_end_frame,
-};
-use crate::support::{Receiver, SECRET, ndjson, tiklive};
+use crate::support::fake_tiktok::{FakeTikTok, SignReply, WsScript, demo_frames, stream_end_frame};
+use crate::support::{Receiver, SECRET, eventually, lazy, ndjson, tiklive};
 
 /// A running `tiklive serve` (also used by the overlay tests).
 pub(crate) struct Server {
@@ -152,20 +150,24 @@ impl Server {
         }
     }
 
+    /// `serve --demo --speed max` on `dir`'s store.
+    pub(crate) async fn demo(dir: &Path) -> Server {
+        Server::start(dir, &db(dir), &["--demo", "--speed", "max"], &[]).await
+    }
+
     /// Poll until the source has ended, collecting every event once.
     pub(crate) async fn poll_until_source_ends(&self, limit: usize) -> Vec<Value> {
         let mut cursor = 0;
         let mut got = Vec::new();
-        for _ in 0..3000 {
+        let why = lazy(|| format!("the source to end; stderr:\n{}", self.stderr()));
+        eventually(why, Duration::from_secs(30), async || {
             let running = self.ok("/api/status").await["sourceRunning"] == true;
             self.drain(&mut cursor, limit, &mut got).await;
-            if !running {
-                // Ended before that drain began: nothing more will come.
-                return got;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("the source did not end; stderr:\n{}", self.stderr());
+            // Ended before that drain began: nothing more will come.
+            !running
+        })
+        .await;
+        got
     }
 
     fn signal(&self, sig: &str) {
@@ -231,13 +233,7 @@ fn db(dir: &Path) -> PathBuf {
 async fn the_demo_is_served_exactly_once_by_cursor_and_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let reference = demo_reference(dir.path()).await;
-    let server = Server::start(
-        dir.path(),
-        &db(dir.path()),
-        &["--demo", "--speed", "max"],
-        &[],
-    )
-    .await;
+    let server = Server::demo(dir.path()).await;
     // Small pages, polled while the demo is still being stored.
     let got = server.poll_until_source_ends(7).await;
     assert_eq!(got.len(), reference.len(), "stderr:\n{}", server.stderr());
@@ -286,13 +282,7 @@ async fn the_demo_is_served_exactly_once_by_cursor_and_survives_a_restart() {
 
     // Restart on the same store: the events and the webhook are still there,
     // and the new run's events follow them.
-    let server = Server::start(
-        dir.path(),
-        &db(dir.path()),
-        &["--demo", "--speed", "max"],
-        &[],
-    )
-    .await;
+    let server = Server::demo(dir.path()).await;
     let again = server.poll_until_source_ends(1000).await;
     assert_eq!(again.len(), 2 * got.len());
     assert_eq!(
@@ -412,12 +402,11 @@ async fn webhooks_added_through_the_api_get_the_served_events_and_sse_tails_them
         let got: Vec<String> = hits.iter().map(|h| h.event_id()).collect();
         got == expected
     };
-    for _ in 0..1000 {
-        if settled(&all, &|_| true) && settled(&chats, &|e| e["type"] == "chat") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let why = lazy(|| format!("every delivery; stderr:\n{}", server.stderr()));
+    eventually(why, Duration::from_secs(20), async || {
+        settled(&all, &|_| true) && settled(&chats, &|e| e["type"] == "chat")
+    })
+    .await;
     assert!(settled(&all, &|_| true), "stderr:\n{}", server.stderr());
     assert!(settled(&chats, &|e| e["type"] == "chat"));
     assert!(all.count() > chats.count() && chats.count() > 0);
@@ -522,27 +511,16 @@ async fn a_live_stream_is_served_with_its_connection_state() {
     let fake = FakeTikTok::start().await;
     let mut frames = demo_frames()[..10].to_vec();
     frames.push(stream_end_frame(11));
-    fake.user(
-        "alice",
-        UserPage::Live {
-            room_id: ROOM.into(),
-        },
-    )
-    .sign(SignReply::Ok { messages: vec![] })
-    .ws(WsScript::Frames {
-        frames,
-        gap: Duration::ZERO,
-        after: WsAfter::Hang,
-    });
+    fake.live("alice", ROOM)
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::frames(frames));
     let dir = tempfile::tempdir().unwrap();
-    let url = fake.url();
-    let env = [
-        ("TIKLIVE_TIKTOK_URL", url.as_str()),
-        ("TIKLIVE_WEBCAST_URL", url.as_str()),
-        ("SIGN_API_URL", url.as_str()),
+    let fake_env = fake.env();
+    let mut env: Vec<(&str, &str)> = fake_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.extend([
         ("TIKLIVE_SIGN_INTERVAL_MS", "0"),
         ("TIKTOK_USERNAME", "alice"),
-    ];
+    ]);
     // The USER comes from TIKTOK_USERNAME; --type keeps only chats, yet the
     // connection state is still tracked.
     let server = Server::start(dir.path(), &db(dir.path()), &["--type", "chat"], &env).await;

@@ -44,9 +44,7 @@ fn add_list_remove() {
     // On a terminal: a table.
     let mut cmd = dir.cmd(&["webhooks", "list", "--db", dir.db().to_str().unwrap()]);
     cmd.env("TIKLIVE_TEST_TTY", "1");
-    let table = crate::support::Run::from(crate::support::spawn_with_stdin(&mut cmd, None))
-        .ok()
-        .never_shows(SECRET);
+    let table = crate::support::run(&mut cmd).ok().never_shows(SECRET);
     let lines: Vec<&str> = table.stdout.lines().collect();
     assert!(lines[0].starts_with("ID  NAME"), "{}", table.stdout);
     assert!(lines[1].contains("overlay") && lines[1].contains("chat,gift"));
@@ -129,7 +127,7 @@ fn test_uses_webhook_secret_when_the_webhook_has_none() {
     dir.run(&["webhooks", "add", &rx.url]).ok();
     let mut cmd = dir.cmd(&["webhooks", "test", "1", "--db", dir.db().to_str().unwrap()]);
     cmd.env("WEBHOOK_SECRET", "env-secret-123");
-    crate::support::Run::from(crate::support::spawn_with_stdin(&mut cmd, None))
+    crate::support::run(&mut cmd)
         .ok()
         .never_shows("env-secret-123");
     rx.hits()[0].assert_signed_with("env-secret-123");
@@ -146,14 +144,7 @@ fn forward_without_to_uses_the_registered_webhooks_and_their_filters() {
         .ok();
     let expected = demo_events(&dir, &[]);
     let run = dir
-        .run(&[
-            "forward",
-            "--demo",
-            "--speed",
-            "max",
-            "--secret",
-            "fallback-secret",
-        ])
+        .forward_demo(&["--secret", "fallback-secret"])
         .ok()
         .never_shows("one-secret")
         .never_shows("fallback-secret");

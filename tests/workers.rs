@@ -4,14 +4,14 @@
 //! from the stream and none twice.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::process::{Child, Command};
 
 use crate::support::fake_tiktok::{FakeTikTok, UserPage};
 use crate::support::nats::{NatsServer, stream_messages};
-use crate::support::tiklive;
+use crate::support::{lazy, poll_every, tiklive};
 
 const STREAM: &str = "TIKLIVE_EVENTS";
 const USERS: [&str; 6] = ["ann", "bo.b", "cy_c", "dee", "eve", "fay"];
@@ -57,9 +57,7 @@ impl Pool {
         let mut cmd = tiklive(self.dir.path());
         cmd.args(args)
             .env("NATS_URL", self.nats.url())
-            .env("TIKLIVE_TIKTOK_URL", self.fake.url())
-            .env("TIKLIVE_WEBCAST_URL", self.fake.url())
-            .env("SIGN_API_URL", self.fake.url())
+            .envs(self.fake.env())
             .env("TIKLIVE_SIGN_INTERVAL_MS", "0")
             // The pool shares one budget (10 a minute by default): the
             // hand-overs and takeovers here need more.
@@ -121,15 +119,15 @@ impl Pool {
         within: Duration,
         cond: impl Fn(&BTreeMap<String, String>) -> bool,
     ) -> Duration {
-        let start = Instant::now();
-        loop {
+        let last = std::sync::Mutex::new(BTreeMap::new());
+        let why = lazy(|| format!("{what}: owners {:?}", last.lock().unwrap()));
+        poll_every(Duration::from_millis(100), why, within, async || {
             let owners = self.owners().await;
-            if cond(&owners) {
-                return start.elapsed();
-            }
-            assert!(start.elapsed() < within, "{what}: owners {owners:?}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            let done = cond(&owners);
+            *last.lock().unwrap() = owners;
+            done
+        })
+        .await
     }
 
     /// The newest event timestamp (ms) per streamer in the stream.
@@ -208,14 +206,14 @@ async fn two_workers(pool: &Pool, ttl: &str) -> (Child, Child) {
         o.len() == USERS.len() && o.values().any(|w| w == "a") && o.values().any(|w| w == "b")
     })
     .await;
-    let start = Instant::now();
-    while pool.newest().await.len() < USERS.len() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "events from every streamer"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let every = Duration::from_millis(200);
+    poll_every(
+        every,
+        "events from every streamer",
+        Duration::from_secs(20),
+        async || pool.newest().await.len() >= USERS.len(),
+    )
+    .await;
     (a, b)
 }
 
@@ -235,25 +233,22 @@ async fn a_killed_workers_streamers_continue_on_the_other() {
     a.wait().await.unwrap();
     let killed_at = now_ms();
     // Each of a's streamers has new events (from b) within TTL + 10 s.
-    let start = Instant::now();
-    loop {
+    let last = std::sync::Mutex::new(BTreeMap::new());
+    let why = lazy(|| format!("a's streamers to continue: {:?}", last.lock().unwrap()));
+    let every = Duration::from_millis(100);
+    let took = poll_every(every, why, Duration::from_secs(12), async || {
         let newest = pool.newest().await;
-        if of_a
+        let done = of_a
             .iter()
-            .all(|u| newest.get(u).is_some_and(|t| *t > killed_at + 200))
-        {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(12),
-            "a's streamers did not continue: {newest:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .all(|u| newest.get(u).is_some_and(|t| *t > killed_at + 200));
+        *last.lock().unwrap() = newest;
+        done
+    })
+    .await;
     // A measurement for the README (not a timing assertion).
     println!(
         "failover: SIGKILL to the first event of every moved streamer from the new owner: {} ms (lease TTL 2 s)",
-        start.elapsed().as_millis()
+        took.as_millis()
     );
     let owners = pool.owners().await;
     assert!(owners.values().all(|w| w == "b"), "{owners:?}");
@@ -278,14 +273,14 @@ async fn sigterm_hands_over_at_once_with_no_gap() {
         .await;
     assert!(took < Duration::from_secs(5), "handover took {took:?}");
     let handed_at = now_ms();
-    let start = Instant::now();
-    while !pool.newest().await.values().all(|t| *t > handed_at) {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "streams continue"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let every = Duration::from_millis(100);
+    poll_every(
+        every,
+        "streams continue",
+        Duration::from_secs(10),
+        async || pool.newest().await.values().all(|t| *t > handed_at),
+    )
+    .await;
     sigterm(&mut b).await;
     pool.assert_complete().await;
 }

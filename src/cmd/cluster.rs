@@ -8,7 +8,7 @@ use crate::clock::now_ms;
 use crate::config::Terminal;
 use crate::error::Code;
 use crate::nats::budget::{KEY, status_of};
-use crate::nats::kv::{Lease, SignState, StreamerEntry, WorkerInfo, decode, entries};
+use crate::nats::kv::{Lease, SignState, StreamerEntry, WorkerInfo, decode, decoded};
 use crate::nats::subject::event_filter;
 use crate::term;
 use crate::webcast::time::parse_iso_millis;
@@ -23,21 +23,9 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
     let js = async_nats::jetstream::new(client);
     let events = js.get_stream(&nats_stream).await.ok();
     let now = now_ms();
-    let workers: Vec<WorkerInfo> = entries(&b.workers)
-        .await?
-        .iter()
-        .filter_map(|e| decode(&e.value))
-        .collect();
-    let leases: Vec<Lease> = entries(&b.leases)
-        .await?
-        .iter()
-        .filter_map(|e| decode(&e.value))
-        .collect();
-    let streamers: Vec<StreamerEntry> = entries(&b.streamers)
-        .await?
-        .iter()
-        .filter_map(|e| decode(&e.value))
-        .collect();
+    let workers: Vec<WorkerInfo> = decoded(&b.workers).await?;
+    let leases: Vec<Lease> = decoded(&b.leases).await?;
+    let streamers: Vec<StreamerEntry> = decoded(&b.streamers).await?;
     let sign: SignState = match b.sign.get(KEY).await {
         Ok(Some(v)) => decode(&v).unwrap_or_default(),
         _ => SignState::default(),

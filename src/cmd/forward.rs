@@ -45,15 +45,7 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
     let opts = config::resolve_filter(&args.filter)?;
     let source = config::resolve_source(&args.users, &args.source, true, "forward")?;
     let drain = config::parse_duration(&args.drain_timeout)?;
-    let plan = config::resolve_forward_targets(&args.to)?;
-    let secret = args
-        .secret
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(SigningKey::from_secret)
-        .transpose()?;
-    let store = Store::open(&config::resolve_db(&args.store)?)?;
-    let targets = resolve_targets(&store, plan, secret).await?;
+    let (store, targets) = open_targets(&args).await?;
 
     let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
     let cancel = shutdown.token.child_token();
@@ -193,15 +185,7 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
     if ack_wait < Duration::from_secs(1) {
         bail!(Failure::usage("--ack-wait must be at least 1s"));
     }
-    let plan = config::resolve_forward_targets(&args.to)?;
-    let secret = args
-        .secret
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(SigningKey::from_secret)
-        .transpose()?;
-    let store = Store::open(&config::resolve_db(&args.store)?)?;
-    let targets = resolve_targets(&store, plan, secret).await?;
+    let (_store, targets) = open_targets(&args).await?;
     let totals = crate::nats::forward::run(
         crate::nats::forward::FromStream {
             nats,
@@ -226,6 +210,23 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
     } else {
         Code::Ok
     })
+}
+
+/// The store, and the webhook rows to deliver to with their signing keys
+/// (`--to`/`WEBHOOK_URL` with `--secret`/`WEBHOOK_SECRET`, else the
+/// registered webhooks).
+async fn open_targets(args: &ForwardArgs) -> Result<(Store, Vec<Target>)> {
+    let plan = config::resolve_forward_targets(&args.targets.to)?;
+    let secret = args
+        .targets
+        .secret
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(SigningKey::from_secret)
+        .transpose()?;
+    let store = Store::open(&config::resolve_db(&args.store)?)?;
+    let targets = resolve_targets(&store, plan, secret).await?;
+    Ok((store, targets))
 }
 
 /// The webhook rows to deliver to, with their signing keys.

@@ -4,10 +4,8 @@
 
 use std::io::Write;
 
+use crate::cli::{Shell, command};
 use anyhow::{Context, Result};
-use clap::CommandFactory;
-
-use crate::cli::{Cli, EXIT_CODES_HELP, Shell};
 
 /// The file a shell's script is committed as, under `completions/`.
 pub fn completion_file(shell: Shell) -> &'static str {
@@ -31,14 +29,14 @@ pub fn completion(shell: Shell) -> Vec<u8> {
         Shell::Elvish => S::Elvish,
     };
     let mut out = Vec::new();
-    clap_complete::generate(target, &mut Cli::command(), "tiklive", &mut out);
+    clap_complete::generate(target, &mut command(), "tiklive", &mut out);
     out
 }
 
 /// The man page (roff), with an EXIT STATUS and an ENVIRONMENT section.
 pub fn man_page() -> Result<Vec<u8>> {
     // The plain version: the page must not change with every commit.
-    let cmd = Cli::command().long_version(crate::version::VERSION);
+    let cmd = command().long_version(crate::version::VERSION);
     let man = clap_mangen::Man::new(cmd.clone());
     let mut out = Vec::new();
     man.render(&mut out)?;
@@ -57,8 +55,13 @@ pub fn man_page() -> Result<Vec<u8>> {
             };
             writeln!(out, ".TP\n\\fB{names}\\fR")?;
             let mut help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-            if let Some(env) = arg.get_env() {
+            if let Some(env) = arg.get_env().filter(|_| !arg.is_hide_env_set()) {
                 help.push_str(&format!(" [env: {}]", env.to_string_lossy()));
+            }
+            if let [default] = arg.get_default_values()
+                && !arg.is_hide_default_value_set()
+            {
+                help.push_str(&format!(" [default: {}]", default.to_string_lossy()));
             }
             writeln!(out, "{}", roff_escape(&help))?;
         }
@@ -69,12 +72,12 @@ pub fn man_page() -> Result<Vec<u8>> {
     writeln!(
         out,
         ".SH \"EXIT STATUS\"\n.nf\n{}\n.fi",
-        roff_escape(EXIT_CODES_HELP.trim_start_matches("Exit codes:\n"))
+        roff_escape(crate::error::exit_codes_help().trim_start_matches("Exit codes:\n"))
     )?;
     writeln!(
         out,
         ".SH ENVIRONMENT\n.nf\n{}\n.fi",
-        roff_escape(crate::cli::ENVIRONMENT_HELP)
+        roff_escape(&crate::settings::environment_help())
     )?;
     Ok(out)
 }

@@ -8,8 +8,8 @@ use crate::cli::InfoArgs;
 use crate::config::{self, LiveConfig, env_var};
 use crate::error::{Code, Failure};
 use crate::live::cookies::CookieJar;
+use crate::live::http;
 use crate::live::info::look_up;
-use crate::live::{http, proxy::Proxy};
 
 pub async fn run(args: InfoArgs) -> Result<Code> {
     let users: Vec<String> = if args.users.is_empty() {
@@ -28,8 +28,7 @@ pub async fn run(args: InfoArgs) -> Result<Code> {
         .collect::<Result<Vec<_>>>()?;
     let cfg = LiveConfig::reach(&args.reach)?;
     let client = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
-    if let Some(p) = cfg.proxy.as_deref() {
-        let p = Proxy::parse(p).map_err(|e| Failure::usage(e.to_string()))?;
+    if let Some(p) = &cfg.proxy {
         p.probe()
             .await
             .map_err(|e| Failure::new(e.code(), e.to_string()))?;

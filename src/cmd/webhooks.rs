@@ -32,7 +32,7 @@ pub async fn run(command: WebhooksCommand, term: Terminal) -> Result<Code> {
             secret,
             types,
             store,
-        } => add(url, name, secret, types, &store).await,
+        } => add(url, name, secret, types.types, &store).await,
         WebhooksCommand::List { store } => list(&store, &term).await,
         WebhooksCommand::Remove { id, store } => remove(&id, &store, &term).await,
         WebhooksCommand::Test { id, store } => test(&id, &store).await,

@@ -132,7 +132,10 @@ pub(super) fn host() -> User {
     }
 }
 
-pub(super) fn text(key: &str, pattern: &str, who: Option<User>) -> Text {
+/// A `Text` (`displayText` of a social, member or system message): `key`,
+/// its `pattern`, and `who` as its one user piece (type 11), if any. Also
+/// used by the tests that build messages by hand.
+pub fn text(key: &str, pattern: &str, who: Option<User>) -> Text {
     Text {
         key: key.into(),
         default_pattern: pattern.into(),

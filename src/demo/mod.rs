@@ -23,6 +23,7 @@ mod cast;
 mod encoder;
 pub mod script;
 
+pub use cast::text;
 pub use script::demo_stream;
 
 /// One item of the demo: a bare fetch result (the first) or a push frame.

@@ -31,9 +31,7 @@ pub fn build_client(cfg: &LiveConfig) -> Result<reqwest::Client, LiveError> {
         .pool_max_idle_per_host(IDLE_PER_HOST)
         .redirect(reqwest::redirect::Policy::limited(5));
     if let Some(p) = &cfg.proxy {
-        let proxy = reqwest::Proxy::all(p)
-            .map_err(|e| LiveError::Network(format!("invalid proxy '{p}': {e}")))?;
-        b = b.proxy(proxy);
+        b = b.proxy(p.for_http()?);
     } else {
         b = b.no_proxy();
     }

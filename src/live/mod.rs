@@ -30,7 +30,6 @@ use self::budget::{LocalBudget, SharedGate};
 use self::cookies::CookieJar;
 use self::error::{Class, LiveError};
 use self::http::SignRoute;
-use self::proxy::Proxy;
 use self::socket::{DriveEnd, Outputs};
 use crate::clock::now_ms;
 use crate::config::LiveConfig;
@@ -54,7 +53,6 @@ async fn sleep_or_cancel(d: Duration, cancel: &CancellationToken) -> bool {
 struct Ctx {
     cfg: LiveConfig,
     http: reqwest::Client,
-    proxy: Option<Proxy>,
     budget: SharedGate,
     route: SignRoute,
     opts: DecoderOptions,
@@ -110,17 +108,10 @@ pub fn spawn_hooked(
 ) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
     tokio::spawn(async move {
         let http = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
-        let proxy = cfg
-            .proxy
-            .as_deref()
-            .map(Proxy::parse)
-            .transpose()
-            .map_err(|e| Failure::usage(e.to_string()))?;
         let ctx = Ctx {
             budget: gate,
             route: SignRoute::default(),
             http,
-            proxy,
             opts: run.opts,
             progress: false,
             quiet,
@@ -144,13 +135,7 @@ async fn run_all(
         ));
     }
     let http = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
-    let proxy = cfg
-        .proxy
-        .as_deref()
-        .map(Proxy::parse)
-        .transpose()
-        .map_err(|e| Failure::usage(e.to_string()))?;
-    if let Some(p) = &proxy {
+    if let Some(p) = &cfg.proxy {
         p.probe()
             .await
             .map_err(|e| Failure::new(e.code(), e.to_string()))?;
@@ -159,7 +144,6 @@ async fn run_all(
         budget: gate.unwrap_or_else(|| local_budget(&cfg)),
         route: SignRoute::default(),
         http,
-        proxy,
         opts: run.opts,
         progress: progress && users.len() == 1,
         quiet,
@@ -331,7 +315,7 @@ async fn supervise(
                 (!socket::is_tiktok_host(&push_host, &own)).then_some(push_host.as_str());
             spinner.set_message(format!("@{user}: connecting"));
             let opened =
-                socket::open(&url, &jar, ctx.proxy.as_ref(), &cfg.user_agent, fallback).await?;
+                socket::open(&url, &jar, cfg.proxy.as_ref(), &cfg.user_agent, fallback).await?;
             let heartbeat_ms = stream.conn.open(
                 ms(),
                 opened.handshake_options.as_deref(),

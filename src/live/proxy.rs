@@ -28,8 +28,9 @@ fn err(msg: impl Into<String>) -> LiveError {
 /// How long reaching the proxy (or the target) may take.
 pub const PROXY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A parsed proxy URL. `Debug` and [`Proxy::redacted`] never show the
-/// password.
+/// A parsed proxy URL: parsed once (by `config`), then handed to the HTTP
+/// client ([`Proxy::for_http`]) and the socket. `Debug` and
+/// [`Proxy::redacted`] never show the password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Proxy {
     pub kind: ProxyKind,
@@ -37,6 +38,8 @@ pub struct Proxy {
     pub port: u16,
     /// User name and password, percent-decoded.
     pub auth: Option<(String, Secret)>,
+    /// The URL as parsed, for reqwest.
+    url: url::Url,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +96,17 @@ impl Proxy {
             host,
             port: url.port().unwrap_or(default_port),
             auth,
+            url,
         })
+    }
+
+    /// The same proxy for reqwest (all schemes, credentials included).
+    ///
+    /// # Errors
+    /// reqwest refuses the URL (not expected for one [`Proxy::parse`] took).
+    pub fn for_http(&self) -> Result<reqwest::Proxy, LiveError> {
+        reqwest::Proxy::all(self.url.clone())
+            .map_err(|e| err(format!("invalid proxy '{}': {e}", self.redacted())))
     }
 
     /// `scheme://user:***@host:port`, for messages.

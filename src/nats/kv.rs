@@ -178,6 +178,18 @@ pub async fn entries(store: &kv::Store) -> Result<Vec<kv::Entry>> {
     Ok(out)
 }
 
+/// Every live entry of a bucket that decodes as `T` (others are skipped).
+///
+/// # Errors
+/// As [`entries`].
+pub async fn decoded<T: for<'de> Deserialize<'de>>(store: &kv::Store) -> Result<Vec<T>> {
+    Ok(entries(store)
+        .await?
+        .iter()
+        .filter_map(|e| decode(&e.value))
+        .collect())
+}
+
 /// Decode a JSON value.
 pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
     serde_json::from_slice(bytes).ok()

@@ -140,6 +140,15 @@ async fn delete(app: &Router, uri: &str) -> Answer {
     send(app, req(Method::DELETE, uri).body(Body::empty()).unwrap()).await
 }
 
+/// Whether every event of an `/api/events` page is of type `kind`.
+fn all_of_type(page: &Value, kind: &str) -> bool {
+    page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["type"] == kind)
+}
+
 fn seqs(page: &Value) -> Vec<i64> {
     page["events"]
         .as_array()
@@ -536,13 +545,7 @@ async fn without_after_the_newest_limit_come_oldest_first_and_filters_apply() {
     assert_eq!(seqs(&get_(&h.app, "/api/events").await.json()).len(), 30);
     // ?type= (comma list, repeatable, any case) and ?streamer= (@ optional).
     let gifts = get_(&h.app, "/api/events?type=GIFT&after=0").await.json();
-    assert!(
-        gifts["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["type"] == "gift")
-    );
+    assert!(all_of_type(&gifts, "gift"), "{gifts}");
     assert_eq!(seqs(&gifts).len(), 10);
     let two = get_(&h.app, "/api/events?type=gift,chat&after=0")
         .await
@@ -655,13 +658,7 @@ async fn status_reports_connections_counts_buffer_and_version() {
     );
     // The stored page holds only the chats; `connected` was tracked, not stored.
     let page = get_(&h.app, "/api/events?after=0").await.json();
-    assert!(
-        page["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["type"] == "chat")
-    );
+    assert!(all_of_type(&page, "chat"), "{page}");
 }
 
 // ---- webhooks ------------------------------------------------------------

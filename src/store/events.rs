@@ -237,11 +237,52 @@ pub fn page_each(
     query: &EventQuery,
     each: &mut dyn FnMut(i64, &str),
 ) -> Result<(i64, u64)> {
-    // A savepoint, not BEGIN: an in-memory store reads on the writer's
-    // connection, inside its batch transaction. Always released, so a pooled
-    // read connection never keeps an old snapshot open.
+    read_snapshot(conn, || {
+        let (clause, mut args) = match cursor {
+            Some(c) => filter(query, "seq > ?".into(), vec![Value::Integer(c)]),
+            None => filter(query, "1".into(), Vec::new()),
+        };
+        args.push(Value::Integer(limit as i64));
+        let sql = match cursor {
+            Some(_) => format!("SELECT seq, body FROM events WHERE {clause} ORDER BY seq LIMIT ?"),
+            None => format!(
+                "SELECT seq, body FROM (SELECT seq, body FROM events WHERE {clause} ORDER BY seq DESC LIMIT ?) ORDER BY seq"
+            ),
+        };
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        let (mut n, mut last) = (0usize, None);
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            each(seq, row.get_ref(1)?.as_str()?);
+            n += 1;
+            last = Some(seq);
+        }
+        let head = last_seq(conn)?;
+        let next = match last {
+            Some(seq) if n >= limit => seq,
+            _ => head,
+        };
+        let missed = match cursor {
+            Some(c) if c < head => {
+                let oldest: Option<i64> = conn
+                    .prepare_cached("SELECT min(seq) FROM events")?
+                    .query_row([], |r| r.get(0))?;
+                let first_available = oldest.unwrap_or(head + 1);
+                (first_available - c - 1).max(0) as u64
+            }
+            _ => 0,
+        };
+        Ok((next, missed))
+    })
+}
+
+/// Run `f` in one snapshot: a savepoint, not BEGIN (an in-memory store reads
+/// on the writer's connection, inside its batch transaction), always
+/// released, so a pooled read connection never keeps an old snapshot open.
+fn read_snapshot<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
     conn.execute_batch("SAVEPOINT page")?;
-    let result = page_in_snapshot(conn, cursor, limit, query, each);
+    let result = f();
     let end = if result.is_ok() {
         conn.execute_batch("RELEASE page")
     } else {
@@ -250,51 +291,6 @@ pub fn page_each(
     let out = result?;
     end?;
     Ok(out)
-}
-
-fn page_in_snapshot(
-    conn: &Connection,
-    cursor: Option<i64>,
-    limit: usize,
-    query: &EventQuery,
-    each: &mut dyn FnMut(i64, &str),
-) -> Result<(i64, u64)> {
-    let (clause, mut args) = match cursor {
-        Some(c) => filter(query, "seq > ?".into(), vec![Value::Integer(c)]),
-        None => filter(query, "1".into(), Vec::new()),
-    };
-    args.push(Value::Integer(limit as i64));
-    let sql = match cursor {
-        Some(_) => format!("SELECT seq, body FROM events WHERE {clause} ORDER BY seq LIMIT ?"),
-        None => format!(
-            "SELECT seq, body FROM (SELECT seq, body FROM events WHERE {clause} ORDER BY seq DESC LIMIT ?) ORDER BY seq"
-        ),
-    };
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    let (mut n, mut last) = (0usize, None);
-    while let Some(row) = rows.next()? {
-        let seq: i64 = row.get(0)?;
-        each(seq, row.get_ref(1)?.as_str()?);
-        n += 1;
-        last = Some(seq);
-    }
-    let head = last_seq(conn)?;
-    let next = match last {
-        Some(seq) if n >= limit => seq,
-        _ => head,
-    };
-    let missed = match cursor {
-        Some(c) if c < head => {
-            let oldest: Option<i64> = conn
-                .prepare_cached("SELECT min(seq) FROM events")?
-                .query_row([], |r| r.get(0))?;
-            let first_available = oldest.unwrap_or(head + 1);
-            (first_available - c - 1).max(0) as u64
-        }
-        _ => 0,
-    };
-    Ok((next, missed))
 }
 
 /// How many events are buffered.

@@ -5,11 +5,9 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
 
 use anyhow::Result;
 use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -22,20 +20,11 @@ use super::retry::RetryPolicy;
 use super::signature::message_id;
 use super::target::{OutgoingEvent, Target};
 
-/// How the engine waits between attempts (tests inject a recording one).
-pub type SleepFn = Arc<dyn Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync>;
-
-/// `tokio::time::sleep`.
-pub fn tokio_sleep() -> SleepFn {
-    Arc::new(|d| Box::pin(tokio::time::sleep(d)))
-}
-
 /// Engine settings.
 #[derive(Clone)]
 pub struct EngineConfig {
     pub client: reqwest::Client,
     pub retry: RetryPolicy,
-    pub sleep: SleepFn,
     /// Outbox rows a worker reads at a time.
     pub page: usize,
     /// Rows a worker's in-memory channel holds before it falls back to
@@ -48,7 +37,6 @@ impl EngineConfig {
         EngineConfig {
             client,
             retry: RetryPolicy::default(),
-            sleep: tokio_sleep(),
             page: 256,
             hint_capacity: 1024,
         }

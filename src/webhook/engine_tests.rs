@@ -1,7 +1,8 @@
 //! The delivery engine against local receivers on 127.0.0.1: retries, give-ups,
 //! `Retry-After`, ordering, outages, resumption and independence of targets.
-//! No test asserts on elapsed time; waits for progress are bounded liveness
-//! guards only.
+//! Waits between attempts are checked on tokio's paused clock (the gaps
+//! between hits, in virtual time); elsewhere the retry policy is made fast and
+//! waits for progress are bounded liveness guards only.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::future::BoxFuture;
 use tokio_util::sync::CancellationToken;
 
+use super::retry::RetryPolicy;
 use super::signature::message_id;
 use super::*;
 use crate::store::{NewDelivery, NewWebhook, Store};
@@ -23,6 +25,8 @@ use crate::webcast::{Envelope, Event, EventKind};
 struct Hit {
     headers: HeaderMap,
     body: Bytes,
+    /// When it arrived (virtual time under a paused clock).
+    at: tokio::time::Instant,
 }
 
 impl Hit {
@@ -60,7 +64,8 @@ impl Receiver {
             async move {
                 let n = {
                     let mut hits = seen.lock().unwrap();
-                    hits.push(Hit { headers, body });
+                    let at = tokio::time::Instant::now();
+                    hits.push(Hit { headers, body, at });
                     hits.len() - 1
                 };
                 respond(n).await
@@ -83,6 +88,12 @@ impl Receiver {
     fn count(&self) -> usize {
         self.hits.lock().unwrap().len()
     }
+
+    /// The waits between consecutive hits.
+    fn gaps(&self) -> Vec<Duration> {
+        let hits = self.hits();
+        hits.windows(2).map(|w| w[1].at - w[0].at).collect()
+    }
 }
 
 fn always(status: u16) -> Respond {
@@ -103,17 +114,6 @@ fn script(statuses: &'static [(u16, Option<&'static str>)]) -> Respond {
             resp
         })
     })
-}
-
-/// A sleep that records what it was asked for and waits only `real`.
-fn recording_sleep(real: Duration) -> (SleepFn, Arc<Mutex<Vec<Duration>>>) {
-    let asked: Arc<Mutex<Vec<Duration>>> = Arc::default();
-    let rec = Arc::clone(&asked);
-    let f: SleepFn = Arc::new(move |d| {
-        rec.lock().unwrap().push(d);
-        Box::pin(tokio::time::sleep(real))
-    });
-    (f, asked)
 }
 
 /// Wait (bounded) until `cond` holds.
@@ -148,10 +148,18 @@ fn ids(n: usize) -> Vec<String> {
 struct Setup {
     store: Store,
     engine: Engine,
-    sleeps: Arc<Mutex<Vec<Duration>>>,
 }
 
-async fn setup(urls: &[String], real_sleep: Duration) -> Setup {
+/// Waits of a millisecond or two between attempts.
+fn quick() -> RetryPolicy {
+    RetryPolicy {
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(4),
+        ..RetryPolicy::default()
+    }
+}
+
+async fn setup(urls: &[String], retry: RetryPolicy) -> Setup {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let store = Store::open_in_memory().unwrap();
     let mut targets = Vec::new();
@@ -159,18 +167,13 @@ async fn setup(urls: &[String], real_sleep: Duration) -> Setup {
         let wh = store.adhoc_webhook(url.clone()).await.unwrap();
         targets.push(Target::new(wh, None));
     }
-    let (sleep, sleeps) = recording_sleep(real_sleep);
     let mut cfg = EngineConfig::new(http_client(Duration::from_secs(30)).unwrap());
-    cfg.sleep = sleep;
+    cfg.retry = retry;
     // Small, so that most tests also take the fall-back to the outbox.
     cfg.hint_capacity = 8;
     cfg.page = 16;
     let engine = Engine::start(store.clone(), targets, cfg, CancellationToken::new());
-    Setup {
-        store,
-        engine,
-        sleeps,
-    }
+    Setup { store, engine }
 }
 
 async fn finish(s: &mut Setup) {
@@ -181,18 +184,39 @@ async fn finish(s: &mut Setup) {
         .unwrap();
 }
 
-#[tokio::test]
+/// `want` up to the millisecond the timer wheel rounds a wait up to.
+#[track_caller]
+fn assert_waited(gap: Duration, want: std::ops::RangeInclusive<Duration>) {
+    let slack = Duration::from_millis(2);
+    assert!(
+        gap >= *want.start() && gap <= *want.end() + slack,
+        "waited {gap:?}, not {want:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn five_hundreds_are_retried_with_the_same_webhook_id_and_delivered_once() {
     let rx = Receiver::start(script(&[(500, None), (500, None)])).await;
-    let mut s = setup(&[rx.url()], Duration::ZERO).await;
+    let policy = RetryPolicy::default();
+    let s = setup(&[rx.url()], policy).await;
     s.engine.enqueue(&events(1, EventKind::Chat)).await.unwrap();
-    finish(&mut s).await;
+    // On the paused clock (no timeout here: an idle wait would fire it).
+    s.engine.close_input();
+    s.engine.wait().await.unwrap();
     let hits = rx.hits();
     assert_eq!(hits.len(), 3);
     let first = hits[0].header("webhook-id").to_string();
     assert!(hits.iter().all(|h| h.header("webhook-id") == first));
     assert!(hits.iter().all(|h| h.body == hits[0].body));
-    assert_eq!(s.sleeps.lock().unwrap().len(), 2);
+    // Two waits, each the jittered backoff of its attempt.
+    let gaps = rx.gaps();
+    assert_eq!(gaps.len(), 2);
+    for (attempt, gap) in (1..).zip(gaps) {
+        assert_waited(
+            gap,
+            policy.delay(attempt, None, 0.0)..=policy.delay(attempt, None, 1.0),
+        );
+    }
     let t = s.engine.counters().totals();
     assert_eq!((t.delivered, t.failed, t.retried), (1, 0, 2));
     let stats = s.store.webhook_stats(10).await.unwrap();
@@ -203,12 +227,13 @@ async fn five_hundreds_are_retried_with_the_same_webhook_id_and_delivered_once()
 #[tokio::test]
 async fn a_400_is_final_and_the_give_up_is_recorded_with_its_reason() {
     let rx = Receiver::start(script(&[(400, None)])).await;
-    let mut s = setup(&[rx.url()], Duration::ZERO).await;
+    let mut s = setup(&[rx.url()], quick()).await;
     s.engine.enqueue(&events(2, EventKind::Chat)).await.unwrap();
     finish(&mut s).await;
-    // The first was given up without a retry; the second (200) went through.
+    // The first was given up without a retry (so no wait); the second (200)
+    // went through.
     assert_eq!(rx.count(), 2);
-    assert!(s.sleeps.lock().unwrap().is_empty());
+    assert_eq!(s.engine.counters().totals().retried, 0);
     let stats = s.store.webhook_stats(10).await.unwrap();
     let w = &stats[0];
     assert_eq!(
@@ -221,17 +246,18 @@ async fn a_400_is_final_and_the_give_up_is_recorded_with_its_reason() {
     assert_eq!(w.give_ups[0].attempts, 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn retry_after_on_a_429_is_honoured() {
     let rx = Receiver::start(script(&[(429, Some("7")), (503, Some("2"))])).await;
-    let mut s = setup(&[rx.url()], Duration::ZERO).await;
+    let s = setup(&[rx.url()], RetryPolicy::default()).await;
     s.engine.enqueue(&events(1, EventKind::Chat)).await.unwrap();
-    finish(&mut s).await;
+    s.engine.close_input();
+    s.engine.wait().await.unwrap();
     assert_eq!(rx.count(), 3);
-    assert_eq!(
-        *s.sleeps.lock().unwrap(),
-        [Duration::from_secs(7), Duration::from_secs(2)]
-    );
+    let gaps = rx.gaps();
+    let (seven, two) = (Duration::from_secs(7), Duration::from_secs(2));
+    assert_waited(gaps[0], seven..=seven);
+    assert_waited(gaps[1], two..=two);
 }
 
 #[tokio::test]
@@ -243,14 +269,13 @@ async fn a_receiver_that_is_down_for_a_while_gets_everything_in_order() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}/hook");
-    let mut s = setup(std::slice::from_ref(&url), Duration::from_millis(2)).await;
+    let mut s = setup(std::slice::from_ref(&url), quick()).await;
     s.engine
         .enqueue(&events(30, EventKind::Chat))
         .await
         .unwrap();
-    let sleeps = Arc::clone(&s.sleeps);
     eventually("a few refused attempts", || {
-        sleeps.lock().unwrap().len() >= 3
+        s.engine.counters().totals().retried >= 3
     })
     .await;
     s.engine
@@ -280,7 +305,7 @@ async fn a_slow_receiver_does_not_delay_a_fast_one() {
     }))
     .await;
     let fast = Receiver::start(always(204)).await;
-    let mut s = setup(&[slow.url(), fast.url()], Duration::ZERO).await;
+    let mut s = setup(&[slow.url(), fast.url()], quick()).await;
     s.engine
         .enqueue(&events(100, EventKind::Chat))
         .await
@@ -334,7 +359,6 @@ async fn pending_rows_of_an_earlier_run_go_first_and_type_filters_apply() {
     let mut s = Setup {
         engine: Engine::start(store.clone(), targets, cfg, CancellationToken::new()),
         store: store.clone(),
-        sleeps: Arc::default(),
     };
     let mut new: Vec<OutgoingEvent> = events(6, EventKind::Chat)[3..].to_vec();
     new.extend(events(8, EventKind::Gift)[6..].iter().cloned());
@@ -356,7 +380,7 @@ async fn pending_rows_of_an_earlier_run_go_first_and_type_filters_apply() {
 #[tokio::test]
 async fn cancelling_leaves_undelivered_rows_pending() {
     let rx = Receiver::start(always(503)).await;
-    let s = setup(&[rx.url()], Duration::from_millis(1)).await;
+    let s = setup(&[rx.url()], quick()).await;
     s.engine.enqueue(&events(5, EventKind::Chat)).await.unwrap();
     eventually("a first attempt", || rx.count() >= 1).await;
     s.engine.cancel();
@@ -373,9 +397,8 @@ async fn a_delivery_failing_past_give_up_after_is_given_up_with_the_last_error()
     let rx = Receiver::start(always(503)).await;
     let store = Store::open_in_memory().unwrap();
     let wh = store.adhoc_webhook(rx.url()).await.unwrap();
-    let (sleep, _) = recording_sleep(Duration::from_millis(2));
     let mut cfg = EngineConfig::new(http_client(Duration::from_secs(30)).unwrap());
-    cfg.sleep = sleep;
+    cfg.retry = quick();
     cfg.retry.give_up_after = Duration::from_millis(1);
     let mut s = Setup {
         engine: Engine::start(
@@ -385,7 +408,6 @@ async fn a_delivery_failing_past_give_up_after_is_given_up_with_the_last_error()
             CancellationToken::new(),
         ),
         store,
-        sleeps: Arc::default(),
     };
     s.engine.enqueue(&events(1, EventKind::Chat)).await.unwrap();
     finish(&mut s).await;
@@ -404,7 +426,7 @@ async fn a_delivery_failing_past_give_up_after_is_given_up_with_the_last_error()
 #[tokio::test]
 async fn bursts_larger_than_the_fast_path_arrive_once_each_in_order() {
     let rx = Receiver::start(always(200)).await;
-    let mut s = setup(&[rx.url()], Duration::ZERO).await;
+    let mut s = setup(&[rx.url()], quick()).await;
     let all = events(500, EventKind::Chat);
     for chunk in all.chunks(37) {
         s.engine.enqueue(chunk).await.unwrap();
@@ -423,7 +445,7 @@ async fn bursts_larger_than_the_fast_path_arrive_once_each_in_order() {
 async fn targets_can_be_added_and_removed_while_the_engine_runs() {
     let a = Receiver::start(always(200)).await;
     let b = Receiver::start(always(200)).await;
-    let mut s = setup(&[a.url()], Duration::ZERO).await;
+    let mut s = setup(&[a.url()], quick()).await;
     let wb = s.store.adhoc_webhook(b.url()).await.unwrap();
     s.engine.enqueue(&events(2, EventKind::Chat)).await.unwrap();
     assert!(s.engine.add_target(Target::new(wb.clone(), None)));
@@ -447,7 +469,7 @@ async fn targets_can_be_added_and_removed_while_the_engine_runs() {
 async fn a_timed_out_wait_can_be_followed_by_cancel_and_another_wait() {
     let hang: Respond = Arc::new(|_| Box::pin(std::future::pending::<Response>()));
     let rx = Receiver::start(hang).await;
-    let s = setup(&[rx.url()], Duration::ZERO).await;
+    let s = setup(&[rx.url()], quick()).await;
     s.engine.enqueue(&events(2, EventKind::Chat)).await.unwrap();
     s.engine.close_input();
     eventually("the first request", || rx.count() == 1).await;

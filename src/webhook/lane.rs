@@ -68,7 +68,7 @@ pub(super) async fn worker(
                     ));
                     tokio::select! {
                         _ = cancel.cancelled() => return,
-                        _ = (shared.cfg.sleep)(Duration::from_secs(1)) => continue,
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
                     }
                 }
             };
@@ -163,7 +163,7 @@ async fn claim_lane(
         }
         tokio::select! {
             _ = cancel.cancelled() => return None,
-            _ = (shared.cfg.sleep)(Duration::from_secs(1)) => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
     }
 }
@@ -257,7 +257,7 @@ async fn deliver(
                 tokio::select! {
                     biased;
                     _ = cancel.cancelled() => return Done::Cancelled,
-                    _ = (shared.cfg.sleep)(delay) => {}
+                    _ = tokio::time::sleep(delay) => {}
                 }
             }
         }

@@ -42,7 +42,7 @@ pub mod target;
 
 use std::time::Duration;
 
-pub use engine::{Counters, Engine, EngineConfig, SleepFn, Totals, tokio_sleep};
+pub use engine::{Counters, Engine, EngineConfig, Totals};
 pub use request::{Request, build_request, http_client, render_redacted, send};
 pub use target::{OutgoingEvent, Target, registered_target};
 

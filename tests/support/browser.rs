@@ -204,15 +204,16 @@ impl Browser {
 
     /// Poll `script` until `ok` accepts its value (up to 30 s); returns it.
     pub async fn wait_for(&self, what: &str, script: &str, ok: impl Fn(&Value) -> bool) -> Value {
-        let mut v = Value::Null;
-        for _ in 0..300 {
-            v = self.js(script).await;
-            if ok(&v) {
-                return v;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("timed out waiting for {what}; last value: {v}");
+        let last = std::sync::Mutex::new(Value::Null);
+        let why = super::lazy(|| format!("{what}; last value: {}", last.lock().unwrap()));
+        super::eventually(why, Duration::from_secs(30), async || {
+            let v = self.js(script).await;
+            let done = ok(&v);
+            *last.lock().unwrap() = v;
+            done
+        })
+        .await;
+        last.into_inner().unwrap()
     }
 
     /// Open `url`. A first navigation can race Chromium's start ("target

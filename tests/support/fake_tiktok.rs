@@ -97,6 +97,25 @@ pub enum WsScript {
     },
 }
 
+impl WsScript {
+    /// `frames` all at once, then the socket stays open.
+    pub fn frames(frames: Vec<Vec<u8>>) -> WsScript {
+        WsScript::Frames {
+            frames,
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        }
+    }
+
+    /// These frames, then `after` instead of staying open.
+    pub fn then(self, after: WsAfter) -> WsScript {
+        match self {
+            WsScript::Frames { frames, gap, .. } => WsScript::Frames { frames, gap, after },
+            other => other,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum WsAfter {
     /// Drop the TCP connection without a close frame.
@@ -194,8 +213,29 @@ impl FakeTikTok {
     }
 
     /// The base URL for TIKLIVE_TIKTOK_URL, TIKLIVE_WEBCAST_URL and SIGN_API_URL.
+    /// The variables that point tiklive's TikTok pages, webcast API and
+    /// sign server at this fake.
+    pub fn env(&self) -> [(&'static str, String); 3] {
+        let url = self.url();
+        [
+            ("TIKLIVE_TIKTOK_URL", url.clone()),
+            ("TIKLIVE_WEBCAST_URL", url.clone()),
+            ("SIGN_API_URL", url),
+        ]
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.http_addr)
+    }
+
+    /// `name` is live in room `room_id` (the usual [`FakeTikTok::user`]).
+    pub fn live(&self, name: &str, room_id: &str) -> &Self {
+        self.user(
+            name,
+            UserPage::Live {
+                room_id: room_id.into(),
+            },
+        )
     }
 
     pub fn user(&self, name: &str, page: UserPage) -> &Self {

@@ -1,14 +1,11 @@
-//! Test support: the binary with a scrubbed environment in a temp dir, a local
-//! webhook receiver on 127.0.0.1, and an independent Standard Webhooks
-//! verifier (HMAC-SHA256 built here from SHA-256, not with the hmac crate).
+//! A local webhook receiver on 127.0.0.1, and an independent Standard
+//! Webhooks verifier (HMAC-SHA256 built here from SHA-256, not with the hmac
+//! crate).
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
@@ -18,113 +15,6 @@ use base64::engine::general_purpose::STANDARD as B64;
 use sha2::{Digest, Sha256};
 
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-/// A temp dir to run the binary in, with `--db` inside it.
-pub struct Dir {
-    pub dir: tempfile::TempDir,
-}
-
-impl Dir {
-    pub fn new() -> Dir {
-        Dir {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    pub fn db(&self) -> PathBuf {
-        self.dir.path().join("tiklive.db")
-    }
-
-    /// `tiklive ARGS…` with a scrubbed environment, cwd = the temp dir.
-    #[must_use]
-    pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tiklive"));
-        cmd.args(args).current_dir(self.path());
-        for key in super::env_to_clear() {
-            cmd.env_remove(key);
-        }
-        cmd.envs(super::NO_INTERNET);
-        cmd.env_remove("XDG_DATA_HOME");
-        cmd.env("HOME", self.path());
-        cmd.stdin(Stdio::null());
-        cmd
-    }
-
-    /// `tiklive ARGS… --db <tmp>/tiklive.db`, run to the end.
-    #[track_caller]
-    pub fn run(&self, args: &[&str]) -> Run {
-        self.run_stdin(args, None)
-    }
-
-    #[track_caller]
-    pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
-        let db = self.db();
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--db", db.to_str().unwrap()]);
-        let mut cmd = self.cmd(&all);
-        Run::from(spawn_with_stdin(&mut cmd, stdin))
-    }
-}
-
-pub fn spawn_with_stdin(cmd: &mut Command, stdin: Option<&[u8]>) -> Output {
-    use std::io::Write;
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    if stdin.is_some() {
-        cmd.stdin(Stdio::piped());
-    }
-    let mut child = cmd.spawn().unwrap();
-    if let Some(input) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(input).unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-/// A finished run.
-#[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(o: Output) -> Run {
-        Run {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-}
-
-impl Run {
-    #[track_caller]
-    pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "{self:#?}");
-        self
-    }
-
-    #[track_caller]
-    pub fn code(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "{self:#?}");
-        self
-    }
-
-    /// Neither stream mentions the secret (nor its base64 part).
-    #[track_caller]
-    pub fn never_shows(self, secret: &str) -> Run {
-        let part = secret.strip_prefix("whsec_").unwrap_or(secret);
-        for text in [&self.stdout, &self.stderr] {
-            assert!(!text.contains(part), "the secret leaked: {self:#?}");
-        }
-        self
-    }
-}
 
 /// One request as the receiver saw it.
 #[derive(Debug, Clone)]
@@ -231,18 +121,6 @@ impl Receiver {
     }
 }
 
-/// Wait (bounded: a liveness guard, not a timing assertion) until `cond`.
-#[track_caller]
-pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..3000 {
-        if cond() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("gave up waiting for: {what}");
-}
-
 /// HMAC-SHA256 from its definition (RFC 2104), on SHA-256 alone.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
     let mut block = [0u8; 64];
@@ -286,15 +164,4 @@ fn the_independent_verifier_matches_the_reference_vector() {
         ),
         "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
     );
-}
-
-/// The events `watch --demo --speed max [ARGS]` prints, as JSON values.
-pub fn demo_events(dir: &Dir, extra: &[&str]) -> Vec<serde_json::Value> {
-    let mut args = vec!["watch", "--demo", "--speed", "max"];
-    args.extend_from_slice(extra);
-    let out = Run::from(spawn_with_stdin(&mut dir.cmd(&args), None)).ok();
-    out.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }

@@ -1,10 +1,10 @@
-//! Shared helpers for the integration tests: the real data, decoding one
-//! payload into events, and a scrubbed `tiklive` command.
+//! Decoding real payloads in-process: the recorded events-collector payloads,
+//! one-message decoders, the spec's fields of each type, and the formats of
+//! timestamps and ids.
 
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::process::{Command, Output as ProcessOutput, Stdio};
 
 use serde_json::Value;
 use tiklive::webcast::{Decoder, DecoderOptions, Event, EventKind, KindSet, Output};
@@ -256,52 +256,4 @@ pub fn is_uuid(s: &str) -> bool {
             .iter()
             .zip([8, 4, 4, 4, 12])
             .all(|(g, n)| g.len() == n && g.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))
-}
-
-/// The built `tiklive` binary, with the environment scrubbed (no colour or
-/// user settings from the developer's shell) and a fresh empty working
-/// directory, so no `.env` leaks in. Keep the returned `TempDir` alive.
-pub fn tiklive() -> (Command, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tiklive"));
-    scrub(&mut cmd);
-    cmd.envs(crate::support::NO_INTERNET);
-    cmd.current_dir(dir.path()).stdin(Stdio::null());
-    (cmd, dir)
-}
-
-/// Remove every variable that changes tiklive's behaviour or output.
-pub fn scrub(cmd: &mut Command) {
-    for key in crate::support::env_to_clear() {
-        cmd.env_remove(key);
-    }
-}
-
-/// Run and capture; stdout and stderr as text.
-pub struct Run {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-pub fn run(cmd: &mut Command) -> Run {
-    let ProcessOutput {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("running tiklive");
-    Run {
-        code: status.code(),
-        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
-    }
-}
-
-/// Parse NDJSON output, one JSON object per line.
-#[track_caller]
-pub fn ndjson(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
 }
