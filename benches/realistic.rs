@@ -133,3 +133,59 @@ pub fn frames_from(payloads: &[(String, Vec<u8>)], first_id: i64) -> Vec<RealFra
     }
     frames
 }
+
+/// `payload` (a webcast message) with `common.msgId` (field 1, then field 2)
+/// set to `msg_id`, rewritten on the wire so every other field stays as
+/// recorded. The event ids derive from it (`src/ids.rs`), so a capture that
+/// cycles through the payloads gets distinct events on each pass.
+pub fn with_common_msg_id(payload: &[u8], msg_id: i64) -> Vec<u8> {
+    use prost::encoding::{WireType, encode_key, encode_varint};
+    let mut out = Vec::with_capacity(payload.len() + 10);
+    for (tag, wire, raw, value) in fields(payload) {
+        if tag != 1 || wire != WireType::LengthDelimited {
+            out.extend_from_slice(raw);
+            continue;
+        }
+        let mut common = Vec::with_capacity(value.len() + 10);
+        encode_key(2, WireType::Varint, &mut common);
+        encode_varint(msg_id as u64, &mut common);
+        for (t, _, r, _) in fields(value) {
+            if t != 2 {
+                common.extend_from_slice(r);
+            }
+        }
+        encode_key(1, WireType::LengthDelimited, &mut out);
+        encode_varint(common.len() as u64, &mut out);
+        out.extend_from_slice(&common);
+    }
+    out
+}
+
+/// The fields of a protobuf message: (tag, wire type, the whole field's
+/// bytes, its value's bytes).
+fn fields(mut buf: &[u8]) -> Vec<(u32, prost::encoding::WireType, &[u8], &[u8])> {
+    use prost::encoding::{WireType, decode_key, decode_varint};
+    let mut out = Vec::new();
+    while !buf.is_empty() {
+        let start = buf;
+        let (tag, wire) = decode_key(&mut buf).expect("a field key");
+        let value_start = buf;
+        let len = match wire {
+            WireType::Varint => {
+                decode_varint(&mut buf).expect("a varint");
+                0
+            }
+            WireType::SixtyFourBit => 8,
+            WireType::ThirtyTwoBit => 4,
+            WireType::LengthDelimited => decode_varint(&mut buf).expect("a length") as usize,
+            _ => panic!("groups are not used in webcast messages"),
+        };
+        let value = match wire {
+            WireType::Varint => &value_start[..value_start.len() - buf.len()],
+            _ => &buf[..len],
+        };
+        buf = &buf[len..];
+        out.push((tag, wire, &start[..start.len() - buf.len()], value));
+    }
+    out
+}

@@ -353,6 +353,10 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'Se
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l overlay-token-generation -d 'The generation of serve\'s read-only overlay token (derived from the API key); change it to rotate the token [env: OVERLAY_TOKEN_GENERATION] [default: 1]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps); the API keeps serving' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l from -d 'Serve the events of this NATS JetStream stream instead of watching a source: no store, the stream sequence is the cursor (--type: only these types)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-stream -d 'With --from: the stream to read' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''

@@ -51,15 +51,26 @@ const USAGE: &str = "usage: capture_bench generate FILE FRAMES | corpus FILE FRA
 
 /// `frames` realistic push frames, with their message count and inflated size.
 ///
-/// Each pass over the payloads gets fresh msgIds, or the decoder would drop
-/// every message after the first pass as a duplicate.
+/// Each pass over the payloads gets fresh msgIds (in the envelope and in the
+/// message's `common`), or the decoder would drop every message after the
+/// first pass as a duplicate, and the event ids would repeat.
 fn realistic_frames(frames: usize) -> impl Iterator<Item = (Vec<u8>, usize, usize)> {
     let payloads = realistic::payloads();
     let mut cycle = realistic::frames_from(&payloads, 0);
     (0..frames).map(move |i| {
         if i > 0 && i % cycle.len() == 0 {
+            // The messages' own msgIds too: the event ids derive from them.
             let pass = (i / cycle.len()) as i64;
-            cycle = realistic::frames_from(&payloads, pass * payloads.len() as i64);
+            let first = pass * payloads.len() as i64;
+            let fresh: Vec<(String, Vec<u8>)> = payloads
+                .iter()
+                .enumerate()
+                .map(|(j, (m, p))| {
+                    let id = 7_286_185_000_000_000_000 + first + j as i64;
+                    (m.clone(), realistic::with_common_msg_id(p, id))
+                })
+                .collect();
+            cycle = realistic::frames_from(&fresh, first);
         }
         let f = &cycle[i % cycle.len()];
         let bytes = realistic::push_frame(i as i64 + 1, &f.gzip);

@@ -1,11 +1,13 @@
-//! A tiny webhook receiver for `bench/forward.sh`: answers every POST with 204
-//! at once, counts them, and — for events whose `data.sentNs` holds the unix
-//! time in nanoseconds at which the bench wrote them — measures how long they
-//! took to arrive. Prints one JSON line of figures after `--expect N` requests
-//! (or on Ctrl-C) and exits.
+//! A tiny webhook receiver for `bench/forward.sh` and `bench/nats.sh`: answers
+//! every POST with 204 at once, counts them, and — for events whose
+//! `data.sentNs` holds the unix time in nanoseconds at which the bench wrote
+//! them, or with `--create-time` whose `data.createTime` holds the unix time in
+//! ms at which the fake TikTok pushed them — measures how long they took to
+//! arrive. Prints one JSON line of figures after `--expect N` requests (or on
+//! Ctrl-C) and exits.
 //!
 //! ```sh
-//! cargo run --release --example webhook_receiver -- --port 9000 --expect 10000
+//! cargo run --release --example webhook_receiver -- --port 9000 --expect 10000 [--create-time]
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
 #![allow(clippy::disallowed_methods)] // a standalone program: the one-owner rule (clippy.toml) is for the tiklive crate
@@ -66,6 +68,7 @@ fn report(f: &Figures) -> String {
 async fn main() {
     let mut port = 9000u16;
     let mut expect = u64::MAX;
+    let mut create_time = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -76,6 +79,7 @@ async fn main() {
                     .and_then(|v| v.parse().ok())
                     .expect("--expect N")
             }
+            "--create-time" => create_time = true,
             other => panic!("unknown argument {other}"),
         }
     }
@@ -89,7 +93,12 @@ async fn main() {
             let arrived = now_ns();
             let sent = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
-                .and_then(|v| v["event"]["data"]["sentNs"].as_i64());
+                .and_then(|v| match create_time {
+                    true => v["event"]["data"]["createTime"]
+                        .as_i64()
+                        .map(|ms| ms * 1_000_000),
+                    false => v["event"]["data"]["sentNs"].as_i64(),
+                });
             let finished = {
                 let mut f = fig.lock().unwrap();
                 let now = Instant::now();

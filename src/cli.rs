@@ -181,10 +181,13 @@ Pages (printed with their URLs at start):
 Without after=, a page holds the newest events; pass its 'next' as after= for the following
 ones (after=0: from the oldest stored). Ctrl-C or SIGTERM: finish the requests in flight,
 store what the source still sends, keep undelivered webhook events for the next start, exit 130.
+With --from nats://…: /api/events, its stream and /api/status from a JetStream stream, the stream
+sequence as the cursor; no store, webhooks or overlays (503 while NATS does not answer).
 
 Examples:
   tiklive serve alice
   API_KEY=s3cret tiklive serve --demo --listen 0.0.0.0:8080
+  tiklive serve --from nats://127.0.0.1:4222 --type chat,gift
   curl -H 'Authorization: Bearer s3cret' 'http://127.0.0.1:8080/api/events?type=gift&limit=10'";
 
 const WEBHOOKS_AFTER_HELP: &str = "\
@@ -514,6 +517,15 @@ pub struct ServeArgs {
     /// Stop the source after N events (those --type keeps); the API keeps serving
     #[arg(short = 'n', long, value_name = "N")]
     pub limit: Option<u64>,
+    /// Serve the events of this NATS JetStream stream instead of watching a source: no store,
+    /// the stream sequence is the cursor (--type: only these types)
+    #[arg(long, value_name = "URL", conflicts_with_all = ["users", "replay", "demo", "limit"])]
+    pub from: Option<String>,
+    /// With --from: the stream to read
+    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
+    pub nats_stream: String,
+    #[command(flatten)]
+    pub nats_auth: NatsAuthArgs,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -142,7 +142,13 @@ fn typed<'a, T: serde::Deserialize<'a>>(env: &'a Envelope) -> Option<T> {
 pub fn pretty_line(env: &Envelope, st: &Styles) -> String {
     let time = env.timestamp.get(11..19).unwrap_or(&env.timestamp);
     let (type_style, gist) = gist(env, st).unwrap_or_else(|| {
-        let data: Value = serde_json::from_str(env.data.get()).unwrap_or(Value::Null);
+        let mut data: Value = serde_json::from_str(env.data.get()).unwrap_or(Value::Null);
+        if let Value::Object(fields) = &mut data {
+            // Shown elsewhere on the line, or bookkeeping; the rest is the gist.
+            for key in ["common", "msgId", "createTime"] {
+                fields.remove(key);
+            }
+        }
         (st.dim, compact(&data))
     });
     let streamer = if env.streamer.is_empty() {
@@ -366,6 +372,19 @@ mod tests {
         assert_eq!(
             pretty_line(&gift, &st),
             "12:34:56 alice gift         Bob (@bob) sent Rose ×5 (5 💎) …"
+        );
+    }
+
+    #[test]
+    fn types_without_a_gist_show_their_fields_without_bookkeeping() {
+        let toast = env(
+            EventKind::Toast,
+            serde_json::json!({"msgId": "7", "createTime": 1, "common": {"method": "WebcastToastMessage"},
+                "displayDurationMillisecond": "3000", "scene": "gift_panel"}),
+        );
+        assert_eq!(
+            pretty_line(&toast, &Styles::new(false)),
+            r#"12:34:56 alice toast        {"displayDurationMillisecond":"3000","scene":"gift_panel"}"#
         );
     }
 

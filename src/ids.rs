@@ -31,9 +31,30 @@ pub const NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_2a3c_9d4e_5f60_8a7b_1c2d_3e4f
 
 /// The deterministic id of the `index`-th event of type `kind` made from the
 /// message `msg_id` of room `room_id`.
+///
+/// The same value as `Uuid::new_v5(&NAMESPACE, name)`, computed with the
+/// `sha1` crate (which uses the CPU's SHA extensions where it has them) and
+/// without building the name as a `String`: ids are made for every event, and
+/// this was 2% of a replay's CPU time. A unit test checks both agree.
 pub fn for_message(room_id: &str, msg_id: i64, kind: EventKind, index: u32) -> String {
-    let name = format!("{room_id}:{msg_id}:{}:{index}", kind.name());
-    Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+    use sha1::Digest;
+    let mut msg = itoa::Buffer::new();
+    let mut idx = itoa::Buffer::new();
+    let digest = sha1::Sha1::new()
+        .chain_update(NAMESPACE.as_bytes())
+        .chain_update(room_id.as_bytes())
+        .chain_update(b":")
+        .chain_update(msg.format(msg_id).as_bytes())
+        .chain_update(b":")
+        .chain_update(kind.name().as_bytes())
+        .chain_update(b":")
+        .chain_update(idx.format(index).as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    let id = uuid::Builder::from_sha1_bytes(bytes).into_uuid();
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    id.hyphenated().encode_lower(&mut text).to_owned()
 }
 
 /// Numbers the events of one decoded batch: consecutive events of the same
@@ -63,6 +84,19 @@ impl Indexer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matches_the_uuid_crates_v5() {
+        for (room, msg, kind, index) in [
+            ("7300", 42, EventKind::Chat, 0),
+            ("", -1, EventKind::Gift, 3),
+            ("7412345678901234567", i64::MAX, EventKind::RoomUpdate, 12),
+        ] {
+            let name = format!("{room}:{msg}:{}:{index}", kind.name());
+            let want = Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string();
+            assert_eq!(for_message(room, msg, kind, index), want);
+        }
+    }
 
     #[test]
     fn same_message_same_id() {

@@ -101,6 +101,17 @@ fn common(method: &str, msg_id: i64, dt: i64) -> Option<Common> {
     })
 }
 
+/// `common` of the messages carried whole (their v3 schema, `proto/v3.proto`).
+fn v3_common(method: &str, msg_id: i64, dt: i64) -> Option<v3::CommonMessageData> {
+    Some(v3::CommonMessageData {
+        method: method.into(),
+        msg_id,
+        room_id: ROOM,
+        create_time: T0 + dt,
+        ..Default::default()
+    })
+}
+
 /// The user fields every user event carries, for `alice()`.
 fn alice_fields() -> Value {
     json!({
@@ -1897,8 +1908,8 @@ fn each_of_the_62_methods_gives_its_named_event() {
 
 #[test]
 fn generic_new_types_carry_the_whole_message() {
-    let m = SystemMessage {
-        common: common("WebcastSystemMessage", 7_300_000_000_000_000_050, 50),
+    let m = v3::SystemMessage {
+        common: v3_common("WebcastSystemMessage", 7_300_000_000_000_000_050, 50),
         message: "Welcome to LIVE! 🎉".into(),
     };
     let (ev, data) = decode_one("WebcastSystemMessage", &m.encode_to_vec());
@@ -1908,8 +1919,8 @@ fn generic_new_types_carry_the_whole_message() {
     assert_eq!(data["createTime"], T0 + 50);
     assert_eq!(data["common"]["method"], "WebcastSystemMessage");
 
-    let m = ToastMessage {
-        common: common("WebcastToastMessage", 7_300_000_000_000_000_051, 51),
+    let m = v3::ToastMessage {
+        common: v3_common("WebcastToastMessage", 7_300_000_000_000_000_051, 51),
         display_duration_millisecond: 3000,
         delay_display_duration_millisecond: 0,
         scene: "gift_panel".into(),
@@ -1937,6 +1948,25 @@ fn sub_notify_field_by_field() {
         gift_source: 6,
         message_display_style: 8,
         package_id: "sub_pkg_1".into(),
+        public_area_message_common: v3::PublicAreaMessageCommon {
+            scroll_gap_count: 2,
+            user_interaction_info: Some(v3::UserInteractionInfo {
+                like_cnt: 40,
+                comment_cnt: 3,
+                share_cnt: 0,
+            }),
+            ..Default::default()
+        }
+        .encode_to_vec()
+        .into(),
+        event_tracking: v3::RoomNotifyMessageEventTracking {
+            gift_sub_sender_id: 7_100_000_000_000_000_002,
+            gift_sub_receiver_id: 7_100_000_000_000_000_001,
+            anchor_id: 7_000_000_000_000_000_042,
+            gift_sub_order_create_time: T0 + 40,
+        }
+        .encode_to_vec()
+        .into(),
     };
     let data = check(
         EventKind::SubNotify,
@@ -1956,15 +1986,52 @@ fn sub_notify_field_by_field() {
             "giftSource": 6,
             "messageDisplayStyle": 8,
             "packageId": "sub_pkg_1",
+            "publicAreaMessageCommon": {
+                "scrollGapCount": "2",
+                "userInteractionInfo": {"likeCnt": "40", "commentCnt": "3"},
+            },
+            "eventTracking": {
+                "giftSubSenderId": "7100000000000000002",
+                "giftSubReceiverId": "7100000000000000001",
+                "anchorId": "7000000000000000042",
+                "giftSubOrderCreateTime": (T0 + 40).to_string(),
+            },
         })),
     );
     assert_eq!(data["uniqueId"], "alice.k");
     assert_eq!(data["userId"], "7100000000000000001");
+
+    // Field 13 holding bytes that are not its message: skipped as drift,
+    // the subscription stays.
+    let m = SubNotifyMessage {
+        common: common("WebcastSubNotifyMessage", 7_300_000_000_000_000_056, 56),
+        user: Some(alice()),
+        sub_month: 2,
+        public_area_message_common: bytes::Bytes::from_static(b"\xff\xff"),
+        ..Default::default()
+    };
+    let mut decoder = Decoder::new(everything());
+    let mut out = Vec::new();
+    decoder.decode_message(
+        "WebcastSubNotifyMessage",
+        &m.encode_to_vec(),
+        false,
+        &mut out,
+    );
+    let [Output::Event(ev), Output::Drift(drift)] = &out[..] else {
+        panic!("{out:?}")
+    };
+    assert_eq!(data_of(ev)["subMonth"], 2);
+    assert!(data_of(ev).get("publicAreaMessageCommon").is_none());
+    assert!(
+        drift.to_string().contains("public_area_message_common"),
+        "{drift}"
+    );
 }
 
 #[test]
 fn a_message_without_common_takes_the_wrapper_msg_id() {
-    let payload = SystemMessage {
+    let payload = v3::SystemMessage {
         common: None,
         message: "hi".into(),
     }
@@ -2059,4 +2126,171 @@ fn in_room_banner_as_v3_declares_it() {
     let (_, data) = decode_one("WebcastInRoomBannerMessage", &payload);
     assert_eq!(data["data"], json!({}));
     assert_eq!(data["msgId"], "7300000000000000057");
+}
+
+/// The messages carried whole keep every field of their v3 schema, nested ones
+/// included: the three that used to declare only `common`, and a battle item
+/// card, a gift broadcast (a room notice with a v3 user inside) and a sub-pin
+/// card, each with values deep in the message.
+#[test]
+fn generic_new_types_carry_their_nested_fields() {
+    let mut common = v3_common("WebcastSpeakerMessage", 7_300_000_000_000_000_060, 60);
+    if let Some(c) = common.as_mut() {
+        c.log_id = "20261130152200A1B2".into();
+        c.priority_score = 7_300_000_000_000_000_061;
+        c.filter_msg_tags = vec!["speaker".into()];
+    }
+    let m = v3::SpeakerMessage { common };
+    let (ev, data) = decode_one("WebcastSpeakerMessage", &m.encode_to_vec());
+    assert_eq!(ev.kind, EventKind::Speaker);
+    assert_eq!(data["common"]["logId"], "20261130152200A1B2");
+    assert_eq!(data["common"]["priorityScore"], "7300000000000000061");
+    assert_eq!(data["common"]["filterMsgTags"], json!(["speaker"]));
+
+    let m = v3::BoostCardMessage {
+        common: v3_common("WebcastBoostCardMessage", 7_300_000_000_000_000_062, 62),
+        cards: vec![
+            v3::BoostCard {
+                m_card_id: 7_300_000_000_000_000_063,
+                task_source: 2,
+                task_id: 41,
+            },
+            v3::BoostCard {
+                m_card_id: 5,
+                ..Default::default()
+            },
+        ],
+    };
+    let (ev, data) = decode_one("WebcastBoostCardMessage", &m.encode_to_vec());
+    assert_eq!(ev.kind, EventKind::BoostCard);
+    assert_eq!(
+        data["cards"],
+        json!([
+            {"mCardId": "7300000000000000063", "taskSource": 2, "taskId": "41"},
+            {"mCardId": "5"},
+        ])
+    );
+
+    let m = v3::GiftDynamicRestrictionMessage {
+        common: v3_common(
+            "WebcastGiftDynamicRestrictionMessage",
+            7_300_000_000_000_000_064,
+            64,
+        ),
+        dynamic_restriction: Some(v3::DynamicRestriction {
+            scenes: Some(v3::SceneRestriction {
+                normal_hidden_gids: vec![5655, 7_300_000_000_000_000_065],
+                multiguest_hidden_gids: vec![8913],
+                ..Default::default()
+            }),
+            receivers: vec![v3::ReceiverRestriction {
+                user_id: 7_100_000_000_000_000_001,
+                hidden_gids: vec![11046],
+            }],
+        }),
+    };
+    let (ev, data) = decode_one("WebcastGiftDynamicRestrictionMessage", &m.encode_to_vec());
+    assert_eq!(ev.kind, EventKind::GiftDynamicRestriction);
+    let r = &data["dynamicRestriction"];
+    assert_eq!(
+        r["scenes"],
+        json!({"normalHiddenGids": ["5655", "7300000000000000065"], "multiguestHiddenGids": ["8913"]})
+    );
+    assert_eq!(
+        r["receivers"],
+        json!([{"userId": "7100000000000000001", "hiddenGids": ["11046"]}])
+    );
+
+    let m = v3::LinkMicBattleItemCard {
+        common: v3_common(
+            "WebcastLinkMicBattleItemCard",
+            7_300_000_000_000_000_066,
+            66,
+        ),
+        battle_id: 7_300_000_000_000_000_067,
+        msg_type: 2,
+        use_critical_strike_card: Some(v3::UseCriticalStrikeCard {
+            card_info: Some(v3::CriticalStrikeCardInfo {
+                card_name_key: "pm_mt_critical_strike".into(),
+                send_user: Some(v3::BattleUserInfo {
+                    user: Some(v3::BattleBaseUserInfo {
+                        user_id: 7_100_000_000_000_000_001,
+                        nick_name: "Alice ✨".into(),
+                        display_id: "alice.k".into(),
+                        ..Default::default()
+                    }),
+                    tags: vec![],
+                }),
+                multiple: 3,
+                effect_time_sec: 20,
+                ..Default::default()
+            }),
+            anchor_id: 7_100_000_000_000_000_002,
+            display_content: None,
+        }),
+        award_reason: 1,
+        ..Default::default()
+    };
+    let (ev, data) = decode_one("WebcastLinkMicBattleItemCard", &m.encode_to_vec());
+    assert_eq!(ev.kind, EventKind::LinkMicBattleItemCard);
+    assert_eq!(data["battleId"], "7300000000000000067");
+    let card = &data["useCriticalStrikeCard"];
+    assert_eq!(card["anchorId"], "7100000000000000002");
+    assert_eq!(card["cardInfo"]["cardNameKey"], "pm_mt_critical_strike");
+    assert_eq!(card["cardInfo"]["multiple"], "3");
+    assert_eq!(
+        card["cardInfo"]["sendUser"]["user"],
+        json!({"userId": "7100000000000000001", "nickName": "Alice ✨", "displayId": "alice.k"})
+    );
+
+    let m = v3::GiftBroadcastMessage {
+        common: v3_common("WebcastGiftBroadcastMessage", 7_300_000_000_000_000_068, 68),
+        from_user_id: 7_100_000_000_000_000_001,
+        left_icon: None,
+        notify: Some(v3::RoomNotifyMessage {
+            content: "Alice sent a Universe".into(),
+            user: Some(v3::User {
+                id: 7_100_000_000_000_000_001,
+                nickname: "Alice ✨".into(),
+                display_id: "alice.k".into(),
+                top_vip_no: 3,
+                ..Default::default()
+            }),
+            flex_setting: vec![1, 2],
+            event_tracking: Some(v3::RoomNotifyMessageEventTracking {
+                anchor_id: 7_100_000_000_000_000_002,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    };
+    let (ev, data) = decode_one("WebcastGiftBroadcastMessage", &m.encode_to_vec());
+    assert_eq!(ev.kind, EventKind::GiftBroadcast);
+    let notify = &data["notify"];
+    assert_eq!(notify["content"], "Alice sent a Universe");
+    assert_eq!(notify["user"]["displayId"], "alice.k");
+    assert_eq!(notify["user"]["topVipNo"], 3);
+    assert_eq!(notify["flexSetting"], json!(["1", "2"]));
+    assert_eq!(notify["eventTracking"]["anchorId"], "7100000000000000002");
+
+    let m = v3::SubPinEventMessage {
+        common: v3_common("WebcastSubPinEventMessage", 7_300_000_000_000_000_069, 69),
+        action_type: 1,
+        card: Some(v3::SubPinCard {
+            title: Some(v3::SubPinCardTextPart {
+                r#type: 1,
+                content: "Subscriber goal".into(),
+            }),
+            highlight_text_num: 2,
+            ..Default::default()
+        }),
+        operator_user_id: 7_100_000_000_000_000_002,
+    };
+    let (ev, data) = decode_one("WebcastSubPinEventMessage", &m.encode_to_vec());
+    assert_eq!(ev.kind, EventKind::SubPinEvent);
+    assert_eq!(
+        data["card"],
+        json!({"title": {"type": 1, "content": "Subscriber goal"}, "highlightTextNum": "2"})
+    );
+    assert_no_unsafe_numbers("subPinEvent", "data", &data);
 }

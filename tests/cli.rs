@@ -91,6 +91,50 @@ fn an_unknown_type_is_a_usage_error_that_helps() {
     );
 }
 
+/// The demo's subscriptions and newer types: `--type subNotify` gives the
+/// two subscriptions with their user fields and months, and the generic ones
+/// carry their nested fields.
+#[test]
+fn the_demo_shows_subscriptions_and_newer_types() {
+    let r = demo(&["--type", "subNotify"]);
+    assert_ok(&r);
+    let subs = ndjson(&r.stdout);
+    let got: Vec<(&str, &str, u64)> = subs
+        .iter()
+        .map(|l| {
+            let d = &l["data"];
+            (
+                d["uniqueId"].as_str().unwrap(),
+                d["nickname"].as_str().unwrap(),
+                d["subMonth"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("lena.k", "Lena K", 1), ("kwame_k", "Kwame", 6)]);
+    assert!(subs.iter().all(|l| l["data"]["userId"].is_string()));
+
+    let r = demo(&["--type", "system,toast,giftBroadcast,linkMicBattleItemCard"]);
+    assert_ok(&r);
+    let lines = ndjson(&r.stdout);
+    assert_eq!(
+        types(&lines),
+        ["giftBroadcast", "linkMicBattleItemCard", "system", "toast"]
+            .map(String::from)
+            .into()
+    );
+    let of = |kind: &str| lines.iter().find(|l| l["type"] == kind).unwrap()["data"].clone();
+    assert_eq!(of("toast")["scene"], "gift_panel");
+    assert_eq!(
+        of("giftBroadcast")["notify"]["user"]["displayId"],
+        "sofia.paints"
+    );
+    let card = of("linkMicBattleItemCard");
+    assert_eq!(
+        card["useCriticalStrikeCard"]["cardInfo"]["sendUser"]["user"]["nickName"],
+        "Oscar 🎮"
+    );
+}
+
 /// The NDJSON schema, pinned: keys, their order, timestamp and id formats, and
 /// every spec field of every type the demo emits.
 #[test]

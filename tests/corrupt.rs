@@ -648,31 +648,7 @@ fn a_nested_field_that_changes_wire_type_keeps_the_event() {
     for (method, path, schema_wire, fed) in cases {
         let mut tried = 0;
         for p in payloads.iter().filter(|p| p.method == *method) {
-            let (mut want, _, _) = decode_drifted(method, &p.bytes);
-            for wire in WIRES {
-                let Some(drifted) = flip(&p.bytes, path, wire) else {
-                    continue;
-                };
-                tried += 1;
-                let (mut got, drift, errors) = decode_drifted(method, &drifted);
-                assert_eq!(
-                    errors, 0,
-                    "{method} {path:?} as wire {wire}: the event was lost"
-                );
-                let drifted_wire = usize::from(wire != *schema_wire);
-                assert_eq!(
-                    drift, drifted_wire,
-                    "{method} {path:?} as wire {wire}: drift reports"
-                );
-                assert_eq!(got.len(), want.len(), "{method} {path:?} as wire {wire}");
-                for (g, w) in got.iter_mut().zip(want.iter_mut()) {
-                    for ptr in *fed {
-                        remove_pointer(&mut g["data"], ptr);
-                        remove_pointer(&mut w["data"], ptr);
-                    }
-                }
-                assert_eq!(got, want, "{method} {path:?} as wire {wire}");
-            }
+            tried += assert_flips_keep_the_event(method, &p.bytes, path, *schema_wire, fed);
             if tried >= 6 {
                 break;
             }
@@ -682,6 +658,106 @@ fn a_nested_field_that_changes_wire_type_keeps_the_event() {
             "{method}: the path {path:?} is in the real payloads"
         );
     }
+}
+
+/// Re-send the field at `path` of `payload` as each other wire type: the event
+/// stays, one drift is reported when the wire type differs from the schema's,
+/// and the data equals the unchanged payload's apart from the keys in `fed`
+/// (JSON pointers the field feeds). Returns how many flips were tried.
+fn assert_flips_keep_the_event(
+    method: &str,
+    payload: &[u8],
+    path: &[u32],
+    schema_wire: u8,
+    fed: &[&str],
+) -> usize {
+    let (mut want, _, _) = decode_drifted(method, payload);
+    let mut tried = 0;
+    for wire in WIRES {
+        let Some(drifted) = flip(payload, path, wire) else {
+            continue;
+        };
+        tried += 1;
+        let (mut got, drift, errors) = decode_drifted(method, &drifted);
+        assert_eq!(
+            errors, 0,
+            "{method} {path:?} as wire {wire}: the event was lost"
+        );
+        let drifted_wire = usize::from(wire != schema_wire);
+        assert_eq!(
+            drift, drifted_wire,
+            "{method} {path:?} as wire {wire}: drift reports"
+        );
+        assert_eq!(got.len(), want.len(), "{method} {path:?} as wire {wire}");
+        for (g, w) in got.iter_mut().zip(want.iter_mut()) {
+            for ptr in fed {
+                remove_pointer(&mut g["data"], ptr);
+                remove_pointer(&mut w["data"], ptr);
+            }
+        }
+        assert_eq!(got, want, "{method} {path:?} as wire {wire}");
+    }
+    tried
+}
+
+/// The same for the nested v3 types of the messages carried whole: a gift
+/// broadcast's room notice and its user, a battle item card's sender.
+#[test]
+fn a_nested_v3_field_that_changes_wire_type_keeps_the_event() {
+    use tiklive::webcast::proto::v3;
+    let user = v3::User {
+        id: 7_100_000_000_000_000_001,
+        nickname: "Alice".into(),
+        display_id: "alice.k".into(),
+        verified: true,
+        ..Default::default()
+    };
+    let broadcast = v3::GiftBroadcastMessage {
+        from_user_id: 7_100_000_000_000_000_001,
+        notify: Some(v3::RoomNotifyMessage {
+            content: "Alice sent a Universe".into(),
+            notify_type: 4,
+            user: Some(user),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+    .encode_to_vec();
+    let card = v3::LinkMicBattleItemCard {
+        battle_id: 7_300_000_000_000_000_067,
+        use_critical_strike_card: Some(v3::UseCriticalStrikeCard {
+            card_info: Some(v3::CriticalStrikeCardInfo {
+                card_name_key: "pm_mt_critical_strike".into(),
+                send_user: Some(v3::BattleUserInfo {
+                    user: Some(v3::BattleBaseUserInfo {
+                        user_id: 7_100_000_000_000_000_001,
+                        nick_name: "Alice".into(),
+                        ..Default::default()
+                    }),
+                    tags: vec![],
+                }),
+                multiple: 3,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+    .encode_to_vec();
+    // (payload, field path, the schema's wire type there, the keys it feeds)
+    let broadcast_cases: [(&[u32], u8, &str); 2] = [
+        (&[4, 5, 12], 0, "/notify/user/verified"),
+        (&[4, 3], 0, "/notify/notifyType"),
+    ];
+    for (path, wire, fed) in broadcast_cases {
+        let method = "WebcastGiftBroadcastMessage";
+        let tried = assert_flips_keep_the_event(method, &broadcast, path, wire, &[fed]);
+        assert_eq!(tried, 3, "{method} {path:?}");
+    }
+    let fed = "/useCriticalStrikeCard/cardInfo/sendUser/user/nickName";
+    let method = "WebcastLinkMicBattleItemCard";
+    let tried = assert_flips_keep_the_event(method, &card, &[5, 1, 4, 1, 2], 2, &[fed]);
+    assert_eq!(tried, 3, "{method}");
 }
 
 #[test]

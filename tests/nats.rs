@@ -308,3 +308,147 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
     assert_eq!(unique, expected, "every event delivered");
     assert_eq!(delivered.len(), expected.len(), "none twice");
 }
+
+/// `(seq, event)` pairs of an API page or SSE run, for comparison with the
+/// stream: the event without its `seq`.
+fn without_seq(seq: i64, event: &serde_json::Value) -> (u64, serde_json::Value) {
+    let mut e = event.clone();
+    assert_eq!(e["seq"], seq, "seq is the cursor: {event}");
+    e.as_object_mut().unwrap().remove("seq");
+    (seq as u64, e)
+}
+
+/// Page through `/api/events?QUERY` from the oldest, following `next`.
+async fn pages(
+    server: &crate::serve::Server,
+    query: &str,
+    limit: usize,
+) -> Vec<(u64, serde_json::Value)> {
+    let mut cursor = 0;
+    let mut got = Vec::new();
+    loop {
+        let page = server
+            .ok(&format!("/api/events?after={cursor}&limit={limit}{query}"))
+            .await;
+        assert_eq!(page["missed"], 0);
+        let events = page["events"].as_array().unwrap();
+        assert!(events.len() <= limit);
+        for e in events {
+            got.push(without_seq(e["seq"].as_i64().unwrap(), e));
+        }
+        let next = page["next"].as_i64().unwrap();
+        assert!(next >= cursor, "the cursor never goes back");
+        if events.is_empty() {
+            return got;
+        }
+        cursor = next;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_from_pages_the_stream_by_sequence_and_sse_resumes() {
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = demo_capture(&dir).await;
+    sink(&dir, &capture, &nats.url(), &[]).await;
+    let stored: Vec<(u64, serde_json::Value)> = stream_messages(&nats.url(), STREAM)
+        .await
+        .into_iter()
+        .map(|m| (m.seq, m.event))
+        .collect();
+    assert!(stored.len() > 50, "the demo has events");
+    let db = dir.path().join("unused.db");
+    let server = crate::serve::Server::start(dir.path(), &db, &["--from", &nats.url()], &[]).await;
+
+    // Every message once, in order, with the stream sequence as the cursor.
+    assert_eq!(pages(&server, "", 7).await, stored);
+    // Filters: a type, and a streamer with a type (exact subjects), and two
+    // types (one broad subject, filtered by tiklive).
+    let of = |types: &[&str]| -> Vec<(u64, serde_json::Value)> {
+        stored
+            .iter()
+            .filter(|(_, e)| types.contains(&e["type"].as_str().unwrap()))
+            .cloned()
+            .collect()
+    };
+    let chats = of(&["chat"]);
+    assert!(chats.len() > 3);
+    assert_eq!(pages(&server, "&type=chat", 4).await, chats);
+    let streamer = stored[0].1["streamer"].as_str().unwrap().to_string();
+    assert_eq!(
+        pages(&server, &format!("&type=chat&streamer={streamer}"), 50).await,
+        chats
+    );
+    assert!(pages(&server, "&streamer=nobody", 50).await.is_empty());
+    let two = pages(&server, "&type=chat,gift", 5).await;
+    let seqs = |v: &[(u64, serde_json::Value)]| v.iter().map(|e| e.0).collect::<Vec<_>>();
+    assert_eq!(seqs(&two), seqs(&of(&["chat", "gift"])));
+    assert_eq!(two, of(&["chat", "gift"]));
+    // No cursor: the newest `limit`.
+    let newest = server.ok("/api/events?limit=5").await;
+    let got: Vec<_> = newest["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| without_seq(e["seq"].as_i64().unwrap(), e))
+        .collect();
+    assert_eq!(got, stored[stored.len() - 5..]);
+    let newest = server.ok("/api/events?type=chat&limit=3").await;
+    let seqs: Vec<u64> = newest["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    let want: Vec<u64> = chats[chats.len() - 3..].iter().map(|c| c.0).collect();
+    assert_eq!(seqs, want);
+
+    // SSE from a cursor (Last-Event-ID): the rest of the stream, then what is
+    // published while it is open.
+    let from = stored.len() - 10;
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut resp = http
+        .get(format!("{}/api/events/stream", server.base()))
+        .header("Last-Event-ID", stored[from - 1].0.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let mut buf = String::new();
+    let got: Vec<_> = crate::serve::sse_messages(&mut resp, &mut buf, 9)
+        .await
+        .iter()
+        .map(|(id, e)| without_seq(*id, e))
+        .collect();
+    assert_eq!(got, stored[from..stored.len() - 1]);
+    let client = async_nats::connect(nats.url()).await.unwrap();
+    let js = async_nats::jetstream::new(client);
+    let mut live = stored[0].1.clone();
+    live["id"] = "live-1".into();
+    js.publish("tiklive.ev.someone.chat", live.to_string().into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let got = crate::serve::sse_messages(&mut resp, &mut buf, 2).await;
+    assert_eq!(got[0].0 as u64, stored.last().unwrap().0);
+    assert_eq!(got[1].0 as u64, stored.last().unwrap().0 + 1);
+    assert_eq!(got[1].1["id"], "live-1");
+    drop(resp);
+
+    // The engine goes away: a clear 503, and the server stays up.
+    drop(nats);
+    let (status, body) = server.get("/api/events?after=0").await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"]["code"], "engine_unavailable", "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("NATS JetStream at 127.0.0.1:"),
+        "{body}"
+    );
+    assert_eq!(server.ok("/healthz").await["status"], "ok");
+    let (code, stderr) = server.stop("-TERM").await;
+    assert_eq!(code, 130, "{stderr}");
+}

@@ -156,7 +156,7 @@ fn expected_counters(events: &[Value]) -> HashMap<&'static str, u64> {
         ("viewers", last("roomUpdate", "viewerCount")),
         ("follows", count("follow")),
         ("shares", count("share")),
-        ("subscribers", count("superFan")),
+        ("subscribers", count("subNotify") + count("superFan")),
         (
             "diamonds",
             gifts

@@ -299,7 +299,7 @@ async fn the_demo_is_served_exactly_once_by_cursor_and_survives_a_restart() {
 }
 
 /// The SSE messages of a stream, as (id, data).
-async fn sse_messages(
+pub(crate) async fn sse_messages(
     resp: &mut reqwest::Response,
     buf: &mut String,
     n: usize,

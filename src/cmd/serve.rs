@@ -33,10 +33,15 @@ use crate::webhook::{EngineConfig, http_client};
 
 /// The timeout of one delivery request.
 const REQUEST_TIMEOUT: Duration = crate::cmd::forward::REQUEST_TIMEOUT;
+/// `--from`: how long one request to NATS may take.
+const NATS_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long the source gets to hand over its last events at shutdown.
 const SOURCE_GRACE: Duration = Duration::from_secs(5);
 
 pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
+    if args.from.is_some() {
+        return from_nats(args, term, shutdown).await;
+    }
     let cfg = config::resolve_serve(&args)?;
     let filter = config::resolve_filter(&args.filter)?;
     let source = config::resolve_source(&args.users, &args.source, false, "serve")?;
@@ -48,15 +53,7 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
         .map(|s| SigningKey::from_secret(s.expose()))
         .transpose()?;
     let store = Store::open(&config::resolve_db(&args.store)?)?;
-    let listener = TcpListener::bind(cfg.listen).await.map_err(|e| {
-        Failure::new(
-            Code::Runtime,
-            format!(
-                "cannot listen on {}: {e}; pick another address with --listen",
-                cfg.listen
-            ),
-        )
-    })?;
+    let listener = bind(cfg.listen).await?;
     let local = listener.local_addr()?;
 
     let (label, streamers) = match &source {
@@ -181,6 +178,67 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
             status.events.total, status.buffer.size, left
         ));
     }
+    if shutdown.interrupted() {
+        return Ok(Code::Interrupted);
+    }
+    Ok(Code::Ok)
+}
+
+/// Listen on `addr`; a taken or forbidden address is a runtime error that
+/// says what to do.
+async fn bind(addr: std::net::SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(addr).await.map_err(|e| {
+        Failure::new(
+            Code::Runtime,
+            format!("cannot listen on {addr}: {e}; pick another address with --listen"),
+        )
+        .into()
+    })
+}
+
+/// `--from nats://…`: serve the events API from the JetStream stream (see
+/// [`crate::serve::from_stream`]) until Ctrl-C or SIGTERM (exit 130).
+async fn from_nats(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
+    let cfg = config::resolve_serve(&args)?;
+    let url = args.from.clone().unwrap_or_default();
+    let nats = crate::nats::NatsTarget::parse(
+        &url,
+        args.nats_auth.nats_creds.clone(),
+        args.nats_auth.nats_token.clone(),
+    )?;
+    crate::nats::check_stream_name(&args.nats_stream)?;
+    let wanted = if args.filter.types.is_empty() {
+        None
+    } else {
+        Some(config::resolve_filter(&args.filter)?.wanted)
+    };
+    let listener = bind(cfg.listen).await?;
+    let local = listener.local_addr()?;
+    // Connects in the background: requests get 503s until the engine answers.
+    let client = nats.connect("tiklive serve").await?;
+    let js = async_nats::jetstream::ContextBuilder::new()
+        .timeout(NATS_TIMEOUT)
+        .build(client.clone());
+    let engine = nats.display();
+    let app = serve::from_stream::StreamApp(std::sync::Arc::new(serve::from_stream::Shared {
+        reader: crate::nats::read::Reader::new(js, &args.nats_stream, &engine, NATS_TIMEOUT),
+        client,
+        engine: engine.clone(),
+        wanted,
+        api_key: cfg.api_key.as_ref().map(serve::ApiKey::new),
+        shutdown: shutdown.token.child_token(),
+        request_timeout: serve::REQUEST_TIMEOUT,
+    }));
+    // Always printed: tests and scripts read the port from it (--listen :0).
+    term::note(format_args!("listening on {}", serve::base_url(local)));
+    if !term.quiet {
+        term::note(format_args!(
+            "serving stream {} at {engine} (cursor: the stream sequence)",
+            args.nats_stream
+        ));
+    }
+    let stop = app.0.shutdown.clone();
+    serve::serve(listener, serve::from_stream::router(app), stop).await;
     if shutdown.interrupted() {
         return Ok(Code::Interrupted);
     }

@@ -121,6 +121,29 @@ pub(super) fn user(idx: usize) -> User {
     }
 }
 
+/// The host of the other LIVE in the battle.
+pub(super) fn rival() -> User {
+    User {
+        id: 7_000_000_000_000_000_077,
+        nickname: "Rival Artist".into(),
+        display_id: "rival.artist".into(),
+        ..Default::default()
+    }
+}
+
+/// Cast member `idx` as a v3 user (inside the messages with a v3 schema).
+pub(super) fn v3_user(idx: usize) -> v3::User {
+    let u = user(idx);
+    v3::User {
+        id: u.id,
+        id_str: u.id_str,
+        nickname: u.nickname,
+        display_id: u.display_id,
+        sec_uid: u.sec_uid,
+        ..Default::default()
+    }
+}
+
 pub(super) fn host() -> User {
     User {
         id: 7_000_000_000_000_000_042,

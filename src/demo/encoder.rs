@@ -38,6 +38,8 @@ pub(super) struct Script {
     pub(super) viewers: i64,
     pub(super) total_viewers: i64,
     pub(super) total_likes: i64,
+    /// A chat message the moderator deletes later: (t_ms, msgId, userId).
+    pub(super) deletable: Option<(i64, i64, i64)>,
 }
 
 impl Script {
@@ -57,6 +59,20 @@ impl Script {
             display_text: display,
             ..Default::default()
         })
+    }
+
+    /// [`common`](Self::common) for the messages with a v3 schema
+    /// (`proto/v3.proto`).
+    pub(super) fn v3_common(&mut self, method: &str, t_ms: i64) -> Option<v3::CommonMessageData> {
+        self.common(method, t_ms, None)
+            .map(|c| v3::CommonMessageData {
+                method: c.method,
+                msg_id: c.msg_id,
+                room_id: c.room_id,
+                create_time: c.create_time,
+                is_show_msg: c.is_show_msg,
+                ..Default::default()
+            })
     }
 
     pub(super) fn push(&mut self, t_ms: i64, method: &'static str, payload: Vec<u8>) {

@@ -7,7 +7,8 @@
 //! same decoder as a live connection. `tiklive watch --demo --speed max
 //! --record demo.capture` regenerates it as a capture file.
 //!
-//! Where things are: [`script`] (the timeline: what happens when), `cast`
+//! Where things are: [`script`] (the timeline as data: a table of scenes,
+//! each with its start, what it shows and its builder), `cast`
 //! (the viewers, comments and gifts, as data), `encoder` (message builders
 //! and the packaging into fetch results and push frames).
 
@@ -56,5 +57,18 @@ mod tests {
         assert_eq!(a.last().unwrap().offset_ms, DEMO_SECONDS * 1000);
         assert!(a.len() > 100, "{} items", a.len());
         assert!(a.windows(2).all(|w| w[0].offset_ms <= w[1].offset_ms));
+    }
+
+    #[test]
+    fn every_scene_is_within_the_demo_and_described() {
+        assert!(script::SCENES.len() > 40);
+        for scene in script::SCENES {
+            assert!(
+                (0..=DEMO_SECONDS * 1000).contains(&scene.at_ms),
+                "{}",
+                scene.what
+            );
+            assert!(!scene.what.is_empty());
+        }
     }
 }

@@ -8,8 +8,8 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, trace};
@@ -28,12 +28,6 @@ use crate::webcast::{Envelope, FetchInfo};
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 pub const WS_CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// The socket's read buffer, in bytes. tungstenite zero-fills its whole read
-/// buffer before each read, so all of it is resident: its default (128 KiB)
-/// was a third of the heap with 50 streams (heaptrack). Push frames are a few
-/// KiB; a larger one grows the buffer for itself.
-pub const READ_BUFFER: usize = 16 * 1024;
 
 /// The browser identity the socket URL shows: the one User-Agent (its part
 /// after `Mozilla/` is `browser_version`) and an IANA city zone.
@@ -166,8 +160,7 @@ pub async fn open(
     let connect = async {
         let tcp = proxy::connect(&host, port, proxy).await?;
         let _ = tcp.set_nodelay(true);
-        let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER);
-        tokio_tungstenite::client_async_tls_with_config(request, tcp, Some(config), None)
+        tokio_tungstenite::client_async_tls_with_config(request, tcp, Some(ws_config()), None)
             .await
             .map_err(|e| handshake_error(e, fallback))
     };
@@ -189,6 +182,20 @@ pub async fn open(
         handshake_options,
     })
 }
+
+/// The WebSocket's buffers. tungstenite's default read buffer is 128 KiB per
+/// socket and fills as frames arrive: with 1,000 streams that was most of the
+/// process's memory. Push frames are a few KiB (3 KiB gzip'ed on the demo
+/// corpus); a bigger frame still arrives whole, since the buffer grows to the
+/// frame's length. Measured with `bench/live.sh` (sections 3 and 4).
+fn ws_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(WS_READ_BUFFER)
+        .write_buffer_size(0)
+}
+
+/// Bytes the WebSocket reads from the socket at a time.
+const WS_READ_BUFFER: usize = 8 * 1024;
 
 fn handshake_error(e: tokio_tungstenite::tungstenite::Error, fallback: Option<&str>) -> LiveError {
     use tokio_tungstenite::tungstenite::Error;

@@ -8,7 +8,9 @@
 pub mod budget;
 pub mod forward;
 pub mod kv;
+pub mod mirror;
 pub mod publish;
+pub mod read;
 pub mod rendezvous;
 pub mod stream;
 pub mod subject;
@@ -63,11 +65,7 @@ impl NatsConfig {
             .map(|b| i64::try_from(b).map_err(|_| Failure::usage("--nats-max-bytes is too large")))
             .transpose()?;
         let name = args.nats_stream.clone();
-        if name.is_empty() || name.contains(['.', '*', '>', ' ']) {
-            anyhow::bail!(Failure::usage(format!(
-                "invalid stream name '{name}': no '.', '*', '>' or spaces"
-            )));
-        }
+        check_stream_name(&name)?;
         Ok(NatsConfig {
             target,
             stream: StreamSettings {
@@ -80,6 +78,17 @@ impl NatsConfig {
             window: args.nats_window.max(1),
         })
     }
+}
+
+/// A JetStream stream name (`--nats-stream`): not empty, no `.`, `*`, `>`
+/// or spaces. Errors are usage errors.
+pub fn check_stream_name(name: &str) -> Result<()> {
+    if name.is_empty() || name.contains(['.', '*', '>', ' ']) {
+        anyhow::bail!(Failure::usage(format!(
+            "invalid stream name '{name}': no '.', '*', '>' or spaces"
+        )));
+    }
+    Ok(())
 }
 
 /// How to reach the NATS servers: `nats://[user:pass@]HOST:PORT[,HOST:PORT…]`

@@ -4,9 +4,11 @@
 //! Every tick (a tenth of the lease TTL, 100 ms to 1 s) a worker:
 //! 1. renews its heartbeat (`TIKLIVE_WORKERS`) and its leases
 //!    (`TIKLIVE_LEASES`, compare-and-set on the revision) every TTL / 3;
-//! 2. reads the streamers, workers and leases, and judges a lease or a
-//!    heartbeat stale when its revision has not changed for the TTL by its
-//!    own clock (no key-expiry notifications: those need nats-server 2.11);
+//! 2. reads the streamers, workers and leases — from memory: KV watches keep
+//!    them current ([`super::mirror`]), with a full read every 3 TTLs and
+//!    whenever a watch broke — and judges a lease or a heartbeat stale when
+//!    its revision has not changed for the TTL by its own clock (no key-expiry
+//!    notifications: those need nats-server 2.11);
 //! 3. computes the assignment by rendezvous hashing over the live workers
 //!    with their capacities ([`super::rendezvous`]);
 //! 4. claims free or stale leases assigned to it (create, or update on the
@@ -33,7 +35,8 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::budget::ClusterBudget;
-use super::kv::{Buckets, Lease, SavedCursor, StreamerEntry, WorkerInfo, decode, encode, entries};
+use super::kv::{Buckets, Lease, SavedCursor, StreamerEntry, WorkerInfo, decode, encode};
+use super::mirror::Mirror;
 use super::publish::Publisher;
 use super::rendezvous::assign;
 use super::subject::escape_token;
@@ -98,9 +101,17 @@ impl Observed {
     }
 }
 
+/// The buckets a tick reads, mirrored by KV watches.
+struct Mirrors {
+    streamers: Mirror,
+    workers: Mirror,
+    leases: Mirror,
+}
+
 struct Worker {
     js: jetstream::Context,
     b: Buckets,
+    seen: Mirrors,
     o: WorkerOptions,
     budget: SharedGate,
     owned: BTreeMap<String, Owned>,
@@ -125,9 +136,18 @@ pub async fn run(
         o.live.sign_window,
         o.live.sign_interval,
     ));
+    // The watches keep the mirrors current; a full read every 3 TTLs is the
+    // safety net.
+    let resync = o.ttl * 3;
+    let seen = Mirrors {
+        streamers: Mirror::new(buckets.streamers.clone(), resync),
+        workers: Mirror::new(buckets.workers.clone(), resync),
+        leases: Mirror::new(buckets.leases.clone(), resync),
+    };
     let mut w = Worker {
         js,
         b: buckets,
+        seen,
         budget,
         owned: BTreeMap::new(),
         leases_seen: Observed::default(),
@@ -176,13 +196,16 @@ impl Worker {
         }
         self.renew(now).await;
 
-        let streamers: BTreeMap<String, String> = entries(&self.b.streamers)
+        let streamers: BTreeMap<String, String> = self
+            .seen
+            .streamers
+            .entries()
             .await?
             .into_iter()
             .filter_map(|e| decode::<StreamerEntry>(&e.value).map(|s| (e.key, s.user)))
             .collect();
         let mut live_workers: BTreeMap<String, usize> = BTreeMap::new();
-        for e in entries(&self.b.workers).await? {
+        for e in self.seen.workers.entries().await? {
             let age = self.workers_seen.observe(&e.key, e.revision, now);
             let Some(info) = decode::<WorkerInfo>(&e.value) else {
                 continue;
@@ -193,7 +216,7 @@ impl Worker {
         }
         live_workers.insert(self.o.id.clone(), self.o.capacity.unwrap_or(usize::MAX));
         let mut leases: HashMap<String, (Lease, u64, Duration)> = HashMap::new();
-        for e in entries(&self.b.leases).await? {
+        for e in self.seen.leases.entries().await? {
             let age = self.leases_seen.observe(&e.key, e.revision, now);
             if let Some(l) = decode::<Lease>(&e.value) {
                 leases.insert(e.key, (l, e.revision, age));

@@ -19,6 +19,7 @@
 //! UUID.
 
 pub mod error;
+pub mod from_stream;
 pub mod ingest;
 pub mod openapi;
 pub mod overlay;

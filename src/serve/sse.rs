@@ -43,9 +43,9 @@ use super::routes::{EventParams, Takes, parse_cursor, push_with_seq};
 /// Events read from the store at a time.
 const PAGE: usize = 256;
 /// How often an idle stream sends a keep-alive comment.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
+pub(super) const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// The reconnect delay a browser is told to use.
-const RETRY: Duration = Duration::from_secs(1);
+pub(super) const RETRY: Duration = Duration::from_secs(1);
 
 pub(super) async fn stream(
     State(app): State<AppState>,
@@ -192,7 +192,7 @@ impl Tail {
     }
 }
 
-fn message(seq: i64, json: &str) -> Event {
+pub(super) fn message(seq: i64, json: &str) -> Event {
     let mut data = String::with_capacity(json.len() + 16);
     push_with_seq(&mut data, seq, json);
     Event::default().id(seq.to_string()).data(data)

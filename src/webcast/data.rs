@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
 use super::user::{CommonFields, UserFields, UserRef};
+use super::whole::Whole;
 
 fn is_false(v: &bool) -> bool {
     !*v
@@ -240,7 +241,7 @@ pub struct BattleData<'a> {
     pub status: i64,
     pub action: i64,
     /// The whole message.
-    pub battle_data: Value,
+    pub battle_data: Whole,
 }
 
 /// `linkMicArmies`: the message without `armies` and `common`, and the
@@ -292,7 +293,7 @@ pub struct BarrageData<'a> {
     pub display_type: Cow<'a, str>,
     pub msg_type: i64,
     /// The whole message.
-    pub barrage_data: Value,
+    pub barrage_data: Whole,
 }
 
 /// `superFan` and `superFanJoin`: a super-fan barrage, with the user flat.
@@ -305,7 +306,7 @@ pub struct SuperFanData<'a> {
     pub user: Option<UserFields<'a>>,
     pub message: String,
     /// The whole message.
-    pub fan_data: Value,
+    pub fan_data: Whole,
 }
 
 /// `goalUpdate`.
@@ -321,7 +322,7 @@ pub struct GoalData<'a> {
     pub contributor_unique_id: Cow<'a, str>,
     pub contribute_count: i64,
     /// The whole message.
-    pub goal_data: Value,
+    pub goal_data: Whole,
 }
 
 /// `roomMessage`.
@@ -345,7 +346,7 @@ pub struct CaptionData<'a> {
     pub timestamp: String,
     pub language: Cow<'a, str>,
     /// The whole message.
-    pub caption_data: Value,
+    pub caption_data: Whole,
 }
 
 /// `imDelete`.
@@ -402,6 +403,14 @@ pub struct SubNotifyData<'a> {
     pub message_display_style: i32,
     #[serde(default, skip_serializing_if = "str::is_empty")]
     pub package_id: Cow<'a, str>,
+    /// v3 field 13, the whole nested message (`proto/v3.proto`
+    /// `PublicAreaMessageCommon`, protobuf JSON names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_area_message_common: Option<Value>,
+    /// v3 field 15 (`RoomNotifyMessageEventTracking`): who gifted the
+    /// subscription to whom, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_tracking: Option<Value>,
 }
 
 /// A generic event: `msgId` and `createTime` from `common`, and the whole
@@ -413,7 +422,7 @@ pub struct GenericData {
     pub common: CommonFields,
     /// The key to put the message under; `None` merges its fields in.
     pub key: Option<&'static str>,
-    pub whole: Value,
+    pub whole: Whole,
 }
 
 impl Serialize for GenericData {
@@ -425,14 +434,9 @@ impl Serialize for GenericData {
         if self.common.create_time != 0 {
             map.serialize_entry("createTime", &self.common.create_time)?;
         }
-        match (self.key, &self.whole) {
-            (Some(key), whole) => map.serialize_entry(key, whole)?,
-            (None, Value::Object(fields)) => {
-                for (k, v) in fields {
-                    map.serialize_entry(k, v)?;
-                }
-            }
-            (None, other) => map.serialize_entry("message", other)?,
+        match self.key {
+            Some(key) => map.serialize_entry(key, &self.whole)?,
+            None => self.whole.serialize_fields_into(&mut map)?,
         }
         map.end()
     }
@@ -461,7 +465,7 @@ pub struct UnknownData<'a> {
 pub struct DecodedData<'a> {
     pub event: Cow<'a, str>,
     pub method: Cow<'a, str>,
-    pub decoded_data: Value,
+    pub decoded_data: Whole,
     /// The payload, base64.
     pub binary: String,
 }

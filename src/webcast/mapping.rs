@@ -23,9 +23,10 @@ use super::event::Event;
 use super::kind::EventKind;
 use super::lenient::{self, Mismatch};
 use super::proto::*;
-use super::reflect::message_json;
+use super::reflect::{decode_whole, message_json};
 use super::time::format_iso_millis;
 use super::user::{CommonFields, CommonView, UserFields, UserRef, render_text};
+use super::whole::Whole as WholeMessage;
 
 pub use super::data::GiftData;
 
@@ -62,7 +63,9 @@ pub struct RouteInfo {
     pub route: Route,
     /// The wire method, e.g. `WebcastChatMessage`.
     pub method: &'static str,
-    /// The schema message in `proto/` (package `tiklive.webcast`).
+    /// The schema message in `proto/`, relative to package `tiklive.webcast`:
+    /// `ChatMessage`, or `v3.BoostCardMessage` for the messages carried whole
+    /// (`proto/v3.proto`).
     pub message: &'static str,
     /// The event types this method can give; the first is its main one.
     pub kinds: &'static [EventKind],
@@ -134,33 +137,33 @@ routes! {
     LinkLayer: "WebcastLinkLayerMessage", "LinkLayerMessage", [LinkLayer], Keyed("layerData"), Battle;
     RoomPin: "WebcastRoomPinMessage", "RoomPinMessage", [RoomPin], Keyed("pinData"), Room;
     SubNotify: "WebcastSubNotifyMessage", "SubNotifyMessage", [SubNotify], Typed(sub_notify), Viewer;
-    AccessControl: "WebcastAccessControlMessage", "AccessControlMessage", [AccessControl], Whole, System;
-    AccessRecall: "WebcastAccessRecallMessage", "AccessRecallMessage", [AccessRecall], Whole, System;
-    BoostCard: "WebcastBoostCardMessage", "BoostCardMessage", [BoostCard], Whole, Engagement;
-    Bottom: "WebcastBottomMessage", "BottomMessage", [BottomMessage], Whole, System;
-    Capsule: "WebcastCapsuleMessage", "CapsuleMessage", [Capsule], Whole, Room;
-    GameRankNotify: "WebcastGameRankNotifyMessage", "GameRankNotifyMessage", [GameRankNotify], Whole, Engagement;
-    GiftBroadcast: "WebcastGiftBroadcastMessage", "GiftBroadcastMessage", [GiftBroadcast], Whole, Viewer;
-    GiftDynamicRestriction: "WebcastGiftDynamicRestrictionMessage", "GiftDynamicRestrictionMessage", [GiftDynamicRestriction], Whole, System;
-    GiftPanelUpdate: "WebcastGiftPanelUpdateMessage", "GiftPanelUpdateMessage", [GiftPanelUpdate], Whole, Room;
-    GiftPrompt: "WebcastGiftPromptMessage", "GiftPromptMessage", [GiftPrompt], Whole, System;
-    Guide: "WebcastGuideMessage", "GuideMessage", [Guide], Whole, Room;
-    BattleItemCard: "WebcastLinkMicBattleItemCard", "LinkMicBattleItemCard", [LinkMicBattleItemCard], Whole, Battle;
-    LinkMicLayoutState: "WebcastLinkMicLayoutStateMessage", "LinkMicLayoutStateMessage", [LinkMicLayoutState], Whole, Battle;
-    LinkState: "WebcastLinkStateMessage", "LinkStateMessage", [LinkState], Whole, Battle;
-    LiveGameIntro: "WebcastLiveGameIntroMessage", "LiveGameIntroMessage", [LiveGameIntro], Whole, Room;
-    MarqueeAnnouncement: "WebcastMarqueeAnnouncementMessage", "MarqueeAnnouncementMessage", [MarqueeAnnouncement], Whole, Room;
-    Notice: "WebcastNoticeMessage", "NoticeMessage", [Notice], Whole, System;
-    PartnershipDropsUpdate: "WebcastPartnershipDropsUpdateMessage", "PartnershipDropsUpdateMessage", [PartnershipDropsUpdate], Whole, Commerce;
-    PartnershipGameOffline: "WebcastPartnershipGameOfflineMessage", "PartnershipGameOfflineMessage", [PartnershipGameOffline], Whole, Commerce;
-    PartnershipPunish: "WebcastPartnershipPunishMessage", "PartnershipPunishMessage", [PartnershipPunish], Whole, Commerce;
-    Perception: "WebcastPerceptionMessage", "PerceptionMessage", [Perception], Whole, System;
-    RoomNotify: "WebcastRoomNotifyMessage", "RoomNotifyMessage", [RoomNotify], Whole, Room;
-    Speaker: "WebcastSpeakerMessage", "SpeakerMessage", [Speaker], Whole, Room;
-    SubPinEvent: "WebcastSubPinEventMessage", "SubPinEventMessage", [SubPinEvent], Whole, Room;
-    System: "WebcastSystemMessage", "SystemMessage", [System], Whole, System;
-    Toast: "WebcastToastMessage", "ToastMessage", [Toast], Whole, System;
-    ViewerPicksUpdate: "WebcastViewerPicksUpdateMessage", "ViewerPicksUpdateMessage", [ViewerPicksUpdate], Whole, Engagement;
+    AccessControl: "WebcastAccessControlMessage", "v3.AccessControlMessage", [AccessControl], Whole, System;
+    AccessRecall: "WebcastAccessRecallMessage", "v3.AccessRecallMessage", [AccessRecall], Whole, System;
+    BoostCard: "WebcastBoostCardMessage", "v3.BoostCardMessage", [BoostCard], Whole, Engagement;
+    Bottom: "WebcastBottomMessage", "v3.BottomMessage", [BottomMessage], Whole, System;
+    Capsule: "WebcastCapsuleMessage", "v3.CapsuleMessage", [Capsule], Whole, Room;
+    GameRankNotify: "WebcastGameRankNotifyMessage", "v3.GameRankNotifyMessage", [GameRankNotify], Whole, Engagement;
+    GiftBroadcast: "WebcastGiftBroadcastMessage", "v3.GiftBroadcastMessage", [GiftBroadcast], Whole, Viewer;
+    GiftDynamicRestriction: "WebcastGiftDynamicRestrictionMessage", "v3.GiftDynamicRestrictionMessage", [GiftDynamicRestriction], Whole, System;
+    GiftPanelUpdate: "WebcastGiftPanelUpdateMessage", "v3.GiftPanelUpdateMessage", [GiftPanelUpdate], Whole, Room;
+    GiftPrompt: "WebcastGiftPromptMessage", "v3.GiftPromptMessage", [GiftPrompt], Whole, System;
+    Guide: "WebcastGuideMessage", "v3.GuideMessage", [Guide], Whole, Room;
+    BattleItemCard: "WebcastLinkMicBattleItemCard", "v3.LinkMicBattleItemCard", [LinkMicBattleItemCard], Whole, Battle;
+    LinkMicLayoutState: "WebcastLinkMicLayoutStateMessage", "v3.LinkMicLayoutStateMessage", [LinkMicLayoutState], Whole, Battle;
+    LinkState: "WebcastLinkStateMessage", "v3.LinkStateMessage", [LinkState], Whole, Battle;
+    LiveGameIntro: "WebcastLiveGameIntroMessage", "v3.LiveGameIntroMessage", [LiveGameIntro], Whole, Room;
+    MarqueeAnnouncement: "WebcastMarqueeAnnouncementMessage", "v3.MarqueeAnnouncementMessage", [MarqueeAnnouncement], Whole, Room;
+    Notice: "WebcastNoticeMessage", "v3.NoticeMessage", [Notice], Whole, System;
+    PartnershipDropsUpdate: "WebcastPartnershipDropsUpdateMessage", "v3.PartnershipDropsUpdateMessage", [PartnershipDropsUpdate], Whole, Commerce;
+    PartnershipGameOffline: "WebcastPartnershipGameOfflineMessage", "v3.PartnershipGameOfflineMessage", [PartnershipGameOffline], Whole, Commerce;
+    PartnershipPunish: "WebcastPartnershipPunishMessage", "v3.PartnershipPunishMessage", [PartnershipPunish], Whole, Commerce;
+    Perception: "WebcastPerceptionMessage", "v3.PerceptionMessage", [Perception], Whole, System;
+    RoomNotify: "WebcastRoomNotifyMessage", "v3.RoomNotifyMessage", [RoomNotify], Whole, Room;
+    Speaker: "WebcastSpeakerMessage", "v3.SpeakerMessage", [Speaker], Whole, Room;
+    SubPinEvent: "WebcastSubPinEventMessage", "v3.SubPinEventMessage", [SubPinEvent], Whole, Room;
+    System: "WebcastSystemMessage", "v3.SystemMessage", [System], Whole, System;
+    Toast: "WebcastToastMessage", "v3.ToastMessage", [Toast], Whole, System;
+    ViewerPicksUpdate: "WebcastViewerPicksUpdateMessage", "v3.ViewerPicksUpdateMessage", [ViewerPicksUpdate], Whole, Engagement;
 }
 
 impl Route {
@@ -243,9 +246,14 @@ fn decode<M: Message + Default + Name>(
     lenient::decode(payload, mm)
 }
 
-/// The whole message as JSON (camelCase names, 64-bit numbers as strings).
-pub fn whole(route: Route, payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Value, MapError> {
-    message_json(route.message_name(), payload, mm)
+/// The whole message, serialised with the protobuf JSON mapping (camelCase
+/// names, 64-bit numbers as strings) when its event is.
+pub fn whole(
+    route: Route,
+    payload: &[u8],
+    mm: &mut Vec<Mismatch>,
+) -> Result<WholeMessage, MapError> {
+    decode_whole(route.message_name(), payload, mm)
 }
 
 fn msg_id(c: &Option<impl CommonView>) -> Option<i64> {
@@ -258,28 +266,6 @@ fn with_id(kind: EventKind, data: &impl Serialize, common: &Option<impl CommonVi
     ev
 }
 
-/// `common.msgId` and `common.createTime` of a whole-message JSON (where the
-/// JSON mapping made them strings).
-fn common_of(whole: &Value) -> CommonFields {
-    let field = |name: &str| {
-        whole
-            .get("common")
-            .and_then(|c| c.get(name))
-            .and_then(Value::as_str)
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let id = field("msgId");
-    CommonFields {
-        msg_id: if id != 0 {
-            id.to_string()
-        } else {
-            String::new()
-        },
-        create_time: field("createTime"),
-    }
-}
-
 /// Generic events: the whole message, under `key` or as the data itself.
 fn generic(
     info: &RouteInfo,
@@ -287,8 +273,8 @@ fn generic(
     payload: &[u8],
     mm: &mut Vec<Mismatch>,
 ) -> Result<Event, MapError> {
-    let whole = message_json(info.message, payload, mm)?;
-    let common = common_of(&whole);
+    let whole = decode_whole(info.message, payload, mm)?;
+    let common = whole.common();
     let id = common.msg_id.parse().ok();
     let mut ev = Event::new(info.kinds[0], &GenericData { common, key, whole });
     ev.msg_id = id;
@@ -598,8 +584,9 @@ fn battle(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
 /// `battleInfo` is the message without `armies` and `common`; `army` is the
 /// armies map. msgId/createTime come from `common` like every other event's.
 fn armies(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
-    let mut battle_info = whole(Route::LinkMicArmies, payload, mm)?;
-    let common = common_of(&battle_info);
+    let whole = whole(Route::LinkMicArmies, payload, mm)?;
+    let common = whole.common();
+    let mut battle_info = whole.into_value();
     let army = match battle_info.as_object_mut() {
         Some(o) => {
             o.remove("common");
@@ -835,8 +822,53 @@ fn sub_notify(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError
         gift_source: m.gift_source,
         message_display_style: m.message_display_style,
         package_id: m.package_id.as_str().into(),
+        public_area_message_common: nested_json(
+            "v3.PublicAreaMessageCommon",
+            ("public_area_message_common", 13),
+            &m.public_area_message_common,
+            mm,
+        ),
+        event_tracking: nested_json(
+            "v3.RoomNotifyMessageEventTracking",
+            ("event_tracking", 15),
+            &m.event_tracking,
+            mm,
+        ),
     };
     Ok(one(with_id(EventKind::SubNotify, &data, &m.common)))
+}
+
+/// A nested message kept as bytes by a typed schema, rendered whole as schema
+/// message `name`; None when absent. Bytes that are not that message are
+/// skipped as a mismatch of `field` (name, number), as the lenient decoder
+/// skips them elsewhere; mismatches inside get the field's name as prefix.
+fn nested_json(
+    name: &str,
+    field: (&str, u32),
+    bytes: &[u8],
+    mm: &mut Vec<Mismatch>,
+) -> Option<Value> {
+    if bytes.is_empty() {
+        return None;
+    }
+    let mut inner = Vec::new();
+    let value = message_json(name, bytes, &mut inner);
+    mm.extend(inner.into_iter().map(|m| Mismatch {
+        path: format!("{}.{}", field.0, m.path),
+        ..m
+    }));
+    match value {
+        Ok(v) => Some(v),
+        Err(_) => {
+            mm.push(Mismatch {
+                path: field.0.to_string(),
+                number: field.1,
+                found: "not a message",
+                expected: format!("message {name}"),
+            });
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -868,5 +900,110 @@ mod tests {
         let kinds: std::collections::BTreeSet<_> = ROUTES.iter().flat_map(|r| r.kinds).collect();
         // Every named kind but the connection and debug ones comes from a route.
         assert_eq!(kinds.len(), 73 - 5);
+    }
+
+    use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MapKey, MessageDescriptor};
+
+    /// How deep [`filled`] sets nested messages (the v3 user reaches itself).
+    const DEPTH: usize = 3;
+
+    /// A value of `kind` that is not the default, so the JSON shows it.
+    fn sample(kind: &Kind, depth: usize) -> prost_reflect::Value {
+        use prost_reflect::Value as V;
+        match kind {
+            Kind::Double => V::F64(1.5),
+            Kind::Float => V::F32(1.5),
+            Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => V::I32(7),
+            Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => V::I64(7_300_000_000_000_000_001),
+            Kind::Uint32 | Kind::Fixed32 => V::U32(7),
+            Kind::Uint64 | Kind::Fixed64 => V::U64(7),
+            Kind::Bool => V::Bool(true),
+            Kind::String => V::String("x".into()),
+            Kind::Bytes => V::Bytes(bytes::Bytes::from_static(b"x")),
+            Kind::Enum(e) => V::EnumNumber(e.values().last().map_or(1, |v| v.number())),
+            Kind::Message(m) => V::Message(filled(m, depth + 1)),
+        }
+    }
+
+    fn map_key(kind: &Kind) -> MapKey {
+        match kind {
+            Kind::String => MapKey::String("k".into()),
+            Kind::Bool => MapKey::Bool(true),
+            Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => MapKey::I32(3),
+            Kind::Uint32 | Kind::Fixed32 => MapKey::U32(3),
+            Kind::Uint64 | Kind::Fixed64 => MapKey::U64(3),
+            _ => MapKey::I64(3),
+        }
+    }
+
+    /// Whether [`filled`] sets `field` of a message at `depth`.
+    fn is_set(field: &FieldDescriptor, depth: usize) -> bool {
+        let message = match field.kind() {
+            Kind::Message(m) if field.is_map() => m.map_entry_value_field().kind(),
+            kind => kind,
+        };
+        !matches!(message, Kind::Message(_)) || depth < DEPTH
+    }
+
+    /// `desc` with every field set (lists and maps with one entry), nested
+    /// messages down to [`DEPTH`].
+    fn filled(desc: &MessageDescriptor, depth: usize) -> DynamicMessage {
+        let mut msg = DynamicMessage::new(desc.clone());
+        for field in desc.fields().filter(|f| is_set(f, depth)) {
+            let value = if field.is_map() {
+                let Kind::Message(entry) = field.kind() else {
+                    unreachable!()
+                };
+                let key = map_key(&entry.map_entry_key_field().kind());
+                let value = sample(&entry.map_entry_value_field().kind(), depth);
+                prost_reflect::Value::Map([(key, value)].into())
+            } else if field.is_list() {
+                prost_reflect::Value::List(vec![sample(&field.kind(), depth)])
+            } else {
+                sample(&field.kind(), depth)
+            };
+            msg.set_field(&field, value);
+        }
+        msg
+    }
+
+    /// Every field [`filled`] set is in `json` under its JSON name; returns
+    /// how many were checked.
+    fn assert_all_shown(desc: &MessageDescriptor, json: &Value, depth: usize, path: &str) -> usize {
+        let mut checked = 0;
+        for field in desc.fields().filter(|f| is_set(f, depth)) {
+            let here = format!("{path}.{}", field.json_name());
+            let value = json
+                .get(field.json_name())
+                .unwrap_or_else(|| panic!("{here} is missing from {json}"));
+            checked += 1;
+            if let (Kind::Message(m), false) = (field.kind(), field.is_map()) {
+                let inner = if field.is_list() { &value[0] } else { value };
+                checked += assert_all_shown(&m, inner, depth + 1, &here);
+            }
+        }
+        checked
+    }
+
+    /// The messages carried whole show every field their v3 schema declares,
+    /// nested ones too (to [`DEPTH`]): nothing is dropped between the schema
+    /// and `data`.
+    #[test]
+    fn messages_carried_whole_show_every_field_of_their_schema() {
+        let mut total = 0;
+        for info in ROUTES.iter().filter(|i| matches!(i.decode, Whole)) {
+            let desc = super::super::reflect::pool()
+                .get_message_by_name(&format!("tiklive.webcast.{}", info.message))
+                .unwrap();
+            let payload = filled(&desc, 0).encode_to_vec();
+            let mut mm = Vec::new();
+            let Ok(Mapped::Events(events)) = map_message(info.route, &payload, &mut mm) else {
+                panic!("{}: not decoded", info.method)
+            };
+            assert!(mm.is_empty(), "{}: {mm:?}", info.method);
+            let data: Value = serde_json::from_str(events[0].data.get()).unwrap();
+            total += assert_all_shown(&desc, &data, 0, info.method);
+        }
+        assert!(total > 1_000, "{total} fields checked");
     }
 }

@@ -25,6 +25,7 @@ pub mod reflect;
 pub mod streaks;
 pub mod time;
 pub mod user;
+pub mod whole;
 
 pub use connection::Connection;
 pub use control::{Control, EndCause};

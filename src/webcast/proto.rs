@@ -8,3 +8,9 @@ include!(concat!(env!("OUT_DIR"), "/tiklive.webcast.rs"));
 pub mod lean {
     include!(concat!(env!("OUT_DIR"), "/tiklive.webcast.lean.rs"));
 }
+
+/// The 27 messages carried whole since TikTok-Live-Connector 2.5.0, with every
+/// nested type of the v3 schema (`proto/v3.proto`).
+pub mod v3 {
+    include!(concat!(env!("OUT_DIR"), "/tiklive.webcast.v3.rs"));
+}

@@ -5,10 +5,11 @@
 
 use std::sync::OnceLock;
 
-use prost_reflect::{DescriptorPool, SerializeOptions};
+use prost_reflect::DescriptorPool;
 use serde_json::Value;
 
 use super::lenient::{Mismatch, decode_dynamic};
+use super::whole::Whole;
 
 static DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/webcast_descriptor.bin"));
 
@@ -30,14 +31,22 @@ pub fn message_json(
     payload: &[u8],
     mismatches: &mut Vec<Mismatch>,
 ) -> Result<Value, String> {
+    decode_whole(name, payload, mismatches).map(Whole::into_value)
+}
+
+/// Decode `payload` as schema message `name` (without package), to be
+/// serialised later straight from the decoded message ([`Whole`]). Same
+/// leniency and errors as [`message_json`].
+pub fn decode_whole(
+    name: &str,
+    payload: &[u8],
+    mismatches: &mut Vec<Mismatch>,
+) -> Result<Whole, String> {
     let full = format!("tiklive.webcast.{name}");
     let desc = pool()
         .get_message_by_name(&full)
         .ok_or_else(|| format!("no schema message {full}"))?;
-    let msg = decode_dynamic(&desc, payload, mismatches)?;
-    let opts = SerializeOptions::new().skip_default_fields(true);
-    msg.serialize_with_options(serde_json::value::Serializer, &opts)
-        .map_err(|e| e.to_string())
+    decode_dynamic(&desc, payload, mismatches).map(Whole::Message)
 }
 
 #[cfg(test)]

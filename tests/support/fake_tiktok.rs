@@ -474,6 +474,9 @@ impl FakeTikTok {
 }
 
 /// Frame `n` of room `room`'s endless chat (see [`FakeTikTok::endless`]).
+/// Its `createTime` is the wall clock when the frame is made (ms), as
+/// TikTok's is the send time: `bench/nats.sh` measures end-to-end latency
+/// from it.
 pub fn endless_frame(room: i64, n: i64) -> Vec<u8> {
     use tiklive::webcast::proto::{ChatMessage, Common, User};
     let msg_id = room * 1_000_000 + n;
@@ -482,7 +485,7 @@ pub fn endless_frame(room: i64, n: i64) -> Vec<u8> {
             method: "WebcastChatMessage".into(),
             msg_id,
             room_id: room,
-            create_time: 1_714_586_400_000 + n,
+            create_time: tiklive::clock::now_ms(),
             ..Default::default()
         }),
         user: Some(User {
