@@ -270,11 +270,11 @@ pub struct ReachArgs {
 /// How to connect and stay connected.
 #[derive(Debug, Args, Clone, Default)]
 pub struct LiveArgs {
-    #[command(flatten)]
-    pub reach: ReachArgs,
     /// Connect to this room id and skip the room lookup
     #[arg(long, value_name = "ID")]
     pub room_id: Option<String>,
+    #[command(flatten)]
+    pub reach: ReachArgs,
     /// Reconnect attempts before giving up (default: unlimited until the stream ends)
     #[arg(long, value_name = "N")]
     pub max_retries: Option<u32>,
