@@ -21,9 +21,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
     let fds = protox::compile(files, ["proto"])?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    // The runtime copy leaves out the source info (comments and spans): the
+    // decoder never reads it, and prost-reflect would keep ~1 MB of it on the
+    // heap. prost-build below still gets it, for the generated docs.
+    let mut runtime = fds.clone();
+    for file in &mut runtime.file {
+        file.source_code_info = None;
+    }
     std::fs::write(
         out.join("webcast_descriptor.bin"),
-        prost::Message::encode_to_vec(&fds),
+        prost::Message::encode_to_vec(&runtime),
     )?;
     prost_build::Config::new()
         .bytes(["."])

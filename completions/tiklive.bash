@@ -315,7 +315,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__config)
-            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --listen --api-key --overlay-token-generation --db --nats --nats-creds --nats-token --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --to --secret --listen --api-key --overlay-token-generation --db --nats --nats-creds --nats-token --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,15 +337,15 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --idle-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-agent)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -401,7 +401,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__forward)
-            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --to --secret --drain-timeout --from --nats-stream --ack-wait --nats-creds --nats-token --dry-run --limit --db --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --to --secret --drain-timeout --from --nats-stream --ack-wait --nats-creds --nats-token --dry-run --limit --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,15 +447,15 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --idle-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-agent)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -813,16 +813,12 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__info)
-            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --room-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --sign-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -835,19 +831,7 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --max-retries)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --idle-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --user-agent)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --sign-budget)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -881,7 +865,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__serve)
-            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --listen --api-key --overlay-token-generation --buffer --insecure-no-auth --limit --from --nats-stream --nats-creds --nats-token --db --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --listen --api-key --overlay-token-generation --buffer --insecure-no-auth --limit --from --nats-stream --nats-creds --nats-token --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -927,15 +911,15 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --idle-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-agent)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1177,7 +1161,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__watch)
-            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --format --limit --record --sink --nats-creds --nats-token --nats-stream --nats-replicas --nats-max-age --nats-max-bytes --nats-duplicate-window --nats-window --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --format --limit --record --sink --nats-creds --nats-token --nats-stream --nats-replicas --nats-max-age --nats-max-bytes --nats-duplicate-window --nats-window --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1223,15 +1207,15 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --idle-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-agent)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1509,7 +1493,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__worker)
-            opts="-t -q -v -h -V --nats --id --capacity --lease-ttl --cursor-every --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --max-retries --wait --idle-timeout --user-agent --sign-budget --nats-creds --nats-token --nats-stream --nats-replicas --nats-max-age --nats-max-bytes --nats-duplicate-window --nats-window --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --nats --id --capacity --lease-ttl --cursor-every --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --nats-creds --nats-token --nats-stream --nats-replicas --nats-max-age --nats-max-bytes --nats-duplicate-window --nats-window --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1563,15 +1547,15 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --user-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --idle-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-agent)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

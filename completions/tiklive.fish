@@ -126,9 +126,9 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l room-id -d 'Co
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l format -d 'Output format (default: ndjson when piped, pretty on a terminal)' -r -f -a "ndjson\t''
 pretty\t''"
@@ -236,9 +236,9 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l room-id -d '
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]' -r
@@ -344,9 +344,9 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l room-id -d 'Co
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'The address serve listens on [env: TIKLIVE_LISTEN] [default: 127.0.0.1:8080]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'Serve\'s API key for /api/* (Authorization: Bearer KEY or X-API-Key: KEY) [env: API_KEY]' -r
@@ -369,19 +369,14 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s q -l quiet -d 
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l room-id -d 'Connect to this room id and skip the room lookup' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l send-session-to-signer -d 'Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server'
-complete -c tiklive -n "__fish_tiklive_using_subcommand info" -l wait -d 'Wait for an offline user to go live instead of exiting'
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand info" -s h -l help -d 'Print help'
@@ -596,9 +591,9 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l room-id -d 'C
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
@@ -704,9 +699,9 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l room-id -d 'C
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l to -d 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]' -r

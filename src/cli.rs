@@ -250,12 +250,10 @@ pub struct FilterArgs {
     pub gift_streaks: GiftStreaks,
 }
 
-/// How to reach TikTok and the sign server.
+/// How to reach TikTok and the sign server: what every command that looks a
+/// user up needs (`info` takes only this).
 #[derive(Debug, Args, Clone, Default)]
-pub struct LiveArgs {
-    /// Connect to this room id and skip the room lookup
-    #[arg(long, value_name = "ID")]
-    pub room_id: Option<String>,
+pub struct ReachArgs {
     #[arg(long, value_name = "URL", env = "SIGN_API_URL")]
     pub sign_url: Option<String>,
     #[arg(long, value_name = "KEY", env = "SIGN_API_KEY", hide_env_values = true)]
@@ -265,6 +263,18 @@ pub struct LiveArgs {
     /// Send the TikTok session cookies (TIKTOK_SESSION_ID) to the sign server
     #[arg(long)]
     pub send_session_to_signer: bool,
+    #[arg(long, value_name = "UA", env = "TIKLIVE_USER_AGENT")]
+    pub user_agent: Option<String>,
+}
+
+/// How to connect and stay connected.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LiveArgs {
+    /// Connect to this room id and skip the room lookup
+    #[arg(long, value_name = "ID")]
+    pub room_id: Option<String>,
+    #[command(flatten)]
+    pub reach: ReachArgs,
     /// Reconnect attempts before giving up (default: unlimited until the stream ends)
     #[arg(long, value_name = "N")]
     pub max_retries: Option<u32>,
@@ -272,15 +282,13 @@ pub struct LiveArgs {
     #[arg(long)]
     pub wait: bool,
     /// Seconds without frames or heartbeat replies before the socket counts as dead
-    #[arg(long, value_name = "SECS", default_value_t = 40)]
+    #[arg(long, value_name = "SECS", default_value_t = crate::config::DEFAULT_IDLE_TIMEOUT_SECS)]
     pub idle_timeout: u64,
-    #[arg(long, value_name = "UA", env = "TIKLIVE_USER_AGENT")]
-    pub user_agent: Option<String>,
     #[arg(
         long,
         value_name = "N",
         env = "TIKLIVE_SIGN_BUDGET",
-        default_value_t = 10
+        default_value_t = crate::config::DEFAULT_SIGN_BUDGET
     )]
     pub sign_budget: u32,
 }
@@ -608,7 +616,7 @@ pub struct InfoArgs {
     #[arg(value_name = "USER")]
     pub users: Vec<String>,
     #[command(flatten)]
-    pub live: LiveArgs,
+    pub reach: ReachArgs,
 }
 
 /// Every flag of the settings table, so `config` shows what a command given

@@ -17,10 +17,17 @@ use crate::webcast::{
 
 pub struct Pipeline {
     decoder: Decoder,
+    stamper: Stamper,
+    scratch: Vec<Output>,
+}
+
+/// What a stream's events get at the edge, whoever decoded them (a
+/// [`Pipeline`]'s decoder, or a live [`crate::webcast::Connection`]): an id and
+/// a timestamp each, the streamer's name, and warnings printed with it.
+pub struct Stamper {
     wanted: KindSet,
     streamer: String,
     room_id: String,
-    scratch: Vec<Output>,
     indexer: ids::Indexer,
 }
 
@@ -28,24 +35,18 @@ impl Pipeline {
     pub fn new(opts: DecoderOptions, streamer: &str) -> Pipeline {
         Pipeline {
             decoder: Decoder::new(opts),
-            wanted: opts.wanted,
-            streamer: streamer.to_string(),
-            room_id: String::new(),
+            stamper: Stamper::new(opts.wanted, streamer),
             scratch: Vec::new(),
-            indexer: ids::Indexer::default(),
         }
     }
 
-    /// The room the following frames come from: part of every message
-    /// event's deterministic id (see [`ids`]).
+    /// The room the following frames come from (see [`Stamper::set_room`]).
     pub fn set_room(&mut self, room_id: &str) {
-        if self.room_id != room_id {
-            self.room_id = room_id.to_string();
-        }
+        self.stamper.set_room(room_id);
     }
 
     pub fn streamer(&self) -> &str {
-        &self.streamer
+        self.stamper.streamer()
     }
 
     pub fn decoder(&self) -> &Decoder {
@@ -54,7 +55,7 @@ impl Pipeline {
 
     /// The kinds this pipeline emits: what [`prepare_frame`] needs to know.
     pub fn wanted(&self) -> KindSet {
-        self.wanted
+        self.stamper.wanted
     }
 
     /// A WebSocket binary message received at `t_ms`.
@@ -64,7 +65,7 @@ impl Pipeline {
         t_ms: i64,
         batch: &mut Vec<Envelope>,
     ) -> Result<FrameInfo, FrameError> {
-        let prepared = prepare_frame(self.wanted, bytes);
+        let prepared = prepare_frame(self.stamper.wanted, bytes);
         self.apply_frame(prepared, bytes.len(), t_ms, batch)
     }
 
@@ -90,7 +91,7 @@ impl Pipeline {
         t_ms: i64,
         batch: &mut Vec<Envelope>,
     ) -> Result<FetchInfo, FrameError> {
-        let prepared = prepare_fetch(self.wanted, Bytes::copy_from_slice(bytes));
+        let prepared = prepare_fetch(self.stamper.wanted, Bytes::copy_from_slice(bytes));
         self.apply_fetch(prepared, bytes.len(), t_ms, batch)
     }
 
@@ -118,17 +119,61 @@ impl Pipeline {
         batch: &mut Vec<Envelope>,
         apply: impl FnOnce(&mut Decoder, &mut Vec<Output>) -> Result<T, FrameError>,
     ) -> Result<T, FrameError> {
-        let mut outputs = std::mem::take(&mut self.scratch);
-        let result = apply(&mut self.decoder, &mut outputs);
+        let result = apply(&mut self.decoder, &mut self.scratch);
         if let Err(e) = &result {
-            term::warn(format_args!(
-                "{}: skipped a {what} ({len} bytes): {e}",
-                self.label(),
-            ));
+            self.stamper.skipped(what, len, e);
         }
-        self.stamp(&mut outputs, t_ms, batch);
-        self.scratch = outputs;
+        self.stamper.stamp(self.scratch.drain(..), t_ms, batch);
         result
+    }
+
+    /// A control event (see [`Stamper::control`]).
+    pub fn control(&mut self, control: &Control, t_ms: i64, batch: &mut Vec<Envelope>) {
+        self.stamper.control(control, t_ms, batch);
+    }
+
+    /// The stream is over: emit what is still held (unfinished gift streaks).
+    pub fn finish(&mut self, t_ms: i64, batch: &mut Vec<Envelope>) {
+        self.decoder.flush(&mut self.scratch);
+        self.stamper.stamp(self.scratch.drain(..), t_ms, batch);
+    }
+
+    /// The control action that ended the stream, if one was seen.
+    pub fn stream_end(&self) -> Option<i32> {
+        self.decoder.stream_end()
+    }
+}
+
+impl Stamper {
+    /// Stamps `streamer`'s events, passing on only the `wanted` kinds of
+    /// control events.
+    pub fn new(wanted: KindSet, streamer: &str) -> Stamper {
+        Stamper {
+            wanted,
+            streamer: streamer.to_string(),
+            room_id: String::new(),
+            indexer: ids::Indexer::default(),
+        }
+    }
+
+    /// The room the following events come from: part of every message
+    /// event's deterministic id (see [`ids`]).
+    pub fn set_room(&mut self, room_id: &str) {
+        if self.room_id != room_id {
+            self.room_id = room_id.to_string();
+        }
+    }
+
+    pub fn streamer(&self) -> &str {
+        &self.streamer
+    }
+
+    /// Warn that a `what` of `len` bytes was skipped because of `e`.
+    pub fn skipped(&self, what: &str, len: usize, e: &FrameError) {
+        term::warn(format_args!(
+            "{}: skipped a {what} ({len} bytes): {e}",
+            self.label(),
+        ));
     }
 
     /// A control event (`connected`, `disconnected`, `error`), if wanted.
@@ -144,19 +189,6 @@ impl Pipeline {
         }
     }
 
-    /// The stream is over: emit what is still held (unfinished gift streaks).
-    pub fn finish(&mut self, t_ms: i64, batch: &mut Vec<Envelope>) {
-        let mut outputs = std::mem::take(&mut self.scratch);
-        self.decoder.flush(&mut outputs);
-        self.stamp(&mut outputs, t_ms, batch);
-        self.scratch = outputs;
-    }
-
-    /// The control action that ended the stream, if one was seen.
-    pub fn stream_end(&self) -> Option<i32> {
-        self.decoder.stream_end()
-    }
-
     fn label(&self) -> &str {
         if self.streamer.is_empty() {
             "stream"
@@ -165,13 +197,22 @@ impl Pipeline {
         }
     }
 
-    fn stamp(&mut self, outputs: &mut Vec<Output>, t_ms: i64, batch: &mut Vec<Envelope>) {
-        if outputs.is_empty() {
+    /// One decoding step's outputs (a frame's, a fetch result's), received at
+    /// `t_ms`: events get their id and timestamp and go to `batch`; warnings
+    /// and schema drift are printed with the streamer's name.
+    pub fn stamp(
+        &mut self,
+        outputs: impl IntoIterator<Item = Output>,
+        t_ms: i64,
+        batch: &mut Vec<Envelope>,
+    ) {
+        let mut outputs = outputs.into_iter().peekable();
+        if outputs.peek().is_none() {
             return;
         }
         let timestamp = format_iso_millis(t_ms);
         self.indexer.reset();
-        for out in outputs.drain(..) {
+        for out in outputs {
             match out {
                 Output::Event(ev) => {
                     let id = match ev.msg_id {

@@ -30,7 +30,21 @@ async fn run(
     args: &[&str],
     extra_env: &[(&str, &str)],
 ) -> Output {
-    let mut cmd = tiklive(dir.as_ref());
+    let mut cmd = command(fake, dir.as_ref(), args, extra_env);
+    tokio::time::timeout(Duration::from_secs(60), cmd.output())
+        .await
+        .expect("tiklive finished in time")
+        .unwrap()
+}
+
+/// `tiklive ARGS` pointed at `fake`, with fast retries and no sign pacing.
+fn command(
+    fake: &FakeTikTok,
+    dir: &std::path::Path,
+    args: &[&str],
+    extra_env: &[(&str, &str)],
+) -> tokio::process::Command {
+    let mut cmd = tiklive(dir);
     cmd.args(args)
         .envs(fake.env())
         .env("TIKLIVE_SIGN_INTERVAL_MS", "0")
@@ -41,10 +55,7 @@ async fn run(
     for (k, v) in extra_env {
         cmd.env(k, v);
     }
-    tokio::time::timeout(Duration::from_secs(60), cmd.output())
-        .await
-        .expect("tiklive finished in time")
-        .unwrap()
+    cmd
 }
 
 fn stderr(o: &Output) -> String {
@@ -1221,6 +1232,73 @@ async fn the_heartbeat_follows_the_servers_ping_interval() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heartbeats_go_on_while_the_consumer_is_behind() {
+    let fake = FakeTikTok::start().await;
+    fake.live("alice", ROOM);
+    // About 2 MB of NDJSON at once: far more than the stdout pipe (64 KiB)
+    // and the event channel hold.
+    let frames = (1..=5_000)
+        .map(|n| crate::support::fake_tiktok::endless_frame(1, n))
+        .collect();
+    fake.handshake_options("ping-interval=3")
+        .sign(SignReply::Ok { messages: vec![] })
+        .ws(WsScript::Frames {
+            frames,
+            gap: Duration::ZERO,
+            after: WsAfter::Hang,
+        });
+    let dir = tempfile::tempdir().unwrap();
+    // Nobody reads stdout: the writer blocks, the channel fills, and the
+    // socket driver holds a batch it cannot hand over.
+    let mut child = command(&fake, dir.path(), &["watch", "alice", "-q"], &[])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Two beats are due 3 s and 6 s after the socket opens; allow for a slow
+    // start.
+    let beats = || {
+        fake.recorded(|r| {
+            r.client_frames
+                .iter()
+                .filter(|f| f.payload_type == "hb")
+                .count()
+        })
+    };
+    for _ in 0..200 {
+        if beats() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        beats() >= 2,
+        "{} heartbeats in 20 s with ping-interval=3",
+        beats()
+    );
+    // The consumer catches up: every event arrives, none was lost or dropped
+    // as a dead socket.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let chats = |out: &[u8]| {
+        String::from_utf8_lossy(out)
+            .matches(r#""type":"chat""#)
+            .count()
+    };
+    while chats(&out) < 5_000 {
+        let n = tokio::time::timeout(Duration::from_secs(20), stdout.read(&mut buf))
+            .await
+            .expect("events keep coming")
+            .unwrap();
+        assert!(n > 0, "stdout ended early");
+        out.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(fake.recorded(|r| r.ws_queries.len()), 1, "no reconnect");
+    child.kill().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_drops_in_a_row_stay_within_the_sign_budget() {
     let fake = FakeTikTok::start().await;
     fake.live("alice", ROOM);
@@ -1277,6 +1355,38 @@ async fn ten_drops_in_a_row_stay_within_the_sign_budget() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let times = fake.recorded(|r| r.sign_times.clone());
     assert!(times[1] - times[0] >= Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn info_takes_only_the_lookup_options() {
+    let dir = tempfile::tempdir().unwrap();
+    // Connection options would be ignored by a lookup: they are usage errors.
+    for flag in [
+        &["--room-id", "1"][..],
+        &["--wait"],
+        &["--max-retries", "1"],
+    ] {
+        let out = tiklive(dir.path())
+            .args(["info", "alice"])
+            .args(flag)
+            .output()
+            .await
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(flag[0]), "{}", stderr(&out));
+    }
+    let help = tiklive(dir.path())
+        .args(["info", "--help"])
+        .output()
+        .await
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for used in ["--proxy", "--sign-url", "--user-agent"] {
+        assert!(help.contains(used), "{used} missing from info --help");
+    }
+    for unused in ["--room-id", "--wait", "--idle-timeout", "--sign-budget"] {
+        assert!(!help.contains(unused), "{unused} in info --help");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

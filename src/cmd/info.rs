@@ -26,7 +26,7 @@ pub async fn run(args: InfoArgs) -> Result<Code> {
         .iter()
         .map(|u| config::parse_user(u))
         .collect::<Result<Vec<_>>>()?;
-    let cfg = LiveConfig::resolve(&args.live)?;
+    let cfg = LiveConfig::reach(&args.reach)?;
     let client = http::build_client(&cfg).map_err(|e| Failure::usage(e.to_string()))?;
     if let Some(p) = &cfg.proxy {
         p.probe()

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::cli::LiveArgs;
+use crate::cli::{LiveArgs, ReachArgs};
 use crate::error::Failure;
 use crate::live::proxy::Proxy;
 use crate::secret::Secret;
@@ -77,6 +77,10 @@ pub const DEFAULT_SIGN_URL: &str = "https://api.eulerstream.com";
 /// of TikTokLive 7.0.1's device presets).
 pub const DEFAULT_USER_AGENT: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) \
 AppleWebKit/537.36 (KHTML, like Gecko) Chrome/147.0.0.0 Safari/537.36";
+/// `--idle-timeout`'s default, in seconds.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 40;
+/// `--sign-budget`'s default: sign calls per minute for the process.
+pub const DEFAULT_SIGN_BUDGET: u32 = 10;
 /// `tz_name` when the system has no IANA city zone (e.g. it runs in UTC).
 pub const DEFAULT_TZ_NAME: &str = "America/New_York";
 
@@ -102,7 +106,20 @@ fn is_city_zone(z: &str) -> bool {
 }
 
 impl LiveConfig {
+    /// The configuration of `watch`, `forward`, `serve` and `worker`.
     pub fn resolve(args: &LiveArgs) -> Result<LiveConfig> {
+        let mut cfg = LiveConfig::reach(&args.reach)?;
+        cfg.room_id.clone_from(&args.room_id);
+        cfg.max_retries = args.max_retries;
+        cfg.wait = args.wait;
+        cfg.idle_timeout = Duration::from_secs(args.idle_timeout.max(1));
+        cfg.sign_budget = args.sign_budget;
+        Ok(cfg)
+    }
+
+    /// The configuration of a room lookup alone (`info`): how to reach TikTok
+    /// and the sign server; the connection settings keep their defaults.
+    pub fn reach(args: &ReachArgs) -> Result<LiveConfig> {
         let url = |name: &str, value: Option<String>, default: &str| -> Result<String> {
             let v = value.unwrap_or_else(|| default.to_string());
             let v = v.trim_end_matches('/').to_string();
@@ -143,10 +160,10 @@ impl LiveConfig {
             target_idc: env_var("TIKTOK_TARGET_IDC"),
             send_session_to_signer: args.send_session_to_signer,
             proxy,
-            room_id: args.room_id.clone(),
-            max_retries: args.max_retries,
-            wait: args.wait,
-            idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+            room_id: None,
+            max_retries: None,
+            wait: false,
+            idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
             user_agent: match args.user_agent.as_deref().map(str::trim) {
                 Some(ua) if !ua.is_empty() => {
                     if ua.chars().any(char::is_control) {
@@ -159,7 +176,7 @@ impl LiveConfig {
                 _ => DEFAULT_USER_AGENT.to_string(),
             },
             tz_name: system_tz_name(),
-            sign_budget: args.sign_budget,
+            sign_budget: DEFAULT_SIGN_BUDGET,
             heartbeat: env_ms("TIKLIVE_HEARTBEAT_MS")?,
             wait_poll: env_ms("TIKLIVE_WAIT_POLL_MS")?,
             stagger: env_ms("TIKLIVE_STAGGER_MS")?,

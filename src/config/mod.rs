@@ -24,8 +24,9 @@ use crate::error::Failure;
 pub use describe::{Setting, describe_settings};
 pub use env::{Dotenv, env_var, load_dotenv};
 pub use live::{
-    DEFAULT_SIGN_URL, DEFAULT_TIKTOK_URL, DEFAULT_TZ_NAME, DEFAULT_USER_AGENT, DEFAULT_WEBCAST_URL,
-    LiveConfig, parse_proxy, system_tz_name,
+    DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_SIGN_BUDGET, DEFAULT_SIGN_URL, DEFAULT_TIKTOK_URL,
+    DEFAULT_TZ_NAME, DEFAULT_USER_AGENT, DEFAULT_WEBCAST_URL, LiveConfig, parse_proxy,
+    system_tz_name,
 };
 pub use serve::{ServeConfig, parse_listen, resolve_serve};
 pub use source::{Source, Speed, parse_speed, parse_user, resolve_filter, resolve_source};

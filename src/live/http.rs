@@ -14,6 +14,12 @@ use crate::config::LiveConfig;
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Idle HTTP connections kept per host. A stream calls HTTP only when it
+/// (re)connects, so with many streams most pooled connections would sit idle
+/// for the pool's 90 s, each holding its buffers (about 25 KiB: heaptrack, 50
+/// streams); a few suffice for reconnects close together.
+const IDLE_PER_HOST: usize = 4;
+
 /// Build the one HTTP client of a live run. It presents `cfg.user_agent`,
 /// the browser the sign server signs for and the socket shows (protocol.md
 /// §9: a mismatch is a plausible rejection cause).
@@ -22,6 +28,7 @@ pub fn build_client(cfg: &LiveConfig) -> Result<reqwest::Client, LiveError> {
         .user_agent(cfg.user_agent.as_str())
         .timeout(HTTP_TIMEOUT)
         .connect_timeout(CONNECT_TIMEOUT)
+        .pool_max_idle_per_host(IDLE_PER_HOST)
         .redirect(reqwest::redirect::Policy::limited(5));
     if let Some(p) = &cfg.proxy {
         b = b.proxy(p.for_http()?);

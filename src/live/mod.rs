@@ -34,13 +34,12 @@ use self::socket::{DriveEnd, Outputs};
 use crate::clock::now_ms;
 use crate::config::LiveConfig;
 use crate::error::Failure;
-use crate::pipeline::Pipeline;
+use crate::pipeline::Stamper;
 use crate::progress::Spinner;
 use crate::record::Recorder;
 use crate::source::{OfflineEnd, SourceRun};
 use crate::webcast::capture::RecordKind;
-use crate::webcast::session::Session;
-use crate::webcast::{Control, DecoderOptions, EndCause, Envelope};
+use crate::webcast::{Connection, Control, Decoder, DecoderOptions, EndCause, Envelope};
 use crate::{random, term};
 
 /// Sleep unless cancelled first; false if cancelled.
@@ -191,10 +190,6 @@ async fn run_all(
 /// couple of fresh signatures, a few seconds apart).
 pub const FIRST_REJECT_RETRIES: u32 = 2;
 
-/// Heartbeat bounds for a server-chosen `ping-interval`.
-pub const PING_MIN: Duration = Duration::from_secs(3);
-pub const PING_MAX: Duration = Duration::from_secs(30);
-
 /// Wait for the sign budget; false if cancelled meanwhile.
 async fn wait_for_budget(ctx: &Ctx, user: &str, cancel: &CancellationToken) -> bool {
     let at = ctx.budget.reserve(user).await;
@@ -226,7 +221,17 @@ async fn supervise(
     hooks: &StreamHooks,
 ) -> Result<OfflineEnd> {
     let cfg = &ctx.cfg;
-    let mut pipeline = Pipeline::new(ctx.opts, user);
+    let mut stream = Stream {
+        conn: Connection::new(
+            Decoder::new(ctx.opts),
+            cfg.heartbeat.as_millis() as u64,
+            cfg.idle_timeout.as_millis() as u64,
+        ),
+        stamper: Stamper::new(ctx.opts.wanted, user),
+    };
+    // The driver's monotonic clock for the connection's timers.
+    let clock = Instant::now();
+    let ms = || clock.elapsed().as_millis() as u64;
     let spinner = Spinner::start(ctx.progress, format!("@{user}: finding the room"));
     let mut jar = CookieJar::for_config(cfg);
     let mut backoff = Backoff::new(
@@ -234,7 +239,12 @@ async fn supervise(
         Duration::from_secs(30),
         Duration::from_secs(60),
     );
+    // The cursor sent to the signer: none on a first connect, then where the
+    // last socket stopped.
     let mut cursor: Option<String> = hooks.cursor.clone();
+    if let Some(c) = &cursor {
+        stream.conn.set_cursor(c);
+    }
     let mut retries: u32 = 0;
     // A socket of this stream has been open in this process.
     let mut ran = false;
@@ -242,7 +252,7 @@ async fn supervise(
     let mut room_id = match find_room(user, ctx, &spinner, cancel, &jar).await {
         Ok(Some(id)) => id,
         Ok(None) => return Ok(OfflineEnd::Cancelled),
-        Err(e) => return fail(&mut pipeline, &tx, e).await,
+        Err(e) => return fail(&mut stream, &tx, e).await,
     };
     // An unwritable --record path is an error now, before any sign call.
     let mut recorder = match &record {
@@ -257,7 +267,7 @@ async fn supervise(
         // Sign: every attempt, since signed URLs expire within seconds.
         spinner.set_message(format!("@{user}: signing (room {room_id})"));
         if !wait_for_budget(ctx, user, cancel).await {
-            flush_end(&mut pipeline, &tx).await;
+            flush_end(&mut stream, &tx).await;
             return Ok(OfflineEnd::Cancelled);
         }
         let attempt: Result<DriveEnd, LiveError> = async {
@@ -271,16 +281,22 @@ async fn supervise(
             {
                 room_id.clone_from(id);
             }
-            pipeline.set_room(&room_id);
+            stream.stamper.set_room(&room_id);
+            stream.conn.set_room(room_id.parse::<i64>().unwrap_or(0));
             let t = now_ms();
             if let Some(r) = recorder.as_mut() {
                 r.write(t, RecordKind::Fetch, &signed.fetch)
                     .map_err(|e| LiveError::Record(format!("{e:#}")))?;
             }
             let mut history = Vec::new();
-            let info = pipeline
-                .fetch(&signed.fetch, t, &mut history)
-                .map_err(|e| LiveError::SignBadBody(e.to_string()))?;
+            let info = stream.conn.handle_fetch(&signed.fetch);
+            if let Err(e) = &info {
+                stream
+                    .stamper
+                    .skipped("fetch result", signed.fetch.len(), e);
+            }
+            stream.drain(t, &mut history);
+            let info = info.map_err(|e| LiveError::SignBadBody(e.to_string()))?;
             if info.push_server.is_empty() {
                 return Err(LiveError::NoPushServer);
             }
@@ -300,23 +316,17 @@ async fn supervise(
             spinner.set_message(format!("@{user}: connecting"));
             let opened =
                 socket::open(&url, &jar, cfg.proxy.as_ref(), &cfg.user_agent, fallback).await?;
-            let heartbeat = opened
-                .ping_interval
-                .map_or(cfg.heartbeat, |p| p.clamp(PING_MIN, PING_MAX));
-            debug!(heartbeat_ms = heartbeat.as_millis() as u64, "socket open");
-            let numeric_room = room_id.parse::<i64>().unwrap_or(0);
-            let mut session = Session::new(
-                numeric_room,
-                &info.cursor,
-                heartbeat.as_millis() as u64,
-                cfg.idle_timeout.as_millis() as u64,
+            let heartbeat_ms = stream.conn.open(
+                ms(),
+                opened.handshake_options.as_deref(),
+                random::i64_in(1..i64::MAX),
             );
-            let enter = session.on_open(0, random::i64_in(1..i64::MAX));
+            debug!(heartbeat_ms, "socket open");
             spinner.clear();
             info!(user, room_id = %room_id, "connected");
             ran = true;
             let mut batch = Vec::with_capacity(history.len() + 1);
-            pipeline.control(
+            stream.stamper.control(
                 &Control::Connected {
                     username: user.to_string(),
                     room_id: room_id.clone(),
@@ -329,15 +339,15 @@ async fn supervise(
                 return Ok(DriveEnd::ConsumerGone);
             }
             let up = Instant::now();
-            let end = if pipeline.stream_end().is_some() {
-                DriveEnd::StreamEnded(pipeline.stream_end().unwrap_or(3))
+            let end = if let Some(action) = stream.conn.stream_end() {
+                DriveEnd::StreamEnded(action)
             } else {
                 socket::drive(
                     opened.ws,
-                    &mut session,
-                    enter,
+                    &mut stream.conn,
+                    clock,
                     Outputs {
-                        pipeline: &mut pipeline,
+                        stamper: &mut stream.stamper,
                         recorder: recorder.as_mut(),
                         tx: &tx,
                         cancel,
@@ -346,7 +356,8 @@ async fn supervise(
                 )
                 .await
             };
-            cursor = Some(session.cursor().to_string());
+            stream.conn.close();
+            cursor = Some(stream.conn.cursor().to_string());
             backoff.connection_lasted(up.elapsed());
             Ok(end)
         }
@@ -354,10 +365,10 @@ async fn supervise(
         let err = match attempt {
             Ok(DriveEnd::ConsumerGone) => return Ok(OfflineEnd::ConsumerGone),
             Ok(DriveEnd::StreamEnded(_)) => {
-                return finish(&mut pipeline, &tx, EndCause::StreamEnded, OfflineEnd::Done).await;
+                return finish(&mut stream, &tx, EndCause::StreamEnded, OfflineEnd::Done).await;
             }
             Ok(DriveEnd::Cancelled) => {
-                return interrupted(&mut pipeline, &tx).await;
+                return interrupted(&mut stream, &tx).await;
             }
             Ok(gone) => {
                 // The socket went away: say so, then reconnect.
@@ -372,7 +383,7 @@ async fn supervise(
                     ),
                 };
                 let mut batch = Vec::new();
-                pipeline.control(
+                stream.stamper.control(
                     &Control::Disconnected {
                         code,
                         reason: reason.clone(),
@@ -394,9 +405,9 @@ async fn supervise(
         };
         // A failure: classify, then give up or back off.
         let mut delay = match err.class_when(ran) {
-            Class::Fatal(_) => return fail(&mut pipeline, &tx, err).await,
+            Class::Fatal(_) => return fail(&mut stream, &tx, err).await,
             Class::RetryFew if first_rejections >= FIRST_REJECT_RETRIES => {
-                return fail(&mut pipeline, &tx, err).await;
+                return fail(&mut stream, &tx, err).await;
             }
             Class::RetryFew => {
                 first_rejections += 1;
@@ -417,7 +428,7 @@ async fn supervise(
         retries += 1;
         let give_up = cfg.max_retries.is_some_and(|max| retries > max);
         let mut batch = Vec::new();
-        pipeline.control(
+        stream.stamper.control(
             &Control::Error {
                 error: err.to_string(),
                 fatal: give_up,
@@ -433,7 +444,7 @@ async fn supervise(
                 "@{user}: gave up after {} reconnect attempt(s): {err}",
                 retries - 1
             );
-            flush_end(&mut pipeline, &tx).await;
+            flush_end(&mut stream, &tx).await;
             return Err(Failure::new(err.code(), msg).into());
         }
         delay = delay.max(Duration::from_millis(1));
@@ -447,7 +458,7 @@ async fn supervise(
             term::note(note);
         }
         if !sleep_or_cancel(delay, cancel).await {
-            flush_end(&mut pipeline, &tx).await;
+            flush_end(&mut stream, &tx).await;
             return Ok(OfflineEnd::Cancelled);
         }
     }
@@ -503,14 +514,36 @@ async fn find_room(
     }
 }
 
+/// One stream's connection and the stamping of its events: what lives
+/// across reconnects.
+struct Stream {
+    conn: Connection,
+    stamper: Stamper,
+}
+
+impl Stream {
+    /// Stamp the events the connection has decoded (received at `t_ms`).
+    fn drain(&mut self, t_ms: i64, batch: &mut Vec<Envelope>) {
+        let conn = &mut self.conn;
+        self.stamper
+            .stamp(std::iter::from_fn(|| conn.poll_event()), t_ms, batch);
+    }
+
+    /// The end: the events still held (open gift streaks).
+    fn finish(&mut self, t_ms: i64, batch: &mut Vec<Envelope>) {
+        self.conn.finish();
+        self.drain(t_ms, batch);
+    }
+}
+
 /// A fatal error: emit `error` and `disconnected`, flush, return the failure.
 async fn fail(
-    pipeline: &mut Pipeline,
+    stream: &mut Stream,
     tx: &mpsc::Sender<Vec<Envelope>>,
     err: LiveError,
 ) -> Result<OfflineEnd> {
     let mut batch = Vec::new();
-    pipeline.control(
+    stream.stamper.control(
         &Control::Error {
             error: err.to_string(),
             fatal: true,
@@ -518,35 +551,34 @@ async fn fail(
         now_ms(),
         &mut batch,
     );
-    pipeline.finish(now_ms(), &mut batch);
+    stream.finish(now_ms(), &mut batch);
     let _ = tx.send(batch).await;
     Err(Failure::new(err.code(), err.to_string()).into())
 }
 
-async fn flush_end(pipeline: &mut Pipeline, tx: &mpsc::Sender<Vec<Envelope>>) {
+async fn flush_end(stream: &mut Stream, tx: &mpsc::Sender<Vec<Envelope>>) {
     let mut batch = Vec::new();
-    pipeline.finish(now_ms(), &mut batch);
+    stream.finish(now_ms(), &mut batch);
     let _ = tx.send(batch).await;
 }
 
 /// Ctrl-C: held streaks, then `disconnected` with reason `interrupted`.
-async fn interrupted(
-    pipeline: &mut Pipeline,
-    tx: &mpsc::Sender<Vec<Envelope>>,
-) -> Result<OfflineEnd> {
-    finish(pipeline, tx, EndCause::Interrupted, OfflineEnd::Cancelled).await
+async fn interrupted(stream: &mut Stream, tx: &mpsc::Sender<Vec<Envelope>>) -> Result<OfflineEnd> {
+    finish(stream, tx, EndCause::Interrupted, OfflineEnd::Cancelled).await
 }
 
 /// The end: held streaks, then `disconnected`.
 async fn finish(
-    pipeline: &mut Pipeline,
+    stream: &mut Stream,
     tx: &mpsc::Sender<Vec<Envelope>>,
     cause: EndCause,
     end: OfflineEnd,
 ) -> Result<OfflineEnd> {
     let mut batch = Vec::new();
-    pipeline.finish(now_ms(), &mut batch);
-    pipeline.control(&Control::ended(1000, cause), now_ms(), &mut batch);
+    stream.finish(now_ms(), &mut batch);
+    stream
+        .stamper
+        .control(&Control::ended(1000, cause), now_ms(), &mut batch);
     if tx.send(batch).await.is_err() {
         return Ok(OfflineEnd::ConsumerGone);
     }

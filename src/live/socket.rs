@@ -1,5 +1,5 @@
 //! The WebSocket: URL, handshake, and the driver loop that moves bytes between
-//! the socket and the sans-IO [`Session`]. No protocol decisions here.
+//! the socket and the sans-IO [`Connection`]. No protocol decisions here.
 
 use std::time::{Duration, Instant};
 
@@ -18,11 +18,11 @@ use super::cookies::CookieJar;
 use super::error::LiveError;
 use super::proxy::{self, Proxy};
 use crate::clock::now_ms;
-use crate::pipeline::Pipeline;
+use crate::pipeline::Stamper;
 use crate::record::Recorder;
 use crate::term;
 use crate::webcast::capture::RecordKind;
-use crate::webcast::session::{Session, Timeout};
+use crate::webcast::connection::{Connection, State};
 use crate::webcast::{Envelope, FetchInfo};
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -120,9 +120,9 @@ pub fn is_tiktok_host(host: &str, own: &[&str]) -> bool {
 /// An open socket and what its handshake said.
 pub struct Opened {
     pub ws: Ws,
-    /// `ping-interval` of the `Handshake-Options` response header (seconds,
-    /// cookie syntax, as TikTokLive 7.0.1 reads it), when present.
-    pub ping_interval: Option<Duration>,
+    /// The `Handshake-Options` response header, when present (its
+    /// `ping-interval` sets the heartbeat: see [`Connection::open`]).
+    pub handshake_options: Option<String>,
 }
 
 /// Open the socket (through the proxy if any) with `user_agent` and the
@@ -172,24 +172,14 @@ pub async fn open(
                 WS_CONNECT_TIMEOUT.as_secs()
             ))
         })??;
-    let ping_interval = resp
+    let handshake_options = resp
         .headers()
         .get("handshake-options")
         .and_then(|v| v.to_str().ok())
-        .and_then(ping_interval);
-    Ok(Opened { ws, ping_interval })
-}
-
-/// `ping-interval` (seconds, may be fractional) from a `Handshake-Options`
-/// value such as `ping-interval=3; other=x`.
-pub fn ping_interval(options: &str) -> Option<Duration> {
-    options.split(';').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        if !k.trim().eq_ignore_ascii_case("ping-interval") {
-            return None;
-        }
-        let secs: f64 = v.trim().parse().ok()?;
-        (secs.is_finite() && secs > 0.0).then(|| Duration::from_secs_f64(secs))
+        .map(str::to_string);
+    Ok(Opened {
+        ws,
+        handshake_options,
     })
 }
 
@@ -275,7 +265,7 @@ pub enum DriveEnd {
 
 /// Everything the driver writes to.
 pub struct Outputs<'a> {
-    pub pipeline: &'a mut Pipeline,
+    pub stamper: &'a mut Stamper,
     pub recorder: Option<&'a mut Recorder>,
     pub tx: &'a mpsc::Sender<Vec<Envelope>>,
     pub cancel: &'a CancellationToken,
@@ -283,105 +273,164 @@ pub struct Outputs<'a> {
     pub cursor_out: Option<&'a tokio::sync::watch::Sender<String>>,
 }
 
-/// Run the connection until it ends. `session` has been opened already; its
-/// enter-room frame is `enter`.
+/// Drive the socket `ws`, just opened with `conn` (whose enter-room frame is
+/// queued), until it ends. `conn`'s times are milliseconds since `clock`.
+/// The driver only moves bytes and time:
+/// - it writes every frame `conn` wants sent before it waits for anything
+///   else, so enter-room, acks and heartbeats never wait for the consumer;
+/// - when the consumer is behind (the channel is full), it holds one batch,
+///   stops reading the socket (`conn.pause`) and keeps the heartbeats going;
+/// - it sleeps until `conn.poll_timeout()`.
+///
+/// Events already decoded are handed over before any end is returned, except
+/// when the consumer has gone.
 pub async fn drive(
     ws: Ws,
-    session: &mut Session,
-    enter: Vec<u8>,
+    conn: &mut Connection,
+    clock: Instant,
     mut out: Outputs<'_>,
 ) -> DriveEnd {
-    let start = Instant::now();
+    let start = clock;
     let ms = move || start.elapsed().as_millis() as u64;
     let (mut sink, mut stream) = ws.split();
-    if let Err(e) = sink.send(WsMessage::Binary(enter.into())).await {
-        return DriveEnd::Failed(format!("sending im_enter_room failed: {e}"));
-    }
-    let mut batch: Vec<Envelope> = Vec::new();
-    loop {
-        let deadline = session.next_deadline().unwrap_or(u64::MAX / 2);
+    // A batch the consumer has not taken yet; the socket is not read meanwhile.
+    let mut pending: Option<Vec<Envelope>> = None;
+    let end = loop {
+        if let Err(e) = write_transmits(&mut sink, conn).await {
+            break DriveEnd::Failed(e);
+        }
+        if conn.state() == State::Dead {
+            break DriveEnd::Dead;
+        }
+        if let Some(action) = conn.stream_end() {
+            if !hand_over(&out, conn, pending.take()).await {
+                return DriveEnd::ConsumerGone;
+            }
+            let _ = sink
+                .send(WsMessage::Close(Some(CloseFrame {
+                    code: CloseCode::Normal,
+                    reason: "stream ended".into(),
+                })))
+                .await;
+            return DriveEnd::StreamEnded(action);
+        }
+        let deadline = conn.poll_timeout().unwrap_or(u64::MAX / 2);
         let wake = tokio::time::Instant::from_std(start + Duration::from_millis(deadline));
         tokio::select! {
             biased;
             _ = out.cancel.cancelled() => {
                 let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "bye".into() }))).await;
-                return DriveEnd::Cancelled;
+                break DriveEnd::Cancelled;
             }
-            msg = stream.next() => {
+            // The consumer went away (e.g. --limit reached): end now, not at
+            // the next frame.
+            _ = out.tx.closed() => {
+                let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "bye".into() }))).await;
+                return DriveEnd::ConsumerGone;
+            }
+            permit = out.tx.reserve(), if pending.is_some() => {
+                let Ok(permit) = permit else { return DriveEnd::ConsumerGone };
+                permit.send(pending.take().unwrap_or_default());
+                report_cursor(&out, conn);
+                conn.resume(ms());
+            }
+            msg = stream.next(), if pending.is_none() => {
                 // Handle this message and every one already waiting (up to a
-                // batch), then send the acks and the events once: one flush
-                // and one channel hop per burst, not per frame.
-                let mut acks: Vec<Vec<u8>> = Vec::new();
+                // burst): one flush and one channel hop per burst, not per frame.
+                let mut batch = Vec::new();
                 let mut next = Some(msg);
                 let mut handled = 0;
+                let mut ended = None;
                 while let Some(msg) = next.take() {
-                    if let Some(end) = on_message(msg, session, &mut out, &mut batch, &mut acks, ms()) {
-                        // Events gathered earlier in this burst still go out.
-                        if !batch.is_empty() && out.tx.send(std::mem::take(&mut batch)).await.is_err() {
-                            return DriveEnd::ConsumerGone;
-                        }
-                        return end;
-                    }
+                    ended = on_message(msg, conn, &mut out, &mut batch, ms());
                     handled += 1;
-                    if batch.len() >= BURST || handled >= BURST || out.pipeline.stream_end().is_some() {
+                    if ended.is_some() || batch.len() >= BURST || handled >= BURST || conn.stream_end().is_some() {
                         break;
                     }
                     next = stream.next().now_or_never();
                 }
-                if !acks.is_empty() {
-                    for ack in acks {
-                        if let Err(e) = sink.feed(WsMessage::Binary(ack.into())).await {
-                            return DriveEnd::Failed(format!("sending an ack failed: {e}"));
+                if let Some(end) = ended {
+                    // Events gathered earlier in this burst still go out.
+                    pending = Some(batch);
+                    break end;
+                }
+                if !batch.is_empty() {
+                    match out.tx.try_send(batch) {
+                        Ok(()) => report_cursor(&out, conn),
+                        Err(mpsc::error::TrySendError::Full(batch)) => {
+                            pending = Some(batch);
+                            conn.pause(ms());
                         }
+                        Err(mpsc::error::TrySendError::Closed(_)) => return DriveEnd::ConsumerGone,
                     }
-                    if let Err(e) = sink.flush().await {
-                        return DriveEnd::Failed(format!("sending an ack failed: {e}"));
-                    }
-                }
-                if !batch.is_empty() && out.tx.send(std::mem::take(&mut batch)).await.is_err() {
-                    return DriveEnd::ConsumerGone;
-                }
-                if let Some(c) = out.cursor_out {
-                    c.send_if_modified(|old| {
-                        let changed = old != session.cursor();
-                        if changed {
-                            session.cursor().clone_into(old);
-                        }
-                        changed
-                    });
-                }
-                if let Some(action) = out.pipeline.stream_end() {
-                    let _ = sink.send(WsMessage::Close(Some(CloseFrame { code: CloseCode::Normal, reason: "stream ended".into() }))).await;
-                    return DriveEnd::StreamEnded(action);
                 }
             }
-            _ = tokio::time::sleep_until(wake) => {
-                match session.on_timeout(ms()) {
-                    Timeout::Send(hb) => {
-                        trace!("heartbeat");
-                        if let Err(e) = sink.send(WsMessage::Binary(hb.into())).await {
-                            return DriveEnd::Failed(format!("sending a heartbeat failed: {e}"));
-                        }
-                    }
-                    Timeout::Dead => return DriveEnd::Dead,
-                    Timeout::Nothing => {}
-                }
-            }
+            _ = tokio::time::sleep_until(wake) => conn.handle_timeout(ms()),
         }
+    };
+    if !hand_over(&out, conn, pending).await {
+        return DriveEnd::ConsumerGone;
     }
+    end
 }
-
 /// Most messages handled (and events gathered) before they are passed on.
 const BURST: usize = 64;
 
-/// One message from the socket: decode it, note acks to send. `Some` ends the
-/// connection.
+/// Write (and flush) every frame `conn` has queued.
+async fn write_transmits(
+    sink: &mut futures_util::stream::SplitSink<Ws, WsMessage>,
+    conn: &mut Connection,
+) -> Result<(), String> {
+    let mut fed = false;
+    while let Some(bytes) = conn.poll_transmit() {
+        sink.feed(WsMessage::Binary(bytes.into()))
+            .await
+            .map_err(|e| format!("sending to the WebSocket failed: {e}"))?;
+        fed = true;
+    }
+    if fed {
+        sink.flush()
+            .await
+            .map_err(|e| format!("sending to the WebSocket failed: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Hand `batch` (if any) to the consumer, waiting for room; false when the
+/// consumer has gone.
+async fn hand_over(out: &Outputs<'_>, conn: &Connection, batch: Option<Vec<Envelope>>) -> bool {
+    match batch {
+        Some(batch) if !batch.is_empty() => {
+            if out.tx.send(batch).await.is_err() {
+                return false;
+            }
+            report_cursor(out, conn);
+            true
+        }
+        _ => true,
+    }
+}
+
+/// Tell `cursor_out` (if any) the session cursor, when it changed.
+fn report_cursor(out: &Outputs<'_>, conn: &Connection) {
+    if let Some(c) = out.cursor_out {
+        c.send_if_modified(|old| {
+            let changed = old != conn.cursor();
+            if changed {
+                conn.cursor().clone_into(old);
+            }
+            changed
+        });
+    }
+}
+
+/// One message from the socket: record it, hand it to `conn`, stamp its
+/// events into `batch`. `Some` ends the socket.
 fn on_message(
     msg: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
-    session: &mut Session,
+    conn: &mut Connection,
     out: &mut Outputs<'_>,
     batch: &mut Vec<Envelope>,
-    acks: &mut Vec<Vec<u8>>,
     now: u64,
 ) -> Option<DriveEnd> {
     let msg = match msg {
@@ -397,13 +446,12 @@ fn on_message(
             {
                 term::warn(format_args!("{e:#}"));
             }
-            match out.pipeline.frame(&bytes, t, batch) {
-                Ok(info) => {
-                    trace!(payload_type = %info.payload_type, "frame");
-                    acks.extend(session.on_frame(now, &info));
-                }
-                Err(_) => session.on_activity(now),
+            match conn.handle_frame(&bytes, now) {
+                Ok(info) => trace!(payload_type = %info.payload_type, "frame"),
+                Err(e) => out.stamper.skipped("frame", bytes.len(), &e),
             }
+            out.stamper
+                .stamp(std::iter::from_fn(|| conn.poll_event()), t, batch);
         }
         WsMessage::Close(frame) => {
             let (code, reason) = frame
@@ -413,7 +461,7 @@ fn on_message(
             return Some(DriveEnd::Closed { code, reason });
         }
         // Pings are answered by tungstenite; any traffic is life.
-        _ => session.on_activity(now),
+        _ => conn.handle_activity(now),
     }
     None
 }
@@ -460,12 +508,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_ping_interval_and_knows_tiktok_hosts() {
-        assert_eq!(
-            ping_interval("ping-interval=3; x=y"),
-            Some(Duration::from_secs(3))
-        );
-        assert_eq!(ping_interval("x=1"), None);
+    fn knows_tiktok_hosts() {
         assert!(is_tiktok_host("webcast-ws.tiktok.com", &[]));
         assert!(!is_tiktok_host("ws-fallback.eulerstream.com", &[]));
         assert!(!is_tiktok_host("eviltiktok.com", &[]));

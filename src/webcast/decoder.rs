@@ -167,6 +167,11 @@ impl Decoder {
         self.stats
     }
 
+    /// The kinds this decoder emits: what [`prepare_frame`] needs to know.
+    pub fn wanted(&self) -> KindSet {
+        self.wanted
+    }
+
     /// The control action that ended the stream, once one has been seen.
     /// Control messages are always decoded for this, wanted or not.
     pub fn stream_end(&self) -> Option<i32> {

@@ -10,6 +10,7 @@
 #![deny(clippy::disallowed_types)]
 
 pub mod capture;
+pub mod connection;
 pub mod control;
 pub mod data;
 pub mod decoder;
@@ -21,12 +22,12 @@ pub mod lenient;
 pub mod mapping;
 pub mod proto;
 pub mod reflect;
-pub mod session;
 pub mod streaks;
 pub mod time;
 pub mod user;
 pub mod whole;
 
+pub use connection::Connection;
 pub use control::{Control, EndCause};
 pub use decoder::{
     Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, PreparedFetch, PreparedFrame,
