@@ -293,17 +293,25 @@ pub struct LiveArgs {
     pub sign_budget: u32,
 }
 
+/// Where the events come from and which are kept: the source, `--type` and
+/// friends, and the live connection's options (watch, forward and serve).
 #[derive(Debug, Args)]
-pub struct WatchArgs {
-    /// Streamers to watch (@name, name or a profile URL) [env: TIKTOK_USERNAME]
-    #[arg(value_name = "USER")]
-    pub users: Vec<String>,
+pub struct InputArgs {
     #[command(flatten)]
     pub source: SourceArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]
     pub live: LiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Streamers to watch (@name, name or a profile URL) [env: TIKTOK_USERNAME]
+    #[arg(value_name = "USER")]
+    pub users: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format (default: ndjson when piped, pretty on a terminal)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<Format>,
@@ -463,11 +471,7 @@ pub struct ForwardArgs {
     #[arg(value_name = "USER|-")]
     pub users: Vec<String>,
     #[command(flatten)]
-    pub source: SourceArgs,
-    #[command(flatten)]
-    pub filter: FilterArgs,
-    #[command(flatten)]
-    pub live: LiveArgs,
+    pub input: InputArgs,
     #[command(flatten)]
     pub targets: TargetArgs,
     /// How long to keep retrying after the input ends, e.g. 30s or 5m
@@ -501,11 +505,7 @@ pub struct ServeArgs {
     #[arg(value_name = "USER")]
     pub users: Vec<String>,
     #[command(flatten)]
-    pub source: SourceArgs,
-    #[command(flatten)]
-    pub filter: FilterArgs,
-    #[command(flatten)]
-    pub live: LiveArgs,
+    pub input: InputArgs,
     #[command(flatten)]
     pub access: AccessArgs,
     /// Events kept in the store; the oldest are dropped first
@@ -805,7 +805,7 @@ mod tests {
         let Command::Watch(w) = cli.command else {
             panic!()
         };
-        let opts = crate::config::resolve_filter(&w.filter).unwrap();
+        let opts = crate::config::resolve_filter(&w.input.filter).unwrap();
         assert_eq!(
             opts.wanted.iter().collect::<Vec<_>>(),
             [EventKind::Chat, EventKind::Gift, EventKind::Like]

@@ -18,8 +18,8 @@ use tiklive::webcast::proto::*;
 use tiklive::webcast::{Decoder, DecoderOptions, Envelope, EventKind, KindSet, Output, StreakMode};
 
 use crate::support::decode::{
-    all_kinds, assert_spec_fields, collector_payloads, data_of, decode_one, decode_with,
-    everything, options,
+    all_kinds, assert_spec_fields, collector_payloads, critical_strike, data_of, decode_one,
+    decode_with, everything, options,
 };
 
 // ---------------------------------------------------------------------------
@@ -91,25 +91,27 @@ fn rose() -> GiftInfo {
     }
 }
 
+/// A `common` of type `$ty` for `$method`, message id `$id`, `$dt` ms after
+/// [`T0`] in [`ROOM`].
+macro_rules! common_of {
+    ($($ty:ident)::+, $method:expr, $id:expr, $dt:expr) => {
+        Some($($ty)::+ {
+            method: $method.into(),
+            msg_id: $id,
+            room_id: ROOM,
+            create_time: T0 + $dt,
+            ..Default::default()
+        })
+    };
+}
+
 fn common(method: &str, msg_id: i64, dt: i64) -> Option<Common> {
-    Some(Common {
-        method: method.into(),
-        msg_id,
-        room_id: ROOM,
-        create_time: T0 + dt,
-        ..Default::default()
-    })
+    common_of!(Common, method, msg_id, dt)
 }
 
 /// `common` of the messages carried whole (their v3 schema, `proto/v3.proto`).
 fn v3_common(method: &str, msg_id: i64, dt: i64) -> Option<v3::CommonMessageData> {
-    Some(v3::CommonMessageData {
-        method: method.into(),
-        msg_id,
-        room_id: ROOM,
-        create_time: T0 + dt,
-        ..Default::default()
-    })
+    common_of!(v3::CommonMessageData, method, msg_id, dt)
 }
 
 /// The user fields every user event carries, for `alice()`.
@@ -2211,19 +2213,8 @@ fn generic_new_types_carry_their_nested_fields() {
         msg_type: 2,
         use_critical_strike_card: Some(v3::UseCriticalStrikeCard {
             card_info: Some(v3::CriticalStrikeCardInfo {
-                card_name_key: "pm_mt_critical_strike".into(),
-                send_user: Some(v3::BattleUserInfo {
-                    user: Some(v3::BattleBaseUserInfo {
-                        user_id: 7_100_000_000_000_000_001,
-                        nick_name: "Alice ✨".into(),
-                        display_id: "alice.k".into(),
-                        ..Default::default()
-                    }),
-                    tags: vec![],
-                }),
-                multiple: 3,
                 effect_time_sec: 20,
-                ..Default::default()
+                ..critical_strike("Alice ✨")
             }),
             anchor_id: 7_100_000_000_000_000_002,
             display_content: None,

@@ -16,7 +16,9 @@ use tiklive::webcast::{
     Decoder, DecoderOptions, EventKind, FrameError, KindSet, Output, StreakMode,
 };
 
-use crate::support::decode::{all_kinds, collector_payloads, everything, fixture, options};
+use crate::support::decode::{
+    all_kinds, collector_payloads, critical_strike, everything, fixture, options,
+};
 
 /// A gzip'ed push frame carrying a fetch result with these (method, payload)s.
 fn push_frame(messages: &[(&str, Vec<u8>)]) -> Vec<u8> {
@@ -726,19 +728,7 @@ fn a_nested_v3_field_that_changes_wire_type_keeps_the_event() {
     let card = v3::LinkMicBattleItemCard {
         battle_id: 7_300_000_000_000_000_067,
         use_critical_strike_card: Some(v3::UseCriticalStrikeCard {
-            card_info: Some(v3::CriticalStrikeCardInfo {
-                card_name_key: "pm_mt_critical_strike".into(),
-                send_user: Some(v3::BattleUserInfo {
-                    user: Some(v3::BattleBaseUserInfo {
-                        user_id: 7_100_000_000_000_000_001,
-                        nick_name: "Alice".into(),
-                        ..Default::default()
-                    }),
-                    tags: vec![],
-                }),
-                multiple: 3,
-                ..Default::default()
-            }),
+            card_info: Some(critical_strike("Alice")),
             ..Default::default()
         }),
         ..Default::default()

@@ -42,15 +42,15 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
     if args.from.is_some() {
         return from_nats(args, term, shutdown).await;
     }
-    let opts = config::resolve_filter(&args.filter)?;
-    let source = config::resolve_source(&args.users, &args.source, true, "forward")?;
+    let opts = config::resolve_filter(&args.input.filter)?;
+    let source = config::resolve_source(&args.users, &args.input.source, true, "forward")?;
     let drain = config::parse_duration(&args.drain_timeout)?;
     let (store, targets) = open_targets(&args).await?;
 
     let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
     let cancel = shutdown.token.child_token();
     let live = matches!(source, Source::Live(_))
-        .then(|| config::LiveConfig::resolve(&args.live))
+        .then(|| config::LiveConfig::resolve(&args.input.live))
         .transpose()?;
     let counted = opts.wanted;
     let producer: JoinHandle<Result<OfflineEnd>> = crate::source::start(
@@ -174,13 +174,9 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
 
 /// `--from nats://…`: deliver the stream's events through durable consumers.
 async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
-    let opts = config::resolve_filter(&args.filter)?;
+    let opts = config::resolve_filter(&args.input.filter)?;
     let url = args.from.clone().unwrap_or_default();
-    let nats = crate::nats::NatsTarget::parse(
-        &url,
-        args.nats_auth.nats_creds.clone(),
-        args.nats_auth.nats_token.clone(),
-    )?;
+    let nats = crate::nats::NatsTarget::resolve(&url, &args.nats_auth)?;
     let ack_wait = config::parse_duration(&args.ack_wait)?;
     if ack_wait < Duration::from_secs(1) {
         bail!(Failure::usage("--ack-wait must be at least 1s"));

@@ -43,10 +43,10 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
         return from_nats(args, term, shutdown).await;
     }
     let cfg = config::resolve_serve(&args)?;
-    let filter = config::resolve_filter(&args.filter)?;
-    let source = config::resolve_source(&args.users, &args.source, false, "serve")?;
+    let filter = config::resolve_filter(&args.input.filter)?;
+    let source = config::resolve_source(&args.users, &args.input.source, false, "serve")?;
     let live = match &source {
-        Source::Live(_) => Some(LiveConfig::resolve(&args.live)?),
+        Source::Live(_) => Some(LiveConfig::resolve(&args.input.live)?),
         _ => None,
     };
     let fallback_secret = config::webhook_secret()
@@ -201,16 +201,12 @@ async fn bind(addr: std::net::SocketAddr) -> Result<TcpListener> {
 async fn from_nats(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
     let cfg = config::resolve_serve(&args)?;
     let url = args.from.clone().unwrap_or_default();
-    let nats = crate::nats::NatsTarget::parse(
-        &url,
-        args.nats_auth.nats_creds.clone(),
-        args.nats_auth.nats_token.clone(),
-    )?;
+    let nats = crate::nats::NatsTarget::resolve(&url, &args.nats_auth)?;
     crate::nats::check_stream_name(&args.nats_stream)?;
-    let wanted = if args.filter.types.is_empty() {
+    let wanted = if args.input.filter.types.is_empty() {
         None
     } else {
-        Some(config::resolve_filter(&args.filter)?.wanted)
+        Some(config::resolve_filter(&args.input.filter)?.wanted)
     };
     let listener = bind(cfg.listen).await?;
     let local = listener.local_addr()?;

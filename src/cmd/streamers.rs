@@ -14,11 +14,7 @@ use crate::term;
 
 /// Connect and open the pool's buckets.
 pub async fn open(conn: &NatsConnArgs, what: &str) -> Result<(async_nats::Client, Buckets)> {
-    let target = NatsTarget::parse(
-        &conn.url,
-        conn.auth.nats_creds.clone(),
-        conn.auth.nats_token.clone(),
-    )?;
+    let target = NatsTarget::resolve(&conn.url, &conn.auth)?;
     let client = target.connect(what).await?;
     let js = async_nats::jetstream::ContextBuilder::new()
         .timeout(std::time::Duration::from_secs(5))

@@ -18,8 +18,8 @@ use crate::term::{self, BATCH_CHANNEL, StdoutOptions};
 use crate::webcast::{DecoderOptions, Envelope};
 
 pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
-    let opts = config::resolve_filter(&args.filter)?;
-    let source = config::resolve_source(&args.users, &args.source, false, "watch")?;
+    let opts = config::resolve_filter(&args.input.filter)?;
+    let source = config::resolve_source(&args.users, &args.input.source, false, "watch")?;
     if let Some(url) = &args.sink {
         let nats = NatsConfig::resolve(url, &args.nats)?;
         return run_sink(nats, &args, opts, source, term, shutdown).await;
@@ -63,7 +63,7 @@ fn spawn_source(
     limit: Option<u64>,
 ) -> Result<JoinHandle<Result<OfflineEnd>>> {
     let live = matches!(source, Source::Live(_))
-        .then(|| LiveConfig::resolve(&args.live))
+        .then(|| LiveConfig::resolve(&args.input.live))
         .transpose()?;
     crate::source::start(
         source,

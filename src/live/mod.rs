@@ -70,20 +70,6 @@ pub fn local_budget(cfg: &LiveConfig) -> SharedGate {
     ))
 }
 
-/// Start watching `users`; events go to `run.tx`. `gate` is the sign budget
-/// to share (e.g. with `/api/status`, or across processes); `None` makes a
-/// local one from `cfg`.
-pub fn spawn_live(
-    users: Vec<String>,
-    cfg: LiveConfig,
-    run: SourceRun,
-    gate: Option<SharedGate>,
-    progress: bool,
-    quiet: bool,
-) -> tokio::task::JoinHandle<Result<OfflineEnd>> {
-    tokio::spawn(async move { run_all(users, cfg, run, gate, progress, quiet).await })
-}
-
 /// What `tiklive worker` adds to one stream: where to resume and where to
 /// report the cursor.
 #[derive(Clone, Default)]
@@ -121,7 +107,11 @@ pub fn spawn_hooked(
     })
 }
 
-async fn run_all(
+/// Watch `users`; events go to `run.tx`. `gate` is the sign budget to share
+/// (e.g. with `/api/status`, or across processes); `None` makes a local one
+/// from `cfg`. Ends when every stream has ended; with one user its error is
+/// the result, with several each is warned about and the first is returned.
+pub async fn run_all(
     users: Vec<String>,
     cfg: LiveConfig,
     run: SourceRun,

@@ -40,11 +40,7 @@ pub struct NatsConfig {
 impl NatsConfig {
     /// Resolve `url` and the `--nats-*` options. Errors are usage errors.
     pub fn resolve(url: &str, args: &NatsArgs) -> Result<NatsConfig> {
-        let target = NatsTarget::parse(
-            url,
-            args.auth.nats_creds.clone(),
-            args.auth.nats_token.clone(),
-        )?;
+        let target = NatsTarget::resolve(url, &args.auth)?;
         let duplicate_window = crate::config::parse_duration(&args.nats_duplicate_window)?;
         if duplicate_window < MIN_DUPLICATE_WINDOW {
             anyhow::bail!(Failure::usage(
@@ -106,6 +102,11 @@ pub struct NatsTarget {
 impl NatsTarget {
     /// Parse a comma-separated server list. Entries after the first may omit
     /// the scheme (`nats://a:4222,b:4222`). Errors are usage errors.
+    /// [`NatsTarget::parse`] with the `--nats-creds` / `--nats-token` options.
+    pub fn resolve(url: &str, auth: &crate::cli::NatsAuthArgs) -> Result<NatsTarget> {
+        NatsTarget::parse(url, auth.nats_creds.clone(), auth.nats_token.clone())
+    }
+
     pub fn parse(url: &str, creds: Option<PathBuf>, token: Option<String>) -> Result<NatsTarget> {
         let mut servers = Vec::new();
         let mut scheme = "nats";

@@ -36,7 +36,7 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::error::ApiError;
-use super::routes::{self, EventParams, PageText, Takes, json_text, parse_cursor};
+use super::routes::{self, EventParams, PageText, Takes, json_text};
 use super::{ApiKey, BODY_LIMIT, sse};
 use crate::nats::read::{Reader, Selection, Unavailable, narrow};
 use crate::webcast::KindSet;
@@ -179,14 +179,7 @@ async fn tail(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let p = EventParams::parse(query, Takes::Stream)?;
-    let last_event_id = match headers.get("last-event-id") {
-        None => None,
-        Some(v) => Some(v.to_str().ok().and_then(parse_cursor).ok_or_else(|| {
-            ApiError::bad_request(
-                "Last-Event-ID must be the id of an earlier message (a stream sequence: a whole number)",
-            )
-        })?),
-    };
+    let last_event_id = routes::last_event_id(&headers, "a stream sequence")?;
     let reader = &app.0.reader;
     let cursor = match last_event_id.or(p.after) {
         Some(c) => c as u64,

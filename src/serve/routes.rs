@@ -155,6 +155,24 @@ pub(super) fn parse_cursor(s: &str) -> Option<i64> {
     s.trim().parse::<i64>().ok().filter(|n| *n >= 0)
 }
 
+/// The SSE `Last-Event-ID` header as a cursor, if sent. Errors: 400 when it
+/// is not a cursor; `what` says what the ids are ("a seq", "a stream
+/// sequence").
+pub(super) fn last_event_id(headers: &HeaderMap, what: &str) -> Result<Option<i64>, ApiError> {
+    let Some(v) = headers.get("last-event-id") else {
+        return Ok(None);
+    };
+    v.to_str()
+        .ok()
+        .and_then(parse_cursor)
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Last-Event-ID must be the id of an earlier message ({what}: a whole number)"
+            ))
+        })
+}
+
 pub(super) async fn events(
     State(app): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,

@@ -38,7 +38,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::overlay::TestEvent;
 use super::recent::{Cached, Recent};
-use super::routes::{EventParams, Takes, parse_cursor, push_with_seq};
+use super::routes::{self, EventParams, Takes, push_with_seq};
 
 /// Events read from the store at a time.
 const PAGE: usize = 256;
@@ -53,14 +53,7 @@ pub(super) async fn stream(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let p = EventParams::parse(query, Takes::Stream)?;
-    let last_event_id = match headers.get("last-event-id") {
-        None => None,
-        Some(v) => Some(v.to_str().ok().and_then(parse_cursor).ok_or_else(|| {
-            ApiError::bad_request(
-                "Last-Event-ID must be the id of an earlier message (a seq: a whole number)",
-            )
-        })?),
-    };
+    let last_event_id = routes::last_event_id(&headers, "a seq")?;
     let head = app.head.clone();
     let cursor = last_event_id.or(p.after).unwrap_or_else(|| *head.borrow());
     let tail = Tail {

@@ -116,7 +116,14 @@ pub fn start(
             let cfg = start
                 .live
                 .ok_or_else(|| anyhow::anyhow!("a live source needs its settings"))?;
-            crate::live::spawn_live(users, cfg, run, start.gate, start.progress, start.quiet)
+            tokio::spawn(crate::live::run_all(
+                users,
+                cfg,
+                run,
+                start.gate,
+                start.progress,
+                start.quiet,
+            ))
         }
         Source::Stdin => tokio::spawn(stdin::read_stdin(run.tx, run.cancel, run.opts.wanted)),
         Source::Replay(path, speed, threads) => {

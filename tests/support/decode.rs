@@ -257,3 +257,23 @@ pub fn is_uuid(s: &str) -> bool {
             .zip([8, 4, 4, 4, 12])
             .all(|(g, n)| g.len() == n && g.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))
 }
+
+/// A battle item card's critical-strike card (v3), sent by Alice with the
+/// nickname `nick`, ×3.
+pub fn critical_strike(nick: &str) -> tiklive::webcast::proto::v3::CriticalStrikeCardInfo {
+    use tiklive::webcast::proto::v3;
+    v3::CriticalStrikeCardInfo {
+        card_name_key: "pm_mt_critical_strike".into(),
+        send_user: Some(v3::BattleUserInfo {
+            user: Some(v3::BattleBaseUserInfo {
+                user_id: 7_100_000_000_000_000_001,
+                nick_name: nick.into(),
+                display_id: "alice.k".into(),
+                ..Default::default()
+            }),
+            tags: vec![],
+        }),
+        multiple: 3,
+        ..Default::default()
+    }
+}
