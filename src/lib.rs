@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod random;
 pub mod record;
+pub mod redact;
 pub mod secret;
 pub mod serve;
 pub mod settings;
@@ -59,7 +60,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let term = Terminal::detect(&cli.global);
-    init_logging(term.verbose);
+    init_logging(term.verbose, term.color_stderr);
     let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -115,7 +116,9 @@ async fn dispatch(
     }
 }
 
-fn init_logging(verbose: u8) {
+/// `-v` / `-vv` logs on stderr, coloured only when stderr's colour choice
+/// (`--color`, `NO_COLOR`, a terminal) says so.
+fn init_logging(verbose: u8, color: bool) {
     if verbose == 0 {
         return;
     }
@@ -128,5 +131,6 @@ fn init_logging(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::new(level))
         .with_target(false)
+        .with_ansi(color)
         .try_init();
 }

@@ -521,3 +521,25 @@ fn a_damaged_capture_replays_the_rest_with_warnings() {
     assert!(got.len() > 20, "{}", got.len());
     assert_eq!(without_id(&got), without_id(&ndjson(&expected.stdout)));
 }
+
+#[test]
+fn a_file_that_is_not_a_capture_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("chat.log");
+    std::fs::write(&log, "hello\nworld\n").unwrap();
+    let empty = dir.path().join("empty.capture");
+    std::fs::write(&empty, "").unwrap();
+    for (path, says) in [
+        (log.as_path(), "is not a tiklive capture (line 1: not JSON"),
+        (empty.as_path(), "is empty: not a tiklive capture"),
+        (dir.path(), "it is a directory"),
+    ] {
+        let (mut cmd, _d) = temp_command();
+        let r = run(cmd.args(["watch", "--replay"]).arg(path));
+        assert_eq!(r.code, 2, "{r:#?}");
+        assert_eq!(r.stdout, "", "{r:#?}");
+        assert_eq!(r.stderr.lines().count(), 1, "{r:#?}");
+        assert!(r.stderr.starts_with("tiklive: error: "), "{r:#?}");
+        assert!(r.stderr.contains(says), "{r:#?}");
+    }
+}

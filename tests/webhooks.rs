@@ -172,3 +172,28 @@ fn a_corrupt_store_is_a_clear_error_naming_the_path() {
     );
     assert_eq!(run.stderr.lines().count(), 1, "one line: {run:#?}");
 }
+
+#[test]
+fn a_password_in_a_webhook_url_is_never_shown() {
+    let dir = Dir::new();
+    let url = "http://bob:hunter2@127.0.0.1:9/hook";
+    dir.run(&["webhooks", "add", url])
+        .ok()
+        .never_shows("hunter2");
+    let list = dir.run(&["webhooks", "list"]).ok().never_shows("hunter2");
+    assert!(
+        list.stdout.contains("http://bob:***@127.0.0.1:9/hook"),
+        "{list:#?}"
+    );
+    dir.run(&["config", "--to", url])
+        .ok()
+        .never_shows("hunter2");
+    let dry = dir
+        .forward_demo(&["--to", url, "--dry-run", "--limit", "2"])
+        .ok()
+        .never_shows("hunter2");
+    assert!(
+        dry.stdout.contains("POST http://bob:***@127.0.0.1:9/hook"),
+        "{dry:#?}"
+    );
+}

@@ -156,7 +156,7 @@ async fn test(id: &str, args: &StoreArgs) -> Result<Code> {
         Outcome::Delivered(status) => {
             term::print_stdout(&format!(
                 "webhook {id}: HTTP {status} in {ms:.0} ms ({how} ping to {})\n",
-                target.webhook.url
+                crate::redact::url(&target.webhook.url)
             ))?;
             Ok(Code::Ok)
         }

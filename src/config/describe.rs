@@ -59,8 +59,8 @@ pub fn describe_settings(matches: &clap::ArgMatches, dotenv: &Dotenv) -> Vec<Set
         };
         let value = if row.secret && !value.is_empty() {
             "(redacted)".to_string()
-        } else if row.env.ends_with("PROXY") || row.env == "NATS_URL" {
-            redact_userinfo(&value)
+        } else if row.env.ends_with("PROXY") || row.env.ends_with("_URL") {
+            crate::redact::url(&value).into_owned()
         } else {
             value
         };
@@ -73,17 +73,9 @@ pub fn describe_settings(matches: &clap::ArgMatches, dotenv: &Dotenv) -> Vec<Set
     if let Some(p) = matches.try_get_one::<String>("proxy").ok().flatten() {
         out.push(Setting {
             name: "--proxy",
-            value: redact_userinfo(p),
+            value: crate::redact::url(p).into_owned(),
             source: "flag",
         });
     }
     out
-}
-
-/// `http://user:pw@host` → `http://(redacted)@host`.
-fn redact_userinfo(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}(redacted){}", &url[..s + 3], &url[at..]),
-        _ => url.to_string(),
-    }
 }

@@ -62,7 +62,7 @@ impl Proxy {
         let bad = |why: &str| {
             err(format!(
                 "invalid proxy '{}': {why}; use http://host:port, https://host:port or socks5://host:port",
-                redact_url(raw)
+                crate::redact::url(raw)
             ))
         };
         let url = url::Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
@@ -158,23 +158,6 @@ impl Proxy {
             Ok(Err(e)) => Err(unreachable(e.to_string())),
             Ok(Ok(_)) => Ok(()),
         }
-    }
-}
-
-/// A proxy URL with any password replaced by `***` (for error messages about
-/// a URL that did not even parse).
-pub fn redact_url(raw: &str) -> String {
-    match url::Url::parse(raw.trim()) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        Ok(_) => raw.trim().to_string(),
-        // Unparseable: hide whatever sits between "://" and "@".
-        Err(_) => match (raw.find("://"), raw.rfind('@')) {
-            (Some(a), Some(b)) if b > a => format!("{}***{}", &raw[..a + 3], &raw[b..]),
-            _ => raw.trim().to_string(),
-        },
     }
 }
 

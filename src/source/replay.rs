@@ -44,7 +44,14 @@ impl ReplayReader {
             header: None,
             pending: None,
         };
-        match r.next_line()? {
+        if path.is_dir() {
+            return Err(Failure::usage(format!(
+                "cannot open capture {}: it is a directory",
+                path.display()
+            ))
+            .into());
+        }
+        match r.first_line()? {
             Some(Line::Header(h)) => r.header = Some(h),
             Some(Line::Record(rec)) => {
                 term::warn(format_args!(
@@ -56,6 +63,38 @@ impl ReplayReader {
             None => {}
         }
         Ok(r)
+    }
+
+    /// The first non-empty line, which must be a capture line: a file that
+    /// is not a capture at all (a log, JSON of another kind, an empty file)
+    /// is a usage error, not one skipped-line warning per line.
+    fn first_line(&mut self) -> Result<Option<Line>> {
+        loop {
+            self.line.clear();
+            let n = self
+                .reader
+                .read_until(b'\n', &mut self.line)
+                .with_context(|| format!("cannot read capture {}", self.label))?;
+            if n == 0 {
+                return Err(Failure::usage(format!(
+                    "{} is empty: not a tiklive capture (record one with `watch USER --record FILE`)",
+                    self.label
+                ))
+                .into());
+            }
+            self.lineno += 1;
+            if self.line.trim_ascii().is_empty() {
+                continue;
+            }
+            return match parse_line_bytes(&self.line) {
+                Ok(line) => Ok(Some(line)),
+                Err(e) => Err(Failure::usage(format!(
+                    "{} is not a tiklive capture (line {}: {e}; record one with `watch USER --record FILE`)",
+                    self.label, self.lineno
+                ))
+                .into()),
+            };
+        }
     }
 
     fn next_line(&mut self) -> Result<Option<Line>> {

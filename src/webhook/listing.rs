@@ -21,7 +21,7 @@ pub fn listed(s: &WebhookStats) -> bool {
 #[serde(rename_all = "camelCase")]
 pub struct JsonWebhook<'a> {
     id: String,
-    url: &'a str,
+    url: std::borrow::Cow<'a, str>,
     name: Option<&'a str>,
     /// `registered` or `adhoc` (a `forward --to` / WEBHOOK_URL target).
     kind: &'static str,
@@ -61,7 +61,7 @@ pub fn json_row(s: &WebhookStats) -> JsonWebhook<'_> {
     let w = &s.webhook;
     JsonWebhook {
         id: w.id.to_string(),
-        url: &w.url,
+        url: crate::redact::url(&w.url),
         name: w.name.as_deref(),
         kind: if w.ephemeral { "adhoc" } else { "registered" },
         secret: secret_state(s),
@@ -129,7 +129,7 @@ pub fn render_table(stats: &[WebhookStats]) -> String {
                 (None, true) => "(forward --to)".into(),
                 (None, false) => "-".into(),
             },
-            w.url.clone(),
+            crate::redact::url(&w.url).into_owned(),
             if types.is_empty() {
                 "all".into()
             } else {

@@ -47,7 +47,7 @@ pub fn build_request(target: &Target, msg_id: &str, event_json: &str, timestamp:
 /// The request as text, the signature redacted (`--dry-run`):
 /// `POST URL`, the headers, a blank line, the body, a blank line.
 pub fn render_redacted(req: &Request) -> String {
-    let mut out = format!("POST {}\n", req.url);
+    let mut out = format!("POST {}\n", crate::redact::url(&req.url));
     for (name, value) in &req.headers {
         let value = if *name == "webhook-signature" {
             "v1,(redacted)"

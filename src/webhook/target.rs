@@ -20,7 +20,7 @@ pub struct Target {
 #[derive(Serialize)]
 struct WebhookRef<'a> {
     id: String,
-    url: &'a str,
+    url: std::borrow::Cow<'a, str>,
     name: Option<&'a str>,
 }
 
@@ -28,7 +28,7 @@ impl Target {
     pub fn new(webhook: Webhook, key: Option<SigningKey>) -> Target {
         let r = WebhookRef {
             id: webhook.id.to_string(),
-            url: &webhook.url,
+            url: crate::redact::url(&webhook.url),
             name: webhook.name.as_deref(),
         };
         let suffix = format!(
@@ -53,7 +53,11 @@ impl Target {
 
     /// `webhook 3 (https://example.com/hook)`, for messages.
     pub fn label(&self) -> String {
-        format!("webhook {} ({})", self.webhook.id, self.webhook.url)
+        format!(
+            "webhook {} ({})",
+            self.webhook.id,
+            crate::redact::url(&self.webhook.url)
+        )
     }
 }
 
