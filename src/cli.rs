@@ -479,7 +479,7 @@ pub struct ForwardArgs {
     pub drain_timeout: String,
     /// Read the events from this NATS JetStream stream instead of a source: one durable
     /// consumer per target, shared by every forwarder of that target; runs until Ctrl-C
-    #[arg(long, value_name = "URL", conflicts_with_all = ["replay", "demo", "users", "dry_run"])]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["replay", "demo", "users", "dry_run", "speed", "threads", "room_id", "wait", "max_retries", "gift_streaks"])]
     pub from: Option<String>,
     /// With --from: the stream to read
     #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
@@ -519,7 +519,7 @@ pub struct ServeArgs {
     pub limit: Option<u64>,
     /// Serve the events of this NATS JetStream stream instead of watching a source: no store,
     /// the stream sequence is the cursor (--type: only these types)
-    #[arg(long, value_name = "URL", conflicts_with_all = ["users", "replay", "demo", "limit"])]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["users", "replay", "demo", "limit", "speed", "threads", "room_id", "wait", "max_retries", "gift_streaks", "buffer"])]
     pub from: Option<String>,
     /// With --from: the stream to read
     #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]

@@ -543,3 +543,54 @@ fn a_file_that_is_not_a_capture_is_a_usage_error() {
         assert!(r.stderr.contains(says), "{r:#?}");
     }
 }
+
+#[test]
+fn options_the_source_would_ignore_are_usage_errors() {
+    for (args, says) in [
+        (
+            &["watch", "--demo", "--wait"][..],
+            "--wait applies to live streams",
+        ),
+        (
+            &["watch", "--demo", "--room-id", "5"][..],
+            "--room-id applies",
+        ),
+        (
+            &["serve", "--demo", "--max-retries", "1"][..],
+            "--max-retries applies",
+        ),
+        (
+            &[
+                "forward",
+                "-",
+                "--gift-streaks",
+                "final",
+                "--dry-run",
+                "--to",
+                "http://a/",
+            ][..],
+            "cannot regroup events read from stdin",
+        ),
+        (
+            &["serve", "--from", "nats://127.0.0.1:1", "--speed", "max"][..],
+            "cannot be used with",
+        ),
+        (
+            &[
+                "forward",
+                "--from",
+                "nats://127.0.0.1:1",
+                "--gift-streaks",
+                "final",
+                "--to",
+                "http://a/",
+            ][..],
+            "cannot be used with",
+        ),
+    ] {
+        let (mut cmd, _d) = temp_command();
+        let r = run(cmd.args(args).stdin(std::process::Stdio::null()));
+        assert_eq!(r.code, 2, "{args:?}: {r:#?}");
+        assert!(r.stderr.contains(says), "{args:?}: {r:#?}");
+    }
+}

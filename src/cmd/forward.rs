@@ -43,7 +43,7 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
         return from_nats(args, term, shutdown).await;
     }
     let opts = config::resolve_filter(&args.input.filter)?;
-    let source = config::resolve_source(&args.users, &args.input.source, true, "forward")?;
+    let source = config::resolve_input(&args.users, &args.input, true, "forward")?;
     let drain = config::parse_duration(&args.drain_timeout)?;
     let (store, targets) = open_targets(&args).await?;
 

@@ -44,7 +44,7 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
     }
     let cfg = config::resolve_serve(&args)?;
     let filter = config::resolve_filter(&args.input.filter)?;
-    let source = config::resolve_source(&args.users, &args.input.source, false, "serve")?;
+    let source = config::resolve_input(&args.users, &args.input, false, "serve")?;
     let live = match &source {
         Source::Live(_) => Some(LiveConfig::resolve(&args.input.live)?),
         _ => None,

@@ -19,7 +19,7 @@ use crate::webcast::{DecoderOptions, Envelope};
 
 pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
     let opts = config::resolve_filter(&args.input.filter)?;
-    let source = config::resolve_source(&args.users, &args.input.source, false, "watch")?;
+    let source = config::resolve_input(&args.users, &args.input, false, "watch")?;
     if let Some(url) = &args.sink {
         let nats = NatsConfig::resolve(url, &args.nats)?;
         return run_sink(nats, &args, opts, source, term, shutdown).await;

@@ -29,7 +29,9 @@ pub use live::{
     system_tz_name,
 };
 pub use serve::{ServeConfig, parse_listen, resolve_serve};
-pub use source::{Source, Speed, parse_speed, parse_user, resolve_filter, resolve_source};
+pub use source::{
+    Source, Speed, parse_speed, parse_user, resolve_filter, resolve_input, resolve_source,
+};
 pub use terminal::{Terminal, resolve_format};
 pub use webhook::{ForwardTargets, resolve_forward_targets, validate_webhook_url, webhook_secret};
 

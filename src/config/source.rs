@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use crate::cli::{FilterArgs, GiftStreaks, SourceArgs};
+use crate::cli::{FilterArgs, GiftStreaks, InputArgs, SourceArgs};
 use crate::error::Failure;
 use crate::webcast::{DecoderOptions, EventKind, KindSet, StreakMode};
 
@@ -42,6 +42,38 @@ pub enum Source {
     Demo(Speed, usize),
     /// Event NDJSON on stdin (`forward -`).
     Stdin,
+}
+
+/// [`resolve_source`] for a command's [`InputArgs`], refusing options that
+/// the chosen source would ignore: `--room-id`, `--wait` and `--max-retries`
+/// apply to live streams only, and `--gift-streaks final` cannot regroup
+/// events read back from stdin (their streaks were already decided).
+pub fn resolve_input(
+    users: &[String],
+    input: &InputArgs,
+    allow_stdin: bool,
+    command: &str,
+) -> Result<Source> {
+    let source = resolve_source(users, &input.source, allow_stdin, command)?;
+    let live = &input.live;
+    let live_only = [
+        ("--room-id", live.room_id.is_some()),
+        ("--wait", live.wait),
+        ("--max-retries", live.max_retries.is_some()),
+    ];
+    if !matches!(source, Source::Live(_))
+        && let Some((flag, _)) = live_only.iter().find(|(_, given)| *given)
+    {
+        bail!(Failure::usage(format!(
+            "{flag} applies to live streams (USER), not to --demo, --replay or stdin"
+        )));
+    }
+    if matches!(source, Source::Stdin) && input.filter.gift_streaks == GiftStreaks::Final {
+        bail!(Failure::usage(
+            "--gift-streaks final cannot regroup events read from stdin: give it to the command that decodes them"
+        ));
+    }
+    Ok(source)
 }
 
 /// Resolve USER…/--replay/--demo. `allow_stdin` permits `-` (forward).
