@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::error::{Code, Failure};
 use crate::term;
@@ -52,23 +52,21 @@ impl ReplayReader {
             .into());
         }
         match r.first_line()? {
-            Some(Line::Header(h)) => r.header = Some(h),
-            Some(Line::Record(rec)) => {
+            Line::Header(h) => r.header = Some(h),
+            Line::Record(rec) => {
                 term::warn(format_args!(
                     "{}: no capture header line; replaying anyway",
                     r.label
                 ));
                 r.pending = Some(rec);
             }
-            None => {}
         }
         Ok(r)
     }
 
-    /// The first non-empty line, which must be a capture line: a file that
-    /// is not a capture at all (a log, JSON of another kind, an empty file)
-    /// is a usage error, not one skipped-line warning per line.
-    fn first_line(&mut self) -> Result<Option<Line>> {
+    /// Read the next line that is not blank into `self.line`; false at the
+    /// end of the file.
+    fn read_nonblank(&mut self) -> Result<bool> {
         loop {
             self.line.clear();
             let n = self
@@ -76,41 +74,37 @@ impl ReplayReader {
                 .read_until(b'\n', &mut self.line)
                 .with_context(|| format!("cannot read capture {}", self.label))?;
             if n == 0 {
-                return Err(Failure::usage(format!(
-                    "{} is empty: not a tiklive capture (record one with `watch USER --record FILE`)",
-                    self.label
-                ))
-                .into());
+                return Ok(false);
             }
             self.lineno += 1;
-            if self.line.trim_ascii().is_empty() {
-                continue;
+            if !self.line.trim_ascii().is_empty() {
+                return Ok(true);
             }
-            return match parse_line_bytes(&self.line) {
-                Ok(line) => Ok(Some(line)),
-                Err(e) => Err(Failure::usage(format!(
-                    "{} is not a tiklive capture (line {}: {e}; record one with `watch USER --record FILE`)",
-                    self.label, self.lineno
-                ))
-                .into()),
-            };
         }
     }
 
+    /// The first line, which must be a capture line: a file that is not a
+    /// capture at all (a log, JSON of another kind, an empty file) is a
+    /// usage error, not one skipped-line warning per line.
+    fn first_line(&mut self) -> Result<Line> {
+        let hint = "record one with `watch USER --record FILE`";
+        if !self.read_nonblank()? {
+            bail!(Failure::usage(format!(
+                "{} is empty: not a tiklive capture ({hint})",
+                self.label
+            )));
+        }
+        parse_line_bytes(&self.line).map_err(|e| {
+            Failure::usage(format!(
+                "{} is not a tiklive capture (line {}: {e}; {hint})",
+                self.label, self.lineno
+            ))
+            .into()
+        })
+    }
+
     fn next_line(&mut self) -> Result<Option<Line>> {
-        loop {
-            self.line.clear();
-            let n = self
-                .reader
-                .read_until(b'\n', &mut self.line)
-                .with_context(|| format!("cannot read capture {}", self.label))?;
-            if n == 0 {
-                return Ok(None);
-            }
-            self.lineno += 1;
-            if self.line.trim_ascii().is_empty() {
-                continue;
-            }
+        while self.read_nonblank()? {
             let complete = self.line.ends_with(b"\n");
             match parse_line_bytes(&self.line) {
                 Ok(line) => return Ok(Some(line)),
@@ -127,6 +121,7 @@ impl ReplayReader {
                 )),
             }
         }
+        Ok(None)
     }
 }
 
