@@ -1112,20 +1112,27 @@ async fn rejected_first_handshakes_are_retried_a_few_times_then_exit_4() {
     });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rejection_on_reconnect_after_a_running_stream_is_a_drop_like_any_other() {
+/// A fake where alice's first socket runs five demo frames and drops, and
+/// the next `rejections` handshakes are refused with `illegal secret key`.
+async fn running_then_rejected(rejections: usize) -> FakeTikTok {
     let fake = FakeTikTok::start().await;
     fake.live("alice", ROOM);
     fake.sign(SignReply::Ok { messages: vec![] })
         .ws(WsScript::frames(demo_frames()[..5].to_vec()).then(WsAfter::Drop));
-    // More rejections than a first connect would tolerate.
-    for _ in 0..4 {
+    for _ in 0..rejections {
         fake.sign(SignReply::Ok { messages: vec![] })
             .ws(WsScript::Reject {
                 status: 200,
                 message: "illegal secret key".into(),
             });
     }
+    fake
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejection_on_reconnect_after_a_running_stream_is_a_drop_like_any_other() {
+    // More rejections than a first connect would tolerate.
+    let fake = running_then_rejected(4).await;
     fake.sign(SignReply::Ok { messages: vec![] })
         .ws(WsScript::frames(vec![stream_end_frame(40)]));
     let dir = tempfile::tempdir().unwrap();
@@ -1150,17 +1157,7 @@ async fn a_rejection_on_reconnect_after_a_running_stream_is_a_drop_like_any_othe
     assert_eq!(fake.recorded(|r| r.sign_queries.len()), 6);
 
     // --max-retries bounds it.
-    let fake = FakeTikTok::start().await;
-    fake.live("alice", ROOM);
-    fake.sign(SignReply::Ok { messages: vec![] })
-        .ws(WsScript::frames(demo_frames()[..5].to_vec()).then(WsAfter::Drop));
-    for _ in 0..3 {
-        fake.sign(SignReply::Ok { messages: vec![] })
-            .ws(WsScript::Reject {
-                status: 200,
-                message: "illegal secret key".into(),
-            });
-    }
+    let fake = running_then_rejected(3).await;
     let out = run(&fake, &dir, &["watch", "alice", "--max-retries", "2"], &[]).await;
     assert_eq!(out.status.code(), Some(4), "stderr: {}", stderr(&out));
     assert!(stderr(&out).contains("gave up after 2 reconnect attempt(s)"));

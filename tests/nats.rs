@@ -7,19 +7,13 @@ use std::path::Path;
 use std::process::Output;
 
 use crate::support::nats::{NatsServer, stream_messages, urls};
-use crate::support::{eventually, lazy, tiklive};
+use crate::support::{eventually, lazy, output_ok, tiklive};
 
 type Dir = tempfile::TempDir;
 
 /// Run tiklive in `dir`; assert success.
 async fn ok(dir: &Dir, args: &[&str]) -> Output {
-    let out = tiklive(dir.path()).args(args).output().await.unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    output_ok(tiklive(dir.path()).args(args)).await
 }
 
 const STREAM: &str = "TIKLIVE_EVENTS";

@@ -18,7 +18,7 @@ use tiklive::webcast::proto::{
 
 use crate::serve::Server;
 use crate::support::browser::Browser;
-use crate::support::{ndjson, tiklive};
+use crate::support::{ndjson, output_ok, tiklive};
 
 const KEY: &str = "overlay-test-key";
 const IMG_NICK: &str = "<img src=x onerror=\"window.__pwned='nickname'\">";
@@ -113,23 +113,14 @@ fn write_captures(dir: &Path) -> [std::path::PathBuf; 2] {
 
 /// What `watch --replay FILE --speed max` prints.
 async fn replay_ndjson(dir: &Path, capture: &Path) -> Vec<Value> {
-    let out = tiklive(dir)
-        .args([
-            "watch",
-            "--replay",
-            capture.to_str().unwrap(),
-            "--speed",
-            "max",
-        ])
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    ndjson(&out.stdout)
+    let replay = [
+        "watch",
+        "--replay",
+        capture.to_str().unwrap(),
+        "--speed",
+        "max",
+    ];
+    ndjson(&output_ok(tiklive(dir).args(replay)).await.stdout)
 }
 
 fn of_type<'a>(events: &'a [Value], kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {

@@ -13,7 +13,7 @@ use tokio::io::AsyncBufReadExt;
 use tokio::process::Child;
 
 use crate::support::fake_tiktok::{FakeTikTok, SignReply, WsScript, demo_frames, stream_end_frame};
-use crate::support::{Receiver, SECRET, eventually, lazy, ndjson, tiklive};
+use crate::support::{Receiver, SECRET, eventually, lazy, ndjson, output_ok, tiklive};
 
 /// A running `tiklive serve` (also used by the overlay tests).
 pub(crate) struct Server {
@@ -200,13 +200,8 @@ impl Server {
 
 /// What `watch --demo --speed max` prints: the reference for the demo.
 async fn demo_reference(dir: &Path) -> Vec<Value> {
-    let out = tiklive(dir)
-        .args(["watch", "--demo", "--speed", "max"])
-        .output()
-        .await
-        .unwrap();
-    assert!(out.status.success());
-    ndjson(&out.stdout)
+    let demo = ["watch", "--demo", "--speed", "max"];
+    ndjson(&output_ok(tiklive(dir).args(demo)).await.stdout)
 }
 
 fn by_type(events: &[Value]) -> BTreeMap<String, usize> {

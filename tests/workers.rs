@@ -11,7 +11,7 @@ use tokio::process::{Child, Command};
 
 use crate::support::fake_tiktok::{FakeTikTok, UserPage};
 use crate::support::nats::{NatsServer, stream_messages};
-use crate::support::{lazy, poll_every, tiklive};
+use crate::support::{lazy, output_ok, poll_every, tiklive};
 
 const STREAM: &str = "TIKLIVE_EVENTS";
 const USERS: [&str; 6] = ["ann", "bo.b", "cy_c", "dee", "eve", "fay"];
@@ -39,17 +39,7 @@ impl Pool {
             fake,
             dir: tempfile::tempdir().unwrap(),
         };
-        let out = pool
-            .cmd(&["streamers", "add"])
-            .args(USERS)
-            .output()
-            .await
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        output_ok(pool.cmd(&["streamers", "add"]).args(USERS)).await;
         pool
     }
 
@@ -85,16 +75,7 @@ impl Pool {
 
     /// `cluster status --json`.
     async fn status(&self) -> Value {
-        let out = self
-            .cmd(&["cluster", "status", "--json"])
-            .output()
-            .await
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = output_ok(&mut self.cmd(&["cluster", "status", "--json"])).await;
         serde_json::from_slice(&out.stdout).unwrap()
     }
 

@@ -58,6 +58,18 @@ pub fn tiklive(dir: &Path) -> tokio::process::Command {
     cmd
 }
 
+/// Run an async `cmd` to its end and assert that it succeeded (its stderr
+/// in the failure message).
+pub async fn output_ok(cmd: &mut tokio::process::Command) -> std::process::Output {
+    let out = cmd.output().await.expect("tiklive starts");
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// [`command`] in a fresh temporary directory; keep the [`Dir`] alive.
 pub fn temp_command() -> (Command, Dir) {
     let dir = Dir::new();
