@@ -168,6 +168,12 @@ fn dry_run_prints_redacted_requests_and_sends_nothing() {
     assert_eq!(body["event"]["type"], "gift");
     assert_eq!(body["webhook"]["url"], rx.url.as_str());
     assert!(run.stderr.contains("nothing sent"), "{run:#?}");
+    // Nothing queued, and no ad-hoc webhook row left behind: no store at all.
+    assert!(
+        !dir.db().exists(),
+        "a dry run created {}",
+        dir.db().display()
+    );
 }
 
 #[test]

@@ -220,7 +220,13 @@ async fn open_targets(args: &ForwardArgs) -> Result<(Store, Vec<Target>)> {
         .filter(|s| !s.is_empty())
         .map(SigningKey::from_secret)
         .transpose()?;
-    let store = Store::open(&config::resolve_db(&args.store)?)?;
+    // A dry run to --to URLs needs no store: it sends and queues nothing, so
+    // it leaves no ad-hoc webhook row behind either.
+    let store = if args.dry_run && matches!(plan, ForwardTargets::Urls(_)) {
+        Store::open_in_memory()?
+    } else {
+        Store::open(&config::resolve_db(&args.store)?)?
+    };
     let targets = resolve_targets(&store, plan, secret).await?;
     Ok((store, targets))
 }
