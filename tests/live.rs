@@ -541,7 +541,14 @@ async fn two_streams_run_side_by_side_and_one_failing_spares_the_other() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(&fake, &dir, &["watch", "bob", "alice"], &[]).await;
     assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
-    assert!(stderr(&out).contains("@bob"), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("@bob"), "{err}");
+    // Bob's failure is told once (the warning); the error sums up.
+    assert_eq!(err.matches("not found").count(), 1, "{err}");
+    assert!(
+        err.contains("tiklive: error: 1 of 2 streams failed"),
+        "{err}"
+    );
     let events = ndjson(&out.stdout);
     let alice: Vec<&str> = events
         .iter()

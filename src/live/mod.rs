@@ -139,7 +139,8 @@ pub async fn run_all(
         quiet,
         cfg,
     });
-    let multi = users.len() > 1;
+    let total = users.len();
+    let multi = total > 1;
     let mut set = JoinSet::new();
     for (i, user) in users.into_iter().enumerate() {
         let ctx = ctx.clone();
@@ -157,6 +158,7 @@ pub async fn run_all(
     }
     drop(run.tx);
     let mut first_err: Option<anyhow::Error> = None;
+    let mut failed = 0usize;
     let mut end = OfflineEnd::Done;
     while let Some(joined) = set.join_next().await {
         let (user, result) = joined.map_err(|e| anyhow::anyhow!("a stream task failed: {e}"))?;
@@ -165,13 +167,20 @@ pub async fn run_all(
             Ok(other) => end = other,
             Err(e) if multi => {
                 term::warn(format_args!("@{user}: {}", crate::error::message_of(&e)));
+                failed += 1;
                 first_err.get_or_insert(e);
             }
             Err(e) => return Err(e),
         }
     }
+    // Each failure was warned about above with its streamer; the error says
+    // how many, with the first one's exit code, instead of repeating it.
     match first_err {
-        Some(e) => Err(e),
+        Some(e) => Err(Failure::new(
+            crate::error::code_of(&e),
+            format!("{failed} of {total} streams failed (see the warnings above)"),
+        )
+        .into()),
         None => Ok(end),
     }
 }
