@@ -127,6 +127,11 @@ impl NatsTarget {
                     "invalid NATS URL '{part}': {e}; use nats://HOST:PORT[,HOST:PORT…]"
                 ))
             })?;
+            if addr.host().is_empty() {
+                anyhow::bail!(Failure::usage(format!(
+                    "invalid NATS URL '{part}': no host; use nats://HOST:PORT[,HOST:PORT…]"
+                )));
+            }
             servers.push(addr);
         }
         if servers.is_empty() {
@@ -270,7 +275,7 @@ mod tests {
         assert_eq!(t.servers.len(), 2);
         assert_eq!(t.display(), "127.0.0.1:4222,127.0.0.1:4223");
         assert!(t.servers[0].has_user_pass());
-        for bad in ["", "http://x:1", ","] {
+        for bad in ["nats://", "nats://:4222", "", "http://x:1", ","] {
             assert!(NatsTarget::parse(bad, None, None).is_err(), "{bad}");
         }
     }
