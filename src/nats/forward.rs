@@ -226,10 +226,11 @@ async fn lane(l: Lane) -> Result<()> {
                     l.counts.given_up.fetch_add(1, Ordering::Relaxed);
                     term::warn(format_args!(
                         "{}: gave up on event {} after {attempt} attempt(s): {reason}",
-                        l.target.webhook.url, env.id
+                        crate::redact::url(&l.target.webhook.url),
+                        env.id
                     ));
                     let record = json!({
-                        "target": l.target.webhook.url,
+                        "target": crate::redact::url(&l.target.webhook.url),
                         "reason": reason,
                         "attempts": attempt,
                         "at": now_ms(),
