@@ -55,6 +55,11 @@ impl Styles {
     }
 }
 
+thread_local! {
+    /// The NDJSON line being written, reused from line to line.
+    static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// Write one event in `format`, with its newline.
 pub fn write_event(
     w: &mut impl Write,
@@ -63,10 +68,12 @@ pub fn write_event(
     styles: &Styles,
 ) -> io::Result<()> {
     match format {
-        Format::Ndjson => {
-            serde_json::to_writer(&mut *w, env)?;
-            w.write_all(b"\n")
-        }
+        Format::Ndjson => LINE.with_borrow_mut(|line| {
+            line.clear();
+            env.write_json(line);
+            line.push('\n');
+            w.write_all(line.as_bytes())
+        }),
         Format::Pretty => {
             let line = pretty_line(env, styles);
             w.write_all(line.as_bytes())?;

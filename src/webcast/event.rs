@@ -8,9 +8,12 @@
 //! UUID; both are chosen by the caller, since the core has no clock and no
 //! randomness.
 
-use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use super::json::{self, write_str};
 use super::kind::EventKind;
 
 /// One event as the decoder produces it, before it gets an id and a timestamp.
@@ -18,7 +21,7 @@ use super::kind::EventKind;
 pub struct Event {
     pub kind: EventKind,
     /// The `data` object, already serialised.
-    pub data: Box<RawValue>,
+    pub data: Json,
     /// The TikTok message id (`common.msgId`), for de-duplication.
     pub msg_id: Option<i64>,
     /// The message came from the backlog of the first fetch result.
@@ -37,17 +40,66 @@ impl Event {
     }
 }
 
-/// Serialise to a raw JSON value. Our data types cannot fail to serialise
-/// (string keys, finite numbers); should one ever fail, the event carries the
-/// error text instead of being lost.
-pub fn to_raw(data: &impl Serialize) -> Box<RawValue> {
-    match serde_json::value::to_raw_value(data) {
-        Ok(raw) => raw,
-        Err(e) => {
-            serde_json::value::to_raw_value(&serde_json::json!({ "serializeError": e.to_string() }))
-                .expect("a plain JSON object serialises")
-        }
+/// JSON text, valid by construction: written by [`to_raw`] (our own writer,
+/// [`super::json`]) or read from JSON. [`Json::get`] gives the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Json(Box<str>);
+
+impl Json {
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        &self.0
     }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
+        <Box<RawValue>>::deserialize(d).map(|raw| Json(raw.into()))
+    }
+}
+
+/// Through serde (any format) the text goes in as a `RawValue`, which checks
+/// it again. The NDJSON writers do not come here: see [`Envelope::write_json`].
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        RawValue::from_string(self.0.to_string())
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+}
+
+thread_local! {
+    /// Where [`to_raw`] writes, so each event's JSON is allocated once, at
+    /// its final size, instead of growing from 128 bytes.
+    static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Serialise to JSON text. Our data types cannot fail to serialise (string
+/// keys, finite numbers); should one ever fail, the event carries the error
+/// text instead of being lost.
+pub fn to_raw(data: &(impl Serialize + ?Sized)) -> Json {
+    SCRATCH.with(|scratch| {
+        let Ok(mut out) = scratch.try_borrow_mut() else {
+            // Re-entered (a Serialize impl that builds an event): no scratch.
+            return Json(to_text(data).into());
+        };
+        out.clear();
+        match json::write_value(&mut out, data) {
+            Ok(()) => Json(out.as_str().into()),
+            Err(e) => Json(error_text(&e).into()),
+        }
+    })
+}
+
+fn to_text(data: &(impl Serialize + ?Sized)) -> String {
+    json::to_string(data).unwrap_or_else(|e| error_text(&e))
+}
+
+fn error_text(e: &json::JsonError) -> String {
+    let mut out = String::from("{\"serializeError\":");
+    write_str(&mut out, &e.to_string());
+    out.push('}');
+    out
 }
 
 /// The public envelope.
@@ -57,7 +109,7 @@ pub struct Envelope {
     pub kind: EventKind,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub streamer: String,
-    pub data: Box<RawValue>,
+    pub data: Json,
     pub timestamp: String,
     pub id: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -78,7 +130,31 @@ impl Envelope {
 
     /// One NDJSON line, without the newline.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("an envelope always serialises")
+        let mut out = String::with_capacity(self.data.get().len() + 160);
+        self.write_json(&mut out);
+        out
+    }
+
+    /// Append the envelope's JSON (what serde would write for it, fields in
+    /// the same order) to `out`, without a newline. Written by hand: the
+    /// data is copied as it is, with no second check of its text.
+    pub fn write_json(&self, out: &mut String) {
+        out.push_str("{\"type\":");
+        write_str(out, self.kind.name());
+        if !self.streamer.is_empty() {
+            out.push_str(",\"streamer\":");
+            write_str(out, &self.streamer);
+        }
+        out.push_str(",\"data\":");
+        out.push_str(self.data.get());
+        out.push_str(",\"timestamp\":");
+        write_str(out, &self.timestamp);
+        out.push_str(",\"id\":");
+        write_str(out, &self.id);
+        if self.history {
+            out.push_str(",\"history\":true");
+        }
+        out.push('}');
     }
 }
 

@@ -17,6 +17,7 @@ pub mod decoder;
 pub mod error;
 pub mod event;
 pub mod frame;
+pub mod json;
 pub mod kind;
 pub mod lenient;
 pub mod mapping;

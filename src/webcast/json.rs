@@ -1,0 +1,720 @@
+//! Compact JSON text from any `Serialize` value, byte for byte what
+//! `serde_json::to_string` writes, written faster where event data spends its
+//! time: strings are scanned eight bytes at a time for the bytes that need an
+//! escape (`"`, `\` and controls below U+0020) and clean runs are copied in
+//! one go, where serde_json looks each byte up in a table.
+//!
+//! Output goes into a caller's `String`, so the hot path can reuse one buffer
+//! and allocate each event's JSON once, at its final size. Numbers are written
+//! with `itoa`; floats are handed to serde_json so they print exactly as it
+//! prints them (`null` for NaN and infinities). Escapes follow serde_json:
+//! `\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`, and `\u00xx` (lowercase hex) for
+//! the other controls; everything else, U+2028 and U+2029 included, is written
+//! as is. The tests below (cases and property tests) compare the output with
+//! serde_json's.
+
+use std::fmt::Display;
+
+use serde::ser::{self, Impossible, Serialize};
+
+/// Why a value could not be written: a map key that is not a string (or a
+/// number, bool or char, which are quoted), or an error raised by the value's
+/// own `Serialize` impl. Same cases as serde_json.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct JsonError(String);
+
+impl ser::Error for JsonError {
+    fn custom<T: Display>(msg: T) -> Self {
+        JsonError(msg.to_string())
+    }
+}
+
+fn key_must_be_a_string() -> JsonError {
+    JsonError("key must be a string".into())
+}
+
+/// Append `value` as compact JSON to `out`. On error `out` may hold part of
+/// the value; the caller truncates it.
+pub fn write_value<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<(), JsonError> {
+    value.serialize(&mut JsonWriter { out })
+}
+
+/// `value` as compact JSON in a new `String`.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, JsonError> {
+    let mut out = String::with_capacity(128);
+    write_value(&mut out, value)?;
+    Ok(out)
+}
+
+/// Every byte of the word is `n`.
+const fn splat(n: u8) -> u64 {
+    u64::from_ne_bytes([n; 8])
+}
+
+const LOW: u64 = splat(0x01);
+const HIGH: u64 = splat(0x80);
+
+/// A mask with the high bit set in each byte of `w` that needs an escape. The
+/// lowest set bit is always exact (bits above it may be false positives from
+/// borrows, which is why the caller only uses the lowest).
+#[inline]
+fn needs_escape(w: u64) -> u64 {
+    let below_space = w.wrapping_sub(splat(0x20)) & !w;
+    let zero_if_quote = w ^ splat(b'"');
+    let zero_if_backslash = w ^ splat(b'\\');
+    let quote = zero_if_quote.wrapping_sub(LOW) & !zero_if_quote;
+    let backslash = zero_if_backslash.wrapping_sub(LOW) & !zero_if_backslash;
+    (below_space | quote | backslash) & HIGH
+}
+
+fn byte_needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// The index of the first byte at or after `from` that needs an escape.
+#[inline]
+fn next_escape(bytes: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let mask = needs_escape(word);
+        if mask != 0 {
+            return Some(from + (mask.trailing_zeros() / 8) as usize);
+        }
+        from += 8;
+    }
+    bytes[from..]
+        .iter()
+        .position(|&b| byte_needs_escape(b))
+        .map(|i| from + i)
+}
+
+/// Append `s` as a JSON string literal, quotes included.
+pub fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    while let Some(i) = next_escape(bytes, start) {
+        // `i` is an ASCII byte, so both slices end on char boundaries.
+        out.push_str(&s[start..i]);
+        push_escape(out, bytes[i]);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+fn push_escape(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = match b {
+        b'"' => "\\\"",
+        b'\\' => "\\\\",
+        0x08 => "\\b",
+        b'\t' => "\\t",
+        b'\n' => "\\n",
+        0x0c => "\\f",
+        b'\r' => "\\r",
+        _ => {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            return;
+        }
+    };
+    out.push_str(short);
+}
+
+fn write_int(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// serde_json's float format (shortest round trip; `null` when not finite).
+fn write_float<F: Serialize>(out: &mut String, f: F) -> Result<(), JsonError> {
+    let text = serde_json::to_string(&f).map_err(|e| JsonError(e.to_string()))?;
+    out.push_str(&text);
+    Ok(())
+}
+
+/// serde_json's token for a `RawValue` (its JSON text is written as is).
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// The ten `serialize_{integer}` methods of a serializer: `$body` with the
+/// serializer bound to `$w` and the number to `$v`.
+macro_rules! integers {
+    ($w:ident, $v:ident => $body:expr) => {
+        integers!(@fns $w $v $body;
+            serialize_i8 i8, serialize_i16 i16, serialize_i32 i32, serialize_i64 i64,
+            serialize_i128 i128, serialize_u8 u8, serialize_u16 u16, serialize_u32 u32,
+            serialize_u64 u64, serialize_u128 u128);
+    };
+    (@fns $w:ident $v:ident $body:expr; $($name:ident $t:ty),*) => {
+        $(
+            fn $name(self, $v: $t) -> Result<(), JsonError> {
+                let $w = self;
+                $body
+            }
+        )*
+    };
+}
+
+/// The serializer: a `String` to append to.
+pub struct JsonWriter<'a> {
+    out: &'a mut String,
+}
+
+/// A sequence, map or struct being written: whether the next element is the
+/// first (no comma), and whether a variant's object must be closed after it.
+pub struct Compound<'w, 'a> {
+    w: &'w mut JsonWriter<'a>,
+    first: bool,
+    variant: bool,
+    /// A `RawValue` (see [`RAW_VALUE_TOKEN`]): its one field is raw JSON.
+    raw: bool,
+}
+
+impl<'w, 'a> Compound<'w, 'a> {
+    fn comma(&mut self) {
+        if !self.first {
+            self.w.out.push(',');
+        }
+        self.first = false;
+    }
+
+    fn close(self, bracket: char) {
+        self.w.out.push(bracket);
+        if self.variant {
+            self.w.out.push('}');
+        }
+    }
+}
+
+impl<'w, 'a> JsonWriter<'a> {
+    fn open(&'w mut self, bracket: char, variant: Option<&str>) -> Compound<'w, 'a> {
+        if let Some(name) = variant {
+            self.out.push('{');
+            write_str(self.out, name);
+            self.out.push(':');
+        }
+        self.out.push(bracket);
+        Compound {
+            w: self,
+            first: true,
+            variant: variant.is_some(),
+            raw: false,
+        }
+    }
+}
+
+impl<'w, 'a> ser::Serializer for &'w mut JsonWriter<'a> {
+    type Ok = ();
+    type Error = JsonError;
+    type SerializeSeq = Compound<'w, 'a>;
+    type SerializeTuple = Compound<'w, 'a>;
+    type SerializeTupleStruct = Compound<'w, 'a>;
+    type SerializeTupleVariant = Compound<'w, 'a>;
+    type SerializeMap = Compound<'w, 'a>;
+    type SerializeStruct = Compound<'w, 'a>;
+    type SerializeStructVariant = Compound<'w, 'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), JsonError> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    integers!(w, v => {
+        write_int(w.out, v);
+        Ok(())
+    });
+    fn serialize_f32(self, v: f32) -> Result<(), JsonError> {
+        write_float(self.out, v)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), JsonError> {
+        write_float(self.out, v)
+    }
+    fn serialize_char(self, v: char) -> Result<(), JsonError> {
+        write_str(self.out, v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), JsonError> {
+        write_str(self.out, v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), JsonError> {
+        let mut seq = self.open('[', None);
+        for b in v {
+            seq.comma();
+            write_int(seq.w.out, *b);
+        }
+        seq.close(']');
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), JsonError> {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), JsonError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), JsonError> {
+        self.out.push_str("null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), JsonError> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), JsonError> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), JsonError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), JsonError> {
+        self.out.push('{');
+        write_str(self.out, variant);
+        self.out.push(':');
+        value.serialize(&mut *self)?;
+        self.out.push('}');
+        Ok(())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, JsonError> {
+        Ok(self.open('[', None))
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, JsonError> {
+        Ok(self.open('[', None))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, JsonError> {
+        Ok(self.open('[', None))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, JsonError> {
+        Ok(self.open('[', Some(variant)))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, JsonError> {
+        Ok(self.open('{', None))
+    }
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, JsonError> {
+        if name == RAW_VALUE_TOKEN {
+            return Ok(Compound {
+                w: self,
+                first: true,
+                variant: false,
+                raw: true,
+            });
+        }
+        Ok(self.open('{', None))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, JsonError> {
+        Ok(self.open('{', Some(variant)))
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_> {
+    type Ok = ();
+    type Error = JsonError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonError> {
+        self.comma();
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result<(), JsonError> {
+        self.close(']');
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_> {
+    type Ok = ();
+    type Error = JsonError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonError> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), JsonError> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = JsonError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonError> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), JsonError> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_, '_> {
+    type Ok = ();
+    type Error = JsonError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonError> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), JsonError> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = ();
+    type Error = JsonError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), JsonError> {
+        self.comma();
+        key.serialize(KeyWriter { out: self.w.out })?;
+        self.w.out.push(':');
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), JsonError> {
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result<(), JsonError> {
+        self.close('}');
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = JsonError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), JsonError> {
+        if self.raw {
+            // Cold: no event data holds a RawValue. serde_json writes its
+            // text as a string; reading that string back gives the text.
+            let quoted = serde_json::to_string(value).map_err(|e| JsonError(e.to_string()))?;
+            let text: String =
+                serde_json::from_str(&quoted).map_err(|e| JsonError(e.to_string()))?;
+            self.w.out.push_str(&text);
+            return Ok(());
+        }
+        self.comma();
+        write_str(self.w.out, key);
+        self.w.out.push(':');
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result<(), JsonError> {
+        if !self.raw {
+            self.close('}');
+        }
+        Ok(())
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_, '_> {
+    type Ok = ();
+    type Error = JsonError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), JsonError> {
+        ser::SerializeStruct::serialize_field(self, key, value)
+    }
+    fn end(self) -> Result<(), JsonError> {
+        ser::SerializeStruct::end(self)
+    }
+}
+
+/// A map key: strings as they are; numbers, bools and chars quoted, as
+/// serde_json writes them; anything else is an error.
+struct KeyWriter<'a> {
+    out: &'a mut String,
+}
+
+impl KeyWriter<'_> {
+    fn quoted(self, text: &str) -> Result<(), JsonError> {
+        self.out.push('"');
+        self.out.push_str(text);
+        self.out.push('"');
+        Ok(())
+    }
+
+    fn int(self, n: impl itoa::Integer) -> Result<(), JsonError> {
+        self.quoted(itoa::Buffer::new().format(n))
+    }
+
+    fn float<F: Serialize>(self, f: F, finite: bool) -> Result<(), JsonError> {
+        if !finite {
+            return Err(JsonError(
+                "float key must be finite (got NaN or +/-inf)".into(),
+            ));
+        }
+        let text = serde_json::to_string(&f).map_err(|e| JsonError(e.to_string()))?;
+        self.quoted(&text)
+    }
+}
+
+impl ser::Serializer for KeyWriter<'_> {
+    type Ok = ();
+    type Error = JsonError;
+    type SerializeSeq = Impossible<(), JsonError>;
+    type SerializeTuple = Impossible<(), JsonError>;
+    type SerializeTupleStruct = Impossible<(), JsonError>;
+    type SerializeTupleVariant = Impossible<(), JsonError>;
+    type SerializeMap = Impossible<(), JsonError>;
+    type SerializeStruct = Impossible<(), JsonError>;
+    type SerializeStructVariant = Impossible<(), JsonError>;
+
+    fn serialize_str(self, v: &str) -> Result<(), JsonError> {
+        write_str(self.out, v);
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), JsonError> {
+        write_str(self.out, v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_bool(self, v: bool) -> Result<(), JsonError> {
+        self.quoted(if v { "true" } else { "false" })
+    }
+    integers!(w, v => w.int(v));
+    fn serialize_f32(self, v: f32) -> Result<(), JsonError> {
+        self.float(v, v.is_finite())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), JsonError> {
+        self.float(v, v.is_finite())
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), JsonError> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), JsonError> {
+        value.serialize(self)
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_none(self) -> Result<(), JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<(), JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit(self) -> Result<(), JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<(), JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, JsonError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, JsonError> {
+        Err(key_must_be_a_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+    use serde::Serialize;
+    use serde_json::json;
+
+    use super::*;
+
+    /// Strings with every case of the escaper: each control, quote,
+    /// backslash, DEL, U+2028/9, multi-byte and non-BMP characters, and
+    /// escapes at every position of an 8-byte word.
+    fn tricky() -> Vec<String> {
+        let mut all: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        all.extend(
+            [
+                "",
+                "plain ascii text that is longer than one word",
+                "quote \" and backslash \\ and slash /",
+                "line\nbreak\r\ntab\tbell\u{7}nul\u{0}esc\u{1b}",
+                "\u{8}\u{c}\u{1f}\u{7f}",
+                "sep\u{2028}para\u{2029}bidi\u{202e}",
+                "héllo wörld ñ 日本語 😀👍🏽 𝄞 \u{10ffff}",
+                "\"\"\"\"\"\"\"\"\"",
+                "\\\\\\\\\\\\\\\\\\",
+            ]
+            .map(String::from),
+        );
+        for at in 0..17 {
+            for c in ['"', '\\', '\n', '\u{1}', 'é', '😀'] {
+                let mut s = "abcdefghijklmnop".to_string();
+                s.insert(at, c);
+                all.push(s);
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        for s in tricky() {
+            let mut ours = String::new();
+            write_str(&mut ours, &s);
+            assert_eq!(ours, serde_json::to_string(&s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn values_are_written_as_serde_json_writes_them() {
+        #[derive(Serialize)]
+        enum E {
+            Unit,
+            New(u8),
+            Tuple(i32, String),
+            Struct { a: Option<bool>, b: () },
+        }
+        #[derive(Serialize)]
+        struct S<'a> {
+            text: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            skipped: Option<u8>,
+            list: Vec<E>,
+            #[serde(with = "serde_bytes_like")]
+            bytes: &'a [u8],
+            map: BTreeMap<i64, f64>,
+            keys: BTreeMap<bool, char>,
+            value: serde_json::Value,
+            raw: Box<serde_json::value::RawValue>,
+            floats: [f64; 5],
+            wide: (i128, u128),
+        }
+        mod serde_bytes_like {
+            pub fn serialize<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(b)
+            }
+        }
+        let v = S {
+            text: "a\"b\\c\u{1}",
+            skipped: None,
+            list: vec![
+                E::Unit,
+                E::New(7),
+                E::Tuple(-3, "x".into()),
+                E::Struct { a: None, b: () },
+            ],
+            bytes: &[0, 1, 255],
+            map: BTreeMap::from([(-1, 0.1), (2, 1e300), (3, f64::NAN)]),
+            keys: BTreeMap::from([(false, '\n'), (true, 'é')]),
+            value: json!({"nested": [1, -2.5, "s", null, {"k": true}], "empty": {}, "e": []}),
+            raw: serde_json::value::RawValue::from_string(r#"{"a": [1, 2]}"#.into()).unwrap(),
+            floats: [0.0, -0.0, 1.5e-7, f64::INFINITY, 123456789.0],
+            wide: (i128::MIN, u128::MAX),
+        };
+        assert_eq!(to_string(&v).unwrap(), serde_json::to_string(&v).unwrap());
+    }
+
+    #[test]
+    fn keys_that_are_not_strings_fail_as_in_serde_json() {
+        let bad = BTreeMap::from([(vec![1], 2)]);
+        assert!(serde_json::to_string(&bad).is_err());
+        assert_eq!(
+            to_string(&bad).unwrap_err().to_string(),
+            "key must be a string"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_is_escaped_as_serde_json_escapes_it(s in any::<String>()) {
+            let mut ours = String::new();
+            write_str(&mut ours, &s);
+            prop_assert_eq!(ours, serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn strings_of_escapable_bytes_match(s in "[\"\\\\\\x00-\\x1f a-zé😀\u{2028}]{0,40}") {
+            let mut ours = String::new();
+            write_str(&mut ours, &s);
+            prop_assert_eq!(ours, serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn string_maps_match(m in proptest::collection::btree_map(any::<String>(), any::<i64>(), 0..8)) {
+            prop_assert_eq!(to_string(&m).unwrap(), serde_json::to_string(&m).unwrap());
+        }
+    }
+}
