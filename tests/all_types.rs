@@ -1214,6 +1214,7 @@ fn control_kinds_come_from_the_source_and_the_pipeline() {
             tx,
             cancel: CancellationToken::new(),
             record: None,
+            recycled: None,
         })
         .unwrap()
     });

@@ -133,6 +133,7 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
             quiet: term.quiet,
             limit: args_limit,
             counted: filter_wanted,
+            ..Start::default()
         },
     )?;
     let watcher = tokio::spawn(report_source_end(producer, term.quiet, stop.clone()));

@@ -27,6 +27,7 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
     let format = config::resolve_format(args.format, &term);
     let styles = Styles::new(term.color_stdout && format == Format::Pretty);
     let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
+    let (recycle, recycled) = term::recycle_channel();
     let writer = term::spawn_stdout(
         rx,
         StdoutOptions {
@@ -34,11 +35,23 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
             styles,
             line_flush: term.stdout_tty,
             limit: args.limit,
+            recycle: Some(recycle),
         },
     );
     let cancel = shutdown.token.child_token();
     // --limit is counted by the stdout writer (it drops what it does not print).
-    let producer = spawn_source(source, &args, opts, tx, cancel, &term, None)?;
+    let producer = spawn_source(
+        source,
+        &args,
+        opts,
+        tx,
+        cancel,
+        &term,
+        Start {
+            recycled: Some(recycled),
+            ..Start::default()
+        },
+    )?;
     let produced = producer
         .await
         .map_err(|e| anyhow!("source task failed: {e}"))?;
@@ -51,8 +64,9 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
     finish(&term, &shutdown, end)
 }
 
-/// Start the source (live, replay or demo); its batches go to `tx`. `limit`
-/// stops it after that many of the wanted events (stdout counts on its own).
+/// Start the source (live, replay or demo); its batches go to `tx`. `tail`
+/// gives the `limit` that stops it after that many of the wanted events
+/// (stdout counts on its own) and the way `recycled` batches come back.
 fn spawn_source(
     source: Source,
     args: &WatchArgs,
@@ -60,7 +74,7 @@ fn spawn_source(
     tx: mpsc::Sender<Vec<Envelope>>,
     cancel: CancellationToken,
     term: &Terminal,
-    limit: Option<u64>,
+    tail: Start,
 ) -> Result<JoinHandle<Result<OfflineEnd>>> {
     let live = matches!(source, Source::Live(_))
         .then(|| LiveConfig::resolve(&args.input.live))
@@ -77,9 +91,8 @@ fn spawn_source(
             live,
             progress: term.progress(),
             quiet: term.quiet,
-            limit,
             counted: opts.wanted,
-            ..Start::default()
+            ..tail
         },
     )
 }
@@ -100,7 +113,18 @@ async fn run_sink(
     };
     let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
     let cancel = shutdown.token.child_token();
-    let producer = spawn_source(source, args, opts, tx, cancel, &term, args.limit)?;
+    let producer = spawn_source(
+        source,
+        args,
+        opts,
+        tx,
+        cancel,
+        &term,
+        Start {
+            limit: args.limit,
+            ..Start::default()
+        },
+    )?;
     let publisher = Publisher::new(js, nats.target.display(), nats.window, term.quiet);
     let stats = publish_all(publisher, rx).await;
     let end = producer

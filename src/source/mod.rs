@@ -10,6 +10,7 @@ pub mod replay;
 pub mod stdin;
 
 use std::path::Path;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -56,6 +57,9 @@ pub struct OfflineRun<'a> {
     pub tx: mpsc::Sender<Vec<Envelope>>,
     pub cancel: CancellationToken,
     pub record: Option<&'a Path>,
+    /// Batches sent on `tx` that come back once written, to be freed (and
+    /// their vectors reused) here: see [`crate::term::recycle_channel`].
+    pub recycled: Option<Receiver<Vec<Envelope>>>,
 }
 
 /// What every source needs: the decoder options, where to send batches of
@@ -82,6 +86,9 @@ pub struct Start {
     /// kinds (the ones the user asked for).
     pub limit: Option<u64>,
     pub counted: KindSet,
+    /// Written batches coming back from the consumer (replay and demo use
+    /// them; see [`crate::term::recycle_channel`]).
+    pub recycled: Option<Receiver<Vec<Envelope>>>,
 }
 
 /// Start `source`, whichever it is: the one place that knows all four (live,
@@ -96,6 +103,7 @@ pub fn start(
     if let Some(n) = start.limit {
         run.tx = limit(run.tx, n, start.counted);
     }
+    let recycled = start.recycled;
     let offline = |f: Box<dyn FnOnce(OfflineRun<'_>) -> Result<OfflineEnd> + Send>,
                    speed: Speed,
                    threads: usize,
@@ -108,6 +116,7 @@ pub fn start(
                 tx: run.tx,
                 cancel: run.cancel,
                 record: run.record.as_deref(),
+                recycled,
             })
         })
     };
@@ -333,14 +342,19 @@ impl<'a> Driver<'a> {
                 .apply_frame(p, len, t, &mut self.batch)
                 .map(|_| ()),
         };
-        if self.batch.len() >= self.min_batch
-            && self
+        if self.batch.len() >= self.min_batch {
+            if self
                 .run
                 .tx
                 .blocking_send(std::mem::take(&mut self.batch))
                 .is_err()
-        {
-            return Ok(Some(OfflineEnd::ConsumerGone));
+            {
+                return Ok(Some(OfflineEnd::ConsumerGone));
+            }
+            if let Some(mut written) = self.run.recycled.as_ref().and_then(|r| r.try_recv().ok()) {
+                written.clear();
+                self.batch = written;
+            }
         }
         Ok(self.pipeline.stream_end().map(|_| OfflineEnd::Done))
     }
