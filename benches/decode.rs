@@ -10,6 +10,10 @@
 //!
 //! Throughput is in messages, so criterion prints messages per second.
 //!
+//! The `escape` group writes every string of those events' data as a JSON
+//! string literal, with our writer (`tiklive_write_str`) and with serde_json
+//! (`serde_json`), in bytes per second.
+//!
 //! ```sh
 //! cargo bench --bench decode
 //! BENCH_CPU_TIME=1 cargo bench --bench decode   # thread CPU time, not wall time
@@ -30,7 +34,7 @@ use tiklive::cli::Format;
 use tiklive::format::{Styles, write_event};
 use tiklive::pipeline::Pipeline;
 use tiklive::webcast::frame::{MAX_INFLATED, decode_frame, inflate, inflate_streaming};
-use tiklive::webcast::{Decoder, DecoderOptions};
+use tiklive::webcast::{Decoder, DecoderOptions, Output, json};
 
 mod realistic;
 
@@ -117,6 +121,62 @@ fn decode<M: Measurement>(c: &mut Criterion<M>) {
                 black_box(&sink);
                 sink.clear();
             }
+        })
+    });
+    group.finish();
+    escape(c, &frames);
+}
+
+/// Every string in the data of the corpus's events (names, URLs, comments).
+fn corpus_strings(frames: &[realistic::RealFrame]) -> Vec<String> {
+    fn walk(v: serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s),
+            serde_json::Value::Array(items) => items.into_iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(map) => map.into_iter().for_each(|(k, v)| {
+                out.push(k);
+                walk(v, out);
+            }),
+            _ => {}
+        }
+    }
+    let mut decoder = Decoder::new(DecoderOptions::default());
+    let mut outputs = Vec::new();
+    let mut strings = Vec::new();
+    for f in frames {
+        decoder.decode_frame(&f.bytes, &mut outputs).unwrap();
+        for out in outputs.drain(..) {
+            if let Output::Event(ev) = out {
+                walk(serde_json::from_str(ev.data.get()).unwrap(), &mut strings);
+            }
+        }
+    }
+    strings
+}
+
+fn escape<M: Measurement>(c: &mut Criterion<M>, frames: &[realistic::RealFrame]) {
+    let strings = corpus_strings(frames);
+    let bytes: usize = strings.iter().map(String::len).sum();
+    let mut group = c.benchmark_group("escape");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    let mut out = String::with_capacity(bytes * 2);
+    group.bench_function("tiklive_write_str", |b| {
+        b.iter(|| {
+            out.clear();
+            for s in &strings {
+                json::write_str(&mut out, black_box(s));
+            }
+            black_box(&out);
+        })
+    });
+    let mut out: Vec<u8> = Vec::with_capacity(bytes * 2);
+    group.bench_function("serde_json", |b| {
+        b.iter(|| {
+            out.clear();
+            for s in &strings {
+                serde_json::to_writer(&mut out, black_box(s)).unwrap();
+            }
+            black_box(&out);
         })
     });
     group.finish();

@@ -56,7 +56,7 @@ impl Styles {
 }
 
 thread_local! {
-    /// The NDJSON line being written, reused from line to line.
+    /// The head and tail of the NDJSON line being written, reused.
     static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
@@ -68,9 +68,14 @@ pub fn write_event(
     styles: &Styles,
 ) -> io::Result<()> {
     match format {
+        // The data goes straight to `w`: one copy of the biggest part.
         Format::Ndjson => LINE.with_borrow_mut(|line| {
             line.clear();
-            env.write_json(line);
+            env.json_head(line);
+            w.write_all(line.as_bytes())?;
+            w.write_all(env.data.get().as_bytes())?;
+            line.clear();
+            env.json_tail(line);
             line.push('\n');
             w.write_all(line.as_bytes())
         }),

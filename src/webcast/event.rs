@@ -139,6 +139,15 @@ impl Envelope {
     /// the same order) to `out`, without a newline. Written by hand: the
     /// data is copied as it is, with no second check of its text.
     pub fn write_json(&self, out: &mut String) {
+        self.json_head(out);
+        out.push_str(self.data.get());
+        self.json_tail(out);
+    }
+
+    /// The envelope's JSON up to its data: `{"type":…,"streamer":…,"data":`.
+    /// Head, [`Json::get`] of the data and [`Envelope::json_tail`] make
+    /// [`Envelope::write_json`], for writers that copy the data only once.
+    pub fn json_head(&self, out: &mut String) {
         out.push_str("{\"type\":");
         write_str(out, self.kind.name());
         if !self.streamer.is_empty() {
@@ -146,7 +155,10 @@ impl Envelope {
             write_str(out, &self.streamer);
         }
         out.push_str(",\"data\":");
-        out.push_str(self.data.get());
+    }
+
+    /// The envelope's JSON after its data: `,"timestamp":…,"id":…}`.
+    pub fn json_tail(&self, out: &mut String) {
         out.push_str(",\"timestamp\":");
         write_str(out, &self.timestamp);
         out.push_str(",\"id\":");

@@ -73,6 +73,7 @@ fn byte_needs_escape(b: u8) -> bool {
 }
 
 /// The index of the first byte at or after `from` that needs an escape.
+/// (Two words per step measured slower: event strings average 16 bytes.)
 #[inline]
 fn next_escape(bytes: &[u8], mut from: usize) -> Option<usize> {
     while let Some(chunk) = bytes.get(from..from + 8) {
