@@ -315,8 +315,8 @@ pub struct WatchArgs {
     /// Output format (default: ndjson when piped, pretty on a terminal)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<Format>,
-    /// Stop after N events
-    #[arg(short = 'n', long, value_name = "N")]
+    /// Stop after N events (N is 1 or more; without --limit: until the stream ends)
+    #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
     /// Also write everything received to a capture file
     #[arg(long, value_name = "FILE")]
@@ -492,8 +492,8 @@ pub struct ForwardArgs {
     /// Print the requests that would be sent, with secrets redacted, and send nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Stop the source after N events (those --type keeps)
-    #[arg(short = 'n', long, value_name = "N")]
+    /// Stop the source after N events (those --type keeps; N is 1 or more)
+    #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
     #[command(flatten)]
     pub store: StoreArgs,
@@ -514,8 +514,8 @@ pub struct ServeArgs {
     /// Allow listening on a non-loopback address without an API key
     #[arg(long)]
     pub insecure_no_auth: bool,
-    /// Stop the source after N events (those --type keeps); the API keeps serving
-    #[arg(short = 'n', long, value_name = "N")]
+    /// Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving
+    #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
     /// Serve the events of this NATS JetStream stream instead of watching a source: no store,
     /// the stream sequence is the cursor (--type: only these types)
@@ -666,6 +666,19 @@ pub enum Shell {
     #[value(name = "powershell")]
     PowerShell,
     Elvish,
+}
+
+/// `--limit N` of `watch`, `forward` and `serve`: stop after N events, N a
+/// whole number of at least 1. Zero is refused rather than read as "no
+/// limit" or "no events": leaving the flag out is how to say "no limit".
+///
+/// Errors: clap's invalid-value error with this text after the value.
+pub fn event_limit(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("must be 1 or more (leave --limit out for no limit)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("expected a whole number of events, 1 or more".into()),
+    }
 }
 
 /// `--type` accepts exactly the event names, in any case (so completion offers
