@@ -590,6 +590,10 @@ pub enum WebhooksCommand {
         store: StoreArgs,
     },
     /// List webhooks with delivery totals (a table on a terminal, JSON when piped)
+    ///
+    /// Reads the store and never creates it: before the first `webhooks add` the list is
+    /// empty; a --db (or TIKLIVE_DB) that does not exist is an error. `remove` and `test`
+    /// do the same.
     List {
         #[command(flatten)]
         store: StoreArgs,
