@@ -396,6 +396,9 @@ Examples:
   tiklive streamers remove bob --nats nats://127.0.0.1:4222";
 
 const CLUSTER_AFTER_HELP: &str = "\
+A lease not renewed for its TTL (its worker is most likely gone) is still shown with its owner
+and age, marked stale, until another worker takes the streamer over.
+
 Examples:
   tiklive cluster status --nats nats://127.0.0.1:4222
   tiklive cluster status --json | jq '.streamers[] | select(.owner == null)'";
@@ -765,6 +768,20 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_lease_ttl_default_is_the_one_status_assumes() {
+        let cli =
+            Cli::try_parse_from(["tiklive", "worker", "--nats", "nats://127.0.0.1:1"]).unwrap();
+        let Command::Worker(w) = cli.command else {
+            panic!()
+        };
+        let ttl = crate::config::parse_duration(&w.lease_ttl).unwrap();
+        assert_eq!(
+            ttl.as_millis() as i64,
+            crate::nats::kv::DEFAULT_LEASE_TTL_MS
+        );
     }
 
     #[test]

@@ -265,3 +265,64 @@ async fn sigterm_hands_over_at_once_with_no_gap() {
     sigterm(&mut b).await;
     pool.assert_complete().await;
 }
+
+/// A lease its worker stopped renewing (the worker was killed) still shows
+/// its owner in `cluster status`, with its age, marked stale once older than
+/// its TTL; a fresh one is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
+    use tiklive::nats::kv::{LEASES, Lease, encode};
+    use tiklive::nats::worker::key_of;
+
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = tiklive(dir.path());
+        cmd.args(args).env("NATS_URL", nats.url());
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "alice", "bob"])).await;
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let leases = js.get_key_value(LEASES).await.unwrap();
+    let now = now_ms();
+    for (user, renewed_ms) in [("alice", now - 30_000), ("bob", now)] {
+        let lease = Lease {
+            worker: "gone".into(),
+            user: user.into(),
+            renewed_ms,
+            since_ms: now - 60_000,
+            ttl_ms: 10_000,
+        };
+        leases.put(key_of(user), encode(&lease)).await.unwrap();
+    }
+
+    let out = output_ok(&mut cmd(&["cluster", "status", "--json"])).await;
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["stale"], 1, "{status}");
+    let row = |user: &str| {
+        status["streamers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["user"] == user)
+            .unwrap()
+            .clone()
+    };
+    let alice = row("alice");
+    assert_eq!(alice["owner"], "gone");
+    assert_eq!(alice["stale"], true);
+    assert_eq!(alice["leaseTtlMs"], 10_000);
+    assert!(alice["leaseAgeMs"].as_i64().unwrap() >= 30_000, "{alice}");
+    assert_eq!(row("bob")["stale"], false);
+
+    let out = output_ok(&mut cmd(&["cluster", "status"])).await;
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("2 streamer(s), 0 unowned, 1 stale"), "{text}");
+    let alice = text.lines().find(|l| l.contains("@alice")).unwrap();
+    assert!(
+        alice.contains("owner gone") && alice.ends_with("stale (TTL 10.0s)"),
+        "{alice}"
+    );
+    let bob = text.lines().find(|l| l.contains("@bob")).unwrap();
+    assert!(!bob.contains("stale"), "{bob}");
+}

@@ -44,6 +44,23 @@ pub struct Lease {
     pub renewed_ms: i64,
     /// When this owner claimed it (ms).
     pub since_ms: i64,
+    /// The owner's `--lease-ttl` (ms); 0 in a lease written before this
+    /// field existed, read as [`DEFAULT_LEASE_TTL_MS`].
+    #[serde(default)]
+    pub ttl_ms: i64,
+}
+
+/// `worker --lease-ttl`'s default (10 s), in ms: the TTL assumed for a lease
+/// or heartbeat that does not say its own.
+pub const DEFAULT_LEASE_TTL_MS: i64 = 10_000;
+
+/// A recorded TTL, or the default when it was not recorded (0).
+pub fn ttl_or_default(ttl_ms: i64) -> i64 {
+    if ttl_ms > 0 {
+        ttl_ms
+    } else {
+        DEFAULT_LEASE_TTL_MS
+    }
 }
 
 /// The last cursor of a streamer whose events before it are all in the stream.
@@ -70,6 +87,10 @@ pub struct WorkerInfo {
     pub published: u64,
     /// Resident memory in bytes, where known (Linux).
     pub rss_bytes: Option<u64>,
+    /// Its `--lease-ttl` (ms; 0 from a worker before this field): a
+    /// heartbeat older than this means the worker is gone.
+    #[serde(default)]
+    pub lease_ttl_ms: i64,
 }
 
 /// The cluster's sign budget (see [`super::budget`]).

@@ -278,6 +278,7 @@ impl Worker {
             heartbeat_ms: now_ms(),
             published: self.published.load(Ordering::Relaxed),
             rss_bytes: rss_bytes(),
+            lease_ttl_ms: self.o.ttl.as_millis() as i64,
         };
         self.b
             .workers
@@ -293,6 +294,7 @@ impl Worker {
             user: user.to_string(),
             renewed_ms: now_ms(),
             since_ms,
+            ttl_ms: self.o.ttl.as_millis() as i64,
         })
     }
 
