@@ -326,3 +326,69 @@ async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
     let bob = text.lines().find(|l| l.contains("@bob")).unwrap();
     assert!(!bob.contains("stale"), "{bob}");
 }
+
+/// An engine outage under a worker with several streams: stderr says so
+/// once when it starts and sums it up once (a counted warning with how many
+/// streams waited) when it ends, instead of a line per stream; no event is
+/// lost or doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_outage_is_reported_once_not_per_stream() {
+    let mut pool = Pool::start().await;
+    let mut a = pool.worker("a", "5s");
+    pool.wait_owners("all owned", Duration::from_secs(30), |o| {
+        o.len() == USERS.len()
+    })
+    .await;
+    let every = Duration::from_millis(200);
+    poll_every(
+        every,
+        "events from every streamer",
+        Duration::from_secs(20),
+        async || pool.newest().await.len() >= USERS.len(),
+    )
+    .await;
+    pool.nats.kill();
+    tokio::time::sleep(Duration::from_secs(9)).await;
+    pool.nats.restart();
+    let back = now_ms();
+    poll_every(
+        every,
+        "streams continue",
+        Duration::from_secs(30),
+        async || {
+            let newest = pool.newest().await;
+            USERS
+                .iter()
+                .all(|u| newest.get(*u).is_some_and(|t| *t > back))
+        },
+    )
+    .await;
+    sigterm(&mut a).await;
+    let out = a.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines = |has: &str| stderr.lines().filter(|l| l.contains(has)).count();
+    // Six streams waited; one line said so, one counted warning summed it
+    // up (a stream that waits again just after is a second, short outage).
+    let began = lines("waiting for NATS at");
+    let ended: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("tiklive: warning: worker a: NATS at"))
+        .collect();
+    assert!((1..=2).contains(&began), "{stderr}");
+    assert_eq!(ended.len(), began, "{stderr}");
+    assert!(ended[0].contains(" did not acknowledge for "), "{stderr}");
+    let waited: usize = ended
+        .iter()
+        .map(|l| {
+            let (_, rest) = l.split_once("s: ").unwrap();
+            rest.split(' ').next().unwrap().parse::<usize>().unwrap()
+        })
+        .sum();
+    assert!(waited >= USERS.len(), "{stderr}");
+    // Nothing per stream: no "acknowledges again", no "@user: …" failures,
+    // and the failing pool rounds warned once.
+    assert_eq!(lines("acknowledges again"), 0, "{stderr}");
+    assert_eq!(lines("trying again in"), 0, "{stderr}");
+    assert!(lines("cannot write the heartbeat") <= 1, "{stderr}");
+    pool.assert_complete().await;
+}

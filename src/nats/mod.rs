@@ -9,6 +9,7 @@ pub mod budget;
 pub mod forward;
 pub mod kv;
 pub mod mirror;
+pub mod outage;
 pub mod publish;
 pub mod read;
 pub mod rendezvous;
