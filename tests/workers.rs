@@ -392,3 +392,62 @@ async fn an_engine_outage_is_reported_once_not_per_stream() {
     assert!(lines("cannot write the heartbeat") <= 1, "{stderr}");
     pool.assert_complete().await;
 }
+
+/// `streamers list`, `streamers remove` and `cluster status` only read: on a
+/// server with no pool they answer "empty" and create no bucket; only
+/// `streamers add` creates the pool. A server that is not there is one line
+/// at once, not a wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_pool_commands_create_nothing() {
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = tiklive(dir.path());
+        cmd.args(args).env("NATS_URL", nats.url());
+        cmd
+    };
+    let stdout = async |args: &[&str]| {
+        let out = output_ok(&mut cmd(args)).await;
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    assert_eq!(stdout(&["streamers", "list"]).await.0, "");
+    assert_eq!(stdout(&["streamers", "list", "--json"]).await.0, "");
+    let (text, _) = stdout(&["cluster", "status"]).await;
+    assert!(
+        text.starts_with("no worker pool at NATS 127.0.0.1:"),
+        "{text}"
+    );
+    let (json, _) = stdout(&["cluster", "status", "--json"]).await;
+    let status: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(status["streamers"], serde_json::json!([]));
+    assert_eq!(status["workers"], serde_json::json!([]));
+    let (_, said) = stdout(&["streamers", "remove", "bob"]).await;
+    assert_eq!(said, "tiklive: removed 0 streamer(s) (1 not in the set)\n");
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let streams: Vec<String> = {
+        use futures_util::TryStreamExt;
+        js.stream_names().try_collect().await.unwrap()
+    };
+    assert_eq!(streams, Vec::<String>::new(), "nothing was created");
+
+    stdout(&["streamers", "add", "bob"]).await;
+    let (_, said) = stdout(&["streamers", "remove", "bob", "carol"]).await;
+    assert_eq!(said, "tiklive: removed 1 streamer(s) (1 not in the set)\n");
+    assert_eq!(stdout(&["streamers", "list"]).await.0, "");
+
+    // Nobody listening: an error at once.
+    let closed = format!("nats://127.0.0.1:{}", crate::support::nats::free_port());
+    for args in [&["streamers", "list"][..], &["cluster", "status"]] {
+        let out = cmd(args).env("NATS_URL", &closed).output().await.unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("tiklive: error: cannot reach NATS at 127.0.0.1:"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}

@@ -3,6 +3,7 @@
 use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
+use super::streamers::{Open, open};
 use crate::cli::ClusterCommand;
 use crate::clock::now_ms;
 use crate::config::Terminal;
@@ -21,16 +22,22 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         nats_stream,
         conn,
     } = command;
-    let (client, b) = super::streamers::open(&conn, "tiklive cluster").await?;
+    let (client, b) = open(&conn, "tiklive cluster", Open::Existing).await?;
     let js = async_nats::jetstream::new(client);
     let events = js.get_stream(&nats_stream).await.ok();
     let now = now_ms();
-    let workers: Vec<WorkerInfo> = decoded(&b.workers).await?;
-    let leases: Vec<Lease> = decoded(&b.leases).await?;
-    let streamers: Vec<StreamerEntry> = decoded(&b.streamers).await?;
-    let sign: SignState = match b.sign.get(KEY).await {
-        Ok(Some(v)) => decode(&v).unwrap_or_default(),
-        _ => SignState::default(),
+    // No pool on this server yet: an empty status (nothing is created).
+    let (workers, leases, streamers, sign) = match &b {
+        Some(b) => (
+            decoded::<WorkerInfo>(&b.workers).await?,
+            decoded::<Lease>(&b.leases).await?,
+            decoded::<StreamerEntry>(&b.streamers).await?,
+            match b.sign.get(KEY).await {
+                Ok(Some(v)) => decode(&v).unwrap_or_default(),
+                _ => SignState::default(),
+            },
+        ),
+        None => Default::default(),
     };
     let mut streams = Vec::new();
     for s in &streamers {
@@ -79,6 +86,11 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
     });
     let text = if as_json {
         format!("{report}\n")
+    } else if b.is_none() {
+        format!(
+            "no worker pool at NATS {} yet: 'tiklive streamers add USER' and 'tiklive worker' start one\n",
+            crate::nats::NatsTarget::resolve(&conn.url, &conn.auth)?.display()
+        )
     } else {
         render(&report)
     };
@@ -91,14 +103,12 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
 /// clock sees the owner's last renewal): its worker is most likely gone and
 /// another will take the streamer over. `lagMs` is filled in by the caller.
 fn streamer_row(user: &str, lease: Option<&Lease>, now: i64) -> Value {
-    let age = lease.map(|l| (now - l.renewed_ms).max(0));
-    let ttl = lease.map(|l| ttl_or_default(l.ttl_ms));
     json!({
         "user": user,
         "owner": lease.map(|l| l.worker.clone()),
-        "leaseAgeMs": age,
-        "leaseTtlMs": ttl,
-        "stale": age.zip(ttl).is_some_and(|(age, ttl)| age >= ttl),
+        "leaseAgeMs": lease.map(|l| l.age_ms(now)),
+        "leaseTtlMs": lease.map(|l| ttl_or_default(l.ttl_ms)),
+        "stale": lease.is_some_and(|l| l.is_stale(now)),
         "ownedForMs": lease.map(|l| (now - l.since_ms).max(0)),
         "lagMs": Value::Null,
     })

@@ -161,10 +161,33 @@ impl NatsTarget {
     /// [`publish`]). The first connection is retried in the background too:
     /// tiklive starts even while the engine is still coming up.
     pub async fn connect(&self, name: &str) -> Result<async_nats::Client> {
+        let opts = self.options(name).await?.retry_on_initial_connect();
+        opts.connect(self.servers.clone())
+            .await
+            .with_context(|| format!("cannot connect to NATS at {}", self.display()))
+    }
+
+    /// Connect for a one-shot command (`streamers`, `cluster status`): no
+    /// server reachable now is an error at once (after the 5 s connection
+    /// timeout at most), not a wait.
+    ///
+    /// # Errors
+    /// `cannot reach NATS at HOST:PORT: …` (exit 1); bad credentials as in
+    /// [`NatsTarget::connect`].
+    pub async fn connect_now(&self, name: &str) -> Result<async_nats::Client> {
+        let opts = self.options(name).await?;
+        opts.connect(self.servers.clone()).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot reach NATS at {}: {e}; is nats-server running (with -js)?",
+                self.display()
+            )
+        })
+    }
+
+    async fn options(&self, name: &str) -> Result<ConnectOptions> {
         let mut opts = ConnectOptions::new()
             .name(name)
             .connection_timeout(Duration::from_secs(5))
-            .retry_on_initial_connect()
             .max_reconnects(None::<usize>);
         if let Some(path) = &self.creds {
             opts = opts
@@ -176,9 +199,7 @@ impl NatsTarget {
         if let Some(token) = &self.token {
             opts = opts.token(token.clone());
         }
-        opts.connect(self.servers.clone())
-            .await
-            .with_context(|| format!("cannot connect to NATS at {}", self.display()))
+        Ok(opts)
     }
 }
 
