@@ -483,7 +483,7 @@ always\t''
 never\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand webhooks; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''

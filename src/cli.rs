@@ -593,10 +593,9 @@ pub enum WebhooksCommand {
         store: StoreArgs,
     },
     /// List webhooks with delivery totals (a table on a terminal, JSON when piped)
-    ///
-    /// Reads the store and never creates it: before the first `webhooks add` the list is
-    /// empty; a --db (or TIKLIVE_DB) that does not exist is an error. `remove` and `test`
-    /// do the same.
+    #[command(after_help = "\
+Reads the store and never creates it: before the first 'webhooks add' the list is empty; a
+--db (or TIKLIVE_DB) with no store at it is an error. 'remove' and 'test' do the same.")]
     List {
         #[command(flatten)]
         store: StoreArgs,
