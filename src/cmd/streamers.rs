@@ -16,7 +16,9 @@ use crate::term;
 /// or reads what is there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Open {
+    /// Create the buckets that are missing (`streamers add`).
     Create,
+    /// Open only what exists; no pool yet is `None`, not an error.
     Existing,
 }
 

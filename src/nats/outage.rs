@@ -43,6 +43,9 @@ enum Said {
 }
 
 impl OutageLog {
+    /// A log whose lines start with `who` (`worker a`) and name the servers
+    /// as `engine` (`127.0.0.1:4222`). `quiet` (`-q`) drops the note when an
+    /// outage begins; the summary is a warning and always printed.
     pub fn new(who: impl Into<String>, engine: impl Into<String>, quiet: bool) -> OutageLog {
         OutageLog {
             who: who.into(),
