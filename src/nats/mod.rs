@@ -42,7 +42,8 @@ impl NatsConfig {
     /// Resolve `url` and the `--nats-*` options. Errors are usage errors.
     pub fn resolve(url: &str, args: &NatsArgs) -> Result<NatsConfig> {
         let target = NatsTarget::resolve(url, &args.auth)?;
-        let duplicate_window = crate::config::parse_duration(&args.nats_duplicate_window)?;
+        let duplicate_window =
+            crate::config::duration_flag("--nats-duplicate-window", &args.nats_duplicate_window)?;
         if duplicate_window < MIN_DUPLICATE_WINDOW {
             anyhow::bail!(Failure::usage(
                 "--nats-duplicate-window must be at least 2m (a takeover's overlap must be absorbed)"
@@ -54,7 +55,7 @@ impl NatsConfig {
         let max_age = args
             .nats_max_age
             .as_deref()
-            .map(crate::config::parse_duration)
+            .map(|v| crate::config::duration_flag("--nats-max-age", v))
             .transpose()?
             .unwrap_or(Duration::ZERO);
         let max_bytes = args
