@@ -331,7 +331,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add streamers to the set (the pool starts watching them)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove streamers from the set (their worker stops watching them)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner and lease age)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -384,7 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;streamers;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add streamers to the set (the pool starts watching them)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove streamers from the set (their worker stops watching them)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner and lease age)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -549,7 +549,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;help;streamers' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add streamers to the set (the pool starts watching them)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove streamers from the set (their worker stops watching them)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner and lease age)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)')
             break
         }
         'tiklive;help;streamers;add' {

@@ -311,7 +311,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --version 'Print version'
             cand add 'Add streamers to the set (the pool starts watching them)'
             cand remove 'Remove streamers from the set (their worker stops watching them)'
-            cand list 'List the set, one streamer a line (--json: with owner and lease age)'
+            cand list 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tiklive;streamers;add'= {
@@ -360,7 +360,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;streamers;help'= {
             cand add 'Add streamers to the set (the pool starts watching them)'
             cand remove 'Remove streamers from the set (their worker stops watching them)'
-            cand list 'List the set, one streamer a line (--json: with owner and lease age)'
+            cand list 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tiklive;streamers;help;add'= {
@@ -501,7 +501,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;help;streamers'= {
             cand add 'Add streamers to the set (the pool starts watching them)'
             cand remove 'Remove streamers from the set (their worker stops watching them)'
-            cand list 'List the set, one streamer a line (--json: with owner and lease age)'
+            cand list 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
         }
         &'tiklive;help;streamers;add'= {
         }

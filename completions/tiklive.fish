@@ -621,7 +621,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fis
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
@@ -656,7 +656,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_se
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -739,5 +739,5 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_su
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "test" -d 'Send a signed ping and report status and latency'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "list" -d 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'

@@ -444,7 +444,7 @@ pub enum StreamersCommand {
         #[command(flatten)]
         conn: NatsConnArgs,
     },
-    /// List the set, one streamer a line (--json: with owner and lease age)
+    /// List the set, one streamer a line (--json: with owner, lease age and whether it is stale)
     List {
         #[arg(long)]
         json: bool,
