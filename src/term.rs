@@ -8,6 +8,7 @@
 #![allow(clippy::print_stderr)]
 
 use std::io::{self, BufWriter, Write};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
@@ -35,10 +36,26 @@ const RECYCLE_CHANNEL: usize = 4;
 /// another thread takes the lock of the arena the memory came from, the one
 /// the producer takes at every `malloc`, and on a full-speed replay the two
 /// threads spent about 5% of the CPU time waiting for each other there.
-/// The producer takes batches back with `try_recv`; when it does not keep
-/// up, the stdout thread frees them itself.
-pub fn recycle_channel() -> (SyncSender<Vec<Envelope>>, Receiver<Vec<Envelope>>) {
-    sync_channel(RECYCLE_CHANNEL)
+/// The producer takes batches back with [`Recycled::batch`]; when it does not
+/// keep up, the stdout thread frees them itself.
+pub fn recycle_channel() -> (SyncSender<Vec<Envelope>>, Recycled) {
+    let (tx, rx) = sync_channel(RECYCLE_CHANNEL);
+    (tx, Recycled(Mutex::new(rx)))
+}
+
+/// The producers' end of [`recycle_channel`], shared by the tasks of every
+/// stream of a process (behind an `Arc`).
+pub struct Recycled(Mutex<Receiver<Vec<Envelope>>>);
+
+impl Recycled {
+    /// A vector for the next batch: a written batch taken back, its events
+    /// freed here (on the calling thread), or a new one. Never waits.
+    pub fn batch(&self) -> Vec<Envelope> {
+        let back = self.0.try_lock().ok().and_then(|rx| rx.try_recv().ok());
+        let mut batch = back.unwrap_or_default();
+        batch.clear();
+        batch
+    }
 }
 
 /// Why the stdout thread stopped.

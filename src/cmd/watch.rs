@@ -48,7 +48,7 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
         cancel,
         &term,
         Start {
-            recycled: Some(recycled),
+            recycled: Some(std::sync::Arc::new(recycled)),
             ..Start::default()
         },
     )?;

@@ -38,6 +38,7 @@ use crate::pipeline::Stamper;
 use crate::progress::Spinner;
 use crate::record::Recorder;
 use crate::source::{OfflineEnd, SourceRun};
+use crate::term::Recycled;
 use crate::webcast::capture::RecordKind;
 use crate::webcast::{Connection, Control, Decoder, DecoderOptions, EndCause, Envelope};
 use crate::{random, term};
@@ -58,6 +59,9 @@ struct Ctx {
     opts: DecoderOptions,
     progress: bool,
     quiet: bool,
+    /// Written batches coming back from the consumer, if it sends them (see
+    /// [`crate::term::recycle_channel`]).
+    recycled: Option<Arc<Recycled>>,
 }
 
 /// The process's sign budget for `cfg`: `--sign-budget` calls per
@@ -102,6 +106,7 @@ pub fn spawn_hooked(
             progress: false,
             quiet,
             cfg,
+            recycled: None,
         };
         supervise(&user, &ctx, run.tx, &run.cancel, run.record, &hooks).await
     })
@@ -118,6 +123,7 @@ pub async fn run_all(
     gate: Option<SharedGate>,
     progress: bool,
     quiet: bool,
+    recycled: Option<Arc<Recycled>>,
 ) -> Result<OfflineEnd> {
     if run.record.is_some() && users.len() > 1 {
         anyhow::bail!(Failure::usage(
@@ -138,6 +144,7 @@ pub async fn run_all(
         progress: progress && users.len() == 1,
         quiet,
         cfg,
+        recycled,
     });
     let total = users.len();
     let multi = total > 1;
@@ -351,6 +358,7 @@ async fn supervise(
                         tx: &tx,
                         cancel,
                         cursor_out: hooks.cursor_out.as_ref(),
+                        recycled: ctx.recycled.as_deref(),
                     },
                 )
                 .await

@@ -21,6 +21,7 @@ use crate::clock::now_ms;
 use crate::pipeline::Stamper;
 use crate::record::Recorder;
 use crate::term;
+use crate::term::Recycled;
 use crate::webcast::capture::RecordKind;
 use crate::webcast::connection::{Connection, State};
 use crate::webcast::{Envelope, FetchInfo};
@@ -271,6 +272,8 @@ pub struct Outputs<'a> {
     pub cancel: &'a CancellationToken,
     /// Told the session cursor after each batch is handed to `tx`.
     pub cursor_out: Option<&'a tokio::sync::watch::Sender<String>>,
+    /// Where batch vectors come from (see [`crate::term::recycle_channel`]).
+    pub recycled: Option<&'a Recycled>,
 }
 
 /// Drive the socket `ws`, just opened with `conn` (whose enter-room frame is
@@ -337,7 +340,7 @@ pub async fn drive(
             msg = stream.next(), if pending.is_none() => {
                 // Handle this message and every one already waiting (up to a
                 // burst): one flush and one channel hop per burst, not per frame.
-                let mut batch = Vec::new();
+                let mut batch = out.recycled.map(Recycled::batch).unwrap_or_default();
                 let mut next = Some(msg);
                 let mut handled = 0;
                 let mut ended = None;

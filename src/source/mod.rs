@@ -10,7 +10,7 @@ pub mod replay;
 pub mod stdin;
 
 use std::path::Path;
-use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -22,6 +22,7 @@ use crate::config::Speed;
 use crate::demo::{DEMO_ROOM_ID, DEMO_STREAMER, demo_stream};
 use crate::pipeline::Pipeline;
 use crate::record::Recorder;
+use crate::term::Recycled;
 use crate::webcast::capture::{Record, RecordKind};
 use crate::webcast::{
     Control, DecoderOptions, EndCause, Envelope, KindSet, PreparedFetch, PreparedFrame,
@@ -59,7 +60,7 @@ pub struct OfflineRun<'a> {
     pub record: Option<&'a Path>,
     /// Batches sent on `tx` that come back once written, to be freed (and
     /// their vectors reused) here: see [`crate::term::recycle_channel`].
-    pub recycled: Option<Receiver<Vec<Envelope>>>,
+    pub recycled: Option<Arc<Recycled>>,
 }
 
 /// What every source needs: the decoder options, where to send batches of
@@ -86,9 +87,9 @@ pub struct Start {
     /// kinds (the ones the user asked for).
     pub limit: Option<u64>,
     pub counted: KindSet,
-    /// Written batches coming back from the consumer (replay and demo use
-    /// them; see [`crate::term::recycle_channel`]).
-    pub recycled: Option<Receiver<Vec<Envelope>>>,
+    /// Written batches coming back from the consumer (see
+    /// [`crate::term::recycle_channel`]).
+    pub recycled: Option<Arc<Recycled>>,
 }
 
 /// Start `source`, whichever it is: the one place that knows all four (live,
@@ -103,7 +104,7 @@ pub fn start(
     if let Some(n) = start.limit {
         run.tx = limit(run.tx, n, start.counted);
     }
-    let recycled = start.recycled;
+    let recycled = start.recycled.clone();
     let offline = |f: Box<dyn FnOnce(OfflineRun<'_>) -> Result<OfflineEnd> + Send>,
                    speed: Speed,
                    threads: usize,
@@ -132,6 +133,7 @@ pub fn start(
                 start.gate,
                 start.progress,
                 start.quiet,
+                start.recycled,
             ))
         }
         Source::Stdin => tokio::spawn(stdin::read_stdin(run.tx, run.cancel, run.opts.wanted)),
@@ -351,9 +353,8 @@ impl<'a> Driver<'a> {
             {
                 return Ok(Some(OfflineEnd::ConsumerGone));
             }
-            if let Some(mut written) = self.run.recycled.as_ref().and_then(|r| r.try_recv().ok()) {
-                written.clear();
-                self.batch = written;
+            if let Some(r) = &self.run.recycled {
+                self.batch = r.batch();
             }
         }
         Ok(self.pipeline.stream_end().map(|_| OfflineEnd::Done))
