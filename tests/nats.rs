@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Output;
 
 use crate::support::nats::{NatsServer, stream_messages, urls};
-use crate::support::{eventually, lazy, output_ok, tiklive};
+use crate::support::{assert_running, eventually, lazy, output_ok, tiklive};
 
 type Dir = tempfile::TempDir;
 
@@ -235,7 +235,6 @@ async fn three_node_cluster_loses_and_duplicates_nothing_when_a_node_dies() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "open bug (issue 12): about one run in two, the surviving forwarder stops delivering after the other is killed mid-retry; run with --ignored"]
 async fn two_forwarders_share_a_target_and_one_may_die() {
     let server = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
@@ -275,6 +274,9 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
     eventually("deliveries start", within, async || receiver.count() >= 20).await;
     receiver.set_status(503);
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Both started (they open one store at once) and are still running.
+    assert_running(&mut a, "forwarder a").await;
+    assert_running(&mut b, "forwarder b").await;
     a.start_kill().unwrap(); // SIGKILL
     a.wait().await.unwrap();
     receiver.set_status(200);
@@ -297,7 +299,11 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
         .args(["-TERM", &pid])
         .status()
         .unwrap();
-    b.wait().await.unwrap();
+    // It stops from inside its wait for the next message, as on Ctrl-C.
+    let out = b.wait_with_output().await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("gave up 0"), "{err}");
     let delivered = ok(&receiver);
     let unique: HashSet<String> = delivered.iter().cloned().collect();
     tokio::task::spawn_blocking(move || drop(receiver))
