@@ -290,7 +290,7 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
     let why = lazy(|| format!("delivered {} of {}", ok(&receiver).len(), expected.len()));
     // Generous: the survivor may sit in its retry backoff, and the killed
     // forwarder's message comes back only after the ack wait.
-    let all = std::time::Duration::from_secs(90);
+    let all = std::time::Duration::from_secs(30);
     eventually(why, all, async || ok(&receiver).len() >= expected.len()).await;
     // Longer than the ack wait: no late redelivery either.
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
