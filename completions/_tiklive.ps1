@@ -60,8 +60,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds without frames or heartbeat replies before the socket counts as dead')
             [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: ndjson when piped, pretty on a terminal)')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N events')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N events')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N events (N is 1 or more; without --limit: until the stream ends)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N events (N is 1 or more; without --limit: until the stream ends)')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Also write everything received to a capture file')
             [CompletionResult]::new('--sink', '--sink', [CompletionResultType]::ParameterName, 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")')
             [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
@@ -109,8 +109,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--ack-wait', '--ack-wait', [CompletionResultType]::ParameterName, 'With --from: a delivery not acknowledged this long goes to another forwarder')
             [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
             [CompletionResult]::new('--nats-token', '--nats-token', [CompletionResultType]::ParameterName, 'A NATS authentication token [env: NATS_TOKEN]')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps)')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps; N is 1 or more)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps; N is 1 or more)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Use the built-in demo stream instead of connecting')
@@ -146,8 +146,8 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Serve''s API key for /api/* (Authorization: Bearer KEY or X-API-Key: KEY) [env: API_KEY]')
             [CompletionResult]::new('--overlay-token-generation', '--overlay-token-generation', [CompletionResultType]::ParameterName, 'The generation of serve''s read-only overlay token (derived from the API key); change it to rotate the token [env: OVERLAY_TOKEN_GENERATION] [default: 1]')
             [CompletionResult]::new('--buffer', '--buffer', [CompletionResultType]::ParameterName, 'Events kept in the store; the oldest are dropped first')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps); the API keeps serving')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps); the API keeps serving')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Serve the events of this NATS JetStream stream instead of watching a source: no store, the stream sequence is the cursor (--type: only these types)')
             [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'With --from: the stream to read')
             [CompletionResult]::new('--nats-creds', '--nats-creds', [CompletionResultType]::ParameterName, 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]')
@@ -331,7 +331,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add streamers to the set (the pool starts watching them)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove streamers from the set (their worker stops watching them)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner and lease age)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -384,7 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;streamers;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add streamers to the set (the pool starts watching them)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove streamers from the set (their worker stops watching them)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner and lease age)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -549,7 +549,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
         'tiklive;help;streamers' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add streamers to the set (the pool starts watching them)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove streamers from the set (their worker stops watching them)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner and lease age)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)')
             break
         }
         'tiklive;help;streamers;add' {

@@ -56,8 +56,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --idle-timeout 'Seconds without frames or heartbeat replies before the socket counts as dead'
             cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]'
             cand --format 'Output format (default: ndjson when piped, pretty on a terminal)'
-            cand -n 'Stop after N events'
-            cand --limit 'Stop after N events'
+            cand -n 'Stop after N events (N is 1 or more; without --limit: until the stream ends)'
+            cand --limit 'Stop after N events (N is 1 or more; without --limit: until the stream ends)'
             cand --record 'Also write everything received to a capture file'
             cand --sink 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")'
             cand --nats-creds 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]'
@@ -104,8 +104,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --ack-wait 'With --from: a delivery not acknowledged this long goes to another forwarder'
             cand --nats-creds 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]'
             cand --nats-token 'A NATS authentication token [env: NATS_TOKEN]'
-            cand -n 'Stop the source after N events (those --type keeps)'
-            cand --limit 'Stop the source after N events (those --type keeps)'
+            cand -n 'Stop the source after N events (those --type keeps; N is 1 or more)'
+            cand --limit 'Stop the source after N events (those --type keeps; N is 1 or more)'
             cand --db 'The store (webhooks, outbox, serve''s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]'
             cand --color 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never'
             cand --demo 'Use the built-in demo stream instead of connecting'
@@ -140,8 +140,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --api-key 'Serve''s API key for /api/* (Authorization: Bearer KEY or X-API-Key: KEY) [env: API_KEY]'
             cand --overlay-token-generation 'The generation of serve''s read-only overlay token (derived from the API key); change it to rotate the token [env: OVERLAY_TOKEN_GENERATION] [default: 1]'
             cand --buffer 'Events kept in the store; the oldest are dropped first'
-            cand -n 'Stop the source after N events (those --type keeps); the API keeps serving'
-            cand --limit 'Stop the source after N events (those --type keeps); the API keeps serving'
+            cand -n 'Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving'
+            cand --limit 'Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving'
             cand --from 'Serve the events of this NATS JetStream stream instead of watching a source: no store, the stream sequence is the cursor (--type: only these types)'
             cand --nats-stream 'With --from: the stream to read'
             cand --nats-creds 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]'
@@ -311,7 +311,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --version 'Print version'
             cand add 'Add streamers to the set (the pool starts watching them)'
             cand remove 'Remove streamers from the set (their worker stops watching them)'
-            cand list 'List the set, one streamer a line (--json: with owner and lease age)'
+            cand list 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tiklive;streamers;add'= {
@@ -360,7 +360,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;streamers;help'= {
             cand add 'Add streamers to the set (the pool starts watching them)'
             cand remove 'Remove streamers from the set (their worker stops watching them)'
-            cand list 'List the set, one streamer a line (--json: with owner and lease age)'
+            cand list 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tiklive;streamers;help;add'= {
@@ -501,7 +501,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;help;streamers'= {
             cand add 'Add streamers to the set (the pool starts watching them)'
             cand remove 'Remove streamers from the set (their worker stops watching them)'
-            cand list 'List the set, one streamer a line (--json: with owner and lease age)'
+            cand list 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
         }
         &'tiklive;help;streamers;add'= {
         }

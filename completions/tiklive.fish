@@ -132,7 +132,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l idle-timeout -
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l format -d 'Output format (default: ndjson when piped, pretty on a terminal)' -r -f -a "ndjson\t''
 pretty\t''"
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s n -l limit -d 'Stop after N events' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s n -l limit -d 'Stop after N events (N is 1 or more; without --limit: until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l record -d 'Also write everything received to a capture file' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sink -d 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
@@ -248,7 +248,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-stream 
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l ack-wait -d 'With --from: a delivery not acknowledged this long goes to another forwarder' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps; N is 1 or more)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -352,7 +352,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'The
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'Serve\'s API key for /api/* (Authorization: Bearer KEY or X-API-Key: KEY) [env: API_KEY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l overlay-token-generation -d 'The generation of serve\'s read-only overlay token (derived from the API key); change it to rotate the token [env: OVERLAY_TOKEN_GENERATION] [default: 1]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps); the API keeps serving' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l from -d 'Serve the events of this NATS JetStream stream instead of watching a source: no store, the stream sequence is the cursor (--type: only these types)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-stream -d 'With --from: the stream to read' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
@@ -621,7 +621,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fis
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fish_seen_subcommand_from add remove list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
@@ -656,7 +656,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_se
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -739,5 +739,5 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_su
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from webhooks" -f -a "test" -d 'Send a signed ping and report status and latency'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "list" -d 'List the set, one streamer a line (--json: with owner and lease age)'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "list" -d 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'

@@ -315,8 +315,8 @@ pub struct WatchArgs {
     /// Output format (default: ndjson when piped, pretty on a terminal)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<Format>,
-    /// Stop after N events
-    #[arg(short = 'n', long, value_name = "N")]
+    /// Stop after N events (N is 1 or more; without --limit: until the stream ends)
+    #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
     /// Also write everything received to a capture file
     #[arg(long, value_name = "FILE")]
@@ -396,6 +396,9 @@ Examples:
   tiklive streamers remove bob --nats nats://127.0.0.1:4222";
 
 const CLUSTER_AFTER_HELP: &str = "\
+A lease not renewed for its TTL (its worker is most likely gone) is still shown with its owner
+and age, marked stale, until another worker takes the streamer over.
+
 Examples:
   tiklive cluster status --nats nats://127.0.0.1:4222
   tiklive cluster status --json | jq '.streamers[] | select(.owner == null)'";
@@ -441,7 +444,7 @@ pub enum StreamersCommand {
         #[command(flatten)]
         conn: NatsConnArgs,
     },
-    /// List the set, one streamer a line (--json: with owner and lease age)
+    /// List the set, one streamer a line (--json: with owner, lease age and whether it is stale)
     List {
         #[arg(long)]
         json: bool,
@@ -492,8 +495,8 @@ pub struct ForwardArgs {
     /// Print the requests that would be sent, with secrets redacted, and send nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Stop the source after N events (those --type keeps)
-    #[arg(short = 'n', long, value_name = "N")]
+    /// Stop the source after N events (those --type keeps; N is 1 or more)
+    #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
     #[command(flatten)]
     pub store: StoreArgs,
@@ -514,8 +517,8 @@ pub struct ServeArgs {
     /// Allow listening on a non-loopback address without an API key
     #[arg(long)]
     pub insecure_no_auth: bool,
-    /// Stop the source after N events (those --type keeps); the API keeps serving
-    #[arg(short = 'n', long, value_name = "N")]
+    /// Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving
+    #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
     /// Serve the events of this NATS JetStream stream instead of watching a source: no store,
     /// the stream sequence is the cursor (--type: only these types)
@@ -590,6 +593,9 @@ pub enum WebhooksCommand {
         store: StoreArgs,
     },
     /// List webhooks with delivery totals (a table on a terminal, JSON when piped)
+    #[command(after_help = "\
+Reads the store and never creates it: before the first 'webhooks add' the list is empty; a
+--db (or TIKLIVE_DB) with no store at it is an error. 'remove' and 'test' do the same.")]
     List {
         #[command(flatten)]
         store: StoreArgs,
@@ -666,6 +672,19 @@ pub enum Shell {
     #[value(name = "powershell")]
     PowerShell,
     Elvish,
+}
+
+/// `--limit N` of `watch`, `forward` and `serve`: stop after N events, N a
+/// whole number of at least 1. Zero is refused rather than read as "no
+/// limit" or "no events": leaving the flag out is how to say "no limit".
+///
+/// Errors: clap's invalid-value error with this text after the value.
+pub fn event_limit(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("must be 1 or more (leave --limit out for no limit)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("expected a whole number of events, 1 or more".into()),
+    }
 }
 
 /// `--type` accepts exactly the event names, in any case (so completion offers
@@ -748,6 +767,20 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_lease_ttl_default_is_the_one_status_assumes() {
+        let cli =
+            Cli::try_parse_from(["tiklive", "worker", "--nats", "nats://127.0.0.1:1"]).unwrap();
+        let Command::Worker(w) = cli.command else {
+            panic!()
+        };
+        let ttl = crate::config::parse_duration(&w.lease_ttl).unwrap();
+        assert_eq!(
+            ttl.as_millis() as i64,
+            crate::nats::kv::DEFAULT_LEASE_TTL_MS
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod shutdown;
 pub mod source;
 pub mod store;
 pub mod term;
+pub mod usage;
 pub mod version;
 pub mod webcast;
 pub mod webhook;
@@ -48,15 +49,24 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return code_of(&e).exit_code();
         }
     };
-    let parsed = cli::command()
-        .try_get_matches_from(args)
+    let args: Vec<OsString> = args.into_iter().collect();
+    let command = cli::command();
+    let parsed = command
+        .clone()
+        .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
     let (cli, matches) = match parsed {
         Ok(ok) => ok,
-        Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
+        Err(e) if !e.use_stderr() => {
+            // Help and version: stdout, exit 0.
             let _ = e.print();
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            return Code::Ok.exit_code();
+        }
+        Err(e) => {
+            let usage = usage::explain(&e, &command, &args);
+            term::error(usage.message);
+            term::note(usage.hint);
+            return Code::Usage.exit_code();
         }
     };
     let term = Terminal::detect(&cli.global);

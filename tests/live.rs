@@ -1448,7 +1448,13 @@ async fn info_says_who_is_live_without_a_sign_call() {
         ]
     );
     assert_eq!(lines[3]["roomId"], serde_json::Value::Null);
-    assert!(lines[3]["error"].as_str().unwrap().contains("captcha"));
+    let blocked = lines[3]["error"].as_str().unwrap();
+    assert!(blocked.contains("captcha"), "{blocked}");
+    // Advice names only what `info` accepts (it has no --room-id).
+    assert!(
+        blocked.ends_with("try again later or use --proxy"),
+        "{blocked}"
+    );
     assert_eq!(
         lines[4]["source"], "api-live",
         "the stale page was overruled"

@@ -80,7 +80,7 @@ fn only_http_and_https_urls_are_accepted() {
         .code(2)
         .never_shows("***");
     assert!(run.stderr.contains("not base64"), "{run:#?}");
-    assert_eq!(list_json(&dir), serde_json::json!([]));
+    assert!(!dir.db().exists(), "a rejected add leaves no store");
 }
 
 #[test]
@@ -158,6 +158,53 @@ fn forward_without_to_uses_the_registered_webhooks_and_their_filters() {
     let v = list_json(&dir);
     assert_eq!(v[0]["delivered"], expected.len());
     assert_eq!(v[1]["delivered"], n_gifts);
+}
+
+/// `list`, `remove` and `test` read the store and never create one (nor its
+/// directory): the default store not there yet means no webhooks; a --db
+/// that does not exist is a one-line usage error.
+#[test]
+fn reading_commands_never_create_a_store() {
+    let dir = Dir::new();
+    let missing = dir.path().join("no/such/dir/x.db");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        &["webhooks", "list", "--db", missing][..],
+        &["webhooks", "remove", "1", "--db", missing],
+        &["webhooks", "test", "1", "--db", missing],
+    ] {
+        let run = crate::support::run(&mut dir.cmd(args)).code(2);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "tiklive: error: there is no store at {missing}: check --db / TIKLIVE_DB \
+                 ('tiklive webhooks add' creates it)\n"
+            ),
+            "{args:?}"
+        );
+    }
+    // The same path from TIKLIVE_DB.
+    let mut cmd = dir.cmd(&["webhooks", "list"]);
+    let run = crate::support::run(cmd.env("TIKLIVE_DB", missing)).code(2);
+    assert!(run.stderr.contains("there is no store at"), "{run:#?}");
+    assert!(!dir.path().join("no").exists(), "no directory was made");
+
+    // The default store (in the data directory) before any `add`.
+    let run = crate::support::run(&mut dir.cmd(&["webhooks", "list"])).ok();
+    assert_eq!(run.stdout.trim(), "[]");
+    let run = crate::support::run(&mut dir.cmd(&["webhooks", "remove", "1"])).code(1);
+    assert!(run.stderr.contains("there is no webhook 1"), "{run:#?}");
+    let run = crate::support::run(&mut dir.cmd(&["webhooks", "test", "1"])).code(1);
+    assert!(run.stderr.contains("there is no webhook 1"), "{run:#?}");
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+    // `add` creates it; `list` then reads it.
+    crate::support::run(&mut dir.cmd(&["webhooks", "add", "http://127.0.0.1:9/a"])).ok();
+    assert!(dir.path().join("data/tiklive/tiklive.db").exists());
+    let run = crate::support::run(&mut dir.cmd(&["webhooks", "list"])).ok();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()[0]["id"],
+        "1"
+    );
 }
 
 #[test]

@@ -265,3 +265,189 @@ async fn sigterm_hands_over_at_once_with_no_gap() {
     sigterm(&mut b).await;
     pool.assert_complete().await;
 }
+
+/// A lease its worker stopped renewing (the worker was killed) still shows
+/// its owner in `cluster status`, with its age, marked stale once older than
+/// its TTL; a fresh one is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
+    use tiklive::nats::kv::{LEASES, Lease, encode};
+    use tiklive::nats::worker::key_of;
+
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = tiklive(dir.path());
+        cmd.args(args).env("NATS_URL", nats.url());
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "alice", "bob"])).await;
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let leases = js.get_key_value(LEASES).await.unwrap();
+    let now = now_ms();
+    for (user, renewed_ms) in [("alice", now - 30_000), ("bob", now)] {
+        let lease = Lease {
+            worker: "gone".into(),
+            user: user.into(),
+            renewed_ms,
+            since_ms: now - 60_000,
+            ttl_ms: 10_000,
+        };
+        leases.put(key_of(user), encode(&lease)).await.unwrap();
+    }
+
+    let out = output_ok(&mut cmd(&["cluster", "status", "--json"])).await;
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["stale"], 1, "{status}");
+    let row = |user: &str| {
+        status["streamers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["user"] == user)
+            .unwrap()
+            .clone()
+    };
+    let alice = row("alice");
+    assert_eq!(alice["owner"], "gone");
+    assert_eq!(alice["stale"], true);
+    assert_eq!(alice["leaseTtlMs"], 10_000);
+    assert!(alice["leaseAgeMs"].as_i64().unwrap() >= 30_000, "{alice}");
+    assert_eq!(row("bob")["stale"], false);
+
+    let out = output_ok(&mut cmd(&["cluster", "status"])).await;
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("2 streamer(s), 0 unowned, 1 stale"), "{text}");
+    let alice = text.lines().find(|l| l.contains("@alice")).unwrap();
+    assert!(
+        alice.contains("owner gone") && alice.ends_with("stale (TTL 10.0s)"),
+        "{alice}"
+    );
+    let bob = text.lines().find(|l| l.contains("@bob")).unwrap();
+    assert!(!bob.contains("stale"), "{bob}");
+}
+
+/// An engine outage under a worker with several streams: stderr says so
+/// once when it starts and sums it up once (a counted warning with how many
+/// streams waited) when it ends, instead of a line per stream; no event is
+/// lost or doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_outage_is_reported_once_not_per_stream() {
+    let mut pool = Pool::start().await;
+    let mut a = pool.worker("a", "5s");
+    pool.wait_owners("all owned", Duration::from_secs(30), |o| {
+        o.len() == USERS.len()
+    })
+    .await;
+    let every = Duration::from_millis(200);
+    poll_every(
+        every,
+        "events from every streamer",
+        Duration::from_secs(20),
+        async || pool.newest().await.len() >= USERS.len(),
+    )
+    .await;
+    pool.nats.kill();
+    tokio::time::sleep(Duration::from_secs(9)).await;
+    pool.nats.restart();
+    let back = now_ms();
+    poll_every(
+        every,
+        "streams continue",
+        Duration::from_secs(30),
+        async || {
+            let newest = pool.newest().await;
+            USERS
+                .iter()
+                .all(|u| newest.get(*u).is_some_and(|t| *t > back))
+        },
+    )
+    .await;
+    sigterm(&mut a).await;
+    let out = a.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines = |has: &str| stderr.lines().filter(|l| l.contains(has)).count();
+    // Six streams waited; one line said so, one counted warning summed it
+    // up (a stream that waits again just after is a second, short outage).
+    let began = lines("waiting for NATS at");
+    let ended: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("tiklive: warning: worker a: NATS at"))
+        .collect();
+    assert!((1..=2).contains(&began), "{stderr}");
+    assert_eq!(ended.len(), began, "{stderr}");
+    assert!(ended[0].contains(" did not acknowledge for "), "{stderr}");
+    let waited: usize = ended
+        .iter()
+        .map(|l| {
+            let (_, rest) = l.split_once("s: ").unwrap();
+            rest.split(' ').next().unwrap().parse::<usize>().unwrap()
+        })
+        .sum();
+    assert!(waited >= USERS.len(), "{stderr}");
+    // Nothing per stream: no "acknowledges again", no "@user: …" failures,
+    // and the failing pool rounds warned once.
+    assert_eq!(lines("acknowledges again"), 0, "{stderr}");
+    assert_eq!(lines("trying again in"), 0, "{stderr}");
+    assert!(lines("cannot write the heartbeat") <= 1, "{stderr}");
+    pool.assert_complete().await;
+}
+
+/// `streamers list`, `streamers remove` and `cluster status` only read: on a
+/// server with no pool they answer "empty" and create no bucket; only
+/// `streamers add` creates the pool. A server that is not there is one line
+/// at once, not a wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_pool_commands_create_nothing() {
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = tiklive(dir.path());
+        cmd.args(args).env("NATS_URL", nats.url());
+        cmd
+    };
+    let stdout = async |args: &[&str]| {
+        let out = output_ok(&mut cmd(args)).await;
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    assert_eq!(stdout(&["streamers", "list"]).await.0, "");
+    assert_eq!(stdout(&["streamers", "list", "--json"]).await.0, "");
+    let (text, _) = stdout(&["cluster", "status"]).await;
+    assert!(
+        text.starts_with("no worker pool at NATS 127.0.0.1:"),
+        "{text}"
+    );
+    let (json, _) = stdout(&["cluster", "status", "--json"]).await;
+    let status: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(status["streamers"], serde_json::json!([]));
+    assert_eq!(status["workers"], serde_json::json!([]));
+    let (_, said) = stdout(&["streamers", "remove", "bob"]).await;
+    assert_eq!(said, "tiklive: removed 0 streamer(s) (1 not in the set)\n");
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let streams: Vec<String> = {
+        use futures_util::TryStreamExt;
+        js.stream_names().try_collect().await.unwrap()
+    };
+    assert_eq!(streams, Vec::<String>::new(), "nothing was created");
+
+    stdout(&["streamers", "add", "bob"]).await;
+    let (_, said) = stdout(&["streamers", "remove", "bob", "carol"]).await;
+    assert_eq!(said, "tiklive: removed 1 streamer(s) (1 not in the set)\n");
+    assert_eq!(stdout(&["streamers", "list"]).await.0, "");
+
+    // Nobody listening: an error at once.
+    let closed = format!("nats://127.0.0.1:{}", crate::support::nats::free_port());
+    for args in [&["streamers", "list"][..], &["cluster", "status"]] {
+        let out = cmd(args).env("NATS_URL", &closed).output().await.unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("tiklive: error: cannot reach NATS at 127.0.0.1:"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}

@@ -3,12 +3,15 @@
 use anyhow::{Context as _, Result};
 use serde_json::{Value, json};
 
+use super::streamers::{Open, open};
 use crate::cli::ClusterCommand;
 use crate::clock::now_ms;
 use crate::config::Terminal;
 use crate::error::Code;
 use crate::nats::budget::{KEY, status_of};
-use crate::nats::kv::{Lease, SignState, StreamerEntry, WorkerInfo, decode, decoded};
+use crate::nats::kv::{
+    Lease, SignState, StreamerEntry, WorkerInfo, decode, decoded, ttl_or_default,
+};
 use crate::nats::subject::event_filter;
 use crate::term;
 use crate::webcast::time::parse_iso_millis;
@@ -19,16 +22,22 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         nats_stream,
         conn,
     } = command;
-    let (client, b) = super::streamers::open(&conn, "tiklive cluster").await?;
+    let (client, b) = open(&conn, "tiklive cluster", Open::Existing).await?;
     let js = async_nats::jetstream::new(client);
     let events = js.get_stream(&nats_stream).await.ok();
     let now = now_ms();
-    let workers: Vec<WorkerInfo> = decoded(&b.workers).await?;
-    let leases: Vec<Lease> = decoded(&b.leases).await?;
-    let streamers: Vec<StreamerEntry> = decoded(&b.streamers).await?;
-    let sign: SignState = match b.sign.get(KEY).await {
-        Ok(Some(v)) => decode(&v).unwrap_or_default(),
-        _ => SignState::default(),
+    // No pool on this server yet: an empty status (nothing is created).
+    let (workers, leases, streamers, sign) = match &b {
+        Some(b) => (
+            decoded::<WorkerInfo>(&b.workers).await?,
+            decoded::<Lease>(&b.leases).await?,
+            decoded::<StreamerEntry>(&b.streamers).await?,
+            match b.sign.get(KEY).await {
+                Ok(Some(v)) => decode(&v).unwrap_or_default(),
+                _ => SignState::default(),
+            },
+        ),
+        None => Default::default(),
     };
     let mut streams = Vec::new();
     for s in &streamers {
@@ -45,13 +54,9 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         {
             lag_ms = json!((now - ts).max(0));
         }
-        streams.push(json!({
-            "user": s.user,
-            "owner": lease.map(|l| l.worker.clone()),
-            "leaseAgeMs": lease.map(|l| (now - l.renewed_ms).max(0)),
-            "ownedForMs": lease.map(|l| (now - l.since_ms).max(0)),
-            "lagMs": lag_ms,
-        }));
+        let mut row = streamer_row(&s.user, lease, now);
+        row["lagMs"] = lag_ms;
+        streams.push(row);
     }
     let elapsed_h = ((now - sign.since_ms).max(1) as f64) / 3_600_000.0;
     let report = json!({
@@ -62,11 +67,13 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
             "capacity": w.capacity,
             "streamers": w.owned,
             "heartbeatAgeMs": (now - w.heartbeat_ms).max(0),
+            "stale": now - w.heartbeat_ms >= ttl_or_default(w.lease_ttl_ms),
             "published": w.published,
             "rssBytes": w.rss_bytes,
         })).collect::<Vec<_>>(),
         "streamers": streams,
         "unowned": streams.iter().filter(|s| s["owner"].is_null()).count(),
+        "stale": streams.iter().filter(|s| s["stale"] == true).count(),
         "signBudget": {
             "status": status_of(&sign, now),
             "spacingMs": sign.spacing_ms,
@@ -79,11 +86,32 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
     });
     let text = if as_json {
         format!("{report}\n")
+    } else if b.is_none() {
+        format!(
+            "no worker pool at NATS {} yet: 'tiklive streamers add USER' and 'tiklive worker' start one\n",
+            crate::nats::NatsTarget::resolve(&conn.url, &conn.auth)?.display()
+        )
     } else {
         render(&report)
     };
     term::print_stdout(&text).context("cannot write to stdout")?;
     Ok(Code::Ok)
+}
+
+/// One streamer of the status: its owner, the lease's age and TTL, and
+/// whether the lease is `stale` (not renewed for its TTL, as this machine's
+/// clock sees the owner's last renewal): its worker is most likely gone and
+/// another will take the streamer over. `lagMs` is filled in by the caller.
+fn streamer_row(user: &str, lease: Option<&Lease>, now: i64) -> Value {
+    json!({
+        "user": user,
+        "owner": lease.map(|l| l.worker.clone()),
+        "leaseAgeMs": lease.map(|l| l.age_ms(now)),
+        "leaseTtlMs": lease.map(|l| ttl_or_default(l.ttl_ms)),
+        "stale": lease.is_some_and(|l| l.is_stale(now)),
+        "ownedForMs": lease.map(|l| (now - l.since_ms).max(0)),
+        "lagMs": Value::Null,
+    })
 }
 
 fn render(r: &Value) -> String {
@@ -92,10 +120,11 @@ fn render(r: &Value) -> String {
     out.push_str(&format!("{} worker(s)\n", workers.len()));
     for w in &workers {
         out.push_str(&format!(
-            "  {}  {} stream(s)  heartbeat {:.1}s ago  {} published{}\n",
+            "  {}  {} stream(s)  heartbeat {:.1}s ago{}  {} published{}\n",
             w["id"].as_str().unwrap_or(""),
             w["streamers"].as_array().map_or(0, Vec::len),
             w["heartbeatAgeMs"].as_i64().unwrap_or(0) as f64 / 1000.0,
+            if w["stale"] == true { " (stale)" } else { "" },
             w["published"],
             w["rssBytes"]
                 .as_u64()
@@ -105,9 +134,10 @@ fn render(r: &Value) -> String {
     }
     let streams = r["streamers"].as_array().cloned().unwrap_or_default();
     out.push_str(&format!(
-        "{} streamer(s), {} unowned\n",
+        "{} streamer(s), {} unowned, {} stale\n",
         streams.len(),
-        r["unowned"]
+        r["unowned"],
+        r["stale"]
     ));
     for s in &streams {
         let secs = |v: &Value| {
@@ -115,8 +145,13 @@ fn render(r: &Value) -> String {
                 .map(|ms| format!("{:.1}s", ms as f64 / 1000.0))
                 .unwrap_or_else(|| "-".into())
         };
+        let stale = if s["stale"] == true {
+            format!("  stale (TTL {})", secs(&s["leaseTtlMs"]))
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
-            "  @{:<24} owner {:<28} lease {:>6}  lag {:>7}\n",
+            "  @{:<24} owner {:<28} lease {:>6}  lag {:>7}{stale}\n",
             s["user"].as_str().unwrap_or(""),
             s["owner"].as_str().unwrap_or("-"),
             secs(&s["leaseAgeMs"]),
@@ -140,4 +175,55 @@ fn render(r: &Value) -> String {
             .unwrap_or_default(),
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lease(renewed_ms: i64, ttl_ms: i64) -> Lease {
+        Lease {
+            worker: "w1".into(),
+            user: "alice".into(),
+            renewed_ms,
+            since_ms: 0,
+            ttl_ms,
+        }
+    }
+
+    #[test]
+    fn a_lease_older_than_its_ttl_is_stale_and_still_shown() {
+        let now = 100_000;
+        let fresh = streamer_row("alice", Some(&lease(now - 3_000, 10_000)), now);
+        assert_eq!(fresh["stale"], false);
+        assert_eq!(fresh["owner"], "w1");
+        let old = streamer_row("alice", Some(&lease(now - 12_000, 10_000)), now);
+        assert_eq!(old["stale"], true);
+        assert_eq!(old["owner"], "w1", "the owner is shown, marked stale");
+        assert_eq!(old["leaseAgeMs"], 12_000);
+        assert_eq!(old["leaseTtlMs"], 10_000);
+        // A lease that does not say its TTL: the default 10 s.
+        let legacy = streamer_row("alice", Some(&lease(now - 4_000, 0)), now);
+        assert_eq!(legacy["leaseTtlMs"], 10_000);
+        assert_eq!(legacy["stale"], false);
+        let short = streamer_row("alice", Some(&lease(now - 2_500, 2_000)), now);
+        assert_eq!(short["stale"], true);
+        let unowned = streamer_row("bob", None, now);
+        assert_eq!(unowned["stale"], false);
+        assert!(unowned["owner"].is_null());
+
+        let report = json!({
+            "workers": [],
+            "streamers": [old, unowned],
+            "unowned": 1,
+            "stale": 1,
+            "signBudget": {"status": {}},
+        });
+        let text = render(&report);
+        assert!(text.contains("2 streamer(s), 1 unowned, 1 stale"), "{text}");
+        let line = text.lines().find(|l| l.contains("@alice")).unwrap();
+        assert!(line.contains("owner w1"), "{line}");
+        assert!(line.contains("lease  12.0s"), "{line}");
+        assert!(line.ends_with("stale (TTL 10.0s)"), "{line}");
+    }
 }

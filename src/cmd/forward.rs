@@ -44,7 +44,7 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
     }
     let opts = config::resolve_filter(&args.input.filter)?;
     let source = config::resolve_input(&args.users, &args.input, true, "forward")?;
-    let drain = config::parse_duration(&args.drain_timeout)?;
+    let drain = config::duration_flag("--drain-timeout", &args.drain_timeout)?;
     let (store, targets) = open_targets(&args).await?;
 
     let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
@@ -177,7 +177,7 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
     let opts = config::resolve_filter(&args.input.filter)?;
     let url = args.from.clone().unwrap_or_default();
     let nats = crate::nats::NatsTarget::resolve(&url, &args.nats_auth)?;
-    let ack_wait = config::parse_duration(&args.ack_wait)?;
+    let ack_wait = config::duration_flag("--ack-wait", &args.ack_wait)?;
     if ack_wait < Duration::from_secs(1) {
         bail!(Failure::usage("--ack-wait must be at least 1s"));
     }

@@ -12,16 +12,36 @@ use crate::nats::kv::{Buckets, Lease, StreamerEntry, decode, encode, entries};
 use crate::nats::worker::key_of;
 use crate::term;
 
-/// Connect and open the pool's buckets.
-pub async fn open(conn: &NatsConnArgs, what: &str) -> Result<(async_nats::Client, Buckets)> {
+/// Whether a command may create the pool's buckets (only `streamers add`)
+/// or reads what is there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// Create the buckets that are missing (`streamers add`).
+    Create,
+    /// Open only what exists; no pool yet is `None`, not an error.
+    Existing,
+}
+
+/// Connect (an unreachable server is an error at once) and open the pool's
+/// buckets. `Ok((client, None))`: [`Open::Existing`] and there is no pool on
+/// this server yet.
+pub async fn open(
+    conn: &NatsConnArgs,
+    what: &str,
+    how: Open,
+) -> Result<(async_nats::Client, Option<Buckets>)> {
     let target = NatsTarget::resolve(&conn.url, &conn.auth)?;
-    let client = target.connect(what).await?;
+    let client = target.connect_now(what).await?;
     let js = async_nats::jetstream::ContextBuilder::new()
         .timeout(std::time::Duration::from_secs(5))
         .build(client.clone());
-    let buckets = Buckets::open(&js, 1, std::time::Duration::from_secs(10))
-        .await
-        .with_context(|| format!("NATS at {} did not answer", target.display()))?;
+    let buckets = match how {
+        Open::Create => Buckets::open(&js, 1, std::time::Duration::from_secs(10))
+            .await
+            .map(Some),
+        Open::Existing => Buckets::open_existing(&js).await,
+    }
+    .with_context(|| format!("NATS at {} did not answer", target.display()))?;
     Ok((client, buckets))
 }
 
@@ -29,7 +49,8 @@ pub async fn run(command: StreamersCommand, term: Terminal) -> Result<Code> {
     match command {
         StreamersCommand::Add { users, conn } => {
             let users = parse_users(&users)?;
-            let (_c, b) = open(&conn, "tiklive streamers").await?;
+            let (_c, b) = open(&conn, "tiklive streamers", Open::Create).await?;
+            let b = b.context("the buckets were just opened")?;
             let mut added = 0;
             for user in &users {
                 let value = encode(&StreamerEntry {
@@ -49,22 +70,36 @@ pub async fn run(command: StreamersCommand, term: Terminal) -> Result<Code> {
         }
         StreamersCommand::Remove { users, conn } => {
             let users = parse_users(&users)?;
-            let (_c, b) = open(&conn, "tiklive streamers").await?;
-            for user in &users {
-                b.streamers
-                    .delete(key_of(user))
-                    .await
-                    .with_context(|| format!("cannot remove @{user}"))?;
+            // No set yet: nothing to remove, and nothing is created.
+            let mut removed = 0;
+            if let (_c, Some(b)) = open(&conn, "tiklive streamers", Open::Existing).await? {
+                for user in &users {
+                    let key = key_of(user);
+                    let cannot = || format!("cannot remove @{user}");
+                    if b.streamers.get(&key).await.with_context(cannot)?.is_none() {
+                        continue;
+                    }
+                    b.streamers.delete(&key).await.with_context(cannot)?;
+                    removed += 1;
+                }
             }
             if !term.quiet {
-                term::note(format_args!("removed {} streamer(s)", users.len()));
+                term::note(format_args!(
+                    "removed {removed} streamer(s) ({} not in the set)",
+                    users.len() - removed
+                ));
             }
         }
         StreamersCommand::List { json, conn } => {
-            let (_c, b) = open(&conn, "tiklive streamers").await?;
-            let leases = entries(&b.leases).await?;
+            let (_c, b) = open(&conn, "tiklive streamers", Open::Existing).await?;
+            // No set yet: an empty list.
+            let (leases, set) = match &b {
+                Some(b) => (entries(&b.leases).await?, entries(&b.streamers).await?),
+                None => (Vec::new(), Vec::new()),
+            };
+            let now = now_ms();
             let mut out = String::new();
-            for e in entries(&b.streamers).await? {
+            for e in set {
                 let Some(s) = decode::<StreamerEntry>(&e.value) else {
                     continue;
                 };
@@ -76,7 +111,8 @@ pub async fn run(command: StreamersCommand, term: Terminal) -> Result<Code> {
                     let line = json!({
                         "user": s.user,
                         "owner": owner.as_ref().map(|l| l.worker.clone()),
-                        "leaseAgeMs": owner.as_ref().map(|l| (now_ms() - l.renewed_ms).max(0)),
+                        "leaseAgeMs": owner.as_ref().map(|l| l.age_ms(now)),
+                        "stale": owner.as_ref().is_some_and(|l| l.is_stale(now)),
                     });
                     out.push_str(&format!("{line}\n"));
                 } else {

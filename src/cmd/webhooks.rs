@@ -43,6 +43,22 @@ fn open(args: &StoreArgs) -> Result<Store> {
     Store::open(&config::resolve_db(args)?)
 }
 
+/// The store for `list`, `remove` and `test`, which never create one.
+/// `None`: the default store does not exist yet, so nothing is registered.
+/// A store named by `--db` or `TIKLIVE_DB` that does not exist is a usage
+/// error (most likely a mistyped path).
+fn open_existing(args: &StoreArgs) -> Result<Option<Store>> {
+    let path = config::resolve_db(args)?;
+    match Store::open_existing(&path)? {
+        Some(store) => Ok(Some(store)),
+        None if args.db.is_some() => bail!(Failure::usage(format!(
+            "there is no store at {}: check --db / TIKLIVE_DB ('tiklive webhooks add' creates it)",
+            path.display()
+        ))),
+        None => Ok(None),
+    }
+}
+
 fn parse_id(id: &str) -> Result<i64> {
     id.trim()
         .parse::<i64>()
@@ -94,8 +110,10 @@ async fn add(
 }
 
 async fn list(args: &StoreArgs, term: &Terminal) -> Result<Code> {
-    let store = open(args)?;
-    let stats = store.webhook_stats(LISTED_GIVE_UPS).await?;
+    let stats = match open_existing(args)? {
+        Some(store) => store.webhook_stats(LISTED_GIVE_UPS).await?,
+        None => Vec::new(),
+    };
     let text = if term.stdout_tty {
         listing::render_table(&stats)
     } else {
@@ -107,7 +125,9 @@ async fn list(args: &StoreArgs, term: &Terminal) -> Result<Code> {
 
 async fn remove(id: &str, args: &StoreArgs, term: &Terminal) -> Result<Code> {
     let id = parse_id(id)?;
-    let store = open(args)?;
+    let Some(store) = open_existing(args)? else {
+        return Err(not_found(id));
+    };
     let Some(removed) = store.remove_webhook(id).await? else {
         return Err(not_found(id));
     };
@@ -124,7 +144,9 @@ async fn remove(id: &str, args: &StoreArgs, term: &Terminal) -> Result<Code> {
 
 async fn test(id: &str, args: &StoreArgs) -> Result<Code> {
     let id = parse_id(id)?;
-    let store = open(args)?;
+    let Some(store) = open_existing(args)? else {
+        return Err(not_found(id));
+    };
     let Some(webhook) = store.webhook(id).await? else {
         return Err(not_found(id));
     };

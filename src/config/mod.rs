@@ -36,6 +36,18 @@ pub use terminal::{Terminal, resolve_format};
 pub use webhook::{ForwardTargets, resolve_forward_targets, validate_webhook_url, webhook_secret};
 
 /// Parse `30s`, `5m`, `1h`, `250ms` or a bare number of seconds.
+/// The value of a duration `flag` (`--lease-ttl`); the usage error names
+/// the flag: `invalid --lease-ttl 'abc': use e.g. 30s, 5m, 250ms`.
+pub fn duration_flag(flag: &str, value: &str) -> Result<Duration> {
+    parse_duration(value).map_err(|_| {
+        Failure::usage(format!(
+            "invalid {flag} '{}': use e.g. 30s, 5m, 250ms",
+            value.trim()
+        ))
+        .into()
+    })
+}
+
 pub fn parse_duration(s: &str) -> Result<Duration> {
     let s = s.trim();
     let (num, unit) = s

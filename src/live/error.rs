@@ -12,18 +12,15 @@ pub type Cause = std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>;
 pub enum LiveError {
     #[error("user @{0} was not found on TikTok; check the spelling")]
     UserNotFound(String),
-    #[error("@{0} is not live right now; pass --wait to wait until they go live")]
+    #[error("{}; pass --wait to wait until they go live", offline_fact(.0))]
     Offline(String),
-    #[error(
-        "TikTok answered @{user}'s live page with a captcha or block page (no SIGI_STATE); \
-         try again later, use --proxy, or pass --room-id"
-    )]
+    #[error("{}; try again later, use --proxy, or pass --room-id", blocked_fact(.user))]
     Blocked { user: String },
     #[error(
         "@{0}'s LIVE is age-restricted; set TIKTOK_SESSION_ID and TIKTOK_TARGET_IDC of a logged-in account"
     )]
     AgeRestricted(String),
-    #[error("could not find @{user}'s room id ({details}); pass --room-id if you know it")]
+    #[error("{}; pass --room-id if you know it", lookup_fact(.user, .details))]
     RoomLookup { user: String, details: String },
     #[error("sign server rate limit (429){}{}", retry_after.map(|d| format!(", retry after {}s", d.as_secs().max(1))).unwrap_or_default(), if message.is_empty() { String::new() } else { format!(": {message}") })]
     SignRateLimited {
@@ -94,6 +91,39 @@ impl LiveError {
             source: std::sync::Arc::new(source),
         }
     }
+}
+
+impl LiveError {
+    /// The message for a room lookup on its own (`tiklive info`, which takes
+    /// no `--room-id` or `--wait`): the same facts as [`Display`](std::fmt::Display),
+    /// with advice only about what `info` accepts.
+    pub fn lookup_message(&self) -> String {
+        match self {
+            LiveError::Offline(user) => offline_fact(user),
+            LiveError::Blocked { user } => {
+                format!("{}; try again later or use --proxy", blocked_fact(user))
+            }
+            LiveError::RoomLookup { user, details } => {
+                format!(
+                    "{}; try again later or use --proxy",
+                    lookup_fact(user, details)
+                )
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+fn offline_fact(user: &str) -> String {
+    format!("@{user} is not live right now")
+}
+
+fn blocked_fact(user: &str) -> String {
+    format!("TikTok answered @{user}'s live page with a captcha or block page (no SIGI_STATE)")
+}
+
+fn lookup_fact(user: &str, details: &str) -> String {
+    format!("could not find @{user}'s room id ({details})")
 }
 
 /// The innermost cause's text (reqwest and hyper wrap the useful part).
@@ -180,6 +210,41 @@ impl LiveError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lookup_alone_suggests_only_what_info_accepts() {
+        let errors = [
+            LiveError::Offline("a".into()),
+            LiveError::Blocked { user: "a".into() },
+            LiveError::RoomLookup {
+                user: "a".into(),
+                details: "live page: refused".into(),
+            },
+        ];
+        for err in errors {
+            let full = err.to_string();
+            let lookup = err.lookup_message();
+            assert!(
+                full.contains("--room-id") || full.contains("--wait"),
+                "{full}"
+            );
+            assert!(
+                !lookup.contains("--room-id") && !lookup.contains("--wait"),
+                "{lookup}"
+            );
+            // The facts are the same.
+            let fact = lookup.split(';').next().unwrap();
+            assert!(full.starts_with(fact), "{full} / {lookup}");
+        }
+        assert_eq!(
+            LiveError::RoomLookup {
+                user: "a".into(),
+                details: "x".into()
+            }
+            .lookup_message(),
+            "could not find @a's room id (x); try again later or use --proxy"
+        );
+    }
 
     #[test]
     fn messages_are_one_line_and_classified() {

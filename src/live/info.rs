@@ -49,7 +49,7 @@ impl LiveInfo {
             start_time: None,
             source: None,
             age_restricted: false,
-            error: Some(err.to_string()),
+            error: Some(err.lookup_message()),
         }
     }
 }

@@ -44,6 +44,36 @@ pub struct Lease {
     pub renewed_ms: i64,
     /// When this owner claimed it (ms).
     pub since_ms: i64,
+    /// The owner's `--lease-ttl` (ms); 0 in a lease written before this
+    /// field existed, read as [`DEFAULT_LEASE_TTL_MS`].
+    #[serde(default)]
+    pub ttl_ms: i64,
+}
+
+impl Lease {
+    /// How long ago the owner last renewed it, by its clock and ours (ms, ≥ 0).
+    pub fn age_ms(&self, now_ms: i64) -> i64 {
+        (now_ms - self.renewed_ms).max(0)
+    }
+
+    /// Not renewed for its TTL: its worker is most likely gone, and another
+    /// worker may take the streamer over.
+    pub fn is_stale(&self, now_ms: i64) -> bool {
+        self.age_ms(now_ms) >= ttl_or_default(self.ttl_ms)
+    }
+}
+
+/// `worker --lease-ttl`'s default (10 s), in ms: the TTL assumed for a lease
+/// or heartbeat that does not say its own.
+pub const DEFAULT_LEASE_TTL_MS: i64 = 10_000;
+
+/// A recorded TTL, or the default when it was not recorded (0).
+pub fn ttl_or_default(ttl_ms: i64) -> i64 {
+    if ttl_ms > 0 {
+        ttl_ms
+    } else {
+        DEFAULT_LEASE_TTL_MS
+    }
 }
 
 /// The last cursor of a streamer whose events before it are all in the stream.
@@ -70,6 +100,10 @@ pub struct WorkerInfo {
     pub published: u64,
     /// Resident memory in bytes, where known (Linux).
     pub rss_bytes: Option<u64>,
+    /// Its `--lease-ttl` (ms; 0 from a worker before this field): a
+    /// heartbeat older than this means the worker is gone.
+    #[serde(default)]
+    pub lease_ttl_ms: i64,
 }
 
 /// The cluster's sign budget (see [`super::budget`]).
@@ -116,6 +150,55 @@ impl Buckets {
             sign: open(SIGN, Duration::ZERO).await?,
         })
     }
+}
+
+impl Buckets {
+    /// Open the buckets without creating any, for commands that only read
+    /// (`streamers list`, `cluster status`) or remove. `Ok(None)`: there is
+    /// no pool on this server yet (no `streamers add`, no worker ran).
+    ///
+    /// # Errors
+    /// A bucket exists but cannot be read, or the server does not answer.
+    pub async fn open_existing(js: &jetstream::Context) -> Result<Option<Buckets>> {
+        let open = |name| existing_bucket(js, name);
+        let (Some(streamers), Some(leases), Some(cursors), Some(workers), Some(sign)) = (
+            open(STREAMERS).await?,
+            open(LEASES).await?,
+            open(CURSORS).await?,
+            open(WORKERS).await?,
+            open(SIGN).await?,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(Buckets {
+            streamers,
+            leases,
+            cursors,
+            workers,
+            sign,
+        }))
+    }
+}
+
+/// A KV bucket if it exists (`None`: its stream is not there).
+async fn existing_bucket(js: &jetstream::Context, name: &str) -> Result<Option<kv::Store>> {
+    use async_nats::jetstream::ErrorCode;
+    use async_nats::jetstream::context::GetStreamErrorKind;
+    match js.get_stream(format!("KV_{name}")).await {
+        Ok(_) => {}
+        Err(e) => {
+            if let GetStreamErrorKind::JetStream(js_err) = e.kind()
+                && js_err.error_code() == ErrorCode::STREAM_NOT_FOUND
+            {
+                return Ok(None);
+            }
+            return Err(anyhow::Error::new(e).context(format!("cannot open the KV bucket {name}")));
+        }
+    }
+    js.get_key_value(name)
+        .await
+        .map(Some)
+        .with_context(|| format!("cannot open the KV bucket {name}"))
 }
 
 /// Open a KV bucket, creating it (history 1, kept forever) if missing.

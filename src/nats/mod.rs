@@ -9,6 +9,7 @@ pub mod budget;
 pub mod forward;
 pub mod kv;
 pub mod mirror;
+pub mod outage;
 pub mod publish;
 pub mod read;
 pub mod rendezvous;
@@ -41,7 +42,8 @@ impl NatsConfig {
     /// Resolve `url` and the `--nats-*` options. Errors are usage errors.
     pub fn resolve(url: &str, args: &NatsArgs) -> Result<NatsConfig> {
         let target = NatsTarget::resolve(url, &args.auth)?;
-        let duplicate_window = crate::config::parse_duration(&args.nats_duplicate_window)?;
+        let duplicate_window =
+            crate::config::duration_flag("--nats-duplicate-window", &args.nats_duplicate_window)?;
         if duplicate_window < MIN_DUPLICATE_WINDOW {
             anyhow::bail!(Failure::usage(
                 "--nats-duplicate-window must be at least 2m (a takeover's overlap must be absorbed)"
@@ -53,7 +55,7 @@ impl NatsConfig {
         let max_age = args
             .nats_max_age
             .as_deref()
-            .map(crate::config::parse_duration)
+            .map(|v| crate::config::duration_flag("--nats-max-age", v))
             .transpose()?
             .unwrap_or(Duration::ZERO);
         let max_bytes = args
@@ -160,10 +162,33 @@ impl NatsTarget {
     /// [`publish`]). The first connection is retried in the background too:
     /// tiklive starts even while the engine is still coming up.
     pub async fn connect(&self, name: &str) -> Result<async_nats::Client> {
+        let opts = self.options(name).await?.retry_on_initial_connect();
+        opts.connect(self.servers.clone())
+            .await
+            .with_context(|| format!("cannot connect to NATS at {}", self.display()))
+    }
+
+    /// Connect for a one-shot command (`streamers`, `cluster status`): no
+    /// server reachable now is an error at once (after the 5 s connection
+    /// timeout at most), not a wait.
+    ///
+    /// # Errors
+    /// `cannot reach NATS at HOST:PORT: …` (exit 1); bad credentials as in
+    /// [`NatsTarget::connect`].
+    pub async fn connect_now(&self, name: &str) -> Result<async_nats::Client> {
+        let opts = self.options(name).await?;
+        opts.connect(self.servers.clone()).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot reach NATS at {}: {e}; is nats-server running (with -js)?",
+                self.display()
+            )
+        })
+    }
+
+    async fn options(&self, name: &str) -> Result<ConnectOptions> {
         let mut opts = ConnectOptions::new()
             .name(name)
             .connection_timeout(Duration::from_secs(5))
-            .retry_on_initial_connect()
             .max_reconnects(None::<usize>);
         if let Some(path) = &self.creds {
             opts = opts
@@ -175,9 +200,7 @@ impl NatsTarget {
         if let Some(token) = &self.token {
             opts = opts.token(token.clone());
         }
-        opts.connect(self.servers.clone())
-            .await
-            .with_context(|| format!("cannot connect to NATS at {}", self.display()))
+        Ok(opts)
     }
 }
 

@@ -23,6 +23,7 @@ use async_nats::jetstream::publish::PublishAck;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
+use super::outage::OutageLog;
 use super::subject::event_subject;
 use crate::term;
 use crate::webcast::Envelope;
@@ -78,6 +79,9 @@ pub struct Publisher {
     stats: PublishStats,
     outage: Option<Instant>,
     quiet: bool,
+    /// The process-wide outage account and this publisher's stream in it
+    /// (a worker's streams); `None`: this publisher reports on its own.
+    shared: Option<(OutageLog, String)>,
 }
 
 impl Publisher {
@@ -90,7 +94,16 @@ impl Publisher {
             stats: PublishStats::default(),
             outage: None,
             quiet,
+            shared: None,
         }
+    }
+
+    /// Report outages to `log` as `stream` instead of printing a line of
+    /// its own (one account for many streams, see [`OutageLog`]).
+    #[must_use]
+    pub fn reporting_to(mut self, log: OutageLog, stream: &str) -> Publisher {
+        self.shared = Some((log, stream.to_string()));
+        self
     }
 
     /// What was confirmed so far.
@@ -174,7 +187,9 @@ impl Publisher {
     fn waiting(&mut self, why: &str) {
         if self.outage.is_none() {
             self.outage = Some(Instant::now());
-            if !self.quiet {
+            if let Some((log, stream)) = &self.shared {
+                log.waiting(stream, why);
+            } else if !self.quiet {
                 term::note(format_args!(
                     "waiting for NATS at {} to acknowledge {} event(s) ({why}); retrying, nothing is dropped",
                     self.engine,
@@ -185,14 +200,29 @@ impl Publisher {
     }
 
     fn recovered(&mut self) {
-        if let Some(since) = self.outage.take()
-            && !self.quiet
-        {
+        let Some(since) = self.outage.take() else {
+            return;
+        };
+        if let Some((log, stream)) = &self.shared {
+            log.recovered(stream);
+        } else if !self.quiet {
             term::note(format_args!(
                 "NATS at {} acknowledges again after {:.1}s",
                 self.engine,
                 since.elapsed().as_secs_f64()
             ));
+        }
+    }
+}
+
+/// A publisher dropped while waiting (its stream stopped) leaves the shared
+/// outage account, so the outage can still be summed up.
+impl Drop for Publisher {
+    fn drop(&mut self) {
+        if self.outage.is_some()
+            && let Some((log, stream)) = &self.shared
+        {
+            log.recovered(stream);
         }
     }
 }

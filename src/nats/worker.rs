@@ -37,6 +37,7 @@ use tokio_util::sync::CancellationToken;
 use super::budget::ClusterBudget;
 use super::kv::{Buckets, Lease, SavedCursor, StreamerEntry, WorkerInfo, decode, encode};
 use super::mirror::Mirror;
+use super::outage::OutageLog;
 use super::publish::Publisher;
 use super::rendezvous::assign;
 use super::subject::escape_token;
@@ -121,6 +122,8 @@ struct Worker {
     published: Arc<AtomicU64>,
     started_ms: i64,
     heartbeat_at: Option<Instant>,
+    /// One account of an engine outage for all streams.
+    outages: OutageLog,
 }
 
 /// Run a worker until `cancel`, then hand every streamer over.
@@ -156,6 +159,7 @@ pub async fn run(
         published: Arc::new(AtomicU64::new(0)),
         started_ms: now_ms(),
         heartbeat_at: None,
+        outages: OutageLog::new(format!("worker {}", o.id), o.engine.clone(), o.quiet),
         o,
     };
     if !w.o.quiet {
@@ -172,13 +176,31 @@ pub async fn run(
     let tick = (w.o.ttl / 10).clamp(Duration::from_millis(100), Duration::from_secs(1));
     let mut interval = tokio::time::interval(tick);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Rounds failed in a row: only the first is a warning (an outage
+    // would otherwise repeat it every round), the recovery one note.
+    let mut failing = 0u32;
     loop {
         tokio::select! {
             _ = cancel.cancelled() => break,
             _ = interval.tick() => {}
         }
-        if let Err(e) = w.reconcile().await {
-            term::warn(format_args!("worker {}: {e:#}; retrying", w.o.id));
+        match w.reconcile().await {
+            Ok(()) if failing > 0 => {
+                if !w.o.quiet {
+                    term::note(format_args!(
+                        "worker {}: the pool's buckets answer again (after {failing} failed round(s))",
+                        w.o.id
+                    ));
+                }
+                failing = 0;
+            }
+            Ok(()) => {}
+            Err(e) => {
+                if failing == 0 {
+                    term::warn(format_args!("worker {}: {e:#}; retrying", w.o.id));
+                }
+                failing += 1;
+            }
         }
     }
     w.leave().await;
@@ -278,6 +300,7 @@ impl Worker {
             heartbeat_ms: now_ms(),
             published: self.published.load(Ordering::Relaxed),
             rss_bytes: rss_bytes(),
+            lease_ttl_ms: self.o.ttl.as_millis() as i64,
         };
         self.b
             .workers
@@ -293,6 +316,7 @@ impl Worker {
             user: user.to_string(),
             renewed_ms: now_ms(),
             since_ms,
+            ttl_ms: self.o.ttl.as_millis() as i64,
         })
     }
 
@@ -371,6 +395,7 @@ impl Worker {
             o: self.o.clone(),
             stop: stop.clone(),
             published: self.published.clone(),
+            outages: self.outages.clone(),
         }));
         self.owned.insert(
             key.to_string(),
@@ -436,6 +461,7 @@ struct StreamJob {
     o: WorkerOptions,
     stop: CancellationToken,
     published: Arc<AtomicU64>,
+    outages: OutageLog,
 }
 
 /// Watch one streamer until `stop`: publish its events, save its cursor.
@@ -446,7 +472,8 @@ async fn watch_stream(job: StreamJob) {
         job.o.engine.clone(),
         job.o.window,
         job.o.quiet,
-    );
+    )
+    .reporting_to(job.outages.clone(), &job.user);
     let mut saved = cursor.clone().unwrap_or_default();
     loop {
         let (tx, mut rx) = mpsc::channel(BATCH_CHANNEL);
@@ -511,7 +538,10 @@ async fn watch_stream(job: StreamJob) {
         if job.stop.is_cancelled() {
             return;
         }
+        // During an engine outage a failed stream is counted in the
+        // outage's summary instead of a line of its own.
         if let Ok(Err(e)) = end
+            && !job.outages.absorbs_restart(&job.user)
             && !job.o.quiet
         {
             term::note(format_args!(

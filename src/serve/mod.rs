@@ -399,74 +399,50 @@ pub fn served_routes() -> Vec<(Method, &'static str)> {
 
 type Handler = axum::routing::MethodRouter<AppState>;
 
-fn routes() -> Vec<(Method, &'static str, Handler)> {
-    use MethodFilter as M;
+/// One route: its method, its path (OpenAPI syntax) and its handler.
+type Route = (Method, &'static str, Handler);
+
+/// A [`Route`] for `handler` answering `method` on `path`.
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: axum::handler::Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a standard HTTP method");
+    (method, path, on(filter, handler))
+}
+
+fn routes() -> Vec<Route> {
     vec![
-        (Method::GET, "/healthz", on(M::GET, routes::healthz)),
-        (Method::GET, "/api/status", on(M::GET, routes::status)),
-        (Method::GET, "/api/events", on(M::GET, routes::events)),
-        (Method::GET, "/api/events/stream", on(M::GET, sse::stream)),
-        (
-            Method::GET,
-            "/api/webhooks",
-            on(M::GET, routes::list_webhooks),
-        ),
-        (
-            Method::POST,
-            "/api/webhooks",
-            on(M::POST, routes::create_webhook),
-        ),
-        (
-            Method::GET,
-            "/api/webhooks/{id}",
-            on(M::GET, routes::get_webhook),
-        ),
-        (
-            Method::DELETE,
-            "/api/webhooks/{id}",
-            on(M::DELETE, routes::delete_webhook),
-        ),
-        (
-            Method::GET,
-            "/api/openapi.json",
-            on(M::GET, routes::openapi),
-        ),
-        (
-            Method::GET,
-            "/api/overlay/state",
-            on(M::GET, overlay::state),
-        ),
-        (
-            Method::GET,
-            "/api/overlay/token",
-            on(M::GET, overlay::token),
-        ),
-        (
-            Method::POST,
-            "/api/test-events",
-            on(M::POST, overlay::test_event),
-        ),
+        route(Method::GET, "/healthz", routes::healthz),
+        route(Method::GET, "/api/status", routes::status),
+        route(Method::GET, "/api/events", routes::events),
+        route(Method::GET, "/api/events/stream", sse::stream),
+        route(Method::GET, "/api/webhooks", routes::list_webhooks),
+        route(Method::POST, "/api/webhooks", routes::create_webhook),
+        route(Method::GET, "/api/webhooks/{id}", routes::get_webhook),
+        route(Method::DELETE, "/api/webhooks/{id}", routes::delete_webhook),
+        route(Method::GET, "/api/openapi.json", routes::openapi),
+        route(Method::GET, "/api/overlay/state", overlay::state),
+        route(Method::GET, "/api/overlay/token", overlay::token),
+        route(Method::POST, "/api/test-events", overlay::test_event),
     ]
 }
 
 /// The pages and their assets (HTML, scripts, sounds; not in the OpenAPI
 /// document).
-fn page_routes() -> Vec<(&'static str, Handler)> {
-    use MethodFilter as M;
+fn page_routes() -> Vec<Route> {
     vec![
-        ("/overlay/{page}", on(M::GET, overlay::overlay_page)),
-        ("/dashboard", on(M::GET, overlay::dashboard)),
-        ("/assets/{file}", on(M::GET, overlay::asset)),
+        route(Method::GET, "/overlay/{page}", overlay::overlay_page),
+        route(Method::GET, "/dashboard", overlay::dashboard),
+        route(Method::GET, "/assets/{file}", overlay::asset),
     ]
 }
 
 /// The API, ready to serve.
 pub fn router(state: AppState) -> Router {
     let mut app = Router::new();
-    for (_, path, handler) in routes() {
-        app = app.route(path, handler);
-    }
-    for (path, handler) in page_routes() {
+    for (_, path, handler) in routes().into_iter().chain(page_routes()) {
         app = app.route(path, handler);
     }
     layered(app, state)

@@ -114,6 +114,31 @@ impl Store {
         Ok(Store::start(conn, Some(path.to_path_buf())))
     }
 
+    /// Open the store at `path` only if it exists: what a command that
+    /// reads or removes uses, so that it never leaves a new file (or
+    /// directory) behind. `Ok(None)` when there is no file at `path`.
+    ///
+    /// # Errors
+    /// As [`Store::open`], but never "cannot create".
+    pub fn open_existing(path: &Path) -> Result<Option<Store>> {
+        use rusqlite::OpenFlags;
+        let exists = path
+            .try_exists()
+            .with_context(|| format!("cannot look for the store {}", path.display()))?;
+        if !exists {
+            return Ok(None);
+        }
+        // Without SQLITE_OPEN_CREATE: a file removed meanwhile is an error,
+        // not a new empty store.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| describe(path, e))?;
+        let busy = Duration::from_millis(BUSY_TIMEOUT_MS);
+        let conn = prepare(conn, true, busy).map_err(|e| describe_any(path, e))?;
+        Ok(Some(Store::start(conn, Some(path.to_path_buf()))))
+    }
+
     /// A private store in memory (tests; `serve` without persistence).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;

@@ -42,7 +42,7 @@ pub struct NatsServer {
     child: Option<Child>,
     pub port: u16,
     pub cluster_port: u16,
-    _store: tempfile::TempDir,
+    store: Option<tempfile::TempDir>,
 }
 
 impl NatsServer {
@@ -72,7 +72,14 @@ impl NatsServer {
     }
 
     fn spawn(port: u16, cluster: Option<(usize, u16, String)>) -> NatsServer {
-        let store = tempfile::tempdir().unwrap();
+        NatsServer::spawn_with(tempfile::tempdir().unwrap(), port, cluster)
+    }
+
+    fn spawn_with(
+        store: tempfile::TempDir,
+        port: u16,
+        cluster: Option<(usize, u16, String)>,
+    ) -> NatsServer {
         let mut cmd = Command::new(nats_server_bin());
         cmd.args(["-a", "127.0.0.1", "-p", &port.to_string(), "-js", "-sd"])
             .arg(store.path())
@@ -102,7 +109,7 @@ impl NatsServer {
             child: Some(child),
             port,
             cluster_port,
-            _store: store,
+            store: Some(store),
         };
         super::wait_until("nats-server to start", Duration::from_secs(10), || {
             std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
@@ -120,6 +127,14 @@ impl NatsServer {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+
+    /// Start a single node killed by [`NatsServer::kill`] again: the same
+    /// port and the same JetStream store (streams and KV buckets kept).
+    pub fn restart(&mut self) {
+        self.kill();
+        let store = self.store.take().expect("a store");
+        *self = NatsServer::spawn_with(store, self.port, None);
     }
 }
 
