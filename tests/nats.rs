@@ -8,6 +8,7 @@ use std::process::Output;
 
 use crate::support::nats::{NatsServer, stream_messages, urls};
 use crate::support::{assert_running, eventually, lazy, output_ok, tiklive};
+use tiklive::webhook::signature::stream_message_id;
 
 type Dir = tempfile::TempDir;
 
@@ -251,8 +252,11 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
         .join()
         .unwrap();
     let hook = receiver.url.clone();
-    let forwarder = || {
-        tiklive(dir.path())
+    // Each forwarder has its own directory, and so its own store, as on two
+    // machines: the `webhook-id` must not depend on it.
+    let other = tempfile::tempdir().unwrap();
+    let forwarder = |home: &Path| {
+        tiklive(home)
             .args([
                 "forward",
                 "--from",
@@ -266,8 +270,8 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
             .spawn()
             .unwrap()
     };
-    let mut a = forwarder();
-    let mut b = forwarder();
+    let mut a = forwarder(dir.path());
+    let mut b = forwarder(other.path());
     // Mid-run, the receiver fails for a while: each forwarder holds one
     // message, retrying. Kill one of them then; its message goes to the other.
     let within = std::time::Duration::from_secs(30);
@@ -306,6 +310,14 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
     assert!(err.contains("gave up 0"), "{err}");
     let delivered = ok(&receiver);
     let unique: HashSet<String> = delivered.iter().cloned().collect();
+    for h in receiver.hits() {
+        let want = stream_message_id(&h.event_id(), &hook);
+        assert_eq!(
+            h.header("webhook-id"),
+            Some(want.as_str()),
+            "same id from both"
+        );
+    }
     tokio::task::spawn_blocking(move || drop(receiver))
         .await
         .unwrap();

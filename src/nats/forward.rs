@@ -10,9 +10,10 @@
 //! `<consumer>.<event id>`, value: target, reason, attempts, the event) and
 //! warned about. While a delivery is retried, the message's ack deadline is
 //! pushed back (`+WPI`) so no other forwarder takes it meanwhile. The
-//! `webhook-id` is the usual one (event id × webhook id), so a receiver can
-//! drop the one duplicate a forwarder killed between a 2xx and its ack can
-//! cause.
+//! `webhook-id` depends only on the event id and the target URL
+//! ([`stream_message_id`]), so it is the same from every forwarder of that
+//! target, on any machine: a receiver can drop the one duplicate that a
+//! forwarder killed between a 2xx and its ack can cause.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,7 +33,7 @@ use crate::clock::{now_ms, unix_now};
 use crate::term;
 use crate::webcast::{Envelope, KindSet};
 use crate::webhook::retry::{Outcome, RetryPolicy};
-use crate::webhook::signature::message_id;
+use crate::webhook::signature::stream_message_id;
 use crate::webhook::{Target, build_request, send};
 
 /// The bucket of give-ups.
@@ -206,7 +207,7 @@ async fn lane(l: Lane) -> Result<()> {
                 continue;
             };
             let json = String::from_utf8_lossy(&msg.payload).into_owned();
-            let id = message_id(&env.id, l.target.webhook.id);
+            let id = stream_message_id(&env.id, &l.target.webhook.url);
             let started = Instant::now();
             let mut last_progress = Instant::now();
             let mut attempt = 0u32;
