@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::Output;
 
 use crate::support::nats::{NatsServer, stream_messages, urls};
-use crate::support::{eventually, lazy, output_ok, tiklive};
+use crate::support::{assert_running, eventually, lazy, output_ok, tiklive};
+use tiklive::webhook::signature::stream_message_id;
 
 type Dir = tempfile::TempDir;
 
@@ -235,7 +236,6 @@ async fn three_node_cluster_loses_and_duplicates_nothing_when_a_node_dies() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "open bug (issue 12): about one run in two, the surviving forwarder stops delivering after the other is killed mid-retry; run with --ignored"]
 async fn two_forwarders_share_a_target_and_one_may_die() {
     let server = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
@@ -252,8 +252,11 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
         .join()
         .unwrap();
     let hook = receiver.url.clone();
-    let forwarder = || {
-        tiklive(dir.path())
+    // Each forwarder has its own directory, and so its own store, as on two
+    // machines: the `webhook-id` must not depend on it.
+    let other = tempfile::tempdir().unwrap();
+    let forwarder = |home: &Path| {
+        tiklive(home)
             .args([
                 "forward",
                 "--from",
@@ -267,14 +270,17 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
             .spawn()
             .unwrap()
     };
-    let mut a = forwarder();
-    let mut b = forwarder();
+    let mut a = forwarder(dir.path());
+    let mut b = forwarder(other.path());
     // Mid-run, the receiver fails for a while: each forwarder holds one
     // message, retrying. Kill one of them then; its message goes to the other.
     let within = std::time::Duration::from_secs(30);
     eventually("deliveries start", within, async || receiver.count() >= 20).await;
     receiver.set_status(503);
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Both started (they open one store at once) and are still running.
+    assert_running(&mut a, "forwarder a").await;
+    assert_running(&mut b, "forwarder b").await;
     a.start_kill().unwrap(); // SIGKILL
     a.wait().await.unwrap();
     receiver.set_status(200);
@@ -288,7 +294,7 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
     let why = lazy(|| format!("delivered {} of {}", ok(&receiver).len(), expected.len()));
     // Generous: the survivor may sit in its retry backoff, and the killed
     // forwarder's message comes back only after the ack wait.
-    let all = std::time::Duration::from_secs(90);
+    let all = std::time::Duration::from_secs(30);
     eventually(why, all, async || ok(&receiver).len() >= expected.len()).await;
     // Longer than the ack wait: no late redelivery either.
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
@@ -297,9 +303,21 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
         .args(["-TERM", &pid])
         .status()
         .unwrap();
-    b.wait().await.unwrap();
+    // It stops from inside its wait for the next message, as on Ctrl-C.
+    let out = b.wait_with_output().await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("gave up 0"), "{err}");
     let delivered = ok(&receiver);
     let unique: HashSet<String> = delivered.iter().cloned().collect();
+    for h in receiver.hits() {
+        let want = stream_message_id(&h.event_id(), &hook);
+        assert_eq!(
+            h.header("webhook-id"),
+            Some(want.as_str()),
+            "same id from both"
+        );
+    }
     tokio::task::spawn_blocking(move || drop(receiver))
         .await
         .unwrap();

@@ -10,9 +10,10 @@
 //! `<consumer>.<event id>`, value: target, reason, attempts, the event) and
 //! warned about. While a delivery is retried, the message's ack deadline is
 //! pushed back (`+WPI`) so no other forwarder takes it meanwhile. The
-//! `webhook-id` is the usual one (event id × webhook id), so a receiver can
-//! drop the one duplicate a forwarder killed between a 2xx and its ack can
-//! cause.
+//! `webhook-id` depends only on the event id and the target URL
+//! ([`stream_message_id`]), so it is the same from every forwarder of that
+//! target, on any machine: a receiver can drop the one duplicate that a
+//! forwarder killed between a 2xx and its ack can cause.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,11 +33,14 @@ use crate::clock::{now_ms, unix_now};
 use crate::term;
 use crate::webcast::{Envelope, KindSet};
 use crate::webhook::retry::{Outcome, RetryPolicy};
-use crate::webhook::signature::message_id;
+use crate::webhook::signature::stream_message_id;
 use crate::webhook::{Target, build_request, send};
 
 /// The bucket of give-ups.
 pub const GIVEUPS: &str = "TIKLIVE_GIVEUPS";
+
+/// The wait before pulling again after a fetch failed.
+const FETCH_PAUSE: Duration = Duration::from_secs(1);
 
 /// What `forward --from` needs.
 pub struct FromStream {
@@ -167,12 +171,35 @@ async fn lane(l: Lane) -> Result<()> {
             Ok(b) => b,
             Err(e) => {
                 term::warn(format_args!("{}: cannot fetch ({e}); retrying", l.name));
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
+                if paused(&l.cancel, FETCH_PAUSE).await {
+                    continue;
+                }
+                break;
             }
         };
-        while let Some(msg) = batch.next().await {
-            let Ok(msg) = msg else { continue };
+        loop {
+            // A fetch ends by itself (the server's 404/408 status, or
+            // async-nats's own timer `expires` + 5 s later), but Ctrl-C must
+            // not wait for that. A message the server sent meanwhile stays
+            // unacknowledged and comes back to another forwarder after the
+            // ack wait: nothing is lost.
+            let next = tokio::select! {
+                _ = l.cancel.cancelled() => break 'outer,
+                next = batch.next() => next,
+            };
+            let msg = match next {
+                None => break,
+                Some(Ok(msg)) => msg,
+                Some(Err(e)) => {
+                    // A status that ends the fetch (a 409 such as "Exceeded
+                    // MaxWaiting", or the consumer deleted): pull again.
+                    term::warn(format_args!("{}: fetch ended: {e}; retrying", l.name));
+                    if paused(&l.cancel, FETCH_PAUSE).await {
+                        break;
+                    }
+                    break 'outer;
+                }
+            };
             let env: Option<Envelope> = serde_json::from_slice(&msg.payload).ok();
             let Some(env) = env.filter(|e| l.wanted.contains(e.kind)) else {
                 l.counts.skipped.fetch_add(1, Ordering::Relaxed);
@@ -180,7 +207,7 @@ async fn lane(l: Lane) -> Result<()> {
                 continue;
             };
             let json = String::from_utf8_lossy(&msg.payload).into_owned();
-            let id = message_id(&env.id, l.target.webhook.id);
+            let id = stream_message_id(&env.id, &l.target.webhook.url);
             let started = Instant::now();
             let mut last_progress = Instant::now();
             let mut attempt = 0u32;
@@ -256,4 +283,12 @@ async fn lane(l: Lane) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Sleep `pause`; `false` when `cancel` came first.
+async fn paused(cancel: &CancellationToken, pause: Duration) -> bool {
+    tokio::select! {
+        _ = cancel.cancelled() => false,
+        _ = tokio::time::sleep(pause) => true,
+    }
 }

@@ -393,4 +393,28 @@ mod tests {
         assert!(err.contains("locked.db"), "{err}");
         assert!(err.contains("locked by another process"), "{err}");
     }
+
+    /// Connections stand in for processes (SQLite locks the file the same
+    /// way): each round, several open one new file at the same moment.
+    #[test]
+    fn processes_opening_a_new_store_at_once_all_succeed() {
+        const AT_ONCE: usize = 3;
+        for _round in 0..30 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("data/tiklive.db");
+            let start = Arc::new(std::sync::Barrier::new(AT_ONCE));
+            let openers: Vec<_> = (0..AT_ONCE)
+                .map(|_| {
+                    let (path, start) = (path.clone(), Arc::clone(&start));
+                    std::thread::spawn(move || {
+                        start.wait();
+                        Store::open(&path).map(drop)
+                    })
+                })
+                .collect();
+            for opener in openers {
+                opener.join().unwrap().unwrap();
+            }
+        }
+    }
 }

@@ -81,7 +81,22 @@ impl SigningKey {
 /// The `webhook-id` of an event sent to a webhook: the same on every retry and
 /// after a restart, different for each (event, webhook) pair.
 pub fn message_id(event_id: &str, webhook_id: i64) -> String {
-    let digest = Sha256::digest(format!("{webhook_id}\n{event_id}").as_bytes());
+    hashed_id(&webhook_id.to_string(), event_id)
+}
+
+/// The `webhook-id` of an event that `forward --from nats://…` sends to a
+/// target URL: a function of the URL and the event id alone, so every
+/// forwarder of that target, on any machine and whatever its local store
+/// holds, signs a redelivered event with the same id and the receiver can
+/// drop the duplicate. A URL always holds `://`, so it never collides with
+/// the numeric key of [`message_id`].
+pub fn stream_message_id(event_id: &str, target_url: &str) -> String {
+    hashed_id(target_url, event_id)
+}
+
+/// `msg_` and 32 hex digits of SHA-256(`{key}\n{event_id}`).
+fn hashed_id(key: &str, event_id: &str) -> String {
+    let digest = Sha256::digest(format!("{key}\n{event_id}").as_bytes());
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     format!("msg_{hex}")
 }
@@ -131,5 +146,19 @@ mod tests {
         assert_ne!(message_id("e1", 1), message_id("e2", 1));
         assert!(message_id("e1", 1).starts_with("msg_"));
         assert_eq!(message_id("e1", 1).len(), 4 + 32);
+    }
+
+    #[test]
+    fn stream_message_ids_depend_on_the_url_and_event_only() {
+        let url = "https://example.test/hook";
+        assert_eq!(stream_message_id("e1", url), stream_message_id("e1", url));
+        assert_ne!(stream_message_id("e1", url), stream_message_id("e2", url));
+        assert_ne!(
+            stream_message_id("e1", url),
+            stream_message_id("e1", "https://example.test/other")
+        );
+        // Unchanged ids for stored webhooks.
+        assert_eq!(message_id("e1", 1), hashed_id("1", "e1"));
+        assert_eq!(stream_message_id("e1", url).len(), 4 + 32);
     }
 }

@@ -70,6 +70,20 @@ pub async fn output_ok(cmd: &mut tokio::process::Command) -> std::process::Outpu
     out
 }
 
+/// Assert that a spawned tiklive has not exited; if it has, fail with its
+/// status and (when piped) its stderr: a process that died at start-up must
+/// not pass for one that is working.
+pub async fn assert_running(child: &mut tokio::process::Child, what: &str) {
+    let Some(status) = child.try_wait().expect("tiklive's status") else {
+        return;
+    };
+    let mut err = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut err).await;
+    }
+    panic!("{what} exited ({status}): {err}");
+}
+
 /// [`command`] in a fresh temporary directory; keep the [`Dir`] alive.
 pub fn temp_command() -> (Command, Dir) {
     let dir = Dir::new();
