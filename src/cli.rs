@@ -78,7 +78,8 @@ pub enum Command {
     /// Print events of one or more streams (NDJSON when piped)
     #[command(after_help = WATCH_AFTER_HELP)]
     Watch(WatchArgs),
-    /// Post events to webhook URLs, signed (Standard Webhooks), then exit
+    /// Post events to webhook URLs, signed (Standard Webhooks): a source's events then exit,
+    /// or a NATS stream's (--from) until Ctrl-C
     #[command(after_help = FORWARD_AFTER_HELP)]
     Forward(ForwardArgs),
     /// Watch a stream, store its events, forward them, and serve a REST API
@@ -149,6 +150,7 @@ Examples:
   tiklive forward --demo --to http://127.0.0.1:9000/hook --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   tiklive watch x --type gift | jq -c 'select(.data.repeatEnd)' | tiklive forward - --to URL
   tiklive forward --replay alice.capture --dry-run
+  tiklive forward --from nats://127.0.0.1:4222 --to URL --deliver new
 
 select(.data.repeatEnd) keeps one event per gift send: the end of each streak and every
 non-streakable gift (those report repeatEnd: true).
@@ -156,6 +158,11 @@ non-streakable gift (those report repeatEnd: true).
 Targets: --to URL…, else WEBHOOK_URL, else the registered webhooks (each with its own
 --type filter). Every delivery waits in the store's outbox until it succeeds or is given
 up; a killed run's pending deliveries are sent first by the next run to the same targets.
+
+With --from, each target has a durable consumer on the stream, shared by every forwarder of
+that target; it runs until Ctrl-C (or --limit N events delivered or given up, counted over
+every target). A new target's consumer starts at the stream's first event (--deliver all)
+or at the next one published (--deliver new); an existing consumer keeps its position.
 
 Exit codes:
   0    every delivery succeeded
@@ -490,16 +497,32 @@ pub struct ForwardArgs {
     /// With --from: a delivery not acknowledged this long goes to another forwarder
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub ack_wait: String,
+    /// With --from: where a target's new consumer starts, all (the stream's first event, so a
+    /// restarted target misses nothing) or new (the next event published); an existing
+    /// consumer keeps its position [default: all]
+    #[arg(long, value_name = "FROM")]
+    pub deliver: Option<Deliver>,
     #[command(flatten)]
     pub nats_auth: NatsAuthArgs,
     /// Print the requests that would be sent, with secrets redacted, and send nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Stop the source after N events (those --type keeps; N is 1 or more)
+    /// Stop the source after N events (those --type keeps; N is 1 or more); with --from,
+    /// after N events delivered or given up, over every target
     #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// `forward --from --deliver`: where a new consumer starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Deliver {
+    /// The stream's first event.
+    #[default]
+    All,
+    /// The next event published.
+    New,
 }
 
 #[derive(Debug, Args)]

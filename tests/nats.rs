@@ -468,3 +468,155 @@ async fn serve_from_pages_the_stream_by_sequence_and_sse_resumes() {
     let (code, stderr) = server.stop("-TERM").await;
     assert_eq!(code, 130, "{stderr}");
 }
+
+/// SIGTERM a spawned tiklive and wait for it, asserting that it stops
+/// promptly; its exit code and stderr.
+async fn stop_promptly(child: tokio::process::Child) -> (Option<i32>, String) {
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(5), child.wait_with_output())
+        .await
+        .expect("it stops within seconds of SIGTERM")
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forward_from_says_what_it_waits_for_and_stops_promptly() {
+    let mut server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = demo_capture(&dir).await;
+    sink(&dir, &capture, &server.url(), &[]).await;
+    let total = stream_messages(&server.url(), STREAM).await.len();
+    let receiver = std::thread::spawn(|| crate::support::Receiver::start(500))
+        .join()
+        .unwrap();
+    let child = tiklive(dir.path())
+        .args([
+            "forward",
+            "--from",
+            &server.url(),
+            "--to",
+            &receiver.url,
+            "--ack-wait",
+            "2s",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The target fails for longer than the slow-delivery mark (10 s).
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    // Then the engine goes away for a while, and the target recovers.
+    server.kill();
+    receiver.set_status(200);
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    server.restart();
+    let ok = |r: &crate::support::Receiver| -> HashSet<String> {
+        r.hits()
+            .iter()
+            .filter(|h| h.status == 200)
+            .map(|h| h.event_id())
+            .collect()
+    };
+    let why = lazy(|| format!("delivered {} of {total}", ok(&receiver).len()));
+    let within = std::time::Duration::from_secs(30);
+    eventually(why, within, async || ok(&receiver).len() >= total).await;
+    // Down again: Ctrl-C does not wait for it.
+    server.kill();
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let (code, err) = stop_promptly(child).await;
+    assert_eq!(code, Some(130), "{err}");
+    let port = server.url().replace("nats://", "");
+    for line in [
+        "not delivered for 1".to_string(),
+        "delivering again after ".into(),
+        format!("forward: waiting for NATS at {port} to acknowledge"),
+        format!("forward: NATS at {port} did not acknowledge for "),
+        "1 target(s) waited; nothing was dropped".into(),
+    ] {
+        assert!(err.contains(&line), "{line:?} in:\n{err}");
+    }
+    // Once per outage, not once per retry.
+    assert_eq!(err.matches("waiting for NATS").count(), 2, "{err}");
+    assert_eq!(err.matches("not delivered for").count(), 1, "{err}");
+    tokio::task::spawn_blocking(move || drop(receiver))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forward_from_honours_limit_and_deliver_new() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = demo_capture(&dir).await;
+    sink(&dir, &capture, &server.url(), &[]).await;
+    let receivers = std::thread::spawn(|| {
+        (
+            crate::support::Receiver::start(200),
+            crate::support::Receiver::start(200),
+        )
+    })
+    .join()
+    .unwrap();
+    let (old, new) = &receivers;
+    // --limit: two events, over both targets, then exit 0.
+    let out = ok(
+        &dir,
+        &[
+            "forward",
+            "--from",
+            &server.url(),
+            "--to",
+            &old.url,
+            "--type",
+            "chat",
+            "-n",
+            "2",
+        ],
+    )
+    .await;
+    assert_eq!(old.count(), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(old.hits().iter().all(|h| h.event_type() == "chat"));
+    // --deliver new: a new target gets only what is published from now on.
+    let child = tiklive(dir.path())
+        .args(["forward", "--from", &server.url(), "--to", &new.url])
+        .args(["--deliver", "new"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(new.count(), 0, "none of the history");
+    let client = async_nats::connect(server.url()).await.unwrap();
+    let js = async_nats::jetstream::new(client);
+    let mut live = stream_messages(&server.url(), STREAM).await[0]
+        .event
+        .clone();
+    live["id"] = "live-1".into();
+    js.publish("tiklive.ev.someone.chat", live.to_string().into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let within = std::time::Duration::from_secs(20);
+    eventually("the new event", within, async || new.count() >= 1).await;
+    let (code, err) = stop_promptly(child).await;
+    assert_eq!(code, Some(130), "{err}");
+    assert_eq!(new.count(), 1, "{err}");
+    assert_eq!(new.hits()[0].event_id(), "live-1");
+    // --deliver without --from is a usage error.
+    let out = tiklive(dir.path())
+        .args(["forward", "--demo", "--deliver", "new", "--to", &old.url])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    tokio::task::spawn_blocking(move || drop(receivers))
+        .await
+        .unwrap();
+}

@@ -1,4 +1,5 @@
-//! `tiklive forward`: post events to webhooks, signed, then exit.
+//! `tiklive forward`: post events to webhooks, signed; a source's events,
+//! then exit, or (`--from`) a NATS stream's until Ctrl-C or `--limit`.
 //!
 //! Sources: `--replay FILE`, `--demo`, `-` (event NDJSON on stdin) or a live
 //! USER. Targets: `--to URL…`, else `WEBHOOK_URL`, else the
@@ -15,11 +16,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
+use async_nats::jetstream::consumer::DeliverPolicy;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::cli::ForwardArgs;
+use crate::cli::{Deliver, ForwardArgs};
 use crate::clock::unix_now;
 use crate::config::{self, ForwardTargets, Source, Terminal};
 use crate::error::{Code, Failure};
@@ -41,6 +43,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
     if args.from.is_some() {
         return from_nats(args, term, shutdown).await;
+    }
+    if args.deliver.is_some() {
+        bail!(Failure::usage("--deliver applies only with --from"));
     }
     let opts = config::resolve_filter(&args.input.filter)?;
     let source = config::resolve_input(&args.users, &args.input, true, "forward")?;
@@ -189,6 +194,11 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
             targets,
             wanted: opts.wanted,
             ack_wait,
+            deliver: match args.deliver.unwrap_or_default() {
+                Deliver::All => DeliverPolicy::All,
+                Deliver::New => DeliverPolicy::New,
+            },
+            limit: args.limit,
             client: http_client(REQUEST_TIMEOUT)?,
             quiet: term.quiet,
         },

@@ -28,6 +28,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::NatsTarget;
 use super::kv::encode;
+use super::outage::OutageLog;
 use super::subject::EVENT_PREFIX;
 use crate::clock::{now_ms, unix_now};
 use crate::term;
@@ -42,6 +43,16 @@ pub const GIVEUPS: &str = "TIKLIVE_GIVEUPS";
 /// The wait before pulling again after a fetch failed.
 const FETCH_PAUSE: Duration = Duration::from_secs(1);
 
+/// How often a lane looks at the connection while NATS is unreachable.
+const OUTAGE_POLL: Duration = Duration::from_millis(250);
+
+/// The bound on one NATS request of ours (stream lookup, ack, give-up
+/// record), so that Ctrl-C never waits for the client's own 10 s timeout.
+const NATS_CALL: Duration = Duration::from_secs(3);
+
+/// A delivery retried this long is reported once (and its recovery too).
+pub const SLOW_DELIVERY: Duration = Duration::from_secs(10);
+
 /// What `forward --from` needs.
 pub struct FromStream {
     pub nats: NatsTarget,
@@ -49,6 +60,12 @@ pub struct FromStream {
     pub targets: Vec<Target>,
     pub wanted: KindSet,
     pub ack_wait: Duration,
+    /// Where a consumer created now starts; an existing consumer keeps its
+    /// position.
+    pub deliver: consumer::DeliverPolicy,
+    /// Stop after this many events delivered or given up, over every target
+    /// (`--limit`); events of other types do not count.
+    pub limit: Option<u64>,
     pub client: reqwest::Client,
     pub quiet: bool,
 }
@@ -66,6 +83,39 @@ struct Counts {
     delivered: AtomicU64,
     given_up: AtomicU64,
     skipped: AtomicU64,
+    /// Events taken on (under `--limit`): at most `limit`.
+    claimed: AtomicU64,
+}
+
+/// `--limit` over every lane: a lane claims an event before delivering it,
+/// and `full` is cancelled once every claimed event is finished, which stops
+/// the lanes that wait for messages.
+struct Limit {
+    max: Option<u64>,
+    full: CancellationToken,
+}
+
+impl Limit {
+    /// `false`: the limit is reached; leave the message to the stream.
+    fn claim(&self, counts: &Counts) -> bool {
+        let Some(max) = self.max else { return true };
+        counts
+            .claimed
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    /// Called after each delivery or give-up.
+    fn finished(&self, counts: &Counts) {
+        let Some(max) = self.max else { return };
+        let done =
+            counts.delivered.load(Ordering::Relaxed) + counts.given_up.load(Ordering::Relaxed);
+        if done >= max {
+            self.full.cancel();
+        }
+    }
 }
 
 /// The durable consumer name of a target URL.
@@ -75,55 +125,83 @@ pub fn consumer_name(url: &str) -> String {
     format!("tiklive-fwd-{hex}")
 }
 
-/// Deliver until `cancel`.
+/// `fut`, unless `cancel` comes first (`None`).
+async fn unless<T>(cancel: &CancellationToken, fut: impl Future<Output = T>) -> Option<T> {
+    tokio::select! {
+        _ = cancel.cancelled() => None,
+        v = fut => Some(v),
+    }
+}
+
+/// Deliver until `cancel`, or until `--limit` events are finished.
+///
+/// # Errors
+/// The consumer or the give-ups bucket cannot be opened (NATS refused).
 pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
     let client = cfg.nats.connect("tiklive forward").await?;
-    let js = jetstream::new(client);
+    let js = jetstream::new(client.clone());
+    let mut said = false;
     let stream = loop {
-        match js.get_stream(&cfg.stream).await {
-            Ok(s) => break s,
-            Err(e) => {
-                if !cfg.quiet {
-                    term::note(format_args!(
-                        "waiting for stream {} at {} ({e}); retrying",
-                        cfg.stream,
-                        cfg.nats.display()
-                    ));
-                }
-                tokio::select! {
-                    _ = cancel.cancelled() => return Ok(Totals::default()),
-                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
-                }
-            }
+        let lookup = tokio::time::timeout(NATS_CALL, js.get_stream(&cfg.stream));
+        let why = match unless(&cancel, lookup).await {
+            None => return Ok(Totals::default()),
+            Some(Ok(Ok(s))) => break s,
+            Some(Ok(Err(e))) => e.to_string(),
+            Some(Err(_)) => format!("no answer within {}s", NATS_CALL.as_secs()),
+        };
+        if !cfg.quiet && !said {
+            term::note(format_args!(
+                "waiting for stream {} at {} ({why}); retrying, nothing is dropped",
+                cfg.stream,
+                cfg.nats.display()
+            ));
+            said = true;
+        }
+        if !paused(&cancel, FETCH_PAUSE).await {
+            return Ok(Totals::default());
         }
     };
-    let giveups = super::kv::open_bucket(&js, GIVEUPS, 1).await?;
+    if said && !cfg.quiet {
+        term::note(format_args!("stream {} found", cfg.stream));
+    }
+    let Some(giveups) = unless(&cancel, super::kv::open_bucket(&js, GIVEUPS, 1)).await else {
+        return Ok(Totals::default());
+    };
+    let giveups = giveups?;
     let counts = Arc::new(Counts::default());
+    let limit = Arc::new(Limit {
+        max: cfg.limit,
+        full: cancel.child_token(),
+    });
     let mut tasks = Vec::new();
+    let mut names = Vec::new();
     for target in cfg.targets {
         let name = consumer_name(&target.webhook.url);
-        let consumer: consumer::PullConsumer = stream
-            .get_or_create_consumer(
-                &name,
-                consumer::pull::Config {
-                    durable_name: Some(name.clone()),
-                    ack_policy: consumer::AckPolicy::Explicit,
-                    ack_wait: cfg.ack_wait,
-                    filter_subject: format!("{EVENT_PREFIX}.>"),
-                    max_ack_pending: 1024,
-                    ..Default::default()
-                },
-            )
-            .await
-            .with_context(|| format!("cannot open the consumer {name}"))?;
+        let config = consumer::pull::Config {
+            durable_name: Some(name.clone()),
+            ack_policy: consumer::AckPolicy::Explicit,
+            ack_wait: cfg.ack_wait,
+            filter_subject: format!("{EVENT_PREFIX}.>"),
+            max_ack_pending: 1024,
+            deliver_policy: cfg.deliver,
+            ..Default::default()
+        };
+        let Some(consumer) = unless(&cancel, stream.get_or_create_consumer(&name, config)).await
+        else {
+            break;
+        };
+        let consumer: consumer::PullConsumer =
+            consumer.with_context(|| format!("cannot open the consumer {name}"))?;
         if !cfg.quiet {
             term::note(format_args!(
                 "forwarding stream {} to {} (consumer {name})",
                 cfg.stream, target.webhook.url
             ));
         }
+        names.push(name.clone());
         tasks.push(tokio::spawn(lane(Lane {
             consumer,
+            nats: client.clone(),
             name,
             target,
             wanted: cfg.wanted,
@@ -131,14 +209,21 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
             client: cfg.client.clone(),
             giveups: giveups.clone(),
             counts: counts.clone(),
+            limit: limit.clone(),
+            quiet: cfg.quiet,
             cancel: cancel.clone(),
         })));
     }
+    let outage = OutageLog::new("forward", cfg.nats.display(), cfg.quiet).counting("target");
+    let watching = CancellationToken::new();
+    let watcher = tokio::spawn(watch_connection(client, outage, names, watching.clone()));
     for t in tasks {
         if let Ok(Err(e)) = t.await {
             term::warn(format_args!("{e:#}"));
         }
     }
+    watching.cancel();
+    let _ = watcher.await;
     Ok(Totals {
         delivered: counts.delivered.load(Ordering::Relaxed),
         given_up: counts.given_up.load(Ordering::Relaxed),
@@ -148,6 +233,7 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
 
 struct Lane {
     consumer: consumer::PullConsumer,
+    nats: async_nats::Client,
     name: String,
     target: Target,
     wanted: KindSet,
@@ -155,23 +241,55 @@ struct Lane {
     client: reqwest::Client,
     giveups: async_nats::jetstream::kv::Store,
     counts: Arc<Counts>,
+    limit: Arc<Limit>,
+    quiet: bool,
     cancel: CancellationToken,
+}
+
+impl Lane {
+    fn connected(&self) -> bool {
+        self.nats.connection_state() == async_nats::connection::State::Connected
+    }
 }
 
 /// One target: pull a message, deliver it, ack it; one at a time, so at most
 /// one message per forwarder is in flight.
+///
+/// Ctrl-C stops it at once, except for an HTTP request already sent (it ends
+/// within its timeout) and the ack after it (a few seconds at most): a
+/// message taken but not acknowledged is handed back (nak), or else comes
+/// back after the ack wait. While NATS is unreachable the lane waits
+/// ([`watch_connection`] says so).
 async fn lane(l: Lane) -> Result<()> {
-    let policy = RetryPolicy::default();
+    let l = &l;
+    // Waiting for a message stops on Ctrl-C, or once `--limit` is reached.
+    let idle = &l.limit.full;
     'outer: loop {
-        let batch = tokio::select! {
-            _ = l.cancel.cancelled() => return Ok(()),
-            b = l.consumer.fetch().max_messages(1).expires(Duration::from_secs(1)).messages() => b,
+        if idle.is_cancelled() {
+            break;
+        }
+        if !l.connected() {
+            if !paused(idle, OUTAGE_POLL).await {
+                break;
+            }
+            continue;
+        }
+        let fetch = l
+            .consumer
+            .fetch()
+            .max_messages(1)
+            .expires(Duration::from_secs(1))
+            .messages();
+        let Some(batch) = unless(idle, fetch).await else {
+            break;
         };
         let mut batch = match batch {
             Ok(b) => b,
             Err(e) => {
-                term::warn(format_args!("{}: cannot fetch ({e}); retrying", l.name));
-                if paused(&l.cancel, FETCH_PAUSE).await {
+                if l.connected() {
+                    term::warn(format_args!("{}: cannot fetch ({e}); retrying", l.name));
+                }
+                if paused(idle, FETCH_PAUSE).await {
                     continue;
                 }
                 break;
@@ -183,18 +301,29 @@ async fn lane(l: Lane) -> Result<()> {
             // not wait for that. A message the server sent meanwhile stays
             // unacknowledged and comes back to another forwarder after the
             // ack wait: nothing is lost.
+            // A server that dies sends no status: the fetch would only end
+            // on its timer. Watch the connection meanwhile.
             let next = tokio::select! {
-                _ = l.cancel.cancelled() => break 'outer,
+                _ = idle.cancelled() => break 'outer,
                 next = batch.next() => next,
+                _ = tokio::time::sleep(OUTAGE_POLL) => {
+                    if !l.connected() {
+                        continue 'outer;
+                    }
+                    continue;
+                }
             };
             let msg = match next {
                 None => break,
                 Some(Ok(msg)) => msg,
                 Some(Err(e)) => {
                     // A status that ends the fetch (a 409 such as "Exceeded
-                    // MaxWaiting", or the consumer deleted): pull again.
-                    term::warn(format_args!("{}: fetch ended: {e}; retrying", l.name));
-                    if paused(&l.cancel, FETCH_PAUSE).await {
+                    // MaxWaiting", "Server Shutdown", or the consumer
+                    // deleted): pull again.
+                    if l.connected() {
+                        term::warn(format_args!("{}: fetch ended: {e}; retrying", l.name));
+                    }
+                    if paused(idle, FETCH_PAUSE).await {
                         break;
                     }
                     break 'outer;
@@ -203,86 +332,209 @@ async fn lane(l: Lane) -> Result<()> {
             let env: Option<Envelope> = serde_json::from_slice(&msg.payload).ok();
             let Some(env) = env.filter(|e| l.wanted.contains(e.kind)) else {
                 l.counts.skipped.fetch_add(1, Ordering::Relaxed);
-                let _ = msg.double_ack().await;
+                let _ = tokio::time::timeout(NATS_CALL, msg.double_ack()).await;
                 continue;
             };
-            let json = String::from_utf8_lossy(&msg.payload).into_owned();
-            let id = stream_message_id(&env.id, &l.target.webhook.url);
-            let started = Instant::now();
-            let mut last_progress = Instant::now();
-            let mut attempt = 0u32;
-            let failure = loop {
-                let req = build_request(&l.target, &id, &json, unix_now());
-                let (outcome, _) = send(&l.client, req).await;
-                attempt += 1;
-                let (reason, wait) = match outcome {
-                    Outcome::Delivered(_) => break None,
-                    Outcome::Fail { reason, .. } => break Some(reason),
-                    Outcome::Retry {
-                        reason,
-                        retry_after,
-                        ..
-                    } => (
-                        reason,
-                        policy.delay(attempt, retry_after, crate::random::unit()),
-                    ),
-                };
-                if started.elapsed() + wait > policy.give_up_after {
-                    break Some(reason);
-                }
-                // Keep the message ours while we wait.
-                let until = Instant::now() + wait;
-                while Instant::now() < until {
-                    if last_progress.elapsed() >= l.ack_wait / 3 {
-                        let _ = msg.ack_with(AckKind::Progress).await;
-                        last_progress = Instant::now();
-                    }
-                    let step = (l.ack_wait / 3).min(until - Instant::now());
-                    tokio::select! {
-                        // Stop without an ack: another forwarder will deliver it.
-                        _ = l.cancel.cancelled() => break 'outer,
-                        _ = tokio::time::sleep(step) => {}
-                    }
-                }
-            };
-            match failure {
-                None => {
-                    l.counts.delivered.fetch_add(1, Ordering::Relaxed);
-                }
-                Some(reason) => {
-                    l.counts.given_up.fetch_add(1, Ordering::Relaxed);
-                    term::warn(format_args!(
-                        "{}: gave up on event {} after {attempt} attempt(s): {reason}",
-                        crate::redact::url(&l.target.webhook.url),
-                        env.id
-                    ));
-                    let record = json!({
-                        "target": crate::redact::url(&l.target.webhook.url),
-                        "reason": reason,
-                        "attempts": attempt,
-                        "at": now_ms(),
-                        "event": serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default(),
-                    });
-                    let key = format!("{}.{}", l.name, env.id);
-                    if let Err(e) = l.giveups.put(&key, encode(&record)).await {
-                        term::warn(format_args!("cannot record the give-up of {}: {e}", env.id));
-                    }
-                }
+            if !l.limit.claim(&l.counts) {
+                // The limit is taken by other lanes: hand it back at once.
+                nak(&msg).await;
+                break 'outer;
             }
-            // Confirmed by the server before the next message: a forwarder
-            // killed after this point cannot cause a redelivery.
-            let mut tries = 0;
-            while let Err(e) = msg.double_ack().await {
-                tries += 1;
-                if tries >= 5 {
-                    term::warn(format_args!("{}: cannot ack ({e})", l.name));
-                    break;
+            match deliver(l, &msg, &env).await {
+                Delivery::Cancelled => {
+                    nak(&msg).await;
+                    break 'outer;
                 }
-                tokio::time::sleep(Duration::from_millis(200)).await;
+                Delivery::Done { attempts, failure } => {
+                    if let Some(reason) = failure {
+                        give_up(l, &env, &msg.payload, attempts, &reason).await;
+                    }
+                    // Confirmed by the server before the next message: a
+                    // forwarder killed after this point cannot cause a
+                    // redelivery.
+                    ack(l, &msg, &env.id).await;
+                    l.limit.finished(&l.counts);
+                }
             }
         }
     }
     Ok(())
+}
+
+enum Delivery {
+    /// Ctrl-C during a retry wait: not delivered, not acknowledged.
+    Cancelled,
+    /// Delivered (`failure` is `None`) or given up after `attempts`.
+    Done {
+        attempts: u32,
+        failure: Option<String>,
+    },
+}
+
+/// Deliver one event to the lane's target, retrying per [`RetryPolicy`]
+/// and keeping the message ours (`+WPI`) meanwhile. Counts the outcome. A
+/// delivery retried for [`SLOW_DELIVERY`] is said once, and so is its
+/// recovery.
+async fn deliver(l: &Lane, msg: &jetstream::Message, env: &Envelope) -> Delivery {
+    let policy = RetryPolicy::default();
+    let json = String::from_utf8_lossy(&msg.payload).into_owned();
+    let url = crate::redact::url(&l.target.webhook.url);
+    let id = stream_message_id(&env.id, &l.target.webhook.url);
+    let started = Instant::now();
+    let mut last_progress = Instant::now();
+    let mut attempts = 0u32;
+    let mut slow = false;
+    let failure = loop {
+        let req = build_request(&l.target, &id, &json, unix_now());
+        let (outcome, _) = send(&l.client, req).await;
+        attempts += 1;
+        let (reason, wait) = match outcome {
+            Outcome::Delivered(_) => break None,
+            Outcome::Fail { reason, .. } => break Some(reason),
+            Outcome::Retry {
+                reason,
+                retry_after,
+                ..
+            } => (
+                reason,
+                policy.delay(attempts, retry_after, crate::random::unit()),
+            ),
+        };
+        if started.elapsed() + wait > policy.give_up_after {
+            break Some(reason);
+        }
+        // Keep the message ours while we wait.
+        let until = Instant::now() + wait;
+        while Instant::now() < until {
+            if !slow && started.elapsed() >= SLOW_DELIVERY {
+                slow = true;
+                if !l.quiet {
+                    term::note(format_args!(
+                        "{url}: event {} not delivered for {:.0}s ({reason}); retrying, this target's events wait",
+                        env.id,
+                        started.elapsed().as_secs_f64()
+                    ));
+                }
+            }
+            if last_progress.elapsed() >= l.ack_wait / 3 {
+                let _ = tokio::time::timeout(NATS_CALL, msg.ack_with(AckKind::Progress)).await;
+                last_progress = Instant::now();
+            }
+            let mut step = (l.ack_wait / 3).min(until - Instant::now());
+            if !slow {
+                step = step.min(
+                    SLOW_DELIVERY
+                        .saturating_sub(started.elapsed())
+                        .max(Duration::from_millis(1)),
+                );
+            }
+            // Stop without an ack: another forwarder will deliver it.
+            if !paused(&l.cancel, step).await {
+                return Delivery::Cancelled;
+            }
+        }
+    };
+    match &failure {
+        None => {
+            l.counts.delivered.fetch_add(1, Ordering::Relaxed);
+            if slow {
+                term::warn(format_args!(
+                    "{url}: delivering again after {:.1}s ({attempts} attempts); nothing was dropped",
+                    started.elapsed().as_secs_f64()
+                ));
+            }
+        }
+        Some(_) => {
+            l.counts.given_up.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    Delivery::Done { attempts, failure }
+}
+
+/// Warn about a give-up and record it in [`GIVEUPS`].
+async fn give_up(l: &Lane, env: &Envelope, payload: &[u8], attempts: u32, reason: &str) {
+    let url = crate::redact::url(&l.target.webhook.url);
+    term::warn(format_args!(
+        "{url}: gave up on event {} after {attempts} attempt(s): {reason}",
+        env.id
+    ));
+    let record = json!({
+        "target": url,
+        "reason": reason,
+        "attempts": attempts,
+        "at": now_ms(),
+        "event": serde_json::from_slice::<serde_json::Value>(payload).unwrap_or_default(),
+    });
+    let key = format!("{}.{}", l.name, env.id);
+    let put = tokio::time::timeout(NATS_CALL, l.giveups.put(&key, encode(&record)));
+    match put.await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => term::warn(format_args!("cannot record the give-up of {}: {e}", env.id)),
+        Err(_) => term::warn(format_args!(
+            "cannot record the give-up of {}: NATS did not answer",
+            env.id
+        )),
+    }
+}
+
+/// Acknowledge a finished message, confirmed by the server: retried while
+/// NATS is unreachable, for up to the ack wait (after that the message is
+/// redelivered anyway), and only once more after Ctrl-C.
+async fn ack(l: &Lane, msg: &jetstream::Message, event: &str) {
+    let deadline = Instant::now() + l.ack_wait;
+    loop {
+        let why = match tokio::time::timeout(NATS_CALL, msg.double_ack()).await {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer within {}s", NATS_CALL.as_secs()),
+        };
+        if l.cancel.is_cancelled() || Instant::now() >= deadline {
+            term::warn(format_args!(
+                "{}: cannot acknowledge event {event} ({why}); it will be delivered again",
+                l.name
+            ));
+            return;
+        }
+        // After Ctrl-C: one last try at once.
+        paused(&l.cancel, OUTAGE_POLL).await;
+    }
+}
+
+/// Say once per outage that every target (`names`, its consumers) waits
+/// for NATS, and how long it lasted once the connection is back (or when
+/// the forwarder stops).
+async fn watch_connection(
+    client: async_nats::Client,
+    outage: OutageLog,
+    names: Vec<String>,
+    stop: CancellationToken,
+) {
+    let mut down = false;
+    loop {
+        let up = client.connection_state() == async_nats::connection::State::Connected;
+        if up == down {
+            down = !up;
+            for name in &names {
+                if down {
+                    outage.waiting(name, "disconnected");
+                } else {
+                    outage.recovered(name);
+                }
+            }
+        }
+        if !paused(&stop, OUTAGE_POLL).await {
+            break;
+        }
+    }
+    for name in &names {
+        outage.recovered(name);
+    }
+}
+
+/// Hand a message back for redelivery now (best effort: without it, it comes
+/// back after the ack wait).
+async fn nak(msg: &jetstream::Message) {
+    let _ = tokio::time::timeout(Duration::from_secs(1), msg.ack_with(AckKind::Nak(None))).await;
 }
 
 /// Sleep `pause`; `false` when `cancel` came first.

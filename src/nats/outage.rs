@@ -18,6 +18,8 @@ use crate::term;
 pub struct OutageLog {
     who: String,
     engine: String,
+    /// What waits (`stream`, `target`), in the lines.
+    unit: &'static str,
     quiet: bool,
     state: Arc<Mutex<State>>,
 }
@@ -50,9 +52,17 @@ impl OutageLog {
         OutageLog {
             who: who.into(),
             engine: engine.into(),
+            unit: "stream",
             quiet,
             state: Arc::default(),
         }
+    }
+
+    /// Name what waits `unit` in the lines (`target`: "every target
+    /// retries", "2 target(s) waited"); `stream` by default.
+    pub fn counting(mut self, unit: &'static str) -> OutageLog {
+        self.unit = unit;
+        self
     }
 
     /// `stream`'s publishes are not acknowledged (`why`, the client's error).
@@ -90,8 +100,8 @@ impl OutageLog {
         }
         st.since = Some(Instant::now());
         Said::Began(format!(
-            "{}: waiting for NATS at {} to acknowledge ({why}); every stream retries, nothing is dropped",
-            self.who, self.engine
+            "{}: waiting for NATS at {} to acknowledge ({why}); every {} retries, nothing is dropped",
+            self.who, self.engine, self.unit
         ))
     }
 
@@ -106,11 +116,12 @@ impl OutageLog {
         let affected = std::mem::take(&mut st.affected).len();
         let restarted = std::mem::take(&mut st.restarted).len();
         Said::Ended(format!(
-            "{}: NATS at {} did not acknowledge for {:.1}s: {affected} stream(s) waited{}; \
+            "{}: NATS at {} did not acknowledge for {:.1}s: {affected} {}(s) waited{}; \
              nothing was dropped",
             self.who,
             self.engine,
             since.elapsed().as_secs_f64(),
+            self.unit,
             if restarted > 0 {
                 format!(", {restarted} restarted")
             } else {
@@ -175,5 +186,14 @@ mod tests {
             panic!()
         };
         assert!(end.contains(": 1 stream(s) waited; "), "{end}");
+        let log = OutageLog::new("forward", "127.0.0.1:4222", false).counting("target");
+        let Said::Began(began) = log.on_waiting("a", "disconnected") else {
+            panic!()
+        };
+        assert!(began.ends_with("every target retries, nothing is dropped"));
+        let Said::Ended(end) = log.on_recovered("a") else {
+            panic!()
+        };
+        assert!(end.contains(": 1 target(s) waited; "), "{end}");
     }
 }
