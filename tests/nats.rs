@@ -452,8 +452,25 @@ async fn serve_from_pages_the_stream_by_sequence_and_sse_resumes() {
     assert_eq!(got[1].1["id"], "live-1");
     drop(resp);
 
-    // The engine goes away: a clear 503, and the server stays up.
-    drop(nats);
+    // The engine goes away: an open tail ends (the browser reconnects with
+    // Last-Event-ID), requests get a clear 503, and the server stays up.
+    let mut resp = http
+        .get(format!("{}/api/events/stream", server.base()))
+        .header("Last-Event-ID", (stored.last().unwrap().0 + 1).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let mut nats = nats;
+    nats.kill();
+    let ended = async {
+        while let Some(chunk) = resp.chunk().await.unwrap() {
+            assert!(!chunk.starts_with(b"data:"), "nothing was published");
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), ended)
+        .await
+        .expect("the tail ends when the connection is lost");
     let (status, body) = server.get("/api/events?after=0").await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["error"]["code"], "engine_unavailable", "{body}");
@@ -465,6 +482,43 @@ async fn serve_from_pages_the_stream_by_sequence_and_sse_resumes() {
         "{body}"
     );
     assert_eq!(server.ok("/healthz").await["status"], "ok");
+    // Back again: a reconnecting tail resumes from its cursor.
+    nats.restart();
+    let within = std::time::Duration::from_secs(20);
+    eventually("the engine answers again", within, async || {
+        server.get("/api/events?limit=1").await.0 == 200
+    })
+    .await;
+    let mut resp = http
+        .get(format!("{}/api/events/stream", server.base()))
+        .header("Last-Event-ID", (stored.last().unwrap().0).to_string())
+        .send()
+        .await
+        .unwrap();
+    let got = crate::serve::sse_messages(&mut resp, &mut String::new(), 1).await;
+    assert_eq!(got[0].1["id"], "live-1");
+    drop(resp);
+    let (code, stderr) = server.stop("-TERM").await;
+    assert_eq!(code, 130, "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_from_warns_when_the_engine_is_not_reachable() {
+    let port = crate::support::nats::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.db");
+    let url = format!("nats://127.0.0.1:{port}");
+    let server = crate::serve::Server::start(dir.path(), &db, &["--from", &url], &[]).await;
+    let within = std::time::Duration::from_secs(10);
+    eventually("a warning", within, async || {
+        server.stderr().contains("warning: NATS JetStream at")
+    })
+    .await;
+    let err = server.stderr();
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+    assert!(err.contains("requests get 503 engine_unavailable"), "{err}");
+    let (status, _) = server.get("/api/events").await;
+    assert_eq!(status, 503);
     let (code, stderr) = server.stop("-TERM").await;
     assert_eq!(code, 130, "{stderr}");
 }

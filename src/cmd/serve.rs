@@ -234,6 +234,16 @@ async fn from_nats(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Resul
             args.nats_stream
         ));
     }
+    // Said once, without holding up the server: a stream that cannot be
+    // read now means 503s until it can.
+    let probe = app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = probe.0.reader.info().await {
+            term::warn(format_args!(
+                "{e}; until it answers, requests get 503 engine_unavailable"
+            ));
+        }
+    });
     let stop = app.0.shutdown.clone();
     serve::serve(listener, serve::from_stream::router(app), stop).await;
     if shutdown.interrupted() {

@@ -38,6 +38,9 @@ use crate::webcast::{EventKind, KindSet};
 /// delete did not get through).
 const INACTIVE: Duration = Duration::from_secs(10);
 
+/// How often an SSE tail checks that the connection to NATS is up.
+pub const CONNECTION_POLL: Duration = Duration::from_millis(250);
+
 /// The engine did not answer, refused, or the stream is missing: one line,
 /// with the server list and the stream name.
 #[derive(Debug, thiserror::Error)]
@@ -303,7 +306,11 @@ impl Reader {
     }
 
     /// The events after `cursor`, as they come, until the caller drops the
-    /// stream. An error item (the engine went away) ends it.
+    /// stream. An error item ends it: the ordered consumer failed, or the
+    /// connection to NATS was lost (checked every [`CONNECTION_POLL`]; the
+    /// ordered consumer alone would wait for the server silently and resume
+    /// on its own, while a client that reconnects with its cursor is the
+    /// documented path and cannot stall).
     pub async fn tail(
         &self,
         cursor: u64,
@@ -324,7 +331,15 @@ impl Reader {
             .await?;
         let messages = self.step("cannot read messages", c.messages()).await?;
         let this = self.clone();
-        Ok(messages.filter_map(move |item| {
+        let client = self.js.client();
+        let lost = futures_util::stream::once(async move {
+            while client.connection_state() == async_nats::connection::State::Connected {
+                tokio::time::sleep(CONNECTION_POLL).await;
+            }
+            Err(this.fail("the tail stopped: the connection was lost"))
+        });
+        let this = self.clone();
+        let messages = messages.filter_map(move |item| {
             let out = match item {
                 Ok(msg) => match msg.info() {
                     Ok(info) if sel.matches(&msg.subject) => {
@@ -338,7 +353,8 @@ impl Reader {
                 Err(e) => Some(Err(this.fail(format_args!("the tail stopped: {e}")))),
             };
             std::future::ready(out)
-        }))
+        });
+        Ok(futures_util::stream::select(messages, lost))
     }
 }
 
