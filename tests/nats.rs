@@ -628,6 +628,8 @@ async fn forward_from_honours_limit_and_deliver_new() {
             &server.url(),
             "--to",
             &old.url,
+            "--to",
+            &format!("{}?second", old.url),
             "--type",
             "chat",
             "-n",

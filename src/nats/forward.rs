@@ -14,6 +14,14 @@
 //! ([`stream_message_id`]), so it is the same from every forwarder of that
 //! target, on any machine: a receiver can drop the one duplicate that a
 //! forwarder killed between a 2xx and its ack can cause.
+//!
+//! A consumer created now starts where `--deliver` says (all: the stream's
+//! first event; new: the next one); an existing consumer keeps its position.
+//! `--limit N` ends the run after N events delivered or given up, over every
+//! target. A lost connection to NATS is said once for every target
+//! ([`OutageLog`]), and a delivery retried for [`SLOW_DELIVERY`] once, with
+//! its recovery. Ctrl-C waits only for an HTTP request already sent and one
+//! bounded ack: tested in `tests/nats.rs` (`forward_from_*`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

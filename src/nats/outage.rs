@@ -1,5 +1,5 @@
 //! One account of an engine outage for a process with many streams (a
-//! worker): instead of each stream's publisher saying "waiting for NATS" and
+//! worker) or targets (`forward --from`, [`OutageLog::counting`]): instead of each stream's publisher saying "waiting for NATS" and
 //! "acknowledges again", and each restarted stream saying "trying again", the
 //! first stream to wait prints one line, and when the last one is through,
 //! one counted warning sums the outage up: how long, how many streams.
