@@ -401,7 +401,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__forward)
-            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --to --secret --drain-timeout --from --nats-stream --ack-wait --nats-creds --nats-token --dry-run --limit --db --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --to --secret --drain-timeout --from --nats-stream --ack-wait --deliver --nats-creds --nats-token --dry-run --limit --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -485,6 +485,10 @@ _tiklive() {
                     ;;
                 --ack-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deliver)
+                    COMPREPLY=($(compgen -W "all new" -- "${cur}"))
                     return 0
                     ;;
                 --nats-creds)

@@ -32,7 +32,7 @@ complete -c tiklive -n "__fish_tiklive_needs_command" -s v -l verbose -d 'Log ea
 complete -c tiklive -n "__fish_tiklive_needs_command" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_needs_command" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
-complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
+complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks): a source\'s events then exit, or a NATS stream\'s (--from) until Ctrl-C'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "info" -d 'Is this user live? Room lookup only: no sign call, no sign quota'
 complete -c tiklive -n "__fish_tiklive_needs_command" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'
@@ -246,9 +246,11 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeou
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l from -d 'Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-stream -d 'With --from: the stream to read' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l ack-wait -d 'With --from: a delivery not acknowledged this long goes to another forwarder' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l deliver -d 'With --from: where a target\'s new consumer starts, all (the stream\'s first event, so a restarted target misses nothing) or new (the next event published); an existing consumer keeps its position [default: all]' -r -f -a "all\t'The stream\'s first event'
+new\t'The next event published'"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps; N is 1 or more)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps; N is 1 or more); with --from, after N events delivered or given up, over every target' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -259,7 +261,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l wait -d 'Wai
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l dry-run -d 'Print the requests that would be sent, with secrets redacted, and send nothing'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s q -l quiet -d 'No progress spinners or summaries on stderr (errors still print)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s h -l help -d 'Print help'
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l replay -d 'Replay a capture file (see README, "Capture files") instead of connecting' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l speed -d 'Playback speed for --demo/--replay: a factor such as 2 or 0.5, or max [default: 1 (real time) for --demo, max for --replay]' -r
@@ -722,7 +724,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s v -l verbose 
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "watch" -d 'Print events of one or more streams (NDJSON when piped)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks), then exit'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "forward" -d 'Post events to webhook URLs, signed (Standard Webhooks): a source\'s events then exit, or a NATS stream\'s (--from) until Ctrl-C'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "serve" -d 'Watch a stream, store its events, forward them, and serve a REST API'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "info" -d 'Is this user live? Room lookup only: no sign call, no sign quota'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and not __fish_seen_subcommand_from watch forward serve info webhooks worker streamers cluster completions man config help" -f -a "webhooks" -d 'Manage the registered webhooks (shared with `serve` and `forward`)'

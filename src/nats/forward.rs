@@ -306,11 +306,10 @@ async fn lane(l: Lane) -> Result<()> {
         loop {
             // A fetch ends by itself (the server's 404/408 status, or
             // async-nats's own timer `expires` + 5 s later), but Ctrl-C must
-            // not wait for that. A message the server sent meanwhile stays
-            // unacknowledged and comes back to another forwarder after the
-            // ack wait: nothing is lost.
-            // A server that dies sends no status: the fetch would only end
-            // on its timer. Watch the connection meanwhile.
+            // not wait for that, nor must a lost connection (a server that
+            // dies sends no status). A message the server sent meanwhile
+            // stays unacknowledged and comes back to another forwarder after
+            // the ack wait: nothing is lost.
             let next = tokio::select! {
                 _ = idle.cancelled() => break 'outer,
                 next = batch.next() => next,
