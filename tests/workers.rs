@@ -451,3 +451,69 @@ async fn reading_pool_commands_create_nothing() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
+
+/// A streamer that cannot be watched (not found on TikTok) fails again and
+/// again: the worker tries it again with a growing backoff (not at a fixed
+/// pace), publishes one `error` event for the failure, not `fatal` (the
+/// worker keeps trying), and says so on stderr in one short line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
+    let nats = NatsServer::start();
+    let fake = FakeTikTok::start().await;
+    fake.user("ghost", UserPage::NotFound);
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = tiklive(dir.path());
+        cmd.args(args)
+            .env("NATS_URL", nats.url())
+            .envs(fake.env())
+            .env("TIKLIVE_SIGN_BUDGET", "0")
+            .env("TIKLIVE_POOL_RETRY_MS", "100");
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "ghost"])).await;
+    let mut w = cmd(&["worker", "--id", "a", "--lease-ttl", "2s"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Five tries take at least 0.1 + 0.1 + 0.2 + 0.4 + 0.8 s.
+    poll_every(
+        Duration::from_millis(50),
+        "a few lookups of @ghost",
+        Duration::from_secs(20),
+        async || fake.recorded(|r| r.page_lookups) >= 3,
+    )
+    .await;
+    let first = std::time::Instant::now();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let lookups = fake.recorded(|r| r.page_lookups);
+    sigterm(&mut w).await;
+    let out = w.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // At a fixed 100 ms that would be about 33 in those 3 s.
+    assert!(
+        (4..=12).contains(&lookups),
+        "{lookups} lookups in {:?}",
+        first.elapsed()
+    );
+    let errors: Vec<Value> = stream_messages(&nats.url(), STREAM)
+        .await
+        .into_iter()
+        .map(|m| m.event)
+        .filter(|e| e["type"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["streamer"], "ghost");
+    assert_eq!(errors[0]["data"]["fatal"], false, "{errors:?}");
+    assert!(
+        errors[0]["data"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not found"),
+        "{errors:?}"
+    );
+    let said: Vec<&str> = stderr.lines().filter(|l| l.contains("@ghost:")).collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(said[0].contains("then less often"), "{stderr}");
+    assert!(said[0].len() < 200, "{stderr}");
+}

@@ -43,11 +43,20 @@ use super::rendezvous::assign;
 use super::subject::escape_token;
 use crate::clock::now_ms;
 use crate::config::LiveConfig;
+use crate::live::backoff::Backoff;
 use crate::live::budget::SharedGate;
+use crate::live::error::Reported;
 use crate::live::{StreamHooks, spawn_hooked};
 use crate::source::SourceRun;
 use crate::term::{self, BATCH_CHANNEL};
 use crate::webcast::DecoderOptions;
+
+/// The longest wait before a failed streamer is tried again; the first is
+/// `TIKLIVE_POOL_RETRY_MS` (5 s), doubling with jitter.
+pub const RETRY_CAP: Duration = Duration::from_secs(300);
+
+/// A stream that ran this long before it ended starts the backoff afresh.
+const RAN_WELL: Duration = Duration::from_secs(60);
 
 /// What one worker is and does.
 #[derive(Clone)]
@@ -475,7 +484,12 @@ async fn watch_stream(job: StreamJob) {
     )
     .reporting_to(job.outages.clone(), &job.user);
     let mut saved = cursor.clone().unwrap_or_default();
+    // Failures reported as `error` events, across restarts: only news is.
+    let reported = Arc::new(std::sync::Mutex::new(Reported::default()));
+    let retry = job.o.live.pool_retry;
+    let mut backoff = Backoff::new(retry, RETRY_CAP.max(retry), RAN_WELL);
     loop {
+        let started = Instant::now();
         let (tx, mut rx) = mpsc::channel(BATCH_CHANNEL);
         let (cursor_tx, cursor_rx) = watch::channel(cursor.clone().unwrap_or_default());
         let live = spawn_hooked(
@@ -490,6 +504,7 @@ async fn watch_stream(job: StreamJob) {
             StreamHooks {
                 cursor: cursor.clone(),
                 cursor_out: Some(cursor_tx),
+                retried: Some(reported.clone()),
             },
             job.budget.clone(),
             true,
@@ -538,22 +553,33 @@ async fn watch_stream(job: StreamJob) {
         if job.stop.is_cancelled() {
             return;
         }
-        // During an engine outage a failed stream is counted in the
-        // outage's summary instead of a line of its own.
-        if let Ok(Err(e)) = end
-            && !job.outages.absorbs_restart(&job.user)
-            && !job.o.quiet
-        {
-            term::note(format_args!(
-                "worker {}: @{}: {}; trying again in 5s",
-                job.o.id,
-                job.user,
-                crate::error::message_of(&e)
-            ));
+        backoff.connection_lasted(started.elapsed());
+        let delay = backoff.next_delay(crate::random::unit());
+        // One line when a streamer starts failing or fails differently, none
+        // for each retry of the same failure. During an engine outage a
+        // failed stream is counted in the outage's summary instead.
+        if let Ok(Err(e)) = end {
+            let (news, why) = {
+                let r = reported.lock().unwrap_or_else(|p| p.into_inner());
+                let why = r.last().map(|l| l.summary());
+                (r.repeats() == 0, why)
+            };
+            let why = why.unwrap_or_else(|| crate::error::message_of(&e));
+            if !news || job.outages.absorbs_restart(&job.user) || job.o.quiet {
+                tracing::debug!(user = %job.user, delay_s = delay.as_secs_f64(), %why, "the same failure again");
+            } else {
+                term::note(format_args!(
+                    "worker {}: @{}: {why}; trying again in {:.0}s, then less often (up to every {}m)",
+                    job.o.id,
+                    job.user,
+                    delay.as_secs_f64().max(1.0),
+                    RETRY_CAP.as_secs() / 60,
+                ));
+            }
         }
         tokio::select! {
             _ = job.stop.cancelled() => return,
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = tokio::time::sleep(delay) => {}
         }
     }
 }
