@@ -390,6 +390,15 @@ async fn an_engine_outage_is_reported_once_not_per_stream() {
     assert_eq!(lines("acknowledges again"), 0, "{stderr}");
     assert_eq!(lines("trying again in"), 0, "{stderr}");
     assert!(lines("cannot write the heartbeat") <= 1, "{stderr}");
+    // A lease lost across the restart is one short line, not the server's
+    // repeated text.
+    assert_eq!(lines("wrong last"), 0, "{stderr}");
+    for l in stderr.lines().filter(|l| l.contains("lease of @")) {
+        assert!(
+            l.ends_with("to another revision; re-claiming") || l.ends_with("); stopping it"),
+            "{stderr}"
+        );
+    }
     pool.assert_complete().await;
 }
 
@@ -516,4 +525,70 @@ async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
     assert_eq!(said.len(), 1, "{stderr}");
     assert!(said[0].contains("then less often"), "{stderr}");
     assert!(said[0].len() < 200, "{stderr}");
+}
+
+/// A lease write whose answer was lost (the value still names this worker
+/// and claim) keeps the lease with no line; a lease another writer took is
+/// one short line, and the worker claims it again once it is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_lease_is_one_short_line() {
+    use tiklive::nats::kv::{LEASES, Lease, decode, encode};
+    use tiklive::nats::worker::key_of;
+
+    let nats = NatsServer::start();
+    let fake = FakeTikTok::start().await;
+    fake.endless(Duration::from_millis(100));
+    fake.live("alice", "7201");
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = tiklive(dir.path());
+        cmd.args(args)
+            .env("NATS_URL", nats.url())
+            .envs(fake.env())
+            .env("TIKLIVE_SIGN_BUDGET", "0");
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "alice"])).await;
+    let mut w = cmd(&["worker", "--id", "a", "--lease-ttl", "3s"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let leases = js.get_key_value(LEASES).await.unwrap();
+    let key = key_of("alice");
+    let lease = async || -> Option<Lease> { decode(&leases.get(&key).await.ok()??) };
+    poll_every(
+        Duration::from_millis(100),
+        "a owns @alice",
+        Duration::from_secs(20),
+        async || lease().await.is_some_and(|l| l.worker == "a"),
+    )
+    .await;
+    // The same value written again: a revision the worker did not see.
+    let same = leases.get(&key).await.unwrap().unwrap();
+    leases.put(&key, same).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let kept = lease().await.unwrap();
+    assert_eq!(kept.worker, "a");
+    // Another writer takes it.
+    let mut theirs = kept.clone();
+    theirs.worker = "intruder".into();
+    leases.put(&key, encode(&theirs)).await.unwrap();
+    // Nobody renews the intruder's lease: a claims it again after the TTL.
+    poll_every(
+        Duration::from_millis(100),
+        "a owns @alice again",
+        Duration::from_secs(20),
+        async || lease().await.is_some_and(|l| l.worker == "a"),
+    )
+    .await;
+    sigterm(&mut w).await;
+    let out = w.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lost: Vec<&str> = stderr.lines().filter(|l| l.contains("lease of")).collect();
+    assert_eq!(
+        lost,
+        ["tiklive: warning: worker a: lost the lease of @alice to another revision; re-claiming"],
+        "{stderr}"
+    );
 }

@@ -351,19 +351,47 @@ impl Worker {
                 }
                 Err(e) => {
                     let lost = matches!(e.kind(), kv::UpdateErrorKind::WrongLastRevision);
-                    if lost || now - renewed >= ttl.mul_f64(0.8) {
-                        term::warn(format_args!(
-                            "worker {}: lost the lease of @{user} ({e}); stopping it",
-                            self.o.id
-                        ));
-                        if let Some(o) = self.owned.remove(&key) {
-                            o.stop.cancel();
-                            let _ = o.task.await;
+                    if lost && let Some(rev) = self.still_ours(&key, since).await {
+                        // Our last write went through but its answer was
+                        // lost (a server restart): renew on the next tick.
+                        if let Some(o) = self.owned.get_mut(&key) {
+                            o.revision = rev;
                         }
+                        continue;
+                    }
+                    // One short line: the server's text repeats itself
+                    // ("wrong last revision: wrong last sequence: …").
+                    let why = if lost {
+                        format!("lost the lease of @{user} to another revision; re-claiming")
+                    } else if now - renewed >= ttl.mul_f64(0.8) {
+                        format!(
+                            "cannot renew the lease of @{user} for {:.1}s ({}); stopping it",
+                            (now - renewed).as_secs_f64(),
+                            e.kind()
+                        )
+                    } else {
+                        continue;
+                    };
+                    term::warn(format_args!("worker {}: {why}", self.o.id));
+                    if let Some(o) = self.owned.remove(&key) {
+                        o.stop.cancel();
+                        let _ = o.task.await;
                     }
                 }
             }
         }
+    }
+
+    /// The revision of lease `key` if it still names this worker and the
+    /// claim made at `since_ms`: an update whose answer was lost (e.g. across
+    /// a server restart) went through, and the lease is still ours.
+    async fn still_ours(&self, key: &str, since_ms: i64) -> Option<u64> {
+        let entry = self.b.leases.entry(key).await.ok()??;
+        if entry.operation != kv::Operation::Put {
+            return None;
+        }
+        let lease = decode::<Lease>(&entry.value)?;
+        (lease.worker == self.o.id && lease.since_ms == since_ms).then_some(entry.revision)
     }
 
     /// Claim a lease (create, or update over a stale `revision`) and start
