@@ -592,3 +592,38 @@ async fn a_lost_lease_is_one_short_line() {
         "{stderr}"
     );
 }
+
+/// Listing a bucket while one of its keys changes all the time (a worker's
+/// heartbeat) gives every key once: `cluster status` once listed one of two
+/// workers twice and the other not at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bucket_listing_gives_every_key_once_while_keys_change() {
+    use tiklive::nats::kv::{Buckets, entries};
+
+    let nats = NatsServer::start();
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let b = Buckets::open(&js, 1, Duration::from_secs(10))
+        .await
+        .unwrap();
+    for k in ["a", "b", "c"] {
+        b.workers.put(k, k.into()).await.unwrap();
+    }
+    let busy = b.workers.clone();
+    let writer = tokio::spawn(async move {
+        for i in 0u64.. {
+            busy.put("a", i.to_string().into()).await.unwrap();
+            busy.put("b", i.to_string().into()).await.unwrap();
+        }
+    });
+    for round in 0..200 {
+        let mut keys: Vec<String> = entries(&b.workers)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.key)
+            .collect();
+        keys.sort();
+        assert_eq!(keys, ["a", "b", "c"], "round {round}");
+    }
+    writer.abort();
+}
