@@ -627,3 +627,51 @@ async fn a_bucket_listing_gives_every_key_once_while_keys_change() {
     }
     writer.abort();
 }
+
+/// TikTok handles are case-insensitive: `streamers add Alice` while `alice`
+/// is in the set adds nothing, list shows each handle once in lowercase, and
+/// remove finds it in any case, also an entry added with capitals before
+/// handles were normalised.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamer_handles_are_case_insensitive() {
+    use tiklive::nats::kv::{STREAMERS, StreamerEntry, encode};
+
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let run = async |args: &[&str]| {
+        let mut cmd = tiklive(dir.path());
+        cmd.args(args).env("NATS_URL", nats.url());
+        let out = output_ok(&mut cmd).await;
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    run(&["streamers", "add", "alice"]).await;
+    let (_, said) = run(&["streamers", "add", "Alice", "@ALICE", "Bo.B"]).await;
+    assert_eq!(
+        said,
+        "tiklive: added 1 streamer(s) (1 already in the set)\n"
+    );
+    // An entry written with capitals by an older tiklive.
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let set = js.get_key_value(STREAMERS).await.unwrap();
+    let old = StreamerEntry {
+        user: "Carol".into(),
+        added_ms: 0,
+    };
+    set.put("Carol", encode(&old)).await.unwrap();
+    assert_eq!(run(&["streamers", "list"]).await.0, "alice\nbo.b\ncarol\n");
+    let (json, _) = run(&["cluster", "status", "--json"]).await;
+    let status: Value = serde_json::from_str(&json).unwrap();
+    let users: Vec<&str> = status["streamers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, ["alice", "bo.b", "carol"]);
+    let (_, said) = run(&["streamers", "remove", "ALICE", "carol", "dan"]).await;
+    assert_eq!(said, "tiklive: removed 2 streamer(s) (1 not in the set)\n");
+    assert_eq!(run(&["streamers", "list"]).await.0, "bo.b\n");
+}

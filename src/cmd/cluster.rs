@@ -13,6 +13,7 @@ use crate::nats::kv::{
     Lease, SignState, StreamerEntry, WorkerInfo, decode, decoded, ttl_or_default,
 };
 use crate::nats::subject::event_filter;
+use crate::nats::worker::pool_user;
 use crate::term;
 use crate::webcast::time::parse_iso_millis;
 
@@ -39,14 +40,18 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         ),
         None => Default::default(),
     };
+    // Each handle once, normalised (an old `Alice` beside `alice` is one
+    // streamer, as the workers see it).
+    let streamers: std::collections::BTreeSet<String> =
+        streamers.iter().map(|s| pool_user(&s.user)).collect();
     let mut streams = Vec::new();
-    for s in &streamers {
-        let lease = leases.iter().find(|l| l.user == s.user);
+    for user in &streamers {
+        let lease = leases.iter().find(|l| pool_user(&l.user) == *user);
         // Lag: how old the newest event of this streamer in the stream is.
         let mut lag_ms = Value::Null;
         if let Some(stream) = &events
             && let Ok(m) = stream
-                .get_last_raw_message_by_subject(&event_filter(Some(&s.user), None))
+                .get_last_raw_message_by_subject(&event_filter(Some(user), None))
                 .await
             && let Some(ts) = serde_json::from_slice::<Value>(&m.payload)
                 .ok()
@@ -54,7 +59,7 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         {
             lag_ms = json!((now - ts).max(0));
         }
-        let mut row = streamer_row(&s.user, lease, now);
+        let mut row = streamer_row(user, lease, now);
         row["lagMs"] = lag_ms;
         streams.push(row);
     }

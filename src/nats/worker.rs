@@ -233,7 +233,10 @@ impl Worker {
             .entries()
             .await?
             .into_iter()
-            .filter_map(|e| decode::<StreamerEntry>(&e.value).map(|s| (e.key, s.user)))
+            // Keyed by the normalised handle: an entry added before handles
+            // were normalised (`Alice` beside `alice`) is the same streamer.
+            .filter_map(|e| decode::<StreamerEntry>(&e.value))
+            .map(|s| (key_of(&s.user), pool_user(&s.user)))
             .collect();
         let mut live_workers: BTreeMap<String, usize> = BTreeMap::new();
         for e in self.seen.workers.entries().await? {
@@ -626,9 +629,16 @@ async fn save_cursor(job: &StreamJob, cursor: &str) {
     }
 }
 
-/// The KV key of a streamer.
+/// A streamer as the pool knows it: TikTok handles are case-insensitive, so
+/// `Alice`, `@alice` and `alice` are one streamer, `alice`.
+pub fn pool_user(user: &str) -> String {
+    user.trim_start_matches('@').to_lowercase()
+}
+
+/// The KV key of a streamer (in the streamers, leases and cursors buckets):
+/// its [`pool_user`] form, escaped.
 pub fn key_of(user: &str) -> String {
-    escape_token(user)
+    escape_token(&pool_user(user))
 }
 
 fn hostname() -> String {
@@ -652,4 +662,19 @@ pub fn rss_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_are_one_streamer_whatever_their_case() {
+        for u in ["Alice", "@alice", "ALICE", "alice"] {
+            assert_eq!(pool_user(u), "alice");
+            assert_eq!(key_of(u), "alice");
+        }
+        assert_eq!(key_of("Bo.B"), key_of("bo.b"));
+        assert_ne!(key_of("bo.b"), key_of("bo_b"));
+    }
 }
