@@ -476,7 +476,6 @@ async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
         cmd.args(args)
             .env("NATS_URL", nats.url())
             .envs(fake.env())
-            .env("TIKLIVE_SIGN_BUDGET", "0")
             .env("TIKLIVE_POOL_RETRY_MS", "100");
         cmd
     };
@@ -496,6 +495,13 @@ async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
     let first = std::time::Instant::now();
     tokio::time::sleep(Duration::from_secs(3)).await;
     let lookups = fake.recorded(|r| r.page_lookups);
+    // No sign call was made: the status shows the workers' default budget.
+    let out = output_ok(&mut cmd(&["cluster", "status"])).await;
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("sign budget: 0 of 10 calls used in the last 60s, 1000 ms apart;"),
+        "{text}"
+    );
     sigterm(&mut w).await;
     let out = w.wait_with_output().await.unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();

@@ -104,6 +104,11 @@ pub struct WorkerInfo {
     /// heartbeat older than this means the worker is gone.
     #[serde(default)]
     pub lease_ttl_ms: i64,
+    /// Its sign budget (`--sign-budget`, `TIKLIVE_SIGN_WINDOW_MS`,
+    /// `TIKLIVE_SIGN_INTERVAL_MS`), so `cluster status` can show it before any
+    /// call was made (`None` from a worker before this field).
+    #[serde(default)]
+    pub sign_rule: Option<super::budget::Rule>,
 }
 
 /// The cluster's sign budget (see [`super::budget`]).

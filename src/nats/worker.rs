@@ -34,7 +34,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::budget::ClusterBudget;
+use super::budget::{ClusterBudget, Rule};
 use super::kv::{Buckets, Lease, SavedCursor, StreamerEntry, WorkerInfo, decode, encode};
 use super::mirror::Mirror;
 use super::outage::OutageLog;
@@ -313,6 +313,11 @@ impl Worker {
             published: self.published.load(Ordering::Relaxed),
             rss_bytes: rss_bytes(),
             lease_ttl_ms: self.o.ttl.as_millis() as i64,
+            sign_rule: Some(Rule::new(
+                self.o.live.sign_budget,
+                self.o.live.sign_window,
+                self.o.live.sign_interval,
+            )),
         };
         self.b
             .workers
