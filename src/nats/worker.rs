@@ -22,6 +22,13 @@
 //! gap. The overlap since the last save comes again with the same
 //! deterministic ids and JetStream drops it. A lease that cannot be renewed
 //! for 80 % of the TTL stops its stream (another worker may own it by then).
+//!
+//! A worker never gives a streamer of the set up: an offline one is looked
+//! up every `TIKLIVE_WAIT_POLL_MS` in silence, and a stream that fails (not
+//! found, TikTok unreachable) is started again after an exponential backoff
+//! with jitter ([`Backoff`]: `TIKLIVE_POOL_RETRY_MS`, 5 s, up to
+//! [`RETRY_CAP`]). Its `error` event is published, never `fatal`, only when
+//! the failure is news ([`Reported`]), with one line on stderr then.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
