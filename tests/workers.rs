@@ -464,22 +464,25 @@ async fn reading_pool_commands_create_nothing() {
 /// A streamer that cannot be watched (not found on TikTok) fails again and
 /// again: the worker tries it again with a growing backoff (not at a fixed
 /// pace), publishes one `error` event for the failure, not `fatal` (the
-/// worker keeps trying), and says so on stderr in one short line.
+/// worker keeps trying), and says so on stderr in one short line. An
+/// offline streamer is waited for in silence.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
     let nats = NatsServer::start();
     let fake = FakeTikTok::start().await;
     fake.user("ghost", UserPage::NotFound);
+    fake.user("sleepy", UserPage::Offline);
     let dir = tempfile::tempdir().unwrap();
     let cmd = |args: &[&str]| {
         let mut cmd = tiklive(dir.path());
         cmd.args(args)
             .env("NATS_URL", nats.url())
             .envs(fake.env())
-            .env("TIKLIVE_POOL_RETRY_MS", "100");
+            .env("TIKLIVE_POOL_RETRY_MS", "100")
+            .env("TIKLIVE_WAIT_POLL_MS", "600000");
         cmd
     };
-    output_ok(&mut cmd(&["streamers", "add", "ghost"])).await;
+    output_ok(&mut cmd(&["streamers", "add", "ghost", "sleepy"])).await;
     let mut w = cmd(&["worker", "--id", "a", "--lease-ttl", "2s"])
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -505,18 +508,25 @@ async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
     sigterm(&mut w).await;
     let out = w.wait_with_output().await.unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    // At a fixed 100 ms that would be about 33 in those 3 s.
+    // At a fixed 100 ms that would be about 33 in those 3 s (one of them
+    // is @sleepy's, looked up once).
     assert!(
         (4..=12).contains(&lookups),
         "{lookups} lookups in {:?}",
         first.elapsed()
     );
-    let errors: Vec<Value> = stream_messages(&nats.url(), STREAM)
+    let events: Vec<Value> = stream_messages(&nats.url(), STREAM)
         .await
         .into_iter()
         .map(|m| m.event)
-        .filter(|e| e["type"] == "error")
         .collect();
+    // Offline is the normal case: no event, no line.
+    assert!(
+        events.iter().all(|e| e["streamer"] != "sleepy"),
+        "{events:?}"
+    );
+    assert!(!stderr.contains("@sleepy:"), "{stderr}");
+    let errors: Vec<&Value> = events.iter().filter(|e| e["type"] == "error").collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0]["streamer"], "ghost");
     assert_eq!(errors[0]["data"]["fatal"], false, "{errors:?}");
