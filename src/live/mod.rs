@@ -89,6 +89,9 @@ pub struct StreamHooks {
     /// and like any retried failure is reported only when it is news
     /// ([`Reported`]). `None`: a failure that ends the stream is `fatal`.
     pub retried: Option<Arc<std::sync::Mutex<Reported>>>,
+    /// The longest reconnect wait (default 30 s; the worker's is minutes:
+    /// a pool of thousands must not retry a dead sign server every 30 s).
+    pub retry_cap: Option<Duration>,
 }
 
 /// Watch one streamer with `hooks` and the sign budget `gate` (the worker's
@@ -248,7 +251,7 @@ async fn supervise(
     let mut jar = CookieJar::for_config(cfg);
     let mut backoff = Backoff::new(
         cfg.backoff_base,
-        Duration::from_secs(30),
+        hooks.retry_cap.unwrap_or(Duration::from_secs(30)),
         Duration::from_secs(60),
     );
     // The cursor sent to the signer: none on a first connect, then where the

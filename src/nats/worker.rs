@@ -548,6 +548,7 @@ async fn watch_stream(job: StreamJob) {
                 cursor: cursor.clone(),
                 cursor_out: Some(cursor_tx),
                 retried: Some(reported.clone()),
+                retry_cap: Some(RETRY_CAP),
             },
             job.budget.clone(),
             true,
