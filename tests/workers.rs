@@ -179,6 +179,30 @@ async fn sigterm(child: &mut Child) -> std::process::ExitStatus {
         .unwrap()
 }
 
+/// `tiklive ARGS` in `dir` against `nats`, and the fake TikTok if given.
+fn pool_cmd(
+    dir: &tempfile::TempDir,
+    nats: &NatsServer,
+    fake: Option<&FakeTikTok>,
+    args: &[&str],
+) -> Command {
+    let mut cmd = tiklive(dir.path());
+    cmd.args(args).env("NATS_URL", nats.url());
+    if let Some(fake) = fake {
+        cmd.envs(fake.env());
+    }
+    cmd
+}
+
+/// Run a command that must succeed: its stdout and stderr.
+async fn texts(cmd: &mut Command) -> (String, String) {
+    let out = output_ok(cmd).await;
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 /// Both workers up, all six streamers owned, split between them, flowing.
 async fn two_workers(pool: &Pool, ttl: &str) -> (Child, Child) {
     let a = pool.worker("a", ttl);
@@ -276,11 +300,7 @@ async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
 
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
-    let cmd = |args: &[&str]| {
-        let mut cmd = tiklive(dir.path());
-        cmd.args(args).env("NATS_URL", nats.url());
-        cmd
-    };
+    let cmd = |args: &[&str]| pool_cmd(&dir, &nats, None, args);
     output_ok(&mut cmd(&["streamers", "add", "alice", "bob"])).await;
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
     let leases = js.get_key_value(LEASES).await.unwrap();
@@ -410,18 +430,8 @@ async fn an_engine_outage_is_reported_once_not_per_stream() {
 async fn reading_pool_commands_create_nothing() {
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
-    let cmd = |args: &[&str]| {
-        let mut cmd = tiklive(dir.path());
-        cmd.args(args).env("NATS_URL", nats.url());
-        cmd
-    };
-    let stdout = async |args: &[&str]| {
-        let out = output_ok(&mut cmd(args)).await;
-        (
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    };
+    let cmd = |args: &[&str]| pool_cmd(&dir, &nats, None, args);
+    let stdout = async |args: &[&str]| texts(&mut cmd(args)).await;
     assert_eq!(stdout(&["streamers", "list"]).await.0, "");
     assert_eq!(stdout(&["streamers", "list", "--json"]).await.0, "");
     let (text, _) = stdout(&["cluster", "status"]).await;
@@ -474,11 +484,8 @@ async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
     fake.user("sleepy", UserPage::Offline);
     let dir = tempfile::tempdir().unwrap();
     let cmd = |args: &[&str]| {
-        let mut cmd = tiklive(dir.path());
-        cmd.args(args)
-            .env("NATS_URL", nats.url())
-            .envs(fake.env())
-            .env("TIKLIVE_POOL_RETRY_MS", "100")
+        let mut cmd = pool_cmd(&dir, &nats, Some(&fake), args);
+        cmd.env("TIKLIVE_POOL_RETRY_MS", "100")
             .env("TIKLIVE_WAIT_POLL_MS", "600000");
         cmd
     };
@@ -557,11 +564,8 @@ async fn a_lost_lease_is_one_short_line() {
     fake.live("alice", "7201");
     let dir = tempfile::tempdir().unwrap();
     let cmd = |args: &[&str]| {
-        let mut cmd = tiklive(dir.path());
-        cmd.args(args)
-            .env("NATS_URL", nats.url())
-            .envs(fake.env())
-            .env("TIKLIVE_SIGN_BUDGET", "0");
+        let mut cmd = pool_cmd(&dir, &nats, Some(&fake), args);
+        cmd.env("TIKLIVE_SIGN_BUDGET", "0");
         cmd
     };
     output_ok(&mut cmd(&["streamers", "add", "alice"])).await;
@@ -654,15 +658,7 @@ async fn streamer_handles_are_case_insensitive() {
 
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
-    let run = async |args: &[&str]| {
-        let mut cmd = tiklive(dir.path());
-        cmd.args(args).env("NATS_URL", nats.url());
-        let out = output_ok(&mut cmd).await;
-        (
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    };
+    let run = async |args: &[&str]| texts(&mut pool_cmd(&dir, &nats, None, args)).await;
     run(&["streamers", "add", "alice"]).await;
     let (_, said) = run(&["streamers", "add", "Alice", "@ALICE", "Bo.B"]).await;
     assert_eq!(
