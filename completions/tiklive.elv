@@ -324,8 +324,8 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --quiet 'No progress spinners or summaries on stderr (errors still print)'
             cand -v 'Log each step to stderr (-vv for more)'
             cand --verbose 'Log each step to stderr (-vv for more)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -437,8 +437,12 @@ pub struct WorkerArgs {
 #[derive(Debug, Subcommand)]
 pub enum StreamersCommand {
     /// Add streamers to the set (the pool starts watching them)
+    ///
+    /// TikTok handles are case-insensitive: a handle is kept lowercase and
+    /// without its `@` (`Alice`, `@alice` and `alice` are one streamer), in
+    /// add, remove and list alike.
     Add {
-        /// Streamers (@name or name)
+        /// Streamers (@name, name or a profile URL; case does not matter)
         #[arg(value_name = "USER", required = true)]
         users: Vec<String>,
         #[command(flatten)]

@@ -141,6 +141,10 @@ pub const SETTINGS: &[Setting] = &[
         "tuning: wait before re-signing after a rejected first handshake",
     ),
     about(
+        row("TIKLIVE_POOL_RETRY_MS", None, "5000"),
+        "tuning: a worker's first wait before trying a failed streamer again (doubles up to 5 min)",
+    ),
+    about(
         row("WEBHOOK_URL", Some("--to"), ""),
         "where `forward` delivers (`--to` is repeatable; default: the registered webhooks)",
     ),

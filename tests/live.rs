@@ -1160,7 +1160,15 @@ async fn a_rejection_on_reconnect_after_a_running_stream_is_a_drop_like_any_othe
                     .contains("illegal secret key")
         })
         .count();
-    assert_eq!(rejections, 4);
+    // Four rejections in a row are one failure: one `error` event (not
+    // fatal), not one per retry; all four were retried.
+    assert_eq!(rejections, 1);
+    assert!(
+        events
+            .iter()
+            .filter(|e| e["type"] == "error")
+            .all(|e| e["data"]["fatal"] == false)
+    );
     assert_eq!(fake.recorded(|r| r.sign_queries.len()), 6);
 
     // --max-retries bounds it.

@@ -179,6 +179,30 @@ async fn sigterm(child: &mut Child) -> std::process::ExitStatus {
         .unwrap()
 }
 
+/// `tiklive ARGS` in `dir` against `nats`, and the fake TikTok if given.
+fn pool_cmd(
+    dir: &tempfile::TempDir,
+    nats: &NatsServer,
+    fake: Option<&FakeTikTok>,
+    args: &[&str],
+) -> Command {
+    let mut cmd = tiklive(dir.path());
+    cmd.args(args).env("NATS_URL", nats.url());
+    if let Some(fake) = fake {
+        cmd.envs(fake.env());
+    }
+    cmd
+}
+
+/// Run a command that must succeed: its stdout and stderr.
+async fn texts(cmd: &mut Command) -> (String, String) {
+    let out = output_ok(cmd).await;
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 /// Both workers up, all six streamers owned, split between them, flowing.
 async fn two_workers(pool: &Pool, ttl: &str) -> (Child, Child) {
     let a = pool.worker("a", ttl);
@@ -276,11 +300,7 @@ async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
 
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
-    let cmd = |args: &[&str]| {
-        let mut cmd = tiklive(dir.path());
-        cmd.args(args).env("NATS_URL", nats.url());
-        cmd
-    };
+    let cmd = |args: &[&str]| pool_cmd(&dir, &nats, None, args);
     output_ok(&mut cmd(&["streamers", "add", "alice", "bob"])).await;
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
     let leases = js.get_key_value(LEASES).await.unwrap();
@@ -390,6 +410,15 @@ async fn an_engine_outage_is_reported_once_not_per_stream() {
     assert_eq!(lines("acknowledges again"), 0, "{stderr}");
     assert_eq!(lines("trying again in"), 0, "{stderr}");
     assert!(lines("cannot write the heartbeat") <= 1, "{stderr}");
+    // A lease lost across the restart is one short line, not the server's
+    // repeated text.
+    assert_eq!(lines("wrong last"), 0, "{stderr}");
+    for l in stderr.lines().filter(|l| l.contains("lease of @")) {
+        assert!(
+            l.ends_with("to another revision; re-claiming") || l.ends_with("); stopping it"),
+            "{stderr}"
+        );
+    }
     pool.assert_complete().await;
 }
 
@@ -401,18 +430,8 @@ async fn an_engine_outage_is_reported_once_not_per_stream() {
 async fn reading_pool_commands_create_nothing() {
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
-    let cmd = |args: &[&str]| {
-        let mut cmd = tiklive(dir.path());
-        cmd.args(args).env("NATS_URL", nats.url());
-        cmd
-    };
-    let stdout = async |args: &[&str]| {
-        let out = output_ok(&mut cmd(args)).await;
-        (
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    };
+    let cmd = |args: &[&str]| pool_cmd(&dir, &nats, None, args);
+    let stdout = async |args: &[&str]| texts(&mut cmd(args)).await;
     assert_eq!(stdout(&["streamers", "list"]).await.0, "");
     assert_eq!(stdout(&["streamers", "list", "--json"]).await.0, "");
     let (text, _) = stdout(&["cluster", "status"]).await;
@@ -450,4 +469,221 @@ async fn reading_pool_commands_create_nothing() {
         );
         assert_eq!(err.lines().count(), 1, "{err}");
     }
+}
+
+/// A streamer that cannot be watched (not found on TikTok) fails again and
+/// again: the worker tries it again with a growing backoff (not at a fixed
+/// pace), publishes one `error` event for the failure, not `fatal` (the
+/// worker keeps trying), and says so on stderr in one short line. An
+/// offline streamer is waited for in silence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
+    let nats = NatsServer::start();
+    let fake = FakeTikTok::start().await;
+    fake.user("ghost", UserPage::NotFound);
+    fake.user("sleepy", UserPage::Offline);
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = pool_cmd(&dir, &nats, Some(&fake), args);
+        cmd.env("TIKLIVE_POOL_RETRY_MS", "100")
+            .env("TIKLIVE_WAIT_POLL_MS", "600000");
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "ghost", "sleepy"])).await;
+    let mut w = cmd(&["worker", "--id", "a", "--lease-ttl", "2s"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Five tries take at least 0.1 + 0.1 + 0.2 + 0.4 + 0.8 s.
+    poll_every(
+        Duration::from_millis(50),
+        "a few lookups of @ghost",
+        Duration::from_secs(20),
+        async || fake.recorded(|r| r.page_lookups) >= 3,
+    )
+    .await;
+    let first = std::time::Instant::now();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let lookups = fake.recorded(|r| r.page_lookups);
+    // No sign call was made: the status shows the workers' default budget.
+    let out = output_ok(&mut cmd(&["cluster", "status"])).await;
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("sign budget: 0 of 10 calls used in the last 60s, 1000 ms apart;"),
+        "{text}"
+    );
+    sigterm(&mut w).await;
+    let out = w.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // At a fixed 100 ms that would be about 33 in those 3 s (one of them
+    // is @sleepy's, looked up once).
+    assert!(
+        (4..=12).contains(&lookups),
+        "{lookups} lookups in {:?}",
+        first.elapsed()
+    );
+    let events: Vec<Value> = stream_messages(&nats.url(), STREAM)
+        .await
+        .into_iter()
+        .map(|m| m.event)
+        .collect();
+    // Offline is the normal case: no event, no line.
+    assert!(
+        events.iter().all(|e| e["streamer"] != "sleepy"),
+        "{events:?}"
+    );
+    assert!(!stderr.contains("@sleepy:"), "{stderr}");
+    let errors: Vec<&Value> = events.iter().filter(|e| e["type"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["streamer"], "ghost");
+    assert_eq!(errors[0]["data"]["fatal"], false, "{errors:?}");
+    assert!(
+        errors[0]["data"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not found"),
+        "{errors:?}"
+    );
+    let said: Vec<&str> = stderr.lines().filter(|l| l.contains("@ghost:")).collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(said[0].contains("then less often"), "{stderr}");
+    assert!(said[0].len() < 200, "{stderr}");
+}
+
+/// A lease write whose answer was lost (the value still names this worker
+/// and claim) keeps the lease with no line; a lease another writer took is
+/// one short line, and the worker claims it again once it is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_lease_is_one_short_line() {
+    use tiklive::nats::kv::{LEASES, Lease, decode, encode};
+    use tiklive::nats::worker::key_of;
+
+    let nats = NatsServer::start();
+    let fake = FakeTikTok::start().await;
+    fake.endless(Duration::from_millis(100));
+    fake.live("alice", "7201");
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = pool_cmd(&dir, &nats, Some(&fake), args);
+        cmd.env("TIKLIVE_SIGN_BUDGET", "0");
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "alice"])).await;
+    let mut w = cmd(&["worker", "--id", "a", "--lease-ttl", "3s"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let leases = js.get_key_value(LEASES).await.unwrap();
+    let key = key_of("alice");
+    let lease = async || -> Option<Lease> { decode(&leases.get(&key).await.ok()??) };
+    poll_every(
+        Duration::from_millis(100),
+        "a owns @alice",
+        Duration::from_secs(20),
+        async || lease().await.is_some_and(|l| l.worker == "a"),
+    )
+    .await;
+    // The same value written again: a revision the worker did not see.
+    let same = leases.get(&key).await.unwrap().unwrap();
+    leases.put(&key, same).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let kept = lease().await.unwrap();
+    assert_eq!(kept.worker, "a");
+    // Another writer takes it.
+    let mut theirs = kept.clone();
+    theirs.worker = "intruder".into();
+    leases.put(&key, encode(&theirs)).await.unwrap();
+    // Nobody renews the intruder's lease: a claims it again after the TTL.
+    poll_every(
+        Duration::from_millis(100),
+        "a owns @alice again",
+        Duration::from_secs(20),
+        async || lease().await.is_some_and(|l| l.worker == "a"),
+    )
+    .await;
+    sigterm(&mut w).await;
+    let out = w.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lost: Vec<&str> = stderr.lines().filter(|l| l.contains("lease of")).collect();
+    assert_eq!(
+        lost,
+        ["tiklive: warning: worker a: lost the lease of @alice to another revision; re-claiming"],
+        "{stderr}"
+    );
+}
+
+/// Listing a bucket while one of its keys changes all the time (a worker's
+/// heartbeat) gives every key once: `cluster status` once listed one of two
+/// workers twice and the other not at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bucket_listing_gives_every_key_once_while_keys_change() {
+    use tiklive::nats::kv::{Buckets, entries};
+
+    let nats = NatsServer::start();
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let b = Buckets::open(&js, 1, Duration::from_secs(10))
+        .await
+        .unwrap();
+    for k in ["a", "b", "c"] {
+        b.workers.put(k, k.into()).await.unwrap();
+    }
+    let busy = b.workers.clone();
+    let writer = tokio::spawn(async move {
+        for i in 0u64.. {
+            busy.put("a", i.to_string().into()).await.unwrap();
+            busy.put("b", i.to_string().into()).await.unwrap();
+        }
+    });
+    for round in 0..200 {
+        let mut keys: Vec<String> = entries(&b.workers)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.key)
+            .collect();
+        keys.sort();
+        assert_eq!(keys, ["a", "b", "c"], "round {round}");
+    }
+    writer.abort();
+}
+
+/// TikTok handles are case-insensitive: `streamers add Alice` while `alice`
+/// is in the set adds nothing, list shows each handle once in lowercase, and
+/// remove finds it in any case, also an entry added with capitals before
+/// handles were normalised.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamer_handles_are_case_insensitive() {
+    use tiklive::nats::kv::{STREAMERS, StreamerEntry, encode};
+
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let run = async |args: &[&str]| texts(&mut pool_cmd(&dir, &nats, None, args)).await;
+    run(&["streamers", "add", "alice"]).await;
+    let (_, said) = run(&["streamers", "add", "Alice", "@ALICE", "Bo.B"]).await;
+    assert_eq!(
+        said,
+        "tiklive: added 1 streamer(s) (1 already in the set)\n"
+    );
+    // An entry written with capitals by an older tiklive.
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let set = js.get_key_value(STREAMERS).await.unwrap();
+    let old = StreamerEntry {
+        user: "Carol".into(),
+        added_ms: 0,
+    };
+    set.put("Carol", encode(&old)).await.unwrap();
+    assert_eq!(run(&["streamers", "list"]).await.0, "alice\nbo.b\ncarol\n");
+    let (json, _) = run(&["cluster", "status", "--json"]).await;
+    let status: Value = serde_json::from_str(&json).unwrap();
+    let users: Vec<&str> = status["streamers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, ["alice", "bo.b", "carol"]);
+    let (_, said) = run(&["streamers", "remove", "ALICE", "carol", "dan"]).await;
+    assert_eq!(said, "tiklive: removed 2 streamer(s) (1 not in the set)\n");
+    assert_eq!(run(&["streamers", "list"]).await.0, "bo.b\n");
 }

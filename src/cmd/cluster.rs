@@ -13,6 +13,7 @@ use crate::nats::kv::{
     Lease, SignState, StreamerEntry, WorkerInfo, decode, decoded, ttl_or_default,
 };
 use crate::nats::subject::event_filter;
+use crate::nats::worker::pool_user;
 use crate::term;
 use crate::webcast::time::parse_iso_millis;
 
@@ -39,14 +40,19 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         ),
         None => Default::default(),
     };
+    // Each handle once, normalised (an old `Alice` beside `alice` is one
+    // streamer, as the workers see it).
+    let streamers: std::collections::BTreeSet<String> =
+        streamers.iter().map(|s| pool_user(&s.user)).collect();
+    let sign = with_configured_rule(sign, &workers);
     let mut streams = Vec::new();
-    for s in &streamers {
-        let lease = leases.iter().find(|l| l.user == s.user);
+    for user in &streamers {
+        let lease = leases.iter().find(|l| pool_user(&l.user) == *user);
         // Lag: how old the newest event of this streamer in the stream is.
         let mut lag_ms = Value::Null;
         if let Some(stream) = &events
             && let Ok(m) = stream
-                .get_last_raw_message_by_subject(&event_filter(Some(&s.user), None))
+                .get_last_raw_message_by_subject(&event_filter(Some(user), None))
                 .await
             && let Some(ts) = serde_json::from_slice::<Value>(&m.payload)
                 .ok()
@@ -54,7 +60,7 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         {
             lag_ms = json!((now - ts).max(0));
         }
-        let mut row = streamer_row(&s.user, lease, now);
+        let mut row = streamer_row(user, lease, now);
         row["lagMs"] = lag_ms;
         streams.push(row);
     }
@@ -96,6 +102,20 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
     };
     term::print_stdout(&text).context("cannot write to stdout")?;
     Ok(Code::Ok)
+}
+
+/// The budget's state with its rule: the KV key holds the rule only once a
+/// call was reserved; until then it comes from the workers' heartbeats (the
+/// first that states one).
+fn with_configured_rule(mut sign: SignState, workers: &[WorkerInfo]) -> SignState {
+    if sign.since_ms == 0
+        && let Some(rule) = workers.iter().find_map(|w| w.sign_rule)
+    {
+        sign.limit = rule.limit;
+        sign.window_ms = rule.window_ms;
+        sign.spacing_ms = rule.spacing_ms;
+    }
+    sign
 }
 
 /// One streamer of the status: its owner, the lease's age and TTL, and
@@ -160,12 +180,19 @@ fn render(r: &Value) -> String {
     }
     let sb = &r["signBudget"];
     let st = &sb["status"];
+    let window = st["windowSecs"].as_f64().unwrap_or(0.0);
+    let rule = if window <= 0.0 {
+        "not known yet (no worker has reported it)".to_string()
+    } else if st["limit"] == 0 {
+        format!("no limit, calls {} ms apart", sb["spacingMs"])
+    } else {
+        format!(
+            "{} of {} calls used in the last {window}s, {} ms apart",
+            st["used"], st["limit"], sb["spacingMs"]
+        )
+    };
     out.push_str(&format!(
-        "sign budget: {} of {} calls used in the last {}s, {} ms apart; {} granted ({}/h, {}/h per streamer){}\n",
-        st["used"],
-        st["limit"],
-        st["windowSecs"],
-        sb["spacingMs"],
+        "sign budget: {rule}; {} granted ({}/h, {}/h per streamer){}\n",
         sb["calls"],
         sb["callsPerHour"],
         sb["perStreamerPerHour"],
@@ -225,5 +252,75 @@ mod tests {
         assert!(line.contains("owner w1"), "{line}");
         assert!(line.contains("lease  12.0s"), "{line}");
         assert!(line.ends_with("stale (TTL 10.0s)"), "{line}");
+    }
+
+    #[test]
+    fn the_sign_budget_shows_the_workers_rule_before_any_call() {
+        use crate::nats::budget::{Rule, status_of};
+        let worker = WorkerInfo {
+            id: "a".into(),
+            host: "h".into(),
+            pid: 1,
+            capacity: None,
+            owned: vec![],
+            started_ms: 0,
+            heartbeat_ms: 0,
+            published: 0,
+            rss_bytes: None,
+            lease_ttl_ms: 10_000,
+            sign_rule: Some(Rule::new(
+                10,
+                std::time::Duration::from_secs(60),
+                std::time::Duration::from_secs(1),
+            )),
+        };
+        let line = |sign: &SignState| {
+            let report = json!({
+                "workers": [],
+                "streamers": [],
+                "signBudget": {
+                    "status": status_of(sign, 1_000),
+                    "spacingMs": sign.spacing_ms,
+                    "calls": sign.calls,
+                    "callsPerHour": 0.0,
+                    "perStreamerPerHour": 0.0,
+                },
+            });
+            let text = render(&report);
+            text.lines().last().unwrap().to_string()
+        };
+        // No call yet: the KV key is empty, the heartbeat has the rule.
+        let sign = with_configured_rule(SignState::default(), std::slice::from_ref(&worker));
+        assert_eq!(
+            line(&sign),
+            "sign budget: 0 of 10 calls used in the last 60s, 1000 ms apart; 0 granted (0.0/h, 0.0/h per streamer)"
+        );
+        // A reserved call: the key's own rule stands.
+        let used = SignState {
+            since_ms: 500,
+            calls: 1,
+            grants: vec![500],
+            limit: 20,
+            window_ms: 60_000,
+            spacing_ms: 0,
+            ..Default::default()
+        };
+        assert_eq!(with_configured_rule(used.clone(), &[worker]).limit, 20);
+        assert!(
+            line(&used).starts_with("sign budget: 1 of 20 calls used"),
+            "{}",
+            line(&used)
+        );
+        // No worker has said, and no call: say so instead of "0 of 0".
+        assert_eq!(
+            line(&with_configured_rule(SignState::default(), &[])),
+            "sign budget: not known yet (no worker has reported it); 0 granted (0.0/h, 0.0/h per streamer)"
+        );
+        let unlimited = SignState {
+            window_ms: 60_000,
+            spacing_ms: 1000,
+            ..Default::default()
+        };
+        assert!(line(&unlimited).starts_with("sign budget: no limit, calls 1000 ms apart;"));
     }
 }

@@ -9,7 +9,7 @@ use crate::config::{self, Terminal};
 use crate::error::Code;
 use crate::nats::NatsTarget;
 use crate::nats::kv::{Buckets, Lease, StreamerEntry, decode, encode, entries};
-use crate::nats::worker::key_of;
+use crate::nats::worker::{key_of, pool_user};
 use crate::term;
 
 /// Whether a command may create the pool's buckets (only `streamers add`)
@@ -73,14 +73,25 @@ pub async fn run(command: StreamersCommand, term: Terminal) -> Result<Code> {
             // No set yet: nothing to remove, and nothing is created.
             let mut removed = 0;
             if let (_c, Some(b)) = open(&conn, "tiklive streamers", Open::Existing).await? {
+                // Every entry of the handle, also one added with other case
+                // before handles were normalised.
+                let set = entries(&b.streamers).await?;
                 for user in &users {
-                    let key = key_of(user);
-                    let cannot = || format!("cannot remove @{user}");
-                    if b.streamers.get(&key).await.with_context(cannot)?.is_none() {
-                        continue;
+                    let keys: Vec<&str> = set
+                        .iter()
+                        .filter(|e| {
+                            decode::<StreamerEntry>(&e.value)
+                                .is_some_and(|s| pool_user(&s.user) == *user)
+                        })
+                        .map(|e| e.key.as_str())
+                        .collect();
+                    for key in &keys {
+                        b.streamers
+                            .delete(key)
+                            .await
+                            .with_context(|| format!("cannot remove @{user}"))?;
                     }
-                    b.streamers.delete(&key).await.with_context(cannot)?;
-                    removed += 1;
+                    removed += usize::from(!keys.is_empty());
                 }
             }
             if !term.quiet {
@@ -99,24 +110,29 @@ pub async fn run(command: StreamersCommand, term: Terminal) -> Result<Code> {
             };
             let now = now_ms();
             let mut out = String::new();
-            for e in set {
-                let Some(s) = decode::<StreamerEntry>(&e.value) else {
-                    continue;
-                };
+            // Each handle once, normalised (an old `Alice` beside `alice` is
+            // one streamer).
+            let users: std::collections::BTreeSet<String> = set
+                .iter()
+                .filter_map(|e| decode::<StreamerEntry>(&e.value))
+                .map(|s| pool_user(&s.user))
+                .collect();
+            for user in users {
                 if json {
+                    let key = key_of(&user);
                     let owner = leases
                         .iter()
-                        .find(|l| l.key == e.key)
+                        .find(|l| l.key == key)
                         .and_then(|l| decode::<Lease>(&l.value));
                     let line = json!({
-                        "user": s.user,
+                        "user": user,
                         "owner": owner.as_ref().map(|l| l.worker.clone()),
                         "leaseAgeMs": owner.as_ref().map(|l| l.age_ms(now)),
                         "stale": owner.as_ref().is_some_and(|l| l.is_stale(now)),
                     });
                     out.push_str(&format!("{line}\n"));
                 } else {
-                    out.push_str(&s.user);
+                    out.push_str(&user);
                     out.push('\n');
                 }
             }
@@ -126,6 +142,14 @@ pub async fn run(command: StreamersCommand, term: Terminal) -> Result<Code> {
     Ok(Code::Ok)
 }
 
+/// The handles given, normalised ([`pool_user`]), each once.
 fn parse_users(users: &[String]) -> Result<Vec<String>> {
-    users.iter().map(|u| config::parse_user(u)).collect()
+    let mut out: Vec<String> = Vec::with_capacity(users.len());
+    for u in users {
+        let u = pool_user(&config::parse_user(u)?);
+        if !out.contains(&u) {
+            out.push(u);
+        }
+    }
+    Ok(out)
 }

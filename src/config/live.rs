@@ -45,7 +45,9 @@ pub struct LiveConfig {
     /// `TIKLIVE_SIGN_WINDOW_MS` (the budget's window, 60000),
     /// `TIKLIVE_BACKOFF_BASE_MS` (the first reconnect's wait),
     /// `TIKLIVE_REJECT_RETRY_MS` (the wait before re-signing after a
-    /// rejected first handshake).
+    /// rejected first handshake), `TIKLIVE_POOL_RETRY_MS` (a worker's first
+    /// wait before starting a failed streamer again; it doubles, with jitter,
+    /// up to five minutes).
     pub heartbeat: Duration,
     pub wait_poll: Duration,
     pub stagger: Duration,
@@ -53,6 +55,7 @@ pub struct LiveConfig {
     pub sign_window: Duration,
     pub backoff_base: Duration,
     pub reject_retry: Duration,
+    pub pool_retry: Duration,
 }
 
 /// A `TIKLIVE_*_MS` tuning variable, or its default from the settings table.
@@ -184,6 +187,7 @@ impl LiveConfig {
             sign_window: env_ms("TIKLIVE_SIGN_WINDOW_MS")?.max(Duration::from_millis(1)),
             backoff_base: env_ms("TIKLIVE_BACKOFF_BASE_MS")?,
             reject_retry: env_ms("TIKLIVE_REJECT_RETRY_MS")?,
+            pool_retry: env_ms("TIKLIVE_POOL_RETRY_MS")?.max(Duration::from_millis(1)),
         })
     }
 }

@@ -207,6 +207,87 @@ impl LiveError {
     }
 }
 
+/// Messages longer than this are cut for a log line ([`LiveError::summary`]).
+const SUMMARY_CHARS: usize = 160;
+
+impl LiveError {
+    /// What failed, the same across retries of one failure: the variant and
+    /// the detail that names the failure (an HTTP status, a handshake
+    /// message, an I/O step and its cause), not what varies from one retry to
+    /// the next (a `retry-after`, a close reason, a lookup's collected body).
+    fn failure_key(&self) -> String {
+        let detail = match self {
+            LiveError::SignStatus { status, .. } => status.to_string(),
+            LiveError::HandshakeRejected {
+                status, message, ..
+            } => format!("{status} {message}"),
+            LiveError::Io { what, source } => format!("{what}: {}", root_text(source.as_ref())),
+            _ => String::new(),
+        };
+        format!("{:?} {detail}", std::mem::discriminant(self))
+    }
+
+    /// One short line for a log: the message without the collected details
+    /// of a room lookup (only its first source's reason), cut to 160 chars.
+    pub fn summary(&self) -> String {
+        let text = match self {
+            LiveError::RoomLookup { user, details } => {
+                let first = details.split("; ").next().unwrap_or_default();
+                let more = details.matches("; ").count();
+                let rest = if more > 0 {
+                    format!(", and {more} more source(s)")
+                } else {
+                    String::new()
+                };
+                lookup_fact(user, &format!("{first}{rest}"))
+            }
+            other => other.to_string(),
+        };
+        if text.chars().count() <= SUMMARY_CHARS {
+            return text;
+        }
+        let cut: String = text.chars().take(SUMMARY_CHARS - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Which failures of one stream become an `error` event: a change of state
+/// (the first failure, or a failure other than the last one reported), not
+/// every retry of the same failure. A stream that connects starts afresh.
+/// Kept across restarts of a stream by a caller that retries it (the worker).
+#[derive(Debug, Default)]
+pub struct Reported {
+    last: Option<(String, LiveError)>,
+    repeats: u32,
+}
+
+impl Reported {
+    /// Note `err`; true when it is news (to be reported).
+    pub fn is_news(&mut self, err: &LiveError) -> bool {
+        let key = err.failure_key();
+        let news = self.last.as_ref().is_none_or(|(k, _)| *k != key);
+        self.last = Some((key, err.clone()));
+        self.repeats = if news { 0 } else { self.repeats + 1 };
+        news
+    }
+
+    /// How many times in a row the last failure came again (0: it was news).
+    pub fn repeats(&self) -> u32 {
+        self.repeats
+    }
+
+    /// The stream connected: the next failure is news again.
+    pub fn clear(&mut self) {
+        self.last = None;
+        self.repeats = 0;
+    }
+
+    /// The last failure noted since the stream last connected.
+    pub fn last(&self) -> Option<&LiveError> {
+        self.last.as_ref().map(|(_, e)| e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +392,65 @@ mod tests {
             }
             .to_string(),
             "sign server rate limit (429), retry after 30s: Too many connections"
+        );
+    }
+
+    #[test]
+    fn only_a_change_of_failure_is_news() {
+        let mut r = Reported::default();
+        let refused = |what: &str| {
+            LiveError::io(
+                what,
+                std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused"),
+            )
+        };
+        let limited = |s: u64| LiveError::SignRateLimited {
+            retry_after: Some(Duration::from_secs(s)),
+            message: String::new(),
+        };
+        assert!(r.is_news(&refused("lookup")));
+        assert!(!r.is_news(&refused("lookup")));
+        assert!(r.is_news(&refused("sign")), "another step");
+        assert!(r.is_news(&limited(30)));
+        assert!(!r.is_news(&limited(12)), "only the wait differs");
+        assert!(r.is_news(&LiveError::SignStatus {
+            status: 500,
+            body: "a".into()
+        }));
+        assert!(r.is_news(&LiveError::SignStatus {
+            status: 502,
+            body: "a".into()
+        }));
+        let lookup = |d: &str| LiveError::RoomLookup {
+            user: "a".into(),
+            details: d.into(),
+        };
+        assert!(r.is_news(&lookup("live page: 1")));
+        assert!(!r.is_news(&lookup("live page: 2; api-live: 3")));
+        assert_eq!(r.repeats(), 1);
+        assert!(matches!(r.last(), Some(LiveError::RoomLookup { .. })));
+        r.clear();
+        assert!(r.last().is_none());
+        assert!(r.is_news(&lookup("live page: 1")));
+    }
+
+    #[test]
+    fn a_summary_is_short_and_keeps_the_first_reason() {
+        let long = "x".repeat(400);
+        let err = LiveError::RoomLookup {
+            user: "carol".into(),
+            details: format!("live page: HTTP 503; api-live: {long}; sign provider: {long}"),
+        };
+        assert_eq!(
+            err.summary(),
+            "could not find @carol's room id (live page: HTTP 503, and 2 more source(s))"
+        );
+        let big = LiveError::Network(long);
+        assert_eq!(big.summary().chars().count(), 160);
+        assert!(big.summary().ends_with('…'));
+        assert_eq!(
+            LiveError::UserNotFound("a".into()).summary(),
+            LiveError::UserNotFound("a".into()).to_string()
         );
     }
 }

@@ -28,7 +28,7 @@ use tracing::{debug, info};
 use self::backoff::Backoff;
 use self::budget::{LocalBudget, SharedGate};
 use self::cookies::CookieJar;
-use self::error::{Class, LiveError};
+use self::error::{Class, LiveError, Reported};
 use self::http::SignRoute;
 use self::socket::{DriveEnd, Outputs};
 use crate::clock::now_ms;
@@ -83,6 +83,15 @@ pub struct StreamHooks {
     /// Set to the session cursor after each batch of events is handed to
     /// `tx`, so everything sent before the update belongs before that cursor.
     pub cursor_out: Option<tokio::sync::watch::Sender<String>>,
+    /// Set by a caller that starts the stream again whatever ended it (the
+    /// worker): the failures already reported as `error` events, kept across
+    /// those restarts. A failure that ends the stream is then not `fatal`,
+    /// and like any retried failure is reported only when it is news
+    /// ([`Reported`]). `None`: a failure that ends the stream is `fatal`.
+    pub retried: Option<Arc<std::sync::Mutex<Reported>>>,
+    /// The longest reconnect wait (default 30 s; the worker's is minutes:
+    /// a pool of thousands must not retry a dead sign server every 30 s).
+    pub retry_cap: Option<Duration>,
 }
 
 /// Watch one streamer with `hooks` and the sign budget `gate` (the worker's
@@ -242,7 +251,7 @@ async fn supervise(
     let mut jar = CookieJar::for_config(cfg);
     let mut backoff = Backoff::new(
         cfg.backoff_base,
-        Duration::from_secs(30),
+        hooks.retry_cap.unwrap_or(Duration::from_secs(30)),
         Duration::from_secs(60),
     );
     // The cursor sent to the signer: none on a first connect, then where the
@@ -255,10 +264,14 @@ async fn supervise(
     // A socket of this stream has been open in this process.
     let mut ran = false;
     let mut first_rejections: u32 = 0;
+    // The failures reported so far: the caller's when it retries the
+    // stream, else this run's.
+    let reported = hooks.retried.clone().unwrap_or_default();
+    let retried = hooks.retried.as_deref();
     let mut room_id = match find_room(user, ctx, &spinner, cancel, &jar).await {
         Ok(Some(id)) => id,
         Ok(None) => return Ok(OfflineEnd::Cancelled),
-        Err(e) => return fail(&mut stream, &tx, e).await,
+        Err(e) => return fail(&mut stream, &tx, e, retried).await,
     };
     // An unwritable --record path is an error now, before any sign call.
     let mut recorder = match &record {
@@ -331,6 +344,7 @@ async fn supervise(
             spinner.clear();
             info!(user, room_id = %room_id, "connected");
             ran = true;
+            lock(&reported).clear();
             let mut batch = Vec::with_capacity(history.len() + 1);
             stream.stamper.control(
                 &Control::Connected {
@@ -412,9 +426,9 @@ async fn supervise(
         };
         // A failure: classify, then give up or back off.
         let mut delay = match err.class_when(ran) {
-            Class::Fatal(_) => return fail(&mut stream, &tx, err).await,
+            Class::Fatal(_) => return fail(&mut stream, &tx, err, retried).await,
             Class::RetryFew if first_rejections >= FIRST_REJECT_RETRIES => {
-                return fail(&mut stream, &tx, err).await;
+                return fail(&mut stream, &tx, err, retried).await;
             }
             Class::RetryFew => {
                 first_rejections += 1;
@@ -434,15 +448,20 @@ async fn supervise(
         };
         retries += 1;
         let give_up = cfg.max_retries.is_some_and(|max| retries > max);
+        // An `error` event for a change of state (the first failure, another
+        // failure, giving up), not for every retry of the same failure.
+        let news = lock(&reported).is_news(&err);
         let mut batch = Vec::new();
-        stream.stamper.control(
-            &Control::Error {
-                error: err.to_string(),
-                fatal: give_up,
-            },
-            now_ms(),
-            &mut batch,
-        );
+        if news || give_up {
+            stream.stamper.control(
+                &Control::Error {
+                    error: err.to_string(),
+                    fatal: give_up,
+                },
+                now_ms(),
+                &mut batch,
+            );
+        }
         if !send(&tx, batch).await {
             return Ok(OfflineEnd::ConsumerGone);
         }
@@ -543,21 +562,31 @@ impl Stream {
     }
 }
 
-/// A fatal error: emit `error` and `disconnected`, flush, return the failure.
+/// The failures reported, even if a panic poisoned the lock.
+fn lock(r: &std::sync::Mutex<Reported>) -> std::sync::MutexGuard<'_, Reported> {
+    r.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// An error that ends the stream: emit `error` (`fatal`, unless the caller
+/// will start the stream again: then only when it is news, see
+/// [`StreamHooks::retried`]), flush, return the failure.
 async fn fail(
     stream: &mut Stream,
     tx: &mpsc::Sender<Vec<Envelope>>,
     err: LiveError,
+    retried: Option<&std::sync::Mutex<Reported>>,
 ) -> Result<OfflineEnd> {
     let mut batch = Vec::new();
-    stream.stamper.control(
-        &Control::Error {
-            error: err.to_string(),
-            fatal: true,
-        },
-        now_ms(),
-        &mut batch,
-    );
+    if retried.is_none_or(|r| lock(r).is_news(&err)) {
+        stream.stamper.control(
+            &Control::Error {
+                error: err.to_string(),
+                fatal: retried.is_none(),
+            },
+            now_ms(),
+            &mut batch,
+        );
+    }
     stream.finish(now_ms(), &mut batch);
     let _ = tx.send(batch).await;
     Err(Failure::new(err.code(), err.to_string()).into())

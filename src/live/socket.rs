@@ -189,11 +189,20 @@ pub async fn open(
 /// process's memory. Push frames are a few KiB (3 KiB gzip'ed on the demo
 /// corpus); a bigger frame still arrives whole, since the buffer grows to the
 /// frame's length. Measured with `bench/live.sh` (sections 3 and 4).
+///
+/// Frames we send (acks, heartbeats) are gathered in a write buffer of up to
+/// [`WS_WRITE_BUFFER`] and written when the driver flushes, once per burst of
+/// received frames: with a write buffer of 0 every ack was its own `sendto`,
+/// about a third of a live stream's CPU time (`bench/live.sh` section 2).
 fn ws_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
     tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
         .read_buffer_size(WS_READ_BUFFER)
-        .write_buffer_size(0)
+        .write_buffer_size(WS_WRITE_BUFFER)
 }
+
+/// Bytes of outgoing frames gathered before they are written without a flush
+/// (a burst's acks are a few dozen bytes each, so they rarely reach it).
+const WS_WRITE_BUFFER: usize = 4 * 1024;
 
 /// Bytes the WebSocket reads from the socket at a time.
 const WS_READ_BUFFER: usize = 8 * 1024;

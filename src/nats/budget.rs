@@ -24,12 +24,23 @@ pub const KEY: &str = "budget";
 const ATTEMPTS: u32 = 20;
 
 /// The budget's rule, in wall-clock ms.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// Calls per window (0 = no limit).
     pub limit: u32,
     pub window_ms: i64,
     pub spacing_ms: i64,
+}
+
+impl Rule {
+    /// `limit` calls per `window`, `spacing` apart.
+    pub fn new(limit: u32, window: Duration, spacing: Duration) -> Rule {
+        Rule {
+            limit,
+            window_ms: window.as_millis() as i64,
+            spacing_ms: spacing.as_millis() as i64,
+        }
+    }
 }
 
 /// Reserve one call at `now` (ms) for `who`: the new state and when the call
@@ -118,11 +129,7 @@ impl ClusterBudget {
     pub fn new(store: kv::Store, limit: u32, window: Duration, spacing: Duration) -> ClusterBudget {
         ClusterBudget {
             store,
-            rule: Rule {
-                limit,
-                window_ms: window.as_millis() as i64,
-                spacing_ms: spacing.as_millis() as i64,
-            },
+            rule: Rule::new(limit, window, spacing),
             fallback: LocalBudget::new(limit, window, spacing),
             last: Mutex::new(SignState::default()),
         }

@@ -104,6 +104,11 @@ pub struct WorkerInfo {
     /// heartbeat older than this means the worker is gone.
     #[serde(default)]
     pub lease_ttl_ms: i64,
+    /// Its sign budget (`--sign-budget`, `TIKLIVE_SIGN_WINDOW_MS`,
+    /// `TIKLIVE_SIGN_INTERVAL_MS`), so `cluster status` can show it before any
+    /// call was made (`None` from a worker before this field).
+    #[serde(default)]
+    pub sign_rule: Option<super::budget::Rule>,
 }
 
 /// The cluster's sign budget (see [`super::budget`]).
@@ -244,12 +249,28 @@ pub async fn open_bucket_aged(
         .with_context(|| format!("cannot open the KV bucket {name}"))
 }
 
-/// Every live key of a bucket with its entry (deleted keys left out).
+/// Every live key of a bucket with its entry (deleted keys left out), each
+/// key once, in key order.
+///
+/// The keys come from the bucket stream's subjects (`STREAM.INFO` with a
+/// subjects filter: one answer of the server, paged), not from
+/// `Store::keys`: that ordered consumer lists a key again when it changes
+/// during the listing, and any key may come twice then (a `cluster status`
+/// of two fresh workers listed one twice and the other not; reproduced by
+/// `workers::a_bucket_listing_gives_every_key_once_while_keys_change`).
+///
+/// # Errors
+/// The engine does not answer.
 pub async fn entries(store: &kv::Store) -> Result<Vec<kv::Entry>> {
-    let keys: Vec<String> = match store.keys().await {
-        Ok(k) => k.try_collect().await.context("cannot list a KV bucket")?,
-        Err(e) => return Err(anyhow::Error::new(e).context("cannot list a KV bucket")),
-    };
+    let subjects: Vec<(String, usize)> = store
+        .stream
+        .info_with_subjects(format!("{}>", store.prefix))
+        .await
+        .context("cannot list a KV bucket")?
+        .try_collect()
+        .await
+        .context("cannot list a KV bucket")?;
+    let keys = keys_of(&store.prefix, subjects.into_iter().map(|(s, _)| s));
     let mut out = Vec::with_capacity(keys.len());
     for key in keys {
         if let Some(e) = store.entry(key).await.context("cannot read a KV entry")?
@@ -259,6 +280,17 @@ pub async fn entries(store: &kv::Store) -> Result<Vec<kv::Entry>> {
         }
     }
     Ok(out)
+}
+
+/// The keys of a bucket's stream `subjects` (`<prefix><key>`), each once, in
+/// order; subjects without the prefix are not keys.
+fn keys_of(prefix: &str, subjects: impl IntoIterator<Item = String>) -> Vec<String> {
+    let keys: std::collections::BTreeSet<String> = subjects
+        .into_iter()
+        .filter_map(|s| s.strip_prefix(prefix).map(str::to_string))
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.into_iter().collect()
 }
 
 /// Every live entry of a bucket that decodes as `T` (others are skipped).
@@ -281,4 +313,25 @@ pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
 /// Encode a JSON value.
 pub fn encode<T: Serialize>(v: &T) -> bytes::Bytes {
     bytes::Bytes::from(serde_json::to_vec(v).expect("KV values serialise"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keys_of;
+
+    #[test]
+    fn a_key_is_listed_once_in_order() {
+        let subjects = [
+            "$KV.W.b",
+            "$KV.W.a",
+            "$KV.W.b",
+            "$KV.X.c",
+            "$KV.W.",
+            "$KV.W.a_2Eb",
+        ];
+        assert_eq!(
+            keys_of("$KV.W.", subjects.map(String::from)),
+            ["a", "a_2Eb", "b"]
+        );
+    }
 }

@@ -22,6 +22,13 @@
 //! gap. The overlap since the last save comes again with the same
 //! deterministic ids and JetStream drops it. A lease that cannot be renewed
 //! for 80 % of the TTL stops its stream (another worker may own it by then).
+//!
+//! A worker never gives a streamer of the set up: an offline one is looked
+//! up every `TIKLIVE_WAIT_POLL_MS` in silence, and a stream that fails (not
+//! found, TikTok unreachable) is started again after an exponential backoff
+//! with jitter ([`Backoff`]: `TIKLIVE_POOL_RETRY_MS`, 5 s, up to
+//! [`RETRY_CAP`]). Its `error` event is published, never `fatal`, only when
+//! the failure is news ([`Reported`]), with one line on stderr then.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -34,7 +41,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::budget::ClusterBudget;
+use super::budget::{ClusterBudget, Rule};
 use super::kv::{Buckets, Lease, SavedCursor, StreamerEntry, WorkerInfo, decode, encode};
 use super::mirror::Mirror;
 use super::outage::OutageLog;
@@ -43,11 +50,20 @@ use super::rendezvous::assign;
 use super::subject::escape_token;
 use crate::clock::now_ms;
 use crate::config::LiveConfig;
+use crate::live::backoff::Backoff;
 use crate::live::budget::SharedGate;
+use crate::live::error::Reported;
 use crate::live::{StreamHooks, spawn_hooked};
 use crate::source::SourceRun;
 use crate::term::{self, BATCH_CHANNEL};
 use crate::webcast::DecoderOptions;
+
+/// The longest wait before a failed streamer is tried again; the first is
+/// `TIKLIVE_POOL_RETRY_MS` (5 s), doubling with jitter.
+pub const RETRY_CAP: Duration = Duration::from_secs(300);
+
+/// A stream that ran this long before it ended starts the backoff afresh.
+const RAN_WELL: Duration = Duration::from_secs(60);
 
 /// What one worker is and does.
 #[derive(Clone)]
@@ -224,7 +240,10 @@ impl Worker {
             .entries()
             .await?
             .into_iter()
-            .filter_map(|e| decode::<StreamerEntry>(&e.value).map(|s| (e.key, s.user)))
+            // Keyed by the normalised handle: an entry added before handles
+            // were normalised (`Alice` beside `alice`) is the same streamer.
+            .filter_map(|e| decode::<StreamerEntry>(&e.value))
+            .map(|s| (key_of(&s.user), pool_user(&s.user)))
             .collect();
         let mut live_workers: BTreeMap<String, usize> = BTreeMap::new();
         for e in self.seen.workers.entries().await? {
@@ -301,6 +320,11 @@ impl Worker {
             published: self.published.load(Ordering::Relaxed),
             rss_bytes: rss_bytes(),
             lease_ttl_ms: self.o.ttl.as_millis() as i64,
+            sign_rule: Some(Rule::new(
+                self.o.live.sign_budget,
+                self.o.live.sign_window,
+                self.o.live.sign_interval,
+            )),
         };
         self.b
             .workers
@@ -342,19 +366,47 @@ impl Worker {
                 }
                 Err(e) => {
                     let lost = matches!(e.kind(), kv::UpdateErrorKind::WrongLastRevision);
-                    if lost || now - renewed >= ttl.mul_f64(0.8) {
-                        term::warn(format_args!(
-                            "worker {}: lost the lease of @{user} ({e}); stopping it",
-                            self.o.id
-                        ));
-                        if let Some(o) = self.owned.remove(&key) {
-                            o.stop.cancel();
-                            let _ = o.task.await;
+                    if lost && let Some(rev) = self.still_ours(&key, since).await {
+                        // Our last write went through but its answer was
+                        // lost (a server restart): renew on the next tick.
+                        if let Some(o) = self.owned.get_mut(&key) {
+                            o.revision = rev;
                         }
+                        continue;
+                    }
+                    // One short line: the server's text repeats itself
+                    // ("wrong last revision: wrong last sequence: …").
+                    let why = if lost {
+                        format!("lost the lease of @{user} to another revision; re-claiming")
+                    } else if now - renewed >= ttl.mul_f64(0.8) {
+                        format!(
+                            "cannot renew the lease of @{user} for {:.1}s ({}); stopping it",
+                            (now - renewed).as_secs_f64(),
+                            e.kind()
+                        )
+                    } else {
+                        continue;
+                    };
+                    term::warn(format_args!("worker {}: {why}", self.o.id));
+                    if let Some(o) = self.owned.remove(&key) {
+                        o.stop.cancel();
+                        let _ = o.task.await;
                     }
                 }
             }
         }
+    }
+
+    /// The revision of lease `key` if it still names this worker and the
+    /// claim made at `since_ms`: an update whose answer was lost (e.g. across
+    /// a server restart) went through, and the lease is still ours.
+    async fn still_ours(&self, key: &str, since_ms: i64) -> Option<u64> {
+        let entry = self.b.leases.entry(key).await.ok()??;
+        if entry.operation != kv::Operation::Put {
+            return None;
+        }
+        let lease = decode::<Lease>(&entry.value)?;
+        (lease.worker == self.o.id && lease.since_ms == since_ms).then_some(entry.revision)
     }
 
     /// Claim a lease (create, or update over a stale `revision`) and start
@@ -475,7 +527,12 @@ async fn watch_stream(job: StreamJob) {
     )
     .reporting_to(job.outages.clone(), &job.user);
     let mut saved = cursor.clone().unwrap_or_default();
+    // Failures reported as `error` events, across restarts: only news is.
+    let reported = Arc::new(std::sync::Mutex::new(Reported::default()));
+    let retry = job.o.live.pool_retry;
+    let mut backoff = Backoff::new(retry, RETRY_CAP.max(retry), RAN_WELL);
     loop {
+        let started = Instant::now();
         let (tx, mut rx) = mpsc::channel(BATCH_CHANNEL);
         let (cursor_tx, cursor_rx) = watch::channel(cursor.clone().unwrap_or_default());
         let live = spawn_hooked(
@@ -490,6 +547,8 @@ async fn watch_stream(job: StreamJob) {
             StreamHooks {
                 cursor: cursor.clone(),
                 cursor_out: Some(cursor_tx),
+                retried: Some(reported.clone()),
+                retry_cap: Some(RETRY_CAP),
             },
             job.budget.clone(),
             true,
@@ -538,22 +597,33 @@ async fn watch_stream(job: StreamJob) {
         if job.stop.is_cancelled() {
             return;
         }
-        // During an engine outage a failed stream is counted in the
-        // outage's summary instead of a line of its own.
-        if let Ok(Err(e)) = end
-            && !job.outages.absorbs_restart(&job.user)
-            && !job.o.quiet
-        {
-            term::note(format_args!(
-                "worker {}: @{}: {}; trying again in 5s",
-                job.o.id,
-                job.user,
-                crate::error::message_of(&e)
-            ));
+        backoff.connection_lasted(started.elapsed());
+        let delay = backoff.next_delay(crate::random::unit());
+        // One line when a streamer starts failing or fails differently, none
+        // for each retry of the same failure. During an engine outage a
+        // failed stream is counted in the outage's summary instead.
+        if let Ok(Err(e)) = end {
+            let (news, why) = {
+                let r = reported.lock().unwrap_or_else(|p| p.into_inner());
+                let why = r.last().map(|l| l.summary());
+                (r.repeats() == 0, why)
+            };
+            let why = why.unwrap_or_else(|| crate::error::message_of(&e));
+            if !news || job.outages.absorbs_restart(&job.user) || job.o.quiet {
+                tracing::debug!(user = %job.user, delay_s = delay.as_secs_f64(), %why, "the same failure again");
+            } else {
+                term::note(format_args!(
+                    "worker {}: @{}: {why}; trying again in {:.0}s, then less often (up to every {}m)",
+                    job.o.id,
+                    job.user,
+                    delay.as_secs_f64().max(1.0),
+                    RETRY_CAP.as_secs() / 60,
+                ));
+            }
         }
         tokio::select! {
             _ = job.stop.cancelled() => return,
-            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = tokio::time::sleep(delay) => {}
         }
     }
 }
@@ -572,9 +642,16 @@ async fn save_cursor(job: &StreamJob, cursor: &str) {
     }
 }
 
-/// The KV key of a streamer.
+/// A streamer as the pool knows it: TikTok handles are case-insensitive, so
+/// `Alice`, `@alice` and `alice` are one streamer, `alice`.
+pub fn pool_user(user: &str) -> String {
+    user.trim_start_matches('@').to_lowercase()
+}
+
+/// The KV key of a streamer (in the streamers, leases and cursors buckets):
+/// its [`pool_user`] form, escaped.
 pub fn key_of(user: &str) -> String {
-    escape_token(user)
+    escape_token(&pool_user(user))
 }
 
 fn hostname() -> String {
@@ -598,4 +675,19 @@ pub fn rss_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_are_one_streamer_whatever_their_case() {
+        for u in ["Alice", "@alice", "ALICE", "alice"] {
+            assert_eq!(pool_user(u), "alice");
+            assert_eq!(key_of(u), "alice");
+        }
+        assert_eq!(key_of("Bo.B"), key_of("bo.b"));
+        assert_ne!(key_of("bo.b"), key_of("bo_b"));
+    }
 }
