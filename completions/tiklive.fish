@@ -122,7 +122,7 @@ viewerPicksUpdate\t''
 unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l room-id -d 'Connect to this room id (its digits, as TikTok\'s room URLs show them) and skip the room lookup' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
@@ -232,7 +232,7 @@ viewerPicksUpdate\t''
 unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l room-id -d 'Connect to this room id (its digits, as TikTok\'s room URLs show them) and skip the room lookup' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
@@ -342,7 +342,7 @@ viewerPicksUpdate\t''
 unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l room-id -d 'Connect to this room id (its digits, as TikTok\'s room URLs show them) and skip the room lookup' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
@@ -589,7 +589,7 @@ viewerPicksUpdate\t''
 unknown\t''"
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l gift-streaks -d 'Gift streaks: all (every gift message) or final (one event per streak)' -r -f -a "all\t''
 final\t''"
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l room-id -d 'Connect to this room id (its digits, as TikTok\'s room URLs show them) and skip the room lookup' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
@@ -697,7 +697,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s q -l quiet -d 'N
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand man" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l room-id -d 'Connect to this room id and skip the room lookup' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l room-id -d 'Connect to this room id (its digits, as TikTok\'s room URLs show them) and skip the room lookup' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-url -d 'The sign server\'s base URL [env: SIGN_API_URL] [default: https://api.eulerstream.com]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r

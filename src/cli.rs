@@ -277,8 +277,8 @@ pub struct ReachArgs {
 /// How to connect and stay connected.
 #[derive(Debug, Args, Clone, Default)]
 pub struct LiveArgs {
-    /// Connect to this room id and skip the room lookup
-    #[arg(long, value_name = "ID")]
+    /// Connect to this room id (its digits, as TikTok's room URLs show them) and skip the room lookup
+    #[arg(long, value_name = "ID", value_parser = room_id)]
     pub room_id: Option<String>,
     #[command(flatten)]
     pub reach: ReachArgs,
@@ -711,6 +711,17 @@ pub fn event_limit(text: &str) -> Result<u64, String> {
         Ok(0) => Err("must be 1 or more (leave --limit out for no limit)".into()),
         Ok(n) => Ok(n),
         Err(_) => Err("expected a whole number of events, 1 or more".into()),
+    }
+}
+
+/// `--room-id`: TikTok room ids are decimal numbers (19 digits today); any
+/// other text is a usage error, not a room the sign server is asked about.
+pub fn room_id(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if !t.is_empty() && t.len() <= 20 && t.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(t.to_string())
+    } else {
+        Err("expected a room id: digits only, e.g. 7312345678901234567".into())
     }
 }
 

@@ -351,6 +351,11 @@ fn usage_errors_are_one_line_and_a_hint() {
             "possible values: auto, always, never",
         ),
         (
+            &["watch", "alice", "--room-id", "abc"],
+            "invalid value 'abc' for '--room-id <ID>': expected a room id: digits only, e.g. 7312345678901234567",
+            "see 'tiklive watch --help'",
+        ),
+        (
             &["webhooks"],
             "a command is needed: add, list, remove, test",
             "see 'tiklive webhooks --help'",
