@@ -255,23 +255,8 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
     // Each forwarder has its own directory, and so its own store, as on two
     // machines: the `webhook-id` must not depend on it.
     let other = tempfile::tempdir().unwrap();
-    let forwarder = |home: &Path| {
-        tiklive(home)
-            .args([
-                "forward",
-                "--from",
-                &server.url(),
-                "--to",
-                &hook,
-                "--ack-wait",
-                "2s",
-            ])
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    let mut a = forwarder(dir.path());
-    let mut b = forwarder(other.path());
+    let mut a = forward_from(dir.path(), &server.url(), &hook);
+    let mut b = forward_from(other.path(), &server.url(), &hook);
     // Mid-run, the receiver fails for a while: each forwarder holds one
     // message, retrying. Kill one of them then; its message goes to the other.
     let within = std::time::Duration::from_secs(30);
@@ -323,6 +308,16 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
         .unwrap();
     assert_eq!(unique, expected, "every event delivered");
     assert_eq!(delivered.len(), expected.len(), "none twice");
+}
+
+/// `tiklive forward --from NATS --to HOOK --ack-wait 2s` run from `home`,
+/// stderr piped.
+fn forward_from(home: &Path, nats: &str, hook: &str) -> tokio::process::Child {
+    tiklive(home)
+        .args(["forward", "--from", nats, "--to", hook, "--ack-wait", "2s"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// `(seq, event)` pairs of an API page or SSE run, for comparison with the
@@ -551,19 +546,7 @@ async fn forward_from_says_what_it_waits_for_and_stops_promptly() {
     let receiver = std::thread::spawn(|| crate::support::Receiver::start(500))
         .join()
         .unwrap();
-    let child = tiklive(dir.path())
-        .args([
-            "forward",
-            "--from",
-            &server.url(),
-            "--to",
-            &receiver.url,
-            "--ack-wait",
-            "2s",
-        ])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = forward_from(dir.path(), &server.url(), &receiver.url);
     // The target fails for longer than the slow-delivery mark (10 s).
     tokio::time::sleep(std::time::Duration::from_secs(11)).await;
     // Then the engine goes away for a while, and the target recovers.
