@@ -269,13 +269,7 @@ async fn two_forwarders_share_a_target_and_one_may_die() {
     a.start_kill().unwrap(); // SIGKILL
     a.wait().await.unwrap();
     receiver.set_status(200);
-    let ok = |r: &crate::support::Receiver| -> Vec<String> {
-        r.hits()
-            .iter()
-            .filter(|h| h.status == 200)
-            .map(|h| h.event_id())
-            .collect()
-    };
+    let ok = |r: &crate::support::Receiver| r.delivered();
     let why = lazy(|| format!("delivered {} of {}", ok(&receiver).len(), expected.len()));
     // Generous: the survivor may sit in its retry backoff, and the killed
     // forwarder's message comes back only after the ack wait.
@@ -554,13 +548,8 @@ async fn forward_from_says_what_it_waits_for_and_stops_promptly() {
     receiver.set_status(200);
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     server.restart();
-    let ok = |r: &crate::support::Receiver| -> HashSet<String> {
-        r.hits()
-            .iter()
-            .filter(|h| h.status == 200)
-            .map(|h| h.event_id())
-            .collect()
-    };
+    let ok =
+        |r: &crate::support::Receiver| -> HashSet<String> { r.delivered().into_iter().collect() };
     let why = lazy(|| format!("delivered {} of {total}", ok(&receiver).len()));
     let within = std::time::Duration::from_secs(30);
     eventually(why, within, async || ok(&receiver).len() >= total).await;

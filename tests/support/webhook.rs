@@ -112,6 +112,15 @@ impl Receiver {
         self.hits.lock().unwrap().clone()
     }
 
+    /// The event ids of the deliveries answered 200, in arrival order.
+    pub fn delivered(&self) -> Vec<String> {
+        self.hits()
+            .iter()
+            .filter(|h| h.status == 200)
+            .map(|h| h.event_id())
+            .collect()
+    }
+
     pub fn count(&self) -> usize {
         self.hits.lock().unwrap().len()
     }
