@@ -10,10 +10,14 @@
 //!   and filtered by `tiklive.ev.<streamer>.<type>` (see [`super::subject`]);
 //!   NATS 2.9 filters a consumer by one subject only, so several types are
 //!   read side by side and merged by sequence ([`Selection`]);
-//! - a page without a cursor (the newest `limit` events) first finds its start
-//!   by asking the server how many messages a consumer starting at a sequence
-//!   would see (`num_pending`), doubling the window back from the end and then
-//!   bisecting (a few consumers, one request each);
+//! - a page without a cursor (the newest `limit` events) first estimates its
+//!   start by asking the server how many messages a consumer starting at a
+//!   sequence would see (`num_pending`), doubling the window back from the end
+//!   and then bisecting (a few consumers, one request each); then it reads from
+//!   that start to the snapshot's end and keeps the newest `limit`, widening
+//!   the window when it read too few ([`newest_events`]). `num_pending` is
+//!   only a hint: once, under load on nats-server 2.9.10, a newest page
+//!   trusted to it came back one event short (its start one too late);
 //! - a tail ([`Reader::tail`]) is an ordered pull consumer on one subject for
 //!   every wanted type, filtered here (async-nats recreates it after a gap or
 //!   a lost heartbeat).
@@ -242,21 +246,30 @@ impl Reader {
             _ => 0,
         };
         let limit = limit.max(1);
-        let start = match after {
-            Some(c) => c + 1,
-            None if sel.is_empty() || state.messages == 0 => last + 1,
-            None => {
-                newest_start(first, last, limit as u64, |at| {
-                    let s = &s;
-                    async move { self.pending_from(s, at, &sel.subjects).await }
-                })
-                .await?
-            }
-        };
         let mut page = Page {
             events: Vec::new(),
             next: last,
             missed,
+        };
+        let start = match after {
+            Some(c) => c + 1,
+            None if sel.is_empty() || state.messages == 0 => return Ok(page),
+            None => {
+                let estimate = newest_start(first, last, limit as u64, |at| {
+                    let s = &s;
+                    async move { self.pending_from(s, at, &sel.subjects).await }
+                })
+                .await?;
+                page.events = newest_events(first, last, limit, estimate, |from| {
+                    let s = &s;
+                    async move { self.newest_from(s, from, last, limit, sel).await }
+                })
+                .await?;
+                if page.events.len() == limit {
+                    page.next = page.events[limit - 1].0;
+                }
+                return Ok(page);
+            }
         };
         if sel.is_empty() || start > last {
             return Ok(page);
@@ -279,8 +292,55 @@ impl Reader {
         Ok(page)
     }
 
+    /// The newest `limit` wanted messages from `from` to `last`, oldest
+    /// first, and how many wanted messages that range holds.
+    async fn newest_from(
+        &self,
+        s: &stream::Stream,
+        from: u64,
+        last: u64,
+        limit: usize,
+        sel: &Selection,
+    ) -> Result<(Vec<(u64, Bytes)>, u64), Unavailable> {
+        let mut seen = 0;
+        let mut newest = Vec::new();
+        for subject in &sel.subjects {
+            let c = self.ephemeral(s, from, subject).await?;
+            let mut kept = std::collections::VecDeque::with_capacity(limit + 1);
+            let read = async {
+                loop {
+                    let mut got = Vec::new();
+                    let end = self.fetch(&c, limit.max(64), last, sel, &mut got).await?;
+                    let Some(end) = end else {
+                        return Ok(());
+                    };
+                    seen += got.len() as u64;
+                    for e in got {
+                        if kept.len() == limit {
+                            kept.pop_front();
+                        }
+                        kept.push_back(e);
+                    }
+                    if end >= last {
+                        return Ok(());
+                    }
+                }
+            }
+            .await;
+            self.discard(s, &c).await;
+            read?;
+            newest.extend(kept);
+        }
+        newest.sort_by_key(|e| e.0);
+        newest.dedup_by_key(|e| e.0);
+        let extra = newest.len().saturating_sub(limit);
+        newest.drain(..extra);
+        Ok((newest, seen))
+    }
+
     /// Fetch up to `limit` messages (`no_wait`: what the stream holds now)
-    /// up to sequence `last`; keep those `sel` wants.
+    /// up to sequence `last`; keep those `sel` wants. Gives the sequence of
+    /// the last message read up to `last` (`None`: none).
     async fn fetch(
         &self,
         c: &consumer::PullConsumer,
@@ -288,19 +348,21 @@ impl Reader {
         last: u64,
         sel: &Selection,
         into: &mut Vec<(u64, Bytes)>,
-    ) -> Result<(), Unavailable> {
+    ) -> Result<Option<u64>, Unavailable> {
         let reading = async {
             let mut batch = c.fetch().max_messages(limit).messages().await?;
+            let mut end = None;
             while let Some(msg) = batch.try_next().await? {
                 let seq = msg.info()?.stream_sequence;
                 if seq > last {
                     break;
                 }
+                end = Some(seq);
                 if sel.matches(&msg.subject) {
                     into.push((seq, msg.payload.clone()));
                 }
             }
-            Ok::<_, async_nats::Error>(())
+            Ok::<_, async_nats::Error>(end)
         };
         self.step("cannot read messages", reading).await
     }
@@ -403,6 +465,35 @@ where
     Ok(lo)
 }
 
+/// The newest `limit` wanted messages up to `last`, oldest first.
+/// `read(from)` gives the newest `limit` wanted messages in `from..=last` and
+/// how many that range holds; `estimate` is where reading starts (from
+/// [`newest_start`]). When the range held fewer than `limit` and the stream
+/// has more before it, the window doubles back and is read again, so a low
+/// count from the server cannot shorten the page; a high one only makes the
+/// read longer.
+pub async fn newest_events<T, E, R, Fut>(
+    first: u64,
+    last: u64,
+    limit: usize,
+    estimate: u64,
+    mut read: R,
+) -> Result<Vec<T>, E>
+where
+    R: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, u64), E>>,
+{
+    let mut from = estimate.clamp(first, last.max(first));
+    loop {
+        let (events, seen) = read(from).await?;
+        if seen >= limit as u64 || from <= first {
+            return Ok(events);
+        }
+        let width = (last + 1 - from).max(limit as u64);
+        from = from.saturating_sub(width).max(first);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::cell::Cell;
@@ -435,6 +526,35 @@ mod tests {
         // A trimmed stream (first = 400) and an empty one.
         assert_eq!(start_over(&dense[399..], 400, 1000, 10_000).await.0, 400);
         assert_eq!(start_over(&[], 8, 7, 10).await.0, 8);
+    }
+
+    #[tokio::test]
+    async fn a_miscounted_start_still_gives_the_newest_page() {
+        // Every 3rd message matches; the newest 5 are 988..=1000 step 3.
+        let seqs: Vec<u64> = (1..=1000).filter(|s| s % 3 == 1).collect();
+        let want: Vec<u64> = seqs[seqs.len() - 5..].to_vec();
+        let read = |from: u64| {
+            let in_range: Vec<u64> = seqs.iter().copied().filter(|s| *s >= from).collect();
+            let seen = in_range.len() as u64;
+            let newest = in_range[in_range.len().saturating_sub(5)..].to_vec();
+            async move { Ok::<_, ()>((newest, seen)) }
+        };
+        // Starts too late (the server counted too many), too early, far too
+        // late, and at the very end.
+        for estimate in [991, 900, 1000, 2000, 1] {
+            let got = newest_events(1, 1000, 5, estimate, read).await.unwrap();
+            assert_eq!(got, want, "from {estimate}");
+        }
+        // A stream with fewer than `limit` wanted: all of them.
+        let few = |from: u64| {
+            let v: Vec<u64> = [10, 20].into_iter().filter(|s| *s >= from).collect();
+            let n = v.len() as u64;
+            async move { Ok::<_, ()>((v, n)) }
+        };
+        assert_eq!(
+            newest_events(5, 30, 5, 25, few).await.unwrap(),
+            vec![10, 20]
+        );
     }
 
     #[test]
