@@ -104,6 +104,37 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// A path given on the command line (`--replay`, `--record`, `--db`, …)
+/// that cannot be opened or created as asked: a usage error (exit 2), one
+/// line, `cannot {doing} {path}: {why}` where `why` is plain words (the
+/// directory that is missing, "it is a directory", "permission denied"), not
+/// an OS error number.
+pub fn bad_path(doing: &str, path: &std::path::Path, e: &std::io::Error) -> Failure {
+    use std::io::ErrorKind;
+    let why = if path.is_dir() {
+        "it is a directory".to_string()
+    } else {
+        match e.kind() {
+            ErrorKind::NotFound => match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                Some(dir) if !dir.is_dir() => {
+                    format!("the directory {} does not exist", dir.display())
+                }
+                _ => "no such file".to_string(),
+            },
+            ErrorKind::PermissionDenied => "permission denied".to_string(),
+            ErrorKind::IsADirectory => "it is a directory".to_string(),
+            _ => {
+                let text = e.to_string();
+                match text.find(" (os error") {
+                    Some(i) => text[..i].to_string(),
+                    None => text,
+                }
+            }
+        }
+    };
+    Failure::usage(format!("cannot {doing} {}: {why}", path.display()))
+}
+
 /// Whether the error is (caused by) a broken pipe.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
@@ -142,6 +173,35 @@ mod tests {
     use anyhow::Context;
 
     use super::*;
+
+    #[test]
+    fn bad_paths_say_what_is_wrong_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope/cap.ndjson");
+        let e = std::fs::File::create(&missing).unwrap_err();
+        let f = bad_path("create the capture", &missing, &e);
+        assert_eq!(f.code, Code::Usage);
+        assert_eq!(
+            f.message,
+            format!(
+                "cannot create the capture {}: the directory {} does not exist",
+                missing.display(),
+                dir.path().join("nope").display()
+            )
+        );
+        let e = std::fs::File::open(dir.path().join("x")).unwrap_err();
+        assert!(
+            bad_path("open the capture", &dir.path().join("x"), &e)
+                .message
+                .ends_with(": no such file")
+        );
+        let e = std::fs::File::create(dir.path()).unwrap_err();
+        assert!(
+            bad_path("create the capture", dir.path(), &e)
+                .message
+                .ends_with(": it is a directory")
+        );
+    }
 
     #[test]
     fn failures_choose_the_code() {

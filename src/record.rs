@@ -15,10 +15,29 @@ pub struct Recorder {
     out: BufWriter<File>,
 }
 
+/// Whether a capture could be created at `path` without creating it: not a
+/// directory, and its directory exists. Errors: [`crate::error::bad_path`]
+/// (exit 2).
+pub fn check_path(path: &Path) -> Result<()> {
+    let missing_dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .is_some_and(|d| !d.is_dir());
+    if path.is_dir() || missing_dir {
+        let kind = if missing_dir {
+            std::io::ErrorKind::NotFound
+        } else {
+            std::io::ErrorKind::IsADirectory
+        };
+        return Err(crate::error::bad_path("create the capture", path, &kind.into()).into());
+    }
+    Ok(())
+}
+
 impl Recorder {
     pub fn create(path: &Path, streamer: &str, room_id: &str) -> Result<Recorder> {
         let file = File::create(path)
-            .with_context(|| format!("cannot create capture file {}", path.display()))?;
+            .map_err(|e| crate::error::bad_path("create the capture", path, &e))?;
         let mut rec = Recorder {
             path: path.to_path_buf(),
             out: BufWriter::new(file),

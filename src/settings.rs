@@ -137,6 +137,10 @@ pub const SETTINGS: &[Setting] = &[
         "tuning: first reconnect wait",
     ),
     about(
+        row("TIKLIVE_START_RETRIES", None, "8"),
+        "reconnect attempts before a stream first connects, when `--max-retries` is not given (0 = no limit); exit 5 when used up",
+    ),
+    about(
         row("TIKLIVE_REJECT_RETRY_MS", None, "5000"),
         "tuning: wait before re-signing after a rejected first handshake",
     ),

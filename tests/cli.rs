@@ -471,16 +471,44 @@ fn no_source_says_how_to_give_one() {
     let r = run(cmd.args(["watch", "alice", "--demo"]));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("give one source"), "{}", r.stderr);
-    // A capture that does not exist.
-    let (mut cmd, _dir) = temp_command();
-    let r = run(cmd.args(["watch", "--replay", "missing.capture"]));
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .starts_with("tiklive: error: cannot open capture missing.capture"),
-        "{}",
-        r.stderr
-    );
+}
+
+#[test]
+fn bad_paths_on_the_command_line_are_one_line_usage_errors() {
+    // --replay and --record alike (and --record before any network call:
+    // TikTok points at a closed port, and no lookup error shows).
+    for (args, says) in [
+        (
+            &["watch", "--replay", "missing.capture"][..],
+            "cannot open the capture missing.capture: no such file",
+        ),
+        (
+            &["watch", "--replay", "."],
+            "cannot open the capture .: it is a directory",
+        ),
+        (
+            &["watch", "--demo", "--record", "no/dir/cap.ndjson"],
+            "cannot create the capture no/dir/cap.ndjson: the directory no/dir does not exist",
+        ),
+        (
+            &["watch", "alice", "--record", "no/dir/cap.ndjson"],
+            "cannot create the capture no/dir/cap.ndjson: the directory no/dir does not exist",
+        ),
+        (
+            &["watch", "alice", "--record", "."],
+            "cannot create the capture .: it is a directory",
+        ),
+        (
+            &["webhooks", "list", "--db", "."],
+            "cannot open the store .: it is a directory",
+        ),
+    ] {
+        let (mut cmd, _dir) = temp_command();
+        let r = run(cmd.args(args));
+        assert_eq!(r.code, 2, "{args:?}: {r:#?}");
+        assert_eq!(r.stderr, format!("tiklive: error: {says}\n"), "{args:?}");
+        assert_eq!(r.stdout, "", "{args:?}");
+    }
 }
 
 /// Everything but `id`; replay takes `timestamp` from the capture's `t`, and

@@ -1525,3 +1525,48 @@ async fn an_unwritable_record_path_fails_at_start_without_a_sign_call() {
     assert_eq!(err.matches("tiklive: error:").count(), 1, "{err}");
     assert!(fake.recorded(|r| r.sign_paths.is_empty()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_server_that_never_answers_is_given_up_before_any_connection() {
+    // The room is found, but the sign server's port is closed: without
+    // --max-retries the start is bounded by TIKLIVE_START_RETRIES.
+    let fake = FakeTikTok::start().await;
+    fake.live("alice", ROOM);
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        &fake,
+        &dir,
+        &["watch", "alice"],
+        &[
+            ("SIGN_API_URL", "http://127.0.0.1:9"),
+            ("TIKLIVE_START_RETRIES", "2"),
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(5), "stderr: {err}");
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("tiklive: error: @alice: gave up after 2 reconnect attempt(s) without ever connecting: calling the sign server could not connect")
+            && last.contains("TIKLIVE_START_RETRIES"),
+        "{err}"
+    );
+    let errors: Vec<_> = ndjson(&out.stdout)
+        .into_iter()
+        .filter(|e| e["type"] == "error")
+        .collect();
+    assert_eq!(errors.last().unwrap()["data"]["fatal"], true, "{errors:?}");
+    // A bad count is a usage error naming the variable.
+    let out = run(
+        &fake,
+        &dir,
+        &["watch", "alice"],
+        &[("TIKLIVE_START_RETRIES", "many")],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "tiklive: error: TIKLIVE_START_RETRIES must be a whole number (0 or more), not 'many'\n"
+    );
+}

@@ -18,6 +18,7 @@ pub async fn run(args: WorkerArgs, term: Terminal, shutdown: Shutdown) -> Result
     // and never give up reconnecting.
     live.wait = true;
     live.max_retries = None;
+    live.start_retries = None;
     let ttl = config::duration_flag("--lease-ttl", &args.lease_ttl)?;
     let cursor_every = config::duration_flag("--cursor-every", &args.cursor_every)?;
     if ttl < std::time::Duration::from_millis(500) {

@@ -27,6 +27,10 @@ pub struct LiveConfig {
     pub proxy: Option<Proxy>,
     pub room_id: Option<String>,
     pub max_retries: Option<u32>,
+    /// Reconnect attempts allowed before a stream first connects, when
+    /// `--max-retries` is not given (`TIKLIVE_START_RETRIES`, default 8;
+    /// `None` = no limit, from `0`, and always for a worker).
+    pub start_retries: Option<u32>,
     pub wait: bool,
     pub idle_timeout: Duration,
     /// The one browser User-Agent: sign server, HTTP calls, WebSocket header
@@ -69,6 +73,18 @@ fn env_ms(name: &str) -> Result<Duration> {
             .into()
         }),
     }
+}
+
+/// A count from the environment, else its default in the settings table.
+fn env_count(name: &str) -> Result<Option<u32>> {
+    let setting = crate::settings::setting(name);
+    let v = env_var(name).unwrap_or_else(|| setting.default.to_string());
+    v.trim().parse::<u32>().map(Some).map_err(|_| {
+        Failure::usage(format!(
+            "{name} must be a whole number (0 or more), not '{v}'"
+        ))
+        .into()
+    })
 }
 
 pub const DEFAULT_TIKTOK_URL: &str = "https://www.tiktok.com";
@@ -165,6 +181,7 @@ impl LiveConfig {
             proxy,
             room_id: None,
             max_retries: None,
+            start_retries: env_count("TIKLIVE_START_RETRIES")?.filter(|n| *n > 0),
             wait: false,
             idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
             user_agent: match args.user_agent.as_deref().map(str::trim) {

@@ -46,6 +46,13 @@ pub enum LiveError {
         handshake_msg: Option<String>,
         request_id: Option<String>,
     },
+    /// The sign server's host name does not resolve (a DNS failure). Before
+    /// a stream has connected this is taken for a wrong setting and ends the
+    /// run (exit 2); once it has, for a network blip, retried.
+    #[error(
+        "the sign server's host '{host}' does not resolve ({detail}); check --sign-url / SIGN_API_URL, or the network"
+    )]
+    SignUnresolvable { host: String, detail: String },
     #[error("sign server answered HTTP {status}: {body}")]
     SignStatus { status: u16, body: String },
     #[error("sign server answer is not a fetch result: {0}")]
@@ -127,7 +134,7 @@ fn lookup_fact(user: &str, details: &str) -> String {
 }
 
 /// The innermost cause's text (reqwest and hyper wrap the useful part).
-fn root_text(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_text(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur = e;
     while let Some(next) = cur.source() {
         cur = next;
@@ -163,6 +170,7 @@ impl LiveError {
                 }
             }
             LiveError::HandshakeRejected { .. } => Class::Retry(None),
+            LiveError::SignUnresolvable { .. } if ran => Class::Retry(None),
             _ => self.class(),
         }
     }
@@ -186,9 +194,20 @@ impl LiveError {
             SignRateLimited { retry_after, .. } => Class::Retry(*retry_after),
             NoPushServer => Class::Fatal(Code::NotFound),
             ProxyUnreachable { .. } | Record(_) => Class::Fatal(Code::Runtime),
+            SignUnresolvable { .. } => Class::Fatal(Code::Usage),
             SignStatus { .. } | SignBadBody(_) | SignNoCookies { .. } | Network(_) | Io { .. } => {
                 Class::Retry(None)
             }
+        }
+    }
+
+    /// The exit code when this error ends the run after retries: as
+    /// [`LiveError::code`], but a failure retried only because the stream had
+    /// run (`ran`) ends as retries exhausted, not as the start-up verdict.
+    pub fn code_when(&self, ran: bool) -> Code {
+        match (self, ran) {
+            (LiveError::SignUnresolvable { .. }, true) => Code::RetriesExhausted,
+            _ => self.code(),
         }
     }
 

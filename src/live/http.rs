@@ -50,6 +50,32 @@ fn net(what: &str, e: reqwest::Error) -> LiveError {
     LiveError::io(format!("{what} {kind}"), e)
 }
 
+/// Whether `e` is a failure to resolve the host name: hyper-util's connect
+/// error says `dns error` (the resolver's own text is its source; both the
+/// system resolver and one set with `ClientBuilder::dns_resolver` end so).
+fn is_dns_failure(e: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.to_string() == "dns error" {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+/// A failed sign server call: [`LiveError::SignUnresolvable`] when its host
+/// does not resolve, else as [`net`].
+fn sign_net(url: &reqwest::Url, e: reqwest::Error) -> LiveError {
+    if e.is_connect() && is_dns_failure(&e) {
+        return LiveError::SignUnresolvable {
+            host: url.host_str().unwrap_or_default().to_string(),
+            detail: super::error::root_text(&e),
+        };
+    }
+    net("calling the sign server", e)
+}
+
 /// What the lookup found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Room {
@@ -491,7 +517,7 @@ pub async fn sign_connect(
             }
         }
         let mut req = http
-            .get(url)
+            .get(url.clone())
             .header("Accept", "application/protobuf,application/json");
         if let Some(key) = &cfg.sign_api_key {
             req = req.header("x-api-key", key.expose());
@@ -506,10 +532,7 @@ pub async fn sign_connect(
                 format!("sessionid={}; tt-target-idc={idc}", sid.expose()),
             );
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| net("calling the sign server", e))?;
+        let resp = req.send().await.map_err(|e| sign_net(&url, e))?;
         let status = resp.status();
         if status == StatusCode::NOT_FOUND && !route.is_legacy() {
             debug!("the sign server has no /webcast/rooms/{{id}}/connect; using /webcast/fetch");
@@ -647,6 +670,53 @@ mod tests {
             v(serde_json::json!({"ok": false, "code": 500, "message": "upstream", "room_id": "7"})),
             "failed code 500 upstream"
         );
+    }
+
+    /// A resolver that knows no name: a DNS failure without any lookup.
+    struct NoSuchHost;
+
+    impl reqwest::dns::Resolve for NoSuchHost {
+        fn resolve(&self, _: reqwest::dns::Name) -> reqwest::dns::Resolving {
+            Box::pin(async {
+                Err(
+                    std::io::Error::other("failed to lookup address information: no such host")
+                        .into(),
+                )
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sign_host_that_does_not_resolve_is_named_and_final_before_a_connect() {
+        use crate::error::Code;
+        use crate::live::error::Class;
+        let args = crate::cli::ReachArgs {
+            sign_url: Some("http://sign.example.invalid:8080".into()),
+            ..Default::default()
+        };
+        let cfg = LiveConfig::reach(&args).unwrap();
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .dns_resolver(std::sync::Arc::new(NoSuchHost))
+            .no_proxy()
+            .build()
+            .unwrap();
+        let err = sign_connect(&client, &cfg, &SignRoute::default(), "7", None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, LiveError::SignUnresolvable { host, .. } if host == "sign.example.invalid"),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "the sign server's host 'sign.example.invalid' does not resolve (failed to lookup address information: no such host); check --sign-url / SIGN_API_URL, or the network"
+        );
+        assert_eq!(err.class_when(false), Class::Fatal(Code::Usage));
+        assert_eq!(err.code_when(false), Code::Usage);
+        // Once the stream has run, a DNS failure is a network blip: retried.
+        assert_eq!(err.class_when(true), Class::Retry(None));
+        assert_eq!(err.code_when(true), Code::RetriesExhausted);
     }
 
     #[test]

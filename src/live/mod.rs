@@ -447,7 +447,11 @@ async fn supervise(
             }
         };
         retries += 1;
-        let give_up = cfg.max_retries.is_some_and(|max| retries > max);
+        // `--max-retries` bounds every attempt; without it, only the attempts
+        // before the stream first connects are bounded (TIKLIVE_START_RETRIES):
+        // a sign server that is down or a wrong address must not spin forever.
+        let never_connected = cfg.max_retries.is_none() && !ran;
+        let give_up = gives_up(retries, ran, cfg.max_retries, cfg.start_retries);
         // An `error` event for a change of state (the first failure, another
         // failure, giving up), not for every retry of the same failure.
         let news = lock(&reported).is_news(&err);
@@ -466,12 +470,19 @@ async fn supervise(
             return Ok(OfflineEnd::ConsumerGone);
         }
         if give_up {
-            let msg = format!(
-                "@{user}: gave up after {} reconnect attempt(s): {err}",
-                retries - 1
-            );
+            let msg = if never_connected {
+                format!(
+                    "@{user}: gave up after {} reconnect attempt(s) without ever connecting: {err} (TIKLIVE_START_RETRIES sets how many; 0 = no limit)",
+                    retries - 1
+                )
+            } else {
+                format!(
+                    "@{user}: gave up after {} reconnect attempt(s): {err}",
+                    retries - 1
+                )
+            };
             flush_end(&mut stream, &tx).await;
-            return Err(Failure::new(err.code(), msg).into());
+            return Err(Failure::new(err.code_when(ran), msg).into());
         }
         delay = delay.max(Duration::from_millis(1));
         let note = format!(
@@ -487,6 +498,22 @@ async fn supervise(
             flush_end(&mut stream, &tx).await;
             return Ok(OfflineEnd::Cancelled);
         }
+    }
+}
+
+/// Whether the `failures`-th failure in a row ends the stream: past
+/// `--max-retries` reconnects when given; else, while the stream has never
+/// connected (`ran` false), past `start_retries` (`TIKLIVE_START_RETRIES`;
+/// `None`: no limit); once it has connected, never.
+fn gives_up(
+    failures: u32,
+    ran: bool,
+    max_retries: Option<u32>,
+    start_retries: Option<u32>,
+) -> bool {
+    match max_retries.or(start_retries.filter(|_| !ran)) {
+        Some(max) => failures > max,
+        None => false,
     }
 }
 
@@ -619,4 +646,24 @@ async fn finish(
         return Ok(OfflineEnd::ConsumerGone);
     }
     Ok(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gives_up;
+
+    #[test]
+    fn only_the_start_is_bounded_unless_max_retries_is_given() {
+        // Never connected, TIKLIVE_START_RETRIES=8: 8 reconnects, then stop.
+        assert!(!gives_up(8, false, None, Some(8)));
+        assert!(gives_up(9, false, None, Some(8)));
+        // Once connected, the start bound no longer applies.
+        assert!(!gives_up(1000, true, None, Some(8)));
+        // 0 (None): no limit at all.
+        assert!(!gives_up(1000, false, None, None));
+        // --max-retries bounds every attempt, before and after connecting.
+        assert!(gives_up(3, false, Some(2), Some(8)));
+        assert!(gives_up(3, true, Some(2), Some(8)));
+        assert!(!gives_up(2, true, Some(2), None));
+    }
 }

@@ -101,6 +101,11 @@ pub fn start(
     start: Start,
 ) -> Result<tokio::task::JoinHandle<Result<OfflineEnd>>> {
     use crate::config::Source;
+    // A --record path that cannot be created is an error now, before the
+    // room lookup or any other network call.
+    if let Some(path) = &run.record {
+        crate::record::check_path(path)?;
+    }
     if let Some(n) = start.limit {
         run.tx = limit(run.tx, n, start.counted);
     }

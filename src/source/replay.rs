@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::error::{Code, Failure};
+use crate::error::Failure;
 use crate::term;
 use crate::webcast::capture::{CaptureHeader, Line, Record, parse_line_bytes};
 
@@ -26,16 +26,8 @@ pub struct ReplayReader {
 impl ReplayReader {
     /// Open a capture and read its header line (if it has one).
     pub fn open(path: &Path) -> Result<ReplayReader> {
-        let file = File::open(path).map_err(|e| {
-            Failure::new(
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    Code::Usage
-                } else {
-                    Code::Runtime
-                },
-                format!("cannot open capture {}: {e}", path.display()),
-            )
-        })?;
+        let file =
+            File::open(path).map_err(|e| crate::error::bad_path("open the capture", path, &e))?;
         let mut r = ReplayReader {
             reader: BufReader::with_capacity(256 * 1024, file),
             line: Vec::new(),
@@ -45,11 +37,8 @@ impl ReplayReader {
             pending: None,
         };
         if path.is_dir() {
-            return Err(Failure::usage(format!(
-                "cannot open capture {}: it is a directory",
-                path.display()
-            ))
-            .into());
+            let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+            return Err(crate::error::bad_path("open the capture", path, &e).into());
         }
         match r.first_line()? {
             Line::Header(h) => r.header = Some(h),

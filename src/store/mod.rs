@@ -109,7 +109,7 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the store directory {}", dir.display()))?;
         }
-        let conn = Connection::open(path).map_err(|e| describe(path, e))?;
+        let conn = Connection::open(path).map_err(|e| describe(path, &e))?;
         let conn = prepare(conn, true, busy).map_err(|e| describe_any(path, e))?;
         Ok(Store::start(conn, Some(path.to_path_buf())))
     }
@@ -133,7 +133,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| describe(path, e))?;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| describe(path, &e))?;
         let busy = Duration::from_millis(BUSY_TIMEOUT_MS);
         let conn = prepare(conn, true, busy).map_err(|e| describe_any(path, e))?;
         Ok(Some(Store::start(conn, Some(path.to_path_buf()))))
@@ -258,7 +258,7 @@ impl Store {
             let pooled = inner.readers.lock().ok().and_then(|mut p| p.pop());
             let conn = match pooled {
                 Some(c) => c,
-                None => open_reader(&path).map_err(|e| describe(&path, e))?,
+                None => open_reader(&path).map_err(|e| describe(&path, &e))?,
             };
             let result = f(&conn);
             if let Ok(mut pool) = inner.readers.lock()
@@ -294,14 +294,32 @@ fn describe_text(label: &str, e: &rusqlite::Error) -> String {
     }
 }
 
-fn describe(path: &Path, e: rusqlite::Error) -> anyhow::Error {
-    anyhow!(describe_text(&path.display().to_string(), &e))
+/// [`describe_text`] with its exit code: a `--db` path that cannot be
+/// opened, or a file that is not a database, is a usage error (2), like any
+/// bad path on the command line ([`crate::error::bad_path`]); a directory
+/// says so.
+fn describe(path: &Path, e: &rusqlite::Error) -> anyhow::Error {
+    use crate::error::{Code, Failure};
+    if path.is_dir() {
+        let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+        return crate::error::bad_path("open the store", path, &e).into();
+    }
+    let code = match e.sqlite_error_code() {
+        Some(
+            ErrorCode::NotADatabase
+            | ErrorCode::CannotOpen
+            | ErrorCode::PermissionDenied
+            | ErrorCode::ReadOnly,
+        ) => Code::Usage,
+        _ => Code::Runtime,
+    };
+    Failure::new(code, describe_text(&path.display().to_string(), e)).into()
 }
 
 fn describe_any(path: &Path, e: anyhow::Error) -> anyhow::Error {
     let label = path.display().to_string();
     match e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>()) {
-        Some(sql) => anyhow!(describe_text(&label, sql)),
+        Some(sql) => describe(path, sql),
         None => e.context(format!("cannot open the store {label}")),
     }
 }
