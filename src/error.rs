@@ -45,8 +45,10 @@ impl Code {
             Code::Ok => {
                 "success; also when the reader of our output goes away (broken pipe, `| head`)"
             }
-            Code::Runtime => "runtime failure",
-            Code::Usage => "usage or configuration error",
+            Code::Runtime => "runtime failure (also a room lookup that no source answered)",
+            Code::Usage => {
+                "usage or configuration error (also a path, webhook id or sign server host that names nothing usable)"
+            }
             Code::NotFound => "room not found, user offline, or the stream ended before it started",
             Code::Rejected => "sign server or authorisation rejected the request",
             Code::RetriesExhausted => "reconnect attempts exhausted",

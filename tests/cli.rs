@@ -474,6 +474,32 @@ fn no_source_says_how_to_give_one() {
 }
 
 #[test]
+fn a_lookup_that_no_source_answers_is_a_runtime_failure_not_not_found() {
+    // TikTok and the sign server point at a closed port: no source answers.
+    let (mut cmd, _dir) = temp_command();
+    let r = run(cmd.args(["info", "alice"]));
+    assert_eq!(r.code, 1, "{r:#?}");
+    let line: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(line["status"], "error");
+    assert!(
+        line["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("could not find @alice's room id (live page: "),
+        "{line}"
+    );
+    let (mut cmd, _dir) = temp_command();
+    let r = run(cmd.args(["watch", "alice"]));
+    assert_eq!(r.code, 1, "{r:#?}");
+    assert_eq!(r.stderr.lines().count(), 1, "{r:#?}");
+    assert!(
+        r.stderr
+            .starts_with("tiklive: error: could not find @alice's room id"),
+        "{r:#?}"
+    );
+}
+
+#[test]
 fn bad_paths_on_the_command_line_are_one_line_usage_errors() {
     // --replay and --record alike (and --record before any network call:
     // TikTok points at a closed port, and no lookup error shows).

@@ -53,8 +53,11 @@ fn add_list_remove() {
     let run = dir.run(&["webhooks", "remove", "1"]).ok();
     assert!(run.stderr.contains("removed webhook 1"), "{run:#?}");
     assert_eq!(list_json(&dir).as_array().unwrap().len(), 1);
-    let run = dir.run(&["webhooks", "remove", "1"]).code(1);
-    assert!(run.stderr.contains("there is no webhook 1"), "{run:#?}");
+    let run = dir.run(&["webhooks", "remove", "1"]).code(2);
+    assert_eq!(
+        run.stderr,
+        "tiklive: error: there is no webhook 1; see 'tiklive webhooks list'\n"
+    );
     let run = dir.run(&["webhooks", "remove", "one"]).code(2);
     assert!(run.stderr.contains("not a webhook id"), "{run:#?}");
 }
@@ -116,7 +119,7 @@ fn test_sends_a_signed_ping_and_reports_status_and_latency() {
             .contains("did not accept the signed test ping: HTTP 500"),
         "{run:#?}"
     );
-    let run = dir.run(&["webhooks", "test", "7"]).code(1);
+    let run = dir.run(&["webhooks", "test", "7"]).code(2);
     assert!(run.stderr.contains("there is no webhook 7"), "{run:#?}");
 }
 
@@ -192,9 +195,9 @@ fn reading_commands_never_create_a_store() {
     // The default store (in the data directory) before any `add`.
     let run = crate::support::run(&mut dir.cmd(&["webhooks", "list"])).ok();
     assert_eq!(run.stdout.trim(), "[]");
-    let run = crate::support::run(&mut dir.cmd(&["webhooks", "remove", "1"])).code(1);
+    let run = crate::support::run(&mut dir.cmd(&["webhooks", "remove", "1"])).code(2);
     assert!(run.stderr.contains("there is no webhook 1"), "{run:#?}");
-    let run = crate::support::run(&mut dir.cmd(&["webhooks", "test", "1"])).code(1);
+    let run = crate::support::run(&mut dir.cmd(&["webhooks", "test", "1"])).code(2);
     assert!(run.stderr.contains("there is no webhook 1"), "{run:#?}");
     assert!(!dir.path().join("data").exists(), "nothing was created");
     // `add` creates it; `list` then reads it.
@@ -211,7 +214,8 @@ fn reading_commands_never_create_a_store() {
 fn a_corrupt_store_is_a_clear_error_naming_the_path() {
     let dir = Dir::new();
     std::fs::write(dir.db(), vec![b'#'; 4096]).unwrap();
-    let run = dir.run(&["webhooks", "list"]).code(1);
+    // A --db that is not a database names nothing usable: exit 2.
+    let run = dir.run(&["webhooks", "list"]).code(2);
     assert!(run.stderr.contains("tiklive.db"), "{run:#?}");
     assert!(
         run.stderr.contains("corrupt or not a tiklive database"),

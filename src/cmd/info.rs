@@ -1,6 +1,7 @@
 //! `tiklive info USER…`: one JSON object per user saying whether they are
 //! live, from the room lookup only (no sign call). Exit 0 when every user is
-//! live, 3 otherwise.
+//! live; 1 when a lookup failed (`status: "error"`: no source answered, e.g.
+//! the network is down); else 3 (offline, not found, blocked).
 
 use anyhow::{Context, Result};
 
@@ -35,12 +36,20 @@ pub async fn run(args: InfoArgs) -> Result<Code> {
     }
     let jar = CookieJar::for_config(&cfg);
     let mut all_live = true;
+    let mut failed = false;
     for user in &users {
         let info = look_up(&client, &cfg, &jar, user).await;
         all_live &= info.live;
+        failed |= info.status == "error";
         let mut line = serde_json::to_string(&info).context("cannot encode the answer")?;
         line.push('\n');
         crate::term::print_stdout(&line).context("cannot write to stdout")?;
     }
-    Ok(if all_live { Code::Ok } else { Code::NotFound })
+    Ok(if failed {
+        Code::Runtime
+    } else if all_live {
+        Code::Ok
+    } else {
+        Code::NotFound
+    })
 }

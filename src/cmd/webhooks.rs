@@ -72,11 +72,12 @@ fn parse_id(id: &str) -> Result<i64> {
         })
 }
 
+/// An id given on the command line that names no webhook: a usage error
+/// (exit 2), like any argument that names nothing (README "Exit codes").
 fn not_found(id: i64) -> anyhow::Error {
-    Failure::new(
-        Code::Runtime,
-        format!("there is no webhook {id}; see 'tiklive webhooks list'"),
-    )
+    Failure::usage(format!(
+        "there is no webhook {id}; see 'tiklive webhooks list'"
+    ))
     .into()
 }
 

@@ -179,11 +179,12 @@ impl LiveError {
     pub fn class(&self) -> Class {
         use LiveError::*;
         match self {
-            UserNotFound(_)
-            | Offline(_)
-            | Blocked { .. }
-            | AgeRestricted(_)
-            | RoomLookup { .. } => Class::Fatal(Code::NotFound),
+            UserNotFound(_) | Offline(_) | Blocked { .. } | AgeRestricted(_) => {
+                Class::Fatal(Code::NotFound)
+            }
+            // Every source failed (network, HTTP errors, unreadable answers):
+            // nothing says the room does not exist, so not exit 3.
+            RoomLookup { .. } => Class::Fatal(Code::Runtime),
             HandshakeRejected { message, .. } if message.contains("DEVICE_BLOCKED") => {
                 Class::Fatal(Code::Rejected)
             }
