@@ -713,8 +713,14 @@ fn a_file_that_is_not_a_capture_is_a_usage_error() {
     std::fs::write(&log, "hello\nworld\n").unwrap();
     let empty = dir.path().join("empty.capture");
     std::fs::write(&empty, "").unwrap();
+    let events = dir.path().join("events.ndjson");
+    std::fs::write(&events, "{\"type\":\"chat\",\"data\":{}}\n").unwrap();
     for (path, says) in [
         (log.as_path(), "is not a tiklive capture (line 1: not JSON"),
+        (
+            events.as_path(),
+            "is not a tiklive capture (line 1: JSON, but not a tiklive capture header (no `tiklive_capture` key) or record (no `t`, `kind`, `data`); it looks like event NDJSON (the output of `watch`), which `forward -` reads",
+        ),
         (empty.as_path(), "is empty: not a tiklive capture"),
         (dir.path(), "it is a directory"),
     ] {

@@ -314,11 +314,21 @@ fn bad_capture_lines_say_why() {
         (&good[..good.len() - 5], "not JSON"),
         (
             r#"{"t":"2023-08-15T17:31:29.751Z","kind":"frame"}"#,
-            "not JSON",
+            "not a capture record: missing field `data`",
         ),
         (
             r#"{"t":"2023-08-15T17:31:29.751Z","kind":"video","data":""}"#,
-            "not JSON",
+            "not a capture record: unknown variant `video`",
+        ),
+        // Valid JSON of another kind (an event, a config file).
+        (
+            r#"{"type":"chat","data":{}}"#,
+            "JSON, but not a tiklive capture header (no `tiklive_capture` key) or record",
+        ),
+        ("[1,2]", "JSON, but not a tiklive capture header"),
+        (
+            r#"{"tiklive_capture":"one"}"#,
+            "not a tiklive capture header: invalid type: string \"one\", expected u64",
         ),
         (
             r#"{"t":"half past","kind":"frame","data":""}"#,

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::error::Failure;
 use crate::term;
-use crate::webcast::capture::{CaptureHeader, Line, Record, parse_line_bytes};
+use crate::webcast::capture::{CaptureError, CaptureHeader, Line, Record, parse_line_bytes};
 
 pub struct ReplayReader {
     reader: BufReader<File>,
@@ -84,6 +84,15 @@ impl ReplayReader {
             )));
         }
         parse_line_bytes(&self.line).map_err(|e| {
+            // tiklive's own event output is the likeliest JSON of another kind.
+            let events = matches!(e, CaptureError::NotCapture)
+                && serde_json::from_slice::<serde_json::Value>(&self.line)
+                    .is_ok_and(|v| v.get("type").is_some() && v.get("data").is_some());
+            let hint = if events {
+                "it looks like event NDJSON (the output of `watch`), which `forward -` reads; a capture is recorded with `watch USER --record FILE`"
+            } else {
+                hint
+            };
             Failure::usage(format!(
                 "{} is not a tiklive capture (line {}: {e}; {hint})",
                 self.label, self.lineno

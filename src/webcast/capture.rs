@@ -67,6 +67,18 @@ pub enum Line {
 pub enum CaptureError {
     #[error("not JSON: {0}")]
     Json(String),
+    /// Valid JSON, but neither a header nor a record: no `tiklive_capture`
+    /// key and no `t`/`kind` (JSON of another kind, e.g. an event log).
+    #[error(
+        "JSON, but not a tiklive capture header (no `tiklive_capture` key) or record (no `t`, `kind`, `data`)"
+    )]
+    NotCapture,
+    /// A header (it has `tiklive_capture`) of the wrong shape.
+    #[error("not a tiklive capture header: {0}")]
+    BadHeader(String),
+    /// A record (it has `t` or `kind`) of the wrong shape.
+    #[error("not a capture record: {0}")]
+    BadRecord(String),
     #[error("unsupported capture version {0} (this tiklive reads version {CAPTURE_VERSION})")]
     Version(u64),
     #[error("bad timestamp '{0}'")]
@@ -109,8 +121,13 @@ pub fn parse_line_bytes(line: &[u8]) -> Result<Line, CaptureError> {
             && contains(b"\"tiklive_capture\"")
             && !contains(b"\"kind\"")
     {
-        let h: CaptureHeader =
-            serde_json::from_slice(line).map_err(|e| CaptureError::Json(e.to_string()))?;
+        let h: CaptureHeader = serde_json::from_slice(line).map_err(|e| {
+            if e.is_data() {
+                CaptureError::BadHeader(serde_detail(&e))
+            } else {
+                CaptureError::Json(e.to_string())
+            }
+        })?;
         if h.tiklive_capture != CAPTURE_VERSION {
             return Err(CaptureError::Version(h.tiklive_capture));
         }
@@ -119,8 +136,7 @@ pub fn parse_line_bytes(line: &[u8]) -> Result<Line, CaptureError> {
     if let Some(record) = plain_record(line) {
         return Ok(Line::Record(record));
     }
-    let raw: RawRecord =
-        serde_json::from_slice(line).map_err(|e| CaptureError::Json(e.to_string()))?;
+    let raw: RawRecord = serde_json::from_slice(line).map_err(|e| shape_error(line, &e))?;
     let t_ms = parse_iso_millis(&raw.t).ok_or_else(|| CaptureError::Time(raw.t.to_string()))?;
     // base64-simd (SIMD where the CPU has it) decodes a capture's biggest
     // field about three times as fast as the `base64` crate here.
@@ -132,6 +148,35 @@ pub fn parse_line_bytes(line: &[u8]) -> Result<Line, CaptureError> {
         kind: raw.kind,
         data,
     }))
+}
+
+/// serde's message without its position (a capture line is one line).
+fn serde_detail(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Why `line` (not a header) is not a record: not JSON at all, JSON of
+/// another kind, or a record of the wrong shape. Only on the error path.
+fn shape_error(line: &[u8], e: &serde_json::Error) -> CaptureError {
+    if !e.is_data() {
+        return CaptureError::Json(e.to_string());
+    }
+    let is_record = serde_json::from_slice::<serde_json::Value>(line)
+        .ok()
+        .and_then(|v| {
+            v.as_object()
+                .map(|o| o.contains_key("t") || o.contains_key("kind"))
+        })
+        .unwrap_or(false);
+    if is_record {
+        CaptureError::BadRecord(serde_detail(e))
+    } else {
+        CaptureError::NotCapture
+    }
 }
 
 /// The fast path of [`parse_line_bytes`]: a record exactly as
