@@ -751,6 +751,20 @@ impl clap::builder::TypedValueParser for EventTypeParser {
         use clap::error::{ContextKind, ContextValue, ErrorKind};
 
         let text = value.to_string_lossy();
+        if text.eq_ignore_ascii_case("help") {
+            // `--type help`: every name, one per line on stdout, exit 0 (the
+            // kind clap prints as help).
+            let names: Vec<&str> = crate::webcast::EventKind::ALL
+                .iter()
+                .map(|k| k.name())
+                .collect();
+            let mut listing = clap::Error::new(ErrorKind::DisplayHelp);
+            listing.insert(
+                ContextKind::Custom,
+                ContextValue::String(format!("{}\n", names.join("\n"))),
+            );
+            return Err(listing);
+        }
         match text.parse::<crate::webcast::EventKind>() {
             Ok(kind) => Ok(kind.name().to_string()),
             Err(unknown) => {

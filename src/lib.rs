@@ -58,8 +58,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let (cli, matches) = match parsed {
         Ok(ok) => ok,
         Err(e) if !e.use_stderr() => {
-            // Help and version: stdout, exit 0.
-            let _ = e.print();
+            // Help and version: stdout, exit 0. A listing (`--type help`)
+            // is printed as it is.
+            let _ = match e.get(clap::error::ContextKind::Custom) {
+                Some(clap::error::ContextValue::String(listing)) => {
+                    term::print_stdout(listing).map_err(|_| ())
+                }
+                _ => e.print().map_err(|_| ()),
+            };
             return Code::Ok.exit_code();
         }
         Err(e) => {

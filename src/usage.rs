@@ -55,6 +55,15 @@ pub fn explain(err: &clap::Error, cmd: &clap::Command, args: &[OsString]) -> Usa
         },
         _ => first.to_string(),
     };
+    if let Some(unknown) = unknown_event_type(err) {
+        // Too many names for one line: the closest ones, and where the rest are.
+        message = format!("{first}: {unknown}");
+        let hint = format!(
+            "see all {} event types with '{path} --type help'",
+            crate::webcast::EventKind::ALL.len()
+        );
+        return UsageError { message, hint };
+    }
     if let Some(tip) = tip {
         message.push_str("; ");
         message.push_str(tip);
@@ -66,6 +75,22 @@ pub fn explain(err: &clap::Error, cmd: &clap::Command, args: &[OsString]) -> Usa
         _ => format!("see '{path} --help'"),
     };
     UsageError { message, hint }
+}
+
+/// A `--type` value that is no event type: why, with the names it may have
+/// meant ([`crate::webcast::UnknownKind`]).
+fn unknown_event_type(err: &clap::Error) -> Option<crate::webcast::UnknownKind> {
+    if err.kind() != ErrorKind::InvalidValue {
+        return None;
+    }
+    match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) if arg.starts_with("--type") => {}
+        _ => return None,
+    }
+    match err.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(value)) => value.parse::<crate::webcast::EventKind>().err(),
+        _ => None,
+    }
 }
 
 /// The deepest subcommand named in `args` (flags and values skipped), as the
@@ -164,6 +189,31 @@ mod tests {
             "{e:?}"
         );
         assert_eq!(e.hint, "see 'tiklive --help'");
+    }
+
+    #[test]
+    fn an_unknown_type_suggests_the_closest_and_says_where_the_rest_are() {
+        let e = explain_args(&["watch", "--demo", "--type", "chat,gfit"]);
+        assert_eq!(
+            e.message,
+            "invalid value 'gfit' for '--type <TYPE>': unknown event type 'gfit' (did you mean 'gift'?)"
+        );
+        let n = crate::webcast::EventKind::ALL.len();
+        assert_eq!(
+            e.hint,
+            format!("see all {n} event types with 'tiklive watch --type help'")
+        );
+        let e = explain_args(&["webhooks", "add", "http://x/", "-t", "battle"]);
+        assert!(
+            e.message.ends_with(
+                "unknown event type 'battle' (did you mean 'linkMicBattle', 'linkMicBattleTask' or 'linkMicBattleItemCard'?)"
+            ),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.hint,
+            format!("see all {n} event types with 'tiklive webhooks add --type help'")
+        );
     }
 
     #[test]

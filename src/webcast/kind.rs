@@ -140,10 +140,24 @@ impl fmt::Display for EventKind {
 
 /// An event type name that is not in the vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown event type '{name}'{}", suggestion.map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default())]
+#[error("unknown event type '{name}'{}", did_you_mean(suggestions))]
 pub struct UnknownKind {
     pub name: String,
+    /// The closest name, if one is close enough to be a typo (the first of
+    /// [`UnknownKind::suggestions`]).
     pub suggestion: Option<&'static str>,
+    /// Up to three names it may have meant, closest first.
+    pub suggestions: Vec<&'static str>,
+}
+
+/// ` (did you mean 'a'?)`, ` (did you mean 'a', 'b' or 'c'?)`, or nothing.
+fn did_you_mean(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => format!(" (did you mean {one}?)"),
+        [rest @ .., last] => format!(" (did you mean {} or {last}?)", rest.join(", ")),
+    }
 }
 
 impl FromStr for EventKind {
@@ -156,18 +170,24 @@ impl FromStr for EventKind {
             .iter()
             .copied()
             .find(|k| k.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| UnknownKind {
-                name: s.to_string(),
-                suggestion: suggest(s),
+            .ok_or_else(|| {
+                let suggestions = suggest(s);
+                UnknownKind {
+                    name: s.to_string(),
+                    suggestion: suggestions.first().copied(),
+                    suggestions,
+                }
             })
     }
 }
 
-/// The closest known name by Levenshtein distance (`strsim`), if it is close
-/// enough to be a typo.
-fn suggest(input: &str) -> Option<&'static str> {
+/// The names `input` may have meant, closest first, at most three: those at
+/// the least Levenshtein distance (`strsim`, ignoring case) when it is close
+/// enough to be a typo, then those that contain it (`battle`:
+/// `linkMicBattle`, …; three letters or more).
+fn suggest(input: &str) -> Vec<&'static str> {
     let lower = input.to_ascii_lowercase();
-    EventKind::ALL
+    let scored: Vec<(usize, &'static str)> = EventKind::ALL
         .iter()
         .map(|k| {
             (
@@ -175,9 +195,31 @@ fn suggest(input: &str) -> Option<&'static str> {
                 k.name(),
             )
         })
+        .collect();
+    let typo = scored
+        .iter()
         .filter(|(d, name)| *d <= 2.max(name.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, name)| name)
+        .map(|(d, _)| *d)
+        .min();
+    let mut out: Vec<&'static str> = scored
+        .iter()
+        .filter(|(d, name)| Some(*d) == typo && *d <= 2.max(name.len() / 4))
+        .map(|(_, name)| *name)
+        .collect();
+    if lower.len() >= 3 {
+        let mut containing: Vec<&(usize, &'static str)> = scored
+            .iter()
+            .filter(|(_, name)| name.to_ascii_lowercase().contains(&lower))
+            .collect();
+        containing.sort_by_key(|(d, _)| *d);
+        for (_, name) in containing {
+            if !out.contains(name) {
+                out.push(name);
+            }
+        }
+    }
+    out.truncate(3);
+    out
 }
 
 /// A set of event kinds, as a bit set (there are fewer than 128 kinds).
@@ -268,6 +310,24 @@ mod tests {
         assert_eq!(err.suggestion, Some("roomUpdate"));
         let err = "zzzzzzzzzzzz".parse::<EventKind>().unwrap_err();
         assert_eq!(err.suggestion, None);
+        assert_eq!(
+            err.to_string(),
+            "unknown event type 'zzzzzzzzzzzz'",
+            "no suggestion when nothing is close"
+        );
+        // A part of several names suggests those, the closest first.
+        let err = "battle".parse::<EventKind>().unwrap_err();
+        assert_eq!(err.suggestions.len(), 3, "{err}");
+        assert!(
+            err.suggestions.iter().all(|s| s.contains("Battle")),
+            "{err}"
+        );
+        assert_eq!(err.suggestions[0], "linkMicBattle");
+        assert!(
+            err.to_string()
+                .starts_with("unknown event type 'battle' (did you mean 'linkMicBattle', '"),
+            "{err}"
+        );
         assert_eq!(
             "gfit".parse::<EventKind>().unwrap_err().to_string(),
             "unknown event type 'gfit' (did you mean 'gift'?)"
