@@ -354,6 +354,44 @@ async fn the_dashboard_asks_a_browser_for_the_key() {
 }
 
 #[tokio::test]
+async fn overlay_pages_refuse_settings_they_do_not_take_or_cannot_use() {
+    let h = harness(|_| {}).await;
+    for (uri, says) in [
+        (
+            "/overlay/goal?metric=likes",
+            "/overlay/goal needs 'target' (a number above 0, at most 1000000000000000), e.g. ?target=1000",
+        ),
+        (
+            "/overlay/goal?metric=like&target=10",
+            "metric must be one of likes, viewers, follows, diamonds, shares, subscribers, gifts, not 'like'",
+        ),
+        (
+            "/overlay/alerts?volume=loud",
+            "volume must be a number from 0 to 1, not 'loud'",
+        ),
+    ] {
+        let r = get_(&h.app, uri).await;
+        assert!(r.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+        assert_eq!(
+            r.error(StatusCode::BAD_REQUEST, "bad_request"),
+            says,
+            "{uri}"
+        );
+    }
+    let typo = get_(&h.app, "/overlay/counter?metrc=likes")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(typo.contains("no setting 'metrc'"), "{typo}");
+    // The URLs serve prints work as printed.
+    for line in overlay::urls("", None) {
+        let Some((_, path)) = line.split_once(": ") else {
+            continue;
+        };
+        assert_eq!(get_(&h.app, path).await.status, StatusCode::OK, "{line}");
+    }
+}
+
+#[tokio::test]
 async fn overlay_state_counts_what_was_ingested_and_test_events_reach_the_stream_only() {
     let h = harness(|_| {}).await;
     let gift = |end: bool, n: u64| {

@@ -18,6 +18,7 @@
 //! Every page and asset goes out with a strict Content-Security-Policy.
 
 pub mod assets;
+pub mod settings;
 pub mod tally;
 
 use std::sync::Arc;
@@ -172,8 +173,13 @@ fn html(body: String, headers: &HeaderMap) -> Response {
     )
 }
 
-/// `GET /overlay/{page}`.
-pub(super) async fn overlay_page(Path(page): Path<String>, headers: HeaderMap) -> Response {
+/// `GET /overlay/{page}`: 404 for an unknown page, 400 for a setting the
+/// page does not take or a bad value ([`settings::check`]).
+pub(super) async fn overlay_page(
+    Path(page): Path<String>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
     if !PAGES.contains(&page.as_str()) {
         return secure(
             ApiError::not_found(format!(
@@ -182,6 +188,12 @@ pub(super) async fn overlay_page(Path(page): Path<String>, headers: HeaderMap) -
             ))
             .into_response(),
         );
+    }
+    let checked = query
+        .map_err(|e| e.body_text())
+        .and_then(|Query(pairs)| settings::check(&page, &pairs));
+    if let Err(why) = checked {
+        return secure(ApiError::bad_request(why).into_response());
     }
     html(page_html(&page, &page, "tiklive.css"), &headers)
 }
