@@ -39,28 +39,19 @@ impl TextField for Bytes {
     }
 }
 
-/// What the mapping reads of a user.
-pub trait UserView {
-    /// How a badge level is stored (`String` or `Bytes`).
-    type Level: TextField;
+/// What a user reference ([`UserRef`]) reads of a user.
+pub trait RefView {
     fn id(&self) -> i64;
     fn id_str(&self) -> Cow<'_, str>;
     fn nickname(&self) -> Cow<'_, str>;
     fn display_id(&self) -> Cow<'_, str>;
-    fn sec_uid(&self) -> Cow<'_, str>;
-    fn verified(&self) -> bool;
     /// The first URL of the thumb, medium or large avatar, in that order.
     fn avatar(&self) -> Option<Cow<'_, str>>;
-    /// `followInfo.followStatus`, else the top-level `followStatus`.
-    fn follow_status(&self) -> i64;
-    /// Each badge's scene type and level text (read only when wanted).
-    fn badges(&self) -> impl Iterator<Item = (i32, Option<&Self::Level>)>;
 }
 
-macro_rules! user_view {
-    ($ty:ty, $level:ty) => {
-        impl UserView for $ty {
-            type Level = $level;
+macro_rules! ref_view {
+    ($($ty:ty),*) => {$(
+        impl RefView for $ty {
             fn id(&self) -> i64 {
                 self.id
             }
@@ -73,18 +64,40 @@ macro_rules! user_view {
             fn display_id(&self) -> Cow<'_, str> {
                 self.display_id.text()
             }
-            fn sec_uid(&self) -> Cow<'_, str> {
-                self.sec_uid.text()
-            }
-            fn verified(&self) -> bool {
-                self.verified
-            }
             fn avatar(&self) -> Option<Cow<'_, str>> {
                 [&self.avatar_thumb, &self.avatar_medium, &self.avatar_large]
                     .into_iter()
                     .flatten()
                     .find_map(|img| img.url_list.first())
                     .map(TextField::text)
+            }
+        }
+    )*};
+}
+
+ref_view!(proto::User, lean::User, lean::RefUser);
+
+/// What the mapping reads of a user for the full user fields ([`UserFields`]).
+pub trait UserView: RefView {
+    /// How a badge level is stored (`String` or `Bytes`).
+    type Level: TextField;
+    fn sec_uid(&self) -> Cow<'_, str>;
+    fn verified(&self) -> bool;
+    /// `followInfo.followStatus`, else the top-level `followStatus`.
+    fn follow_status(&self) -> i64;
+    /// Each badge's scene type and level text (read only when wanted).
+    fn badges(&self) -> impl Iterator<Item = (i32, Option<&Self::Level>)>;
+}
+
+macro_rules! user_view {
+    ($ty:ty, $level:ty) => {
+        impl UserView for $ty {
+            type Level = $level;
+            fn sec_uid(&self) -> Cow<'_, str> {
+                self.sec_uid.text()
+            }
+            fn verified(&self) -> bool {
+                self.verified
             }
             fn follow_status(&self) -> i64 {
                 self.follow_info
@@ -215,7 +228,7 @@ impl<'a> UserFields<'a> {
 }
 
 /// The user id as a string: `idStr` when present, else the numeric id.
-pub fn user_id(u: &impl UserView) -> Cow<'_, str> {
+pub fn user_id(u: &impl RefView) -> Cow<'_, str> {
     let id_str = u.id_str();
     if !id_str.is_empty() {
         id_str
@@ -226,7 +239,7 @@ pub fn user_id(u: &impl UserView) -> Cow<'_, str> {
     }
 }
 
-pub fn avatar_url(u: &impl UserView) -> String {
+pub fn avatar_url(u: &impl RefView) -> String {
     u.avatar().unwrap_or_default().into_owned()
 }
 
@@ -242,7 +255,7 @@ pub struct UserRef<'a> {
 }
 
 impl<'a> UserRef<'a> {
-    pub fn from_user(u: &'a impl UserView) -> UserRef<'a> {
+    pub fn from_user(u: &'a impl RefView) -> UserRef<'a> {
         UserRef {
             user_id: user_id(u),
             unique_id: u.display_id(),
