@@ -345,6 +345,20 @@ pub struct NatsAuthArgs {
     pub nats_token: Option<String>,
 }
 
+/// Which deployment in the NATS account: the subject prefix that its
+/// subjects, KV buckets, consumers and default stream name derive from
+/// (see [`crate::nats::namespace`]).
+#[derive(Debug, Args, Clone)]
+pub struct NatsPrefixArgs {
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        env = "TIKLIVE_NATS_PREFIX",
+        default_value = crate::nats::namespace::DEFAULT_PREFIX
+    )]
+    pub nats_prefix: String,
+}
+
 /// The NATS servers and credentials (streamers, cluster).
 #[derive(Debug, Args, Clone)]
 pub struct NatsConnArgs {
@@ -352,6 +366,8 @@ pub struct NatsConnArgs {
     pub url: String,
     #[command(flatten)]
     pub auth: NatsAuthArgs,
+    #[command(flatten)]
+    pub prefix: NatsPrefixArgs,
 }
 
 /// How to reach NATS and which JetStream stream holds the events.
@@ -360,9 +376,12 @@ pub struct NatsConnArgs {
 pub struct NatsArgs {
     #[command(flatten)]
     pub auth: NatsAuthArgs,
-    /// The JetStream stream of events (created if missing, subjects tiklive.ev.>)
-    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
-    pub nats_stream: String,
+    #[command(flatten)]
+    pub prefix: NatsPrefixArgs,
+    /// The JetStream stream of events, created if missing with subjects PREFIX.ev.>
+    /// [default: TIKLIVE_EVENTS; with --nats-prefix acme.staging, ACME_STAGING_EVENTS]
+    #[arg(long, value_name = "NAME")]
+    pub nats_stream: Option<String>,
     /// Replicas of a stream we create (3 on a three-node cluster)
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub nats_replicas: usize,
@@ -471,9 +490,9 @@ pub enum ClusterCommand {
         /// JSON for scripts
         #[arg(long)]
         json: bool,
-        /// The events stream (for lag)
-        #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
-        nats_stream: String,
+        /// The events stream (for lag) [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]
+        #[arg(long, value_name = "NAME")]
+        nats_stream: Option<String>,
         #[command(flatten)]
         conn: NatsConnArgs,
     },
@@ -495,9 +514,9 @@ pub struct ForwardArgs {
     /// consumer per target, shared by every forwarder of that target; runs until Ctrl-C
     #[arg(long, value_name = "URL", conflicts_with_all = ["replay", "demo", "users", "dry_run", "speed", "threads", "room_id", "wait", "max_retries", "gift_streaks"])]
     pub from: Option<String>,
-    /// With --from: the stream to read
-    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
-    pub nats_stream: String,
+    /// With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]
+    #[arg(long, value_name = "NAME")]
+    pub nats_stream: Option<String>,
     /// With --from: a delivery not acknowledged this long goes to another forwarder
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub ack_wait: String,
@@ -508,6 +527,8 @@ pub struct ForwardArgs {
     pub deliver: Option<Deliver>,
     #[command(flatten)]
     pub nats_auth: NatsAuthArgs,
+    #[command(flatten)]
+    pub nats_prefix: NatsPrefixArgs,
     /// Print the requests that would be sent, with secrets redacted, and send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -551,11 +572,13 @@ pub struct ServeArgs {
     /// the stream sequence is the cursor (--type: only these types)
     #[arg(long, value_name = "URL", conflicts_with_all = ["users", "replay", "demo", "limit", "speed", "threads", "room_id", "wait", "max_retries", "gift_streaks", "buffer"])]
     pub from: Option<String>,
-    /// With --from: the stream to read
-    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
-    pub nats_stream: String,
+    /// With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]
+    #[arg(long, value_name = "NAME")]
+    pub nats_stream: Option<String>,
     #[command(flatten)]
     pub nats_auth: NatsAuthArgs,
+    #[command(flatten)]
+    pub nats_prefix: NatsPrefixArgs,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -668,6 +691,8 @@ pub struct ConfigArgs {
     pub nats: Option<String>,
     #[command(flatten)]
     pub nats_auth: NatsAuthArgs,
+    #[command(flatten)]
+    pub nats_prefix: NatsPrefixArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

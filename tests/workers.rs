@@ -295,7 +295,7 @@ async fn sigterm_hands_over_at_once_with_no_gap() {
 /// its TTL; a fresh one is not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
-    use tiklive::nats::kv::{LEASES, Lease, encode};
+    use tiklive::nats::kv::{Lease, encode};
     use tiklive::nats::worker::key_of;
 
     let nats = NatsServer::start();
@@ -303,7 +303,7 @@ async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
     let cmd = |args: &[&str]| pool_cmd(&dir, &nats, None, args);
     output_ok(&mut cmd(&["streamers", "add", "alice", "bob"])).await;
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let leases = js.get_key_value(LEASES).await.unwrap();
+    let leases = js.get_key_value("TIKLIVE_LEASES").await.unwrap();
     let now = now_ms();
     for (user, renewed_ms) in [("alice", now - 30_000), ("bob", now)] {
         let lease = Lease {
@@ -555,7 +555,7 @@ async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
 /// one short line, and the worker claims it again once it is free.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_lease_is_one_short_line() {
-    use tiklive::nats::kv::{LEASES, Lease, decode, encode};
+    use tiklive::nats::kv::{Lease, decode, encode};
     use tiklive::nats::worker::key_of;
 
     let nats = NatsServer::start();
@@ -574,7 +574,7 @@ async fn a_lost_lease_is_one_short_line() {
         .spawn()
         .unwrap();
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let leases = js.get_key_value(LEASES).await.unwrap();
+    let leases = js.get_key_value("TIKLIVE_LEASES").await.unwrap();
     let key = key_of("alice");
     let lease = async || -> Option<Lease> { decode(&leases.get(&key).await.ok()??) };
     poll_every(
@@ -622,7 +622,7 @@ async fn a_bucket_listing_gives_every_key_once_while_keys_change() {
 
     let nats = NatsServer::start();
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let b = Buckets::open(&js, 1, Duration::from_secs(10))
+    let b = Buckets::open(&js, &Default::default(), 1, Duration::from_secs(10))
         .await
         .unwrap();
     for k in ["a", "b", "c"] {
@@ -654,7 +654,7 @@ async fn a_bucket_listing_gives_every_key_once_while_keys_change() {
 /// handles were normalised.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn streamer_handles_are_case_insensitive() {
-    use tiklive::nats::kv::{STREAMERS, StreamerEntry, encode};
+    use tiklive::nats::kv::{StreamerEntry, encode};
 
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
@@ -667,7 +667,7 @@ async fn streamer_handles_are_case_insensitive() {
     );
     // An entry written with capitals by an older tiklive.
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let set = js.get_key_value(STREAMERS).await.unwrap();
+    let set = js.get_key_value("TIKLIVE_STREAMERS").await.unwrap();
     let old = StreamerEntry {
         user: "Carol".into(),
         added_ms: 0,

@@ -1,5 +1,6 @@
 //! `tiklive worker`: one member of a pool that shares the streamers of the
 //! `TIKLIVE_STREAMERS` bucket, each watched by exactly one live worker.
+//! (Bucket names are the default prefix's; see [`super::namespace`].)
 //!
 //! Every tick (a tenth of the lease TTL, 100 ms to 1 s) a worker:
 //! 1. renews its heartbeat (`TIKLIVE_WORKERS`) and its leases
@@ -80,6 +81,8 @@ pub struct WorkerOptions {
     pub opts: DecoderOptions,
     /// The NATS servers, for messages.
     pub engine: String,
+    /// The deployment: the subjects events are published on.
+    pub ns: super::namespace::Namespace,
     /// Publishes in flight per stream.
     pub window: usize,
     pub quiet: bool,
@@ -521,6 +524,7 @@ async fn watch_stream(job: StreamJob) {
     let mut cursor = job.cursor.clone();
     let mut publisher = Publisher::new(
         job.js.clone(),
+        job.o.ns.clone(),
         job.o.engine.clone(),
         job.o.window,
         job.o.quiet,
