@@ -167,6 +167,16 @@ fn now_ms() -> i64 {
     tiklive::clock::now_ms()
 }
 
+/// A worker's stderr once it has exited (piped by [`Pool::worker`]).
+async fn stderr_of(child: &mut Child) -> String {
+    let mut err = String::new();
+    let mut pipe = child.stderr.take().expect("stderr piped");
+    tokio::io::AsyncReadExt::read_to_string(&mut pipe, &mut err)
+        .await
+        .unwrap();
+    err
+}
+
 async fn sigterm(child: &mut Child) -> std::process::ExitStatus {
     let pid = child.id().unwrap();
     std::process::Command::new("kill")
@@ -261,6 +271,42 @@ async fn a_killed_workers_streamers_continue_on_the_other() {
     let status = sigterm(&mut b).await;
     assert_eq!(status.code(), Some(130));
     pool.assert_complete().await;
+    // The takeover is said per round, not per stream.
+    let err = stderr_of(&mut b).await;
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("tiklive: worker b: took over ")
+                && l.contains(" from a (not renewed for the lease TTL): @")),
+        "{err}"
+    );
+    assert!(!err.contains("watching @"), "{err}");
+}
+
+/// A worker that starts, or hands over at SIGTERM, six streams says so in
+/// one line each time, naming five and counting the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_sums_up_its_streams_in_one_line() {
+    let pool = Pool::start().await;
+    let mut a = pool.worker("a", "2s");
+    pool.wait_owners("all owned by a", Duration::from_secs(30), |o| {
+        o.len() == USERS.len() && o.values().all(|w| w == "a")
+    })
+    .await;
+    assert_eq!(sigterm(&mut a).await.code(), Some(130));
+    let err = stderr_of(&mut a).await;
+    let said = |what: &str| err.lines().filter(|l| l.contains(what)).count();
+    let listed = "6 streamers: @ann, @bo.b, @cy_c, @dee, @eve and 1 more";
+    assert_eq!(
+        said(&format!("tiklive: worker a: watching {listed}")),
+        1,
+        "{err}"
+    );
+    assert_eq!(
+        said(&format!("tiklive: worker a: handed over {listed}")),
+        1,
+        "{err}"
+    );
+    assert_eq!(said("@fay"), 0, "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
