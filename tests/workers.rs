@@ -596,6 +596,62 @@ async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
     assert!(said[0].len() < 200, "{stderr}");
 }
 
+/// A streamer that keeps failing is reported once by the pool, not once per
+/// owner: its next owner (after a handover) knows the failure from the KV
+/// cursor record and publishes no second `error` event, and says nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_owner_does_not_report_the_same_failure_again() {
+    let nats = NatsServer::start();
+    let fake = FakeTikTok::start().await;
+    fake.user("ghost", UserPage::NotFound);
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = pool_cmd(&dir, &nats, Some(&fake), args);
+        cmd.env("TIKLIVE_POOL_RETRY_MS", "100");
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "ghost"])).await;
+    let worker = |id: &str| {
+        cmd(&["worker", "--id", id, "--lease-ttl", "2s"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let errors = async || {
+        if js.get_stream(STREAM).await.is_err() {
+            return 0; // the worker has not made it yet
+        }
+        stream_messages(&nats.url(), STREAM)
+            .await
+            .into_iter()
+            .filter(|m| m.event["type"] == "error")
+            .count()
+    };
+    let mut a = worker("a");
+    let every = Duration::from_millis(50);
+    let within = Duration::from_secs(20);
+    poll_every(every, "a's error event", within, async || {
+        errors().await == 1
+    })
+    .await;
+    sigterm(&mut a).await;
+    let before = fake.recorded(|r| r.page_lookups);
+    let mut b = worker("b");
+    poll_every(every, "b's lookups of @ghost", within, async || {
+        fake.recorded(|r| r.page_lookups) >= before + 3
+    })
+    .await;
+    sigterm(&mut b).await;
+    assert_eq!(errors().await, 1, "reported once by the pool");
+    let err = stderr_of(&mut b).await;
+    assert!(
+        err.contains("worker b: watching 1 streamer: @ghost"),
+        "{err}"
+    );
+    assert!(!err.contains("@ghost:"), "{err}");
+}
+
 /// A lease write whose answer was lost (the value still names this worker
 /// and claim) keeps the lease with no line; a lease another writer took is
 /// one short line, and the worker claims it again once it is free.

@@ -82,12 +82,22 @@ pub fn ttl_or_default(ttl_ms: i64) -> i64 {
     }
 }
 
-/// The last cursor of a streamer whose events before it are all in the stream.
+/// The last cursor of a streamer whose events before it are all in the
+/// stream, and the failure last reported for it: what its next owner
+/// resumes from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SavedCursor {
+    /// Empty: none yet (the streamer has only failed so far).
     pub cursor: String,
     pub worker: String,
     pub saved_ms: i64,
+    /// The key of the failure whose `error` event is in the stream, while
+    /// the streamer keeps failing ([`crate::live::error::Reported::key`]):
+    /// the next owner does not publish the same failure again. `None`: no
+    /// failure since the stream last connected (or a record from before
+    /// this field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported: Option<String>,
 }
 
 /// A worker's heartbeat.

@@ -29,7 +29,9 @@
 //! found, TikTok unreachable) is started again after an exponential backoff
 //! with jitter ([`Backoff`]: `TIKLIVE_POOL_RETRY_MS`, 5 s, up to
 //! [`RETRY_CAP`]). Its `error` event is published, never `fatal`, only when
-//! the failure is news ([`Reported`]), with one line on stderr then.
+//! the failure is news ([`Reported`]), with one line on stderr then; the
+//! failure last reported is saved with the cursor, so the next owner does
+//! not report it again.
 //!
 //! What a round changes is said in one line per kind ([`Moves`]): `worker
 //! a: watching 37 streamers: @ann, @bob, … and 32 more`, `took over`,
@@ -500,10 +502,15 @@ impl Worker {
             return; // another worker was faster
         };
         self.free_since.remove(key);
-        let saved = match self.b.cursors.get(key).await {
-            Ok(Some(v)) => decode::<SavedCursor>(&v).map(|c| c.cursor),
+        let record = match self.b.cursors.get(key).await {
+            Ok(Some(v)) => decode::<SavedCursor>(&v),
             _ => None,
         };
+        let saved = record
+            .as_ref()
+            .map(|c| c.cursor.clone())
+            .filter(|c| !c.is_empty());
+        let reported = record.and_then(|c| c.reported);
         match stale {
             Some((_, from)) => {
                 moves.taken.push(user.to_string());
@@ -522,6 +529,7 @@ impl Worker {
             user: user.to_string(),
             key: key.to_string(),
             cursor: saved,
+            reported,
             js: self.js.clone(),
             cursors: self.b.cursors.clone(),
             budget: self.budget.clone(),
@@ -588,6 +596,8 @@ struct StreamJob {
     user: String,
     key: String,
     cursor: Option<String>,
+    /// The failure the last owner reported (see [`SavedCursor::reported`]).
+    reported: Option<String>,
     js: jetstream::Context,
     cursors: kv::Store,
     budget: SharedGate,
@@ -609,8 +619,18 @@ async fn watch_stream(job: StreamJob) {
     )
     .reporting_to(job.outages.clone(), &job.user);
     let mut saved = cursor.clone().unwrap_or_default();
-    // Failures reported as `error` events, across restarts: only news is.
-    let reported = Arc::new(std::sync::Mutex::new(Reported::default()));
+    // Failures reported as `error` events, across restarts and owners: only
+    // news is.
+    let mut saved_key = job.reported.clone();
+    let reported = Arc::new(std::sync::Mutex::new(
+        saved_key
+            .clone()
+            .map_or_else(Reported::default, Reported::already_reported),
+    ));
+    let key_now = || {
+        let r = reported.lock().unwrap_or_else(|p| p.into_inner());
+        r.key().map(str::to_string)
+    };
     let retry = job.o.live.pool_retry;
     let mut backoff = Backoff::new(retry, RETRY_CAP.max(retry), RAN_WELL);
     loop {
@@ -659,18 +679,24 @@ async fn watch_stream(job: StreamJob) {
                     }
                     publisher.flush().await;
                     if !c.is_empty() && c != saved {
-                        save_cursor(&job, &c).await;
+                        saved_key = key_now();
+                        save_cursor(&job, &c, saved_key.clone()).await;
                         saved = c;
                     }
                 }
             }
         }
-        // The live task ended and closed the channel: all is published.
+        // The live task ended and closed the channel: all is published,
+        // its `error` event too, so the next owner may know it was.
         publisher.flush().await;
         let c = cursor_rx.borrow().clone();
-        if !c.is_empty() && c != saved {
-            save_cursor(&job, &c).await;
-            saved = c.clone();
+        let key = key_now();
+        if (!c.is_empty() && c != saved) || key != saved_key {
+            if !c.is_empty() {
+                saved = c.clone();
+            }
+            save_cursor(&job, &saved, key.clone()).await;
+            saved_key = key;
         }
         if !c.is_empty() {
             cursor = Some(c);
@@ -710,11 +736,14 @@ async fn watch_stream(job: StreamJob) {
     }
 }
 
-async fn save_cursor(job: &StreamJob, cursor: &str) {
+/// Save where the next owner resumes: `cursor` (empty: none yet) and the
+/// failure `reported` last.
+async fn save_cursor(job: &StreamJob, cursor: &str, reported: Option<String>) {
     let value = encode(&SavedCursor {
         cursor: cursor.to_string(),
         worker: job.o.id.clone(),
         saved_ms: now_ms(),
+        reported,
     });
     if let Err(e) = job.cursors.put(&job.key, value).await {
         term::warn(format_args!(
