@@ -404,6 +404,8 @@ Each streamer of the set is watched by exactly one live worker: ownership is a l
 KV bucket TIKLIVE_LEASES, renewed every TTL/3; a lease not renewed for the TTL is taken over,
 resuming from the cursor saved in TIKLIVE_CURSORS. SIGTERM or Ctrl-C hands every streamer
 over at once. Events go to the stream as with 'watch --sink' (see README, \"Scaling out\").
+These are the default --nats-prefix's names (tiklive); acme.staging gives ACME_STAGING_LEASES,
+ACME_STAGING_EVENTS and so on: a pool of its own on the same NATS account.
 
 Examples:
   nats-server -js &
@@ -414,7 +416,8 @@ Examples:
 
 const STREAMERS_AFTER_HELP: &str = "\
 The set lives in the KV bucket TIKLIVE_STREAMERS; running workers pick up changes within a
-second and stop watching removed streamers.
+second and stop watching removed streamers. With --nats-prefix acme.staging (or
+TIKLIVE_NATS_PREFIX) it is ACME_STAGING_STREAMERS: each deployment has its own set.
 
 Examples:
   tiklive streamers add alice @bob --nats nats://127.0.0.1:4222

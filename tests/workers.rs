@@ -789,3 +789,61 @@ async fn streamer_handles_are_case_insensitive() {
     assert_eq!(said, "tiklive: removed 2 streamer(s) (1 not in the set)\n");
     assert_eq!(run(&["streamers", "list"]).await.0, "bo.b\n");
 }
+
+/// A pool under `TIKLIVE_NATS_PREFIX=acme.staging` uses only its own names:
+/// its events go to `acme.staging.ev.…` in `ACME_STAGING_EVENTS`, and every
+/// stream and bucket it makes is `ACME_STAGING_…`, so a default pool on the
+/// same server would share nothing with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pool_under_a_prefix_makes_only_its_own_names() {
+    use futures_util::TryStreamExt;
+
+    let nats = NatsServer::start();
+    let fake = FakeTikTok::start().await;
+    fake.endless(Duration::from_millis(50));
+    fake.live("ann", "7301");
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = pool_cmd(&dir, &nats, Some(&fake), args);
+        cmd.env("TIKLIVE_NATS_PREFIX", "acme.staging");
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "ann"])).await;
+    let mut w = cmd(&["worker", "--id", "a", "--type", "chat"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let chats = async || match js.get_stream("ACME_STAGING_EVENTS").await {
+        Ok(_) => stream_messages(&nats.url(), "ACME_STAGING_EVENTS").await,
+        Err(_) => Vec::new(),
+    };
+    let every = Duration::from_millis(100);
+    let within = Duration::from_secs(20);
+    poll_every(every, "ann's chats", within, async || {
+        chats().await.len() >= 3
+    })
+    .await;
+    let status = output_ok(&mut cmd(&["cluster", "status", "--json"])).await;
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["streamers"][0]["owner"], "a", "{status}");
+    assert!(status["streamers"][0]["lagMs"].is_number(), "{status}");
+    sigterm(&mut w).await;
+    assert!(
+        chats()
+            .await
+            .iter()
+            .all(|m| m.subject == "acme.staging.ev.ann.chat"),
+    );
+    let names: Vec<String> = js.stream_names().try_collect().await.unwrap();
+    assert!(!names.is_empty());
+    for name in &names {
+        assert!(
+            name.starts_with("ACME_STAGING_") || name.starts_with("KV_ACME_STAGING_"),
+            "{names:?}"
+        );
+    }
+    // The default deployment sees no pool there.
+    let out = output_ok(&mut pool_cmd(&dir, &nats, None, &["streamers", "list"])).await;
+    assert!(out.stdout.is_empty());
+}

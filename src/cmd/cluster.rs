@@ -96,8 +96,13 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
     let text = if as_json {
         format!("{report}\n")
     } else if b.is_none() {
+        let of = if ns == Namespace::default() {
+            String::new()
+        } else {
+            format!(" with prefix {}", ns.prefix())
+        };
         format!(
-            "no worker pool at NATS {} yet: 'tiklive streamers add USER' and 'tiklive worker' start one\n",
+            "no worker pool{of} at NATS {} yet: 'tiklive streamers add USER' and 'tiklive worker' start one\n",
             crate::nats::NatsTarget::resolve(&conn.url, &conn.auth)?.display()
         )
     } else {
