@@ -137,7 +137,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l record -d 'Als
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sink -d 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -, tokens split by .) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-stream -d 'The JetStream stream of events, created if missing with subjects PREFIX.ev.> [default: TIKLIVE_EVENTS; with --nats-prefix acme.staging, ACME_STAGING_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-replicas -d 'Replicas of a stream we create (3 on a three-node cluster)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-max-age -d 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)' -r
@@ -251,7 +251,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l deliver -d '
 new\t'The next event published'"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -, tokens split by .) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps; N is 1 or more); with --from, after N events delivered or given up, over every target' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -361,7 +361,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l from -d 'Serve
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-stream -d 'With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -, tokens split by .) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -602,7 +602,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l idle-timeout 
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -, tokens split by .) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-stream -d 'The JetStream stream of events, created if missing with subjects PREFIX.ev.> [default: TIKLIVE_EVENTS; with --nats-prefix acme.staging, ACME_STAGING_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-replicas -d 'Replicas of a stream we create (3 on a three-node cluster)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-max-age -d 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)' -r
@@ -632,7 +632,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fis
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -, tokens split by .) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -643,7 +643,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_se
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -, tokens split by .) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -654,7 +654,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_se
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -, tokens split by .) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -680,7 +680,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -, tokens split by .) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -722,7 +722,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l db -d 'The st
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -, tokens split by .) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

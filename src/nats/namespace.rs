@@ -18,7 +18,10 @@
 //! digits and `-`. NATS subjects allow more, but bucket and stream names
 //! allow no `.` and the derived names must not collide: with `_` and upper
 //! case excluded, a name (`.` → `_`, upper-cased) gives the prefix back, so
-//! two prefixes never share a bucket. Confirmed by the unit tests below.
+//! two prefixes never share a bucket. No token may be `ev`: the subjects of
+//! prefix `a.ev.b` (`a.ev.b.ev.>`) would fall inside those of `a`
+//! (`a.ev.>`); without it, two prefixes' subjects never overlap. Confirmed
+//! by the unit tests below.
 
 use crate::error::Failure;
 
@@ -61,6 +64,12 @@ impl Namespace {
             return Err(Failure::usage(format!(
                 "invalid --nats-prefix '{prefix}': use lower-case letters, digits and '-', \
                  tokens separated by '.' (e.g. tiklive or acme.staging), at most {MAX_LEN} characters"
+            )));
+        }
+        if prefix.split('.').any(|t| t == "ev") {
+            return Err(Failure::usage(format!(
+                "invalid --nats-prefix '{prefix}': no token may be 'ev' \
+                 (its subjects would fall inside another prefix's PREFIX.ev.>)"
             )));
         }
         Ok(Namespace {
@@ -142,9 +151,37 @@ mod tests {
     fn bad_prefixes_are_refused() {
         let long = "a".repeat(65);
         for bad in [
-            "", ".", "a.", ".a", "a..b", "A", "a_b", "a b", "a*", "a>", "$sys", "é", &long,
+            "",
+            ".",
+            "a.",
+            ".a",
+            "a..b",
+            "A",
+            "a_b",
+            "a b",
+            "a*",
+            "a>",
+            "$sys",
+            "é",
+            &long,
+            "ev",
+            "tiklive.ev",
+            "a.ev.b",
         ] {
             assert!(Namespace::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn distinct_prefixes_never_overlap() {
+        let prefixes = ["a", "a.b", "a.b.c", "b", "ab", "eve", "a.eve"];
+        for p in prefixes {
+            for q in prefixes {
+                let (p, q) = (Namespace::new(p).unwrap(), Namespace::new(q).unwrap());
+                let filter = |n: &Namespace| format!("{}.x.y", n.events_root());
+                let overlap = crate::nats::subject::covers(&p.events_filter(), &filter(&q));
+                assert_eq!(overlap, p == q, "{p:?} {q:?}");
+            }
         }
     }
 

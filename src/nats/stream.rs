@@ -80,13 +80,13 @@ pub async fn ensure_stream(
             if let CreateStreamErrorKind::JetStream(js_err) = e.kind()
                 && js_err.error_code() == ErrorCode::STREAM_SUBJECT_OVERLAP
             {
-                let holder = js
-                    .stream_by_subject(settings.subjects.clone())
-                    .await
-                    .unwrap_or_else(|_| "another stream".to_string());
+                let (holder, or_use) = match js.stream_by_subject(settings.subjects.clone()).await {
+                    Ok(h) => (format!("stream {h}"), format!("use --nats-stream {h}, or ")),
+                    Err(_) => ("another stream".to_string(), String::new()),
+                };
                 anyhow::bail!(Failure::usage(format!(
-                    "cannot create stream {} for subjects {}: stream {holder} already holds them; \
-                     use --nats-stream {holder}, or give this deployment its own --nats-prefix",
+                    "cannot create stream {} for subjects {}: {holder} already holds them; \
+                     {or_use}give this deployment its own --nats-prefix",
                     settings.name, settings.subjects
                 )));
             }
