@@ -263,7 +263,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__cluster__subcmd__status)
-            opts="-q -v -h -V --json --nats-stream --nats --nats-creds --nats-token --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --json --nats-stream --nats --nats-creds --nats-token --nats-prefix --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -282,6 +282,10 @@ _tiklive() {
                     return 0
                     ;;
                 --nats-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -315,7 +319,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__config)
-            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --to --secret --listen --api-key --overlay-token-generation --db --nats --nats-creds --nats-token --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --to --secret --listen --api-key --overlay-token-generation --db --nats --nats-creds --nats-token --nats-prefix --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,6 +393,10 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nats-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -401,7 +409,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__forward)
-            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --to --secret --drain-timeout --from --nats-stream --ack-wait --deliver --nats-creds --nats-token --dry-run --limit --db --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --to --secret --drain-timeout --from --nats-stream --ack-wait --deliver --nats-creds --nats-token --nats-prefix --dry-run --limit --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -496,6 +504,10 @@ _tiklive() {
                     return 0
                     ;;
                 --nats-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -869,7 +881,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__serve)
-            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --listen --api-key --overlay-token-generation --buffer --insecure-no-auth --limit --from --nats-stream --nats-creds --nats-token --db --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --listen --api-key --overlay-token-generation --buffer --insecure-no-auth --limit --from --nats-stream --nats-creds --nats-token --nats-prefix --db --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -971,6 +983,10 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nats-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1005,7 +1021,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__streamers__subcmd__add)
-            opts="-q -v -h -V --nats --nats-creds --nats-token --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --nats --nats-creds --nats-token --nats-prefix --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,6 +1036,10 @@ _tiklive() {
                     return 0
                     ;;
                 --nats-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1105,7 +1125,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__streamers__subcmd__list)
-            opts="-q -v -h -V --json --nats --nats-creds --nats-token --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --json --nats --nats-creds --nats-token --nats-prefix --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1120,6 +1140,10 @@ _tiklive() {
                     return 0
                     ;;
                 --nats-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1135,7 +1159,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__streamers__subcmd__remove)
-            opts="-q -v -h -V --nats --nats-creds --nats-token --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --nats --nats-creds --nats-token --nats-prefix --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,6 +1177,10 @@ _tiklive() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nats-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1165,7 +1193,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__watch)
-            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --format --limit --record --sink --nats-creds --nats-token --nats-stream --nats-replicas --nats-max-age --nats-max-bytes --nats-duplicate-window --nats-window --quiet --verbose --color --help --version"
+            opts="-t -n -q -v -h -V --replay --demo --speed --threads --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --format --limit --record --sink --nats-creds --nats-token --nats-prefix --nats-stream --nats-replicas --nats-max-age --nats-max-bytes --nats-duplicate-window --nats-window --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1252,6 +1280,10 @@ _tiklive() {
                     return 0
                     ;;
                 --nats-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1497,7 +1529,7 @@ _tiklive() {
             return 0
             ;;
         tiklive__subcmd__worker)
-            opts="-t -q -v -h -V --nats --id --capacity --lease-ttl --cursor-every --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --nats-creds --nats-token --nats-stream --nats-replicas --nats-max-age --nats-max-bytes --nats-duplicate-window --nats-window --quiet --verbose --color --help --version"
+            opts="-t -q -v -h -V --nats --id --capacity --lease-ttl --cursor-every --type --gift-streaks --room-id --sign-url --sign-api-key --proxy --send-session-to-signer --user-agent --max-retries --wait --idle-timeout --sign-budget --nats-creds --nats-token --nats-prefix --nats-stream --nats-replicas --nats-max-age --nats-max-bytes --nats-duplicate-window --nats-window --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1572,6 +1604,10 @@ _tiklive() {
                     return 0
                     ;;
                 --nats-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nats-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

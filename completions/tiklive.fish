@@ -137,7 +137,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l record -d 'Als
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sink -d 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-stream -d 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-stream -d 'The JetStream stream of events, created if missing with subjects PREFIX.ev.> [default: TIKLIVE_EVENTS; with --nats-prefix acme.staging, ACME_STAGING_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-replicas -d 'Replicas of a stream we create (3 on a three-node cluster)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-max-age -d 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-max-bytes -d 'Size limit in bytes of a stream we create, oldest events dropped first (default: none)' -r
@@ -244,12 +245,13 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Where
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeout -d 'How long to keep retrying after the input ends, e.g. 30s or 5m' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l from -d 'Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-stream -d 'With --from: the stream to read' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-stream -d 'With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l ack-wait -d 'With --from: a delivery not acknowledged this long goes to another forwarder' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l deliver -d 'With --from: where a target\'s new consumer starts, all (the stream\'s first event, so a restarted target misses nothing) or new (the next event published); an existing consumer keeps its position [default: all]' -r -f -a "all\t'The stream\'s first event'
 new\t'The next event published'"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps; N is 1 or more); with --from, after N events delivered or given up, over every target' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
@@ -356,9 +358,10 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l overlay-token-
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l from -d 'Serve the events of this NATS JetStream stream instead of watching a source: no store, the stream sequence is the cursor (--type: only these types)' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-stream -d 'With --from: the stream to read' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-stream -d 'With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -599,7 +602,8 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l idle-timeout 
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-stream -d 'The JetStream stream of events (created if missing, subjects tiklive.ev.>)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-stream -d 'The JetStream stream of events, created if missing with subjects PREFIX.ev.> [default: TIKLIVE_EVENTS; with --nats-prefix acme.staging, ACME_STAGING_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-replicas -d 'Replicas of a stream we create (3 on a three-node cluster)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-max-age -d 'Drop events older than this from a stream we create (e.g. 7d is 168h; default: keep)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-max-bytes -d 'Size limit in bytes of a stream we create, oldest events dropped first (default: none)' -r
@@ -628,6 +632,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and not __fis
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from add" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -638,6 +643,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_se
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -648,6 +654,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_se
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand streamers; and __fish_seen_subcommand_from list" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -669,10 +676,11 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s V -l version -d 'Print version'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-stream -d 'The events stream (for lag)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-stream -d 'The events stream (for lag) [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -714,6 +722,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l db -d 'The st
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

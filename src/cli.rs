@@ -345,6 +345,20 @@ pub struct NatsAuthArgs {
     pub nats_token: Option<String>,
 }
 
+/// Which deployment in the NATS account: the subject prefix that its
+/// subjects, KV buckets, consumers and default stream name derive from
+/// (see [`crate::nats::namespace`]).
+#[derive(Debug, Args, Clone)]
+pub struct NatsPrefixArgs {
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        env = "TIKLIVE_NATS_PREFIX",
+        default_value = crate::nats::namespace::DEFAULT_PREFIX
+    )]
+    pub nats_prefix: String,
+}
+
 /// The NATS servers and credentials (streamers, cluster).
 #[derive(Debug, Args, Clone)]
 pub struct NatsConnArgs {
@@ -352,6 +366,8 @@ pub struct NatsConnArgs {
     pub url: String,
     #[command(flatten)]
     pub auth: NatsAuthArgs,
+    #[command(flatten)]
+    pub prefix: NatsPrefixArgs,
 }
 
 /// How to reach NATS and which JetStream stream holds the events.
@@ -360,9 +376,12 @@ pub struct NatsConnArgs {
 pub struct NatsArgs {
     #[command(flatten)]
     pub auth: NatsAuthArgs,
-    /// The JetStream stream of events (created if missing, subjects tiklive.ev.>)
-    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
-    pub nats_stream: String,
+    #[command(flatten)]
+    pub prefix: NatsPrefixArgs,
+    /// The JetStream stream of events, created if missing with subjects PREFIX.ev.>
+    /// [default: TIKLIVE_EVENTS; with --nats-prefix acme.staging, ACME_STAGING_EVENTS]
+    #[arg(long, value_name = "NAME")]
+    pub nats_stream: Option<String>,
     /// Replicas of a stream we create (3 on a three-node cluster)
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub nats_replicas: usize,
@@ -385,6 +404,8 @@ Each streamer of the set is watched by exactly one live worker: ownership is a l
 KV bucket TIKLIVE_LEASES, renewed every TTL/3; a lease not renewed for the TTL is taken over,
 resuming from the cursor saved in TIKLIVE_CURSORS. SIGTERM or Ctrl-C hands every streamer
 over at once. Events go to the stream as with 'watch --sink' (see README, \"Scaling out\").
+These are the default --nats-prefix's names (tiklive); acme.staging gives ACME_STAGING_LEASES,
+ACME_STAGING_EVENTS and so on: a pool of its own on the same NATS account.
 
 Examples:
   nats-server -js &
@@ -395,7 +416,8 @@ Examples:
 
 const STREAMERS_AFTER_HELP: &str = "\
 The set lives in the KV bucket TIKLIVE_STREAMERS; running workers pick up changes within a
-second and stop watching removed streamers.
+second and stop watching removed streamers. With --nats-prefix acme.staging (or
+TIKLIVE_NATS_PREFIX) it is ACME_STAGING_STREAMERS: each deployment has its own set.
 
 Examples:
   tiklive streamers add alice @bob --nats nats://127.0.0.1:4222
@@ -471,9 +493,9 @@ pub enum ClusterCommand {
         /// JSON for scripts
         #[arg(long)]
         json: bool,
-        /// The events stream (for lag)
-        #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
-        nats_stream: String,
+        /// The events stream (for lag) [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]
+        #[arg(long, value_name = "NAME")]
+        nats_stream: Option<String>,
         #[command(flatten)]
         conn: NatsConnArgs,
     },
@@ -495,9 +517,9 @@ pub struct ForwardArgs {
     /// consumer per target, shared by every forwarder of that target; runs until Ctrl-C
     #[arg(long, value_name = "URL", conflicts_with_all = ["replay", "demo", "users", "dry_run", "speed", "threads", "room_id", "wait", "max_retries", "gift_streaks"])]
     pub from: Option<String>,
-    /// With --from: the stream to read
-    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
-    pub nats_stream: String,
+    /// With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]
+    #[arg(long, value_name = "NAME")]
+    pub nats_stream: Option<String>,
     /// With --from: a delivery not acknowledged this long goes to another forwarder
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub ack_wait: String,
@@ -508,6 +530,8 @@ pub struct ForwardArgs {
     pub deliver: Option<Deliver>,
     #[command(flatten)]
     pub nats_auth: NatsAuthArgs,
+    #[command(flatten)]
+    pub nats_prefix: NatsPrefixArgs,
     /// Print the requests that would be sent, with secrets redacted, and send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -551,11 +575,13 @@ pub struct ServeArgs {
     /// the stream sequence is the cursor (--type: only these types)
     #[arg(long, value_name = "URL", conflicts_with_all = ["users", "replay", "demo", "limit", "speed", "threads", "room_id", "wait", "max_retries", "gift_streaks", "buffer"])]
     pub from: Option<String>,
-    /// With --from: the stream to read
-    #[arg(long, value_name = "NAME", default_value = "TIKLIVE_EVENTS")]
-    pub nats_stream: String,
+    /// With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]
+    #[arg(long, value_name = "NAME")]
+    pub nats_stream: Option<String>,
     #[command(flatten)]
     pub nats_auth: NatsAuthArgs,
+    #[command(flatten)]
+    pub nats_prefix: NatsPrefixArgs,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -668,6 +694,8 @@ pub struct ConfigArgs {
     pub nats: Option<String>,
     #[command(flatten)]
     pub nats_auth: NatsAuthArgs,
+    #[command(flatten)]
+    pub nats_prefix: NatsPrefixArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

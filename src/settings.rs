@@ -191,6 +191,14 @@ pub const SETTINGS: &[Setting] = &[
         row("NATS_TOKEN", Some("--nats-token"), ""),
         "a NATS authentication token",
     )),
+    about(
+        row(
+            "TIKLIVE_NATS_PREFIX",
+            Some("--nats-prefix"),
+            crate::nats::namespace::DEFAULT_PREFIX,
+        ),
+        "the subject prefix of this deployment's events (`PREFIX.ev.<streamer>.<type>`), stream (`PREFIX_EVENTS`), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, `-`; tokens split by `.`, none of them `ev`)",
+    ),
     about(row("NO_COLOR", None, ""), "any value turns colour off"),
 ];
 

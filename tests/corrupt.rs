@@ -648,7 +648,14 @@ fn a_nested_field_that_changes_wire_type_keeps_the_event() {
         ("WebcastLikeMessage", &[5, 12], 0, &["/verified"]),
         ("WebcastMemberMessage", &[2, 12], 0, &["/verified"]),
         ("WebcastSocialMessage", &[2, 12], 0, &["/verified"]),
-        ("WebcastRoomUserSeqMessage", &[2, 2, 12], 0, &[]),
+        // A ranked viewer is read as a reference (lean `RefUser`): its
+        // nickname is read, its `verified` flag is skipped unread.
+        (
+            "WebcastRoomUserSeqMessage",
+            &[2, 2, 3],
+            2,
+            &["/topViewers/0/nickname"],
+        ),
         (
             "WebcastRankUpdateMessage",
             &[1, 6],

@@ -146,7 +146,8 @@ async fn sink_escapes_streamers_with_dots() {
     assert!(!stored.is_empty());
     for s in &stored {
         assert_eq!(s.subject, "tiklive.ev.the_2Ereal_5Fone.chat");
-        let (streamer, kind) = tiklive::nats::subject::parse_event_subject(&s.subject).unwrap();
+        let (streamer, kind) =
+            tiklive::nats::subject::parse_event_subject(&Default::default(), &s.subject).unwrap();
         assert_eq!(streamer, "the.real_one");
         assert_eq!(s.event["streamer"], "the.real_one");
         assert_eq!(kind, "chat");
@@ -647,4 +648,166 @@ async fn forward_from_honours_limit_and_deliver_new() {
     tokio::task::spawn_blocking(move || drop(receivers))
         .await
         .unwrap();
+}
+
+/// Run tiklive in `dir`; assert it fails with `code` and one line on stderr
+/// that contains every one of `says`.
+async fn fails(dir: &Dir, args: &[&str], code: i32, says: &[&str]) {
+    let out = tiklive(dir.path()).args(args).output().await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+    assert!(err.starts_with("tiklive: error: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    for s in says {
+        assert!(err.contains(s), "{s} in: {err}");
+    }
+}
+
+/// Two deployments share one nats-server: the default prefix and
+/// `staging` (set by flag and by `TIKLIVE_NATS_PREFIX`). Each has its own
+/// stream, subjects, streamers bucket and forwarder consumer, and sees only
+/// its own events. A stream that belongs to the other is a one-line
+/// configuration error, not a server failure or an endless wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_prefixes_share_one_server_independently() {
+    let server = NatsServer::start();
+    let url = server.url();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = demo_capture(&dir).await;
+    // Staging watches another streamer: a copy of the capture under "bee".
+    let text = std::fs::read_to_string(&capture).unwrap();
+    let (header, rest) = text.split_once('\n').unwrap();
+    let mut header: serde_json::Value = serde_json::from_str(header).unwrap();
+    let prod_streamer = header["streamer"].as_str().unwrap().to_string();
+    header["streamer"] = "bee".into();
+    let bee = dir.path().join("bee.capture");
+    std::fs::write(&bee, format!("{header}\n{rest}")).unwrap();
+
+    sink(&dir, &capture, &url, &[]).await;
+    let staging = ["--nats-prefix", "staging"];
+    sink(&dir, &bee, &url, &staging).await;
+    let prod = stream_messages(&url, STREAM).await;
+    let stage = stream_messages(&url, "STAGING_EVENTS").await;
+    assert!(prod.len() > 50 && stage.len() == prod.len());
+    assert!(
+        prod.iter().all(|m| m.subject.starts_with("tiklive.ev.")
+            && m.event["streamer"] == prod_streamer.as_str())
+    );
+    assert!(
+        stage
+            .iter()
+            .all(|m| m.subject.starts_with("staging.ev.bee.") && m.event["streamer"] == "bee")
+    );
+
+    // The worker pools: one streamers bucket each.
+    let pool = |args: &[&str], prefix: Option<&str>| {
+        let mut cmd = tiklive(dir.path());
+        cmd.args(args).env("NATS_URL", &url);
+        if let Some(p) = prefix {
+            cmd.env("TIKLIVE_NATS_PREFIX", p);
+        }
+        cmd
+    };
+    output_ok(&mut pool(&["streamers", "add", "bee"], Some("staging"))).await;
+    output_ok(&mut pool(&["streamers", "add", "ann"], None)).await;
+    let list = |prefix| async move {
+        let out = output_ok(&mut pool(&["streamers", "list"], prefix)).await;
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(list(Some("staging")).await, "bee\n");
+    assert_eq!(list(None).await, "ann\n");
+
+    // serve --from pages exactly its own stream.
+    let db = dir.path().join("unused.db");
+    let from_staging = ["--from", &url, "--nats-prefix", "staging"];
+    let staged = crate::serve::Server::start(dir.path(), &db, &from_staging, &[]).await;
+    let paged = pages(&staged, "", 100).await;
+    let want: Vec<(u64, serde_json::Value)> =
+        stage.iter().map(|m| (m.seq, m.event.clone())).collect();
+    assert_eq!(paged, want);
+    drop(staged);
+
+    // forward --from: staging's forwarder delivers staging's events only,
+    // through its own consumer.
+    let receiver = std::thread::spawn(|| crate::support::Receiver::start(200))
+        .join()
+        .unwrap();
+    let n = stage.len().to_string();
+    let out = ok(
+        &dir,
+        &[
+            "forward",
+            "--from",
+            &url,
+            "--to",
+            &receiver.url,
+            "-n",
+            &n,
+            "--nats-prefix",
+            "staging",
+        ],
+    )
+    .await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("stream STAGING_EVENTS"), "{err}");
+    assert!(err.contains("(consumer staging-fwd-"), "{err}");
+    let got: HashSet<String> = receiver.delivered().into_iter().collect();
+    let staged_ids: HashSet<String> = stage.iter().map(|m| m.msg_id.clone()).collect();
+    assert_eq!(got, staged_ids);
+    assert!(
+        receiver
+            .hits()
+            .iter()
+            .all(|h| h.json()["event"]["streamer"] == "bee")
+    );
+    tokio::task::spawn_blocking(move || drop(receiver))
+        .await
+        .unwrap();
+
+    // A stream of the other deployment, or a new stream over subjects the
+    // other already holds: one line that says what to do, exit 2.
+    let cap = capture.to_str().unwrap();
+    let taken = ["stream TIKLIVE_EVENTS holds subjects tiklive.ev.>, not staging.ev.>"];
+    let sink_args = ["watch", "--replay", cap, "--sink", &url];
+    fails(
+        &dir,
+        &[&sink_args[..], &staging, &["--nats-stream", STREAM]].concat(),
+        2,
+        &taken,
+    )
+    .await;
+    let from = [
+        "forward",
+        "--from",
+        &url,
+        "--to",
+        "http://127.0.0.1:9/",
+        "--nats-stream",
+        STREAM,
+    ];
+    fails(&dir, &[&from[..], &staging].concat(), 2, &taken).await;
+    let overlap = [
+        "cannot create stream OTHER for subjects tiklive.ev.>",
+        "stream TIKLIVE_EVENTS already holds them",
+    ];
+    fails(
+        &dir,
+        &[&sink_args[..], &["--nats-stream", "OTHER"]].concat(),
+        2,
+        &overlap,
+    )
+    .await;
+    fails(
+        &dir,
+        &[&sink_args[..], &["--nats-prefix", "Bad_One"]].concat(),
+        2,
+        &["invalid --nats-prefix 'Bad_One'"],
+    )
+    .await;
+    // Nothing of either leaked into the other's stream.
+    assert_eq!(stream_messages(&url, STREAM).await.len(), prod.len());
+    assert_eq!(
+        stream_messages(&url, "STAGING_EVENTS").await.len(),
+        stage.len()
+    );
 }

@@ -167,6 +167,16 @@ fn now_ms() -> i64 {
     tiklive::clock::now_ms()
 }
 
+/// A worker's stderr once it has exited (piped by [`Pool::worker`]).
+async fn stderr_of(child: &mut Child) -> String {
+    let mut err = String::new();
+    let mut pipe = child.stderr.take().expect("stderr piped");
+    tokio::io::AsyncReadExt::read_to_string(&mut pipe, &mut err)
+        .await
+        .unwrap();
+    err
+}
+
 async fn sigterm(child: &mut Child) -> std::process::ExitStatus {
     let pid = child.id().unwrap();
     std::process::Command::new("kill")
@@ -261,6 +271,42 @@ async fn a_killed_workers_streamers_continue_on_the_other() {
     let status = sigterm(&mut b).await;
     assert_eq!(status.code(), Some(130));
     pool.assert_complete().await;
+    // The takeover is said per round, not per stream.
+    let err = stderr_of(&mut b).await;
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("tiklive: worker b: took over ")
+                && l.contains(" from a (not renewed for the lease TTL): @")),
+        "{err}"
+    );
+    assert!(!err.contains("watching @"), "{err}");
+}
+
+/// A worker that starts, or hands over at SIGTERM, six streams says so in
+/// one line each time, naming five and counting the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_sums_up_its_streams_in_one_line() {
+    let pool = Pool::start().await;
+    let mut a = pool.worker("a", "2s");
+    pool.wait_owners("all owned by a", Duration::from_secs(30), |o| {
+        o.len() == USERS.len() && o.values().all(|w| w == "a")
+    })
+    .await;
+    assert_eq!(sigterm(&mut a).await.code(), Some(130));
+    let err = stderr_of(&mut a).await;
+    let said = |what: &str| err.lines().filter(|l| l.contains(what)).count();
+    let listed = "6 streamers: @ann, @bo.b, @cy_c, @dee, @eve and 1 more";
+    assert_eq!(
+        said(&format!("tiklive: worker a: watching {listed}")),
+        1,
+        "{err}"
+    );
+    assert_eq!(
+        said(&format!("tiklive: worker a: handed over {listed}")),
+        1,
+        "{err}"
+    );
+    assert_eq!(said("@fay"), 0, "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -295,7 +341,7 @@ async fn sigterm_hands_over_at_once_with_no_gap() {
 /// its TTL; a fresh one is not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
-    use tiklive::nats::kv::{LEASES, Lease, encode};
+    use tiklive::nats::kv::{Lease, encode};
     use tiklive::nats::worker::key_of;
 
     let nats = NatsServer::start();
@@ -303,7 +349,7 @@ async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
     let cmd = |args: &[&str]| pool_cmd(&dir, &nats, None, args);
     output_ok(&mut cmd(&["streamers", "add", "alice", "bob"])).await;
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let leases = js.get_key_value(LEASES).await.unwrap();
+    let leases = js.get_key_value("TIKLIVE_LEASES").await.unwrap();
     let now = now_ms();
     for (user, renewed_ms) in [("alice", now - 30_000), ("bob", now)] {
         let lease = Lease {
@@ -550,12 +596,68 @@ async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
     assert!(said[0].len() < 200, "{stderr}");
 }
 
+/// A streamer that keeps failing is reported once by the pool, not once per
+/// owner: its next owner (after a handover) knows the failure from the KV
+/// cursor record and publishes no second `error` event, and says nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_owner_does_not_report_the_same_failure_again() {
+    let nats = NatsServer::start();
+    let fake = FakeTikTok::start().await;
+    fake.user("ghost", UserPage::NotFound);
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = pool_cmd(&dir, &nats, Some(&fake), args);
+        cmd.env("TIKLIVE_POOL_RETRY_MS", "100");
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "ghost"])).await;
+    let worker = |id: &str| {
+        cmd(&["worker", "--id", id, "--lease-ttl", "2s"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let errors = async || {
+        if js.get_stream(STREAM).await.is_err() {
+            return 0; // the worker has not made it yet
+        }
+        stream_messages(&nats.url(), STREAM)
+            .await
+            .into_iter()
+            .filter(|m| m.event["type"] == "error")
+            .count()
+    };
+    let mut a = worker("a");
+    let every = Duration::from_millis(50);
+    let within = Duration::from_secs(20);
+    poll_every(every, "a's error event", within, async || {
+        errors().await == 1
+    })
+    .await;
+    sigterm(&mut a).await;
+    let before = fake.recorded(|r| r.page_lookups);
+    let mut b = worker("b");
+    poll_every(every, "b's lookups of @ghost", within, async || {
+        fake.recorded(|r| r.page_lookups) >= before + 3
+    })
+    .await;
+    sigterm(&mut b).await;
+    assert_eq!(errors().await, 1, "reported once by the pool");
+    let err = stderr_of(&mut b).await;
+    assert!(
+        err.contains("worker b: watching 1 streamer: @ghost"),
+        "{err}"
+    );
+    assert!(!err.contains("@ghost:"), "{err}");
+}
+
 /// A lease write whose answer was lost (the value still names this worker
 /// and claim) keeps the lease with no line; a lease another writer took is
 /// one short line, and the worker claims it again once it is free.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_lease_is_one_short_line() {
-    use tiklive::nats::kv::{LEASES, Lease, decode, encode};
+    use tiklive::nats::kv::{Lease, decode, encode};
     use tiklive::nats::worker::key_of;
 
     let nats = NatsServer::start();
@@ -574,7 +676,7 @@ async fn a_lost_lease_is_one_short_line() {
         .spawn()
         .unwrap();
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let leases = js.get_key_value(LEASES).await.unwrap();
+    let leases = js.get_key_value("TIKLIVE_LEASES").await.unwrap();
     let key = key_of("alice");
     let lease = async || -> Option<Lease> { decode(&leases.get(&key).await.ok()??) };
     poll_every(
@@ -622,7 +724,7 @@ async fn a_bucket_listing_gives_every_key_once_while_keys_change() {
 
     let nats = NatsServer::start();
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let b = Buckets::open(&js, 1, Duration::from_secs(10))
+    let b = Buckets::open(&js, &Default::default(), 1, Duration::from_secs(10))
         .await
         .unwrap();
     for k in ["a", "b", "c"] {
@@ -654,7 +756,7 @@ async fn a_bucket_listing_gives_every_key_once_while_keys_change() {
 /// handles were normalised.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn streamer_handles_are_case_insensitive() {
-    use tiklive::nats::kv::{STREAMERS, StreamerEntry, encode};
+    use tiklive::nats::kv::{StreamerEntry, encode};
 
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
@@ -667,7 +769,7 @@ async fn streamer_handles_are_case_insensitive() {
     );
     // An entry written with capitals by an older tiklive.
     let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let set = js.get_key_value(STREAMERS).await.unwrap();
+    let set = js.get_key_value("TIKLIVE_STREAMERS").await.unwrap();
     let old = StreamerEntry {
         user: "Carol".into(),
         added_ms: 0,
@@ -686,4 +788,62 @@ async fn streamer_handles_are_case_insensitive() {
     let (_, said) = run(&["streamers", "remove", "ALICE", "carol", "dan"]).await;
     assert_eq!(said, "tiklive: removed 2 streamer(s) (1 not in the set)\n");
     assert_eq!(run(&["streamers", "list"]).await.0, "bo.b\n");
+}
+
+/// A pool under `TIKLIVE_NATS_PREFIX=acme.staging` uses only its own names:
+/// its events go to `acme.staging.ev.…` in `ACME_STAGING_EVENTS`, and every
+/// stream and bucket it makes is `ACME_STAGING_…`, so a default pool on the
+/// same server would share nothing with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pool_under_a_prefix_makes_only_its_own_names() {
+    use futures_util::TryStreamExt;
+
+    let nats = NatsServer::start();
+    let fake = FakeTikTok::start().await;
+    fake.endless(Duration::from_millis(50));
+    fake.live("ann", "7301");
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut cmd = pool_cmd(&dir, &nats, Some(&fake), args);
+        cmd.env("TIKLIVE_NATS_PREFIX", "acme.staging");
+        cmd
+    };
+    output_ok(&mut cmd(&["streamers", "add", "ann"])).await;
+    let mut w = cmd(&["worker", "--id", "a", "--type", "chat"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let chats = async || match js.get_stream("ACME_STAGING_EVENTS").await {
+        Ok(_) => stream_messages(&nats.url(), "ACME_STAGING_EVENTS").await,
+        Err(_) => Vec::new(),
+    };
+    let every = Duration::from_millis(100);
+    let within = Duration::from_secs(20);
+    poll_every(every, "ann's chats", within, async || {
+        chats().await.len() >= 3
+    })
+    .await;
+    let status = output_ok(&mut cmd(&["cluster", "status", "--json"])).await;
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["streamers"][0]["owner"], "a", "{status}");
+    assert!(status["streamers"][0]["lagMs"].is_number(), "{status}");
+    sigterm(&mut w).await;
+    assert!(
+        chats()
+            .await
+            .iter()
+            .all(|m| m.subject == "acme.staging.ev.ann.chat"),
+    );
+    let names: Vec<String> = js.stream_names().try_collect().await.unwrap();
+    assert!(!names.is_empty());
+    for name in &names {
+        assert!(
+            name.starts_with("ACME_STAGING_") || name.starts_with("KV_ACME_STAGING_"),
+            "{names:?}"
+        );
+    }
+    // The default deployment sees no pool there.
+    let out = output_ok(&mut pool_cmd(&dir, &nats, None, &["streamers", "list"])).await;
+    assert!(out.stdout.is_empty());
 }

@@ -12,6 +12,7 @@ use crate::nats::budget::{KEY, status_of};
 use crate::nats::kv::{
     Lease, SignState, StreamerEntry, WorkerInfo, decode, decoded, ttl_or_default,
 };
+use crate::nats::namespace::Namespace;
 use crate::nats::subject::event_filter;
 use crate::nats::worker::pool_user;
 use crate::term;
@@ -23,6 +24,8 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         nats_stream,
         conn,
     } = command;
+    let ns = Namespace::new(&conn.prefix.nats_prefix)?;
+    let nats_stream = ns.stream(nats_stream.as_deref())?;
     let (client, b) = open(&conn, "tiklive cluster", Open::Existing).await?;
     let js = async_nats::jetstream::new(client);
     let events = js.get_stream(&nats_stream).await.ok();
@@ -52,7 +55,7 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
         let mut lag_ms = Value::Null;
         if let Some(stream) = &events
             && let Ok(m) = stream
-                .get_last_raw_message_by_subject(&event_filter(Some(user), None))
+                .get_last_raw_message_by_subject(&event_filter(&ns, Some(user), None))
                 .await
             && let Some(ts) = serde_json::from_slice::<Value>(&m.payload)
                 .ok()
@@ -93,8 +96,13 @@ pub async fn run(command: ClusterCommand, _term: Terminal) -> Result<Code> {
     let text = if as_json {
         format!("{report}\n")
     } else if b.is_none() {
+        let of = if ns == Namespace::default() {
+            String::new()
+        } else {
+            format!(" with prefix {}", ns.prefix())
+        };
         format!(
-            "no worker pool at NATS {} yet: 'tiklive streamers add USER' and 'tiklive worker' start one\n",
+            "no worker pool{of} at NATS {} yet: 'tiklive streamers add USER' and 'tiklive worker' start one\n",
             crate::nats::NatsTarget::resolve(&conn.url, &conn.auth)?.display()
         )
     } else {

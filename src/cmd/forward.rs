@@ -182,6 +182,8 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
     let opts = config::resolve_filter(&args.input.filter)?;
     let url = args.from.clone().unwrap_or_default();
     let nats = crate::nats::NatsTarget::resolve(&url, &args.nats_auth)?;
+    let ns = crate::nats::namespace::Namespace::new(&args.nats_prefix.nats_prefix)?;
+    let stream = ns.stream(args.nats_stream.as_deref())?;
     let ack_wait = config::duration_flag("--ack-wait", &args.ack_wait)?;
     if ack_wait < Duration::from_secs(1) {
         bail!(Failure::usage("--ack-wait must be at least 1s"));
@@ -190,7 +192,8 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
     let totals = crate::nats::forward::run(
         crate::nats::forward::FromStream {
             nats,
-            stream: args.nats_stream.clone(),
+            ns,
+            stream,
             targets,
             wanted: opts.wanted,
             ack_wait,

@@ -203,7 +203,8 @@ async fn from_nats(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Resul
     let cfg = config::resolve_serve(&args)?;
     let url = args.from.clone().unwrap_or_default();
     let nats = crate::nats::NatsTarget::resolve(&url, &args.nats_auth)?;
-    crate::nats::check_stream_name(&args.nats_stream)?;
+    let ns = crate::nats::namespace::Namespace::new(&args.nats_prefix.nats_prefix)?;
+    let stream = ns.stream(args.nats_stream.as_deref())?;
     let wanted = if args.input.filter.types.is_empty() {
         None
     } else {
@@ -218,7 +219,7 @@ async fn from_nats(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Resul
         .build(client.clone());
     let engine = nats.display();
     let app = serve::from_stream::StreamApp(std::sync::Arc::new(serve::from_stream::Shared {
-        reader: crate::nats::read::Reader::new(js, &args.nats_stream, &engine, NATS_TIMEOUT),
+        reader: crate::nats::read::Reader::new(js, ns, &stream, &engine, NATS_TIMEOUT),
         client,
         engine: engine.clone(),
         wanted,
@@ -230,8 +231,7 @@ async fn from_nats(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Resul
     term::note(format_args!("listening on {}", serve::base_url(local)));
     if !term.quiet {
         term::note(format_args!(
-            "serving stream {} at {engine} (cursor: the stream sequence)",
-            args.nats_stream
+            "serving stream {stream} at {engine} (cursor: the stream sequence)"
         ));
     }
     // Said once, without holding up the server: a stream that cannot be

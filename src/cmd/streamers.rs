@@ -9,6 +9,7 @@ use crate::config::{self, Terminal};
 use crate::error::Code;
 use crate::nats::NatsTarget;
 use crate::nats::kv::{Buckets, Lease, StreamerEntry, decode, encode, entries};
+use crate::nats::namespace::Namespace;
 use crate::nats::worker::{key_of, pool_user};
 use crate::term;
 
@@ -31,15 +32,16 @@ pub async fn open(
     how: Open,
 ) -> Result<(async_nats::Client, Option<Buckets>)> {
     let target = NatsTarget::resolve(&conn.url, &conn.auth)?;
+    let ns = Namespace::new(&conn.prefix.nats_prefix)?;
     let client = target.connect_now(what).await?;
     let js = async_nats::jetstream::ContextBuilder::new()
         .timeout(std::time::Duration::from_secs(5))
         .build(client.clone());
     let buckets = match how {
-        Open::Create => Buckets::open(&js, 1, std::time::Duration::from_secs(10))
+        Open::Create => Buckets::open(&js, &ns, 1, std::time::Duration::from_secs(10))
             .await
             .map(Some),
-        Open::Existing => Buckets::open_existing(&js).await,
+        Open::Existing => Buckets::open_existing(&js, &ns).await,
     }
     .with_context(|| format!("NATS at {} did not answer", target.display()))?;
     Ok((client, buckets))

@@ -125,7 +125,13 @@ async fn run_sink(
             ..Start::default()
         },
     )?;
-    let publisher = Publisher::new(js, nats.target.display(), nats.window, term.quiet);
+    let publisher = Publisher::new(
+        js,
+        nats.ns.clone(),
+        nats.target.display(),
+        nats.window,
+        term.quiet,
+    );
     let stats = publish_all(publisher, rx).await;
     let end = producer
         .await

@@ -41,7 +41,7 @@ pub async fn run(args: WorkerArgs, term: Terminal, shutdown: Shutdown) -> Result
     else {
         return Ok(Code::Interrupted);
     };
-    let buckets = Buckets::open(&js, nats.stream.replicas, ttl).await?;
+    let buckets = Buckets::open(&js, &nats.ns, nats.stream.replicas, ttl).await?;
     worker::run(
         js,
         buckets,
@@ -53,6 +53,7 @@ pub async fn run(args: WorkerArgs, term: Terminal, shutdown: Shutdown) -> Result
             live,
             opts,
             engine: nats.target.display(),
+            ns: nats.ns.clone(),
             window: nats.window,
             quiet: term.quiet,
         },

@@ -274,21 +274,43 @@ impl LiveError {
 /// Which failures of one stream become an `error` event: a change of state
 /// (the first failure, or a failure other than the last one reported), not
 /// every retry of the same failure. A stream that connects starts afresh.
-/// Kept across restarts of a stream by a caller that retries it (the worker).
+/// Kept across restarts of a stream by a caller that retries it (the worker),
+/// and carried to another process as its [`Reported::key`] (a worker hands
+/// it to the streamer's next owner through the KV cursor record).
 #[derive(Debug, Default)]
 pub struct Reported {
-    last: Option<(String, LiveError)>,
+    /// What identifies the last failure (its kind and, for some, the status
+    /// or cause): the same failure again has the same key.
+    key: Option<String>,
+    /// The last failure noted by this process.
+    last: Option<LiveError>,
     repeats: u32,
 }
 
 impl Reported {
+    /// A failure with `key` ([`Reported::key`]) was reported already, by
+    /// another process: the same failure here is no news.
+    pub fn already_reported(key: String) -> Reported {
+        Reported {
+            key: Some(key),
+            ..Reported::default()
+        }
+    }
+
     /// Note `err`; true when it is news (to be reported).
     pub fn is_news(&mut self, err: &LiveError) -> bool {
         let key = err.failure_key();
-        let news = self.last.as_ref().is_none_or(|(k, _)| *k != key);
-        self.last = Some((key, err.clone()));
+        let news = self.key.as_ref() != Some(&key);
+        self.key = Some(key);
+        self.last = Some(err.clone());
         self.repeats = if news { 0 } else { self.repeats + 1 };
         news
+    }
+
+    /// The key of the last failure reported since the stream last
+    /// connected (an opaque text; `None`: none, or the stream connected).
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
     }
 
     /// How many times in a row the last failure came again (0: it was news).
@@ -298,13 +320,14 @@ impl Reported {
 
     /// The stream connected: the next failure is news again.
     pub fn clear(&mut self) {
+        self.key = None;
         self.last = None;
         self.repeats = 0;
     }
 
-    /// The last failure noted since the stream last connected.
+    /// The last failure noted in this process since the stream last connected.
     pub fn last(&self) -> Option<&LiveError> {
-        self.last.as_ref().map(|(_, e)| e)
+        self.last.as_ref()
     }
 }
 
@@ -452,6 +475,16 @@ mod tests {
         r.clear();
         assert!(r.last().is_none());
         assert!(r.is_news(&lookup("live page: 1")));
+        // Carried to another process: the same failure there is no news,
+        // another one is.
+        let key = r.key().unwrap().to_string();
+        let mut next = Reported::already_reported(key.clone());
+        assert!(next.last().is_none());
+        assert!(!next.is_news(&lookup("live page: 9")));
+        assert_eq!(next.key(), Some(key.as_str()));
+        assert!(Reported::already_reported(key).is_news(&limited(1)));
+        r.clear();
+        assert_eq!(r.key(), None);
     }
 
     #[test]

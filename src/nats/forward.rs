@@ -1,12 +1,13 @@
 //! `forward --from nats://…`: deliver the events stream to webhooks.
 //!
 //! One durable pull consumer per target (`tiklive-fwd-<16 hex of
-//! SHA-256(url)>`, explicit acks, filter `tiklive.ev.>`): every forwarder of
+//! SHA-256(url)>`, explicit acks, filter `tiklive.ev.>`; other prefixes:
+//! [`Namespace`]): every forwarder of
 //! that target pulls from the same consumer, so each message goes to one of
 //! them, and a forwarder that dies leaves its unacknowledged message to be
 //! redelivered to another after `ack_wait`. A message is acknowledged (double
 //! ack, confirmed by the server) only after its delivery succeeded or was given
-//! up; give-ups are recorded in the KV bucket `TIKLIVE_GIVEUPS` (key
+//! up; give-ups are recorded in the KV bucket `TIKLIVE_GIVEUPS` (`<STEM>_GIVEUPS`; key
 //! `<consumer>.<event id>`, value: target, reason, attempts, the event) and
 //! warned about. While a delivery is retried, the message's ack deadline is
 //! pushed back (`+WPI`) so no other forwarder takes it meanwhile. The
@@ -36,8 +37,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::NatsTarget;
 use super::kv::encode;
+use super::namespace::Namespace;
 use super::outage::OutageLog;
-use super::subject::EVENT_PREFIX;
 use crate::clock::{now_ms, unix_now};
 use crate::term;
 use crate::webcast::{Envelope, KindSet};
@@ -45,8 +46,8 @@ use crate::webhook::retry::{Outcome, RetryPolicy};
 use crate::webhook::signature::stream_message_id;
 use crate::webhook::{Target, build_request, send};
 
-/// The bucket of give-ups.
-pub const GIVEUPS: &str = "TIKLIVE_GIVEUPS";
+/// The role of the bucket of give-ups (`TIKLIVE_GIVEUPS`, see [`Namespace::bucket`]).
+pub const GIVEUPS: &str = "GIVEUPS";
 
 /// The wait before pulling again after a fetch failed.
 const FETCH_PAUSE: Duration = Duration::from_secs(1);
@@ -64,6 +65,8 @@ pub const SLOW_DELIVERY: Duration = Duration::from_secs(10);
 /// What `forward --from` needs.
 pub struct FromStream {
     pub nats: NatsTarget,
+    /// The deployment: subjects, give-ups bucket, consumer names.
+    pub ns: Namespace,
     pub stream: String,
     pub targets: Vec<Target>,
     pub wanted: KindSet,
@@ -126,11 +129,12 @@ impl Limit {
     }
 }
 
-/// The durable consumer name of a target URL.
-pub fn consumer_name(url: &str) -> String {
+/// The durable consumer name of a target URL: `tiklive-fwd-<16 hex>`
+/// with the default prefix.
+pub fn consumer_name(ns: &Namespace, url: &str) -> String {
     let d = Sha256::digest(url.as_bytes());
     let hex: String = d[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("tiklive-fwd-{hex}")
+    format!("{}-{hex}", ns.consumer_stem())
 }
 
 /// `fut`, unless `cancel` comes first (`None`).
@@ -172,7 +176,10 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
     if said && !cfg.quiet {
         term::note(format_args!("stream {} found", cfg.stream));
     }
-    let Some(giveups) = unless(&cancel, super::kv::open_bucket(&js, GIVEUPS, 1)).await else {
+    let filter = cfg.ns.events_filter();
+    super::stream::check_subjects(&cfg.stream, &stream.cached_info().config.subjects, &filter)?;
+    let giveups = cfg.ns.bucket(GIVEUPS);
+    let Some(giveups) = unless(&cancel, super::kv::open_bucket(&js, &giveups, 1)).await else {
         return Ok(Totals::default());
     };
     let giveups = giveups?;
@@ -184,12 +191,12 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
     let mut tasks = Vec::new();
     let mut names = Vec::new();
     for target in cfg.targets {
-        let name = consumer_name(&target.webhook.url);
+        let name = consumer_name(&cfg.ns, &target.webhook.url);
         let config = consumer::pull::Config {
             durable_name: Some(name.clone()),
             ack_policy: consumer::AckPolicy::Explicit,
             ack_wait: cfg.ack_wait,
-            filter_subject: format!("{EVENT_PREFIX}.>"),
+            filter_subject: filter.clone(),
             max_ack_pending: 1024,
             deliver_policy: cfg.deliver,
             ..Default::default()

@@ -1,4 +1,7 @@
-//! The KV buckets a worker pool shares, and what their values hold.
+//! The KV buckets a worker pool shares, and what their values hold. Bucket
+//! names start with the deployment's stem ([`Namespace::bucket`]): the
+//! default prefix `tiklive` gives these; `acme.staging` gives
+//! `ACME_STAGING_STREAMERS` and so on.
 //!
 //! | bucket              | key                 | value                              |
 //! |---------------------|---------------------|------------------------------------|
@@ -21,11 +24,14 @@ use async_nats::jetstream::{self, kv};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
-pub const STREAMERS: &str = "TIKLIVE_STREAMERS";
-pub const LEASES: &str = "TIKLIVE_LEASES";
-pub const CURSORS: &str = "TIKLIVE_CURSORS";
-pub const WORKERS: &str = "TIKLIVE_WORKERS";
-pub const SIGN: &str = "TIKLIVE_SIGN";
+use super::namespace::Namespace;
+
+/// The buckets' roles: each bucket's name is [`Namespace::bucket`] of one.
+pub const STREAMERS: &str = "STREAMERS";
+pub const LEASES: &str = "LEASES";
+pub const CURSORS: &str = "CURSORS";
+pub const WORKERS: &str = "WORKERS";
+pub const SIGN: &str = "SIGN";
 
 /// A streamer in the watched set.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -76,12 +82,22 @@ pub fn ttl_or_default(ttl_ms: i64) -> i64 {
     }
 }
 
-/// The last cursor of a streamer whose events before it are all in the stream.
+/// The last cursor of a streamer whose events before it are all in the
+/// stream, and the failure last reported for it: what its next owner
+/// resumes from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SavedCursor {
+    /// Empty: none yet (the streamer has only failed so far).
     pub cursor: String,
     pub worker: String,
     pub saved_ms: i64,
+    /// The key of the failure whose `error` event is in the stream, while
+    /// the streamer keeps failing ([`crate::live::error::Reported::key`]):
+    /// the next owner does not publish the same failure again. `None`: no
+    /// failure since the stream last connected (or a record from before
+    /// this field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported: Option<String>,
 }
 
 /// A worker's heartbeat.
@@ -142,11 +158,18 @@ pub struct Buckets {
 }
 
 impl Buckets {
-    /// Open the buckets, creating missing ones with `replicas`. Worker
-    /// heartbeats older than `ttl` × 6 are dropped by the server.
-    pub async fn open(js: &jetstream::Context, replicas: usize, ttl: Duration) -> Result<Buckets> {
-        let open =
-            |name: &'static str, max_age: Duration| open_bucket_aged(js, name, replicas, max_age);
+    /// Open the buckets of `ns`, creating missing ones with `replicas`.
+    /// Worker heartbeats older than `ttl` × 6 are dropped by the server.
+    pub async fn open(
+        js: &jetstream::Context,
+        ns: &Namespace,
+        replicas: usize,
+        ttl: Duration,
+    ) -> Result<Buckets> {
+        let open = |role: &'static str, max_age: Duration| {
+            let name = ns.bucket(role);
+            async move { open_bucket_aged(js, &name, replicas, max_age).await }
+        };
         Ok(Buckets {
             streamers: open(STREAMERS, Duration::ZERO).await?,
             leases: open(LEASES, Duration::ZERO).await?,
@@ -164,8 +187,11 @@ impl Buckets {
     ///
     /// # Errors
     /// A bucket exists but cannot be read, or the server does not answer.
-    pub async fn open_existing(js: &jetstream::Context) -> Result<Option<Buckets>> {
-        let open = |name| existing_bucket(js, name);
+    pub async fn open_existing(js: &jetstream::Context, ns: &Namespace) -> Result<Option<Buckets>> {
+        let open = |role: &'static str| {
+            let name = ns.bucket(role);
+            async move { existing_bucket(js, &name).await }
+        };
         let (Some(streamers), Some(leases), Some(cursors), Some(workers), Some(sign)) = (
             open(STREAMERS).await?,
             open(LEASES).await?,

@@ -9,6 +9,7 @@ pub mod budget;
 pub mod forward;
 pub mod kv;
 pub mod mirror;
+pub mod namespace;
 pub mod outage;
 pub mod publish;
 pub mod read;
@@ -27,12 +28,15 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::NatsArgs;
 use crate::error::Failure;
+use crate::nats::namespace::Namespace;
 use crate::nats::stream::{MIN_DUPLICATE_WINDOW, StreamSettings};
 
-/// The NATS settings of one command: servers, credentials, the stream.
+/// The NATS settings of one command: servers, credentials, the names of
+/// this deployment, the stream.
 #[derive(Debug, Clone)]
 pub struct NatsConfig {
     pub target: NatsTarget,
+    pub ns: Namespace,
     pub stream: StreamSettings,
     /// Publishes in flight at most.
     pub window: usize,
@@ -62,17 +66,19 @@ impl NatsConfig {
             .nats_max_bytes
             .map(|b| i64::try_from(b).map_err(|_| Failure::usage("--nats-max-bytes is too large")))
             .transpose()?;
-        let name = args.nats_stream.clone();
-        check_stream_name(&name)?;
+        let ns = Namespace::new(&args.prefix.nats_prefix)?;
+        let name = ns.stream(args.nats_stream.as_deref())?;
         Ok(NatsConfig {
             target,
             stream: StreamSettings {
                 name,
+                subjects: ns.events_filter(),
                 replicas: args.nats_replicas,
                 max_age,
                 max_bytes,
                 duplicate_window,
             },
+            ns,
             window: args.nats_window.max(1),
         })
     }
@@ -249,6 +255,8 @@ pub async fn open_events(
                 }
                 return Ok(Some((client, js)));
             }
+            // Not our stream's subjects: one line that says what to do.
+            Err(e) if e.chain().any(|c| c.is::<Failure>()) => return Err(e),
             Err(e) if is_refusal(&e) => {
                 return Err(e.context(format!("NATS at {} refused", cfg.target.display())));
             }

@@ -1,6 +1,6 @@
 //! Publishing events to JetStream with acks, de-duplication and backpressure.
 //!
-//! Each event goes to `tiklive.ev.<streamer>.<type>` (see [`super::subject`])
+//! Each event goes to `<prefix>.ev.<streamer>.<type>` (see [`super::subject`])
 //! with the NDJSON envelope line as payload and `Nats-Msg-Id: <event id>`, so
 //! the stream stores a message id once within its duplicate window. Up to
 //! `window` publishes are in flight; the oldest ack is awaited before more
@@ -23,6 +23,7 @@ use async_nats::jetstream::publish::PublishAck;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
+use super::namespace::Namespace;
 use super::outage::OutageLog;
 use super::subject::event_subject;
 use crate::term;
@@ -60,10 +61,10 @@ struct InFlight {
     ack: Option<AckFuture>,
 }
 
-/// One event ready to publish: subject, message id and payload.
-pub fn message_of(env: &Envelope) -> (String, String, Bytes) {
+/// One event ready to publish: subject (in `ns`), message id and payload.
+pub fn message_of(ns: &Namespace, env: &Envelope) -> (String, String, Bytes) {
     (
-        event_subject(&env.streamer, env.kind.name()),
+        event_subject(ns, &env.streamer, env.kind.name()),
         env.id.clone(),
         Bytes::from(env.to_json()),
     )
@@ -73,6 +74,7 @@ pub fn message_of(env: &Envelope) -> (String, String, Bytes) {
 /// publishes. `engine` names the servers in messages (`127.0.0.1:4222`).
 pub struct Publisher {
     js: Context,
+    ns: Namespace,
     engine: String,
     window: usize,
     in_flight: VecDeque<InFlight>,
@@ -85,9 +87,16 @@ pub struct Publisher {
 }
 
 impl Publisher {
-    pub fn new(js: Context, engine: String, window: usize, quiet: bool) -> Publisher {
+    pub fn new(
+        js: Context,
+        ns: Namespace,
+        engine: String,
+        window: usize,
+        quiet: bool,
+    ) -> Publisher {
         Publisher {
             js,
+            ns,
             engine,
             window: window.max(1),
             in_flight: VecDeque::new(),
@@ -116,7 +125,7 @@ impl Publisher {
         while self.in_flight.len() >= self.window {
             self.settle_one().await;
         }
-        let (subject, id, payload) = message_of(env);
+        let (subject, id, payload) = message_of(&self.ns, env);
         let ack = Self::start(&self.js, &subject, &id, payload.clone()).await;
         self.in_flight.push_back(InFlight {
             subject,

@@ -7,7 +7,7 @@
 //! - a page ([`Reader::page`]) is read from a snapshot of the stream's last
 //!   sequence by one ephemeral pull consumer per wanted subject (no acks, in
 //!   memory, one replica, deleted afterwards), each starting at the cursor + 1
-//!   and filtered by `tiklive.ev.<streamer>.<type>` (see [`super::subject`]);
+//!   and filtered by `<prefix>.ev.<streamer>.<type>` (see [`super::subject`]);
 //!   NATS 2.9 filters a consumer by one subject only, so several types are
 //!   read side by side and merged by sequence ([`Selection`]);
 //! - a page without a cursor (the newest `limit` events) first estimates its
@@ -34,6 +34,7 @@ use async_nats::jetstream::{self, consumer, stream};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 
+use super::namespace::Namespace;
 use super::subject::{event_filter, parse_event_subject};
 use crate::store::EventQuery;
 use crate::webcast::{EventKind, KindSet};
@@ -59,6 +60,7 @@ pub struct Unavailable {
 /// exact check for what they let through.
 #[derive(Debug, Clone)]
 pub struct Selection {
+    ns: Namespace,
     query: EventQuery,
     /// One subject per wanted type (or one wildcard): what is read.
     subjects: Vec<String>,
@@ -67,21 +69,23 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// `query.types`: `None` for every type; an empty set selects nothing.
-    pub fn new(query: &EventQuery) -> Selection {
+    /// The events of deployment `ns` that `query` wants. `query.types`:
+    /// `None` for every type; an empty set selects nothing.
+    pub fn new(ns: &Namespace, query: &EventQuery) -> Selection {
         let streamer = query.streamer.as_deref();
         let subjects: Vec<String> = match query.types {
-            None => vec![event_filter(streamer, None)],
+            None => vec![event_filter(ns, streamer, None)],
             Some(set) => set
                 .iter()
-                .map(|k| event_filter(streamer, Some(k.name())))
+                .map(|k| event_filter(ns, streamer, Some(k.name())))
                 .collect(),
         };
         let broad = match subjects.as_slice() {
             [one] => one.clone(),
-            _ => event_filter(streamer, None),
+            _ => event_filter(ns, streamer, None),
         };
         Selection {
+            ns: ns.clone(),
             query: query.clone(),
             subjects,
             broad,
@@ -95,7 +99,7 @@ impl Selection {
 
     /// Whether a message on `subject` is wanted.
     pub fn matches(&self, subject: &str) -> bool {
-        let Some((streamer, kind)) = parse_event_subject(subject) else {
+        let Some((streamer, kind)) = parse_event_subject(&self.ns, subject) else {
             return false;
         };
         let kind_ok = match self.query.types {
@@ -134,17 +138,26 @@ pub struct Page {
 #[derive(Clone)]
 pub struct Reader {
     js: jetstream::Context,
+    ns: Namespace,
     stream: String,
     engine: String,
     timeout: Duration,
 }
 
 impl Reader {
-    /// `js` should carry a request timeout; `engine` names the servers in
-    /// errors; `timeout` bounds each step here.
-    pub fn new(js: jetstream::Context, stream: &str, engine: &str, timeout: Duration) -> Reader {
+    /// `js` should carry a request timeout; `ns` is the deployment whose
+    /// events `stream` holds; `engine` names the servers in errors;
+    /// `timeout` bounds each step here.
+    pub fn new(
+        js: jetstream::Context,
+        ns: Namespace,
+        stream: &str,
+        engine: &str,
+        timeout: Duration,
+    ) -> Reader {
         Reader {
             js,
+            ns,
             stream: stream.to_string(),
             engine: engine.to_string(),
             timeout,
@@ -153,6 +166,11 @@ impl Reader {
 
     pub fn stream_name(&self) -> &str {
         &self.stream
+    }
+
+    /// The deployment whose events are read.
+    pub fn namespace(&self) -> &Namespace {
+        &self.ns
     }
 
     fn fail(&self, what: impl std::fmt::Display) -> Unavailable {
@@ -180,10 +198,15 @@ impl Reader {
     }
 
     /// The stream and its state now (messages, first and last sequence).
+    /// A stream that holds other subjects than this deployment's is
+    /// unavailable too ([`super::stream::check_subjects`]).
     pub async fn info(&self) -> Result<(stream::Stream, stream::State), Unavailable> {
         let s = self
             .step("cannot read the stream", self.js.get_stream(&self.stream))
             .await?;
+        let subjects = &s.cached_info().config.subjects;
+        super::stream::check_subjects(&self.stream, subjects, &self.ns.events_filter())
+            .map_err(|e| self.fail(e))?;
         let state = s.cached_info().state.clone();
         Ok((s, state))
     }
@@ -564,7 +587,7 @@ mod tests {
             types: Some(chat_gift),
             streamer: Some("a.b".into()),
         };
-        let sel = Selection::new(&q);
+        let sel = Selection::new(&Namespace::default(), &q);
         assert_eq!(sel.broad, "tiklive.ev.a_2Eb.*");
         assert_eq!(sel.subjects.len(), 2);
         assert!(sel.matches("tiklive.ev.a_2Eb.chat"));
@@ -572,13 +595,22 @@ mod tests {
         assert!(!sel.matches("tiklive.ev.a_2Eb.like"));
         assert!(!sel.matches("tiklive.ev.a_5Fb.chat"));
         assert!(!sel.matches("other.subject"));
-        let all = Selection::new(&EventQuery::default());
+        let all = Selection::new(&Namespace::default(), &EventQuery::default());
         assert_eq!(all.broad, "tiklive.ev.*.*");
         assert!(all.matches("tiklive.ev.x.like"));
-        let none = Selection::new(&EventQuery {
-            types: Some(KindSet::empty()),
-            streamer: None,
-        });
+        let staging = Namespace::new("staging").unwrap();
+        let theirs = Selection::new(&staging, &EventQuery::default());
+        assert_eq!(theirs.broad, "staging.ev.*.*");
+        assert!(theirs.matches("staging.ev.x.like"));
+        assert!(!theirs.matches("tiklive.ev.x.like"));
+        assert!(!all.matches("staging.ev.x.like"));
+        let none = Selection::new(
+            &Namespace::default(),
+            &EventQuery {
+                types: Some(KindSet::empty()),
+                streamer: None,
+            },
+        );
         assert!(none.is_empty());
         let gifts: KindSet = [EventKind::Gift].into_iter().collect();
         assert_eq!(narrow(Some(gifts), Some(chat_gift)), Some(gifts));

@@ -1,4 +1,5 @@
-//! JetStream subjects for events: `tiklive.ev.<streamer>.<type>`.
+//! JetStream subjects for events: `<prefix>.ev.<streamer>.<type>`, by
+//! default `tiklive.ev.<streamer>.<type>` (the prefix: [`Namespace`]).
 //!
 //! NATS splits subjects on `.` and gives `*` and `>` a meaning, and TikTok
 //! handles may contain `.` and `_`. The streamer token is therefore escaped
@@ -9,19 +10,35 @@
 //! An empty streamer is the lone token `_`, which no escaped handle can be.
 //! Confirmed by the unit and property tests below.
 
-/// The subject prefix of every event subject.
-pub const EVENT_PREFIX: &str = "tiklive.ev";
+use super::namespace::Namespace;
 
 /// The subject of one event.
-pub fn event_subject(streamer: &str, kind: &str) -> String {
-    format!("{EVENT_PREFIX}.{}.{kind}", escape_token(streamer))
+pub fn event_subject(ns: &Namespace, streamer: &str, kind: &str) -> String {
+    format!("{}.{}.{kind}", ns.events_root(), escape_token(streamer))
 }
 
 /// The subject filter for one streamer's events, or for one type of events
 /// of every streamer (`None` stands for a wildcard).
-pub fn event_filter(streamer: Option<&str>, kind: Option<&str>) -> String {
+pub fn event_filter(ns: &Namespace, streamer: Option<&str>, kind: Option<&str>) -> String {
     let s = streamer.map_or_else(|| "*".to_string(), escape_token);
-    format!("{EVENT_PREFIX}.{s}.{}", kind.unwrap_or("*"))
+    format!("{}.{s}.{}", ns.events_root(), kind.unwrap_or("*"))
+}
+
+/// Whether every subject `pattern` matches is matched by `filter` too (both
+/// may hold `*` and a final `>`): a stream with subject `filter` stores what
+/// is published on `pattern`.
+pub fn covers(filter: &str, pattern: &str) -> bool {
+    let mut f = filter.split('.');
+    let mut p = pattern.split('.');
+    loop {
+        match (f.next(), p.next()) {
+            (Some(">"), Some(_)) => return true,
+            (None, None) => return true,
+            (Some("*"), Some(t)) if t != ">" => {}
+            (Some(a), Some(b)) if a == b && a != "*" && a != ">" => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Escape a streamer handle into one NATS subject token (see the module docs).
@@ -74,8 +91,8 @@ pub fn unescape_token(token: &str) -> Option<String> {
 }
 
 /// The streamer and type of an event subject, if it is one.
-pub fn parse_event_subject(subject: &str) -> Option<(String, &str)> {
-    let rest = subject.strip_prefix(EVENT_PREFIX)?.strip_prefix('.')?;
+pub fn parse_event_subject<'a>(ns: &Namespace, subject: &'a str) -> Option<(String, &'a str)> {
+    let rest = subject.strip_prefix(ns.events_root())?.strip_prefix('.')?;
     let (token, kind) = rest.split_once('.')?;
     if kind.contains('.') {
         return None;
@@ -95,14 +112,60 @@ mod tests {
         assert_eq!(escape_token("a_b"), "a_5Fb");
         assert_eq!(escape_token("Jo-e9"), "Jo-e9");
         assert_eq!(escape_token(""), "_");
+        let ns = Namespace::default();
         assert_eq!(
-            event_subject("the.real_one", "gift"),
+            event_subject(&ns, "the.real_one", "gift"),
             "tiklive.ev.the_2Ereal_5Fone.gift"
         );
         assert_eq!(
-            parse_event_subject("tiklive.ev.the_2Ereal_5Fone.gift"),
+            parse_event_subject(&ns, "tiklive.ev.the_2Ereal_5Fone.gift"),
             Some(("the.real_one".to_string(), "gift"))
         );
+    }
+
+    #[test]
+    fn subjects_follow_the_prefix() {
+        let ns = Namespace::new("acme.staging").unwrap();
+        let subject = event_subject(&ns, "a.b", "chat");
+        assert_eq!(subject, "acme.staging.ev.a_2Eb.chat");
+        assert_eq!(
+            parse_event_subject(&ns, &subject),
+            Some(("a.b".to_string(), "chat"))
+        );
+        assert_eq!(parse_event_subject(&Namespace::default(), &subject), None);
+        assert_eq!(
+            parse_event_subject(&ns, "tiklive.ev.a_2Eb.chat"),
+            None,
+            "another prefix's subject"
+        );
+        assert_eq!(
+            event_filter(&ns, None, Some("gift")),
+            "acme.staging.ev.*.gift"
+        );
+    }
+
+    #[test]
+    fn a_filter_covers_what_it_stores() {
+        for (filter, pattern) in [
+            ("tiklive.ev.>", "tiklive.ev.>"),
+            ("tiklive.ev.>", "tiklive.ev.a.chat"),
+            ("tiklive.>", "tiklive.ev.>"),
+            (">", "x.y"),
+            ("tiklive.*.>", "tiklive.ev.>"),
+            ("tiklive.ev.*.*", "tiklive.ev.*.chat"),
+        ] {
+            assert!(covers(filter, pattern), "{filter} {pattern}");
+        }
+        for (filter, pattern) in [
+            ("tiklive.ev.>", "staging.ev.>"),
+            ("tiklive.ev.*.chat", "tiklive.ev.>"),
+            ("tiklive.ev.*", "tiklive.ev.a.chat"),
+            ("tiklive.ev.>", "tiklive.ev"),
+            ("tiklive.ev.a.chat", "tiklive.ev.*.chat"),
+            ("tiklive.ev.*.*", "tiklive.ev.>"),
+        ] {
+            assert!(!covers(filter, pattern), "{filter} {pattern}");
+        }
     }
 
     #[test]

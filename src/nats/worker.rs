@@ -1,5 +1,6 @@
 //! `tiklive worker`: one member of a pool that shares the streamers of the
 //! `TIKLIVE_STREAMERS` bucket, each watched by exactly one live worker.
+//! (Bucket names are the default prefix's; see [`super::namespace`].)
 //!
 //! Every tick (a tenth of the lease TTL, 100 ms to 1 s) a worker:
 //! 1. renews its heartbeat (`TIKLIVE_WORKERS`) and its leases
@@ -28,9 +29,16 @@
 //! found, TikTok unreachable) is started again after an exponential backoff
 //! with jitter ([`Backoff`]: `TIKLIVE_POOL_RETRY_MS`, 5 s, up to
 //! [`RETRY_CAP`]). Its `error` event is published, never `fatal`, only when
-//! the failure is news ([`Reported`]), with one line on stderr then.
+//! the failure is news ([`Reported`]), with one line on stderr then; the
+//! failure last reported is saved with the cursor, so the next owner does
+//! not report it again.
+//!
+//! What a round changes is said in one line per kind ([`Moves`]): `worker
+//! a: watching 37 streamers: @ann, @bob, … and 32 more`, `took over`,
+//! `handed over`, `stopped`; each stream, with the cursor it resumes from,
+//! only at `-v`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -80,6 +88,8 @@ pub struct WorkerOptions {
     pub opts: DecoderOptions,
     /// The NATS servers, for messages.
     pub engine: String,
+    /// The deployment: the subjects events are published on.
+    pub ns: super::namespace::Namespace,
     /// Publishes in flight per stream.
     pub window: usize,
     pub quiet: bool,
@@ -116,6 +126,56 @@ impl Observed {
         }
         now - seen.at
     }
+}
+
+/// The streamers one round started, took over, handed over or stopped,
+/// said in one line per kind: a pool that moves hundreds of streams at once
+/// (a start, a handover, a dead worker) prints a few lines, not hundreds.
+#[derive(Debug, Default)]
+struct Moves {
+    /// Free leases claimed.
+    started: Vec<String>,
+    /// Stale leases claimed, and the workers that held them.
+    taken: Vec<String>,
+    from: BTreeSet<String>,
+    /// Given to another worker (or freed at SIGTERM).
+    handed: Vec<String>,
+    /// Removed from the set.
+    stopped: Vec<String>,
+}
+
+/// Handles listed in a summary line before `and N more`.
+const LISTED: usize = 5;
+
+impl Moves {
+    /// The summary lines of worker `id`, without the `tiklive: ` prefix.
+    fn lines(&self, id: &str) -> Vec<String> {
+        let from = self.from.iter().cloned().collect::<Vec<_>>().join(", ");
+        let from = format!(" from {from} (not renewed for the lease TTL)");
+        [
+            ("watching", &self.started, ""),
+            ("took over", &self.taken, from.as_str()),
+            ("handed over", &self.handed, ""),
+            ("stopped", &self.stopped, " (removed from the set)"),
+        ]
+        .into_iter()
+        .filter(|(_, users, _)| !users.is_empty())
+        .map(|(what, users, note)| format!("worker {id}: {what} {}", listing(users, note)))
+        .collect()
+    }
+}
+
+/// `3 streamers{note}: @a, @b, @c`; past [`LISTED`] handles, `… and N more`.
+fn listing(users: &[String], note: &str) -> String {
+    let n = users.len();
+    let shown: Vec<String> = users.iter().take(LISTED).map(|u| format!("@{u}")).collect();
+    let more = if n > LISTED {
+        format!(" and {} more", n - LISTED)
+    } else {
+        String::new()
+    };
+    let s = if n == 1 { "" } else { "s" };
+    format!("{n} streamer{s}{note}: {}{more}", shown.join(", "))
 }
 
 /// The buckets a tick reads, mirrored by KV watches.
@@ -265,6 +325,7 @@ impl Worker {
         }
         let plan = assign(streamers.keys().map(String::as_str), &live_workers);
 
+        let mut moves = Moves::default();
         // Streamers removed from the set, or now assigned to another live worker.
         let mine: Vec<String> = self.owned.keys().cloned().collect();
         for key in mine {
@@ -273,7 +334,7 @@ impl Worker {
                 .get(&key)
                 .is_some_and(|w| *w != self.o.id && live_workers.contains_key(w));
             if gone || elsewhere {
-                self.release(&key, gone).await;
+                self.release(&key, gone, &mut moves).await;
             }
         }
         // Free or stale leases we should take.
@@ -282,9 +343,11 @@ impl Worker {
             if self.owned.contains_key(key) || self.owned.len() >= capacity {
                 continue;
             }
-            let (free, revision) = match leases.get(key) {
+            let (free, stale) = match leases.get(key) {
                 None => (true, None),
-                Some((_, rev, age)) if *age >= ttl => (true, Some(*rev)),
+                Some((lease, rev, age)) if *age >= ttl => {
+                    (true, Some((*rev, lease.worker.as_str())))
+                }
                 Some(_) => (false, None),
             };
             if !free {
@@ -296,9 +359,10 @@ impl Worker {
             // A streamer nobody took for a TTL is anyone's (its planned
             // owner may be full or gone unnoticed).
             if planned_here || free_for >= ttl {
-                self.claim(key, user, revision).await;
+                self.claim(key, user, stale, &mut moves).await;
             }
         }
+        self.say(&moves);
         // Leases of removed streamers that nobody renews any more.
         for (key, (_, rev, age)) in &leases {
             if !streamers.contains_key(key) && *age >= ttl && !self.owned.contains_key(key) {
@@ -409,38 +473,63 @@ impl Worker {
         (lease.worker == self.o.id && lease.since_ms == since_ms).then_some(entry.revision)
     }
 
-    /// Claim a lease (create, or update over a stale `revision`) and start
-    /// watching.
-    async fn claim(&mut self, key: &str, user: &str, revision: Option<u64>) {
+    /// The round's summary lines (see [`Moves`]).
+    fn say(&self, moves: &Moves) {
+        if self.o.quiet {
+            return;
+        }
+        for line in moves.lines(&self.o.id) {
+            term::note(format_args!("{line}"));
+        }
+    }
+
+    /// Claim a lease (create, or update over a `stale` one: its revision and
+    /// worker) and start watching.
+    async fn claim(
+        &mut self,
+        key: &str,
+        user: &str,
+        stale: Option<(u64, &str)>,
+        moves: &mut Moves,
+    ) {
         let since = now_ms();
         let value = self.lease(user, since);
-        let claimed = match revision {
+        let claimed = match stale {
             None => self.b.leases.create(key, value).await.ok(),
-            Some(rev) => self.b.leases.update(key, value, rev).await.ok(),
+            Some((rev, _)) => self.b.leases.update(key, value, rev).await.ok(),
         };
         let Some(rev) = claimed else {
             return; // another worker was faster
         };
         self.free_since.remove(key);
-        let saved = match self.b.cursors.get(key).await {
-            Ok(Some(v)) => decode::<SavedCursor>(&v).map(|c| c.cursor),
+        let record = match self.b.cursors.get(key).await {
+            Ok(Some(v)) => decode::<SavedCursor>(&v),
             _ => None,
         };
-        if !self.o.quiet {
-            term::note(format_args!(
-                "worker {}: watching @{user}{}",
-                self.o.id,
-                saved
-                    .as_deref()
-                    .map(|c| format!(" from cursor {c}"))
-                    .unwrap_or_default()
-            ));
+        let saved = record
+            .as_ref()
+            .map(|c| c.cursor.clone())
+            .filter(|c| !c.is_empty());
+        let reported = record.and_then(|c| c.reported);
+        match stale {
+            Some((_, from)) => {
+                moves.taken.push(user.to_string());
+                moves.from.insert(from.to_string());
+            }
+            None => moves.started.push(user.to_string()),
         }
+        tracing::debug!(
+            worker = %self.o.id,
+            cursor = saved.as_deref().unwrap_or("none"),
+            taken_from = stale.map(|(_, w)| w),
+            "watching @{user}"
+        );
         let stop = CancellationToken::new();
         let task = tokio::spawn(watch_stream(StreamJob {
             user: user.to_string(),
             key: key.to_string(),
             cursor: saved,
+            reported,
             js: self.js.clone(),
             cursors: self.b.cursors.clone(),
             budget: self.budget.clone(),
@@ -463,7 +552,7 @@ impl Worker {
     }
 
     /// Stop watching (the stream saves its cursor), then free the lease.
-    async fn release(&mut self, key: &str, removed: bool) {
+    async fn release(&mut self, key: &str, removed: bool, moves: &mut Moves) {
         let Some(o) = self.owned.remove(key) else {
             return;
         };
@@ -477,13 +566,11 @@ impl Worker {
             .leases
             .delete_expect_revision(key, Some(o.revision))
             .await;
-        if !self.o.quiet {
-            term::note(format_args!(
-                "worker {}: {} @{}",
-                self.o.id,
-                if removed { "stopped" } else { "handed over" },
-                o.user
-            ));
+        tracing::debug!(worker = %self.o.id, removed, "released @{}", o.user);
+        if removed {
+            moves.stopped.push(o.user);
+        } else {
+            moves.handed.push(o.user);
         }
     }
 
@@ -493,9 +580,11 @@ impl Worker {
         for o in self.owned.values() {
             o.stop.cancel();
         }
+        let mut moves = Moves::default();
         for key in keys {
-            self.release(&key, false).await;
+            self.release(&key, false, &mut moves).await;
         }
+        self.say(&moves);
         let _ = self.b.workers.delete(&self.o.id).await;
         if !self.o.quiet {
             term::note(format_args!("worker {} left the pool", self.o.id));
@@ -507,6 +596,8 @@ struct StreamJob {
     user: String,
     key: String,
     cursor: Option<String>,
+    /// The failure the last owner reported (see [`SavedCursor::reported`]).
+    reported: Option<String>,
     js: jetstream::Context,
     cursors: kv::Store,
     budget: SharedGate,
@@ -521,14 +612,25 @@ async fn watch_stream(job: StreamJob) {
     let mut cursor = job.cursor.clone();
     let mut publisher = Publisher::new(
         job.js.clone(),
+        job.o.ns.clone(),
         job.o.engine.clone(),
         job.o.window,
         job.o.quiet,
     )
     .reporting_to(job.outages.clone(), &job.user);
     let mut saved = cursor.clone().unwrap_or_default();
-    // Failures reported as `error` events, across restarts: only news is.
-    let reported = Arc::new(std::sync::Mutex::new(Reported::default()));
+    // Failures reported as `error` events, across restarts and owners: only
+    // news is.
+    let mut saved_key = job.reported.clone();
+    let reported = Arc::new(std::sync::Mutex::new(
+        saved_key
+            .clone()
+            .map_or_else(Reported::default, Reported::already_reported),
+    ));
+    let key_now = || {
+        let r = reported.lock().unwrap_or_else(|p| p.into_inner());
+        r.key().map(str::to_string)
+    };
     let retry = job.o.live.pool_retry;
     let mut backoff = Backoff::new(retry, RETRY_CAP.max(retry), RAN_WELL);
     loop {
@@ -577,18 +679,24 @@ async fn watch_stream(job: StreamJob) {
                     }
                     publisher.flush().await;
                     if !c.is_empty() && c != saved {
-                        save_cursor(&job, &c).await;
+                        saved_key = key_now();
+                        save_cursor(&job, &c, saved_key.clone()).await;
                         saved = c;
                     }
                 }
             }
         }
-        // The live task ended and closed the channel: all is published.
+        // The live task ended and closed the channel: all is published,
+        // its `error` event too, so the next owner may know it was.
         publisher.flush().await;
         let c = cursor_rx.borrow().clone();
-        if !c.is_empty() && c != saved {
-            save_cursor(&job, &c).await;
-            saved = c.clone();
+        let key = key_now();
+        if (!c.is_empty() && c != saved) || key != saved_key {
+            if !c.is_empty() {
+                saved = c.clone();
+            }
+            save_cursor(&job, &saved, key.clone()).await;
+            saved_key = key;
         }
         if !c.is_empty() {
             cursor = Some(c);
@@ -628,11 +736,14 @@ async fn watch_stream(job: StreamJob) {
     }
 }
 
-async fn save_cursor(job: &StreamJob, cursor: &str) {
+/// Save where the next owner resumes: `cursor` (empty: none yet) and the
+/// failure `reported` last.
+async fn save_cursor(job: &StreamJob, cursor: &str, reported: Option<String>) {
     let value = encode(&SavedCursor {
         cursor: cursor.to_string(),
         worker: job.o.id.clone(),
         saved_ms: now_ms(),
+        reported,
     });
     if let Err(e) = job.cursors.put(&job.key, value).await {
         term::warn(format_args!(
@@ -680,6 +791,27 @@ pub fn rss_bytes() -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_round_is_one_line_per_kind() {
+        let users = |n: usize| (0..n).map(|i| format!("u{i}")).collect::<Vec<_>>();
+        let moves = Moves {
+            started: users(1),
+            taken: users(37),
+            from: ["b".to_string(), "c".to_string()].into(),
+            handed: users(5),
+            stopped: Vec::new(),
+        };
+        assert_eq!(
+            moves.lines("a"),
+            [
+                "worker a: watching 1 streamer: @u0",
+                "worker a: took over 37 streamers from b, c (not renewed for the lease TTL): @u0, @u1, @u2, @u3, @u4 and 32 more",
+                "worker a: handed over 5 streamers: @u0, @u1, @u2, @u3, @u4",
+            ]
+        );
+        assert!(Moves::default().lines("a").is_empty());
+    }
 
     #[test]
     fn handles_are_one_streamer_whatever_their_case() {

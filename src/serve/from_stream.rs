@@ -105,7 +105,7 @@ fn unavailable(e: Unavailable) -> ApiError {
 fn selection(app: &Shared, p: &EventParams) -> Selection {
     let mut query = p.query.clone();
     query.types = narrow(app.wanted, query.types);
-    Selection::new(&query)
+    Selection::new(app.reader.namespace(), &query)
 }
 
 /// A stream sequence as a cursor of the API (which is signed).
@@ -236,7 +236,13 @@ mod tests {
             .build(client.clone());
         let engine = target.display();
         router(StreamApp(Arc::new(Shared {
-            reader: Reader::new(js, "TIKLIVE_EVENTS", &engine, Duration::from_millis(200)),
+            reader: Reader::new(
+                js,
+                crate::nats::namespace::Namespace::default(),
+                "TIKLIVE_EVENTS",
+                &engine,
+                Duration::from_millis(200),
+            ),
             client,
             engine,
             wanted: None,

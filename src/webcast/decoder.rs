@@ -231,7 +231,8 @@ impl Decoder {
         history: bool,
         out: &mut Vec<Output>,
     ) {
-        let prepared = prepare_message(self.wanted, wrapper_msg_id, method, payload, history);
+        let payload = Bytes::copy_from_slice(payload);
+        let prepared = prepare_message(self.wanted, wrapper_msg_id, method, &payload, history);
         self.apply_message(prepared, out);
     }
 
@@ -481,7 +482,7 @@ fn prepare_message(
     wanted: KindSet,
     msg_id: i64,
     method: &str,
-    payload: &[u8],
+    payload: &Bytes,
     history: bool,
 ) -> PreparedMessage {
     let mut msg = PreparedMessage {

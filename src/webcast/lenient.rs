@@ -19,6 +19,7 @@
 //! property test over every real payload) and `tests/real_data.rs`
 //! (`schema-drift.capture`).
 
+use bytes::Bytes;
 use prost::{Message, Name};
 use prost_reflect::{DynamicMessage, Kind, MessageDescriptor};
 
@@ -43,16 +44,19 @@ pub struct Mismatch {
 /// fields whose wire type does not match. Skipped fields are appended to
 /// `mismatches`. Errors: the payload's framing is broken (the strict decoder's
 /// message).
+///
+/// Decoding from `Bytes` lets `bytes` fields (the lean schema's text) be
+/// slices of `payload` rather than copies.
 pub fn decode<M: Message + Default + Name>(
-    payload: &[u8],
+    payload: &Bytes,
     mismatches: &mut Vec<Mismatch>,
 ) -> Result<M, String> {
-    match M::decode(payload) {
+    match M::decode(payload.clone()) {
         Ok(m) => Ok(m),
         Err(strict) => {
             let desc = descriptor(&M::full_name())?;
             let fixed = repair(&desc, payload, mismatches).map_err(|_| strict.to_string())?;
-            M::decode(fixed.as_slice()).map_err(|e| e.to_string())
+            M::decode(Bytes::from(fixed)).map_err(|e| e.to_string())
         }
     }
 }
@@ -302,7 +306,7 @@ mod tests {
         drifted.extend_from_slice(&[0x08, 0x01]);
         assert!(ImDeleteMessage::decode(drifted.as_slice()).is_err());
         let mut found = Vec::new();
-        let m: ImDeleteMessage = decode(&drifted, &mut found).unwrap();
+        let m: ImDeleteMessage = decode(&Bytes::from(drifted.clone()), &mut found).unwrap();
         assert_eq!(m.common.unwrap().msg_id, 42);
         assert_eq!(m.delete_msg_ids, vec![7]);
         assert_eq!(found.len(), 1);
@@ -314,7 +318,10 @@ mod tests {
     #[test]
     fn broken_framing_stays_an_error() {
         let mut found = Vec::new();
-        assert!(decode::<ImDeleteMessage>(&[0x0a, 0x05, 0x01], &mut found).is_err());
-        assert!(decode::<ImDeleteMessage>(&[0xff; 12], &mut found).is_err());
+        assert!(
+            decode::<ImDeleteMessage>(&Bytes::from_static(&[0x0a, 0x05, 0x01]), &mut found)
+                .is_err()
+        );
+        assert!(decode::<ImDeleteMessage>(&Bytes::from_static(&[0xff; 12]), &mut found).is_err());
     }
 }

@@ -14,6 +14,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use bytes::Bytes;
+
 use prost::{Message, Name};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -25,7 +27,7 @@ use super::lenient::{self, Mismatch};
 use super::proto::*;
 use super::reflect::{decode_whole, message_json};
 use super::time::format_iso_millis;
-use super::user::{CommonFields, CommonView, UserFields, UserRef, render_text};
+use super::user::{CommonFields, CommonView, TextField, UserFields, UserRef, render_text};
 use super::whole::Whole as WholeMessage;
 
 pub use super::data::GiftData;
@@ -51,7 +53,7 @@ pub enum Category {
 #[derive(Clone, Copy)]
 pub enum Decode {
     /// A typed mapping.
-    Typed(fn(&[u8], &mut Vec<Mismatch>) -> Result<Mapped, MapError>),
+    Typed(fn(&Bytes, &mut Vec<Mismatch>) -> Result<Mapped, MapError>),
     /// The whole message under this key (the spec's generic events).
     Keyed(&'static str),
     /// The whole message as the data object (types added since the spec).
@@ -224,7 +226,7 @@ pub type MapError = String;
 /// their wire type did not match the schema are appended to `mm`.
 pub fn map_message(
     route: Route,
-    payload: &[u8],
+    payload: &Bytes,
     mm: &mut Vec<Mismatch>,
 ) -> Result<Mapped, MapError> {
     let info = route.info();
@@ -240,7 +242,7 @@ fn one(ev: Event) -> Mapped {
 }
 
 fn decode<M: Message + Default + Name>(
-    payload: &[u8],
+    payload: &Bytes,
     mm: &mut Vec<Mismatch>,
 ) -> Result<M, MapError> {
     lenient::decode(payload, mm)
@@ -281,12 +283,12 @@ fn generic(
     Ok(ev)
 }
 
-fn chat(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn chat(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: lean::ChatMessage = decode(payload, mm)?;
     let data = ChatData {
         user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()),
         common: CommonFields::from_common(m.common.as_ref()),
-        message: m.content.as_str().into(),
+        message: m.content.text(),
         emotes: m
             .emotes
             .iter()
@@ -307,7 +309,7 @@ fn chat(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
                 }
             })
             .collect(),
-        content_language: m.content_language.as_str().into(),
+        content_language: m.content_language.text(),
         mentioned_user: m
             .at_user
             .as_ref()
@@ -317,7 +319,7 @@ fn chat(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(with_id(EventKind::Chat, &data, &m.common)))
 }
 
-fn gift(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn gift(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: lean::GiftMessage = decode(payload, mm)?;
     Ok(Mapped::Gift(Box::new(GiftData::from_message(&m))))
 }
@@ -338,7 +340,7 @@ impl GiftData {
         GiftData {
             user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()).into_owned(),
             common: CommonFields::from_common(m.common.as_ref()),
-            gift_name: gift.name.clone(),
+            gift_name: gift.name.text().into_owned(),
             gift_id: if m.gift_id != 0 { m.gift_id } else { gift.id },
             repeat_count,
             // A non-streakable gift arrives once, with repeatEnd unset on
@@ -357,17 +359,18 @@ impl GiftData {
             gift_image_url: gift
                 .image
                 .as_ref()
-                .and_then(|i| i.url_list.first().cloned())
+                .and_then(|i| i.url_list.first())
+                .map(|u| u.text().into_owned())
                 .unwrap_or_default(),
-            describe: gift.describe,
+            describe: gift.describe.text().into_owned(),
             receiver,
-            to_member_id: m.to_member_id.clone(),
+            to_member_id: m.to_member_id.text().into_owned(),
             to_member_id_int: if m.to_member_id_int != 0 {
                 m.to_member_id_int.to_string()
             } else {
                 String::new()
             },
-            to_member_nickname: m.to_member_nickname.clone(),
+            to_member_nickname: m.to_member_nickname.text().into_owned(),
             streak_interrupted: false,
             msg_id: msg_id(&m.common),
         }
@@ -380,7 +383,7 @@ impl GiftData {
     }
 }
 
-fn like(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn like(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: lean::LikeMessage = decode(payload, mm)?;
     let data = LikeData {
         user: UserFields::from_user(m.user.as_ref(), None),
@@ -391,7 +394,7 @@ fn like(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(with_id(EventKind::Like, &data, &m.common)))
 }
 
-fn member(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn member(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: lean::MemberMessage = decode(payload, mm)?;
     let label = m
         .common
@@ -409,7 +412,7 @@ fn member(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(with_id(EventKind::Member, &data, &m.common)))
 }
 
-fn room_update(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn room_update(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: lean::RoomUserSeqMessage = decode(payload, mm)?;
     let create_time = m.common.as_ref().map(|c| c.create_time).unwrap_or(0);
     let data = RoomUpdateData {
@@ -437,10 +440,10 @@ fn room_update(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapErro
 /// Follow/share/other, from `common.displayText.key` (observed keys:
 /// `pm_main_follow_message_viewer_2`, `pm_mt_guidance_share`,
 /// `pm_mt_guidance_viewer_5_share`).
-fn social(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn social(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: lean::SocialMessage = decode(payload, mm)?;
     let text = m.common.as_ref().and_then(|c| c.display_text.as_ref());
-    let key = text.map(|t| t.key.clone()).unwrap_or_default();
+    let key = text.map(|t| t.key.text().into_owned()).unwrap_or_default();
     let lower = key.to_ascii_lowercase();
     let (kind, action) = if lower.contains("follow") {
         (EventKind::Follow, "follow")
@@ -456,7 +459,7 @@ fn social(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
         action: action.into(),
         label: text.map(render_text).unwrap_or_default(),
         share_type: m.share_type,
-        share_target: m.share_target.as_str().into(),
+        share_target: m.share_target.text(),
         follow_count: m.follow_count,
     };
     Ok(one(with_id(kind, &data, &m.common)))
@@ -475,7 +478,7 @@ fn emote_item(e: &super::proto::Emote) -> EmoteItem<'_> {
     }
 }
 
-fn emote(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn emote(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: EmoteChatMessage = decode(payload, mm)?;
     let first = m.emote_list.first().map(emote_item);
     let data = EmoteData {
@@ -501,7 +504,7 @@ pub const SUPER_FAN_BOX_BUSINESS_TYPE: i32 = 19;
 
 /// `envelope`, preceded by `superFanBox` for a super-fan box (business type
 /// 19 or a `ttlive_superfanbox` display key), as ZT 2.5.0 emits them.
-fn envelope(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn envelope(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: EnvelopeMessage = decode(payload, mm)?;
     let info = m.envelope_info.clone().unwrap_or_default();
     let data = EnvelopeData {
@@ -529,7 +532,7 @@ fn envelope(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> 
     Ok(Mapped::Events(events))
 }
 
-fn question(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn question(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: QuestionNewMessage = decode(payload, mm)?;
     let q = m.details.as_ref();
     let data = QuestionData {
@@ -541,7 +544,7 @@ fn question(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> 
     Ok(one(with_id(EventKind::QuestionNew, &data, &m.common)))
 }
 
-fn battle(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn battle(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: LinkMicBattle = decode(payload, mm)?;
     let battle_data = whole(Route::LinkMicBattle, payload, mm)?;
     let battle_users = m
@@ -583,7 +586,7 @@ fn battle(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
 
 /// `battleInfo` is the message without `armies` and `common`; `army` is the
 /// armies map. msgId/createTime come from `common` like every other event's.
-fn armies(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn armies(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let whole = whole(Route::LinkMicArmies, payload, mm)?;
     let common = whole.common();
     let mut battle_info = whole.into_value();
@@ -608,7 +611,7 @@ fn armies(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(ev))
 }
 
-fn live_intro(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn live_intro(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: LiveIntroMessage = decode(payload, mm)?;
     let data = LiveIntroData {
         common: CommonFields::from_common(m.common.as_ref()),
@@ -625,7 +628,7 @@ pub const STREAM_END_ACTIONS: [i32; 2] = [3, 4];
 
 /// `controlMessage` for every action, then `streamEnd` as well for 3 and 4
 /// (ZT 2.5.0 order).
-fn control(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn control(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: ControlMessage = decode(payload, mm)?;
     let data = ControlData {
         common: CommonFields::from_common(m.common.as_ref()),
@@ -645,7 +648,7 @@ const SUPER_FAN_JOINED: &str = "ttlive_superfan_commentnotif_superfanjoined";
 /// `barrage` for every barrage, preceded by `superFanJoin` when a display key
 /// (content 5.1 or common barrage content 24.1, case-insensitive) holds
 /// `…superfanjoined`, else by `superFan` when one holds `ttlive_superfan`.
-fn barrage(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn barrage(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: BarrageMessage = decode(payload, mm)?;
     let barrage_data = whole(Route::Barrage, payload, mm)?;
     let keys: Vec<String> = [&m.content, &m.common_barrage_content]
@@ -693,7 +696,7 @@ fn barrage(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(Mapped::Events(events))
 }
 
-fn goal(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn goal(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: GoalUpdateMessage = decode(payload, mm)?;
     let goal_data = whole(Route::GoalUpdate, payload, mm)?;
     let goal = m.goal.clone().unwrap_or_default();
@@ -718,7 +721,7 @@ fn goal(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(with_id(EventKind::GoalUpdate, &data, &m.common)))
 }
 
-fn room_message(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn room_message(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: RoomMessage = decode(payload, mm)?;
     let data = RoomMessageData {
         common: CommonFields::from_common(m.common.as_ref()),
@@ -729,7 +732,7 @@ fn room_message(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapErr
     Ok(one(with_id(EventKind::RoomMessage, &data, &m.common)))
 }
 
-fn caption(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn caption(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: CaptionMessage = decode(payload, mm)?;
     let caption_data = whole(Route::Caption, payload, mm)?;
     let data = CaptionData {
@@ -756,7 +759,7 @@ fn caption(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(with_id(EventKind::CaptionMessage, &data, &m.common)))
 }
 
-fn im_delete(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn im_delete(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: ImDeleteMessage = decode(payload, mm)?;
     let message_ids: Vec<String> = m.delete_msg_ids.iter().map(i64::to_string).collect();
     let data = ImDeleteData {
@@ -770,7 +773,7 @@ fn im_delete(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError>
 
 /// Field 2 is JSON text (observed): JSON when it parses, else the text; an
 /// empty object when it is not text.
-fn in_room_banner(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn in_room_banner(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: InRoomBannerMessage = decode(payload, mm)?;
     let inner = std::str::from_utf8(&m.data)
         .ok()
@@ -782,7 +785,7 @@ fn in_room_banner(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapE
     Ok(one(with_id(EventKind::InRoomBanner, &data, &m.common)))
 }
 
-fn rank_text(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn rank_text(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: RankTextMessage = decode(payload, mm)?;
     let text = m
         .self_get_badge_msg
@@ -806,7 +809,7 @@ fn rank_text(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError>
     Ok(one(with_id(EventKind::RankText, &data, &m.common)))
 }
 
-fn sub_notify(payload: &[u8], mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn sub_notify(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: SubNotifyMessage = decode(payload, mm)?;
     let data = SubNotifyData {
         user: UserFields::from_user(m.user.as_ref(), None),
@@ -997,7 +1000,9 @@ mod tests {
                 .unwrap();
             let payload = filled(&desc, 0).encode_to_vec();
             let mut mm = Vec::new();
-            let Ok(Mapped::Events(events)) = map_message(info.route, &payload, &mut mm) else {
+            let Ok(Mapped::Events(events)) =
+                map_message(info.route, &Bytes::from(payload.clone()), &mut mm)
+            else {
                 panic!("{}: not decoded", info.method)
             };
             assert!(mm.is_empty(), "{}: {mm:?}", info.method);

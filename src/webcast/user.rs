@@ -8,53 +8,96 @@
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use super::proto::{self, UserIdentity, lean};
 
-/// What the mapping reads of a user.
-pub trait UserView {
-    fn id(&self) -> i64;
-    fn id_str(&self) -> &str;
-    fn nickname(&self) -> &str;
-    fn display_id(&self) -> &str;
-    fn sec_uid(&self) -> &str;
-    fn verified(&self) -> bool;
-    /// The first URL of the thumb, medium or large avatar, in that order.
-    fn avatar(&self) -> Option<&str>;
-    /// `followInfo.followStatus`, else the top-level `followStatus`.
-    fn follow_status(&self) -> i64;
-    /// Each badge's scene type and level text.
-    fn badges(&self) -> impl Iterator<Item = (i32, Option<&str>)>;
+/// A protobuf text field read as UTF-8: a `String` of the full schema as it
+/// is, a `bytes` field of the lean one (`proto/lean.proto`) borrowed when it
+/// is valid UTF-8, else with each invalid sequence replaced by U+FFFD (what
+/// protobuf.js, under TikTok-Live-Connector, does; the rest of the text is
+/// kept). Tested by `lean_text_is_read_lossily` below.
+pub trait TextField {
+    fn text(&self) -> Cow<'_, str>;
 }
 
-macro_rules! user_view {
-    ($ty:ty) => {
-        impl UserView for $ty {
+impl TextField for String {
+    fn text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl TextField for Bytes {
+    fn text(&self) -> Cow<'_, str> {
+        // `from_utf8` first: its check is several times faster than the
+        // chunked scan of `from_utf8_lossy` on text that is valid.
+        match std::str::from_utf8(self) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(self),
+        }
+    }
+}
+
+/// What a user reference ([`UserRef`]) reads of a user.
+pub trait RefView {
+    fn id(&self) -> i64;
+    fn id_str(&self) -> Cow<'_, str>;
+    fn nickname(&self) -> Cow<'_, str>;
+    fn display_id(&self) -> Cow<'_, str>;
+    /// The first URL of the thumb, medium or large avatar, in that order.
+    fn avatar(&self) -> Option<Cow<'_, str>>;
+}
+
+macro_rules! ref_view {
+    ($($ty:ty),*) => {$(
+        impl RefView for $ty {
             fn id(&self) -> i64 {
                 self.id
             }
-            fn id_str(&self) -> &str {
-                &self.id_str
+            fn id_str(&self) -> Cow<'_, str> {
+                self.id_str.text()
             }
-            fn nickname(&self) -> &str {
-                &self.nickname
+            fn nickname(&self) -> Cow<'_, str> {
+                self.nickname.text()
             }
-            fn display_id(&self) -> &str {
-                &self.display_id
+            fn display_id(&self) -> Cow<'_, str> {
+                self.display_id.text()
             }
-            fn sec_uid(&self) -> &str {
-                &self.sec_uid
-            }
-            fn verified(&self) -> bool {
-                self.verified
-            }
-            fn avatar(&self) -> Option<&str> {
+            fn avatar(&self) -> Option<Cow<'_, str>> {
                 [&self.avatar_thumb, &self.avatar_medium, &self.avatar_large]
                     .into_iter()
                     .flatten()
                     .find_map(|img| img.url_list.first())
-                    .map(String::as_str)
+                    .map(TextField::text)
+            }
+        }
+    )*};
+}
+
+ref_view!(proto::User, lean::User, lean::RefUser);
+
+/// What the mapping reads of a user for the full user fields ([`UserFields`]).
+pub trait UserView: RefView {
+    /// How a badge level is stored (`String` or `Bytes`).
+    type Level: TextField;
+    fn sec_uid(&self) -> Cow<'_, str>;
+    fn verified(&self) -> bool;
+    /// `followInfo.followStatus`, else the top-level `followStatus`.
+    fn follow_status(&self) -> i64;
+    /// Each badge's scene type and level text (read only when wanted).
+    fn badges(&self) -> impl Iterator<Item = (i32, Option<&Self::Level>)>;
+}
+
+macro_rules! user_view {
+    ($ty:ty, $level:ty) => {
+        impl UserView for $ty {
+            type Level = $level;
+            fn sec_uid(&self) -> Cow<'_, str> {
+                self.sec_uid.text()
+            }
+            fn verified(&self) -> bool {
+                self.verified
             }
             fn follow_status(&self) -> i64 {
                 self.follow_info
@@ -63,11 +106,11 @@ macro_rules! user_view {
                     .filter(|s| *s != 0)
                     .unwrap_or(self.follow_status)
             }
-            fn badges(&self) -> impl Iterator<Item = (i32, Option<&str>)> {
+            fn badges(&self) -> impl Iterator<Item = (i32, Option<&Self::Level>)> {
                 self.badge_list.iter().map(|b| {
                     (
                         b.scene_type,
-                        b.privilege_log_extra.as_ref().map(|p| p.level.as_str()),
+                        b.privilege_log_extra.as_ref().map(|p| &p.level),
                     )
                 })
             }
@@ -75,8 +118,8 @@ macro_rules! user_view {
     };
 }
 
-user_view!(proto::User);
-user_view!(lean::User);
+user_view!(proto::User, String);
+user_view!(lean::User, Bytes);
 
 /// What the mapping reads of `common`.
 pub trait CommonView {
@@ -147,18 +190,18 @@ impl<'a> UserFields<'a> {
         let badge_level = |scene: i32| -> i64 {
             u.badges()
                 .filter(|(s, _)| *s == scene)
-                .filter_map(|(_, level)| level?.parse::<i64>().ok())
+                .filter_map(|(_, level)| level?.text().parse::<i64>().ok())
                 .max()
                 .unwrap_or(0)
         };
         let has_scene = |scenes: &[i32]| u.badges().any(|(s, _)| scenes.contains(&s));
         UserFields {
-            username: u.display_id().into(),
-            unique_id: u.display_id().into(),
+            username: u.display_id(),
+            unique_id: u.display_id(),
             user_id: user_id(u),
-            nickname: u.nickname().into(),
-            profile_picture_url: u.avatar().unwrap_or_default().into(),
-            sec_uid: u.sec_uid().into(),
+            nickname: u.nickname(),
+            profile_picture_url: u.avatar().unwrap_or_default(),
+            sec_uid: u.sec_uid(),
             follow_role: u.follow_status(),
             is_moderator: has_scene(&[SCENE_ADMIN])
                 || identity.is_some_and(|i| i.is_moderator_of_anchor),
@@ -185,9 +228,10 @@ impl<'a> UserFields<'a> {
 }
 
 /// The user id as a string: `idStr` when present, else the numeric id.
-pub fn user_id(u: &impl UserView) -> Cow<'_, str> {
-    if !u.id_str().is_empty() {
-        u.id_str().into()
+pub fn user_id(u: &impl RefView) -> Cow<'_, str> {
+    let id_str = u.id_str();
+    if !id_str.is_empty() {
+        id_str
     } else if u.id() != 0 {
         u.id().to_string().into()
     } else {
@@ -195,8 +239,8 @@ pub fn user_id(u: &impl UserView) -> Cow<'_, str> {
     }
 }
 
-pub fn avatar_url(u: &impl UserView) -> String {
-    u.avatar().unwrap_or_default().to_string()
+pub fn avatar_url(u: &impl RefView) -> String {
+    u.avatar().unwrap_or_default().into_owned()
 }
 
 /// A short user reference (receivers, viewers on the leaderboard, …). Borrows
@@ -211,12 +255,12 @@ pub struct UserRef<'a> {
 }
 
 impl<'a> UserRef<'a> {
-    pub fn from_user(u: &'a impl UserView) -> UserRef<'a> {
+    pub fn from_user(u: &'a impl RefView) -> UserRef<'a> {
         UserRef {
             user_id: user_id(u),
-            unique_id: u.display_id().into(),
-            nickname: u.nickname().into(),
-            profile_picture_url: u.avatar().unwrap_or_default().into(),
+            unique_id: u.display_id(),
+            nickname: u.nickname(),
+            profile_picture_url: u.avatar().unwrap_or_default(),
         }
     }
 
@@ -263,43 +307,46 @@ impl CommonFields {
 /// What rendering reads of a text piece.
 pub enum PieceView<'a> {
     /// A user: shown by nickname, else handle.
-    User { nickname: &'a str, handle: &'a str },
+    User {
+        nickname: Cow<'a, str>,
+        handle: Cow<'a, str>,
+    },
     /// Anything else, already a string (a pattern, a gift name, a string value).
-    Text(&'a str),
+    Text(Cow<'a, str>),
 }
 
 /// What rendering reads of a localisable text.
 pub trait TextView {
-    fn key(&self) -> &str;
-    fn default_pattern(&self) -> &str;
+    fn key(&self) -> Cow<'_, str>;
+    fn default_pattern(&self) -> Cow<'_, str>;
     fn piece(&self, index: usize) -> Option<PieceView<'_>>;
 }
 
 macro_rules! text_view {
     ($ty:ty) => {
         impl TextView for $ty {
-            fn key(&self) -> &str {
-                &self.key
+            fn key(&self) -> Cow<'_, str> {
+                self.key.text()
             }
-            fn default_pattern(&self) -> &str {
-                &self.default_pattern
+            fn default_pattern(&self) -> Cow<'_, str> {
+                self.default_pattern.text()
             }
             fn piece(&self, index: usize) -> Option<PieceView<'_>> {
                 let piece = self.pieces.get(index)?;
                 Some(
                     if let Some(u) = piece.user_value.as_ref().and_then(|v| v.user.as_ref()) {
                         PieceView::User {
-                            nickname: &u.nickname,
-                            handle: &u.display_id,
+                            nickname: u.nickname.text(),
+                            handle: u.display_id.text(),
                         }
                     } else if let Some(p) = &piece.pattern_ref_value {
-                        PieceView::Text(&p.default_pattern)
+                        PieceView::Text(p.default_pattern.text())
                     } else if let Some(g) =
                         piece.gift_value.as_ref().and_then(|g| g.name_ref.as_ref())
                     {
-                        PieceView::Text(&g.default_pattern)
+                        PieceView::Text(g.default_pattern.text())
                     } else {
-                        PieceView::Text(&piece.string_value)
+                        PieceView::Text(piece.string_value.text())
                     },
                 )
             }
@@ -315,10 +362,10 @@ text_view!(lean::Text);
 pub fn render_text(t: &impl TextView) -> String {
     let pattern = t.default_pattern();
     if pattern.is_empty() {
-        return t.key().to_string();
+        return t.key().into_owned();
     }
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut rest = pattern;
+    let mut rest: &str = &pattern;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
@@ -334,11 +381,11 @@ pub fn render_text(t: &impl TextView) -> String {
             .and_then(|i| i.parse::<usize>().ok());
         match index.and_then(|i| t.piece(i)) {
             Some(PieceView::User { nickname, handle }) => out.push_str(if nickname.is_empty() {
-                handle
+                &handle
             } else {
-                nickname
+                &nickname
             }),
-            Some(PieceView::Text(text)) => out.push_str(text),
+            Some(PieceView::Text(text)) => out.push_str(&text),
             None => {}
         }
         rest = &after[end + 1..];
@@ -381,5 +428,19 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(render_text(&unclosed), "a {0");
+    }
+
+    #[test]
+    fn lean_text_is_read_lossily() {
+        let u = lean::User {
+            nickname: Bytes::from_static(b"Ann\xff!"),
+            display_id: Bytes::from_static("ann_é".as_bytes()),
+            ..Default::default()
+        };
+        assert_eq!(u.nickname(), "Ann\u{FFFD}!");
+        assert!(matches!(u.display_id(), Cow::Borrowed("ann_é")));
+        let fields = UserFields::from_user(Some(&u), None);
+        assert_eq!(fields.nickname, "Ann\u{FFFD}!");
+        assert_eq!(fields.username, "ann_é");
     }
 }
