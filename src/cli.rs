@@ -14,7 +14,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 /// The command line as parsed, shown by `--help` and generated into the man
 /// page and completions: [`Cli`] documented from the settings table.
 pub fn command() -> clap::Command {
-    crate::settings::document(Cli::command()).mut_subcommand("config", |config| {
+    let cmd = negative_numbers_are_values(crate::settings::document(Cli::command()));
+    cmd.mut_subcommand("config", |config| {
         config.mut_args(|arg| {
             let setting = arg.get_long().is_some_and(|l| {
                 crate::settings::rows_of_flag(&format!("--{l}"))
@@ -27,6 +28,26 @@ pub fn command() -> clap::Command {
                 arg.hide(true)
             }
         })
+    })
+}
+
+/// Every option and argument that takes a value takes `-1` as that value,
+/// so its own check says what is wrong (`--limit -1`: must be 1 or more)
+/// instead of clap's "unexpected argument '-1' found".
+fn negative_numbers_are_values(cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let cmd = names.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, negative_numbers_are_values)
+    });
+    cmd.mut_args(|arg| {
+        if arg.get_action().takes_values() {
+            arg.allow_negative_numbers(true)
+        } else {
+            arg
+        }
     })
 }
 

@@ -227,6 +227,12 @@ mod tests {
             "invalid value 'x' for '--limit <N>': expected a whole number of events, 1 or more"
         );
         assert_eq!(e.hint, "see 'tiklive watch --help'");
+        // A negative number is the value, refused by its own check.
+        let e = explain_args(&["watch", "--demo", "--limit", "-1"]);
+        assert_eq!(
+            e.message,
+            "invalid value '-1' for '--limit <N>': expected a whole number of events, 1 or more"
+        );
         // Zero is refused the same way by every command with --limit.
         for cmd in ["watch", "forward", "serve"] {
             let e = explain_args(&[cmd, "--demo", "--limit", "0"]);
