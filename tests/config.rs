@@ -152,3 +152,21 @@ async fn config_takes_the_flag_of_every_command_setting() {
     assert_eq!(v["NATS_URL"], flag("nats://127.0.0.1:4222"));
     assert_eq!(v["API_KEY"], flag("(redacted)"));
 }
+
+#[test]
+fn a_dotenv_line_that_is_not_name_value_is_named_with_its_number() {
+    let (mut cmd, dir) = crate::support::temp_command();
+    std::fs::write(
+        dir.path().join(".env"),
+        "# settings\nSIGN_API_URL=http://x.example\nFOO BAR\n",
+    )
+    .unwrap();
+    let run = crate::support::run(cmd.args(["config"])).code(2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "tiklive: error: {} line 3: 'FOO BAR' is not NAME=VALUE\n",
+            dir.path().join(".env").display()
+        )
+    );
+}

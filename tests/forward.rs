@@ -336,6 +336,33 @@ fn usage_errors() {
 }
 
 #[test]
+fn a_dead_webhook_is_one_short_warning_naming_it() {
+    let dir = Dir::new();
+    let run = dir
+        .forward_demo(&[
+            "--limit",
+            "1",
+            "--to",
+            "http://127.0.0.1:9/hook",
+            "--drain-timeout",
+            "1s",
+        ])
+        .code(1);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("tiklive: warning: "))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "tiklive: warning: webhook 1 (http://127.0.0.1:9/hook): could not connect: Connection refused (os error 111); retrying (deliveries stay queued in the outbox)"
+        ],
+        "{run:#?}"
+    );
+}
+
+#[test]
 fn ctrl_c_stops_at_once_keeps_the_pending_deliveries_and_exits_130() {
     let dir = Dir::new();
     let rx = Receiver::start(0);

@@ -25,8 +25,7 @@ pub fn load_dotenv(dir: &Path) -> Result<Dotenv> {
     let iter = dotenvy::from_path_iter(&path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
     for item in iter {
-        let (key, _) =
-            item.map_err(|e| Failure::usage(format!("bad line in {}: {e}", path.display())))?;
+        let (key, _) = item.map_err(|e| Failure::usage(bad_dotenv_line(&path, &e)))?;
         if std::env::var_os(&key).is_none() {
             keys.insert(key);
         }
@@ -37,6 +36,26 @@ pub fn load_dotenv(dir: &Path) -> Result<Dotenv> {
         path: Some(path),
         keys,
     })
+}
+
+/// One line for a `.env` that dotenvy cannot parse: the file, the line
+/// number and text when dotenvy names the line, and the expected shape.
+fn bad_dotenv_line(path: &Path, e: &dotenvy::Error) -> String {
+    match e {
+        dotenvy::Error::LineParse(line, _) => {
+            let number = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| text.lines().position(|l| l.trim() == line.trim()))
+                .map(|i| format!(" line {}", i + 1))
+                .unwrap_or_default();
+            format!(
+                "{}{number}: '{}' is not NAME=VALUE",
+                path.display(),
+                line.trim()
+            )
+        }
+        other => format!("bad line in {}: {other}", path.display()),
+    }
 }
 
 /// A setting from the environment (after `.env` was loaded), empty = unset.

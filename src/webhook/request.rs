@@ -139,9 +139,18 @@ async fn drain_body(mut resp: reqwest::Response) -> String {
     line.chars().take(SNIPPET_CHARS).collect()
 }
 
+/// Why a request got no answer, in one short line: `timed out`, `could not
+/// connect: Connection refused (os error 111)` (the innermost cause; the
+/// caller names the URL), else the chain of causes without repeats.
 fn transport_outcome(e: &reqwest::Error) -> Outcome {
     let reason = if e.is_timeout() {
         "timed out".to_string()
+    } else if e.is_connect() {
+        let mut root: &dyn std::error::Error = e;
+        while let Some(next) = root.source() {
+            root = next;
+        }
+        format!("could not connect: {root}")
     } else {
         let mut parts: Vec<String> = Vec::new();
         let mut cur: Option<&dyn std::error::Error> = Some(e);
