@@ -64,6 +64,9 @@ pub fn explain(err: &clap::Error, cmd: &clap::Command, args: &[OsString]) -> Usa
         );
         return UsageError { message, hint };
     }
+    if let Some(var) = from_environment(err, sub, args) {
+        message.push_str(&format!(" (from {var})"));
+    }
     if let Some(tip) = tip {
         message.push_str("; ");
         message.push_str(tip);
@@ -75,6 +78,36 @@ pub fn explain(err: &clap::Error, cmd: &clap::Command, args: &[OsString]) -> Usa
         _ => format!("see '{path} --help'"),
     };
     UsageError { message, hint }
+}
+
+/// The variable a bad value came from: the flag's `env` when the flag is
+/// not on the command line (`TIKLIVE_SIGN_BUDGET=x` names the variable, not
+/// only `--sign-budget`, which the user never typed).
+fn from_environment(err: &clap::Error, cmd: &clap::Command, args: &[OsString]) -> Option<String> {
+    if !matches!(
+        err.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) {
+        return None;
+    }
+    let Some(ContextValue::String(shown)) = err.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let long = shown.strip_prefix("--")?.split([' ', '=']).next()?;
+    let flag = format!("--{long}");
+    let typed = args.iter().filter_map(|a| a.to_str()).any(|a| {
+        a == flag
+            || a.strip_prefix(flag.as_str())
+                .is_some_and(|rest| rest.starts_with('='))
+    });
+    if typed {
+        return None;
+    }
+    let env = cmd
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long))?
+        .get_env()?;
+    std::env::var_os(env).map(|_| env.to_string_lossy().into_owned())
 }
 
 /// A `--type` value that is no event type: why, with the names it may have

@@ -506,6 +506,25 @@ fn a_lookup_that_no_source_answers_is_a_runtime_failure_not_not_found() {
 }
 
 #[test]
+fn a_bad_value_from_the_environment_names_the_variable() {
+    let (mut cmd, _dir) = temp_command();
+    let r = run(cmd
+        .args(["watch", "alice"])
+        .env("TIKLIVE_SIGN_BUDGET", "lots"));
+    assert_eq!(r.code, 2, "{r:#?}");
+    assert_eq!(
+        r.stderr.lines().next().unwrap_or_default(),
+        "tiklive: error: invalid value 'lots' for '--sign-budget <N>': invalid digit found in string (from TIKLIVE_SIGN_BUDGET)"
+    );
+    // Typed on the command line, the flag is what was wrong.
+    let (mut cmd, _dir) = temp_command();
+    let r = run(cmd
+        .args(["watch", "alice", "--sign-budget", "lots"])
+        .env("TIKLIVE_SIGN_BUDGET", "lots"));
+    assert!(!r.stderr.contains("(from "), "{r:#?}");
+}
+
+#[test]
 fn bad_paths_on_the_command_line_are_one_line_usage_errors() {
     // --replay and --record alike (and --record before any network call:
     // TikTok points at a closed port, and no lookup error shows).
