@@ -163,6 +163,24 @@ impl NatsTarget {
             .join(",")
     }
 
+    /// The servers whose host name does not resolve (asked once, with the
+    /// system resolver; an IP address always resolves), as `host`.
+    pub async fn unresolved(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in &self.servers {
+            let host = s.host().trim_start_matches('[').trim_end_matches(']');
+            let lookup = tokio::time::timeout(
+                Duration::from_secs(5),
+                tokio::net::lookup_host((host, s.port())),
+            )
+            .await;
+            if matches!(lookup, Ok(Err(_))) {
+                out.push(host.to_string());
+            }
+        }
+        out
+    }
+
     /// Connect. The client keeps reconnecting forever in the background, so a
     /// server that goes away later only delays publishes (see
     /// [`publish`]). The first connection is retried in the background too:
@@ -236,8 +254,19 @@ pub async fn open_events(
     }
     if client.connection_state() != async_nats::connection::State::Connected {
         if !quiet {
+            // Why, when we can tell: a name that does not resolve is most
+            // likely a typo in --nats, though the engine may be coming up.
+            let unresolved = cfg.target.unresolved().await;
+            let why = if unresolved.is_empty() {
+                "not reachable yet".to_string()
+            } else {
+                format!(
+                    "the name {} does not resolve yet; check the NATS URL",
+                    unresolved.join(", ")
+                )
+            };
             crate::term::note(format_args!(
-                "waiting for NATS at {} (not reachable yet); retrying",
+                "waiting for NATS at {} ({why}); retrying",
                 cfg.target.display()
             ));
         }
@@ -299,6 +328,18 @@ fn is_refusal(e: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn addresses_and_localhost_always_resolve() {
+        // Only names the resolver answers locally: no lookup leaves the machine.
+        let t = NatsTarget::parse(
+            "nats://127.0.0.1:4222,[::1]:4223,localhost:4224",
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.unresolved().await, Vec::<String>::new());
+    }
 
     #[test]
     fn server_lists_parse() {
