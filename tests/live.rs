@@ -1520,10 +1520,13 @@ async fn an_unwritable_record_path_fails_at_start_without_a_sign_call() {
     )
     .await;
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("a.capture"), "{err}");
-    assert_eq!(err.matches("tiklive: error:").count(), 1, "{err}");
-    assert!(fake.recorded(|r| r.sign_paths.is_empty()));
+    // A bad path on the command line: exit 2, before any network call.
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err,
+        "tiklive: error: cannot create the capture no/such/dir/a.capture: the directory no/such/dir does not exist\n"
+    );
+    assert!(fake.recorded(|r| r.sign_paths.is_empty() && r.page_lookups == 0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
