@@ -55,9 +55,11 @@ pub fn explain(err: &clap::Error, cmd: &clap::Command, args: &[OsString]) -> Usa
         },
         _ => first.to_string(),
     };
-    if let Some(unknown) = unknown_event_type(err) {
+    if is_type_value(err) {
         // Too many names for one line: the closest ones, and where the rest are.
-        message = format!("{first}: {unknown}");
+        if let Some(unknown) = unknown_event_type(err) {
+            message = format!("{first}: {unknown}");
+        }
         let hint = format!(
             "see all {} event types with '{path} --type help'",
             crate::webcast::EventKind::ALL.len()
@@ -113,17 +115,21 @@ fn from_environment(err: &clap::Error, cmd: &clap::Command, args: &[OsString]) -
 /// A `--type` value that is no event type: why, with the names it may have
 /// meant ([`crate::webcast::UnknownKind`]).
 fn unknown_event_type(err: &clap::Error) -> Option<crate::webcast::UnknownKind> {
-    if err.kind() != ErrorKind::InvalidValue {
-        return None;
-    }
-    match err.get(ContextKind::InvalidArg) {
-        Some(ContextValue::String(arg)) if arg.starts_with("--type") => {}
-        _ => return None,
-    }
     match err.get(ContextKind::InvalidValue) {
-        Some(ContextValue::String(value)) => value.parse::<crate::webcast::EventKind>().err(),
+        Some(ContextValue::String(value)) if !value.trim().is_empty() => {
+            value.parse::<crate::webcast::EventKind>().err()
+        }
         _ => None,
     }
+}
+
+/// Whether clap refused a `--type` value (a bad one, or none given).
+fn is_type_value(err: &clap::Error) -> bool {
+    err.kind() == ErrorKind::InvalidValue
+        && matches!(
+            err.get(ContextKind::InvalidArg),
+            Some(ContextValue::String(arg)) if arg.starts_with("--type")
+        )
 }
 
 /// The deepest subcommand named in `args` (flags and values skipped), as the
@@ -232,6 +238,16 @@ mod tests {
             "invalid value 'gfit' for '--type <TYPE>': unknown event type 'gfit' (did you mean 'gift'?)"
         );
         let n = crate::webcast::EventKind::ALL.len();
+        assert_eq!(
+            e.hint,
+            format!("see all {n} event types with 'tiklive watch --type help'")
+        );
+        // No value at all: the same pointer, not every name.
+        let e = explain_args(&["watch", "--demo", "--type"]);
+        assert_eq!(
+            e.message,
+            "a value is required for '--type <TYPE>' but none was supplied"
+        );
         assert_eq!(
             e.hint,
             format!("see all {n} event types with 'tiklive watch --type help'")
