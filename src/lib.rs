@@ -77,6 +77,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let term = Terminal::detect(&cli.global);
     init_logging(term.verbose, term.color_stderr);
+    for warning in config::unknown_variable_warnings() {
+        term::warn_config(warning);
+    }
     let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -175,6 +175,13 @@ pub fn warn(msg: impl std::fmt::Display) {
     crate::progress::suspend(|| eprintln!("tiklive: warning: {msg}"));
 }
 
+/// A warning about the configuration (an unknown variable), before any work:
+/// the same line as [`warn`], but not counted with the stream's warnings
+/// (the end summary counts those as skipped frames or messages).
+pub fn warn_config(msg: impl std::fmt::Display) {
+    crate::progress::suspend(|| eprintln!("tiklive: warning: {msg}"));
+}
+
 /// How many warnings were printed so far.
 pub fn warning_count() -> u64 {
     WARNINGS.load(Ordering::Relaxed)

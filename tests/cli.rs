@@ -525,6 +525,19 @@ fn a_bad_value_from_the_environment_names_the_variable() {
 }
 
 #[test]
+fn a_misspelt_tiklive_variable_is_a_warning_not_silence() {
+    let (mut cmd, _dir) = temp_command();
+    let r = run(cmd
+        .args(["watch", "--demo", "--speed", "max", "--limit", "1"])
+        .env("TIKLIVE_BACKOF_BASE_MS", "5"));
+    assert_eq!(r.code, 0, "{r:#?}");
+    assert_eq!(
+        r.stderr,
+        "tiklive: warning: TIKLIVE_BACKOF_BASE_MS is not a tiklive setting; did you mean TIKLIVE_BACKOFF_BASE_MS? ('tiklive config' lists them)\n"
+    );
+}
+
+#[test]
 fn bad_paths_on_the_command_line_are_one_line_usage_errors() {
     // --replay and --record alike (and --record before any network call:
     // TikTok points at a closed port, and no lookup error shows).

@@ -58,7 +58,59 @@ fn bad_dotenv_line(path: &Path, e: &dotenvy::Error) -> String {
     }
 }
 
+/// One warning per `TIKLIVE_*` variable set (in the environment or `.env`)
+/// that is no setting: a misspelt name would otherwise be ignored without a
+/// word. Each names the closest setting when one is close (`strsim`).
+pub fn unknown_variable_warnings() -> Vec<String> {
+    let keys = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok());
+    unknown_variables(keys)
+}
+
+fn unknown_variables(keys: impl Iterator<Item = String>) -> Vec<String> {
+    use crate::settings::{AMBIENT, SETTINGS};
+    let known = |k: &str| SETTINGS.iter().any(|s| s.env == k) || AMBIENT.contains(&k);
+    let mut out: Vec<String> = keys
+        .filter(|k| k.starts_with("TIKLIVE_") && !known(k))
+        .map(|k| {
+            let closest = SETTINGS
+                .iter()
+                .map(|s| (strsim::levenshtein(&k, s.env), s.env))
+                .filter(|(d, _)| *d <= 3)
+                .min_by_key(|(d, _)| *d)
+                .map(|(_, name)| format!("; did you mean {name}?"))
+                .unwrap_or_default();
+            format!("{k} is not a tiklive setting{closest} ('tiklive config' lists them)")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// A setting from the environment (after `.env` was loaded), empty = unset.
 pub fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_tiklive_variables_are_named_with_the_closest_setting() {
+        let keys = [
+            "TIKLIVE_BACKOF_BASE_MS",
+            "TIKLIVE_SIGN_BUDGET",
+            "TIKLIVE_TEST_TTY",
+            "TIKLIVE_WHATEVER_ELSE_ENTIRELY",
+            "HOME",
+        ]
+        .map(String::from);
+        assert_eq!(
+            unknown_variables(keys.into_iter()),
+            [
+                "TIKLIVE_BACKOF_BASE_MS is not a tiklive setting; did you mean TIKLIVE_BACKOFF_BASE_MS? ('tiklive config' lists them)",
+                "TIKLIVE_WHATEVER_ELSE_ENTIRELY is not a tiklive setting ('tiklive config' lists them)",
+            ]
+        );
+    }
 }

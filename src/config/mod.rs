@@ -22,7 +22,7 @@ use crate::cli::StoreArgs;
 use crate::error::Failure;
 
 pub use describe::{Setting, describe_settings};
-pub use env::{Dotenv, env_var, load_dotenv};
+pub use env::{Dotenv, env_var, load_dotenv, unknown_variable_warnings};
 pub use live::{
     DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_SIGN_BUDGET, DEFAULT_SIGN_URL, DEFAULT_TIKTOK_URL,
     DEFAULT_TZ_NAME, DEFAULT_USER_AGENT, DEFAULT_WEBCAST_URL, LiveConfig, parse_proxy,
