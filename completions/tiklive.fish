@@ -127,7 +127,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-url -d 'T
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l max-retries -d 'Reconnect attempts before giving up (default: TIKLIVE_START_RETRIES, 8, until the stream first connects; then unlimited)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l format -d 'Output format (default: ndjson when piped, pretty on a terminal)' -r -f -a "ndjson\t''
@@ -238,7 +238,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-url -d 
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l max-retries -d 'Reconnect attempts before giving up (default: TIKLIVE_START_RETRIES, 8, until the stream first connects; then unlimited)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]' -r
@@ -349,7 +349,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-url -d 'T
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l max-retries -d 'Reconnect attempts before giving up (default: TIKLIVE_START_RETRIES, 8, until the stream first connects; then unlimited)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'The address serve listens on [env: TIKLIVE_LISTEN] [default: 127.0.0.1:8080]' -r
@@ -597,7 +597,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-url -d '
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l max-retries -d 'Reconnect attempts before giving up (default: TIKLIVE_START_RETRIES, 8, until the stream first connects; then unlimited)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand worker" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
@@ -710,7 +710,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-url -d '
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-api-key -d 'The sign server\'s API key (sent as x-api-key) [env: SIGN_API_KEY] [default: none (anonymous limits)]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l proxy -d 'Proxy for HTTP and the WebSocket: http://, https:// or socks5:// (also https_proxy) [env: HTTPS_PROXY, ALL_PROXY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l user-agent -d 'The browser shown to the sign server, TikTok and the WebSocket [env: TIKLIVE_USER_AGENT] [default: Chrome 147 on macOS]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l max-retries -d 'Reconnect attempts before giving up (default: unlimited until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l max-retries -d 'Reconnect attempts before giving up (default: TIKLIVE_START_RETRIES, 8, until the stream first connects; then unlimited)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l idle-timeout -d 'Seconds without frames or heartbeat replies before the socket counts as dead' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand config" -l to -d 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]' -r

@@ -303,7 +303,7 @@ pub struct LiveArgs {
     pub room_id: Option<String>,
     #[command(flatten)]
     pub reach: ReachArgs,
-    /// Reconnect attempts before giving up (default: unlimited until the stream ends)
+    /// Reconnect attempts before giving up (default: TIKLIVE_START_RETRIES, 8, until the stream first connects; then unlimited)
     #[arg(long, value_name = "N")]
     pub max_retries: Option<u32>,
     /// Wait for an offline user to go live instead of exiting
