@@ -118,7 +118,12 @@ async fn dispatch(
     dotenv: config::Dotenv,
 ) -> anyhow::Result<Code> {
     match cli.command {
-        Command::Watch(args) => cmd::watch::run(args, term, shutdown).await,
+        Command::Watch(args) => {
+            if let Some(sub) = matches.subcommand_matches("watch") {
+                cmd::watch::check_nats_options(sub, args.sink.is_some())?;
+            }
+            cmd::watch::run(args, term, shutdown).await
+        }
         Command::Info(args) => cmd::info::run(args).await,
         Command::Config(_) => {
             let sub = matches.subcommand_matches("config").unwrap_or(matches);

@@ -815,10 +815,25 @@ fn options_the_source_would_ignore_are_usage_errors() {
             ][..],
             "cannot be used with",
         ),
+        (
+            &["watch", "--demo", "--nats-stream", "EVENTS"][..],
+            "--nats-stream applies only with --sink URL",
+        ),
+        (
+            &["watch", "--demo", "--nats-replicas", "3"][..],
+            "--nats-replicas applies only with --sink URL",
+        ),
     ] {
         let (mut cmd, _d) = temp_command();
         let r = run(cmd.args(args).stdin(std::process::Stdio::null()));
         assert_eq!(r.code, 2, "{args:?}: {r:#?}");
         assert!(r.stderr.contains(says), "{args:?}: {r:#?}");
     }
+    // The same settings from the environment are shared with other
+    // commands: not refused.
+    let (mut cmd, _d) = temp_command();
+    let r = run(cmd
+        .args(["watch", "--demo", "--speed", "max", "--limit", "1"])
+        .env("TIKLIVE_NATS_PREFIX", "shop"));
+    assert_eq!(r.code, 0, "{r:#?}");
 }

@@ -17,6 +17,29 @@ use crate::source::{OfflineEnd, SourceRun, Start};
 use crate::term::{self, BATCH_CHANNEL, StdoutOptions};
 use crate::webcast::{DecoderOptions, Envelope};
 
+/// The `--nats-*` options typed on `watch`'s command line (`matches`) only
+/// shape what `--sink` publishes: without `--sink` they would be ignored, so
+/// they are a usage error naming the first one. Values from the environment
+/// (`NATS_CREDS`, `TIKLIVE_NATS_PREFIX`, …) are shared with other commands
+/// and are not refused.
+pub fn check_nats_options(matches: &clap::ArgMatches, sink: bool) -> Result<()> {
+    if sink {
+        return Ok(());
+    }
+    let typed = matches.ids().map(clap::Id::as_str).find(|id| {
+        id.starts_with("nats_")
+            && matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+    });
+    match typed {
+        Some(id) => Err(crate::error::Failure::usage(format!(
+            "--{} applies only with --sink URL (publishing to NATS); without it the events go to stdout",
+            id.replace('_', "-")
+        ))
+        .into()),
+        None => Ok(()),
+    }
+}
+
 pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<Code> {
     let opts = config::resolve_filter(&args.input.filter)?;
     let source = config::resolve_input(&args.users, &args.input, false, "watch")?;
