@@ -31,9 +31,9 @@ pub fn command() -> clap::Command {
     })
 }
 
-/// Every option and argument that takes a value takes `-1` as that value,
-/// so its own check says what is wrong (`--limit -1`: must be 1 or more)
-/// instead of clap's "unexpected argument '-1' found".
+/// Every option and argument that takes a value takes `-1` (a duration also
+/// `-5s`) as that value, so its own check says what is wrong (`--limit -1`:
+/// must be 1 or more) instead of clap's "unexpected argument '-1' found".
 fn negative_numbers_are_values(cmd: clap::Command) -> clap::Command {
     let names: Vec<String> = cmd
         .get_subcommands()
@@ -43,7 +43,13 @@ fn negative_numbers_are_values(cmd: clap::Command) -> clap::Command {
         cmd.mut_subcommand(name, negative_numbers_are_values)
     });
     cmd.mut_args(|arg| {
-        if arg.get_action().takes_values() {
+        let duration = arg
+            .get_value_names()
+            .is_some_and(|names| names.iter().any(|n| n.as_str() == "DURATION"));
+        if duration {
+            // `-5s` is no number: let the duration's own check refuse it.
+            arg.allow_hyphen_values(true)
+        } else if arg.get_action().takes_values() {
             arg.allow_negative_numbers(true)
         } else {
             arg

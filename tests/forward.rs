@@ -331,6 +331,12 @@ fn usage_errors() {
         run.stderr,
         "tiklive: error: invalid --drain-timeout 'soon': use e.g. 30s, 5m, 250ms\n"
     );
+    // A negative duration is the value, refused by the same check.
+    let run = closed("--drain-timeout", "-5s");
+    assert_eq!(
+        run.stderr,
+        "tiklive: error: invalid --drain-timeout '-5s': use e.g. 30s, 5m, 250ms\n"
+    );
     let run = closed("--secret", "whsec_%%%").never_shows("%%%");
     assert!(run.stderr.contains("not base64"), "{run:#?}");
 }
