@@ -470,17 +470,18 @@ async fn supervise(
             return Ok(OfflineEnd::ConsumerGone);
         }
         if give_up {
-            let msg = if never_connected {
-                format!(
-                    "@{user}: gave up after {} reconnect attempt(s) without ever connecting: {err} (TIKLIVE_START_RETRIES sets how many; 0 = no limit)",
-                    retries - 1
+            let (never, how_many) = if never_connected {
+                (
+                    " without ever connecting",
+                    " (TIKLIVE_START_RETRIES sets how many; 0 = no limit)",
                 )
             } else {
-                format!(
-                    "@{user}: gave up after {} reconnect attempt(s): {err}",
-                    retries - 1
-                )
+                ("", "")
             };
+            let msg = format!(
+                "@{user}: gave up after {} reconnect attempt(s){never}: {err}{how_many}",
+                retries - 1
+            );
             flush_end(&mut stream, &tx).await;
             return Err(Failure::new(err.code_when(ran), msg).into());
         }
