@@ -194,6 +194,17 @@ mod tests {
     }
 
     #[test]
+    fn the_metrics_are_the_pages_metrics() {
+        let js = crate::serve::overlay::assets::find("tiklive.js").unwrap();
+        let js = std::str::from_utf8(js.bytes).unwrap();
+        let list: Vec<String> = METRICS.iter().map(|m| format!("'{m}'")).collect();
+        assert!(
+            js.contains(&format!("const METRICS = [{}];", list.join(", "))),
+            "tiklive.js's METRICS differ from the server's"
+        );
+    }
+
+    #[test]
     fn the_documented_settings_pass() {
         for (page, query) in [
             (
