@@ -1573,3 +1573,36 @@ async fn a_sign_server_that_never_answers_is_given_up_before_any_connection() {
         "tiklive: error: TIKLIVE_START_RETRIES must be a whole number (0 or more), not 'many'\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_host_that_does_not_resolve_ends_the_run_at_once() {
+    // A 64-letter label is not a DNS name: the system resolver (glibc)
+    // refuses to build the query, so the lookup fails on this machine with no
+    // packet sent (checked with strace: no traffic to the nameserver, unlike
+    // an ordinary unknown name), and `.invalid` never resolves anyway.
+    let host = format!("{}.invalid", "a".repeat(64));
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::time::timeout(
+        Duration::from_secs(30),
+        tiklive(dir.path())
+            .args(["watch", "alice", "--room-id", "1", "--sign-url"])
+            .arg(format!("http://{host}"))
+            .output(),
+    )
+    .await
+    .expect("no retries: it ends at once")
+    .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "tiklive: error: the sign server's host '{host}' does not resolve ("
+        )) && err.ends_with("); check --sign-url / SIGN_API_URL, or the network\n"),
+        "{err}"
+    );
+    let events = ndjson(&out.stdout);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["type"], "error");
+    assert_eq!(events[0]["data"]["fatal"], true);
+}
