@@ -47,7 +47,7 @@ impl Code {
             }
             Code::Runtime => "runtime failure (also a room lookup that no source answered)",
             Code::Usage => {
-                "usage or configuration error (also a path, webhook id or sign server host that names nothing usable)"
+                "usage or configuration error (also a bad path, webhook id or sign server host)"
             }
             Code::NotFound => "room not found, user offline, or the stream ended before it started",
             Code::Rejected => "sign server or authorisation rejected the request",
