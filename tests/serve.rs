@@ -266,31 +266,68 @@ async fn the_demo_is_served_exactly_once_by_cursor_and_survives_a_restart() {
         .await;
     assert_eq!(code, 201, "{hook}");
     assert_eq!(server.ok("/healthz").await["status"], "ok");
+    let overlay = server.ok("/api/overlay/state").await;
+    assert!(
+        overlay["counters"]["diamonds"].as_u64().unwrap() > 0,
+        "{overlay}"
+    );
 
     let (code, stderr) = server.stop("-INT").await;
     assert_eq!(code, 130, "Ctrl-C exits 130:\n{stderr}");
     assert!(stderr.contains("stopping"), "{stderr}");
     assert!(
-        stderr.contains(&format!("{} events stored this run", got.len())),
+        stderr.contains(&format!(
+            "{} events stored this run (0 already there)",
+            got.len()
+        )),
         "{stderr}"
     );
 
-    // Restart on the same store: the events and the webhook are still there,
-    // and the new run's events follow them.
+    // Restart on the same store: the events and the webhook are still there.
+    // The demo's message events have the same ids again (UUIDv5 of their
+    // msgId): every one is a copy, refused by the store, so only the new
+    // run's control events (random ids) follow the first run's events.
     let server = Server::demo(dir.path()).await;
     let again = server.poll_until_source_ends(1000).await;
-    assert_eq!(again.len(), 2 * got.len());
     assert_eq!(
         ids(&again[..got.len()]),
         ids(&got),
         "the first run's events, first"
     );
+    let new_types: Vec<&str> = again[got.len()..]
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        new_types,
+        ["connected", "disconnected"],
+        "stderr:\n{}",
+        server.stderr()
+    );
+    let copies = got.len() - 2;
+    let status = server.ok("/api/status").await;
+    assert_eq!(status["events"]["copies"], copies);
+    assert_eq!(status["events"]["total"], 2);
+    assert_eq!(status["buffer"]["size"], got.len() + 2);
+    let overlay_again = server.ok("/api/overlay/state").await;
+    for part in ["counters", "leaderboard"] {
+        assert_eq!(
+            overlay_again[part], overlay[part],
+            "the overlay counts each event once"
+        );
+    }
     let hooks = server.ok("/api/webhooks").await;
     assert_eq!(hooks[0]["name"], "kept");
     assert_eq!(hooks[0]["secret"], "set");
     assert!(!hooks.to_string().contains(&SECRET[6..]), "{hooks}");
     let (code, stderr) = server.stop("-TERM").await;
     assert_eq!(code, 130, "SIGTERM stops the same way:\n{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "2 events stored this run ({copies} already there)"
+        )),
+        "{stderr}"
+    );
 }
 
 /// The SSE messages of a stream, as (id, data).

@@ -175,8 +175,8 @@ pub async fn run(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Result<
             .await
             .unwrap_or(0);
         term::note(format_args!(
-            "serve: {} events stored this run, {} in the buffer, {} deliveries left in the outbox",
-            status.events.total, status.buffer.size, left
+            "serve: {} events stored this run ({} already there), {} in the buffer, {} deliveries left in the outbox",
+            status.events.total, status.events.copies, status.buffer.size, left
         ));
     }
     if shutdown.interrupted() {

@@ -3,9 +3,10 @@
 //! event buffer (capped at `--buffer`) and queued in the outbox for every
 //! registered webhook that wants them, then announced to the SSE tails.
 //!
-//! The buffer insert and the outbox rows are two jobs for the store's one
-//! writer thread, submitted together so they normally share a transaction;
-//! the async side only waits for the commit. Waiting is the backpressure: the
+//! The buffer insert and then the outbox rows (for the events the buffer
+//! kept: a copy of a stored event is dropped here, see [`Ingest::push`]) are
+//! jobs for the store's one writer thread; the async side only waits for the
+//! commits. Waiting is the backpressure: the
 //! source's bounded channel fills while the store is busy, nothing grows in
 //! memory. Each event is serialised once; the same JSON text goes to the
 //! buffer and to the outbox.
@@ -45,45 +46,70 @@ pub struct Ingest {
 impl Ingest {
     /// Take one batch in. Returns once it is committed.
     ///
+    /// An event the store already holds (same `id`: a copy, e.g. a capture
+    /// replayed into the store that recorded it) goes nowhere: not to the
+    /// status totals, the overlay tally, the outbox, the cache or the SSE
+    /// tails; it is counted in the status as a copy. So the buffer insert
+    /// comes first and the outbox rows follow for the events it kept.
+    ///
     /// # Errors
     /// The store could not be written.
     pub async fn push(&self, batch: Vec<Envelope>) -> Result<()> {
-        self.status.observe(&batch, self.wanted);
-        self.tally.observe_batch(&batch);
         let rows: Vec<NewEvent> = batch
             .iter()
             .filter(|e| self.wanted.contains(e.kind))
             .map(NewEvent::from)
             .collect();
         if rows.is_empty() {
+            self.status.observe(&batch, self.wanted);
+            self.tally.observe_batch(&batch);
             return Ok(());
         }
-        let outgoing: Vec<OutgoingEvent> = rows
+        let outgoing: Vec<(OutgoingEvent, String)> = rows
             .iter()
-            .map(|r| OutgoingEvent {
-                id: r.id.clone(),
-                kind: r.kind,
-                json: r.json.clone(),
+            .map(|r| {
+                let ev = OutgoingEvent {
+                    id: r.id.clone(),
+                    kind: r.kind,
+                    json: r.json.clone(),
+                };
+                (ev, r.streamer.clone())
             })
             .collect();
-        let streamers: Vec<String> = rows.iter().map(|r| r.streamer.clone()).collect();
-        let (inserted, queued) = tokio::join!(
-            self.store.insert_events_capped(rows, self.cap),
-            self.engine.enqueue(&outgoing)
-        );
-        let inserted = inserted.context("cannot store events")?;
-        queued.context("cannot queue webhook deliveries")?;
-        let last_seq = inserted.last_seq();
-        let cached: Vec<Cached> = inserted
+        let inserted = self
+            .store
+            .insert_events_capped(rows, self.cap)
+            .await
+            .context("cannot store events")?;
+        // What is not stored (not wanted) is still observed; of the rest,
+        // only what the store kept.
+        let mut kept = inserted.seqs.iter();
+        let fresh: Vec<&Envelope> = batch
+            .iter()
+            .filter(|e| !self.wanted.contains(e.kind) || kept.next().is_some_and(Option::is_some))
+            .collect();
+        self.status.observe(&fresh, self.wanted);
+        self.tally.observe_batch(&fresh);
+        let (cached, outgoing): (Vec<Cached>, Vec<OutgoingEvent>) = inserted
             .seqs
             .iter()
-            .zip(&outgoing)
-            .zip(&streamers)
-            .map(|((seq, ev), streamer)| Cached::new(*seq, ev.kind, streamer, &ev.json))
-            .collect();
+            .zip(outgoing)
+            .filter_map(|(seq, (ev, streamer))| {
+                Some((Cached::new((*seq)?, ev.kind, &streamer, &ev.json), ev))
+            })
+            .unzip();
+        self.engine
+            .enqueue(&outgoing)
+            .await
+            .context("cannot queue webhook deliveries")?;
+        let last_seq = inserted.last_seq();
         self.recent.push(cached);
-        self.status
-            .stored(inserted.seqs.len() as u64, inserted.dropped, last_seq);
+        self.status.stored(
+            inserted.stored(),
+            inserted.dropped,
+            inserted.copies(),
+            last_seq,
+        );
         self.head.send_if_modified(|h| {
             let newer = last_seq > *h;
             *h = (*h).max(last_seq);

@@ -216,7 +216,7 @@ mod tests {
                 ins.seqs
                     .iter()
                     .zip(&rows)
-                    .map(|(seq, r)| Cached::new(*seq, r.kind, &r.streamer, &r.json))
+                    .filter_map(|(seq, r)| Some(Cached::new((*seq)?, r.kind, &r.streamer, &r.json)))
                     .collect(),
             );
             let head = ins.last_seq();

@@ -113,6 +113,10 @@ pub struct EventTotals {
     pub total: u64,
     /// The same by type (types not seen are left out).
     pub by_type: BTreeMap<&'static str, u64>,
+    /// Events received since serve started that the store already held (the
+    /// same `id`, e.g. a capture replayed into the store that recorded it):
+    /// not stored, counted, tallied or forwarded again.
+    pub copies: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -141,6 +145,7 @@ pub struct Status {
     capacity: u64,
     tracked: Mutex<Tracked>,
     buffer: AtomicU64,
+    copies: AtomicU64,
     last_seq: AtomicI64,
     webhooks: Mutex<WebhookTotals>,
     sign_gate: std::sync::OnceLock<crate::live::budget::SharedGate>,
@@ -161,6 +166,7 @@ impl Status {
                 source_running: true,
             }),
             buffer: AtomicU64::new(buffered),
+            copies: AtomicU64::new(0),
             last_seq: AtomicI64::new(last_seq),
             webhooks: Mutex::new(WebhookTotals::default()),
             sign_gate: std::sync::OnceLock::new(),
@@ -184,12 +190,12 @@ impl Status {
     /// Track a batch: control events move the connection state; events of
     /// the `stored` kinds are counted. The counting is done before the lock
     /// is taken, so `/api/status` readers wait only for the updates.
-    pub fn observe(&self, batch: &[Envelope], stored: KindSet) {
+    pub fn observe<E: std::borrow::Borrow<Envelope>>(&self, batch: &[E], stored: KindSet) {
         let mut by_type = [0u64; EventKind::ALL.len()];
         // (streamer, events stored, index of its last event): few per batch.
         let mut per: Vec<(&str, u64, usize)> = Vec::new();
         let mut controls = false;
-        for (i, env) in batch.iter().enumerate() {
+        for (i, env) in batch.iter().map(E::borrow).enumerate() {
             let counted = stored.contains(env.kind);
             if counted {
                 by_type[env.kind as usize] += 1;
@@ -211,10 +217,14 @@ impl Status {
         for (streamer, n, last) in per {
             let s = streamer_entry(&mut t.streamers, streamer);
             s.events += n;
-            s.last_event_at = Some(batch[last].timestamp.clone());
+            s.last_event_at = Some(batch[last].borrow().timestamp.clone());
         }
         if controls {
-            for env in batch.iter().filter(|e| is_state_event(e.kind)) {
+            for env in batch
+                .iter()
+                .map(E::borrow)
+                .filter(|e| is_state_event(e.kind))
+            {
                 transition(streamer_entry(&mut t.streamers, &env.streamer), env);
             }
         }
@@ -232,8 +242,10 @@ impl Status {
         }
     }
 
-    /// A stored batch changed the buffer.
-    pub fn stored(&self, inserted: u64, dropped: u64, last_seq: i64) {
+    /// A stored batch changed the buffer; `copies` of stored events were
+    /// refused.
+    pub fn stored(&self, inserted: u64, dropped: u64, copies: u64, last_seq: i64) {
+        self.copies.fetch_add(copies, Ordering::Relaxed);
         self.buffer.fetch_add(inserted, Ordering::Relaxed);
         self.buffer.fetch_sub(
             dropped.min(self.buffer.load(Ordering::Relaxed)),
@@ -275,7 +287,11 @@ impl Status {
             source: self.source,
             source_running,
             streamers,
-            events: EventTotals { total, by_type },
+            events: EventTotals {
+                total,
+                by_type,
+                copies: self.copies.load(Ordering::Relaxed),
+            },
             buffer: BufferStatus {
                 size: self.buffer.load(Ordering::Relaxed),
                 capacity: self.capacity,
@@ -420,13 +436,14 @@ mod tests {
             ],
             gifts,
         );
-        s.stored(2, 0, 2);
-        s.stored(3, 2, 5);
+        s.stored(2, 0, 0, 2);
+        s.stored(3, 2, 1, 5);
         let body = s.snapshot();
         assert_eq!(body.events.total, 2);
         assert_eq!(body.events.by_type.get("gift"), Some(&2));
         assert_eq!(body.events.by_type.len(), 1);
         assert_eq!((body.buffer.size, body.buffer.last_seq), (3, 5));
+        assert_eq!(body.events.copies, 1);
         assert_eq!(body.streamers[0].events, 2);
         s.observe(
             &[ev(

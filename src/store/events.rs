@@ -54,26 +54,31 @@ impl From<&Envelope> for NewEvent {
 }
 
 /// Append events (the caller's transaction makes the batch atomic); returns
-/// their `seq`s, ascending and in batch order.
-pub fn insert(conn: &Connection, batch: &[Envelope]) -> Result<Vec<i64>> {
+/// one entry per event in batch order: its `seq` (ascending), or `None` for a
+/// copy, an event whose `id` is already stored (see [`insert_capped`]).
+pub fn insert(conn: &Connection, batch: &[Envelope]) -> Result<Vec<Option<i64>>> {
     let rows: Vec<NewEvent> = batch.iter().map(NewEvent::from).collect();
     insert_rows(conn, &rows)
 }
 
-fn insert_rows(conn: &Connection, rows: &[NewEvent]) -> Result<Vec<i64>> {
+/// Insert-if-absent by `id` (the `events_by_id` index answers the check).
+/// Not a UNIQUE index: a store from before schema version 2 may hold copies
+/// already, and those stay readable.
+fn insert_rows(conn: &Connection, rows: &[NewEvent]) -> Result<Vec<Option<i64>>> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO events (id, type, streamer, timestamp, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO events (id, type, streamer, timestamp, body)
+         SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM events WHERE id = ?1)",
     )?;
     let mut seqs = Vec::with_capacity(rows.len());
     for row in rows {
-        stmt.execute((
+        let n = stmt.execute((
             &row.id,
             row.kind.name(),
             &row.streamer,
             &row.timestamp,
             &row.json,
         ))?;
-        seqs.push(conn.last_insert_rowid());
+        seqs.push((n == 1).then(|| conn.last_insert_rowid()));
     }
     Ok(seqs)
 }
@@ -81,30 +86,50 @@ fn insert_rows(conn: &Connection, rows: &[NewEvent]) -> Result<Vec<i64>> {
 /// What [`insert_capped`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Inserted {
-    /// The `seq`s given to the rows, in order.
-    pub seqs: Vec<i64>,
+    /// One entry per row given, in order: the `seq` it was stored under, or
+    /// `None` when it was a copy (its `id` was already stored; nothing was
+    /// written for it).
+    pub seqs: Vec<Option<i64>>,
     /// Old events dropped to stay within the cap.
     pub dropped: u64,
 }
 
 impl Inserted {
-    /// The `seq` of the last event appended (0 when the batch was empty).
+    /// The `seq` of the last event appended (0 when none was).
     pub fn last_seq(&self) -> i64 {
-        self.seqs.last().copied().unwrap_or(0)
+        self.seqs.iter().rev().find_map(|s| *s).unwrap_or(0)
+    }
+
+    /// How many rows were stored.
+    pub fn stored(&self) -> u64 {
+        self.seqs.iter().filter(|s| s.is_some()).count() as u64
+    }
+
+    /// How many rows were copies of stored events, and not stored again.
+    pub fn copies(&self) -> u64 {
+        self.seqs.len() as u64 - self.stored()
     }
 }
 
 /// Append events, then drop the oldest so that at most `cap` remain, in the
-/// caller's transaction. Dropping is a range delete on the primary key
-/// (`seq <= last - cap`): `seq`s are contiguous (one writer; AUTOINCREMENT
-/// never reuses a number, and a rolled-back insert rolls its number back), so
-/// exactly `cap` events remain once that many were stored, at a cost that
+/// caller's transaction. An event whose `id` is already in the buffer is a
+/// copy (the same message seen twice, e.g. a capture replayed into the store
+/// that recorded it): it is not stored again and its entry in
+/// [`Inserted::seqs`] is `None`. Control events have random ids, so they are
+/// never copies.
+///
+/// Dropping is a range delete on the primary key (`seq <= last - cap`):
+/// `seq`s are contiguous (one writer; AUTOINCREMENT never reuses a number, a
+/// rolled-back insert rolls its number back, and a refused copy takes none),
+/// so exactly `cap` events remain once that many were stored, at a cost that
 /// depends on the batch, not on the cap.
 pub fn insert_capped(conn: &Connection, rows: &[NewEvent], cap: u64) -> Result<Inserted> {
     let seqs = insert_rows(conn, rows)?;
-    let Some(&last_seq) = seqs.last() else {
-        return Ok(Inserted::default());
-    };
+    let inserted = Inserted { seqs, dropped: 0 };
+    let last_seq = inserted.last_seq();
+    if last_seq == 0 {
+        return Ok(inserted);
+    }
     let cutoff = last_seq.saturating_sub(cap.min(i64::MAX as u64) as i64);
     let dropped = if cutoff > 0 {
         conn.prepare_cached("DELETE FROM events WHERE seq <= ?1")?
@@ -112,7 +137,10 @@ pub fn insert_capped(conn: &Connection, rows: &[NewEvent], cap: u64) -> Result<I
     } else {
         0
     };
-    Ok(Inserted { seqs, dropped })
+    Ok(Inserted {
+        dropped,
+        ..inserted
+    })
 }
 
 /// `WHERE` clause and parameters for a query, after the given leading clause.
@@ -309,13 +337,17 @@ pub fn last_seq(conn: &Connection) -> Result<i64> {
 
 /// The async side of this table, on the writer thread or a read connection.
 impl super::Store {
-    /// Append events in one transaction; returns their sequence numbers (ascending).
-    pub async fn insert_events(&self, batch: Vec<crate::webcast::Envelope>) -> Result<Vec<i64>> {
+    /// Append events in one transaction; returns their sequence numbers
+    /// (ascending), `None` for a copy of a stored event.
+    pub async fn insert_events(
+        &self,
+        batch: Vec<crate::webcast::Envelope>,
+    ) -> Result<Vec<Option<i64>>> {
         self.write(move |c| insert(c, &batch)).await
     }
 
-    /// Append serialised events and drop the oldest beyond `cap`, in one
-    /// transaction (batched with other writes).
+    /// Append serialised events (copies of stored ones are refused) and drop
+    /// the oldest beyond `cap`, in one transaction (batched with other writes).
     pub async fn insert_events_capped(&self, rows: Vec<NewEvent>, cap: u64) -> Result<Inserted> {
         self.write(move |c| insert_capped(c, &rows, cap)).await
     }
@@ -388,7 +420,7 @@ mod tests {
                 env(kind, if n < 5 { "alice" } else { "bob" }, n)
             })
             .collect();
-        insert(c, &batch).unwrap()
+        insert(c, &batch).unwrap().into_iter().flatten().collect()
     }
 
     #[test]
@@ -441,7 +473,7 @@ mod tests {
         assert_eq!(trim_to(&c, 100).unwrap(), 0);
         // Sequence numbers never go back, even after trimming.
         let more = insert(&c, &[env(EventKind::Like, "alice", 99)]).unwrap();
-        assert_eq!(more, [11]);
+        assert_eq!(more, [Some(11)]);
         assert_eq!(trim_to(&c, 0).unwrap(), 5);
         assert_eq!(last_seq(&c).unwrap(), 11);
     }
@@ -459,7 +491,7 @@ mod tests {
         assert_eq!(
             first,
             Inserted {
-                seqs: vec![1, 2, 3],
+                seqs: vec![Some(1), Some(2), Some(3)],
                 dropped: 0
             }
         );
@@ -477,6 +509,55 @@ mod tests {
             "bodies are stored as given"
         );
         assert_eq!(insert_capped(&c, &[], 5).unwrap(), Inserted::default());
+    }
+
+    #[test]
+    fn a_stored_id_is_a_copy_and_is_not_stored_again() {
+        let c = test_db();
+        let first = insert_capped(&c, &rows(0..4), 100).unwrap();
+        assert_eq!((first.stored(), first.copies()), (4, 0));
+        // 2 and 3 again, 4 new, and 4 twice in one batch.
+        let mut batch = rows(2..5);
+        batch.extend(rows(4..5));
+        let second = insert_capped(&c, &batch, 100).unwrap();
+        assert_eq!(second.seqs, [None, None, Some(5), None]);
+        assert_eq!(
+            (second.stored(), second.copies(), second.last_seq()),
+            (1, 3, 5)
+        );
+        assert_eq!(count(&c).unwrap(), 5);
+        // A batch of copies only writes nothing, takes no seq, drops nothing.
+        let third = insert_capped(&c, &rows(0..5), 2).unwrap();
+        assert_eq!((third.copies(), third.dropped, third.last_seq()), (5, 0, 0));
+        assert_eq!(last_seq(&c).unwrap(), 5);
+        // The next new event gets the next seq: seqs stay contiguous, so the
+        // cap keeps exactly the newest 2.
+        let fourth = insert_capped(&c, &rows(5..6), 2).unwrap();
+        assert_eq!((fourth.seqs.clone(), fourth.dropped), (vec![Some(6)], 4));
+        assert_eq!(count(&c).unwrap(), 2);
+        // Once trimmed out of the buffer, an id is not known any more.
+        let again = insert_capped(&c, &rows(0..1), 2).unwrap();
+        assert_eq!(again.seqs, [Some(7)]);
+    }
+
+    #[test]
+    fn a_store_that_already_holds_copies_opens_and_keeps_them() {
+        let c = test_db();
+        // As a version-1 store could: the same id twice, written directly.
+        for _ in 0..2 {
+            c.execute(
+                "INSERT INTO events (id, type, streamer, timestamp, body) VALUES ('dup', 'chat', 'a', 't', '{}')",
+                [],
+            )
+            .unwrap();
+        }
+        assert_eq!(count(&c).unwrap(), 2);
+        let dup = NewEvent {
+            id: "dup".into(),
+            ..rows(0..1).remove(0)
+        };
+        assert_eq!(insert_capped(&c, &[dup], 100).unwrap().copies(), 1);
+        assert_eq!(count(&c).unwrap(), 2);
     }
 
     #[test]

@@ -7,7 +7,10 @@ use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Step `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_event_ids.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -90,6 +93,27 @@ mod tests {
         for t in threads {
             t.join().unwrap().unwrap();
         }
+    }
+
+    #[test]
+    fn a_version_1_store_holding_copies_of_an_event_still_migrates() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO events (id, type, timestamp, body) VALUES ('x', 'chat', 't', '{}');
+             INSERT INTO events (id, type, timestamp, body) VALUES ('x', 'chat', 't', '{}');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let (v, rows): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM events",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((v, rows), (SCHEMA_VERSION, 2));
     }
 
     #[test]

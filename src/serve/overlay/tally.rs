@@ -156,13 +156,19 @@ impl Tally {
 
     /// Take a batch of envelopes in (kinds the tally does not read cost one
     /// comparison each).
-    pub fn observe_batch(&self, batch: &[Envelope]) {
+    pub fn observe_batch<E: std::borrow::Borrow<Envelope>>(&self, batch: &[E]) {
         let kinds = tallied_kinds();
-        if !batch.iter().any(|e| kinds.contains(e.kind)) {
+        let tallied = || {
+            batch
+                .iter()
+                .map(E::borrow)
+                .filter(|e| kinds.contains(e.kind))
+        };
+        if tallied().next().is_none() {
             return;
         }
         let mut inner = self.lock();
-        for env in batch.iter().filter(|e| kinds.contains(e.kind)) {
+        for env in tallied() {
             inner.observe(env.kind, &env.streamer, &env.timestamp, env.data.get());
         }
     }
