@@ -330,6 +330,52 @@ async fn the_demo_is_served_exactly_once_by_cursor_and_survives_a_restart() {
     );
 }
 
+/// A capture of the demo served twice into one store (and after the demo
+/// itself): each message event is stored, tallied and forwarded once; the
+/// later runs count theirs as copies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_capture_served_twice_into_one_store_keeps_each_event_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let capture = dir.path().join("demo.capture");
+    let record = ["watch", "--demo", "--speed", "max", "--record"];
+    output_ok(tiklive(dir.path()).args(record).arg(&capture)).await;
+    let replay = ["--replay", capture.to_str().unwrap(), "--speed", "max"];
+    let mut first: Option<(Vec<Value>, Value)> = None;
+    for run in 0..2 {
+        let server = Server::start(dir.path(), &db(dir.path()), &replay, &[]).await;
+        let events = server.poll_until_source_ends(1000).await;
+        let messages: Vec<Value> = events
+            .into_iter()
+            .filter(|e| !["connected", "disconnected"].contains(&e["type"].as_str().unwrap()))
+            .collect();
+        let unique: HashSet<String> = ids(&messages).into_iter().collect();
+        assert_eq!(unique.len(), messages.len(), "run {run}: no event twice");
+        let overlay = server.ok("/api/overlay/state").await;
+        let status = server.ok("/api/status").await;
+        let (_, stderr) = server.stop("-INT").await;
+        let Some((messages_before, overlay_before)) = &first else {
+            assert_eq!(status["events"]["copies"], 0);
+            first = Some((messages, overlay));
+            continue;
+        };
+        assert_eq!(
+            ids(&messages),
+            ids(messages_before),
+            "the same events, once"
+        );
+        let copies = messages.len();
+        assert_eq!(status["events"]["copies"], copies, "{status}");
+        assert_eq!(status["events"]["total"], 2, "only the new control events");
+        for part in ["counters", "leaderboard"] {
+            assert_eq!(overlay[part], overlay_before[part], "overlay {part}");
+        }
+        assert!(
+            stderr.contains(&format!("({copies} already there)")),
+            "{stderr}"
+        );
+    }
+}
+
 /// The SSE messages of a stream, as (id, data).
 pub(crate) async fn sse_messages(
     resp: &mut reqwest::Response,
