@@ -253,10 +253,20 @@ fn killed_with_pending_deliveries_the_next_run_sends_them() {
         run.stderr.contains(&format!("resuming {total} pending")),
         "{run:#?}"
     );
+    assert!(
+        run.stderr
+            .contains(&format!("{} already queued", total - 2)),
+        "{run:#?}"
+    );
+    // The pending ones first, in order; of this run's events only the two
+    // control events (random ids) are new: the demo's message events are
+    // the pending ones again, not queued twice.
     let hits = rx.hits();
-    assert_eq!(hits.len(), 2 * total, "the earlier events, then this run's");
+    assert_eq!(hits.len(), total + 2, "the earlier events, then this run's");
     let got: Vec<String> = hits.iter().map(|h| h.event_id()).collect();
     assert_eq!(got[..total], queued[..], "the pending ones first, in order");
+    let new: Vec<String> = hits[total..].iter().map(|h| h.event_type()).collect();
+    assert_eq!(new, ["connected", "disconnected"]);
     for h in &hits {
         h.assert_signed_with(SECRET);
     }
@@ -414,4 +424,32 @@ fn ctrl_c_stops_at_once_keeps_the_pending_deliveries_and_exits_130() {
         rt.block_on(store.pending_count(vec![1])).unwrap(),
         total as u64
     );
+    drop(store);
+
+    // The same demo again into the same store, the receiver up now: the
+    // pending rows go first and the new run's copies of them are not queued
+    // again, so each event arrives once.
+    rx.set_status(200);
+    rx.clear();
+    let run = dir.forward_demo(&["--type", "chat", "--to", &rx.url]).ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "{total} delivered, 0 failed, 0 pending, {total} already queued"
+        )),
+        "{run:#?}"
+    );
+    let delivered = rx.delivered();
+    let unique: HashSet<&String> = delivered.iter().collect();
+    assert_eq!((delivered.len(), unique.len()), (total, total));
+
+    // A third run: the store remembers the deliveries, nothing goes again.
+    rx.clear();
+    let run = dir.forward_demo(&["--type", "chat", "--to", &rx.url]).ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "0 delivered, 0 failed, 0 pending, {total} already queued"
+        )),
+        "{run:#?}"
+    );
+    assert_eq!(rx.count(), 0);
 }

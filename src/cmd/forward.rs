@@ -140,11 +140,18 @@ pub async fn run(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Resul
     let elapsed = started.elapsed();
     if !term.quiet {
         let rate = totals.delivered as f64 / elapsed.as_secs_f64().max(1e-3);
+        // Events already pending for a target (an earlier run's rows) were
+        // not queued twice; said only when it happened.
+        let copies = match totals.skipped {
+            0 => String::new(),
+            n => format!(", {n} already queued"),
+        };
         term::note(format_args!(
-            "forward: {} delivered, {} failed, {} pending ({} target{}, {}, {:.0}/s)",
+            "forward: {} delivered, {} failed, {} pending{} ({} target{}, {}, {:.0}/s)",
             totals.delivered,
             totals.failed,
             pending,
+            copies,
             n_targets,
             if n_targets == 1 { "" } else { "s" },
             human_duration(elapsed),

@@ -37,13 +37,25 @@ pub struct Pending {
     pub attempts: u32,
 }
 
-/// Queue deliveries; returns the `seq`s of those queued, in the same order.
-/// A row for a webhook that no longer exists (removed while its events were
-/// on their way, e.g. by `DELETE /api/webhooks/ID`) is skipped, not an error.
-pub fn enqueue(conn: &Connection, rows: &[NewDelivery], now: i64) -> Result<Vec<i64>> {
+/// How long a delivery is remembered in `sent` (24 hours, in milliseconds):
+/// within it the same event is not queued again for the same webhook.
+pub const SENT_RETENTION_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Queue deliveries; returns one entry per row, in the same order: the
+/// `seq` it was queued under, or `None` when it was not queued. A row for a
+/// webhook that no longer exists (removed while its events were on their
+/// way, e.g. by `DELETE /api/webhooks/ID`) is skipped, not an error; so is a
+/// copy, a row whose event is already pending for the same webhook (the
+/// `outbox_by_event` index answers) or was delivered to it within
+/// [`SENT_RETENTION_MS`] (the `sent` table). An event delivered longer ago
+/// is queued again: the receiver can drop it by its `webhook-id`, which is
+/// the same for the same event and webhook.
+pub fn enqueue(conn: &Connection, rows: &[NewDelivery], now: i64) -> Result<Vec<Option<i64>>> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO outbox (webhook_id, msg_id, event_id, event_type, event, created_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?1)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?1)
+         AND NOT EXISTS (SELECT 1 FROM outbox WHERE webhook_id = ?1 AND event_id = ?3)
+         AND NOT EXISTS (SELECT 1 FROM sent WHERE webhook_id = ?1 AND event_id = ?3)",
     )?;
     let mut seqs = Vec::with_capacity(rows.len());
     for r in rows {
@@ -55,9 +67,7 @@ pub fn enqueue(conn: &Connection, rows: &[NewDelivery], now: i64) -> Result<Vec<
             r.event,
             now
         ])?;
-        if n == 1 {
-            seqs.push(conn.last_insert_rowid());
-        }
+        seqs.push((n == 1).then(|| conn.last_insert_rowid()));
     }
     Ok(seqs)
 }
@@ -98,7 +108,8 @@ pub fn pending_count(conn: &Connection, webhook_ids: &[i64]) -> Result<u64> {
     Ok(total)
 }
 
-/// The delivery succeeded: drop the row, count it.
+/// The delivery succeeded: remember it in `sent` (and forget deliveries
+/// older than [`SENT_RETENTION_MS`]), drop the row, count it.
 pub fn delivered(
     conn: &Connection,
     seq: i64,
@@ -106,6 +117,13 @@ pub fn delivered(
     status: u16,
     now: i64,
 ) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO sent (webhook_id, event_id, at)
+         SELECT webhook_id, event_id, ?2 FROM outbox WHERE seq = ?1",
+    )?
+    .execute([seq, now])?;
+    conn.prepare_cached("DELETE FROM sent WHERE at < ?1")?
+        .execute([now.saturating_sub(SENT_RETENTION_MS)])?;
     conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
         .execute([seq])?;
     conn.prepare_cached(
@@ -167,26 +185,32 @@ pub fn give_up(
 
 /// The async side of this table, on the writer thread or a read connection.
 impl super::Store {
-    /// Queue deliveries in one transaction; returns them as queued (with
-    /// their sequence numbers), in the same order.
-    pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<Vec<Pending>> {
+    /// Queue deliveries in one transaction; returns those queued (with their
+    /// sequence numbers), in the same order, and how many rows were skipped
+    /// (see [`enqueue`]: an event already pending for that webhook, or a
+    /// webhook that is gone).
+    pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<(Vec<Pending>, u64)> {
         self.write(move |c| {
             let now = crate::clock::now_ms();
             let seqs = enqueue(c, &rows, now)?;
-            Ok(rows
+            let skipped = seqs.iter().filter(|s| s.is_none()).count() as u64;
+            let queued = rows
                 .into_iter()
                 .zip(seqs)
-                .map(|(r, seq)| Pending {
-                    seq,
-                    webhook_id: r.webhook_id,
-                    msg_id: r.msg_id,
-                    event_id: r.event_id,
-                    event_type: r.event_type,
-                    event: r.event,
-                    created_at: now,
-                    attempts: 0,
+                .filter_map(|(r, seq)| {
+                    Some(Pending {
+                        seq: seq?,
+                        webhook_id: r.webhook_id,
+                        msg_id: r.msg_id,
+                        event_id: r.event_id,
+                        event_type: r.event_type,
+                        event: r.event,
+                        created_at: now,
+                        attempts: 0,
+                    })
                 })
-                .collect())
+                .collect();
+            Ok((queued, skipped))
         })
         .await
     }
@@ -230,7 +254,12 @@ mod tests {
         let a = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/a"), 0).unwrap();
         let b = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/b"), 0).unwrap();
         let rows: Vec<_> = (0..5).flat_map(|n| [row(a, n), row(b, n)]).collect();
-        let seqs = enqueue(&c, &rows, 7).unwrap();
+        let seqs: Vec<i64> = enqueue(&c, &rows, 7)
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(seqs.len(), 10);
         assert!(seqs.windows(2).all(|w| w[0] < w[1]));
         let first = pending_after(&c, a, 0, 3).unwrap();
         assert_eq!(
@@ -254,7 +283,11 @@ mod tests {
     fn delivered_attempted_and_given_up_rows_are_accounted() {
         let c = test_db();
         let a = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/a"), 0).unwrap();
-        let seqs = enqueue(&c, &[row(a, 0), row(a, 1), row(a, 2)], 1).unwrap();
+        let seqs: Vec<i64> = enqueue(&c, &[row(a, 0), row(a, 1), row(a, 2)], 1)
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect();
         delivered(&c, seqs[0], a, 200, 2).unwrap();
         attempted(&c, seqs[1], a, 1, Some(503), "HTTP 503", 3).unwrap();
         assert_eq!(pending_after(&c, a, 0, 10).unwrap()[0].attempts, 1);
@@ -278,7 +311,37 @@ mod tests {
         // Rows for a removed webhook are skipped, the others still queue.
         let b = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/b"), 0).unwrap();
         let seqs = enqueue(&c, &[row(a, 5), row(b, 5)], 6).unwrap();
-        assert_eq!(seqs.len(), 1);
-        assert_eq!(pending_after(&c, b, 0, 10).unwrap()[0].seq, seqs[0]);
+        assert_eq!(seqs[0], None);
+        assert_eq!(Some(pending_after(&c, b, 0, 10).unwrap()[0].seq), seqs[1]);
+    }
+
+    #[test]
+    fn an_event_pending_for_a_webhook_is_not_queued_for_it_again() {
+        let c = test_db();
+        let a = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/a"), 0).unwrap();
+        let b = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/b"), 0).unwrap();
+        let first = enqueue(&c, &[row(a, 0), row(a, 1)], 1).unwrap();
+        assert!(first.iter().all(Option::is_some));
+        // e1 again for a (pending: a copy), e1 for b (another webhook: queued),
+        // e2 twice in one batch (the second is a copy).
+        let again = enqueue(&c, &[row(a, 1), row(b, 1), row(a, 2), row(a, 2)], 2).unwrap();
+        assert_eq!(
+            again.iter().map(Option::is_some).collect::<Vec<_>>(),
+            [false, true, true, false]
+        );
+        assert_eq!(pending_count(&c, &[a]).unwrap(), 3);
+        // Delivered: remembered for a day, so not queued again within it.
+        delivered(&c, first[0].unwrap(), a, 200, 3).unwrap();
+        assert_eq!(pending_count(&c, &[a]).unwrap(), 2);
+        assert!(enqueue(&c, &[row(a, 0)], 4).unwrap()[0].is_none());
+        assert!(
+            enqueue(&c, &[row(b, 0)], 4).unwrap()[0].is_some(),
+            "b's own"
+        );
+        // A later delivery forgets the ones older than a day.
+        let later = 3 + SENT_RETENTION_MS + 1;
+        delivered(&c, first[1].unwrap(), a, 200, later).unwrap();
+        assert!(enqueue(&c, &[row(a, 0)], later).unwrap()[0].is_some());
+        assert!(enqueue(&c, &[row(a, 1)], later).unwrap()[0].is_none());
     }
 }

@@ -51,6 +51,9 @@ pub struct Counters {
     pub in_flight: AtomicU64,
     pub retried: AtomicU64,
     pub queued: AtomicU64,
+    /// Deliveries not queued because the same event was already pending for
+    /// the same webhook (or the webhook was removed meanwhile).
+    pub skipped: AtomicU64,
 }
 
 /// A copy of [`Counters`] at one moment.
@@ -61,6 +64,7 @@ pub struct Totals {
     pub in_flight: u64,
     pub retried: u64,
     pub queued: u64,
+    pub skipped: u64,
 }
 
 impl Counters {
@@ -71,6 +75,7 @@ impl Counters {
             in_flight: self.in_flight.load(Ordering::Relaxed),
             retried: self.retried.load(Ordering::Relaxed),
             queued: self.queued.load(Ordering::Relaxed),
+            skipped: self.skipped.load(Ordering::Relaxed),
         }
     }
 }
@@ -224,7 +229,9 @@ impl Engine {
     }
 
     /// Queue events for every target that wants them (one transaction).
-    /// Returns how many deliveries were queued.
+    /// Returns how many deliveries were queued: an event already pending
+    /// for a target is not queued for it again (counted in
+    /// [`Counters::skipped`]).
     ///
     /// # Errors
     /// The store could not be written; nothing of the batch was queued.
@@ -249,13 +256,12 @@ impl Engine {
         if rows.is_empty() {
             return Ok(0);
         }
-        let n = rows.len();
         let _serial = self.enqueue_lock.lock().await;
-        let queued = self.shared.store.enqueue(rows).await?;
-        self.shared
-            .counters
-            .queued
-            .fetch_add(n as u64, Ordering::Relaxed);
+        let (queued, skipped) = self.shared.store.enqueue(rows).await?;
+        let n = queued.len();
+        let counters = &self.shared.counters;
+        counters.queued.fetch_add(n as u64, Ordering::Relaxed);
+        counters.skipped.fetch_add(skipped, Ordering::Relaxed);
         let last = queued.last().map(|p| p.seq);
         for row in queued {
             let Some(lane) = lanes.iter().find(|l| l.target.webhook.id == row.webhook_id) else {
