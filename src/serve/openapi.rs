@@ -374,11 +374,12 @@ fn status_schema() -> Value {
             "sourceRunning": {"type": "boolean"},
             "streamers": {"type": "array", "items": {"$ref": "#/components/schemas/StreamerStatus"}},
             "events": {
-                "type": "object", "required": ["total", "byType"],
+                "type": "object", "required": ["total", "byType", "copies"],
                 "description": "Events stored since the server started.",
                 "properties": {
                     "total": {"type": "integer"},
-                    "byType": {"type": "object", "additionalProperties": {"type": "integer"}}
+                    "byType": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "copies": {"type": "integer", "description": "Events received since the server started whose id the store already held: not stored, counted or forwarded again."}
                 }
             },
             "buffer": {
