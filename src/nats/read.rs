@@ -210,11 +210,12 @@ impl Reader {
             .step("cannot read the stream", self.js.get_stream(&self.stream))
             .await?;
         let subjects = &s.cached_info().config.subjects;
-        super::stream::check_subjects(&self.stream, subjects, &self.ns.events_filter())
-            .map_err(|e| Unavailable {
+        super::stream::check_subjects(&self.stream, subjects, &self.ns.events_filter()).map_err(
+            |e| Unavailable {
                 wrong_stream: true,
                 ..self.fail(e)
-            })?;
+            },
+        )?;
         let state = s.cached_info().state.clone();
         Ok((s, state))
     }
