@@ -6,9 +6,8 @@
 //! The buffer insert and then the outbox rows (for the events the buffer
 //! kept: a copy of a stored event is dropped here, see [`Ingest::push`]) are
 //! jobs for the store's one writer thread; the async side only waits for the
-//! commits. Waiting is the backpressure: the
-//! source's bounded channel fills while the store is busy, nothing grows in
-//! memory. Each event is serialised once; the same JSON text goes to the
+//! commits. Waiting is the backpressure: the source's bounded channel fills
+//! while the store is busy, nothing grows in memory. Each event is serialised once; the same JSON text goes to the
 //! buffer and to the outbox.
 
 use std::sync::Arc;
