@@ -22,8 +22,9 @@
 //! consumer's subject filter: a durable consumer outlives an edit of the
 //! webhook's types, and nats-server 2.9 takes one filter subject only. An
 //! event of another type is acknowledged at once (never redelivered) and
-//! counted as skipped. Deliveries and give-ups are counted in the store's
-//! webhook row (`webhooks list`: DELIVERED, FAILED, last status) and each
+//! counted as skipped. Deliveries, retried attempts and give-ups are counted
+//! in the store's webhook row (`webhooks list`: DELIVERED, FAILED, last
+//! status and error) as in local forwarding, and each
 //! give-up is kept in its `give_ups` as well: tested in `tests/nats.rs`
 //! (`forward_from_applies_each_webhooks_type_filter_and_counts_deliveries`).
 //!
@@ -52,7 +53,7 @@ use super::namespace::Namespace;
 use super::outage::OutageLog;
 use crate::clock::{now_ms, unix_now};
 use crate::store::Store;
-use crate::store::outbox::{StreamGiveUp, count_delivered, record_give_up};
+use crate::store::outbox::{StreamGiveUp, count_attempt, count_delivered, record_give_up};
 use crate::term;
 use crate::webcast::{Envelope, KindSet};
 use crate::webhook::retry::{Outcome, RetryPolicy};
@@ -454,10 +455,17 @@ async fn deliver(l: &Lane, msg: &jetstream::Message, env: &Envelope) -> Delivery
                 reason,
                 retry_after,
                 status: s,
-            } => (reason, {
+            } => {
                 status = s;
-                policy.delay(attempts, retry_after, crate::random::unit())
-            }),
+                let (id, error) = (l.target.webhook.id, reason.clone());
+                l.store
+                    .submit(move |c| count_attempt(c, id, s, &error, now_ms()))
+                    .await;
+                (
+                    reason,
+                    policy.delay(attempts, retry_after, crate::random::unit()),
+                )
+            }
         };
         if started.elapsed() + wait > policy.give_up_after {
             break Some(reason);

@@ -136,6 +136,19 @@ pub fn attempted(
 ) -> Result<()> {
     conn.prepare_cached("UPDATE outbox SET attempts = ?2, last_error = ?3 WHERE seq = ?1")?
         .execute(params![seq, attempts, error])?;
+    count_attempt(conn, webhook_id, status, error, now)
+}
+
+/// An attempt to `webhook_id` failed at `now` (Unix ms) and will be retried:
+/// its last status (`None`: no response), error and attempt time.
+/// [`attempted`] calls it; `forward --from` calls it alone.
+pub fn count_attempt(
+    conn: &Connection,
+    webhook_id: i64,
+    status: Option<u16>,
+    error: &str,
+    now: i64,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE webhooks SET last_status = ?2, last_error = ?3, last_attempt_at = ?4 WHERE id = ?1",
     )?
@@ -348,6 +361,12 @@ mod tests {
         let c = test_db();
         let a = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/a"), 0).unwrap();
         count_delivered(&c, a, 204, 2).unwrap();
+        count_attempt(&c, a, Some(503), "HTTP 503", 3).unwrap();
+        let w = webhooks::get(&c, a).unwrap().unwrap();
+        assert_eq!(
+            (w.last_status, w.last_error.as_deref()),
+            (Some(503), Some("HTTP 503"))
+        );
         count_delivered(&c, a, 200, 3).unwrap();
         let g = StreamGiveUp {
             webhook_id: a,
