@@ -132,7 +132,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l idle-timeout -
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l format -d 'Output format (default: ndjson when piped, pretty on a terminal)' -r -f -a "ndjson\t''
 pretty\t''"
-complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s n -l limit -d 'Stop after N events (N is 1 or more; without --limit: until the stream ends)' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -s n -l limit -d 'Stop after N events (N is 1 or more; `error` events do not count; without --limit: until the stream ends)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l record -d 'Also write everything received to a capture file' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l sink -d 'Publish the events to NATS JetStream instead of stdout (nats://[USER:PASS@]HOST:PORT[,HOST:PORT…]; see README, "Scaling out")' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand watch" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
@@ -252,7 +252,7 @@ new\t'The next event published'"
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-token -d 'A NATS authentication token [env: NATS_TOKEN]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-prefix -d 'The subject prefix of this deployment\'s events (PREFIX.ev.<streamer>.<type>), stream (PREFIX_EVENTS), KV buckets and consumers: one per deployment sharing a NATS account (lower-case letters, digits, -; tokens split by ., none of them ev) [env: TIKLIVE_NATS_PREFIX] [default: tiklive]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps; N is 1 or more); with --from, after N events delivered or given up, over every target' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -s n -l limit -d 'Stop the source after N events (those --type keeps, `error` events not counted; N is 1 or more); with --from, after N events delivered or given up, over every target' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l db -d 'The store (webhooks, outbox, serve\'s events) [env: TIKLIVE_DB] [default: tiklive/tiklive.db in the data directory]' -r -F
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -356,7 +356,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l listen -d 'The
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l api-key -d 'Serve\'s API key for /api/* (Authorization: Bearer KEY or X-API-Key: KEY) [env: API_KEY]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l overlay-token-generation -d 'The generation of serve\'s read-only overlay token (derived from the API key); change it to rotate the token [env: OVERLAY_TOKEN_GENERATION] [default: 1]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l buffer -d 'Events kept in the store; the oldest are dropped first' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -s n -l limit -d 'Stop the source after N events (those --type keeps, `error` events not counted; N is 1 or more); the API keeps serving' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l from -d 'Serve the events of this NATS JetStream stream instead of watching a source: no store, the stream sequence is the cursor (--type: only these types)' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-stream -d 'With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand serve" -l nats-creds -d 'A NATS credentials file (JWT and NKey seed) [env: NATS_CREDS]' -r -F

@@ -6,7 +6,14 @@
 //! With `--endless-ms GAP` every user's room instead sends one chat message
 //! per GAP ms forever, resuming by cursor (`bench/nats.sh`, worker memory).
 //!
-//! Prints `url=http://127.0.0.1:PORT` on stdout once it listens.
+//! Prints `url=http://127.0.0.1:PORT` on stdout once it listens, and on stderr
+//! the settings that point tiklive at it.
+//!
+//! ```sh
+//! cargo run --release --example fake_tiktok -- --users 2 --gap-ms 200
+//! # then, in another shell, with the printed URL:
+//! TIKLIVE_TIKTOK_URL=URL TIKLIVE_WEBCAST_URL=URL SIGN_API_URL=URL tiklive watch user1
+//! ```
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
 
 #[path = "../tests/support/fake_tiktok.rs"]
@@ -55,8 +62,30 @@ fn frames(repeat: usize) -> Vec<Vec<u8>> {
     out
 }
 
+/// `--help`.
+const USAGE: &str =
+    "usage: fake_tiktok [--users N] [--repeat R] [--gap-ms MS] [--hang] [--endless-ms GAP]
+A fake TikTok (pages, sign server, WebSocket) on 127.0.0.1 with live users user1..userN.
+Each socket pushes R copies of the demo stream (one frame every MS ms, else as fast as it can),
+then ends the stream (--hang: keeps it open); --endless-ms GAP: one chat every GAP ms, forever.
+The N streams are played once each (restart the fake for another run).
+Prints url=http://127.0.0.1:PORT on stdout; stop it with Ctrl-C.";
+
+/// Say on stderr how to point tiklive at the fake.
+fn announce(url: &str, users: usize) {
+    println!("url={url}");
+    eprintln!(
+        "fake TikTok at {url} with live users user1..user{users}; point tiklive at it with\n  \
+         TIKLIVE_TIKTOK_URL={url} TIKLIVE_WEBCAST_URL={url} SIGN_API_URL={url} tiklive watch user1"
+    );
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 1)]
 async fn main() {
+    if std::env::args().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return;
+    }
     let users = arg("--users", 1);
     let repeat = arg("--repeat", 1);
     let hang = std::env::args().any(|a| a == "--hang");
@@ -73,7 +102,7 @@ async fn main() {
                 },
             );
         }
-        println!("url={}", fake.url());
+        announce(&fake.url(), users);
         tokio::signal::ctrl_c().await.ok();
         return;
     }
@@ -95,6 +124,6 @@ async fn main() {
             after: if hang { WsAfter::Hang } else { WsAfter::Close },
         });
     }
-    println!("url={}", fake.url());
+    announce(&fake.url(), users);
     tokio::signal::ctrl_c().await.ok();
 }

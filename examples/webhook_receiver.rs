@@ -64,6 +64,10 @@ fn report(f: &Figures) -> String {
     )
 }
 
+const USAGE: &str = "usage: webhook_receiver [--port N (9000)] [--expect N] [--create-time]
+Answers every POST on 127.0.0.1 with 204 and prints one JSON line of figures (requests,
+rate, latency) after --expect N requests or on Ctrl-C. Signatures are not checked.";
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let mut port = 9000u16;
@@ -80,7 +84,14 @@ async fn main() {
                     .expect("--expect N")
             }
             "--create-time" => create_time = true,
-            other => panic!("unknown argument {other}"),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return;
+            }
+            other => {
+                eprintln!("webhook_receiver: unknown argument {other}\n{USAGE}");
+                std::process::exit(2);
+            }
         }
     }
     let figures: Arc<Mutex<Figures>> = Arc::default();
@@ -120,6 +131,7 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .expect("bind 127.0.0.1");
+    eprintln!("webhook_receiver: listening on 127.0.0.1:{port}; figures on Ctrl-C");
     let server = axum::serve(listener, app);
     tokio::select! {
         _ = server => {}

@@ -349,7 +349,7 @@ pub struct WatchArgs {
     /// Output format (default: ndjson when piped, pretty on a terminal)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<Format>,
-    /// Stop after N events (N is 1 or more; without --limit: until the stream ends)
+    /// Stop after N events (N is 1 or more; `error` events do not count; without --limit: until the stream ends)
     #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
     /// Also write everything received to a capture file
@@ -562,7 +562,7 @@ pub struct ForwardArgs {
     /// Print the requests that would be sent, with secrets redacted, and send nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Stop the source after N events (those --type keeps; N is 1 or more); with --from,
+    /// Stop the source after N events (those --type keeps, `error` events not counted; N is 1 or more); with --from,
     /// after N events delivered or given up, over every target
     #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
@@ -595,7 +595,7 @@ pub struct ServeArgs {
     /// Allow listening on a non-loopback address without an API key
     #[arg(long)]
     pub insecure_no_auth: bool,
-    /// Stop the source after N events (those --type keeps; N is 1 or more); the API keeps serving
+    /// Stop the source after N events (those --type keeps, `error` events not counted; N is 1 or more); the API keeps serving
     #[arg(short = 'n', long, value_name = "N", value_parser = event_limit)]
     pub limit: Option<u64>,
     /// Serve the events of this NATS JetStream stream instead of watching a source: no store,

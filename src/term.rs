@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 use crate::cli::Format;
 use crate::format::{Styles, write_event};
-use crate::webcast::Envelope;
+use crate::webcast::{Envelope, EventKind};
 
 /// How many batches a batch channel holds before the producer waits. A
 /// full-speed replay sends batches of 64 events of 1-2 KB each, so 16 of them
@@ -106,6 +106,7 @@ pub fn spawn_stdout(
 ) -> JoinHandle<io::Result<WriterEnd>> {
     stdout_thread(move |out| {
         let mut written = 0u64;
+        let mut counted = 0u64;
         while let Some(batch) = rx.blocking_recv() {
             for env in &batch {
                 write_event(out, env, opts.format, &opts.styles)?;
@@ -113,7 +114,8 @@ pub fn spawn_stdout(
                 if opts.line_flush {
                     out.flush()?;
                 }
-                if opts.limit.is_some_and(|l| written >= l) {
+                counted += u64::from(counts_toward_limit(env.kind));
+                if opts.limit.is_some_and(|l| counted >= l) {
                     return Ok(WriterEnd::Limit(written));
                 }
             }
@@ -127,6 +129,13 @@ pub fn spawn_stdout(
         }
         Ok(WriterEnd::Drained(written))
     })
+}
+
+/// Whether an event counts toward `--limit`: every kind but `error`, so that
+/// a stream failing to connect (a retry notice, then a give-up) is not a run
+/// that reached its limit and exits 0.
+pub fn counts_toward_limit(kind: EventKind) -> bool {
+    kind != EventKind::Error
 }
 
 /// Write a short text to stdout at once and flush (ids, tables, JSON).

@@ -170,3 +170,24 @@ fn a_dotenv_line_that_is_not_name_value_is_named_with_its_number() {
         )
     );
 }
+
+/// `config` refuses an environment-only number that `watch` would refuse,
+/// after showing the table (so the value's source is on screen).
+#[tokio::test]
+async fn config_refuses_a_bad_number_as_watch_does() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in [&["config"][..], &["watch", "someone"]] {
+        let out = tiklive(dir.path())
+            .args(cmd)
+            .env("TIKLIVE_HEARTBEAT_MS", "-5")
+            .output()
+            .await
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("TIKLIVE_HEARTBEAT_MS must be a number of milliseconds, not '-5'"),
+            "{cmd:?}: {err}"
+        );
+    }
+}

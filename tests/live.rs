@@ -1011,6 +1011,40 @@ async fn a_sign_answer_without_cookies_never_opens_a_socket() {
     assert_eq!(fake.recorded(|r| r.ws_queries.len()), 0);
 }
 
+/// `error` events do not count toward --limit: a stream that never connects
+/// still ends as a failure (exit 5), not as a run that reached its limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn error_events_do_not_count_toward_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeTikTok::start().await;
+    fake.live("alice", ROOM);
+    let refused = "http://127.0.0.1:1";
+    let args = [
+        "watch",
+        "alice",
+        "--sign-url",
+        refused,
+        "--max-retries",
+        "1",
+        "--limit",
+        "1",
+    ];
+    let out = run(&fake, &dir, &args, &[]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "stderr: {}\nstdout: {}",
+        stderr(&out),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let events = ndjson(&out.stdout);
+    assert!(
+        events.len() >= 2,
+        "the retry notice and the give-up: {events:?}"
+    );
+    assert!(events.iter().all(|e| e["type"] == "error"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_rides_the_socket_only_when_it_went_to_the_signer() {
     for authenticated in [false, true] {

@@ -34,5 +34,7 @@ pub fn run(matches: &clap::ArgMatches, dotenv: &Dotenv, term: &Terminal) -> Resu
         writeln!(out, "{}", serde_json::Value::Object(map))?;
     }
     term::print_stdout(&out).context("cannot write to stdout")?;
+    // After the table, so it still shows where the bad value came from.
+    crate::config::check_env_numbers()?;
     Ok(Code::Ok)
 }

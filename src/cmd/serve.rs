@@ -238,10 +238,14 @@ async fn from_nats(args: ServeArgs, term: Terminal, shutdown: Shutdown) -> Resul
     // read now means 503s until it can.
     let probe = app.clone();
     tokio::spawn(async move {
-        if let Err(e) = probe.0.reader.info().await {
-            term::warn(format_args!(
+        match probe.0.reader.info().await {
+            Err(e) if e.wrong_stream => term::warn(format_args!(
+                "{e}; every request gets 503 engine_unavailable until this is fixed"
+            )),
+            Err(e) => term::warn(format_args!(
                 "{e}; until it answers, requests get 503 engine_unavailable"
-            ));
+            )),
+            Ok(_) => {}
         }
     });
     let stop = app.0.shutdown.clone();

@@ -75,6 +75,28 @@ fn env_ms(name: &str) -> Result<Duration> {
     }
 }
 
+/// Check every environment-only number setting of a live stream (the
+/// `TIKLIVE_*_MS` durations and `TIKLIVE_START_RETRIES`), as [`LiveConfig`]
+/// reads them, so `tiklive config` refuses what `watch` would.
+///
+/// # Errors
+/// The first bad value, as a usage error naming the variable.
+pub fn check_env_numbers() -> Result<()> {
+    for name in [
+        "TIKLIVE_HEARTBEAT_MS",
+        "TIKLIVE_WAIT_POLL_MS",
+        "TIKLIVE_STAGGER_MS",
+        "TIKLIVE_SIGN_INTERVAL_MS",
+        "TIKLIVE_SIGN_WINDOW_MS",
+        "TIKLIVE_BACKOFF_BASE_MS",
+        "TIKLIVE_REJECT_RETRY_MS",
+        "TIKLIVE_POOL_RETRY_MS",
+    ] {
+        env_ms(name)?;
+    }
+    env_count("TIKLIVE_START_RETRIES").map(drop)
+}
+
 /// A count from the environment, else its default in the settings table.
 fn env_count(name: &str) -> Result<Option<u32>> {
     let setting = crate::settings::setting(name);

@@ -25,8 +25,8 @@ pub use describe::{Setting, describe_settings};
 pub use env::{Dotenv, env_var, load_dotenv, unknown_variable_warnings};
 pub use live::{
     DEFAULT_IDLE_TIMEOUT_SECS, DEFAULT_SIGN_BUDGET, DEFAULT_SIGN_URL, DEFAULT_TIKTOK_URL,
-    DEFAULT_TZ_NAME, DEFAULT_USER_AGENT, DEFAULT_WEBCAST_URL, LiveConfig, parse_proxy,
-    system_tz_name,
+    DEFAULT_TZ_NAME, DEFAULT_USER_AGENT, DEFAULT_WEBCAST_URL, LiveConfig, check_env_numbers,
+    parse_proxy, system_tz_name,
 };
 pub use serve::{ServeConfig, parse_listen, resolve_serve};
 pub use source::{

@@ -54,6 +54,10 @@ pub struct Unavailable {
     pub engine: String,
     pub stream: String,
     pub what: String,
+    /// The stream answered but holds another deployment's subjects: a
+    /// setting to fix (`--nats-prefix`, `--nats-stream`), not an outage that
+    /// ends by itself.
+    pub wrong_stream: bool,
 }
 
 /// Which messages a request wants: subject filters for the server and the
@@ -178,6 +182,7 @@ impl Reader {
             engine: self.engine.clone(),
             stream: self.stream.clone(),
             what: what.to_string(),
+            wrong_stream: false,
         }
     }
 
@@ -205,8 +210,12 @@ impl Reader {
             .step("cannot read the stream", self.js.get_stream(&self.stream))
             .await?;
         let subjects = &s.cached_info().config.subjects;
-        super::stream::check_subjects(&self.stream, subjects, &self.ns.events_filter())
-            .map_err(|e| self.fail(e))?;
+        super::stream::check_subjects(&self.stream, subjects, &self.ns.events_filter()).map_err(
+            |e| Unavailable {
+                wrong_stream: true,
+                ..self.fail(e)
+            },
+        )?;
         let state = s.cached_info().state.clone();
         Ok((s, state))
     }

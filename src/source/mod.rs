@@ -165,7 +165,7 @@ pub fn limit(
         {
             let mut keep = batch.len();
             for (i, env) in batch.iter().enumerate() {
-                if counted.contains(env.kind) {
+                if counted.contains(env.kind) && crate::term::counts_toward_limit(env.kind) {
                     left -= 1;
                     if left == 0 {
                         keep = i + 1;

@@ -76,8 +76,8 @@ fn own(page: &str) -> &'static [(&'static str, Takes)] {
             ),
             ("min_diamonds", Takes::Whole(0, 1_000_000_000_000)),
             ("duration", Takes::Number(0.5, 600.0)),
-            // Seconds between alerts here (not the style's gap).
-            ("gap", Takes::Number(0.0, 60.0)),
+            // Seconds between alerts (`gap` stays the style's spacing).
+            ("pause", Takes::Number(0.0, 60.0)),
             ("sound", Takes::OneOf(&["chime", "pop", "fanfare", "none"])),
             ("volume", Takes::Number(0.0, 1.0)),
             ("queue", Takes::Whole(1, 1000)),
@@ -217,7 +217,7 @@ mod tests {
             ),
             (
                 "alerts",
-                "types=gift,follow&duration=0.5&gap=0.05&sound=pop&volume=0.6&queue=50&min_diamonds=10",
+                "types=gift,follow&duration=0.5&pause=0.05&sound=pop&volume=0.6&queue=50&min_diamonds=10",
             ),
             ("counter", "metric=likes&format=full&label="),
             ("goal", "metric=diamonds&target=60000&label=Lion%20fund"),

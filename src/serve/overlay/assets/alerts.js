@@ -2,7 +2,8 @@
 // from a first-in first-out queue. A gift alerts once per finished streak
 // (or non-streakable gift), with its count and diamonds.
 // Settings: types (follow,share,subscribe,gift), min_diamonds (0),
-// duration (seconds an alert stays, 5), gap (seconds between alerts, 0.5),
+// duration (seconds an alert stays, 5), pause (seconds between alerts, 0.5;
+// `gap` is the style's spacing, as on every page),
 // sound (chime|pop|fanfare|none, chime), volume (0..1, 0.6), queue (most
 // alerts waiting, 50).
 // Alerts start at "now": a refreshed page does not replay old ones.
@@ -14,7 +15,7 @@
   const wanted = t.list('types', 'follow,share,subscribe,gift').filter((k) => KINDS[k]);
   const minDiamonds = t.num('min_diamonds', 0, 0, 1e12);
   const duration = t.num('duration', 5, 0.5, 600);
-  const gap = t.num('gap', 0.5, 0, 60);
+  const pause = t.num('pause', 0.5, 0, 60);
   const sound = t.param('sound', 'chime');
   const volume = t.num('volume', 0.6, 0, 1);
   const queueMax = t.num('queue', 50, 1, 1000);
@@ -73,7 +74,7 @@
         box.remove();
         busy = false;
         showNext();
-      }, gap * 1000);
+      }, pause * 1000);
     }, duration * 1000);
   }
 
