@@ -402,7 +402,10 @@ async fn overlays_render_the_replay_safely_and_survive_a_refresh_and_a_restart()
 
     // A serve restart: the alerts page and a counter reconnect and go on.
     browser
-        .goto(&url("alerts", "types=gift&duration=0.5&pause=0.05&sound=pop"))
+        .goto(&url(
+            "alerts",
+            "types=gift&duration=0.5&pause=0.05&sound=pop",
+        ))
         .await;
     browser
         .wait_for("the alerts stream", "return window.__tiklive.open;", |v| {
