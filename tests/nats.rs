@@ -722,6 +722,24 @@ async fn forward_from_applies_each_webhooks_type_filter_and_counts_deliveries() 
     assert_eq!(gave_up["eventType"], "gift");
     let msg_id = stream_message_id(id, &rejecting.url);
     assert_eq!(gave_up["webhookMessageId"], msg_id.as_str(), "{v}");
+    // With `--type` too: the types both filters take (the earlier webhooks'
+    // consumers have nothing left, so only the new one delivers).
+    filtered.clear();
+    let n_chats = stored.iter().filter(|t| *t == "chat").count();
+    let chats = n_chats.to_string();
+    let typed = format!("{}?typed", filtered.url);
+    ok(
+        &dir,
+        &["webhooks", "add", &typed, "--type", "gift,chat", "--db", db],
+    )
+    .await;
+    let from = ["forward", "--from", &server.url(), "--db", db];
+    ok(
+        &dir,
+        &[&from[..], &["--type", "chat,like", "-n", &chats]].concat(),
+    )
+    .await;
+    assert_eq!(types(filtered), vec!["chat"; n_chats]);
     tokio::task::spawn_blocking(move || drop(receivers))
         .await
         .unwrap();
