@@ -391,7 +391,7 @@ async fn lane(l: Lane) -> Result<()> {
                 } => {
                     match failure {
                         Some(reason) => {
-                            give_up(l, &env, &msg.payload, attempts, status, reason).await;
+                            give_up(l, &env, &msg.payload, attempts, status, &reason).await;
                         }
                         None => {
                             let (id, status) = (l.target.webhook.id, status.unwrap_or_default());
@@ -530,9 +530,8 @@ async fn give_up(
     payload: &[u8],
     attempts: u32,
     status: Option<u16>,
-    reason: String,
+    reason: &str,
 ) {
-    let reason = &reason;
     let url = crate::redact::url(&l.target.webhook.url);
     term::warn(format_args!(
         "{url}: gave up on event {} after {attempts} attempt(s): {reason}",
@@ -553,7 +552,7 @@ async fn give_up(
         event: String::from_utf8_lossy(payload).into_owned(),
         attempts,
         status,
-        reason: reason.clone(),
+        reason: reason.to_string(),
     };
     l.store
         .submit(move |c| record_give_up(c, &row, now_ms()))
