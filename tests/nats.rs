@@ -650,6 +650,101 @@ async fn forward_from_honours_limit_and_deliver_new() {
         .unwrap();
 }
 
+/// A registered webhook's own `--type` filter applies under `--from` as in
+/// local forwarding, and `webhooks list` counts what `--from` delivered and
+/// gave up (a webhook answering 400 to each gift).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forward_from_applies_each_webhooks_type_filter_and_counts_deliveries() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = demo_capture(&dir).await;
+    sink(&dir, &capture, &server.url(), &[]).await;
+    let stored: Vec<String> = stream_messages(&server.url(), STREAM)
+        .await
+        .iter()
+        .map(|m| m.event["type"].as_str().unwrap().to_string())
+        .collect();
+    let picked = |t: &String| t == "gift" || t == "chat";
+    let n_picked = stored.iter().filter(|t| picked(t)).count();
+    let n_gifts = stored.iter().filter(|t| *t == "gift").count();
+    assert!(n_picked > n_gifts && n_picked < stored.len(), "{stored:?}");
+    let receivers = std::thread::spawn(|| {
+        (
+            crate::support::Receiver::start(200),
+            crate::support::Receiver::start(200),
+            crate::support::Receiver::start(400),
+        )
+    })
+    .join()
+    .unwrap();
+    let (filtered, all, rejecting) = &receivers;
+    let db = dir.path().join("wh.db");
+    let db = db.to_str().unwrap();
+    let add = ["webhooks", "add", &filtered.url, "--type", "gift,chat"];
+    ok(&dir, &[&add[..], &["--secret", "s3", "--db", db]].concat()).await;
+    ok(&dir, &["webhooks", "add", &all.url, "--db", db]).await;
+    let add = ["webhooks", "add", &rejecting.url, "--type", "gift"];
+    ok(&dir, &[&add[..], &["--db", db]].concat()).await;
+    // Every event the webhooks want, over all three: then it exits by itself.
+    let limit = (stored.len() + n_picked + n_gifts).to_string();
+    let out = ok(
+        &dir,
+        &["forward", "--from", &server.url(), "--db", db, "-n", &limit],
+    )
+    .await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    let types = |r: &crate::support::Receiver| -> Vec<String> {
+        r.hits().iter().map(|h| h.event_type()).collect()
+    };
+    let got = types(filtered);
+    assert_eq!(got.len(), n_picked, "{got:?}\n{err}");
+    assert!(got.iter().all(picked), "only gift and chat: {got:?}");
+    filtered.hits()[0].assert_signed_with("s3");
+    assert_eq!(types(all), stored, "the unfiltered webhook gets everything");
+    assert_eq!(
+        types(rejecting),
+        vec!["gift"; n_gifts],
+        "a 400 is not retried"
+    );
+    // `webhooks list` shows what --from delivered.
+    let list = ok(&dir, &["webhooks", "list", "--db", db]).await;
+    let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(v[0]["delivered"], n_picked, "{v}");
+    assert_eq!(v[1]["delivered"], stored.len(), "{v}");
+    assert_eq!((&v[0]["failed"], &v[1]["failed"]), (&0.into(), &0.into()));
+    assert_eq!(
+        (&v[2]["delivered"], &v[2]["failed"]),
+        (&0.into(), &n_gifts.into())
+    );
+    assert_eq!(v[2]["lastStatus"], 400, "{v}");
+    let gave_up = &v[2]["giveUps"][0];
+    let id = gave_up["eventId"].as_str().unwrap();
+    assert_eq!(gave_up["eventType"], "gift");
+    let msg_id = stream_message_id(id, &rejecting.url);
+    assert_eq!(gave_up["webhookMessageId"], msg_id.as_str(), "{v}");
+    // With `--type` too: the types both filters take (the earlier webhooks'
+    // consumers have nothing left, so only the new one delivers).
+    filtered.clear();
+    let n_chats = stored.iter().filter(|t| *t == "chat").count();
+    let chats = n_chats.to_string();
+    let typed = format!("{}?typed", filtered.url);
+    ok(
+        &dir,
+        &["webhooks", "add", &typed, "--type", "gift,chat", "--db", db],
+    )
+    .await;
+    let from = ["forward", "--from", &server.url(), "--db", db];
+    ok(
+        &dir,
+        &[&from[..], &["--type", "chat,like", "-n", &chats]].concat(),
+    )
+    .await;
+    assert_eq!(types(filtered), vec!["chat"; n_chats]);
+    tokio::task::spawn_blocking(move || drop(receivers))
+        .await
+        .unwrap();
+}
+
 /// Run tiklive in `dir`; assert it fails with `code` and one line on stderr
 /// that contains every one of `says`.
 async fn fails(dir: &Dir, args: &[&str], code: i32, says: &[&str]) {

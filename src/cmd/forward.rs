@@ -195,7 +195,7 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
     if ack_wait < Duration::from_secs(1) {
         bail!(Failure::usage("--ack-wait must be at least 1s"));
     }
-    let (_store, targets) = open_targets(&args).await?;
+    let (store, targets) = open_targets(&args).await?;
     let totals = crate::nats::forward::run(
         crate::nats::forward::FromStream {
             nats,
@@ -203,6 +203,7 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
             stream,
             targets,
             wanted: opts.wanted,
+            store,
             ack_wait,
             deliver: match args.deliver.unwrap_or_default() {
                 Deliver::All => DeliverPolicy::All,

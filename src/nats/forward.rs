@@ -16,6 +16,18 @@
 //! target, on any machine: a receiver can drop the one duplicate that a
 //! forwarder killed between a 2xx and its ack can cause.
 //!
+//! Each target gets only the types it wants: those of `--type` (all by
+//! default) that its registered webhook's own filter (`webhooks add --type`)
+//! also takes, as in local forwarding. The filter is applied here, not as the
+//! consumer's subject filter: a durable consumer outlives an edit of the
+//! webhook's types, and nats-server 2.9 takes one filter subject only. An
+//! event of another type is acknowledged at once (never redelivered) and
+//! counted as skipped. Deliveries, retried attempts and give-ups are counted
+//! in the store's webhook row (`webhooks list`: DELIVERED, FAILED, last
+//! status and error) as in local forwarding, and each
+//! give-up is kept in its `give_ups` as well: tested in `tests/nats.rs`
+//! (`forward_from_applies_each_webhooks_type_filter_and_counts_deliveries`).
+//!
 //! A consumer created now starts where `--deliver` says (all: the stream's
 //! first event; new: the next one); an existing consumer keeps its position.
 //! `--limit N` ends the run after N events delivered or given up, over every
@@ -40,6 +52,8 @@ use super::kv::encode;
 use super::namespace::Namespace;
 use super::outage::OutageLog;
 use crate::clock::{now_ms, unix_now};
+use crate::store::Store;
+use crate::store::outbox::{StreamGiveUp, count_attempt, count_delivered, record_give_up};
 use crate::term;
 use crate::webcast::{Envelope, KindSet};
 use crate::webhook::retry::{Outcome, RetryPolicy};
@@ -69,7 +83,10 @@ pub struct FromStream {
     pub ns: Namespace,
     pub stream: String,
     pub targets: Vec<Target>,
+    /// `--type`; each target also applies its webhook's own filter.
     pub wanted: KindSet,
+    /// Where each target's deliveries and give-ups are counted.
+    pub store: Store,
     pub ack_wait: Duration,
     /// Where a consumer created now starts; an existing consumer keeps its
     /// position.
@@ -220,6 +237,7 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
             name,
             target,
             wanted: cfg.wanted,
+            store: cfg.store.clone(),
             ack_wait: cfg.ack_wait,
             client: cfg.client.clone(),
             giveups: giveups.clone(),
@@ -239,6 +257,11 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
     }
     watching.cancel();
     let _ = watcher.await;
+    if let Err(e) = cfg.store.flush().await {
+        term::warn(format_args!(
+            "cannot count the deliveries in the store: {e:#}"
+        ));
+    }
     Ok(Totals {
         delivered: counts.delivered.load(Ordering::Relaxed),
         given_up: counts.given_up.load(Ordering::Relaxed),
@@ -252,6 +275,7 @@ struct Lane {
     name: String,
     target: Target,
     wanted: KindSet,
+    store: Store,
     ack_wait: Duration,
     client: reqwest::Client,
     giveups: async_nats::jetstream::kv::Store,
@@ -344,7 +368,8 @@ async fn lane(l: Lane) -> Result<()> {
                 }
             };
             let env: Option<Envelope> = serde_json::from_slice(&msg.payload).ok();
-            let Some(env) = env.filter(|e| l.wanted.contains(e.kind)) else {
+            let wanted = |e: &Envelope| l.wanted.contains(e.kind) && l.target.webhook.wants(e.kind);
+            let Some(env) = env.filter(wanted) else {
                 l.counts.skipped.fetch_add(1, Ordering::Relaxed);
                 let _ = tokio::time::timeout(NATS_CALL, msg.double_ack()).await;
                 continue;
@@ -359,9 +384,21 @@ async fn lane(l: Lane) -> Result<()> {
                     nak(&msg).await;
                     break 'outer;
                 }
-                Delivery::Done { attempts, failure } => {
-                    if let Some(reason) = failure {
-                        give_up(l, &env, &msg.payload, attempts, &reason).await;
+                Delivery::Done {
+                    attempts,
+                    status,
+                    failure,
+                } => {
+                    match failure {
+                        Some(reason) => {
+                            give_up(l, &env, &msg.payload, attempts, status, &reason).await;
+                        }
+                        None => {
+                            let (id, status) = (l.target.webhook.id, status.unwrap_or_default());
+                            l.store
+                                .submit(move |c| count_delivered(c, id, status, now_ms()))
+                                .await;
+                        }
                     }
                     // Confirmed by the server before the next message: a
                     // forwarder killed after this point cannot cause a
@@ -378,9 +415,11 @@ async fn lane(l: Lane) -> Result<()> {
 enum Delivery {
     /// Ctrl-C during a retry wait: not delivered, not acknowledged.
     Cancelled,
-    /// Delivered (`failure` is `None`) or given up after `attempts`.
+    /// Delivered (`failure` is `None`) or given up after `attempts`;
+    /// `status`: the last HTTP status (`None`: no response).
     Done {
         attempts: u32,
+        status: Option<u16>,
         failure: Option<String>,
     },
 }
@@ -398,21 +437,35 @@ async fn deliver(l: &Lane, msg: &jetstream::Message, env: &Envelope) -> Delivery
     let mut last_progress = Instant::now();
     let mut attempts = 0u32;
     let mut slow = false;
+    let mut status: Option<u16>;
     let failure = loop {
         let req = build_request(&l.target, &id, &json, unix_now());
         let (outcome, _) = send(&l.client, req).await;
         attempts += 1;
         let (reason, wait) = match outcome {
-            Outcome::Delivered(_) => break None,
-            Outcome::Fail { reason, .. } => break Some(reason),
+            Outcome::Delivered(code) => {
+                status = Some(code);
+                break None;
+            }
+            Outcome::Fail { reason, status: s } => {
+                status = s;
+                break Some(reason);
+            }
             Outcome::Retry {
                 reason,
                 retry_after,
-                ..
-            } => (
-                reason,
-                policy.delay(attempts, retry_after, crate::random::unit()),
-            ),
+                status: s,
+            } => {
+                status = s;
+                let (id, error) = (l.target.webhook.id, reason.clone());
+                l.store
+                    .submit(move |c| count_attempt(c, id, s, &error, now_ms()))
+                    .await;
+                (
+                    reason,
+                    policy.delay(attempts, retry_after, crate::random::unit()),
+                )
+            }
         };
         if started.elapsed() + wait > policy.give_up_after {
             break Some(reason);
@@ -462,11 +515,23 @@ async fn deliver(l: &Lane, msg: &jetstream::Message, env: &Envelope) -> Delivery
             l.counts.given_up.fetch_add(1, Ordering::Relaxed);
         }
     }
-    Delivery::Done { attempts, failure }
+    Delivery::Done {
+        attempts,
+        status,
+        failure,
+    }
 }
 
-/// Warn about a give-up and record it in [`GIVEUPS`].
-async fn give_up(l: &Lane, env: &Envelope, payload: &[u8], attempts: u32, reason: &str) {
+/// Warn about a give-up and record it in [`GIVEUPS`] and in the store
+/// (the webhook's `failed` total and its `give_ups`).
+async fn give_up(
+    l: &Lane,
+    env: &Envelope,
+    payload: &[u8],
+    attempts: u32,
+    status: Option<u16>,
+    reason: &str,
+) {
     let url = crate::redact::url(&l.target.webhook.url);
     term::warn(format_args!(
         "{url}: gave up on event {} after {attempts} attempt(s): {reason}",
@@ -479,6 +544,19 @@ async fn give_up(l: &Lane, env: &Envelope, payload: &[u8], attempts: u32, reason
         "at": now_ms(),
         "event": serde_json::from_slice::<serde_json::Value>(payload).unwrap_or_default(),
     });
+    let row = StreamGiveUp {
+        webhook_id: l.target.webhook.id,
+        msg_id: stream_message_id(&env.id, &l.target.webhook.url),
+        event_id: env.id.clone(),
+        event_type: env.kind.name().to_string(),
+        event: String::from_utf8_lossy(payload).into_owned(),
+        attempts,
+        status,
+        reason: reason.to_string(),
+    };
+    l.store
+        .submit(move |c| record_give_up(c, &row, now_ms()))
+        .await;
     let key = format!("{}.{}", l.name, env.id);
     let put = tokio::time::timeout(NATS_CALL, l.giveups.put(&key, encode(&record)));
     match put.await {

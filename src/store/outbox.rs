@@ -126,6 +126,14 @@ pub fn delivered(
         .execute([now.saturating_sub(SENT_RETENTION_MS)])?;
     conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
         .execute([seq])?;
+    count_delivered(conn, webhook_id, status, now)
+}
+
+/// Count a delivery to `webhook_id` that answered `status` at `now` (Unix
+/// ms): its `delivered` total, last status and last attempt. [`delivered`]
+/// calls it; `forward --from` calls it alone, as its events wait in the NATS
+/// stream, not in the outbox.
+pub fn count_delivered(conn: &Connection, webhook_id: i64, status: u16, now: i64) -> Result<()> {
     conn.prepare_cached(
         "UPDATE webhooks SET delivered = delivered + 1, last_status = ?2, last_error = NULL,
          last_attempt_at = ?3 WHERE id = ?1",
@@ -146,6 +154,19 @@ pub fn attempted(
 ) -> Result<()> {
     conn.prepare_cached("UPDATE outbox SET attempts = ?2, last_error = ?3 WHERE seq = ?1")?
         .execute(params![seq, attempts, error])?;
+    count_attempt(conn, webhook_id, status, error, now)
+}
+
+/// An attempt to `webhook_id` failed at `now` (Unix ms) and will be retried:
+/// its last status (`None`: no response), error and attempt time.
+/// [`attempted`] calls it; `forward --from` calls it alone.
+pub fn count_attempt(
+    conn: &Connection,
+    webhook_id: i64,
+    status: Option<u16>,
+    error: &str,
+    now: i64,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE webhooks SET last_status = ?2, last_error = ?3, last_attempt_at = ?4 WHERE id = ?1",
     )?
@@ -175,6 +196,59 @@ pub fn give_up(
     }
     conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
         .execute([seq])?;
+    count_failed(conn, webhook_id, status, reason, now)
+}
+
+/// A give-up of a delivery that has no outbox row (`forward --from`: the
+/// event waits in the NATS stream): what the `give_ups` table keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamGiveUp {
+    pub webhook_id: i64,
+    /// The `webhook-id` header that was sent.
+    pub msg_id: String,
+    pub event_id: String,
+    pub event_type: String,
+    /// The envelope as JSON text.
+    pub event: String,
+    pub attempts: u32,
+    /// The last HTTP status (`None`: no response).
+    pub status: Option<u16>,
+    pub reason: String,
+}
+
+/// Record a give-up that has no outbox row (see [`StreamGiveUp`]) at `now`
+/// (Unix ms) and count it, as [`give_up`] does for an outbox row. A webhook
+/// removed meanwhile gets nothing recorded.
+pub fn record_give_up(conn: &Connection, g: &StreamGiveUp, now: i64) -> Result<()> {
+    let known = conn
+        .prepare_cached(
+            "INSERT INTO give_ups (webhook_id, msg_id, event_id, event_type, event, attempts, reason, at)
+             SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM webhooks WHERE id = ?1",
+        )?
+        .execute(params![
+            g.webhook_id,
+            g.msg_id,
+            g.event_id,
+            g.event_type,
+            g.event,
+            g.attempts,
+            g.reason,
+            now
+        ])?;
+    if known == 0 {
+        return Ok(());
+    }
+    count_failed(conn, g.webhook_id, g.status, &g.reason, now)
+}
+
+/// Count a give-up: the webhook's `failed` total, last status and error.
+fn count_failed(
+    conn: &Connection,
+    webhook_id: i64,
+    status: Option<u16>,
+    reason: &str,
+    now: i64,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE webhooks SET failed = failed + 1, last_status = ?2, last_error = ?3,
          last_attempt_at = ?4 WHERE id = ?1",
@@ -343,5 +417,47 @@ mod tests {
         delivered(&c, first[1].unwrap(), a, 200, later).unwrap();
         assert!(enqueue(&c, &[row(a, 0)], later).unwrap()[0].is_some());
         assert!(enqueue(&c, &[row(a, 1)], later).unwrap()[0].is_none());
+    }
+
+    #[test]
+    fn stream_deliveries_and_give_ups_are_counted_without_an_outbox_row() {
+        let c = test_db();
+        let a = webhooks::add(&c, &NewWebhook::url("http://127.0.0.1:1/a"), 0).unwrap();
+        count_delivered(&c, a, 204, 2).unwrap();
+        count_attempt(&c, a, Some(503), "HTTP 503", 3).unwrap();
+        let w = webhooks::get(&c, a).unwrap().unwrap();
+        assert_eq!(
+            (w.last_status, w.last_error.as_deref()),
+            (Some(503), Some("HTTP 503"))
+        );
+        count_delivered(&c, a, 200, 3).unwrap();
+        let g = StreamGiveUp {
+            webhook_id: a,
+            msg_id: "msg_x".into(),
+            event_id: "e9".into(),
+            event_type: "gift".into(),
+            event: r#"{"type":"gift"}"#.into(),
+            attempts: 1,
+            status: Some(410),
+            reason: "HTTP 410 Gone".into(),
+        };
+        record_give_up(&c, &g, 4).unwrap();
+        let s = &webhooks::stats(&c, 10).unwrap()[0];
+        assert_eq!(
+            (s.webhook.delivered, s.webhook.failed, s.pending),
+            (2, 1, 0)
+        );
+        assert_eq!(s.webhook.last_status, Some(410));
+        assert_eq!(s.webhook.last_attempt_at, Some(4));
+        assert_eq!(s.give_ups[0].event_id, "e9");
+        assert_eq!(s.give_ups[0].reason, "HTTP 410 Gone");
+        // A webhook removed meanwhile: nothing recorded, no error.
+        webhooks::remove(&c, a).unwrap();
+        record_give_up(&c, &g, 5).unwrap();
+        count_delivered(&c, a, 200, 5).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM give_ups", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
     }
 }
