@@ -37,8 +37,67 @@ fn arg(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// The demo frames, `repeat` times, with fresh message ids each time so the
-/// client's de-duplication keeps them all.
+/// Protobuf fields of `msg` as (field number, wire type, raw value bytes
+/// including any length prefix), or `None` if it does not parse.
+fn fields(mut msg: &[u8]) -> Option<Vec<(u64, u64, &[u8])>> {
+    use prost::encoding::decode_varint;
+    let mut out = Vec::new();
+    while !msg.is_empty() {
+        let key = decode_varint(&mut msg).ok()?;
+        let start = msg;
+        match key & 7 {
+            0 => {
+                decode_varint(&mut msg).ok()?;
+            }
+            1 => msg = msg.get(8..)?,
+            2 => {
+                let len = decode_varint(&mut msg).ok()? as usize;
+                msg = msg.get(len..)?;
+            }
+            5 => msg = msg.get(4..)?,
+            _ => return None,
+        }
+        out.push((key >> 3, key & 7, &start[..start.len() - msg.len()]));
+    }
+    Some(out)
+}
+
+/// `payload` with `common.msgId` (field 1, then field 2) raised by `by`, so
+/// each copy of a message gets its own event id; unchanged if there is none.
+fn shift_common_msg_id(payload: &[u8], by: u64) -> Vec<u8> {
+    use prost::encoding::{decode_varint, encode_varint};
+    let rewrite = |msg: &[u8], tag: u64, f: &dyn Fn(&[u8]) -> Vec<u8>| -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(msg.len() + 8);
+        for (n, wire, mut raw) in fields(msg)? {
+            encode_varint((n << 3) | wire, &mut out);
+            if n == tag {
+                if wire == 2 {
+                    decode_varint(&mut raw).ok()?;
+                }
+                let new = f(raw);
+                if wire == 2 {
+                    encode_varint(new.len() as u64, &mut out);
+                }
+                out.extend_from_slice(&new);
+            } else {
+                out.extend_from_slice(raw);
+            }
+        }
+        Some(out)
+    };
+    let bump = |mut raw: &[u8]| -> Vec<u8> {
+        let v = decode_varint(&mut raw).unwrap_or(0);
+        let mut out = Vec::new();
+        encode_varint(v + by, &mut out);
+        out
+    };
+    let common = |raw: &[u8]| rewrite(raw, 2, &bump).unwrap_or_else(|| raw.to_vec());
+    rewrite(payload, 1, &common).unwrap_or_else(|| payload.to_vec())
+}
+
+/// The demo frames, `repeat` times, with fresh message ids each time (the
+/// wrapper's and `common.msgId`) so the client's de-duplication and the
+/// stores downstream keep them all.
 fn frames(repeat: usize) -> Vec<Vec<u8>> {
     let base = demo_frames();
     let base = &base[..base.len() - 1]; // without the demo's own stream end
@@ -47,8 +106,12 @@ fn frames(repeat: usize) -> Vec<Vec<u8>> {
         for (i, f) in base.iter().enumerate() {
             let frame = decode_frame(f).unwrap();
             let mut result = FetchResult::decode(&frame.payload[..]).unwrap();
+            let by = (r as u64) * 1_000_000_000;
             for m in &mut result.messages {
-                m.msg_id += (r as i64) * 1_000_000_000;
+                m.msg_id += by as i64;
+                if by > 0 {
+                    m.payload = shift_common_msg_id(&m.payload, by).into();
+                }
             }
             let seq = (r * base.len() + i) as i64;
             out.push(encode_msg_frame(
