@@ -315,13 +315,23 @@ async fn wait_connected(client: &async_nats::Client) {
     }
 }
 
-/// Whether the server answered with a JetStream error (as opposed to not
-/// answering at all).
+/// Whether the server answered with a JetStream error that will not pass by
+/// waiting (as opposed to not answering at all).
+///
+/// A 503 (`JetStream system temporarily unavailable`, error code 10008) is
+/// not a refusal: a cluster answers so until it has elected its meta leader,
+/// for a few seconds after its nodes start, and the stream opens once it has.
 fn is_refusal(e: &anyhow::Error) -> bool {
+    use async_nats::jetstream::ErrorCode;
     use async_nats::jetstream::context::{CreateStreamError, CreateStreamErrorKind};
     e.chain().any(|c| {
         c.downcast_ref::<CreateStreamError>()
-            .is_some_and(|ce| matches!(ce.kind(), CreateStreamErrorKind::JetStream(_)))
+            .is_some_and(|ce| match ce.kind() {
+                CreateStreamErrorKind::JetStream(js) => {
+                    js.code() != 503 && js.error_code() != ErrorCode::CLUSTER_NOT_AVAILABLE
+                }
+                _ => false,
+            })
     })
 }
 
@@ -339,6 +349,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.unresolved().await, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_cluster_without_a_leader_is_waited_for_not_refused() {
+        use async_nats::jetstream::context::{CreateStreamError, CreateStreamErrorKind};
+        let answer = |json: &str| {
+            let js: async_nats::jetstream::Error = serde_json::from_str(json).unwrap();
+            anyhow::Error::new(CreateStreamError::new(CreateStreamErrorKind::JetStream(js)))
+                .context("cannot open or create the JetStream stream TIKLIVE_EVENTS")
+        };
+        let unavailable = answer(
+            r#"{"code":503,"err_code":10008,"description":"JetStream system temporarily unavailable"}"#,
+        );
+        assert!(!is_refusal(&unavailable));
+        let replicas = answer(
+            r#"{"code":500,"err_code":10074,"description":"replicas > 1 not supported in non-clustered mode"}"#,
+        );
+        assert!(is_refusal(&replicas));
     }
 
     #[test]
