@@ -104,7 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--sign-budget', '--sign-budget', [CompletionResultType]::ParameterName, 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]')
-            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying after the input ends, e.g. 30s or 5m')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'How long to keep retrying after the input ends (with --from: once --limit events are taken), e.g. 30s or 5m')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C')
             [CompletionResult]::new('--nats-stream', '--nats-stream', [CompletionResultType]::ParameterName, 'With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]')
             [CompletionResult]::new('--ack-wait', '--ack-wait', [CompletionResultType]::ParameterName, 'With --from: a delivery not acknowledged this long goes to another forwarder')

@@ -686,13 +686,17 @@ async fn forward_from_applies_each_webhooks_type_filter_and_counts_deliveries() 
     let add = ["webhooks", "add", &rejecting.url, "--type", "gift"];
     ok(&dir, &[&add[..], &["--db", db]].concat()).await;
     // Every event the webhooks want, over all three: then it exits by itself.
+    // The give-ups make it exit 1, as local forwarding does.
     let limit = (stored.len() + n_picked + n_gifts).to_string();
-    let out = ok(
-        &dir,
-        &["forward", "--from", &server.url(), "--db", db, "-n", &limit],
-    )
-    .await;
+    let out = tiklive(dir.path())
+        .args(["forward", "--from", &server.url(), "--db", db, "-n", &limit])
+        .output()
+        .await
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let given_up = format!("tiklive: error: {n_gifts} deliveries were given up");
+    assert!(err.contains(&given_up), "{err}");
     let types = |r: &crate::support::Receiver| -> Vec<String> {
         r.hits().iter().map(|h| h.event_type()).collect()
     };
@@ -741,6 +745,81 @@ async fn forward_from_applies_each_webhooks_type_filter_and_counts_deliveries() 
     .await;
     assert_eq!(types(filtered), vec!["chat"; n_chats]);
     tokio::task::spawn_blocking(move || drop(receivers))
+        .await
+        .unwrap();
+}
+
+/// `forward --from --limit`: `error` events are delivered but do not count
+/// (as in `watch`), and once the limit is taken a delivery still being
+/// retried gets `--drain-timeout`, then goes back to the stream, exit 1; the
+/// next run delivers it first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forward_from_limit_skips_errors_and_hands_back_after_the_drain_timeout() {
+    let server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = demo_capture(&dir).await;
+    sink(&dir, &capture, &server.url(), &["--type", "chat"]).await;
+    let receiver = std::thread::spawn(|| crate::support::Receiver::start(500))
+        .join()
+        .unwrap();
+    let from = ["forward", "--from", &server.url(), "--to", &receiver.url];
+    let started = std::time::Instant::now();
+    let out = tiklive(dir.path())
+        .args(from)
+        .args(["-n", "1", "--drain-timeout", "2s"])
+        .output()
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("1 deliveries were still being retried after the 2s drain timeout"));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{err}"
+    );
+    let tried = receiver.hits()[0].event_id();
+    assert!(receiver.hits().iter().all(|h| h.event_id() == tried));
+
+    // The target is back: the handed-back event comes first. Then an
+    // `error` event and a chat are published: `-n 2` ends after the chat,
+    // with the error delivered on the way.
+    receiver.set_status(200);
+    receiver.clear();
+    let first = stream_messages(&server.url(), STREAM).await;
+    let publish = |kind: &str, id: &str| {
+        let mut e = first[0].event.clone();
+        e["type"] = kind.into();
+        e["id"] = id.into();
+        e
+    };
+    let client = async_nats::connect(server.url()).await.unwrap();
+    let js = async_nats::jetstream::new(client);
+    let all = first.len();
+    let child = tiklive(dir.path())
+        .args(from)
+        .args(["-n", &(all + 1).to_string()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let why = lazy(|| format!("the {all} stored events, got {}", receiver.count()));
+    let within = std::time::Duration::from_secs(30);
+    eventually(why, within, async || receiver.count() >= all).await;
+    for (kind, id) in [("error", "late-error"), ("chat", "late-chat")] {
+        let subject = format!("tiklive.ev.someone.{kind}");
+        js.publish(subject, publish(kind, id).to_string().into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    let out = child.wait_with_output().await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let ids = receiver.delivered();
+    assert_eq!(ids[0], tried, "the handed-back event first");
+    assert_eq!(ids.len(), all + 2, "{ids:?}");
+    assert_eq!(&ids[all..], ["late-error", "late-chat"]);
+    tokio::task::spawn_blocking(move || drop(receiver))
         .await
         .unwrap();
 }

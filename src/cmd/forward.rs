@@ -210,6 +210,7 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
                 Deliver::New => DeliverPolicy::New,
             },
             limit: args.limit,
+            drain: config::duration_flag("--drain-timeout", &args.drain_timeout)?,
             client: http_client(REQUEST_TIMEOUT)?,
             quiet: term.quiet,
         },
@@ -222,11 +223,26 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
             totals.delivered, totals.given_up, totals.skipped
         ));
     }
-    Ok(if shutdown.interrupted() {
-        Code::Interrupted
-    } else {
-        Code::Ok
-    })
+    if shutdown.interrupted() {
+        return Ok(Code::Interrupted);
+    }
+    if totals.given_up > 0 || totals.handed_back > 0 {
+        let mut parts = Vec::new();
+        if totals.given_up > 0 {
+            parts.push(format!(
+                "{} deliveries were given up (see 'tiklive webhooks list')",
+                totals.given_up
+            ));
+        }
+        if totals.handed_back > 0 {
+            parts.push(format!(
+                "{} deliveries were still being retried after the {} drain timeout (handed back to the stream: the next run delivers them)",
+                totals.handed_back, args.drain_timeout
+            ));
+        }
+        bail!(Failure::new(Code::Runtime, parts.join("; ")));
+    }
+    Ok(Code::Ok)
 }
 
 /// The store, and the webhook rows to deliver to with their signing keys

@@ -31,7 +31,10 @@
 //! A consumer created now starts where `--deliver` says (all: the stream's
 //! first event; new: the next one); an existing consumer keeps its position.
 //! `--limit N` ends the run after N events delivered or given up, over every
-//! target. A lost connection to NATS is said once for every target
+//! target (`error` events do not count, as in `watch`). Once the N-th event
+//! is taken, the deliveries still being retried get `--drain-timeout`; one
+//! not finished by then is handed back to the stream (nak) for the next run
+//! and counted as pending. A lost connection to NATS is said once for every target
 //! ([`OutageLog`]), and a delivery retried for [`SLOW_DELIVERY`] once, with
 //! its recovery. Ctrl-C waits only for an HTTP request already sent and one
 //! bounded ack: tested in `tests/nats.rs` (`forward_from_*`).
@@ -94,6 +97,9 @@ pub struct FromStream {
     /// Stop after this many events delivered or given up, over every target
     /// (`--limit`); events of other types do not count.
     pub limit: Option<u64>,
+    /// Once `--limit` events are taken: how long the deliveries still being
+    /// retried may take before they are handed back (`--drain-timeout`).
+    pub drain: Duration,
     pub client: reqwest::Client,
     pub quiet: bool,
 }
@@ -104,6 +110,9 @@ pub struct Totals {
     pub delivered: u64,
     pub given_up: u64,
     pub skipped: u64,
+    /// Taken under `--limit` but not finished within `--drain-timeout`:
+    /// handed back to the stream.
+    pub handed_back: u64,
 }
 
 #[derive(Default)]
@@ -113,34 +122,48 @@ struct Counts {
     skipped: AtomicU64,
     /// Events taken on (under `--limit`): at most `limit`.
     claimed: AtomicU64,
+    /// Of those, delivered or given up.
+    finished: AtomicU64,
+    handed_back: AtomicU64,
 }
 
-/// `--limit` over every lane: a lane claims an event before delivering it,
-/// and `full` is cancelled once every claimed event is finished, which stops
-/// the lanes that wait for messages.
+/// `--limit` over every lane: a lane claims a counted event before
+/// delivering it, and `full` is cancelled once every claimed event is
+/// finished, which stops the lanes that wait for messages. Taking the last
+/// one starts the drain: `drained` is cancelled `drain` later (or on
+/// Ctrl-C), which stops the retries still running.
 struct Limit {
     max: Option<u64>,
     full: CancellationToken,
+    drain: Duration,
+    drained: CancellationToken,
 }
 
 impl Limit {
     /// `false`: the limit is reached; leave the message to the stream.
     fn claim(&self, counts: &Counts) -> bool {
         let Some(max) = self.max else { return true };
-        counts
+        let taken = counts
             .claimed
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
                 (n < max).then_some(n + 1)
-            })
-            .is_ok()
+            });
+        if taken == Ok(max - 1) {
+            let (drained, drain) = (self.drained.clone(), self.drain);
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = drained.cancelled() => {}
+                    _ = tokio::time::sleep(drain) => drained.cancel(),
+                }
+            });
+        }
+        taken.is_ok()
     }
 
-    /// Called after each delivery or give-up.
+    /// Called after each claimed event is delivered, given up or handed back.
     fn finished(&self, counts: &Counts) {
         let Some(max) = self.max else { return };
-        let done =
-            counts.delivered.load(Ordering::Relaxed) + counts.given_up.load(Ordering::Relaxed);
-        if done >= max {
+        if counts.finished.fetch_add(1, Ordering::Relaxed) + 1 >= max {
             self.full.cancel();
         }
     }
@@ -204,6 +227,8 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
     let limit = Arc::new(Limit {
         max: cfg.limit,
         full: cancel.child_token(),
+        drain: cfg.drain,
+        drained: cancel.child_token(),
     });
     let mut tasks = Vec::new();
     let mut names = Vec::new();
@@ -256,6 +281,7 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
         }
     }
     watching.cancel();
+    limit.drained.cancel();
     let _ = watcher.await;
     if let Err(e) = cfg.store.flush().await {
         term::warn(format_args!(
@@ -266,6 +292,7 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
         delivered: counts.delivered.load(Ordering::Relaxed),
         given_up: counts.given_up.load(Ordering::Relaxed),
         skipped: counts.skipped.load(Ordering::Relaxed),
+        handed_back: counts.handed_back.load(Ordering::Relaxed),
     })
 }
 
@@ -374,7 +401,8 @@ async fn lane(l: Lane) -> Result<()> {
                 let _ = tokio::time::timeout(NATS_CALL, msg.double_ack()).await;
                 continue;
             };
-            if !l.limit.claim(&l.counts) {
+            let counted = term::counts_toward_limit(env.kind);
+            if counted && !l.limit.claim(&l.counts) {
                 // The limit is taken by other lanes: hand it back at once.
                 nak(&msg).await;
                 break 'outer;
@@ -382,6 +410,13 @@ async fn lane(l: Lane) -> Result<()> {
             match deliver(l, &msg, &env).await {
                 Delivery::Cancelled => {
                     nak(&msg).await;
+                    if !l.cancel.is_cancelled() {
+                        // The drain timeout, not Ctrl-C.
+                        l.counts.handed_back.fetch_add(1, Ordering::Relaxed);
+                        if counted {
+                            l.limit.finished(&l.counts);
+                        }
+                    }
                     break 'outer;
                 }
                 Delivery::Done {
@@ -404,7 +439,9 @@ async fn lane(l: Lane) -> Result<()> {
                     // forwarder killed after this point cannot cause a
                     // redelivery.
                     ack(l, &msg, &env.id).await;
-                    l.limit.finished(&l.counts);
+                    if counted {
+                        l.limit.finished(&l.counts);
+                    }
                 }
             }
         }
@@ -496,7 +533,7 @@ async fn deliver(l: &Lane, msg: &jetstream::Message, env: &Envelope) -> Delivery
                 );
             }
             // Stop without an ack: another forwarder will deliver it.
-            if !paused(&l.cancel, step).await {
+            if !paused(&l.limit.drained, step).await {
                 return Delivery::Cancelled;
             }
         }
