@@ -301,34 +301,42 @@ fn head_closing_the_pipe_is_success() {
     let dir = tempfile::tempdir().unwrap();
     let err = dir.path().join("stderr.txt");
     // Bash, for PIPESTATUS: the exit status of tiklive itself, not of head.
-    let script = r#""$TIKLIVE" watch --demo --speed max 2>"$ERR" | head -n 1; echo "tiklive=${PIPESTATUS[0]} head=${PIPESTATUS[1]}""#;
-    let mut cmd = std::process::Command::new("bash");
-    isolate(&mut cmd, dir.path());
-    cmd.args(["-c", script])
-        .env("TIKLIVE", env!("CARGO_BIN_EXE_tiklive"))
-        .env("ERR", &err);
-    let r = run(&mut cmd);
-    let mut lines = r.stdout.lines();
-    let first: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
-    assert_eq!(first["type"], "connected");
-    assert_eq!(lines.next(), Some("tiklive=0 head=0"), "{}", r.stdout);
-    assert_eq!(
-        std::fs::read_to_string(&err).unwrap(),
-        "",
-        "tiklive's stderr"
-    );
+    // One decoding thread writes stdout itself; more hand it to a writer.
+    let script = r#""$TIKLIVE" watch --demo --speed max --threads "$THREADS" 2>"$ERR" | head -n 1; echo "tiklive=${PIPESTATUS[0]} head=${PIPESTATUS[1]}""#;
+    for threads in ["1", "2"] {
+        let mut cmd = std::process::Command::new("bash");
+        isolate(&mut cmd, dir.path());
+        cmd.args(["-c", script])
+            .env("TIKLIVE", env!("CARGO_BIN_EXE_tiklive"))
+            .env("THREADS", threads)
+            .env("ERR", &err);
+        let r = run(&mut cmd);
+        let mut lines = r.stdout.lines();
+        let first: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(first["type"], "connected");
+        assert_eq!(lines.next(), Some("tiklive=0 head=0"), "{}", r.stdout);
+        assert_eq!(
+            std::fs::read_to_string(&err).unwrap(),
+            "",
+            "tiklive's stderr, --threads {threads}"
+        );
+    }
 }
 
 #[test]
 fn limit_stops_after_n_events() {
-    for n in [1, 5, 50] {
-        let r = demo(&["--limit", &n.to_string()]);
+    // One decoding thread writes stdout itself; more hand it to a writer.
+    for threads in ["1", "2"] {
+        for n in [1, 5, 50] {
+            let r = demo(&["--threads", threads, "--limit", &n.to_string()]);
+            assert_ok(&r);
+            assert_eq!(ndjson(&r.stdout).len(), n, "--threads {threads}");
+        }
+        let r = demo(&["--threads", threads, "-n", "2", "--type", "gift"]);
         assert_ok(&r);
-        assert_eq!(ndjson(&r.stdout).len(), n);
+        assert_eq!(ndjson(&r.stdout).len(), 2, "--threads {threads}");
+        assert_eq!(types(&ndjson(&r.stdout)), ["gift".to_string()].into());
     }
-    let r = demo(&["-n", "2", "--type", "gift"]);
-    assert_ok(&r);
-    assert_eq!(types(&ndjson(&r.stdout)), ["gift".to_string()].into());
 }
 
 /// Usage errors of every kind read like our other errors: one line
