@@ -104,7 +104,9 @@ fn word_at(b: &[u8], at: usize) -> u64 {
 /// halves, or (under 4 bytes) as its first, middle and last bytes padded
 /// with spaces. A byte checked twice changes nothing, and [`needs_escape`]
 /// is exact about whether a word has any such byte (only the position of
-/// bits above the lowest can be wrong).
+/// bits above the lowest can be wrong). (Blocks of 16 bytes, which the
+/// compiler turns into SIMD compares, measured no faster here: most strings
+/// are short keys and names.)
 #[inline]
 fn is_clean(b: &[u8]) -> bool {
     let n = b.len();
@@ -674,10 +676,10 @@ mod tests {
                 all.push(s);
             }
         }
-        // Every length up to three words, with an escape at every position
+        // Every length up to five words, with an escape at every position
         // (the clean check reads short strings and the last word in pieces
         // that overlap).
-        for len in 0..24 {
+        for len in 0..40 {
             for at in 0..=len {
                 for c in ['"', '\\', '\u{1f}'] {
                     let mut s = "a".repeat(len);
