@@ -149,10 +149,10 @@ const DIRECT_BUFFER: usize = 64 * 1024;
 /// stdout thread and no [`Envelope`]s: each line goes straight into a 64 KiB
 /// buffer (the event's data copied once), which is written out when full, on
 /// [`StdoutNdjson::flush`] and at the end. Used by a replay or demo at full
-/// speed decoding on one thread (`--threads 1`), where handing batches to
-/// the stdout thread cost more than writing them (thread wake-ups, and
-/// frees on another thread). The output is what [`spawn_stdout`] writes for
-/// [`Format::Ndjson`], byte for byte.
+/// speed, where handing batches to the stdout thread cost more than writing
+/// them (thread wake-ups, and frees on another thread). The output is what
+/// [`spawn_stdout`] writes for [`Format::Ndjson`], byte for byte; on a
+/// terminal each line is flushed as it is written.
 ///
 /// Write errors are kept, not returned from [`EventSink::event`]: after one,
 /// or once the limit is reached, events are dropped, and the caller asks

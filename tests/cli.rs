@@ -301,13 +301,15 @@ fn head_closing_the_pipe_is_success() {
     let dir = tempfile::tempdir().unwrap();
     let err = dir.path().join("stderr.txt");
     // Bash, for PIPESTATUS: the exit status of tiklive itself, not of head.
-    // One decoding thread writes stdout itself; more hand it to a writer.
-    let script = r#""$TIKLIVE" watch --demo --speed max --threads "$THREADS" 2>"$ERR" | head -n 1; echo "tiklive=${PIPESTATUS[0]} head=${PIPESTATUS[1]}""#;
-    for threads in ["1", "2"] {
+    // At full speed the decoding writes stdout itself; paced, a stdout
+    // thread writes what it is handed.
+    let script = r#""$TIKLIVE" watch --demo --speed "$SPEED" --threads "$THREADS" 2>"$ERR" | head -n 1; echo "tiklive=${PIPESTATUS[0]} head=${PIPESTATUS[1]}""#;
+    for (speed, threads) in [("max", "1"), ("max", "2"), ("1000", "1")] {
         let mut cmd = std::process::Command::new("bash");
         isolate(&mut cmd, dir.path());
         cmd.args(["-c", script])
             .env("TIKLIVE", env!("CARGO_BIN_EXE_tiklive"))
+            .env("SPEED", speed)
             .env("THREADS", threads)
             .env("ERR", &err);
         let r = run(&mut cmd);
@@ -318,23 +320,30 @@ fn head_closing_the_pipe_is_success() {
         assert_eq!(
             std::fs::read_to_string(&err).unwrap(),
             "",
-            "tiklive's stderr, --threads {threads}"
+            "tiklive's stderr, --speed {speed} --threads {threads}"
         );
     }
 }
 
 #[test]
 fn limit_stops_after_n_events() {
-    // One decoding thread writes stdout itself; more hand it to a writer.
-    for threads in ["1", "2"] {
+    // At full speed the decoding writes stdout itself; paced, a stdout
+    // thread writes what it is handed.
+    for (speed, threads) in [("max", "1"), ("max", "2"), ("1000", "1")] {
+        let watch = |args: &[&str]| {
+            let (mut cmd, _dir) = temp_command();
+            cmd.args(["watch", "--demo", "--speed", speed, "--threads", threads]);
+            run(cmd.args(args))
+        };
+        let label = format!("--speed {speed} --threads {threads}");
         for n in [1, 5, 50] {
-            let r = demo(&["--threads", threads, "--limit", &n.to_string()]);
+            let r = watch(&["--limit", &n.to_string()]);
             assert_ok(&r);
-            assert_eq!(ndjson(&r.stdout).len(), n, "--threads {threads}");
+            assert_eq!(ndjson(&r.stdout).len(), n, "{label}");
         }
-        let r = demo(&["--threads", threads, "-n", "2", "--type", "gift"]);
+        let r = watch(&["-n", "2", "--type", "gift"]);
         assert_ok(&r);
-        assert_eq!(ndjson(&r.stdout).len(), 2, "--threads {threads}");
+        assert_eq!(ndjson(&r.stdout).len(), 2, "{label}");
         assert_eq!(types(&ndjson(&r.stdout)), ["gift".to_string()].into());
     }
 }
