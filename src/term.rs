@@ -5,6 +5,8 @@
 //! and otherwise whenever the channel is empty: full buffering under load, no
 //! delay when events trickle in, so `| jq` shows events live. A broken pipe ends
 //! the thread with `BrokenPipe`, which the caller treats as a quiet exit 0.
+//! The one exception is a replay or demo at full speed: nobody waits for its
+//! events, and its decoding thread writes them itself ([`StdoutNdjson`]).
 #![allow(clippy::print_stderr)]
 
 use std::io::{self, BufWriter, Write};
