@@ -194,25 +194,59 @@ async fn sink_waits_for_an_engine_that_is_down() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_node_cluster_loses_and_duplicates_nothing_when_a_node_dies() {
-    let mut nodes = NatsServer::cluster(3);
+    let nodes = NatsServer::cluster(3);
     let dir = tempfile::tempdir().unwrap();
     let capture = stretched(&dir, &demo_capture(&dir).await, 25);
-    let expected = replayed(&dir, &capture, &["--type", "chat,like,gift,member"]).await;
+    let types = ["--type", "chat,like,gift,member"];
+    let expected = replayed(&dir, &capture, &types).await;
     // Paced, so the kill lands while publishing.
+    let mut args = vec!["--speed", "1"];
+    args.extend(types);
+    kill_a_node_while_publishing(&dir, nodes, &capture, &args, &expected).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_window_in_flight_is_sent_again_at_once_when_a_node_dies() {
+    use tiklive::webcast::capture::{RecordKind, format_header, format_record};
+    let nodes = NatsServer::cluster(3);
+    let dir = tempfile::tempdir().unwrap();
+    // 30,000 chats with distinct message ids, replayed at full speed: when
+    // the node dies, a full window of publishes is in flight.
+    let mut text = format_header("bulk", "1") + "\n";
+    for n in 1..=30_000 {
+        let frame = crate::support::fake_tiktok::endless_frame(1, n);
+        text += &format_record(1_700_000_000_000 + n, RecordKind::Frame, &frame);
+        text.push('\n');
+    }
+    let capture = dir.path().join("bulk.capture");
+    std::fs::write(&capture, text).unwrap();
+    let expected = replayed(&dir, &capture, &["--type", "chat"]).await;
+    assert_eq!(expected.len(), 30_000);
+    let stderr =
+        kill_a_node_while_publishing(&dir, nodes, &capture, &["--type", "chat"], &expected).await;
+    // The outage is said once, and its end once.
+    let said = |what: &str| stderr.lines().filter(|l| l.contains(what)).count();
+    assert!(said("waiting for NATS at") <= 1, "{stderr}");
+    assert!(said("acknowledges again") <= 1, "{stderr}");
+}
+
+/// Publish `capture` with `watch --sink` (and `args`) to an R3 stream on
+/// `nodes`, SIGKILL the stream's leader once the stream holds events, and check that
+/// the stream ends up with exactly the `expected` events' ids, each once.
+/// Returns tiklive's stderr.
+async fn kill_a_node_while_publishing(
+    dir: &Dir,
+    mut nodes: Vec<NatsServer>,
+    capture: &Path,
+    args: &[&str],
+    expected: &[serde_json::Value],
+) -> String {
+    let sink = urls(&nodes);
     let mut child = tiklive(dir.path())
-        .args([
-            "watch",
-            "--replay",
-            capture.to_str().unwrap(),
-            "--speed",
-            "1",
-            "--type",
-            "chat,like,gift,member",
-            "--sink",
-            &urls(&nodes),
-            "--nats-replicas",
-            "3",
-        ])
+        .args(["watch", "--replay", capture.to_str().unwrap()])
+        .args(args)
+        .args(["--sink", &sink, "--nats-replicas", "3"])
+        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -231,15 +265,31 @@ async fn three_node_cluster_loses_and_duplicates_nothing_when_a_node_dies() {
         },
     )
     .await;
+    // The stream's leader: its publishes in flight lose their acks.
+    let info = js
+        .get_stream(STREAM)
+        .await
+        .unwrap()
+        .get_info()
+        .await
+        .unwrap();
+    let leader = info.cluster.and_then(|c| c.leader).unwrap_or_default();
+    let dead = leader
+        .strip_prefix("node")
+        .and_then(|i| i.parse().ok())
+        .unwrap_or(0);
     assert!(child.try_wait().unwrap().is_none(), "still publishing");
-    nodes[0].kill();
-    let out = child.wait_with_output().await.unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stored = stream_messages(&nodes[1].url(), STREAM).await;
+    nodes[dead].kill();
+    // Lost acks used to be awaited one after the other, each waiting out
+    // its own timeout: many minutes for a full window. A generous bound.
+    let out = tokio::time::timeout(within, child.wait_with_output())
+        .await
+        .expect("publishing ends within a minute of the kill")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    let alive = &nodes[(dead + 1) % nodes.len()];
+    let stored = stream_messages(&alive.url(), STREAM).await;
     let ids: Vec<_> = stored.iter().map(|s| s.msg_id.clone()).collect();
     let unique: HashSet<_> = ids.iter().cloned().collect();
     assert_eq!(unique.len(), ids.len(), "nothing duplicated");
@@ -247,7 +297,9 @@ async fn three_node_cluster_loses_and_duplicates_nothing_when_a_node_dies() {
         .iter()
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect();
+    assert_eq!(unique.len(), want.len(), "nothing lost");
     assert_eq!(unique, want, "nothing lost");
+    stderr
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

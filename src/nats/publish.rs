@@ -6,10 +6,17 @@
 //! `window` publishes are in flight; the oldest ack is awaited before more
 //! are sent, so a slow or absent engine slows the producer down (the bounded
 //! batch channel then fills and the decoder waits) instead of buffering
-//! without limit. A publish whose ack fails or times out is sent again, with
-//! the same message id, until the stream confirms it: nothing is dropped, and
-//! a re-sent copy that did land is absorbed by the duplicate window. While the
-//! engine does not answer, one line on stderr says what we are waiting for.
+//! without limit. When an ack fails or times out (a node died, the stream's
+//! leader moves: a timeout, "no responders" or "no stream found for given
+//! subject" are all transient), every publish in flight whose ack has not
+//! arrived is sent again at once, with the same message id, until the stream
+//! confirms it: nothing is dropped, and a re-sent copy that did land is
+//! absorbed by the duplicate window. Acks that did arrive are kept, so the
+//! stored and duplicate counts stay right. (Awaiting them one at a time
+//! instead would let each lost ack wait out its own [`ACK_TIMEOUT`]: minutes
+//! for a full window.) While the engine does not answer, one line on stderr
+//! says what we are waiting for, and one more when every re-sent publish is
+//! confirmed; `tests/nats.rs` kills a cluster node mid-publish to check it.
 
 use std::collections::VecDeque;
 use std::future::{Future, IntoFuture};
@@ -21,6 +28,7 @@ use async_nats::jetstream::context::{Context, PublishError};
 use async_nats::jetstream::message::PublishMessage;
 use async_nats::jetstream::publish::PublishAck;
 use bytes::Bytes;
+use futures_util::FutureExt;
 use tokio::sync::mpsc;
 
 use super::namespace::Namespace;
@@ -57,8 +65,20 @@ struct InFlight {
     subject: String,
     id: String,
     payload: Bytes,
-    /// `None`: the last attempt failed and the publish must be sent again.
-    ack: Option<AckFuture>,
+    ack: Ack,
+    /// Sent again during the current outage: the outage ends when the last
+    /// of these is confirmed.
+    resent: bool,
+}
+
+/// Where one publish's ack stands.
+enum Ack {
+    /// Awaited (its timeout starts when first polled).
+    Pending(AckFuture),
+    /// The last attempt failed or was given up: send it again.
+    Lost,
+    /// Arrived while an older publish was still unconfirmed.
+    Arrived(PublishAck),
 }
 
 /// One event ready to publish: subject (in `ns`), message id and payload.
@@ -131,7 +151,8 @@ impl Publisher {
             subject,
             id,
             payload,
-            ack: Some(ack),
+            ack: Ack::Pending(ack),
+            resent: false,
         });
     }
 
@@ -142,44 +163,89 @@ impl Publisher {
         }
     }
 
-    /// Confirm the oldest publish, re-sending it until the stream has it.
-    /// Cancel-safe: the publish stays queued until it is confirmed.
+    /// Confirm the oldest publish, re-sending what was lost until the stream
+    /// has it. Cancel-safe: a publish stays queued until it is confirmed.
     async fn settle_one(&mut self) {
         loop {
             let Some(front) = self.in_flight.front_mut() else {
                 return;
             };
-            let Some(ack) = front.ack.as_mut() else {
-                let (subject, id, payload) = (
-                    front.subject.clone(),
-                    front.id.clone(),
-                    front.payload.clone(),
-                );
-                let ack = Self::start(&self.js, &subject, &id, payload).await;
-                self.stats.retries += 1;
-                if let Some(front) = self.in_flight.front_mut() {
-                    front.ack = Some(ack);
+            let result = match &mut front.ack {
+                Ack::Arrived(_) => None,
+                Ack::Lost => {
+                    self.resend_lost().await;
+                    continue;
                 }
-                continue;
+                Ack::Pending(ack) => Some(ack.await),
             };
-            match ack.await {
-                Ok(ack) => {
-                    self.in_flight.pop_front();
-                    if ack.duplicate {
-                        self.stats.duplicates += 1;
-                    } else {
-                        self.stats.stored += 1;
-                    }
-                    self.stats.last_seq = self.stats.last_seq.max(ack.sequence);
-                    self.recovered();
-                    return;
-                }
-                Err(e) => {
-                    front.ack = None;
+            match result {
+                Some(Err(e)) => {
+                    front.ack = Ack::Lost;
                     self.waiting(&e.to_string());
+                    self.give_up_pending();
                     tokio::time::sleep(RETRY_PAUSE).await;
                 }
+                Some(Ok(ack)) => return self.confirmed(ack),
+                None => {
+                    let Some(InFlight {
+                        ack: Ack::Arrived(ack),
+                        ..
+                    }) = self.in_flight.pop_front()
+                    else {
+                        unreachable!("the front's ack arrived")
+                    };
+                    self.count(ack);
+                    return;
+                }
             }
+        }
+    }
+
+    /// The front's ack arrived: count it, and end an outage once nothing
+    /// re-sent during it is still unconfirmed.
+    fn confirmed(&mut self, ack: PublishAck) {
+        self.in_flight.pop_front();
+        self.count(ack);
+        if self.outage.is_some() && !self.in_flight.iter().any(|f| f.resent) {
+            self.recovered();
+        }
+    }
+
+    fn count(&mut self, ack: PublishAck) {
+        if ack.duplicate {
+            self.stats.duplicates += 1;
+        } else {
+            self.stats.stored += 1;
+        }
+        self.stats.last_seq = self.stats.last_seq.max(ack.sequence);
+    }
+
+    /// After a failed ack: keep the acks that already arrived (polled once,
+    /// without waiting) and count every other publish in flight as lost.
+    fn give_up_pending(&mut self) {
+        for f in &mut self.in_flight {
+            if let Ack::Pending(fut) = &mut f.ack {
+                f.ack = match fut.now_or_never() {
+                    Some(Ok(ack)) => Ack::Arrived(ack),
+                    Some(Err(_)) | None => Ack::Lost,
+                };
+            }
+        }
+    }
+
+    /// Send every lost publish again at once, with its message id.
+    async fn resend_lost(&mut self) {
+        for i in 0..self.in_flight.len() {
+            let f = &self.in_flight[i];
+            if !matches!(f.ack, Ack::Lost) {
+                continue;
+            }
+            let (subject, id, payload) = (f.subject.clone(), f.id.clone(), f.payload.clone());
+            let ack = Self::start(&self.js, &subject, &id, payload).await;
+            self.stats.retries += 1;
+            let f = &mut self.in_flight[i];
+            f.ack = Ack::Pending(ack);
+            f.resent = true;
         }
     }
 
@@ -202,7 +268,7 @@ impl Publisher {
                 term::note(format_args!(
                     "waiting for NATS at {} to acknowledge {} event(s) ({why}); retrying, nothing is dropped",
                     self.engine,
-                    self.in_flight.len() + 1
+                    self.in_flight.len()
                 ));
             }
         }
@@ -212,6 +278,9 @@ impl Publisher {
         let Some(since) = self.outage.take() else {
             return;
         };
+        for f in &mut self.in_flight {
+            f.resent = false;
+        }
         if let Some((log, stream)) = &self.shared {
             log.recovered(stream);
         } else if !self.quiet {
