@@ -1,5 +1,7 @@
 //! Ctrl-C and SIGTERM. The first signal cancels the root token so every task
-//! drains and output is flushed; the second exits at once with 130.
+//! drains and output is flushed; the second exits at once with 130, unless
+//! the command handles it ([`Shutdown::handle_force`]: `watch --sink` stops
+//! waiting for acks and prints its summary first).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,7 +13,10 @@ use crate::term;
 #[derive(Clone, Default)]
 pub struct Shutdown {
     pub token: CancellationToken,
+    /// Cancelled by the second signal when [`Shutdown::handle_force`] was called.
+    pub force: CancellationToken,
     interrupted: Arc<AtomicBool>,
+    force_handled: Arc<AtomicBool>,
 }
 
 impl Shutdown {
@@ -27,9 +32,19 @@ impl Shutdown {
                 term::note("stopping (press Ctrl-C again to force)");
             }
             wait_signal().await;
+            if me.force_handled.load(Ordering::SeqCst) {
+                me.force.cancel();
+                wait_signal().await;
+            }
             std::process::exit(130);
         });
         s
+    }
+
+    /// The second signal cancels [`Shutdown::force`] instead of exiting (a
+    /// third one still exits at once with 130).
+    pub fn handle_force(&self) {
+        self.force_handled.store(true, Ordering::SeqCst);
     }
 
     /// Whether a signal asked us to stop.

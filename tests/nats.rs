@@ -303,6 +303,58 @@ async fn kill_a_node_while_publishing(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sink_stops_after_a_bounded_wait_when_ctrl_c_comes_while_nats_is_down() {
+    let mut server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = stretched(&dir, &demo_capture(&dir).await, 25);
+    let child = tiklive(dir.path())
+        .args([
+            "watch",
+            "--replay",
+            capture.to_str().unwrap(),
+            "--speed",
+            "1",
+        ])
+        .args(["--sink", &server.url()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = async_nats::connect(server.url()).await.unwrap();
+    let js = async_nats::jetstream::new(client);
+    eventually(
+        "the first events in the stream",
+        std::time::Duration::from_secs(60),
+        async || match js.get_stream(STREAM).await {
+            Ok(mut s) => s.info().await.is_ok_and(|i| i.state.messages > 0),
+            Err(_) => false,
+        },
+    )
+    .await;
+    server.kill();
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    // It waits for the acks a bounded time (10 s), not until NATS is back.
+    let out = tokio::time::timeout(std::time::Duration::from_secs(40), child.wait_with_output())
+        .await
+        .expect("it stops on its own after Ctrl-C")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("waiting up to 10s for NATS to confirm"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("published "), "{stderr}");
+    assert!(
+        stderr.contains("stopped before NATS confirmed "),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_forwarders_share_a_target_and_one_may_die() {
     let server = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();

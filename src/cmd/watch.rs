@@ -203,7 +203,9 @@ async fn run_sink(
         nats.window,
         term.quiet,
     );
-    let stats = publish_all(publisher, rx).await;
+    shutdown.handle_force();
+    let published = publish_all(publisher, rx, &shutdown.token, &shutdown.force).await;
+    let stats = published.stats;
     let end = producer
         .await
         .map_err(|e| anyhow!("source task failed: {e}"))??;
@@ -212,6 +214,13 @@ async fn run_sink(
             "published {} event(s) to stream {} ({} already there)",
             stats.stored, nats.stream.name, stats.duplicates
         ));
+    }
+    if published.unconfirmed > 0 {
+        term::note(format_args!(
+            "stopped before NATS confirmed {} event(s); they may or may not be in stream {}",
+            published.unconfirmed, nats.stream.name
+        ));
+        return Ok(Code::Interrupted);
     }
     finish(&term, &shutdown, end)
 }

@@ -30,6 +30,7 @@ use async_nats::jetstream::publish::PublishAck;
 use bytes::Bytes;
 use futures_util::FutureExt;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::namespace::Namespace;
 use super::outage::OutageLog;
@@ -305,29 +306,77 @@ impl Drop for Publisher {
     }
 }
 
+/// How long `watch --sink` waits, after Ctrl-C, for the acks of what is
+/// buffered.
+pub const STOP_WAIT: Duration = Duration::from_secs(10);
+
+/// What [`publish_all`] did: the stream's confirmations, and the events it
+/// gave up on when stopped (sent but unconfirmed, or never sent: they may
+/// or may not be in the stream).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    pub stats: PublishStats,
+    pub unconfirmed: u64,
+}
+
 /// Publish every batch from `rx` until the channel closes, then wait for the
-/// last acks. The producer closes the channel on Ctrl-C, so buffered events
-/// are still published.
+/// last acks. The producer closes the channel on Ctrl-C (`stop`), so buffered
+/// events are still published, for [`STOP_WAIT`] at most (one line says so)
+/// or until `force` (a second Ctrl-C) is cancelled.
 pub async fn publish_all(
     mut publisher: Publisher,
     mut rx: mpsc::Receiver<Vec<Envelope>>,
-) -> PublishStats {
-    loop {
-        let batch = if publisher.in_flight.is_empty() {
-            rx.recv().await
-        } else {
-            // Nothing new to send: confirm what is in flight meanwhile.
-            tokio::select! {
-                biased;
-                batch = rx.recv() => batch,
-                () = publisher.settle_one() => continue,
+    stop: &CancellationToken,
+    force: &CancellationToken,
+) -> Published {
+    let quiet = publisher.quiet;
+    let work = async {
+        loop {
+            let batch = if publisher.in_flight.is_empty() {
+                rx.recv().await
+            } else {
+                // Nothing new to send: confirm what is in flight meanwhile.
+                tokio::select! {
+                    biased;
+                    batch = rx.recv() => batch,
+                    () = publisher.settle_one() => continue,
+                }
+            };
+            let Some(batch) = batch else { break };
+            for env in &batch {
+                publisher.send(env).await;
             }
-        };
-        let Some(batch) = batch else { break };
-        for env in &batch {
-            publisher.send(env).await;
+        }
+        publisher.flush().await;
+    };
+    let deadline = async {
+        stop.cancelled().await;
+        // Most runs finish at once: say nothing unless acks are slow.
+        let pause = Duration::from_millis(500);
+        tokio::time::sleep(pause).await;
+        if !quiet {
+            term::note(format_args!(
+                "waiting up to {}s for NATS to confirm the buffered events; press Ctrl-C again to stop now",
+                STOP_WAIT.as_secs()
+            ));
+        }
+        tokio::time::sleep(STOP_WAIT - pause).await;
+    };
+    let finished = tokio::select! {
+        () = work => true,
+        () = deadline => false,
+        () = force.cancelled() => false,
+    };
+    let mut unconfirmed = 0;
+    if !finished {
+        unconfirmed = publisher.in_flight.len() as u64;
+        rx.close();
+        while let Ok(batch) = rx.try_recv() {
+            unconfirmed += batch.len() as u64;
         }
     }
-    publisher.flush().await;
-    publisher.stats()
+    Published {
+        stats: publisher.stats(),
+        unconfirmed,
+    }
 }
