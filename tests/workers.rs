@@ -336,6 +336,57 @@ async fn sigterm_hands_over_at_once_with_no_gap() {
     pool.assert_complete().await;
 }
 
+/// SIGTERM while NATS is down stops the worker at once, and loses nothing:
+/// the cursors it saved cover only confirmed events, so the next owner
+/// resumes from before what NATS never acknowledged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_at_once_while_nats_is_down_and_loses_nothing() {
+    let mut pool = Pool::start().await;
+    let mut a = pool.worker("a", "2s");
+    pool.wait_owners("all owned", Duration::from_secs(30), |o| {
+        o.len() == USERS.len()
+    })
+    .await;
+    let every = Duration::from_millis(200);
+    poll_every(
+        every,
+        "events from every streamer",
+        Duration::from_secs(30),
+        async || pool.newest().await.len() >= USERS.len(),
+    )
+    .await;
+    pool.nats.kill();
+    // Events keep coming from TikTok meanwhile: a few are left unconfirmed.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let pid = a.id().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(10), a.wait())
+        .await
+        .expect("it stops within seconds, not when NATS is back")
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{}", stderr_of(&mut a).await);
+    pool.nats.restart();
+    let mut b = pool.worker("b", "2s");
+    let back = now_ms();
+    poll_every(
+        every,
+        "streams continue on b",
+        Duration::from_secs(30),
+        async || {
+            let newest = pool.newest().await;
+            USERS
+                .iter()
+                .all(|u| newest.get(*u).is_some_and(|t| *t > back))
+        },
+    )
+    .await;
+    sigterm(&mut b).await;
+    pool.assert_complete().await;
+}
+
 /// A lease its worker stopped renewing (the worker was killed) still shows
 /// its owner in `cluster status`, with its age, marked stale once older than
 /// its TTL; a fresh one is not.

@@ -260,7 +260,12 @@ pub async fn run(
             _ = cancel.cancelled() => break,
             _ = interval.tick() => {}
         }
-        match w.reconcile().await {
+        // A round may wait on NATS (an outage): a signal stops it too.
+        let round = tokio::select! {
+            _ = cancel.cancelled() => break,
+            round = w.reconcile() => round,
+        };
+        match round {
             Ok(()) if failing > 0 => {
                 if !w.o.quiet {
                     term::note(format_args!(
@@ -558,14 +563,15 @@ impl Worker {
         };
         o.stop.cancel();
         let _ = o.task.await;
+        // Best effort: while NATS is down the lease lapses on its own.
         if removed {
-            let _ = self.b.cursors.delete(key).await;
+            let _ = tokio::time::timeout(STOP_GRACE, self.b.cursors.delete(key)).await;
         }
-        let _ = self
-            .b
-            .leases
-            .delete_expect_revision(key, Some(o.revision))
-            .await;
+        let _ = tokio::time::timeout(
+            STOP_GRACE,
+            self.b.leases.delete_expect_revision(key, Some(o.revision)),
+        )
+        .await;
         tracing::debug!(worker = %self.o.id, removed, "released @{}", o.user);
         if removed {
             moves.stopped.push(o.user);
@@ -581,11 +587,15 @@ impl Worker {
             o.stop.cancel();
         }
         let mut moves = Moves::default();
-        for key in keys {
-            self.release(&key, false, &mut moves).await;
-        }
+        // Every stream got `stop` above, so their grace periods run at once.
+        let releasing = async {
+            for key in keys {
+                self.release(&key, false, &mut moves).await;
+            }
+        };
+        let _ = tokio::time::timeout(STOP_GRACE * 2, releasing).await;
         self.say(&moves);
-        let _ = self.b.workers.delete(&self.o.id).await;
+        let _ = tokio::time::timeout(STOP_GRACE, self.b.workers.delete(&self.o.id)).await;
         if !self.o.quiet {
             term::note(format_args!("worker {} left the pool", self.o.id));
         }
@@ -606,6 +616,10 @@ struct StreamJob {
     published: Arc<AtomicU64>,
     outages: OutageLog,
 }
+
+/// How long a stopped stream waits for the acks of what it buffered, and a
+/// stopping worker for each lease and heartbeat it frees (best effort).
+const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// Watch one streamer until `stop`: publish its events, save its cursor.
 async fn watch_stream(job: StreamJob) {
@@ -655,51 +669,68 @@ async fn watch_stream(job: StreamJob) {
             job.budget.clone(),
             true,
         );
-        let mut save = tokio::time::interval(job.o.cursor_every);
-        save.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                batch = rx.recv() => {
-                    let Some(batch) = batch else { break };
-                    for env in &batch {
-                        publisher.send(env).await;
-                    }
-                    job.published.fetch_add(batch.len() as u64, Ordering::Relaxed);
-                }
-                _ = save.tick() => {
-                    // Everything handed over before this cursor is in the
-                    // channel now: publish it, wait for the acks, then save.
-                    let c = cursor_rx.borrow().clone();
-                    for _ in 0..rx.len() {
-                        let Some(batch) = rx.recv().await else { break };
+        // Publish and save cursors until the live task ends. Once stopped,
+        // what is buffered gets [`STOP_GRACE`] to be confirmed: while NATS
+        // does not acknowledge, the stream ends without saving a cursor past
+        // the last confirmed events (the next owner resumes from there, and
+        // JetStream drops the copies).
+        let publishing = async {
+            let mut save = tokio::time::interval(job.o.cursor_every);
+            save.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    batch = rx.recv() => {
+                        let Some(batch) = batch else { break };
                         for env in &batch {
                             publisher.send(env).await;
                         }
                         job.published.fetch_add(batch.len() as u64, Ordering::Relaxed);
                     }
-                    publisher.flush().await;
-                    if !c.is_empty() && c != saved {
-                        saved_key = key_now();
-                        save_cursor(&job, &c, saved_key.clone()).await;
-                        saved = c;
+                    _ = save.tick() => {
+                        // Everything handed over before this cursor is in the
+                        // channel now: publish it, wait for the acks, then save.
+                        let c = cursor_rx.borrow().clone();
+                        for _ in 0..rx.len() {
+                            let Some(batch) = rx.recv().await else { break };
+                            for env in &batch {
+                                publisher.send(env).await;
+                            }
+                            job.published.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                        }
+                        publisher.flush().await;
+                        if !c.is_empty() && c != saved {
+                            saved_key = key_now();
+                            save_cursor(&job, &c, saved_key.clone()).await;
+                            saved = c;
+                        }
                     }
                 }
             }
-        }
-        // The live task ended and closed the channel: all is published,
-        // its `error` event too, so the next owner may know it was.
-        publisher.flush().await;
-        let c = cursor_rx.borrow().clone();
-        let key = key_now();
-        if (!c.is_empty() && c != saved) || key != saved_key {
-            if !c.is_empty() {
-                saved = c.clone();
+            // The live task ended and closed the channel: all is published,
+            // its `error` event too, so the next owner may know it was.
+            publisher.flush().await;
+            let c = cursor_rx.borrow().clone();
+            let key = key_now();
+            if (!c.is_empty() && c != saved) || key != saved_key {
+                if !c.is_empty() {
+                    saved = c.clone();
+                }
+                save_cursor(&job, &saved, key.clone()).await;
+                saved_key = key;
             }
-            save_cursor(&job, &saved, key.clone()).await;
-            saved_key = key;
-        }
-        if !c.is_empty() {
-            cursor = Some(c);
+            if !c.is_empty() {
+                cursor = Some(c);
+            }
+        };
+        let done = tokio::select! {
+            () = publishing => true,
+            () = async {
+                job.stop.cancelled().await;
+                tokio::time::sleep(STOP_GRACE).await;
+            } => false,
+        };
+        if !done {
+            return;
         }
         let end = live.await;
         if job.stop.is_cancelled() {
