@@ -231,7 +231,13 @@ async fn three_node_cluster_loses_and_duplicates_nothing_when_a_node_dies() {
         },
     )
     .await;
-    assert!(child.try_wait().unwrap().is_none(), "still publishing");
+    if child.try_wait().unwrap().is_some() {
+        let out = child.wait_with_output().await.unwrap();
+        panic!(
+            "ended before a node was killed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     nodes[0].kill();
     let out = child.wait_with_output().await.unwrap();
     assert!(
@@ -999,4 +1005,40 @@ async fn two_prefixes_share_one_server_independently() {
         stream_messages(&url, "STAGING_EVENTS").await.len(),
         stage.len()
     );
+}
+
+/// A nats-server started without `-js`: every command that needs
+/// JetStream says so in one line, exit 2, instead of waiting for a stream
+/// or calling the server unreachable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_jetstream_is_one_line_naming_the_flag() {
+    let port = crate::support::nats::free_port();
+    let mut server = std::process::Command::new(crate::support::nats::nats_server_bin())
+        .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    crate::support::wait_until(
+        "nats-server to start",
+        std::time::Duration::from_secs(10),
+        || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+    );
+    let url = format!("nats://127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let says = ["runs without JetStream", "-js"];
+    fails(&dir, &["watch", "--demo", "--sink", &url], 2, &says).await;
+    let to = ["--to", "http://127.0.0.1:9/x"];
+    fails(
+        &dir,
+        &[&["forward", "--from", &url][..], &to].concat(),
+        2,
+        &says,
+    )
+    .await;
+    for args in [&["streamers", "add", "bob"][..], &["cluster", "status"]] {
+        fails(&dir, &[args, &["--nats", &url]].concat(), 2, &says).await;
+    }
+    let _ = server.kill();
+    let _ = server.wait();
 }

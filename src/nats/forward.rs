@@ -188,7 +188,11 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
     let client = cfg.nats.connect("tiklive forward").await?;
     let js = jetstream::new(client.clone());
     let mut said = false;
+    // A moment for the connection, so that a server without JetStream is
+    // said at once rather than after a first "waiting".
+    let _ = tokio::time::timeout(Duration::from_millis(500), super::wait_connected(&client)).await;
     let stream = loop {
+        cfg.nats.require_jetstream(&client)?;
         let lookup = tokio::time::timeout(NATS_CALL, js.get_stream(&cfg.stream));
         let why = match unless(&cancel, lookup).await {
             None => return Ok(Totals::default()),
