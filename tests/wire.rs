@@ -353,7 +353,7 @@ fn long_badge_lists_and_texts_are_read_in_full() {
         )
     };
     let piece = |i: u64| len_field(4, &len_field(11, format!("p{i}").as_bytes()));
-    for n in [1, 8, 9, 20] {
+    for n in [1, 3, 4, 5, 8, 9, 20] {
         let user = len_field(2, &(1..=n).flat_map(badge).collect::<Vec<u8>>());
         let pattern = (0..n)
             .map(|i| format!("{{{i}:string}}"))

@@ -105,25 +105,34 @@ impl<'a> Field<'a> {
     }
 }
 
-/// A cursor over one message's fields.
+/// A cursor over one message's fields: the bytes not read yet, and the
+/// message's length (for offsets).
 struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
+    rest: &'a [u8],
+    len: usize,
 }
 
 impl<'a> Reader<'a> {
     fn new(buf: &'a [u8]) -> Self {
-        Reader { buf, pos: 0 }
+        Reader {
+            rest: buf,
+            len: buf.len(),
+        }
+    }
+
+    /// How far into the message the cursor is.
+    fn pos(&self) -> usize {
+        self.len - self.rest.len()
     }
 
     /// The next field, None at the end. Checks the framing as prost does
     /// (key, varint and length limits); refuses groups and invalid wire types.
-    #[inline]
+    #[inline(always)]
     fn field(&mut self) -> Read<Option<Field<'a>>> {
-        if self.pos >= self.buf.len() {
+        if self.rest.is_empty() {
             return Ok(None);
         }
-        let start = self.pos;
+        let start = self.pos();
         let key = self.varint()?;
         let number = u32::try_from(key >> 3).map_err(|_| Refused)?;
         if number == 0 {
@@ -134,11 +143,11 @@ impl<'a> Reader<'a> {
             1 => self.fixed(8)?,
             2 => {
                 let len = usize::try_from(self.varint()?).map_err(|_| Refused)?;
-                let value = self
-                    .buf
-                    .get(self.pos..self.pos.checked_add(len).ok_or(Refused)?)
-                    .ok_or(Refused)?;
-                self.pos += len;
+                if len > self.rest.len() {
+                    return Err(Refused);
+                }
+                let (value, rest) = self.rest.split_at(len);
+                self.rest = rest;
                 Value::Len(value)
             }
             5 => self.fixed(4)?,
@@ -148,15 +157,12 @@ impl<'a> Reader<'a> {
             number,
             value,
             start,
-            end: self.pos,
+            end: self.pos(),
         }))
     }
 
     fn fixed(&mut self, n: usize) -> Read<Value<'a>> {
-        if self.buf.len() - self.pos < n {
-            return Err(Refused);
-        }
-        self.pos += n;
+        self.rest = self.rest.get(n..).ok_or(Refused)?;
         Ok(Value::Fixed)
     }
 
@@ -165,15 +171,14 @@ impl<'a> Reader<'a> {
     /// short lengths), longer ones eight bytes at a time.
     #[inline(always)]
     fn varint(&mut self) -> Read<u64> {
-        let rest = &self.buf[self.pos..];
-        match rest {
-            [b, ..] if *b < 0x80 => {
-                self.pos += 1;
-                Ok(u64::from(*b))
+        match *self.rest {
+            [b, ref rest @ ..] if b < 0x80 => {
+                self.rest = rest;
+                Ok(u64::from(b))
             }
-            [b0, b1, ..] if *b1 < 0x80 => {
-                self.pos += 2;
-                Ok(u64::from(b0 & 0x7f) | u64::from(*b1) << 7)
+            [b0, b1, ref rest @ ..] if b1 < 0x80 => {
+                self.rest = rest;
+                Ok(u64::from(b0 & 0x7f) | u64::from(b1) << 7)
             }
             _ => self.long_varint(),
         }
@@ -181,7 +186,7 @@ impl<'a> Reader<'a> {
 
     #[inline(never)]
     fn long_varint(&mut self) -> Read<u64> {
-        let rest = &self.buf[self.pos..];
+        let rest = self.rest;
         let Some(first8) = rest.first_chunk::<8>() else {
             return self.short_varint();
         };
@@ -195,17 +200,17 @@ impl<'a> Reader<'a> {
             } else {
                 word & ((1u64 << (len * 8)) - 1)
             };
-            self.pos += len;
+            self.rest = &rest[len..];
             return Ok(compact(used));
         }
         let low = compact(word);
         match rest[8..] {
             [b8, ..] if b8 < 0x80 => {
-                self.pos += 9;
+                self.rest = &rest[9..];
                 Ok(low | u64::from(b8) << 56)
             }
             [b8, b9, ..] if b9 < 2 => {
-                self.pos += 10;
+                self.rest = &rest[10..];
                 Ok(low | u64::from(b8 & 0x7f) << 56 | u64::from(b9) << 63)
             }
             _ => Err(Refused),
@@ -216,8 +221,8 @@ impl<'a> Reader<'a> {
     fn short_varint(&mut self) -> Read<u64> {
         let mut value = 0u64;
         for i in 0..8 {
-            let b = *self.buf.get(self.pos).ok_or(Refused)?;
-            self.pos += 1;
+            let (&b, rest) = self.rest.split_first().ok_or(Refused)?;
+            self.rest = rest;
             value |= u64::from(b & 0x7f) << (7 * i);
             if b < 0x80 {
                 return Ok(value);
@@ -237,6 +242,7 @@ fn compact(word: u64) -> u64 {
 }
 
 /// Read every field of `buf` with `f`, which sees each field once, in order.
+#[inline(always)]
 fn each<'a>(buf: &'a [u8], mut f: impl FnMut(Field<'a>) -> Read<()>) -> Read<()> {
     let mut r = Reader::new(buf);
     while let Some(field) = r.field()? {
@@ -406,7 +412,7 @@ pub struct User<'a> {
     pub display_id: &'a [u8],
     pub sec_uid: &'a [u8],
     /// `badge_list` (field 64).
-    pub badges: List<'a, Badge<'a>, 8>,
+    pub badges: List<'a, Badge<'a>, 4>,
     pub follow_status: i64,
     pub id_str: &'a [u8],
 }
@@ -536,7 +542,7 @@ pub struct Text<'a> {
     pub key: &'a [u8],
     pub default_pattern: &'a [u8],
     /// `pieces` (field 4).
-    pub pieces: List<'a, Piece<'a>, 4>,
+    pub pieces: List<'a, Piece<'a>, 3>,
 }
 
 impl<'a> Text<'a> {
@@ -1071,7 +1077,7 @@ mod tests {
                 buf.extend(std::iter::repeat_n(0x81, tail));
                 let mut r = Reader::new(&buf);
                 assert_eq!(r.varint(), Ok(value), "{buf:02x?}");
-                assert_eq!(r.pos, encoded.len());
+                assert_eq!(r.pos(), encoded.len());
             }
         }
         let mut bad = vec![
