@@ -216,7 +216,21 @@ async fn three_node_cluster_loses_and_duplicates_nothing_when_a_node_dies() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    // Once the stream holds some events (a cluster under load may take a
+    // few seconds to elect its leader; an R3 stream is created with all three
+    // nodes up), kill a node while publishing goes on.
+    let client = async_nats::connect(nodes[1].url()).await.unwrap();
+    let js = async_nats::jetstream::new(client);
+    let within = std::time::Duration::from_secs(60);
+    eventually(
+        "the first events in the stream",
+        within,
+        async || match js.get_stream(STREAM).await {
+            Ok(mut s) => s.info().await.is_ok_and(|i| i.state.messages > 0),
+            Err(_) => false,
+        },
+    )
+    .await;
     assert!(child.try_wait().unwrap().is_none(), "still publishing");
     nodes[0].kill();
     let out = child.wait_with_output().await.unwrap();

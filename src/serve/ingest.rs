@@ -5,8 +5,9 @@
 //!
 //! The buffer insert and then the outbox rows (for the events the buffer
 //! kept: a copy of a stored event is dropped here, see [`Ingest::push`]) are
-//! jobs for the store's one writer thread; the async side only waits for the
-//! commits. Waiting is the backpressure: the source's bounded channel fills
+//! one job for the store's one writer thread, committed together
+//! ([`Engine::enqueue_after`](crate::webhook::Engine::enqueue_after)); the
+//! async side only waits for the commit. Waiting is the backpressure: the source's bounded channel fills
 //! while the store is busy, nothing grows in memory. Each event is serialised once; the same JSON text goes to the
 //! buffer and to the outbox.
 
@@ -15,7 +16,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use tokio::sync::{mpsc, watch};
 
-use crate::store::{NewEvent, Store};
+use crate::store::NewEvent;
+use crate::store::events::insert_capped;
 use crate::webcast::{Envelope, KindSet};
 use crate::webhook::{Engine, OutgoingEvent};
 
@@ -26,9 +28,9 @@ use super::state::Status;
 /// fast source costs one commit per merged batch rather than per frame.
 const MERGE: usize = 2048;
 
-/// Feeds the store, the outbox and the status from the source.
+/// Feeds the store (through the webhook engine, which writes the outbox in
+/// the same transaction), the outbox and the status from the source.
 pub struct Ingest {
-    pub(super) store: Store,
     pub(super) recent: Arc<Recent>,
     pub(super) engine: Arc<Engine>,
     pub(super) status: Arc<Status>,
@@ -64,22 +66,26 @@ impl Ingest {
             self.tally.observe_batch(&batch);
             return Ok(());
         }
-        let outgoing: Vec<(OutgoingEvent, String)> = rows
+        let outgoing: Vec<OutgoingEvent> = rows
             .iter()
-            .map(|r| {
-                let ev = OutgoingEvent {
-                    id: r.id.clone(),
-                    kind: r.kind,
-                    json: r.json.clone(),
-                };
-                (ev, r.streamer.clone())
+            .map(|r| OutgoingEvent {
+                id: r.id.clone(),
+                kind: r.kind,
+                json: r.json.clone(),
             })
             .collect();
-        let inserted = self
-            .store
-            .insert_events_capped(rows, self.cap)
+        let streamers: Vec<String> = rows.iter().map(|r| r.streamer.clone()).collect();
+        // One commit: the events the buffer kept, and their deliveries.
+        let cap = self.cap;
+        let (inserted, _) = self
+            .engine
+            .enqueue_after(&outgoing, move |c| {
+                let inserted = insert_capped(c, &rows, cap).context("cannot store events")?;
+                let keep = inserted.seqs.iter().map(Option::is_some).collect();
+                Ok((inserted, keep))
+            })
             .await
-            .context("cannot store events")?;
+            .context("cannot store events and queue their webhook deliveries")?;
         // What is not stored (not wanted) is still observed; of the rest,
         // only what the store kept.
         let mut kept = inserted.seqs.iter();
@@ -89,18 +95,14 @@ impl Ingest {
             .collect();
         self.status.observe(&fresh, self.wanted);
         self.tally.observe_batch(&fresh);
-        let (cached, outgoing): (Vec<Cached>, Vec<OutgoingEvent>) = inserted
+        let cached: Vec<Cached> = inserted
             .seqs
             .iter()
-            .zip(outgoing)
+            .zip(outgoing.iter().zip(&streamers))
             .filter_map(|(seq, (ev, streamer))| {
-                Some((Cached::new((*seq)?, ev.kind, &streamer, &ev.json), ev))
+                Some(Cached::new((*seq)?, ev.kind, streamer, &ev.json))
             })
-            .unzip();
-        self.engine
-            .enqueue(&outgoing)
-            .await
-            .context("cannot queue webhook deliveries")?;
+            .collect();
         let last_seq = inserted.last_seq();
         self.recent.push(cached);
         self.status.stored(

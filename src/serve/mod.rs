@@ -295,7 +295,6 @@ pub async fn start(
     refresh_webhooks(&state).await;
     let refresher = tokio::spawn(refresher(state.clone()));
     let ingest = Ingest {
-        store,
         recent,
         engine: Arc::clone(&engine),
         status,

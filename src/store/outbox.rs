@@ -257,6 +257,33 @@ fn count_failed(
     Ok(())
 }
 
+/// [`enqueue`] at `now`, returning the rows queued as [`Pending`] (with
+/// their sequence numbers, in the same order) and how many were skipped.
+///
+/// # Errors
+/// The insert failed.
+pub fn queue(conn: &Connection, rows: Vec<NewDelivery>, now: i64) -> Result<(Vec<Pending>, u64)> {
+    let seqs = enqueue(conn, &rows, now)?;
+    let skipped = seqs.iter().filter(|s| s.is_none()).count() as u64;
+    let queued = rows
+        .into_iter()
+        .zip(seqs)
+        .filter_map(|(r, seq)| {
+            Some(Pending {
+                seq: seq?,
+                webhook_id: r.webhook_id,
+                msg_id: r.msg_id,
+                event_id: r.event_id,
+                event_type: r.event_type,
+                event: r.event,
+                created_at: now,
+                attempts: 0,
+            })
+        })
+        .collect();
+    Ok((queued, skipped))
+}
+
 /// The async side of this table, on the writer thread or a read connection.
 impl super::Store {
     /// Queue deliveries in one transaction; returns those queued (with their
@@ -264,29 +291,8 @@ impl super::Store {
     /// (see [`enqueue`]: an event already pending for that webhook, or a
     /// webhook that is gone).
     pub async fn enqueue(&self, rows: Vec<NewDelivery>) -> Result<(Vec<Pending>, u64)> {
-        self.write(move |c| {
-            let now = crate::clock::now_ms();
-            let seqs = enqueue(c, &rows, now)?;
-            let skipped = seqs.iter().filter(|s| s.is_none()).count() as u64;
-            let queued = rows
-                .into_iter()
-                .zip(seqs)
-                .filter_map(|(r, seq)| {
-                    Some(Pending {
-                        seq: seq?,
-                        webhook_id: r.webhook_id,
-                        msg_id: r.msg_id,
-                        event_id: r.event_id,
-                        event_type: r.event_type,
-                        event: r.event,
-                        created_at: now,
-                        attempts: 0,
-                    })
-                })
-                .collect();
-            Ok((queued, skipped))
-        })
-        .await
+        self.write(move |c| queue(c, rows, crate::clock::now_ms()))
+            .await
     }
 
     /// Up to `limit` pending deliveries of a webhook after `after_seq`, in order.

@@ -12,6 +12,9 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use rusqlite::Connection;
+
+use crate::store::outbox::queue;
 use crate::store::{NewDelivery, Pending, Store};
 use crate::term;
 
@@ -237,27 +240,73 @@ impl Engine {
     /// The store could not be written; nothing of the batch was queued.
     pub async fn enqueue(&self, events: &[OutgoingEvent]) -> Result<usize> {
         let lanes = self.lanes();
-        let mut rows = Vec::new();
-        for ev in events {
-            for t in lanes
-                .iter()
-                .map(|l| &l.target)
-                .filter(|t| t.webhook.wants(ev.kind))
-            {
-                rows.push(NewDelivery {
-                    webhook_id: t.webhook.id,
-                    msg_id: message_id(&ev.id, t.webhook.id),
-                    event_id: ev.id.clone(),
-                    event_type: ev.kind.name().to_string(),
-                    event: ev.json.clone(),
-                });
-            }
-        }
-        if rows.is_empty() {
+        if !events
+            .iter()
+            .any(|ev| lanes.iter().any(|l| l.target.webhook.wants(ev.kind)))
+        {
             return Ok(0);
         }
+        let all = vec![true; events.len()];
+        let ((), n) = self.enqueue_after(events, move |_| Ok(((), all))).await?;
+        Ok(n)
+    }
+
+    /// Run `first` on the store's writer, then queue the events it keeps
+    /// (`keep[i]` for `events[i]`) for every target that wants them, in the
+    /// same transaction: `serve` stores a batch and queues its deliveries
+    /// with one commit, so a crash between the two cannot leave a stored
+    /// event that no webhook will get. Returns what `first` returned and how
+    /// many deliveries were queued.
+    ///
+    /// # Errors
+    /// What `first` returned, or the store could not be written; then
+    /// nothing of the batch was stored or queued.
+    pub async fn enqueue_after<T, F>(
+        &self,
+        events: &[OutgoingEvent],
+        first: F,
+    ) -> Result<(T, usize)>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<(T, Vec<bool>)> + Send + 'static,
+    {
+        let lanes = self.lanes();
+        let plans: Vec<Vec<NewDelivery>> = events
+            .iter()
+            .map(|ev| {
+                lanes
+                    .iter()
+                    .map(|l| &l.target)
+                    .filter(|t| t.webhook.wants(ev.kind))
+                    .map(|t| NewDelivery {
+                        webhook_id: t.webhook.id,
+                        msg_id: message_id(&ev.id, t.webhook.id),
+                        event_id: ev.id.clone(),
+                        event_type: ev.kind.name().to_string(),
+                        event: ev.json.clone(),
+                    })
+                    .collect()
+            })
+            .collect();
         let _serial = self.enqueue_lock.lock().await;
-        let (queued, skipped) = self.shared.store.enqueue(rows).await?;
+        let (out, queued, skipped) = self
+            .shared
+            .store
+            .write(move |c| {
+                let (out, keep) = first(c)?;
+                let rows: Vec<NewDelivery> = plans
+                    .into_iter()
+                    .zip(keep)
+                    .filter(|(_, k)| *k)
+                    .flat_map(|(p, _)| p)
+                    .collect();
+                if rows.is_empty() {
+                    return Ok((out, Vec::new(), 0));
+                }
+                let (queued, skipped) = queue(c, rows, crate::clock::now_ms())?;
+                Ok((out, queued, skipped))
+            })
+            .await?;
         let n = queued.len();
         let counters = &self.shared.counters;
         counters.queued.fetch_add(n as u64, Ordering::Relaxed);
@@ -274,7 +323,7 @@ impl Engine {
         if let Some(last) = last {
             self.head.send_modify(|h| h.seq = h.seq.max(last));
         }
-        Ok(n)
+        Ok((out, n))
     }
 
     /// No more events will come: workers stop once their queue is empty.

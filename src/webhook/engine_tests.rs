@@ -487,3 +487,65 @@ async fn a_timed_out_wait_can_be_followed_by_cancel_and_another_wait() {
     let ids = s.engine.webhook_ids();
     assert_eq!(s.store.pending_count(ids).await.unwrap(), 2, "left queued");
 }
+
+/// `enqueue_after` stores and queues in one transaction: when the first
+/// step fails after writing, neither its rows nor any delivery stay; when it
+/// succeeds, only the events it keeps are queued.
+#[tokio::test]
+async fn a_store_step_and_its_deliveries_commit_together() {
+    use crate::store::NewEvent;
+    use crate::store::events::insert_capped;
+    let rx = Receiver::start(script(&[])).await;
+    let mut s = setup(&[rx.url()], quick()).await;
+    let envs: Vec<Envelope> = (0..4)
+        .map(|i| {
+            Envelope::new(
+                Event::new(EventKind::Chat, &serde_json::json!({ "n": i })),
+                "alice",
+                "2024-01-01T00:00:00.000Z".into(),
+                format!("event-{i:04}"),
+            )
+        })
+        .collect();
+    let outgoing: Vec<OutgoingEvent> = envs.iter().map(OutgoingEvent::from).collect();
+    let rows = |envs: &[Envelope]| envs.iter().map(NewEvent::from).collect::<Vec<_>>();
+
+    let failing = rows(&envs);
+    let err = s
+        .engine
+        .enqueue_after(&outgoing, move |c| -> anyhow::Result<((), Vec<bool>)> {
+            insert_capped(c, &failing, 100)?;
+            anyhow::bail!("the disk is full")
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "the disk is full");
+    assert_eq!(s.store.count_events().await.unwrap(), 0, "rolled back");
+    let ids = s.engine.webhook_ids();
+    assert_eq!(s.store.pending_count(ids).await.unwrap(), 0);
+
+    // Events 1 and 3 are already stored: only 0 and 2 are queued.
+    s.store
+        .insert_events_capped(rows(&[envs[1].clone(), envs[3].clone()]), 100)
+        .await
+        .unwrap();
+    let all = rows(&envs);
+    let (seqs, queued) = s
+        .engine
+        .enqueue_after(&outgoing, move |c| {
+            let ins = insert_capped(c, &all, 100)?;
+            let keep = ins.seqs.iter().map(Option::is_some).collect();
+            Ok((ins.seqs, keep))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        seqs.iter().map(Option::is_some).collect::<Vec<_>>(),
+        [true, false, true, false]
+    );
+    assert_eq!(queued, 2);
+    finish(&mut s).await;
+    let mut got: Vec<String> = rx.hits().iter().map(Hit::event_id).collect();
+    got.sort();
+    assert_eq!(got, ["event-0000", "event-0002"]);
+}
