@@ -2,9 +2,10 @@
 //! (`username`, `userId`, `nickname`, `profilePictureUrl`, …), and how a
 //! localisable `Text` becomes a plain string.
 //!
-//! The functions take the full schema types and the lean ones
-//! (`proto::lean`, used for the high-volume messages) alike, through the small
-//! view traits [`UserView`], [`CommonView`] and [`TextView`].
+//! The functions take the full schema types, the lean ones (`proto::lean`)
+//! and the wire reader's borrowed structs (`wire`, which the high-volume
+//! messages are read with) alike, through the small view traits
+//! [`UserView`], [`CommonView`] and [`TextView`].
 
 use std::borrow::Cow;
 

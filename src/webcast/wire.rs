@@ -1,21 +1,22 @@
 //! A protobuf wire reader over `&[u8]` for the six high-volume messages
-//! (chat, gift, like, member, viewer count, social), and their fields as
-//! borrowed slices of the payload.
+//! (chat, gift, like, member, viewer count, social) and the fetch result
+//! around them, and their fields as borrowed slices of the payload.
 //!
 //! The messages and field numbers are those of `proto/lean.proto` (plus the
 //! full schema's `UserIdentity` and `EmoteWithIndex`, which the chat and gift
-//! mappings read). Reading them here instead of with prost saves, per message,
-//! a `Vec` per repeated field (avatar URL lists, badges, text pieces), a
-//! reference-count increment and decrement per text field, and prost's generic
-//! merge calls. Text stays bytes; the mapping reads it as UTF-8 when it uses it
-//! (`TextField for [u8]` in `user.rs`).
+//! mappings read, and `FetchResult` of `proto/frame.proto`). Reading them here
+//! instead of with prost saves, per message, a `Vec` per repeated field
+//! (avatar URL lists, badges, text pieces), a reference-count increment and
+//! decrement per text field, a `String` per method name, and prost's generic
+//! merge calls. Text stays bytes; the mapping reads it as UTF-8 when it uses
+//! it (`TextField for [u8]` in `user.rs`).
 //!
 //! Semantics: exactly prost's for every field the mapping reads. Scalars and
 //! text: the last value wins; absent: the proto3 default. Repeated messages:
-//! each one is checked while the message is read, and kept as the slice of the
-//! enclosing message from the first to the last of them ([`Repeated`]), read
-//! again on demand. A repeated text field keeps its first value only (all the
-//! mapping reads, e.g. an image's first URL).
+//! each one is checked while the message is read; the first few are kept as
+//! read and the rest read again from the payload on demand ([`List`]); a
+//! leaderboard's users go into a `Vec`. A repeated text field keeps its first
+//! value only (all the mapping reads, e.g. an image's first URL).
 //!
 //! Anything this reader does not handle the way prost would is refused
 //! ([`Refused`]) and the caller falls back to prost and the lenient decoder
