@@ -17,7 +17,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a developer tool: it reports on stdout/stderr
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -180,9 +180,7 @@ fn floor(path: &str) -> Result<(), String> {
     loop {
         line.clear();
         // Read and parse as the replay reader does.
-        if reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| e.to_string())?
+        if tiklive::source::replay::read_line(&mut reader, &mut line).map_err(|e| e.to_string())?
             == 0
         {
             break;

@@ -11,9 +11,28 @@ use crate::term;
 use crate::webcast::Control;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{
-    Decoder, DecoderOptions, Envelope, FetchInfo, FrameError, FrameInfo, KindSet, Output,
+    Decoder, DecoderOptions, Envelope, Event, FetchInfo, FrameError, FrameInfo, KindSet, Output,
     PreparedFetch, PreparedFrame, prepare_fetch, prepare_frame,
 };
+
+/// Where stamped events go: a batch of [`Envelope`]s for another task or
+/// thread, or NDJSON written at once (`crate::term::StdoutNdjson`).
+pub trait EventSink {
+    /// One event of `streamer`'s stream with its `timestamp` (ISO-8601 UTC
+    /// with milliseconds) and `id` (a UUID).
+    fn event(&mut self, event: Event, streamer: &str, timestamp: &str, id: &str);
+}
+
+impl EventSink for Vec<Envelope> {
+    fn event(&mut self, event: Event, streamer: &str, timestamp: &str, id: &str) {
+        self.push(Envelope::new(
+            event,
+            streamer,
+            timestamp.to_string(),
+            id.to_string(),
+        ));
+    }
+}
 
 pub struct Pipeline {
     decoder: Decoder,
@@ -29,6 +48,9 @@ pub struct Stamper {
     streamer: String,
     room_id: String,
     indexer: ids::Indexer,
+    /// The last timestamp formatted, and its instant in ms: the events of a
+    /// frame, and often of several frames, share it.
+    timestamp: (i64, String),
 }
 
 impl Pipeline {
@@ -63,7 +85,7 @@ impl Pipeline {
         &mut self,
         bytes: &[u8],
         t_ms: i64,
-        batch: &mut Vec<Envelope>,
+        batch: &mut impl EventSink,
     ) -> Result<FrameInfo, FrameError> {
         let prepared = prepare_frame(self.stamper.wanted, bytes);
         self.apply_frame(prepared, bytes.len(), t_ms, batch)
@@ -77,7 +99,7 @@ impl Pipeline {
         prepared: PreparedFrame,
         len: usize,
         t_ms: i64,
-        batch: &mut Vec<Envelope>,
+        batch: &mut impl EventSink,
     ) -> Result<FrameInfo, FrameError> {
         self.apply("frame", len, t_ms, batch, |d, out| {
             d.apply_frame(prepared, out)
@@ -89,7 +111,7 @@ impl Pipeline {
         &mut self,
         bytes: &[u8],
         t_ms: i64,
-        batch: &mut Vec<Envelope>,
+        batch: &mut impl EventSink,
     ) -> Result<FetchInfo, FrameError> {
         let prepared = prepare_fetch(self.stamper.wanted, Bytes::copy_from_slice(bytes));
         self.apply_fetch(prepared, bytes.len(), t_ms, batch)
@@ -102,7 +124,7 @@ impl Pipeline {
         prepared: PreparedFetch,
         len: usize,
         t_ms: i64,
-        batch: &mut Vec<Envelope>,
+        batch: &mut impl EventSink,
     ) -> Result<FetchInfo, FrameError> {
         self.apply("fetch result", len, t_ms, batch, |d, out| {
             d.apply_fetch(prepared, out)
@@ -116,7 +138,7 @@ impl Pipeline {
         what: &str,
         len: usize,
         t_ms: i64,
-        batch: &mut Vec<Envelope>,
+        batch: &mut impl EventSink,
         apply: impl FnOnce(&mut Decoder, &mut Vec<Output>) -> Result<T, FrameError>,
     ) -> Result<T, FrameError> {
         let result = apply(&mut self.decoder, &mut self.scratch);
@@ -128,12 +150,12 @@ impl Pipeline {
     }
 
     /// A control event (see [`Stamper::control`]).
-    pub fn control(&mut self, control: &Control, t_ms: i64, batch: &mut Vec<Envelope>) {
+    pub fn control(&mut self, control: &Control, t_ms: i64, batch: &mut impl EventSink) {
         self.stamper.control(control, t_ms, batch);
     }
 
     /// The stream is over: emit what is still held (unfinished gift streaks).
-    pub fn finish(&mut self, t_ms: i64, batch: &mut Vec<Envelope>) {
+    pub fn finish(&mut self, t_ms: i64, batch: &mut impl EventSink) {
         self.decoder.flush(&mut self.scratch);
         self.stamper.stamp(self.scratch.drain(..), t_ms, batch);
     }
@@ -153,6 +175,7 @@ impl Stamper {
             streamer: streamer.to_string(),
             room_id: String::new(),
             indexer: ids::Indexer::default(),
+            timestamp: (0, format_iso_millis(0)),
         }
     }
 
@@ -178,14 +201,19 @@ impl Stamper {
 
     /// A control event (`connected`, `disconnected`, `error`), if wanted.
     /// Every source builds them here, from the typed [`Control`].
-    pub fn control(&mut self, control: &Control, t_ms: i64, batch: &mut Vec<Envelope>) {
+    pub fn control(&mut self, control: &Control, t_ms: i64, batch: &mut impl EventSink) {
         if self.wanted.contains(control.kind()) {
-            batch.push(Envelope::new(
-                control.to_event(),
-                &self.streamer,
-                format_iso_millis(t_ms),
-                new_id(),
-            ));
+            let id = new_id();
+            self.timestamp(t_ms);
+            batch.event(control.to_event(), &self.streamer, &self.timestamp.1, &id);
+        }
+    }
+
+    /// Make `self.timestamp` the one of `t_ms` (formatted only when it is
+    /// not the last one).
+    fn timestamp(&mut self, t_ms: i64) {
+        if self.timestamp.0 != t_ms {
+            self.timestamp = (t_ms, format_iso_millis(t_ms));
         }
     }
 
@@ -204,25 +232,32 @@ impl Stamper {
         &mut self,
         outputs: impl IntoIterator<Item = Output>,
         t_ms: i64,
-        batch: &mut Vec<Envelope>,
+        batch: &mut impl EventSink,
     ) {
         let mut outputs = outputs.into_iter().peekable();
         if outputs.peek().is_none() {
             return;
         }
-        let timestamp = format_iso_millis(t_ms);
+        self.timestamp(t_ms);
         self.indexer.reset();
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
         for out in outputs {
             match out {
                 Output::Event(ev) => {
-                    let id = match ev.msg_id {
+                    let random;
+                    let id: &str = match ev.msg_id {
                         Some(msg_id) => {
                             let index = self.indexer.next(msg_id, ev.kind);
-                            ids::for_message(&self.room_id, msg_id, ev.kind, index)
+                            ids::message_uuid(&self.room_id, msg_id, ev.kind, index)
+                                .hyphenated()
+                                .encode_lower(&mut text)
                         }
-                        None => new_id(),
+                        None => {
+                            random = new_id();
+                            &random
+                        }
                     };
-                    batch.push(Envelope::new(ev, &self.streamer, timestamp.clone(), id));
+                    batch.event(ev, &self.streamer, &self.timestamp.1, id);
                 }
                 Output::Warning(w) => term::warn(format_args!("{}: {w}", self.label())),
                 Output::Drift(d) => term::warn(format_args!("{}: {d}", self.label())),

@@ -5,6 +5,8 @@
 //! and otherwise whenever the channel is empty: full buffering under load, no
 //! delay when events trickle in, so `| jq` shows events live. A broken pipe ends
 //! the thread with `BrokenPipe`, which the caller treats as a quiet exit 0.
+//! The one exception is a replay or demo at full speed: nobody waits for its
+//! events, and its decoding thread writes them itself ([`StdoutNdjson`]).
 #![allow(clippy::print_stderr)]
 
 use std::io::{self, BufWriter, Write};
@@ -17,7 +19,8 @@ use tokio::sync::mpsc;
 
 use crate::cli::Format;
 use crate::format::{Styles, write_event};
-use crate::webcast::{Envelope, EventKind};
+use crate::pipeline::EventSink;
+use crate::webcast::{Envelope, EnvelopeParts, Event, EventKind};
 
 /// How many batches a batch channel holds before the producer waits. A
 /// full-speed replay sends batches of 64 events of 1-2 KB each, so 16 of them
@@ -129,6 +132,115 @@ pub fn spawn_stdout(
         }
         Ok(WriterEnd::Drained(written))
     })
+}
+
+/// How [`StdoutNdjson`] writes: the stdout options that apply to NDJSON.
+#[derive(Debug, Clone, Copy)]
+pub struct DirectOptions {
+    /// Flush after every line (stdout is a terminal).
+    pub line_flush: bool,
+    /// `--limit`: events past this many (of the kinds that count, see
+    /// [`counts_toward_limit`]) are not written.
+    pub limit: Option<u64>,
+}
+
+/// Bytes of NDJSON gathered before they are written to stdout.
+const DIRECT_BUFFER: usize = 64 * 1024;
+
+/// NDJSON written to stdout by the thread that stamps the events, with no
+/// stdout thread and no [`Envelope`]s: each line goes straight into a 64 KiB
+/// buffer (the event's data copied once), which is written out when full, on
+/// [`StdoutNdjson::flush`] and at the end. Used by a replay or demo at full
+/// speed, where handing batches to the stdout thread cost more than writing
+/// them (thread wake-ups, and frees on another thread). The output is what
+/// [`spawn_stdout`] writes for [`Format::Ndjson`], byte for byte; on a
+/// terminal each line is flushed as it is written.
+///
+/// Write errors are kept, not returned from [`EventSink::event`]: after one,
+/// or once the limit is reached, events are dropped, and the caller asks
+/// [`StdoutNdjson::done`] after each step.
+pub struct StdoutNdjson {
+    out: io::StdoutLock<'static>,
+    buf: String,
+    opts: DirectOptions,
+    counted: u64,
+    error: Option<io::Error>,
+}
+
+impl StdoutNdjson {
+    /// Lock stdout for this thread.
+    #[expect(clippy::disallowed_methods, reason = "stdout's owner")]
+    pub fn new(opts: DirectOptions) -> StdoutNdjson {
+        StdoutNdjson {
+            out: io::stdout().lock(),
+            buf: String::with_capacity(DIRECT_BUFFER + 4096),
+            opts,
+            counted: 0,
+            error: None,
+        }
+    }
+
+    /// `Ok(true)` once the limit is reached (nothing more will be written),
+    /// the first write error if one happened.
+    pub fn done(&mut self) -> io::Result<bool> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(self.limit_reached()),
+        }
+    }
+
+    fn limit_reached(&self) -> bool {
+        self.opts.limit.is_some_and(|l| self.counted >= l)
+    }
+
+    /// Write out what is buffered and flush stdout.
+    pub fn flush(&mut self) -> io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.write_out();
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        }
+    }
+
+    /// Write the buffer to stdout (a whole number of lines), keeping the
+    /// first error.
+    fn write_out(&mut self) {
+        if !self.buf.is_empty() && self.error.is_none() {
+            if let Err(e) = self.out.write_all(self.buf.as_bytes()) {
+                self.error = Some(e);
+            }
+            self.buf.clear();
+        }
+    }
+}
+
+impl EventSink for StdoutNdjson {
+    fn event(&mut self, event: Event, streamer: &str, timestamp: &str, id: &str) {
+        if self.error.is_some() || self.limit_reached() {
+            return;
+        }
+        EnvelopeParts {
+            kind: event.kind,
+            streamer,
+            data: event.data.get(),
+            timestamp,
+            id,
+            history: event.history,
+        }
+        .write_json(&mut self.buf);
+        self.buf.push('\n');
+        self.counted += u64::from(counts_toward_limit(event.kind));
+        if self.opts.line_flush {
+            if let Err(e) = self.flush() {
+                self.error = Some(e);
+            }
+        } else if self.buf.len() >= DIRECT_BUFFER {
+            self.write_out();
+        }
+    }
 }
 
 /// Whether an event counts toward `--limit`: every kind but `error`, so that

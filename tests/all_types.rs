@@ -1215,6 +1215,7 @@ fn control_kinds_come_from_the_source_and_the_pipeline() {
             cancel: CancellationToken::new(),
             record: None,
             recycled: None,
+            stdout: None,
         })
         .unwrap()
     });

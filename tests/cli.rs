@@ -301,34 +301,51 @@ fn head_closing_the_pipe_is_success() {
     let dir = tempfile::tempdir().unwrap();
     let err = dir.path().join("stderr.txt");
     // Bash, for PIPESTATUS: the exit status of tiklive itself, not of head.
-    let script = r#""$TIKLIVE" watch --demo --speed max 2>"$ERR" | head -n 1; echo "tiklive=${PIPESTATUS[0]} head=${PIPESTATUS[1]}""#;
-    let mut cmd = std::process::Command::new("bash");
-    isolate(&mut cmd, dir.path());
-    cmd.args(["-c", script])
-        .env("TIKLIVE", env!("CARGO_BIN_EXE_tiklive"))
-        .env("ERR", &err);
-    let r = run(&mut cmd);
-    let mut lines = r.stdout.lines();
-    let first: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
-    assert_eq!(first["type"], "connected");
-    assert_eq!(lines.next(), Some("tiklive=0 head=0"), "{}", r.stdout);
-    assert_eq!(
-        std::fs::read_to_string(&err).unwrap(),
-        "",
-        "tiklive's stderr"
-    );
+    // At full speed the decoding writes stdout itself; paced, a stdout
+    // thread writes what it is handed.
+    let script = r#""$TIKLIVE" watch --demo --speed "$SPEED" --threads "$THREADS" 2>"$ERR" | head -n 1; echo "tiklive=${PIPESTATUS[0]} head=${PIPESTATUS[1]}""#;
+    for (speed, threads) in [("max", "1"), ("max", "2"), ("1000", "1")] {
+        let mut cmd = std::process::Command::new("bash");
+        isolate(&mut cmd, dir.path());
+        cmd.args(["-c", script])
+            .env("TIKLIVE", env!("CARGO_BIN_EXE_tiklive"))
+            .env("SPEED", speed)
+            .env("THREADS", threads)
+            .env("ERR", &err);
+        let r = run(&mut cmd);
+        let mut lines = r.stdout.lines();
+        let first: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(first["type"], "connected");
+        assert_eq!(lines.next(), Some("tiklive=0 head=0"), "{}", r.stdout);
+        assert_eq!(
+            std::fs::read_to_string(&err).unwrap(),
+            "",
+            "tiklive's stderr, --speed {speed} --threads {threads}"
+        );
+    }
 }
 
 #[test]
 fn limit_stops_after_n_events() {
-    for n in [1, 5, 50] {
-        let r = demo(&["--limit", &n.to_string()]);
+    // At full speed the decoding writes stdout itself; paced, a stdout
+    // thread writes what it is handed.
+    for (speed, threads) in [("max", "1"), ("max", "2"), ("1000", "1")] {
+        let watch = |args: &[&str]| {
+            let (mut cmd, _dir) = temp_command();
+            cmd.args(["watch", "--demo", "--speed", speed, "--threads", threads]);
+            run(cmd.args(args))
+        };
+        let label = format!("--speed {speed} --threads {threads}");
+        for n in [1, 5, 50] {
+            let r = watch(&["--limit", &n.to_string()]);
+            assert_ok(&r);
+            assert_eq!(ndjson(&r.stdout).len(), n, "{label}");
+        }
+        let r = watch(&["-n", "2", "--type", "gift"]);
         assert_ok(&r);
-        assert_eq!(ndjson(&r.stdout).len(), n);
+        assert_eq!(ndjson(&r.stdout).len(), 2, "{label}");
+        assert_eq!(types(&ndjson(&r.stdout)), ["gift".to_string()].into());
     }
-    let r = demo(&["-n", "2", "--type", "gift"]);
-    assert_ok(&r);
-    assert_eq!(types(&ndjson(&r.stdout)), ["gift".to_string()].into());
 }
 
 /// Usage errors of every kind read like our other errors: one line

@@ -46,3 +46,42 @@ fn logs_and_progress_stay_off_stdout() {
         assert!(!line.contains('\x1b'));
     }
 }
+
+/// Ctrl-C while a full-speed demo, which writes its own stdout, is held up
+/// by a full pipe: the lines it has made are written, then `disconnected`
+/// (interrupted), and it exits 130. The demo prints about 240 KB, more than
+/// the pipe and tiklive's 64 KiB buffer hold together, so it is still
+/// running when the signal comes.
+#[test]
+fn ctrl_c_at_full_speed_writes_what_was_made_and_exits_130() {
+    for threads in ["1", "2"] {
+        let dir = Dir::new();
+        let mut child = dir
+            .cmd(&["watch", "--demo", "--speed", "max", "--threads", threads])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut seen = vec![lines.next().unwrap().unwrap()];
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        seen.extend(lines.map(Result::unwrap));
+        assert_eq!(
+            child.wait().unwrap().code(),
+            Some(130),
+            "--threads {threads}"
+        );
+        let events: Vec<serde_json::Value> = seen
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(events[0]["type"], "connected");
+        let last = events.last().unwrap();
+        assert_eq!(last["type"], "disconnected", "--threads {threads}");
+        assert_eq!(last["data"]["reason"], "interrupted");
+    }
+}

@@ -663,7 +663,11 @@ async fn watch_connection(
 /// Hand a message back for redelivery now (best effort: without it, it comes
 /// back after the ack wait).
 async fn nak(msg: &jetstream::Message) {
-    let _ = tokio::time::timeout(Duration::from_secs(1), msg.ack_with(AckKind::Nak(None))).await;
+    // Confirmed by the server (a plain nak is only queued for sending, and a
+    // process that exits at once may never send it: the message would then
+    // wait out the ack wait before it is delivered again).
+    let nak = msg.double_ack_with(AckKind::Nak(None));
+    let _ = tokio::time::timeout(Duration::from_secs(1), nak).await;
 }
 
 /// Sleep `pause`; `false` when `cancel` came first.

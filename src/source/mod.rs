@@ -13,19 +13,19 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_ms;
 use crate::config::Speed;
 use crate::demo::{DEMO_ROOM_ID, DEMO_STREAMER, demo_stream};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{EventSink, Pipeline};
 use crate::record::Recorder;
-use crate::term::Recycled;
+use crate::term::{DirectOptions, Recycled, StdoutNdjson};
 use crate::webcast::capture::{Record, RecordKind};
 use crate::webcast::{
-    Control, DecoderOptions, EndCause, Envelope, KindSet, PreparedFetch, PreparedFrame,
+    Control, DecoderOptions, EndCause, Envelope, Event, KindSet, PreparedFetch, PreparedFrame,
     prepare_fetch, prepare_frame,
 };
 
@@ -61,6 +61,9 @@ pub struct OfflineRun<'a> {
     /// Batches sent on `tx` that come back once written, to be freed (and
     /// their vectors reused) here: see [`crate::term::recycle_channel`].
     pub recycled: Option<Arc<Recycled>>,
+    /// Write NDJSON to stdout from this thread instead of sending batches on
+    /// `tx` (see [`StdoutNdjson`]); `tx` is then unused.
+    pub stdout: Option<DirectOptions>,
 }
 
 /// What every source needs: the decoder options, where to send batches of
@@ -90,6 +93,9 @@ pub struct Start {
     /// Written batches coming back from the consumer (see
     /// [`crate::term::recycle_channel`]).
     pub recycled: Option<Arc<Recycled>>,
+    /// A replay or demo writes NDJSON to stdout itself (see
+    /// [`StdoutNdjson`]) instead of sending batches.
+    pub stdout: Option<DirectOptions>,
 }
 
 /// Start `source`, whichever it is: the one place that knows all four (live,
@@ -110,6 +116,7 @@ pub fn start(
         run.tx = limit(run.tx, n, start.counted);
     }
     let recycled = start.recycled.clone();
+    let stdout = start.stdout;
     let offline = |f: Box<dyn FnOnce(OfflineRun<'_>) -> Result<OfflineEnd> + Send>,
                    speed: Speed,
                    threads: usize,
@@ -123,6 +130,7 @@ pub fn start(
                 cancel: run.cancel,
                 record: run.record.as_deref(),
                 recycled,
+                stdout,
             })
         })
     };
@@ -276,7 +284,7 @@ pub(crate) struct Driver<'a> {
     streamer: String,
     room_id: String,
     stamp: Stamp,
-    batch: Vec<Envelope>,
+    out: Out,
     /// Hand the batch over once it holds this many events.
     min_batch: usize,
     connected: bool,
@@ -301,6 +309,10 @@ impl<'a> Driver<'a> {
         };
         let mut pipeline = Pipeline::new(run.opts, streamer);
         pipeline.set_room(room_id);
+        let out = match run.stdout {
+            Some(opts) => Out::Stdout(StdoutNdjson::new(opts)),
+            None => Out::Batches(Vec::new()),
+        };
         Ok(Driver {
             pipeline,
             recorder,
@@ -308,7 +320,7 @@ impl<'a> Driver<'a> {
             streamer: streamer.to_string(),
             room_id: room_id.to_string(),
             stamp,
-            batch: Vec::new(),
+            out,
             min_batch,
             connected: false,
             last_t: now_ms(),
@@ -334,7 +346,7 @@ impl<'a> Driver<'a> {
                     room_id: self.room_id.to_string(),
                 },
                 t,
-                &mut self.batch,
+                &mut self.out,
             );
         }
         // A bad frame is a counted warning (printed by the pipeline); go on.
@@ -342,33 +354,41 @@ impl<'a> Driver<'a> {
         let _ = match decoded {
             Decoded::Fetch(p) => self
                 .pipeline
-                .apply_fetch(p, len, t, &mut self.batch)
+                .apply_fetch(p, len, t, &mut self.out)
                 .map(|_| ()),
             Decoded::Frame(p) => self
                 .pipeline
-                .apply_frame(p, len, t, &mut self.batch)
+                .apply_frame(p, len, t, &mut self.out)
                 .map(|_| ()),
         };
-        if self.batch.len() >= self.min_batch {
-            if self
-                .run
-                .tx
-                .blocking_send(std::mem::take(&mut self.batch))
-                .is_err()
-            {
-                return Ok(Some(OfflineEnd::ConsumerGone));
+        match &mut self.out {
+            Out::Batches(batch) if batch.len() >= self.min_batch => {
+                if self.run.tx.blocking_send(std::mem::take(batch)).is_err() {
+                    return Ok(Some(OfflineEnd::ConsumerGone));
+                }
+                if let Some(r) = &self.run.recycled {
+                    *batch = r.batch();
+                }
             }
-            if let Some(r) = &self.run.recycled {
-                self.batch = r.batch();
+            Out::Batches(_) => {}
+            Out::Stdout(out) => {
+                if out.done().context(STDOUT)? {
+                    return Ok(Some(OfflineEnd::ConsumerGone));
+                }
             }
         }
         Ok(self.pipeline.stream_end().map(|_| OfflineEnd::Done))
     }
 
     /// What [`Driver::record`] returned: finish, unless nobody listens.
-    pub(crate) fn end(self, end: OfflineEnd) -> Result<OfflineEnd> {
-        match end {
-            OfflineEnd::ConsumerGone => Ok(end),
+    pub(crate) fn end(mut self, end: OfflineEnd) -> Result<OfflineEnd> {
+        match (end, &mut self.out) {
+            // The limit was reached: write what it let through.
+            (OfflineEnd::ConsumerGone, Out::Stdout(out)) => {
+                out.flush().context(STDOUT)?;
+                Ok(end)
+            }
+            (OfflineEnd::ConsumerGone, Out::Batches(_)) => Ok(end),
             _ => self.finish(end),
         }
     }
@@ -376,18 +396,44 @@ impl<'a> Driver<'a> {
     /// Flush held streaks, say `disconnected`, and hand over the last batch.
     pub(crate) fn finish(mut self, end: OfflineEnd) -> Result<OfflineEnd> {
         let t = self.last_t;
-        self.pipeline.finish(t, &mut self.batch);
+        self.pipeline.finish(t, &mut self.out);
         let cause = match (end, self.pipeline.stream_end()) {
             (OfflineEnd::Cancelled, _) => EndCause::Interrupted,
             (_, Some(_)) => EndCause::StreamEnded,
             _ => EndCause::EndOfInput,
         };
         self.pipeline
-            .control(&Control::ended(1000, cause), t, &mut self.batch);
-        if !self.batch.is_empty() && self.run.tx.blocking_send(self.batch).is_err() {
-            return Ok(OfflineEnd::ConsumerGone);
+            .control(&Control::ended(1000, cause), t, &mut self.out);
+        match self.out {
+            Out::Batches(batch) => {
+                if !batch.is_empty() && self.run.tx.blocking_send(batch).is_err() {
+                    return Ok(OfflineEnd::ConsumerGone);
+                }
+            }
+            Out::Stdout(mut out) => out.flush().context(STDOUT)?,
         }
         Ok(end)
+    }
+}
+
+/// The context of a write error on stdout.
+const STDOUT: &str = "cannot write to stdout";
+
+/// Where a [`Driver`]'s events go.
+enum Out {
+    /// Batches of envelopes, sent on the run's `tx` once they hold
+    /// `min_batch` events.
+    Batches(Vec<Envelope>),
+    /// NDJSON written here.
+    Stdout(StdoutNdjson),
+}
+
+impl EventSink for Out {
+    fn event(&mut self, event: Event, streamer: &str, timestamp: &str, id: &str) {
+        match self {
+            Out::Batches(batch) => batch.event(event, streamer, timestamp, id),
+            Out::Stdout(out) => out.event(event, streamer, timestamp, id),
+        }
     }
 }
 

@@ -58,9 +58,7 @@ impl ReplayReader {
     fn read_nonblank(&mut self) -> Result<bool> {
         loop {
             self.line.clear();
-            let n = self
-                .reader
-                .read_until(b'\n', &mut self.line)
+            let n = read_line(&mut self.reader, &mut self.line)
                 .with_context(|| format!("cannot read capture {}", self.label))?;
             if n == 0 {
                 return Ok(false);
@@ -123,6 +121,32 @@ impl ReplayReader {
     }
 }
 
+/// Append the next line of `reader` to `line`, its `\n` included (none at
+/// the end of the input): what `BufRead::read_until(b'\n', line)` does,
+/// with the `memchr` crate's search (AVX2 where the CPU has it) instead of
+/// std's word-at-a-time one, which was 3% of a replay's instructions on
+/// lines of ~4 KB. Returns the number of bytes read, 0 at the end.
+pub fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (taken, done) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), buf.is_empty()),
+        };
+        line.extend_from_slice(&buf[..taken]);
+        reader.consume(taken);
+        read += taken;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
 impl Iterator for ReplayReader {
     type Item = Result<Record>;
 
@@ -141,6 +165,33 @@ impl Iterator for ReplayReader {
                 }
                 Ok(None) => return None,
                 Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::BufRead;
+
+    use super::read_line;
+
+    /// The same lines as `read_until`, whatever the buffer's size: lines
+    /// longer than it, empty lines, a last line without a newline.
+    #[test]
+    fn read_line_reads_what_read_until_reads() {
+        let text = b"first line\n\n\nsecond, longer than the buffer\nx\nno newline at the end";
+        for capacity in [1, 2, 3, 7, 64] {
+            let mut ours = std::io::BufReader::with_capacity(capacity, &text[..]);
+            let mut std = std::io::BufReader::with_capacity(capacity, &text[..]);
+            loop {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                let n = read_line(&mut ours, &mut a).unwrap();
+                assert_eq!(n, std.read_until(b'\n', &mut b).unwrap());
+                assert_eq!(a, b, "capacity {capacity}");
+                if n == 0 {
+                    break;
+                }
             }
         }
     }

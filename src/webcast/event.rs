@@ -139,30 +139,73 @@ impl Envelope {
     /// the same order) to `out`, without a newline. Written by hand: the
     /// data is copied as it is, with no second check of its text.
     pub fn write_json(&self, out: &mut String) {
-        self.json_head(out);
-        out.push_str(self.data.get());
-        self.json_tail(out);
+        self.parts().write_json(out);
     }
 
     /// The envelope's JSON up to its data: `{"type":…,"streamer":…,"data":`.
     /// Head, [`Json::get`] of the data and [`Envelope::json_tail`] make
     /// [`Envelope::write_json`], for writers that copy the data only once.
     pub fn json_head(&self, out: &mut String) {
-        out.push_str("{\"type\":");
-        write_str(out, self.kind.name());
-        if !self.streamer.is_empty() {
-            out.push_str(",\"streamer\":");
-            write_str(out, &self.streamer);
-        }
-        out.push_str(",\"data\":");
+        self.parts().json_head(out);
     }
 
     /// The envelope's JSON after its data: `,"timestamp":…,"id":…}`.
     pub fn json_tail(&self, out: &mut String) {
+        self.parts().json_tail(out);
+    }
+
+    /// The envelope's fields, borrowed.
+    pub fn parts(&self) -> EnvelopeParts<'_> {
+        EnvelopeParts {
+            kind: self.kind,
+            streamer: &self.streamer,
+            data: self.data.get(),
+            timestamp: &self.timestamp,
+            id: &self.id,
+            history: self.history,
+        }
+    }
+}
+
+/// An envelope's fields, borrowed from wherever they are: what a writer that
+/// builds no [`Envelope`] (the NDJSON written as events are stamped) needs to
+/// write exactly the same JSON. `data` is JSON text ([`Json::get`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EnvelopeParts<'a> {
+    pub kind: EventKind,
+    pub streamer: &'a str,
+    pub data: &'a str,
+    pub timestamp: &'a str,
+    pub id: &'a str,
+    pub history: bool,
+}
+
+impl EnvelopeParts<'_> {
+    /// Append the envelope's JSON to `out`, without a newline (see
+    /// [`Envelope::write_json`]).
+    pub fn write_json(&self, out: &mut String) {
+        self.json_head(out);
+        out.push_str(self.data);
+        self.json_tail(out);
+    }
+
+    /// `{"type":…,"streamer":…,"data":` (see [`Envelope::json_head`]).
+    pub fn json_head(&self, out: &mut String) {
+        out.push_str("{\"type\":");
+        write_str(out, self.kind.name());
+        if !self.streamer.is_empty() {
+            out.push_str(",\"streamer\":");
+            write_str(out, self.streamer);
+        }
+        out.push_str(",\"data\":");
+    }
+
+    /// `,"timestamp":…,"id":…}` (see [`Envelope::json_tail`]).
+    pub fn json_tail(&self, out: &mut String) {
         out.push_str(",\"timestamp\":");
-        write_str(out, &self.timestamp);
+        write_str(out, self.timestamp);
         out.push_str(",\"id\":");
-        write_str(out, &self.id);
+        write_str(out, self.id);
         if self.history {
             out.push_str(",\"history\":true");
         }
