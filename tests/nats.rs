@@ -764,9 +764,9 @@ async fn forward_from_applies_each_webhooks_type_filter_and_counts_deliveries() 
 }
 
 /// `forward --from --limit`: `error` events are delivered but do not count
-/// (as in `watch`), and once the limit is taken a delivery still being
-/// retried gets `--drain-timeout`, then goes back to the stream, exit 1; the
-/// next run delivers it.
+/// (as in `watch`), and a delivery retried for `--drain-timeout` goes back
+/// to the stream and its target stops, exit 1, even before the limit is
+/// reached; the next run delivers it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forward_from_limit_skips_errors_and_hands_back_after_the_drain_timeout() {
     let server = NatsServer::start();
@@ -780,7 +780,7 @@ async fn forward_from_limit_skips_errors_and_hands_back_after_the_drain_timeout(
     let started = std::time::Instant::now();
     let out = tiklive(dir.path())
         .args(from)
-        .args(["-n", "1", "--drain-timeout", "2s"])
+        .args(["-n", "3", "--drain-timeout", "2s"])
         .output()
         .await
         .unwrap();
