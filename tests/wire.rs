@@ -245,11 +245,13 @@ fn broken_framing_is_refused_where_prost_rejects_it() {
     let cases: Vec<Vec<u8>> = vec![
         // A 10-byte varint whose last byte is 2 or more.
         [key(2, 0), vec![0xff; 9], vec![0x02]].concat(),
-        // Field number 0, wire types 6 and 7, a key beyond 32 bits.
+        // Field number 0, wire types 6 and 7, keys beyond 32 bits (even one
+        // whose field number would fit).
         [key(0, 0), varint(1)].concat(),
         [key(99, 6)].concat(),
         [key(99, 7)].concat(),
         [varint(1 << 35), varint(1)].concat(),
+        [varint(1 << 32 | 8), varint(1)].concat(),
         // A stray end of group, a length past the end, a cut fixed64.
         key(99, 4),
         [key(99, 2), varint(5), vec![1; 4]].concat(),

@@ -134,8 +134,10 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let start = self.pos();
-        let key = self.varint()?;
-        let number = u32::try_from(key >> 3).map_err(|_| Refused)?;
+        // prost rejects a key above u32::MAX, not only a field number that
+        // does not fit in 32 bits.
+        let key = u32::try_from(self.varint()?).map_err(|_| Refused)?;
+        let number = key >> 3;
         if number == 0 {
             return Err(Refused);
         }
