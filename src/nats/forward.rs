@@ -558,7 +558,7 @@ async fn deliver(l: &Lane, msg: &jetstream::Message, env: &Envelope) -> Delivery
         None => {
             l.counts.delivered.fetch_add(1, Ordering::Relaxed);
             if slow {
-                term::warn(format_args!(
+                term::note(format_args!(
                     "{url}: delivering again after {:.1}s ({attempts} attempts); nothing was dropped",
                     started.elapsed().as_secs_f64()
                 ));
