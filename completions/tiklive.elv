@@ -99,7 +99,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --sign-budget 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]'
             cand --to 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]'
             cand --secret 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]'
-            cand --drain-timeout 'How long to keep retrying after the input ends (with --from: once --limit events are taken), e.g. 30s or 5m'
+            cand --drain-timeout 'How long to keep retrying after the input ends (with --from --limit: how long one delivery is retried), e.g. 30s or 5m'
             cand --from 'Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C'
             cand --nats-stream 'With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]'
             cand --ack-wait 'With --from: a delivery not acknowledged this long goes to another forwarder'

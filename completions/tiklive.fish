@@ -243,7 +243,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l idle-timeout
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l sign-budget -d 'Sign calls per minute for the whole process, shared by all streams (0 = no limit) [env: TIKLIVE_SIGN_BUDGET] [default: 10]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l to -d 'Where forward delivers (--to is repeatable; default: the registered webhooks) [env: WEBHOOK_URL]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l secret -d 'Signing secret for --to/WEBHOOK_URL targets (whsec_… is base64-decoded) [env: WEBHOOK_SECRET]' -r
-complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeout -d 'How long to keep retrying after the input ends (with --from: once --limit events are taken), e.g. 30s or 5m' -r
+complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l drain-timeout -d 'How long to keep retrying after the input ends (with --from --limit: how long one delivery is retried), e.g. 30s or 5m' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l from -d 'Read the events from this NATS JetStream stream instead of a source: one durable consumer per target, shared by every forwarder of that target; runs until Ctrl-C' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l nats-stream -d 'With --from: the stream to read [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand forward" -l ack-wait -d 'With --from: a delivery not acknowledged this long goes to another forwarder' -r

@@ -537,7 +537,7 @@ pub struct ForwardArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub targets: TargetArgs,
-    /// How long to keep retrying after the input ends (with --from: once --limit events are taken), e.g. 30s or 5m
+    /// How long to keep retrying after the input ends (with --from --limit: how long one delivery is retried), e.g. 30s or 5m
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub drain_timeout: String,
     /// Read the events from this NATS JetStream stream instead of a source: one durable

@@ -25,11 +25,14 @@ impl Shutdown {
         let s = Shutdown::default();
         let me = s.clone();
         tokio::spawn(async move {
-            wait_signal().await;
+            let first = wait_signal().await;
             me.interrupted.store(true, Ordering::SeqCst);
             me.token.cancel();
             if !quiet {
-                term::note("stopping (press Ctrl-C again to force)");
+                term::note(match first {
+                    Signal::Interrupt => "stopping (press Ctrl-C again to force)",
+                    Signal::Terminate => "stopping on SIGTERM (a second signal forces)",
+                });
             }
             wait_signal().await;
             if me.force_handled.load(Ordering::SeqCst) {
@@ -53,7 +56,15 @@ impl Shutdown {
     }
 }
 
-async fn wait_signal() {
+/// Which signal asked us to stop.
+enum Signal {
+    /// Ctrl-C (SIGINT).
+    Interrupt,
+    /// SIGTERM (a supervisor, `kill`).
+    Terminate,
+}
+
+async fn wait_signal() -> Signal {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -61,16 +72,17 @@ async fn wait_signal() {
             Ok(s) => s,
             Err(_) => {
                 let _ = tokio::signal::ctrl_c().await;
-                return;
+                return Signal::Interrupt;
             }
         };
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => Signal::Interrupt,
+            _ = term.recv() => Signal::Terminate,
         }
     }
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+        Signal::Interrupt
     }
 }

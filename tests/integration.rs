@@ -17,4 +17,5 @@ mod pipes;
 mod real_data;
 mod serve;
 mod webhooks;
+mod wire;
 mod workers;

@@ -278,7 +278,13 @@ async fn kill_a_node_while_publishing(
         .strip_prefix("node")
         .and_then(|i| i.parse().ok())
         .unwrap_or(0);
-    assert!(child.try_wait().unwrap().is_none(), "still publishing");
+    if child.try_wait().unwrap().is_some() {
+        let out = child.wait_with_output().await.unwrap();
+        panic!(
+            "ended before a node was killed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     nodes[dead].kill();
     // Lost acks used to be awaited one after the other, each waiting out
     // its own timeout: many minutes for a full window. A generous bound.
@@ -868,9 +874,9 @@ async fn forward_from_applies_each_webhooks_type_filter_and_counts_deliveries() 
 }
 
 /// `forward --from --limit`: `error` events are delivered but do not count
-/// (as in `watch`), and once the limit is taken a delivery still being
-/// retried gets `--drain-timeout`, then goes back to the stream, exit 1; the
-/// next run delivers it.
+/// (as in `watch`), and a delivery retried for `--drain-timeout` goes back
+/// to the stream and its target stops, exit 1, even before the limit is
+/// reached; the next run delivers it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forward_from_limit_skips_errors_and_hands_back_after_the_drain_timeout() {
     let server = NatsServer::start();
@@ -884,7 +890,7 @@ async fn forward_from_limit_skips_errors_and_hands_back_after_the_drain_timeout(
     let started = std::time::Instant::now();
     let out = tiklive(dir.path())
         .args(from)
-        .args(["-n", "1", "--drain-timeout", "2s"])
+        .args(["-n", "3", "--drain-timeout", "2s"])
         .output()
         .await
         .unwrap();
@@ -1103,4 +1109,40 @@ async fn two_prefixes_share_one_server_independently() {
         stream_messages(&url, "STAGING_EVENTS").await.len(),
         stage.len()
     );
+}
+
+/// A nats-server started without `-js`: every command that needs
+/// JetStream says so in one line, exit 2, instead of waiting for a stream
+/// or calling the server unreachable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_jetstream_is_one_line_naming_the_flag() {
+    let port = crate::support::nats::free_port();
+    let mut server = std::process::Command::new(crate::support::nats::nats_server_bin())
+        .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    crate::support::wait_until(
+        "nats-server to start",
+        std::time::Duration::from_secs(10),
+        || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+    );
+    let url = format!("nats://127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let says = ["runs without JetStream", "-js"];
+    fails(&dir, &["watch", "--demo", "--sink", &url], 2, &says).await;
+    let to = ["--to", "http://127.0.0.1:9/x"];
+    fails(
+        &dir,
+        &[&["forward", "--from", &url][..], &to].concat(),
+        2,
+        &says,
+    )
+    .await;
+    for args in [&["streamers", "add", "bob"][..], &["cluster", "status"]] {
+        fails(&dir, &[args, &["--nats", &url]].concat(), 2, &says).await;
+    }
+    let _ = server.kill();
+    let _ = server.wait();
 }

@@ -31,10 +31,10 @@
 //! A consumer created now starts where `--deliver` says (all: the stream's
 //! first event; new: the next one); an existing consumer keeps its position.
 //! `--limit N` ends the run after N events delivered or given up, over every
-//! target (`error` events do not count, as in `watch`). Once the N-th event
-//! is taken, the deliveries still being retried get `--drain-timeout`; one
-//! not finished by then is handed back to the stream (nak) for the next run
-//! and counted as pending. A lost connection to NATS is said once for every target
+//! target (`error` events do not count, as in `watch`). Such a run is a
+//! one-shot, so under `--limit` a delivery is retried for `--drain-timeout`
+//! at most: one not done by then is handed back to the stream (nak) for the
+//! next run, counted, and its target stops taking events. A lost connection to NATS is said once for every target
 //! ([`OutageLog`]), and a delivery retried for [`SLOW_DELIVERY`] once, with
 //! its recovery. Ctrl-C waits only for an HTTP request already sent and one
 //! bounded ack: tested in `tests/nats.rs` (`forward_from_*`).
@@ -97,8 +97,8 @@ pub struct FromStream {
     /// Stop after this many events delivered or given up, over every target
     /// (`--limit`); events of other types do not count.
     pub limit: Option<u64>,
-    /// Once `--limit` events are taken: how long the deliveries still being
-    /// retried may take before they are handed back (`--drain-timeout`).
+    /// Under `--limit`: how long one delivery may be retried before it is
+    /// handed back and its target stops (`--drain-timeout`).
     pub drain: Duration,
     pub client: reqwest::Client,
     pub quiet: bool,
@@ -110,7 +110,7 @@ pub struct Totals {
     pub delivered: u64,
     pub given_up: u64,
     pub skipped: u64,
-    /// Taken under `--limit` but not finished within `--drain-timeout`:
+    /// Retried for `--drain-timeout` under `--limit` without success:
     /// handed back to the stream.
     pub handed_back: u64,
 }
@@ -129,35 +129,30 @@ struct Counts {
 
 /// `--limit` over every lane: a lane claims a counted event before
 /// delivering it, and `full` is cancelled once every claimed event is
-/// finished, which stops the lanes that wait for messages. Taking the last
-/// one starts the drain: `drained` is cancelled `drain` later (or on
-/// Ctrl-C), which stops the retries still running.
+/// finished, which stops the lanes that wait for messages. Under a limit, a
+/// delivery is retried for `drain` at most ([`Limit::hand_back_at`]).
 struct Limit {
     max: Option<u64>,
     full: CancellationToken,
     drain: Duration,
-    drained: CancellationToken,
 }
 
 impl Limit {
     /// `false`: the limit is reached; leave the message to the stream.
     fn claim(&self, counts: &Counts) -> bool {
         let Some(max) = self.max else { return true };
-        let taken = counts
+        counts
             .claimed
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
                 (n < max).then_some(n + 1)
-            });
-        if taken == Ok(max - 1) {
-            let (drained, drain) = (self.drained.clone(), self.drain);
-            tokio::spawn(async move {
-                tokio::select! {
-                    _ = drained.cancelled() => {}
-                    _ = tokio::time::sleep(drain) => drained.cancel(),
-                }
-            });
-        }
-        taken.is_ok()
+            })
+            .is_ok()
+    }
+
+    /// When a delivery that started at `started` is handed back if it has
+    /// not succeeded (`None`: no limit, retried per the retry policy).
+    fn hand_back_at(&self, started: Instant) -> Option<Instant> {
+        self.max.map(|_| started + self.drain)
     }
 
     /// Called after each claimed event is delivered, given up or handed back.
@@ -193,7 +188,11 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
     let client = cfg.nats.connect("tiklive forward").await?;
     let js = jetstream::new(client.clone());
     let mut said = false;
+    // A moment for the connection, so that a server without JetStream is
+    // said at once rather than after a first "waiting".
+    let _ = tokio::time::timeout(Duration::from_millis(500), super::wait_connected(&client)).await;
     let stream = loop {
+        cfg.nats.require_jetstream(&client)?;
         let lookup = tokio::time::timeout(NATS_CALL, js.get_stream(&cfg.stream));
         let why = match unless(&cancel, lookup).await {
             None => return Ok(Totals::default()),
@@ -228,7 +227,6 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
         max: cfg.limit,
         full: cancel.child_token(),
         drain: cfg.drain,
-        drained: cancel.child_token(),
     });
     let mut tasks = Vec::new();
     let mut names = Vec::new();
@@ -281,7 +279,6 @@ pub async fn run(cfg: FromStream, cancel: CancellationToken) -> Result<Totals> {
         }
     }
     watching.cancel();
-    limit.drained.cancel();
     let _ = watcher.await;
     if let Err(e) = cfg.store.flush().await {
         term::warn(format_args!(
@@ -410,12 +407,21 @@ async fn lane(l: Lane) -> Result<()> {
             match deliver(l, &msg, &env).await {
                 Delivery::Cancelled => {
                     nak(&msg).await;
-                    if !l.cancel.is_cancelled() {
-                        // The drain timeout, not Ctrl-C.
-                        l.counts.handed_back.fetch_add(1, Ordering::Relaxed);
-                        if counted {
-                            l.limit.finished(&l.counts);
-                        }
+                    break 'outer;
+                }
+                Delivery::HandedBack => {
+                    nak(&msg).await;
+                    l.counts.handed_back.fetch_add(1, Ordering::Relaxed);
+                    if counted {
+                        l.limit.finished(&l.counts);
+                    }
+                    if !l.quiet {
+                        term::note(format_args!(
+                            "{}: event {} not delivered within the {}s drain timeout; handed back to the stream, this target stops",
+                            crate::redact::url(&l.target.webhook.url),
+                            env.id,
+                            l.limit.drain.as_secs_f64()
+                        ));
                     }
                     break 'outer;
                 }
@@ -452,6 +458,8 @@ async fn lane(l: Lane) -> Result<()> {
 enum Delivery {
     /// Ctrl-C during a retry wait: not delivered, not acknowledged.
     Cancelled,
+    /// Under `--limit`, not delivered within `--drain-timeout`.
+    HandedBack,
     /// Delivered (`failure` is `None`) or given up after `attempts`;
     /// `status`: the last HTTP status (`None`: no response).
     Done {
@@ -471,6 +479,7 @@ async fn deliver(l: &Lane, msg: &jetstream::Message, env: &Envelope) -> Delivery
     let url = crate::redact::url(&l.target.webhook.url);
     let id = stream_message_id(&env.id, &l.target.webhook.url);
     let started = Instant::now();
+    let hand_back_at = l.limit.hand_back_at(started);
     let mut last_progress = Instant::now();
     let mut attempts = 0u32;
     let mut slow = false;
@@ -532,8 +541,15 @@ async fn deliver(l: &Lane, msg: &jetstream::Message, env: &Envelope) -> Delivery
                         .max(Duration::from_millis(1)),
                 );
             }
+            if let Some(at) = hand_back_at {
+                let left = at.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Delivery::HandedBack;
+                }
+                step = step.min(left);
+            }
             // Stop without an ack: another forwarder will deliver it.
-            if !paused(&l.limit.drained, step).await {
+            if !paused(&l.cancel, step).await {
                 return Delivery::Cancelled;
             }
         }
@@ -542,7 +558,7 @@ async fn deliver(l: &Lane, msg: &jetstream::Message, env: &Envelope) -> Delivery
         None => {
             l.counts.delivered.fetch_add(1, Ordering::Relaxed);
             if slow {
-                term::warn(format_args!(
+                term::note(format_args!(
                     "{url}: delivering again after {:.1}s ({attempts} attempts); nothing was dropped",
                     started.elapsed().as_secs_f64()
                 ));

@@ -201,12 +201,34 @@ impl NatsTarget {
     /// [`NatsTarget::connect`].
     pub async fn connect_now(&self, name: &str) -> Result<async_nats::Client> {
         let opts = self.options(name).await?;
-        opts.connect(self.servers.clone()).await.map_err(|e| {
+        let client = opts.connect(self.servers.clone()).await.map_err(|e| {
             anyhow::anyhow!(
                 "cannot reach NATS at {}: {e}; is nats-server running (with -js)?",
                 self.display()
             )
-        })
+        })?;
+        self.require_jetstream(&client)?;
+        Ok(client)
+    }
+
+    /// Whether the server `client` is connected to runs JetStream, from the
+    /// `INFO` it sent (`jetstream: true`); nothing is said while not
+    /// connected.
+    ///
+    /// # Errors
+    /// A usage error (exit 2) naming the servers and the `-js` flag: a
+    /// server started without JetStream answers every JetStream request
+    /// with "jetstream unavailable" or "resource does not exist", which
+    /// read like an outage or a missing stream.
+    pub fn require_jetstream(&self, client: &async_nats::Client) -> Result<()> {
+        let connected = client.connection_state() == async_nats::connection::State::Connected;
+        if connected && !client.server_info().jetstream {
+            anyhow::bail!(Failure::usage(format!(
+                "NATS at {} runs without JetStream; start nats-server with -js (or a jetstream block in its configuration)",
+                self.display()
+            )));
+        }
+        Ok(())
     }
 
     async fn options(&self, name: &str) -> Result<ConnectOptions> {
@@ -277,6 +299,7 @@ pub async fn open_events(
         }
     }
     loop {
+        cfg.target.require_jetstream(&client)?;
         match stream::ensure_stream(&js, &cfg.stream).await {
             Ok(_) => {
                 if said && !quiet {
@@ -309,7 +332,7 @@ pub async fn open_events(
 }
 
 /// Return once the client is connected.
-async fn wait_connected(client: &async_nats::Client) {
+pub(crate) async fn wait_connected(client: &async_nats::Client) {
     while client.connection_state() != async_nats::connection::State::Connected {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

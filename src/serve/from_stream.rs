@@ -138,7 +138,9 @@ async fn status(State(app): State<StreamApp>) -> Response {
                 "lastSeq": state.last_sequence,
             });
         }
-        Err(e) => body["error"] = e.to_string().into(),
+        // Still a 200 (the status is what was asked for), with the error in
+        // the shape of every other endpoint's.
+        Err(e) => body["error"] = json!({"code": "engine_unavailable", "message": e.to_string()}),
     }
     json_text(StatusCode::OK, body.to_string())
 }
@@ -292,7 +294,7 @@ mod tests {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["source"], "nats");
         assert!(
-            body["stream"].is_null() && body["error"].is_string(),
+            body["stream"].is_null() && body["error"]["code"] == "engine_unavailable",
             "{body}"
         );
         let (status, body) = get(&app, "/api/events?limit=0", Some("k")).await;

@@ -19,6 +19,7 @@ use super::lenient::Mismatch;
 use super::mapping::{Mapped, Route, map_message, whole};
 use super::proto::FetchResult;
 use super::streaks::{StreakMode, StreakTracker};
+use super::wire;
 
 /// What the decoder hands back, in order.
 #[derive(Debug, Clone)]
@@ -445,37 +446,54 @@ fn prepare_push(wanted: KindSet, frame: Frame) -> PreparedPush {
 }
 
 /// The stateless half of [`Decoder::decode_fetch`] (see [`prepare_frame`]).
-/// Decoding from `Bytes` makes each message payload a slice of the inflated
-/// buffer instead of a copy.
+/// Each message payload is a slice of the inflated buffer, not a copy.
+///
+/// Read with the wire reader ([`wire::FetchResult`]); what it refuses
+/// (anything prost would read differently) is decoded by prost as before,
+/// and prost's re-encoding read instead, so errors stay prost's.
 pub fn prepare_fetch(wanted: KindSet, bytes: Bytes) -> PreparedFetch {
+    if let Ok(result) = wire::FetchResult::parse(&bytes) {
+        return PreparedFetch(Ok(fetch_body(wanted, &bytes, &result)));
+    }
     PreparedFetch(
         FetchResult::decode(bytes)
             .map_err(FrameError::FetchResult)
-            .map(|result| {
-                let messages = result
-                    .messages
-                    .iter()
-                    .map(|m| prepare_message(wanted, m.msg_id, &m.method, &m.payload, m.is_history))
-                    .collect();
-                let mut route_params: Vec<(String, String)> =
-                    result.route_params.into_iter().collect();
-                route_params.sort();
-                FetchBody {
-                    info: FetchInfo {
-                        cursor: result.cursor,
-                        internal_ext: result.internal_ext,
-                        need_ack: result.need_ack,
-                        push_server: result.push_server,
-                        route_params,
-                        heartbeat_duration: result.heartbeat_duration,
-                        fetch_interval: result.fetch_interval,
-                        now: result.now,
-                        message_count: result.messages.len(),
-                    },
-                    messages,
-                }
+            .and_then(|result| {
+                let canonical = Bytes::from(result.encode_to_vec());
+                let result =
+                    wire::FetchResult::parse(&canonical).map_err(|_| FrameError::FetchUnread)?;
+                Ok(fetch_body(wanted, &canonical, &result))
             }),
     )
+}
+
+fn fetch_body(wanted: KindSet, bytes: &Bytes, result: &wire::FetchResult) -> FetchBody {
+    let messages = result
+        .messages
+        .iter()
+        .map(|m| {
+            let payload = bytes.slice_ref(m.payload);
+            prepare_message(wanted, m.msg_id, m.method, &payload, m.is_history)
+        })
+        .collect();
+    FetchBody {
+        info: FetchInfo {
+            cursor: result.cursor.into(),
+            internal_ext: result.internal_ext.into(),
+            need_ack: result.need_ack,
+            push_server: result.push_server.into(),
+            route_params: result
+                .route_params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            heartbeat_duration: result.heartbeat_duration,
+            fetch_interval: result.fetch_interval,
+            now: result.now,
+            message_count: result.messages.len(),
+        },
+        messages,
+    }
 }
 
 fn prepare_message(

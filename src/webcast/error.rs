@@ -17,6 +17,11 @@ pub enum FrameError {
     TooLarge { limit: usize },
     #[error("fetch result is not valid protobuf: {0}")]
     FetchResult(prost::DecodeError),
+    /// prost decoded the fetch result but the wire reader could not read
+    /// prost's own re-encoding of it (`decoder::prepare_fetch`): a bug of
+    /// ours, reported instead of losing the frame silently.
+    #[error("fetch result decoded but not read back")]
+    FetchUnread,
     /// A `compress_type` header other than gzip (or none) on a payload that
     /// is not gzip either: we cannot read it, and say which value it was.
     #[error("unknown compress_type '{0}' (only gzip is understood)")]

@@ -29,6 +29,7 @@ use super::reflect::{decode_whole, message_json};
 use super::time::format_iso_millis;
 use super::user::{CommonFields, CommonView, TextField, UserFields, UserRef, render_text};
 use super::whole::Whole as WholeMessage;
+use super::wire;
 
 pub use super::data::GiftData;
 
@@ -248,6 +249,51 @@ fn decode<M: Message + Default + Name>(
     lenient::decode(payload, mm)
 }
 
+/// A high-volume message, read by [`wire`] from the payload's bytes; its lean
+/// prost type (`proto/lean.proto`) is the fallback.
+trait Hot<'a>: Sized {
+    type Lean: Message + Default + Name;
+    fn parse(buf: &'a [u8]) -> Result<Self, wire::Refused>;
+}
+
+macro_rules! hot {
+    ($($name:ident),*) => {$(
+        impl<'a> Hot<'a> for wire::$name<'a> {
+            type Lean = lean::$name;
+            fn parse(buf: &'a [u8]) -> Result<Self, wire::Refused> {
+                wire::$name::parse(buf)
+            }
+        }
+    )*};
+}
+
+hot!(
+    ChatMessage,
+    GiftMessage,
+    LikeMessage,
+    MemberMessage,
+    RoomUserSeqMessage,
+    SocialMessage
+);
+
+/// Read `payload` as `M` with the wire reader. What it refuses (anything
+/// prost would not read the same way: see `wire.rs`) is decoded as today,
+/// with prost and the lenient decoder (errors and skipped fields as they
+/// were), and the decoded message re-encoded into `canonical`, which the wire
+/// reader then reads: one mapping for both paths.
+fn read<'a, M: Hot<'a>>(
+    payload: &'a Bytes,
+    canonical: &'a mut Vec<u8>,
+    mm: &mut Vec<Mismatch>,
+) -> Result<M, MapError> {
+    if let Ok(m) = M::parse(payload) {
+        return Ok(m);
+    }
+    *canonical = decode::<M::Lean>(payload, mm)?.encode_to_vec();
+    let canonical: &'a [u8] = canonical;
+    M::parse(canonical).map_err(|_| format!("{}: not read after decoding", M::Lean::full_name()))
+}
+
 /// The whole message, serialised with the protobuf JSON mapping (camelCase
 /// names, 64-bit numbers as strings) when its event is.
 pub fn whole(
@@ -284,7 +330,8 @@ fn generic(
 }
 
 fn chat(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
-    let m: lean::ChatMessage = decode(payload, mm)?;
+    let mut canonical = Vec::new();
+    let m: wire::ChatMessage = read(payload, &mut canonical, mm)?;
     let data = ChatData {
         user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()),
         common: CommonFields::from_common(m.common.as_ref()),
@@ -292,21 +339,15 @@ fn chat(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
         emotes: m
             .emotes
             .iter()
-            .map(|e| {
-                let emote = e.emote.as_ref();
-                EmoteRef {
-                    emote_id: emote
-                        .map(|e| e.emote_id.as_str())
-                        .unwrap_or_default()
-                        .into(),
-                    emote_image_url: emote
-                        .and_then(|e| e.image.as_ref())
-                        .and_then(|i| i.url_list.first())
-                        .map(String::as_str)
-                        .unwrap_or_default()
-                        .into(),
-                    place_in_comment: e.index,
-                }
+            .map(|e| EmoteRef {
+                emote_id: e.emote.map(|e| e.emote_id).unwrap_or_default().into(),
+                emote_image_url: e
+                    .emote
+                    .and_then(|e| e.image)
+                    .flatten()
+                    .unwrap_or_default()
+                    .into(),
+                place_in_comment: e.index,
             })
             .collect(),
         content_language: m.content_language.text(),
@@ -320,19 +361,21 @@ fn chat(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
 }
 
 fn gift(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
-    let m: lean::GiftMessage = decode(payload, mm)?;
+    let mut canonical = Vec::new();
+    let m: wire::GiftMessage = read(payload, &mut canonical, mm)?;
     Ok(Mapped::Gift(Box::new(GiftData::from_message(&m))))
 }
 
 impl GiftData {
-    pub fn from_message(m: &lean::GiftMessage) -> GiftData {
-        let gift = m.gift.clone().unwrap_or_default();
+    /// A gift message's data, owned (the streak tracker keeps it).
+    pub fn from_message(m: &wire::GiftMessage) -> GiftData {
+        let gift = m.gift.unwrap_or_default();
         let diamond_count = i64::from(gift.diamond_count);
         let repeat_count = i64::from(m.repeat_count.max(1));
         let receiver = match (&m.to_user, &m.monitor_info) {
             (Some(u), _) if u.id != 0 => Some(UserRef::from_user(u).into_owned()),
-            (_, Some(info)) if info.to_user_id != 0 => Some(UserRef {
-                user_id: info.to_user_id.to_string().into(),
+            (_, Some(to_user_id)) if *to_user_id != 0 => Some(UserRef {
+                user_id: to_user_id.to_string().into(),
                 ..Default::default()
             }),
             _ => None,
@@ -358,8 +401,7 @@ impl GiftData {
             fan_ticket_count: m.fan_ticket_count,
             gift_image_url: gift
                 .image
-                .as_ref()
-                .and_then(|i| i.url_list.first())
+                .and_then(|i| i.first_url)
                 .map(|u| u.text().into_owned())
                 .unwrap_or_default(),
             describe: gift.describe.text().into_owned(),
@@ -384,7 +426,8 @@ impl GiftData {
 }
 
 fn like(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
-    let m: lean::LikeMessage = decode(payload, mm)?;
+    let mut canonical = Vec::new();
+    let m: wire::LikeMessage = read(payload, &mut canonical, mm)?;
     let data = LikeData {
         user: UserFields::from_user(m.user.as_ref(), None),
         common: CommonFields::from_common(m.common.as_ref()),
@@ -395,7 +438,8 @@ fn like(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
 }
 
 fn member(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
-    let m: lean::MemberMessage = decode(payload, mm)?;
+    let mut canonical = Vec::new();
+    let m: wire::MemberMessage = read(payload, &mut canonical, mm)?;
     let label = m
         .common
         .as_ref()
@@ -413,7 +457,8 @@ fn member(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
 }
 
 fn room_update(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
-    let m: lean::RoomUserSeqMessage = decode(payload, mm)?;
+    let mut canonical = Vec::new();
+    let m: wire::RoomUserSeqMessage = read(payload, &mut canonical, mm)?;
     let create_time = m.common.as_ref().map(|c| c.create_time).unwrap_or(0);
     let data = RoomUpdateData {
         viewer_count: m.total,
@@ -441,7 +486,8 @@ fn room_update(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapErr
 /// `pm_main_follow_message_viewer_2`, `pm_mt_guidance_share`,
 /// `pm_mt_guidance_viewer_5_share`).
 fn social(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
-    let m: lean::SocialMessage = decode(payload, mm)?;
+    let mut canonical = Vec::new();
+    let m: wire::SocialMessage = read(payload, &mut canonical, mm)?;
     let text = m.common.as_ref().and_then(|c| c.display_text.as_ref());
     let key = text.map(|t| t.key.text().into_owned()).unwrap_or_default();
     let lower = key.to_ascii_lowercase();

@@ -27,6 +27,7 @@ pub mod streaks;
 pub mod time;
 pub mod user;
 pub mod whole;
+pub mod wire;
 
 pub use connection::Connection;
 pub use control::{Control, EndCause};

@@ -2,9 +2,10 @@
 //! (`username`, `userId`, `nickname`, `profilePictureUrl`, …), and how a
 //! localisable `Text` becomes a plain string.
 //!
-//! The functions take the full schema types and the lean ones
-//! (`proto::lean`, used for the high-volume messages) alike, through the small
-//! view traits [`UserView`], [`CommonView`] and [`TextView`].
+//! The functions take the full schema types, the lean ones (`proto::lean`)
+//! and the wire reader's borrowed structs (`wire`, which the high-volume
+//! messages are read with) alike, through the small view traits
+//! [`UserView`], [`CommonView`] and [`TextView`].
 
 use std::borrow::Cow;
 
@@ -12,6 +13,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use super::proto::{self, UserIdentity, lean};
+use super::wire;
 
 /// A protobuf text field read as UTF-8: a `String` of the full schema as it
 /// is, a `bytes` field of the lean one (`proto/lean.proto`) borrowed when it
@@ -28,7 +30,7 @@ impl TextField for String {
     }
 }
 
-impl TextField for Bytes {
+impl TextField for [u8] {
     fn text(&self) -> Cow<'_, str> {
         // `from_utf8` first: its check is several times faster than the
         // chunked scan of `from_utf8_lossy` on text that is valid.
@@ -36,6 +38,12 @@ impl TextField for Bytes {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => String::from_utf8_lossy(self),
         }
+    }
+}
+
+impl TextField for Bytes {
+    fn text(&self) -> Cow<'_, str> {
+        self[..].text()
     }
 }
 
@@ -77,10 +85,32 @@ macro_rules! ref_view {
 
 ref_view!(proto::User, lean::User, lean::RefUser);
 
+impl RefView for wire::User<'_> {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn id_str(&self) -> Cow<'_, str> {
+        self.id_str.text()
+    }
+    fn nickname(&self) -> Cow<'_, str> {
+        self.nickname.text()
+    }
+    fn display_id(&self) -> Cow<'_, str> {
+        self.display_id.text()
+    }
+    fn avatar(&self) -> Option<Cow<'_, str>> {
+        [self.avatar_thumb, self.avatar_medium, self.avatar_large]
+            .into_iter()
+            .flatten()
+            .find_map(|img| img.first_url)
+            .map(TextField::text)
+    }
+}
+
 /// What the mapping reads of a user for the full user fields ([`UserFields`]).
 pub trait UserView: RefView {
-    /// How a badge level is stored (`String` or `Bytes`).
-    type Level: TextField;
+    /// How a badge level is stored (`String`, `Bytes` or `[u8]`).
+    type Level: TextField + ?Sized;
     fn sec_uid(&self) -> Cow<'_, str>;
     fn verified(&self) -> bool;
     /// `followInfo.followStatus`, else the top-level `followStatus`.
@@ -121,6 +151,24 @@ macro_rules! user_view {
 user_view!(proto::User, String);
 user_view!(lean::User, Bytes);
 
+impl UserView for wire::User<'_> {
+    type Level = [u8];
+    fn sec_uid(&self) -> Cow<'_, str> {
+        self.sec_uid.text()
+    }
+    fn verified(&self) -> bool {
+        self.verified
+    }
+    fn follow_status(&self) -> i64 {
+        self.follow_info
+            .filter(|s| *s != 0)
+            .unwrap_or(self.follow_status)
+    }
+    fn badges(&self) -> impl Iterator<Item = (i32, Option<&[u8]>)> {
+        self.badges.iter().map(|b| (b.scene_type, b.level))
+    }
+}
+
 /// What the mapping reads of `common`.
 pub trait CommonView {
     fn msg_id(&self) -> i64;
@@ -140,7 +188,12 @@ macro_rules! common_view {
     )*};
 }
 
-common_view!(proto::Common, lean::Common, lean::CommonWithText);
+common_view!(
+    proto::Common,
+    lean::Common,
+    lean::CommonWithText,
+    wire::Common<'_>
+);
 
 /// The user fields every user event carries. `username` and `uniqueId` are both
 /// the @handle (`displayId`, field 38): the spec calls it `username`, the Node
@@ -356,6 +409,30 @@ macro_rules! text_view {
 
 text_view!(proto::Text);
 text_view!(lean::Text);
+
+impl TextView for wire::Text<'_> {
+    fn key(&self) -> Cow<'_, str> {
+        self.key.text()
+    }
+    fn default_pattern(&self) -> Cow<'_, str> {
+        self.default_pattern.text()
+    }
+    fn piece(&self, index: usize) -> Option<PieceView<'_>> {
+        let piece = self.pieces.iter().nth(index)?;
+        Some(if let Some(u) = piece.user_value.flatten() {
+            PieceView::User {
+                nickname: u.nickname.text(),
+                handle: u.display_id.text(),
+            }
+        } else if let Some(p) = piece.pattern_ref_value {
+            PieceView::Text(p.text())
+        } else if let Some(g) = piece.gift_value.flatten() {
+            PieceView::Text(g.text())
+        } else {
+            PieceView::Text(piece.string_value.text())
+        })
+    }
+}
 
 /// Render a `Text` by filling its pattern (`"{0:user} sent {1:gift}"`) with its
 /// pieces. Unknown placeholders are dropped; no pattern gives the key.
