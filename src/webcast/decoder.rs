@@ -19,6 +19,7 @@ use super::lenient::Mismatch;
 use super::mapping::{Mapped, Route, map_message, whole};
 use super::proto::FetchResult;
 use super::streaks::{StreakMode, StreakTracker};
+use super::user::IdText;
 use super::wire;
 
 /// What the decoder hands back, in order.
@@ -562,7 +563,7 @@ fn prepare_message(
         Ok(Mapped::Gift(mut gift)) => {
             if gift.msg_id.is_none() && msg_id != 0 {
                 gift.msg_id = Some(msg_id);
-                gift.common.msg_id = msg_id.to_string();
+                gift.common.msg_id = IdText::Num(msg_id);
             }
             if wanted.contains(EventKind::Gift) {
                 msg.main.push(Prepared::Gift(gift));

@@ -27,7 +27,7 @@ use super::lenient::{self, Mismatch};
 use super::proto::*;
 use super::reflect::{decode_whole, message_json};
 use super::time::format_iso_millis;
-use super::user::{CommonFields, CommonView, TextField, UserFields, UserRef, render_text};
+use super::user::{CommonFields, CommonView, IdText, TextField, UserFields, UserRef, render_text};
 use super::whole::Whole as WholeMessage;
 use super::wire;
 
@@ -323,7 +323,7 @@ fn generic(
 ) -> Result<Event, MapError> {
     let whole = decode_whole(info.message, payload, mm)?;
     let common = whole.common();
-    let id = common.msg_id.parse().ok();
+    let id = common.msg_id.as_i64();
     let mut ev = Event::new(info.kinds[0], &GenericData { common, key, whole });
     ev.msg_id = id;
     Ok(ev)
@@ -375,7 +375,7 @@ impl GiftData {
         let receiver = match (&m.to_user, &m.monitor_info) {
             (Some(u), _) if u.id != 0 => Some(UserRef::from_user(u).into_owned()),
             (_, Some(to_user_id)) if *to_user_id != 0 => Some(UserRef {
-                user_id: to_user_id.to_string().into(),
+                user_id: IdText::Num(*to_user_id),
                 ..Default::default()
             }),
             _ => None,
@@ -646,7 +646,7 @@ fn armies(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
             json!({})
         }
     };
-    let id = common.msg_id.parse().ok();
+    let id = common.msg_id.as_i64();
     let data = ArmiesData {
         common,
         battle_info,

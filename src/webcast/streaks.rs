@@ -162,7 +162,7 @@ impl StreakTracker {
 
 #[cfg(test)]
 mod tests {
-    use super::super::user::{CommonFields, UserFields};
+    use super::super::user::{CommonFields, IdText, UserFields};
     use super::*;
 
     fn gift(user: &str, gift_id: i64, group: &str, count: i64, end: bool, t: i64) -> GiftData {
@@ -172,7 +172,7 @@ mod tests {
                 ..Default::default()
             },
             common: CommonFields {
-                msg_id: String::new(),
+                msg_id: IdText::default(),
                 create_time: t,
             },
             gift_name: "Rose".into(),

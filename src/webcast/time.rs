@@ -2,18 +2,47 @@
 //! formatted and parsed without a clock: the caller passes the instant.
 
 /// Format ms since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+///
+/// Years 0 to 9999 (every instant a stream or a store holds) are written
+/// digit by digit into a 24-byte buffer, about a tenth of the work of
+/// `format!` (every event's timestamp goes through here); other years take
+/// `format!`, which writes the same text (`tests` compare the two).
 pub fn format_iso_millis(ms: i64) -> String {
+    let (y, m, d, h, mi, s, millis) = fields(ms);
+    if !(0..=9999).contains(&y) {
+        return format_slow(ms);
+    }
+    let mut b = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |at: usize, width: usize, mut v: i64| {
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, y);
+    put(5, 2, m);
+    put(8, 2, d);
+    put(11, 2, h);
+    put(14, 2, mi);
+    put(17, 2, s);
+    put(20, 3, millis);
+    b.iter().map(|&c| char::from(c)).collect()
+}
+
+/// Year, month, day, hour, minute, second and millisecond of `ms` (UTC).
+fn fields(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
     let secs = ms.div_euclid(1000);
     let millis = ms.rem_euclid(1000);
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        sod / 3600,
-        (sod % 3600) / 60,
-        sod % 60
-    )
+    (y, m, d, sod / 3600, (sod % 3600) / 60, sod % 60, millis)
+}
+
+/// [`format_iso_millis`] through `format!`, for any year.
+fn format_slow(ms: i64) -> String {
+    let (y, m, d, h, mi, s, millis) = fields(ms);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{millis:03}Z")
 }
 
 /// Parse `YYYY-MM-DDTHH:MM:SS[.fff]Z` (or a `+00:00` offset) into ms since the
@@ -92,6 +121,26 @@ mod tests {
         // The repaired push frame's `now` (observed).
         assert_eq!(format_iso_millis(1692120689751), "2023-08-15T17:31:29.751Z");
         assert_eq!(format_iso_millis(951782400123), "2000-02-29T00:00:00.123Z");
+    }
+
+    #[test]
+    fn the_fast_path_writes_what_format_writes() {
+        let mut ms = -62_167_219_200_000 - 86_400_000; // 31 Dec of year -1
+        while ms < 253_402_300_800_000 + 86_400_000 {
+            // Steps of a prime number of ms walk every field's digits.
+            assert_eq!(format_iso_millis(ms), format_slow(ms), "{ms}");
+            ms += 7_919_999_983;
+        }
+        for ms in [
+            0,
+            -1,
+            1_692_120_689_751,
+            253_402_300_799_999,
+            253_402_300_800_000,
+        ] {
+            assert_eq!(format_iso_millis(ms), format_slow(ms), "{ms}");
+        }
+        assert_eq!(format_iso_millis(-1), "1969-12-31T23:59:59.999Z");
     }
 
     #[test]

@@ -207,7 +207,7 @@ common_view!(
 pub struct UserFields<'a> {
     pub username: Cow<'a, str>,
     pub unique_id: Cow<'a, str>,
-    pub user_id: Cow<'a, str>,
+    pub user_id: IdText<'a>,
     pub nickname: Cow<'a, str>,
     pub profile_picture_url: Cow<'a, str>,
     #[serde(skip_serializing_if = "str::is_empty")]
@@ -271,7 +271,7 @@ impl<'a> UserFields<'a> {
         UserFields {
             username: self.username.into_owned().into(),
             unique_id: self.unique_id.into_owned().into(),
-            user_id: self.user_id.into_owned().into(),
+            user_id: self.user_id.into_owned(),
             nickname: self.nickname.into_owned().into(),
             profile_picture_url: self.profile_picture_url.into_owned().into(),
             sec_uid: self.sec_uid.into_owned().into(),
@@ -281,14 +281,14 @@ impl<'a> UserFields<'a> {
 }
 
 /// The user id as a string: `idStr` when present, else the numeric id.
-pub fn user_id(u: &impl RefView) -> Cow<'_, str> {
+pub fn user_id(u: &impl RefView) -> IdText<'_> {
     let id_str = u.id_str();
     if !id_str.is_empty() {
-        id_str
+        IdText::Text(id_str)
     } else if u.id() != 0 {
-        u.id().to_string().into()
+        IdText::Num(u.id())
     } else {
-        Cow::Borrowed("")
+        IdText::default()
     }
 }
 
@@ -301,7 +301,7 @@ pub fn avatar_url(u: &impl RefView) -> String {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UserRef<'a> {
-    pub user_id: Cow<'a, str>,
+    pub user_id: IdText<'a>,
     pub unique_id: Cow<'a, str>,
     pub nickname: Cow<'a, str>,
     pub profile_picture_url: Cow<'a, str>,
@@ -320,7 +320,7 @@ impl<'a> UserRef<'a> {
     /// An owned copy, independent of the decoded message.
     pub fn into_owned(self) -> UserRef<'static> {
         UserRef {
-            user_id: self.user_id.into_owned().into(),
+            user_id: self.user_id.into_owned(),
             unique_id: self.unique_id.into_owned().into(),
             nickname: self.nickname.into_owned().into(),
             profile_picture_url: self.profile_picture_url.into_owned().into(),
@@ -333,10 +333,109 @@ impl<'a> UserRef<'a> {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CommonFields {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub msg_id: String,
+    #[serde(skip_serializing_if = "IdText::is_empty")]
+    pub msg_id: IdText<'static>,
     #[serde(skip_serializing_if = "is_zero")]
     pub create_time: i64,
+}
+
+/// A 64-bit id as our JSON shows it: a string of its decimal digits
+/// (`"7312345678901234567"`, since JavaScript numbers lose such ids), or the
+/// text the message gave (a user's `idStr`). Held as the number when it came
+/// from a decoded integer, so building an event allocates nothing for it; it
+/// is written with `itoa` into a stack buffer, the same bytes a `String` of it
+/// gave (confirmed by the byte-for-byte replay comparison and
+/// `tests/all_types.rs`).
+///
+/// Equality compares the text shown (`Num(42)` equals `Text("42")`). Read back
+/// from JSON it is always `Text`. The default is the empty text (no id).
+#[derive(Debug, Clone)]
+pub enum IdText<'a> {
+    Num(i64),
+    Text(Cow<'a, str>),
+}
+
+impl Default for IdText<'_> {
+    fn default() -> Self {
+        IdText::Text(Cow::Borrowed(""))
+    }
+}
+
+impl<'a> IdText<'a> {
+    /// True for the empty text: no id (e.g. a message whose `msgId` is 0).
+    pub fn is_empty(&self) -> bool {
+        matches!(self, IdText::Text(s) if s.is_empty())
+    }
+
+    /// The id as a number: `None` for the empty text or a text that is not
+    /// an `i64` (what `str::parse` says of its text).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            IdText::Num(n) => Some(*n),
+            IdText::Text(s) => s.parse().ok(),
+        }
+    }
+
+    /// Calls `f` with the text shown, without allocating.
+    fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            IdText::Num(n) => f(itoa::Buffer::new().format(*n)),
+            IdText::Text(s) => f(s),
+        }
+    }
+
+    /// An owned copy, independent of the decoded message.
+    pub fn into_owned(self) -> IdText<'static> {
+        match self {
+            IdText::Num(n) => IdText::Num(n),
+            IdText::Text(s) => IdText::Text(Cow::Owned(s.into_owned())),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for IdText<'a> {
+    fn from(s: &'a str) -> Self {
+        IdText::Text(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for IdText<'_> {
+    fn from(s: String) -> Self {
+        IdText::Text(Cow::Owned(s))
+    }
+}
+
+impl<'a> From<Cow<'a, str>> for IdText<'a> {
+    fn from(s: Cow<'a, str>) -> Self {
+        IdText::Text(s)
+    }
+}
+
+impl PartialEq for IdText<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (IdText::Num(a), IdText::Num(b)) => a == b,
+            _ => self.with_text(|a| other.with_text(|b| a == b)),
+        }
+    }
+}
+
+impl std::fmt::Display for IdText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.with_text(|t| f.write_str(t))
+    }
+}
+
+impl Serialize for IdText<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.with_text(|t| s.serialize_str(t))
+    }
+}
+
+impl<'de> Deserialize<'de> for IdText<'_> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(IdText::from)
+    }
 }
 
 fn is_zero(v: &i64) -> bool {
@@ -347,9 +446,9 @@ impl CommonFields {
     pub fn from_common(c: Option<&impl CommonView>) -> CommonFields {
         c.map(|c| CommonFields {
             msg_id: if c.msg_id() != 0 {
-                c.msg_id().to_string()
+                IdText::Num(c.msg_id())
             } else {
-                String::new()
+                IdText::default()
             },
             create_time: c.create_time(),
         })

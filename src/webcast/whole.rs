@@ -13,7 +13,7 @@ use serde::ser::{Error as _, Impossible, SerializeMap};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use super::user::CommonFields;
+use super::user::{CommonFields, IdText};
 
 /// A whole message: decoded here, or read back from JSON.
 #[derive(Debug, Clone)]
@@ -60,9 +60,9 @@ impl Whole {
         };
         CommonFields {
             msg_id: if msg_id != 0 {
-                msg_id.to_string()
+                IdText::Num(msg_id)
             } else {
-                String::new()
+                IdText::default()
             },
             create_time,
         }
