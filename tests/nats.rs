@@ -210,8 +210,10 @@ async fn a_full_window_in_flight_is_sent_again_at_once_when_a_node_dies() {
     use tiklive::webcast::capture::{RecordKind, format_header, format_record};
     let nodes = NatsServer::cluster(3);
     let dir = tempfile::tempdir().unwrap();
-    // 30,000 chats with distinct message ids, replayed at full speed: when
-    // the node dies, a full window of publishes is in flight.
+    // 30,000 chats with distinct message ids, 3,000 a second for ten
+    // seconds (paced, so the kill lands while publishing however busy the
+    // machine): while the leader is re-elected, a full window of publishes
+    // goes out without acks.
     let mut text = format_header("bulk", "1") + "\n";
     for n in 1..=30_000 {
         let frame = crate::support::fake_tiktok::endless_frame(1, n);
@@ -222,8 +224,8 @@ async fn a_full_window_in_flight_is_sent_again_at_once_when_a_node_dies() {
     std::fs::write(&capture, text).unwrap();
     let expected = replayed(&dir, &capture, &["--type", "chat"]).await;
     assert_eq!(expected.len(), 30_000);
-    let stderr =
-        kill_a_node_while_publishing(&dir, nodes, &capture, &["--type", "chat"], &expected).await;
+    let args = ["--type", "chat", "--speed", "3"];
+    let stderr = kill_a_node_while_publishing(&dir, nodes, &capture, &args, &expected).await;
     // The outage is said once, and its end once.
     let said = |what: &str| stderr.lines().filter(|l| l.contains(what)).count();
     assert!(said("waiting for NATS at") <= 1, "{stderr}");
@@ -242,6 +244,12 @@ async fn kill_a_node_while_publishing(
     expected: &[serde_json::Value],
 ) -> String {
     let sink = urls(&nodes);
+    let client = async_nats::connect(nodes[1].url()).await.unwrap();
+    let js = async_nats::jetstream::new(client.clone());
+    let within = std::time::Duration::from_secs(60);
+    // The first publish is seen on a plain subscription, at once: no
+    // JetStream request that a busy cluster may answer late.
+    let mut published = client.subscribe("tiklive.ev.>").await.unwrap();
     let mut child = tiklive(dir.path())
         .args(["watch", "--replay", capture.to_str().unwrap()])
         .args(args)
@@ -250,21 +258,14 @@ async fn kill_a_node_while_publishing(
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Once the stream holds some events (a cluster under load may take a
+    // Once events are being published (a cluster under load may take a
     // few seconds to elect its leader; an R3 stream is created with all three
     // nodes up), kill a node while publishing goes on.
-    let client = async_nats::connect(nodes[1].url()).await.unwrap();
-    let js = async_nats::jetstream::new(client);
-    let within = std::time::Duration::from_secs(60);
-    eventually(
-        "the first events in the stream",
-        within,
-        async || match js.get_stream(STREAM).await {
-            Ok(mut s) => s.info().await.is_ok_and(|i| i.state.messages > 0),
-            Err(_) => false,
-        },
-    )
-    .await;
+    let first = tokio::time::timeout(within, futures_util::StreamExt::next(&mut published)).await;
+    assert!(
+        matches!(first, Ok(Some(_))),
+        "nothing published within {within:?}"
+    );
     // The stream's leader: its publishes in flight lose their acks.
     let info = js
         .get_stream(STREAM)
