@@ -214,6 +214,23 @@ async fn texts(cmd: &mut Command) -> (String, String) {
 }
 
 /// Both workers up, all six streamers owned, split between them, flowing.
+/// Worker `name` alone, once it owns every streamer and each has sent events.
+async fn one_worker_streaming(pool: &Pool, name: &str, ttl: &str) -> Child {
+    let worker = pool.worker(name, ttl);
+    pool.wait_owners("all owned", Duration::from_secs(30), |o| {
+        o.len() == USERS.len()
+    })
+    .await;
+    poll_every(
+        Duration::from_millis(200),
+        "events from every streamer",
+        Duration::from_secs(30),
+        async || pool.newest().await.len() >= USERS.len(),
+    )
+    .await;
+    worker
+}
+
 async fn two_workers(pool: &Pool, ttl: &str) -> (Child, Child) {
     let a = pool.worker("a", ttl);
     let b = pool.worker("b", ttl);
@@ -344,19 +361,8 @@ async fn sigterm_hands_over_at_once_with_no_gap() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_at_once_while_nats_is_down_and_loses_nothing() {
     let mut pool = Pool::start().await;
-    let mut a = pool.worker("a", "2s");
-    pool.wait_owners("all owned", Duration::from_secs(30), |o| {
-        o.len() == USERS.len()
-    })
-    .await;
+    let mut a = one_worker_streaming(&pool, "a", "2s").await;
     let every = Duration::from_millis(200);
-    poll_every(
-        every,
-        "events from every streamer",
-        Duration::from_secs(30),
-        async || pool.newest().await.len() >= USERS.len(),
-    )
-    .await;
     pool.nats.kill();
     // Events keep coming from TikTok meanwhile: a few are left unconfirmed.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -453,19 +459,8 @@ async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_engine_outage_is_reported_once_not_per_stream() {
     let mut pool = Pool::start().await;
-    let mut a = pool.worker("a", "5s");
-    pool.wait_owners("all owned", Duration::from_secs(30), |o| {
-        o.len() == USERS.len()
-    })
-    .await;
+    let mut a = one_worker_streaming(&pool, "a", "5s").await;
     let every = Duration::from_millis(200);
-    poll_every(
-        every,
-        "events from every streamer",
-        Duration::from_secs(20),
-        async || pool.newest().await.len() >= USERS.len(),
-    )
-    .await;
     pool.nats.kill();
     tokio::time::sleep(Duration::from_secs(9)).await;
     pool.nats.restart();
