@@ -897,7 +897,7 @@ async fn forward_from_limit_skips_errors_and_hands_back_after_the_drain_timeout(
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("1 deliveries were still being retried after the 2s drain timeout"));
+    assert!(err.contains("1 delivery was still being retried after the 2s drain timeout"));
     assert!(
         started.elapsed() < std::time::Duration::from_secs(20),
         "{err}"

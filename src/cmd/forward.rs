@@ -228,16 +228,24 @@ async fn from_nats(args: ForwardArgs, term: Terminal, shutdown: Shutdown) -> Res
     }
     if totals.given_up > 0 || totals.handed_back > 0 {
         let mut parts = Vec::new();
+        let deliveries = |n: u64| {
+            if n == 1 {
+                "1 delivery was".to_string()
+            } else {
+                format!("{n} deliveries were")
+            }
+        };
         if totals.given_up > 0 {
             parts.push(format!(
-                "{} deliveries were given up (see 'tiklive webhooks list')",
-                totals.given_up
+                "{} given up (see 'tiklive webhooks list')",
+                deliveries(totals.given_up)
             ));
         }
         if totals.handed_back > 0 {
             parts.push(format!(
-                "{} deliveries were still being retried after the {} drain timeout (handed back to the stream: the next run delivers them)",
-                totals.handed_back, args.drain_timeout
+                "{} still being retried after the {} drain timeout (handed back to the stream for the next run)",
+                deliveries(totals.handed_back),
+                args.drain_timeout
             ));
         }
         bail!(Failure::new(Code::Runtime, parts.join("; ")));
