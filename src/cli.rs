@@ -196,7 +196,7 @@ Exit codes:
   1    some deliveries were given up or are still pending after --drain-timeout
        (pending ones stay queued for the next run; 'tiklive webhooks list' shows give-ups)
   2    usage or configuration error (e.g. a URL that is not http or https)
-  130  interrupted (Ctrl-C); pending deliveries stay queued";
+  130  interrupted (Ctrl-C or SIGTERM); pending deliveries stay queued";
 
 const SERVE_AFTER_HELP: &str = "\
 Endpoints (JSON; with an API key, /api/* need 'Authorization: Bearer KEY' or 'X-API-Key: KEY'):

@@ -52,7 +52,7 @@ impl Code {
             Code::NotFound => "room not found, user offline, or the stream ended before it started",
             Code::Rejected => "sign server or authorisation rejected the request",
             Code::RetriesExhausted => "reconnect attempts exhausted",
-            Code::Interrupted => "interrupted (Ctrl-C)",
+            Code::Interrupted => "interrupted (Ctrl-C or SIGTERM)",
         }
     }
 }
