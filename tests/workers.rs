@@ -111,6 +111,23 @@ impl Pool {
         .await
     }
 
+    /// Wait (up to 30 s) until every streamer has an event stamped after
+    /// `since_ms`.
+    async fn all_continue_after(&self, what: &str, since_ms: i64) {
+        poll_every(
+            Duration::from_millis(200),
+            what,
+            Duration::from_secs(30),
+            async || {
+                let newest = self.newest().await;
+                USERS
+                    .iter()
+                    .all(|u| newest.get(*u).is_some_and(|t| *t > since_ms))
+            },
+        )
+        .await;
+    }
+
     /// The newest event timestamp (ms) per streamer in the stream.
     async fn newest(&self) -> BTreeMap<String, i64> {
         let mut out = BTreeMap::new();
@@ -362,7 +379,6 @@ async fn sigterm_hands_over_at_once_with_no_gap() {
 async fn sigterm_stops_at_once_while_nats_is_down_and_loses_nothing() {
     let mut pool = Pool::start().await;
     let mut a = one_worker_streaming(&pool, "a", "2s").await;
-    let every = Duration::from_millis(200);
     pool.nats.kill();
     // Events keep coming from TikTok meanwhile: a few are left unconfirmed.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -379,18 +395,7 @@ async fn sigterm_stops_at_once_while_nats_is_down_and_loses_nothing() {
     pool.nats.restart();
     let mut b = pool.worker("b", "2s");
     let back = now_ms();
-    poll_every(
-        every,
-        "streams continue on b",
-        Duration::from_secs(30),
-        async || {
-            let newest = pool.newest().await;
-            USERS
-                .iter()
-                .all(|u| newest.get(*u).is_some_and(|t| *t > back))
-        },
-    )
-    .await;
+    pool.all_continue_after("streams continue on b", back).await;
     sigterm(&mut b).await;
     pool.assert_complete().await;
 }
@@ -460,23 +465,11 @@ async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
 async fn an_engine_outage_is_reported_once_not_per_stream() {
     let mut pool = Pool::start().await;
     let mut a = one_worker_streaming(&pool, "a", "5s").await;
-    let every = Duration::from_millis(200);
     pool.nats.kill();
     tokio::time::sleep(Duration::from_secs(9)).await;
     pool.nats.restart();
     let back = now_ms();
-    poll_every(
-        every,
-        "streams continue",
-        Duration::from_secs(30),
-        async || {
-            let newest = pool.newest().await;
-            USERS
-                .iter()
-                .all(|u| newest.get(*u).is_some_and(|t| *t > back))
-        },
-    )
-    .await;
+    pool.all_continue_after("streams continue", back).await;
     sigterm(&mut a).await;
     let out = a.wait_with_output().await.unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
