@@ -262,9 +262,11 @@ impl<'a> UserFields<'a> {
                 .unwrap_or(0)
         };
         let has_scene = |scenes: &[i32]| u.badges().any(|(s, _)| scenes.contains(&s));
+        // Read (and checked as UTF-8) once: a borrowed `Cow` clones for free.
+        let handle = u.display_id();
         UserFields {
-            username: u.display_id(),
-            unique_id: u.display_id(),
+            username: handle.clone(),
+            unique_id: handle,
             user_id: user_id(u),
             nickname: u.nickname(),
             profile_picture_url: u.avatar().unwrap_or_default(),
