@@ -47,6 +47,8 @@ pub struct Stamper {
     wanted: KindSet,
     streamer: String,
     room_id: String,
+    /// The ids of `room_id`'s messages.
+    ids: ids::MessageIds,
     indexer: ids::Indexer,
     /// The last timestamp formatted, and its instant in ms: the events of a
     /// frame, and often of several frames, share it.
@@ -174,6 +176,7 @@ impl Stamper {
             wanted,
             streamer: streamer.to_string(),
             room_id: String::new(),
+            ids: ids::MessageIds::new(""),
             indexer: ids::Indexer::default(),
             timestamp: (0, format_iso_millis(0)),
         }
@@ -184,6 +187,7 @@ impl Stamper {
     pub fn set_room(&mut self, room_id: &str) {
         if self.room_id != room_id {
             self.room_id = room_id.to_string();
+            self.ids = ids::MessageIds::new(room_id);
         }
     }
 
@@ -248,7 +252,8 @@ impl Stamper {
                     let id: &str = match ev.msg_id {
                         Some(msg_id) => {
                             let index = self.indexer.next(msg_id, ev.kind);
-                            ids::message_uuid(&self.room_id, msg_id, ev.kind, index)
+                            self.ids
+                                .uuid(msg_id, ev.kind, index)
                                 .hyphenated()
                                 .encode_lower(&mut text)
                         }
