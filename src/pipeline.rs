@@ -214,11 +214,25 @@ impl Stamper {
     }
 
     /// Make `self.timestamp` the one of `t_ms` (formatted only when it is
-    /// not the last one).
+    /// not the last one; within the same second only its milliseconds change,
+    /// and only they are rewritten: frames come tens of milliseconds apart).
     fn timestamp(&mut self, t_ms: i64) {
-        if self.timestamp.0 != t_ms {
-            self.timestamp = (t_ms, format_iso_millis(t_ms));
+        let (last, text) = &mut self.timestamp;
+        if *last == t_ms {
+            return;
         }
+        // `YYYY-MM-DDTHH:MM:SS.mmmZ`: 24 bytes for the years 0 to 9999.
+        if last.div_euclid(1000) == t_ms.div_euclid(1000) && text.len() == 24 {
+            let ms = t_ms.rem_euclid(1000) as u32;
+            text.truncate(20);
+            for d in [ms / 100, ms / 10 % 10, ms % 10] {
+                text.push(char::from(b'0' + d as u8));
+            }
+            text.push('Z');
+        } else {
+            *text = format_iso_millis(t_ms);
+        }
+        *last = t_ms;
     }
 
     fn label(&self) -> &str {
@@ -267,6 +281,38 @@ impl Stamper {
                 Output::Warning(w) => term::warn(format_args!("{}: {w}", self.label())),
                 Output::Drift(d) => term::warn(format_args!("{}: {d}", self.label())),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The timestamps the stamper keeps are what `format_iso_millis` writes,
+    /// whether only the milliseconds changed or more.
+    #[test]
+    fn timestamps_match_the_formatter() {
+        let mut stamper = Stamper::new(KindSet::default_set(), "alice");
+        let base = 1_700_000_000_000_i64;
+        for t in [
+            base,
+            base + 7,
+            base + 57,
+            base + 999,
+            base + 1000,
+            base + 1000,
+            base + 1456,
+            base - 1,
+            -1,
+            -999,
+            0,
+            253_402_300_799_999,
+            253_402_300_800_000,
+            253_402_300_800_001,
+        ] {
+            stamper.timestamp(t);
+            assert_eq!(stamper.timestamp.1, format_iso_millis(t), "{t}");
         }
     }
 }
