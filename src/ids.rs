@@ -36,32 +36,137 @@ pub fn for_message(room_id: &str, msg_id: i64, kind: EventKind, index: u32) -> S
 }
 
 /// The deterministic id of the `index`-th event of type `kind` made from the
-/// message `msg_id` of room `room_id`; `.hyphenated().encode_lower(&mut buf)`
-/// writes its text into a 36-byte buffer without allocating.
-///
-/// The same value as `Uuid::new_v5(&NAMESPACE, name)`, computed with the
-/// `sha1` crate (which uses the CPU's SHA extensions where it has them) and
-/// without building the name as a `String`: ids are made for every event, and
-/// this was 2% of a replay's CPU time. A unit test checks both agree.
+/// message `msg_id` of room `room_id` (see [`MessageIds`], which a stream
+/// keeps to make many of them).
 pub fn message_uuid(room_id: &str, msg_id: i64, kind: EventKind, index: u32) -> Uuid {
-    use sha1::Digest;
-    let mut msg = itoa::Buffer::new();
-    let mut idx = itoa::Buffer::new();
-    let digest = sha1::Sha1::new()
-        .chain_update(NAMESPACE.as_bytes())
-        .chain_update(room_id.as_bytes())
-        .chain_update(b":")
-        .chain_update(msg.format(msg_id).as_bytes())
-        .chain_update(b":")
-        .chain_update(kind.name().as_bytes())
-        .chain_update(b":")
-        .chain_update(idx.format(index).as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+    MessageIds::new(room_id).uuid(msg_id, kind, index)
 }
 
+/// SHA-1's initial state (FIPS 180-4, 5.3.1).
+const SHA1_INIT: [u32; 5] = [
+    0x6745_2301,
+    0xEFCD_AB89,
+    0x98BA_DCFE,
+    0x1032_5476,
+    0xC3D2_E1F0,
+];
+
+/// The SHA-1 block size in bytes.
+const BLOCK: usize = 64;
+
+/// The most blocks a name's end is hashed in on the stack: the prefix's
+/// last partial block (< 64 bytes) + a msgId (≤ 20) + the longest type name
+/// + an index (≤ 10) + 3 colons + 9 bytes of padding fit in three.
+const TAIL_BLOCKS: usize = 3;
+
+/// The message ids of one room: [`MessageIds::uuid`] gives the same value as
+/// `Uuid::new_v5(&NAMESPACE, "<roomId>:<msgId>:<type>:<index>")`, computed
+/// with the `sha1` crate's compression function (the CPU's SHA extensions
+/// where it has them) over the name built on the stack: the constant part
+/// `NAMESPACE || roomId || ":"` is laid out once per room (its whole 64-byte
+/// blocks hashed once), and each id then takes one call for its two or three
+/// blocks, with no hasher's buffering. Ids are made for every event. The
+/// unit tests check it against the `uuid` crate's v5.
+#[derive(Debug, Clone)]
+pub struct MessageIds {
+    /// The state after the whole blocks of the prefix.
+    state: [u32; 5],
+    /// How many bytes those blocks hold.
+    hashed: usize,
+    /// The rest of the prefix (under 64 bytes), at the start of a block.
+    rest: [u8; BLOCK],
+    rest_len: usize,
+    /// For names too long for the stack (see [`MessageIds::uuid_slow`]).
+    room_id: Box<str>,
+}
+
+impl MessageIds {
+    /// The ids of room `room_id` (any text, even empty).
+    pub fn new(room_id: &str) -> MessageIds {
+        let mut prefix = Vec::with_capacity(NAMESPACE.as_bytes().len() + room_id.len() + 1);
+        prefix.extend_from_slice(NAMESPACE.as_bytes());
+        prefix.extend_from_slice(room_id.as_bytes());
+        prefix.push(b':');
+        let (blocks, rest) = prefix.as_chunks::<BLOCK>();
+        let mut state = SHA1_INIT;
+        sha1::block_api::compress(&mut state, blocks);
+        let mut ids = MessageIds {
+            state,
+            hashed: blocks.len() * BLOCK,
+            rest: [0; BLOCK],
+            rest_len: rest.len(),
+            room_id: room_id.into(),
+        };
+        ids.rest[..rest.len()].copy_from_slice(rest);
+        ids
+    }
+
+    /// The id of the `index`-th event of type `kind` made from the message
+    /// `msg_id`; `.hyphenated().encode_lower(&mut buf)` writes its text into
+    /// a 36-byte buffer without allocating.
+    pub fn uuid(&self, msg_id: i64, kind: EventKind, index: u32) -> Uuid {
+        let mut msg = itoa::Buffer::new();
+        let mut idx = itoa::Buffer::new();
+        let parts: [&[u8]; 5] = [
+            msg.format(msg_id).as_bytes(),
+            b":",
+            kind.name().as_bytes(),
+            b":",
+            idx.format(index).as_bytes(),
+        ];
+        let mut buf = [[0u8; BLOCK]; TAIL_BLOCKS];
+        let flat = buf.as_flattened_mut();
+        flat[..self.rest_len].copy_from_slice(&self.rest[..self.rest_len]);
+        let mut len = self.rest_len;
+        for part in parts {
+            let Some(to) = flat.get_mut(len..len + part.len()) else {
+                return self.uuid_slow(&parts);
+            };
+            to.copy_from_slice(part);
+            len += part.len();
+        }
+        // Padding: 0x80, zeros, and the message's length in bits (big-endian)
+        // in the last 8 bytes of the last block.
+        let blocks = (len + 9).div_ceil(BLOCK);
+        if blocks > TAIL_BLOCKS {
+            return self.uuid_slow(&parts);
+        }
+        flat[len] = 0x80;
+        let bits = ((self.hashed + len) as u64) * 8;
+        flat[blocks * BLOCK - 8..blocks * BLOCK].copy_from_slice(&bits.to_be_bytes());
+        let mut state = self.state;
+        sha1::block_api::compress(&mut state, &buf[..blocks]);
+        from_state(&state)
+    }
+
+    /// [`MessageIds::uuid`] for a name too long for the stack buffer (a
+    /// room id of dozens of characters): the `sha1` crate's hasher.
+    #[cold]
+    fn uuid_slow(&self, parts: &[&[u8]]) -> Uuid {
+        use sha1::Digest;
+        let mut hasher = sha1::Sha1::new();
+        hasher.update(NAMESPACE.as_bytes());
+        hasher.update(self.room_id.as_bytes());
+        hasher.update(b":");
+        for part in parts {
+            hasher.update(part);
+        }
+        let digest = hasher.finalize();
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+    }
+}
+
+/// The UUIDv5 of a finished SHA-1 `state`: its first 16 bytes (the state
+/// words are the digest, big-endian) with the version and variant set.
+fn from_state(state: &[u32; 5]) -> Uuid {
+    let mut bytes = [0u8; 16];
+    for (to, word) in bytes.chunks_exact_mut(4).zip(state) {
+        to.copy_from_slice(&word.to_be_bytes());
+    }
+    uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+}
 /// Numbers the events of one decoded batch: consecutive events of the same
 /// message and type get indexes 0, 1, 2, …
 #[derive(Debug, Default)]
@@ -100,6 +205,25 @@ mod tests {
             let name = format!("{room}:{msg}:{}:{index}", kind.name());
             let want = Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string();
             assert_eq!(for_message(room, msg, kind, index), want);
+        }
+    }
+
+    /// Every kind, and room ids from empty to long enough that the prefix
+    /// spans whole blocks and names take the slow path.
+    #[test]
+    fn message_ids_match_the_uuid_crates_v5_at_every_length() {
+        for room_len in 0..=140 {
+            let room: String = (0..room_len)
+                .map(|i| char::from(b'0' + (i % 10) as u8))
+                .collect();
+            let ids = MessageIds::new(&room);
+            for (i, kind) in EventKind::ALL.iter().enumerate() {
+                let msg = [0, 7, -1, i64::MIN, i64::MAX][i % 5];
+                let index = [0, 9, 10, u32::MAX][i % 4];
+                let name = format!("{room}:{msg}:{}:{index}", kind.name());
+                let want = Uuid::new_v5(&NAMESPACE, name.as_bytes());
+                assert_eq!(ids.uuid(msg, *kind, index), want, "{name}");
+            }
         }
     }
 

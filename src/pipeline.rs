@@ -47,6 +47,8 @@ pub struct Stamper {
     wanted: KindSet,
     streamer: String,
     room_id: String,
+    /// The ids of `room_id`'s messages.
+    ids: ids::MessageIds,
     indexer: ids::Indexer,
     /// The last timestamp formatted, and its instant in ms: the events of a
     /// frame, and often of several frames, share it.
@@ -174,6 +176,7 @@ impl Stamper {
             wanted,
             streamer: streamer.to_string(),
             room_id: String::new(),
+            ids: ids::MessageIds::new(""),
             indexer: ids::Indexer::default(),
             timestamp: (0, format_iso_millis(0)),
         }
@@ -184,6 +187,7 @@ impl Stamper {
     pub fn set_room(&mut self, room_id: &str) {
         if self.room_id != room_id {
             self.room_id = room_id.to_string();
+            self.ids = ids::MessageIds::new(room_id);
         }
     }
 
@@ -210,11 +214,25 @@ impl Stamper {
     }
 
     /// Make `self.timestamp` the one of `t_ms` (formatted only when it is
-    /// not the last one).
+    /// not the last one; within the same second only its milliseconds change,
+    /// and only they are rewritten: frames come tens of milliseconds apart).
     fn timestamp(&mut self, t_ms: i64) {
-        if self.timestamp.0 != t_ms {
-            self.timestamp = (t_ms, format_iso_millis(t_ms));
+        let (last, text) = &mut self.timestamp;
+        if *last == t_ms {
+            return;
         }
+        // `YYYY-MM-DDTHH:MM:SS.mmmZ`: 24 bytes for the years 0 to 9999.
+        if last.div_euclid(1000) == t_ms.div_euclid(1000) && text.len() == 24 {
+            let ms = t_ms.rem_euclid(1000) as u32;
+            text.truncate(20);
+            for d in [ms / 100, ms / 10 % 10, ms % 10] {
+                text.push(char::from(b'0' + d as u8));
+            }
+            text.push('Z');
+        } else {
+            *text = format_iso_millis(t_ms);
+        }
+        *last = t_ms;
     }
 
     fn label(&self) -> &str {
@@ -248,7 +266,8 @@ impl Stamper {
                     let id: &str = match ev.msg_id {
                         Some(msg_id) => {
                             let index = self.indexer.next(msg_id, ev.kind);
-                            ids::message_uuid(&self.room_id, msg_id, ev.kind, index)
+                            self.ids
+                                .uuid(msg_id, ev.kind, index)
                                 .hyphenated()
                                 .encode_lower(&mut text)
                         }
@@ -262,6 +281,38 @@ impl Stamper {
                 Output::Warning(w) => term::warn(format_args!("{}: {w}", self.label())),
                 Output::Drift(d) => term::warn(format_args!("{}: {d}", self.label())),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The timestamps the stamper keeps are what `format_iso_millis` writes,
+    /// whether only the milliseconds changed or more.
+    #[test]
+    fn timestamps_match_the_formatter() {
+        let mut stamper = Stamper::new(KindSet::default_set(), "alice");
+        let base = 1_700_000_000_000_i64;
+        for t in [
+            base,
+            base + 7,
+            base + 57,
+            base + 999,
+            base + 1000,
+            base + 1000,
+            base + 1456,
+            base - 1,
+            -1,
+            -999,
+            0,
+            253_402_300_799_999,
+            253_402_300_800_000,
+            253_402_300_800_001,
+        ] {
+            stamper.timestamp(t);
+            assert_eq!(stamper.timestamp.1, format_iso_millis(t), "{t}");
         }
     }
 }

@@ -184,6 +184,10 @@ impl EnvelopeParts<'_> {
     /// Append the envelope's JSON to `out`, without a newline (see
     /// [`Envelope::write_json`]).
     pub fn write_json(&self, out: &mut String) {
+        // The line's size, its escapes aside: one reservation for all of it.
+        out.reserve(
+            self.data.len() + self.streamer.len() + self.timestamp.len() + self.id.len() + 96,
+        );
         self.json_head(out);
         out.push_str(self.data);
         self.json_tail(out);
@@ -191,8 +195,10 @@ impl EnvelopeParts<'_> {
 
     /// `{"type":…,"streamer":…,"data":` (see [`Envelope::json_head`]).
     pub fn json_head(&self, out: &mut String) {
-        out.push_str("{\"type\":");
-        write_str(out, self.kind.name());
+        // Type names are ASCII letters (`kind.rs`): nothing to escape.
+        out.push_str("{\"type\":\"");
+        out.push_str(self.kind.name());
+        out.push('"');
         if !self.streamer.is_empty() {
             out.push_str(",\"streamer\":");
             write_str(out, self.streamer);
@@ -231,6 +237,17 @@ mod kind_name {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `json_head` writes type names without escaping them.
+    #[test]
+    fn type_names_need_no_escapes() {
+        for kind in EventKind::ALL {
+            assert!(
+                kind.name().bytes().all(|b| b.is_ascii_alphanumeric()),
+                "{kind:?}"
+            );
+        }
+    }
 
     #[test]
     fn envelope_round_trips() {
