@@ -185,9 +185,12 @@ impl Route {
     /// misc/payload_examples.json and the events-collector files) and the
     /// `LinkMicBattleTaskMessage` spelling.
     pub fn for_method(method: &str) -> Option<Route> {
-        static BY_NAME: OnceLock<HashMap<&'static str, Route>> = OnceLock::new();
+        // Looked up once per message: foldhash instead of SipHash (the table
+        // is fixed, nothing is ever inserted from the wire to collide).
+        static BY_NAME: OnceLock<HashMap<&'static str, Route, foldhash::fast::FixedState>> =
+            OnceLock::new();
         let by_name = BY_NAME.get_or_init(|| {
-            let mut map = HashMap::new();
+            let mut map = HashMap::default();
             for info in ROUTES {
                 map.insert(info.method, info.route);
                 map.insert(&info.method["Webcast".len()..], info.route);

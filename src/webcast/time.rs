@@ -26,7 +26,9 @@ pub fn format_iso_millis(ms: i64) -> String {
     put(14, 2, mi);
     put(17, 2, s);
     put(20, 3, millis);
-    b.iter().map(|&c| char::from(c)).collect()
+    // ASCII digits and separators: always UTF-8. One allocation and copy
+    // (collecting chars grew the string byte by byte).
+    std::str::from_utf8(&b).map_or_else(|_| format_slow(ms), str::to_owned)
 }
 
 /// Year, month, day, hour, minute, second and millisecond of `ms` (UTC).
@@ -65,9 +67,12 @@ pub fn parse_iso_millis(s: &str) -> Option<i64> {
         if digits == 0 {
             return None;
         }
-        let f = &frac[..digits];
-        let padded: String = f.chars().chain("000".chars()).take(3).collect();
-        millis = padded.parse().ok()?;
+        // The first three digits, padded with zeros ("7" is 700 ms).
+        millis = frac.as_bytes()[..digits]
+            .iter()
+            .chain(b"000")
+            .take(3)
+            .fold(0, |ms, d| ms * 10 + i64::from(d - b'0'));
         rest = &frac[digits..];
     }
     let offset_secs = match rest {
@@ -156,6 +161,15 @@ mod tests {
             parse_iso_millis("2023-08-15T17:31:29Z"),
             Some(1692120689000)
         );
+        assert_eq!(
+            parse_iso_millis("2023-08-15T17:31:29.7Z"),
+            Some(1692120689700)
+        );
+        assert_eq!(
+            parse_iso_millis("2023-08-15T17:31:29.75199Z"),
+            Some(1692120689751)
+        );
+        assert_eq!(parse_iso_millis("2023-08-15T17:31:29.Z"), None);
         assert_eq!(parse_iso_millis("yesterday"), None);
         assert_eq!(parse_iso_millis("2023-13-15T17:31:29Z"), None);
     }

@@ -429,33 +429,18 @@ impl<'a> Image<'a> {
 /// declares too.
 const REF_USER: &[u32] = &[1, 3, 9, 10, 11, 38, 1028];
 
-/// A user shown by reference (`RefUser` of `proto/lean.proto`): what
-/// `UserRef` reads. Badges, follow info and the secondary ids are skipped
-/// unread.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RefUser<'a> {
-    pub id: i64,
-    pub nickname: &'a [u8],
-    pub avatar_thumb: Option<Image<'a>>,
-    pub avatar_medium: Option<Image<'a>>,
-    pub avatar_large: Option<Image<'a>>,
-    pub display_id: &'a [u8],
-    pub id_str: &'a [u8],
+/// What `RefUser` and `User` read alike, while a user is read.
+#[derive(Default)]
+struct RefFields<'a> {
+    id: i64,
+    nickname: &'a [u8],
+    /// `avatar_thumb`, `avatar_medium` and `avatar_large` (fields 9-11).
+    avatars: [Option<Image<'a>>; 3],
+    display_id: &'a [u8],
+    id_str: &'a [u8],
 }
 
-impl<'a> RefUser<'a> {
-    pub fn parse(buf: &'a [u8]) -> Read<Self> {
-        const DECLARED: Declared = Declared::new(REF_USER);
-        let mut u = RefUser::default();
-        let mut r = Reader::new(buf);
-        while let Some(key) = r.key()? {
-            if !u.field(&mut r, key)? {
-                r.skip(key, &DECLARED)?;
-            }
-        }
-        Ok(u)
-    }
-
+impl<'a> RefFields<'a> {
     /// Read field `key` if it is one of [`REF_USER`] with its wire type;
     /// whether it was.
     #[inline(always)]
@@ -463,14 +448,48 @@ impl<'a> RefUser<'a> {
         match key {
             (1, VARINT) => self.id = r.int64()?,
             (3, LEN) => self.nickname = r.bytes()?,
-            (9, LEN) => r.message(&mut self.avatar_thumb, Image::parse)?,
-            (10, LEN) => r.message(&mut self.avatar_medium, Image::parse)?,
-            (11, LEN) => r.message(&mut self.avatar_large, Image::parse)?,
+            (9, LEN) => r.message(&mut self.avatars[0], Image::parse)?,
+            (10, LEN) => r.message(&mut self.avatars[1], Image::parse)?,
+            (11, LEN) => r.message(&mut self.avatars[2], Image::parse)?,
             (38, LEN) => self.display_id = r.bytes()?,
             (1028, LEN) => self.id_str = r.bytes()?,
             _ => return Ok(false),
         }
         Ok(true)
+    }
+}
+
+/// A user shown by reference (`RefUser` of `proto/lean.proto`): what
+/// `UserRef` reads. Badges, follow info and the secondary ids are skipped
+/// unread; of the avatars only the URL shown is kept.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RefUser<'a> {
+    pub id: i64,
+    pub nickname: &'a [u8],
+    /// The first URL of the thumb, medium or large avatar, in that order
+    /// (as [`RefView::avatar`] picks it).
+    pub avatar: Option<&'a [u8]>,
+    pub display_id: &'a [u8],
+    pub id_str: &'a [u8],
+}
+
+impl<'a> RefUser<'a> {
+    pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(REF_USER);
+        let mut f = RefFields::default();
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            if !f.field(&mut r, key)? {
+                r.skip(key, &DECLARED)?;
+            }
+        }
+        Ok(RefUser {
+            id: f.id,
+            nickname: f.nickname,
+            avatar: f.avatars.into_iter().flatten().find_map(|i| i.first_url),
+            display_id: f.display_id,
+            id_str: f.id_str,
+        })
     }
 }
 
@@ -488,11 +507,7 @@ impl RefView for RefUser<'_> {
         self.display_id.text()
     }
     fn avatar(&self) -> Option<Cow<'_, str>> {
-        [self.avatar_thumb, self.avatar_medium, self.avatar_large]
-            .into_iter()
-            .flatten()
-            .find_map(|img| img.first_url)
-            .map(TextField::text)
+        self.avatar.map(TextField::text)
     }
 }
 
@@ -520,7 +535,7 @@ impl<'a> User<'a> {
         const DECLARED: Declared =
             Declared::new(&[1, 3, 9, 10, 11, 12, 22, 38, 46, 64, 1024, 1028]);
         let mut u = User::default();
-        let mut base = RefUser::default();
+        let mut base = RefFields::default();
         let mut badges = Span::default();
         let mut r = Reader::new(buf);
         loop {
@@ -539,12 +554,10 @@ impl<'a> User<'a> {
             }
         }
         badges.close(&mut u.badges, buf, 64);
-        let RefUser {
+        let RefFields {
             id,
             nickname,
-            avatar_thumb,
-            avatar_medium,
-            avatar_large,
+            avatars: [avatar_thumb, avatar_medium, avatar_large],
             display_id,
             id_str,
         } = base;
@@ -1075,6 +1088,11 @@ impl<'a> Contributor<'a> {
     }
 }
 
+/// Room for this many viewers is made at a leaderboard's first one: a
+/// leaderboard shows a dozen or so (one allocation instead of three as it
+/// grows).
+const RANKS: usize = 16;
+
 /// `WebcastRoomUserSeqMessage` (viewer count and leaderboard).
 #[derive(Debug, Clone, Default)]
 pub struct RoomUserSeqMessage<'a> {
@@ -1094,7 +1112,13 @@ impl<'a> RoomUserSeqMessage<'a> {
         while let Some(key) = r.key()? {
             match key {
                 (1, LEN) => r.message(&mut m.common, Common::parse)?,
-                (2, LEN) => m.ranks.push(Contributor::parse(r.bytes()?)?),
+                (2, LEN) => {
+                    let buf = r.bytes()?;
+                    if m.ranks.capacity() == 0 {
+                        m.ranks.reserve(RANKS);
+                    }
+                    m.ranks.push(Contributor::parse(buf)?);
+                }
                 (3, VARINT) => m.total = r.int64()?,
                 (7, VARINT) => m.total_user = r.int64()?,
                 _ => r.skip(key, &DECLARED)?,
