@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use serde::ser::SerializeMap;
+use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
@@ -23,6 +23,105 @@ use super::whole::Whole;
 fn is_false(v: &bool) -> bool {
     !*v
 }
+
+/// A group of fields that event data writes in place, inside the object
+/// that holds it (what `#[serde(flatten)]` does): [`UserFields`],
+/// [`UserRef`], [`CommonFields`], and the data structs themselves.
+///
+/// serde's flatten writes the whole holding struct as a map, every key an
+/// escaped string through `SerializeMap::serialize_entry`; that path was 15%
+/// of a replay's instructions (callgrind, 2,000 frames). Written as struct
+/// fields instead, each name is a literal the JSON writer copies as a
+/// constant. Reading back still goes through the derived `Deserialize` with
+/// `#[serde(flatten)]`; `tests::data_reads_back_as_written` checks both ways
+/// agree, and the replay tests check every byte of the output.
+pub trait InlineFields {
+    /// Write the fields with `serialize_field`, in order, leaving out the
+    /// same empty ones the derived impls left out.
+    fn serialize_fields<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error>;
+
+    /// How many fields [`Self::serialize_fields`] writes (the length that
+    /// `serialize_struct` is given: serde_json writes `{}` at once for 0).
+    fn field_count(&self) -> usize;
+}
+
+/// `None` writes nothing (as a flattened `Option` did).
+impl<T: InlineFields> InlineFields for Option<T> {
+    fn serialize_fields<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
+        match self {
+            Some(fields) => fields.serialize_fields(s),
+            None => Ok(()),
+        }
+    }
+
+    fn field_count(&self) -> usize {
+        self.as_ref().map_or(0, T::field_count)
+    }
+}
+
+/// [`InlineFields`] and `Serialize` (a struct of those fields) for a struct,
+/// from its JSON fields in order, one of:
+///
+/// - `field: "jsonName"`;
+/// - `field: "jsonName" unless pred`: left out when `pred(&self.field)`
+///   (serde's `skip_serializing_if`);
+/// - `field: inline`: an [`InlineFields`] value's fields, in place.
+///
+/// Fields not listed are not written (serde's `skip`).
+macro_rules! json_fields {
+    ($ty:ty { $($body:tt)* }) => {
+        impl $crate::webcast::data::InlineFields for $ty {
+            fn serialize_fields<S: serde::ser::SerializeStruct>(
+                &self,
+                s: &mut S,
+            ) -> Result<(), S::Error> {
+                $crate::webcast::data::json_fields!(@fields self s $($body)*);
+                Ok(())
+            }
+
+            fn field_count(&self) -> usize {
+                $crate::webcast::data::json_fields!(@count self 0; $($body)*)
+            }
+        }
+
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let len = $crate::webcast::data::InlineFields::field_count(self);
+                let mut st = s.serialize_struct(stringify!($ty), len)?;
+                $crate::webcast::data::InlineFields::serialize_fields(self, &mut st)?;
+                serde::ser::SerializeStruct::end(st)
+            }
+        }
+    };
+    (@count $self:ident $n:expr;) => { $n };
+    (@count $self:ident $n:expr; $field:ident: inline, $($rest:tt)*) => {
+        $crate::webcast::data::json_fields!(@count $self
+            $n + $crate::webcast::data::InlineFields::field_count(&$self.$field); $($rest)*)
+    };
+    (@count $self:ident $n:expr; $field:ident: $key:literal unless $skip:path, $($rest:tt)*) => {
+        $crate::webcast::data::json_fields!(@count $self
+            $n + usize::from(!$skip(&$self.$field)); $($rest)*)
+    };
+    (@count $self:ident $n:expr; $field:ident: $key:literal, $($rest:tt)*) => {
+        $crate::webcast::data::json_fields!(@count $self $n + 1; $($rest)*)
+    };
+    (@fields $self:ident $s:ident) => {};
+    (@fields $self:ident $s:ident $field:ident: inline, $($rest:tt)*) => {
+        $crate::webcast::data::InlineFields::serialize_fields(&$self.$field, $s)?;
+        $crate::webcast::data::json_fields!(@fields $self $s $($rest)*);
+    };
+    (@fields $self:ident $s:ident $field:ident: $key:literal unless $skip:path, $($rest:tt)*) => {
+        if !$skip(&$self.$field) {
+            serde::ser::SerializeStruct::serialize_field($s, $key, &$self.$field)?;
+        }
+        $crate::webcast::data::json_fields!(@fields $self $s $($rest)*);
+    };
+    (@fields $self:ident $s:ident $field:ident: $key:literal, $($rest:tt)*) => {
+        serde::ser::SerializeStruct::serialize_field($s, $key, &$self.$field)?;
+        $crate::webcast::data::json_fields!(@fields $self $s $($rest)*);
+    };
+}
+pub(crate) use json_fields;
 
 /// An emote inside a chat comment.
 #[derive(Debug, Serialize, Deserialize)]
@@ -34,7 +133,7 @@ pub struct EmoteRef<'a> {
 }
 
 /// `chat`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatData<'a> {
     #[serde(flatten)]
@@ -43,14 +142,23 @@ pub struct ChatData<'a> {
     pub common: CommonFields,
     pub message: Cow<'a, str>,
     pub emotes: Vec<EmoteRef<'a>>,
-    #[serde(default, skip_serializing_if = "str::is_empty")]
+    #[serde(default)]
     pub content_language: Cow<'a, str>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub mentioned_user: Option<UserRef<'a>>,
 }
 
+json_fields!(ChatData<'_> {
+    user: inline,
+    common: inline,
+    message: "message",
+    emotes: "emotes",
+    content_language: "contentLanguage" unless str::is_empty,
+    mentioned_user: "mentionedUser" unless Option::is_none,
+});
+
 /// `gift`. Kept typed (and owned) until the streak tracker has decided.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftData {
     #[serde(flatten)]
@@ -78,31 +186,56 @@ pub struct GiftData {
     /// Fan tickets this message added (GiftMessage.3).
     #[serde(default)]
     pub fan_ticket_count: i64,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub gift_image_url: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub describe: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub receiver: Option<UserRef<'static>>,
     /// Multi-guest LIVE: the guest who received the gift (GiftMessage.45,
     /// a string on the wire; v3 schema, assumed).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub to_member_id: String,
     /// The same id as a number (GiftMessage.46), as a string; 64-bit.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub to_member_id_int: String,
     /// The guest's nickname (GiftMessage.47).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub to_member_nickname: String,
     /// Set on a streak that was cut off (no `repeatEnd` arrived) and flushed.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default)]
     pub streak_interrupted: bool,
     #[serde(skip)]
     pub msg_id: Option<i64>,
 }
 
+json_fields!(GiftData {
+    user: inline,
+    common: inline,
+    gift_name: "giftName",
+    gift_id: "giftId",
+    repeat_count: "repeatCount",
+    repeat_end: "repeatEnd",
+    gift_type: "giftType",
+    cost: "cost",
+    diamond_count: "diamondCount",
+    total_diamonds: "totalDiamonds",
+    group_id: "groupId",
+    group_count: "groupCount",
+    combo_count: "comboCount",
+    streakable: "streakable",
+    fan_ticket_count: "fanTicketCount",
+    gift_image_url: "giftImageUrl" unless String::is_empty,
+    describe: "describe" unless String::is_empty,
+    receiver: "receiver" unless Option::is_none,
+    to_member_id: "toMemberId" unless String::is_empty,
+    to_member_id_int: "toMemberIdInt" unless String::is_empty,
+    to_member_nickname: "toMemberNickname" unless String::is_empty,
+    streak_interrupted: "streakInterrupted" unless is_false,
+});
+
 /// `like`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LikeData<'a> {
     #[serde(flatten)]
@@ -113,8 +246,15 @@ pub struct LikeData<'a> {
     pub total_like_count: i64,
 }
 
+json_fields!(LikeData<'_> {
+    user: inline,
+    common: inline,
+    like_count: "likeCount",
+    total_like_count: "totalLikeCount",
+});
+
 /// `member`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberData<'a> {
     #[serde(flatten)]
@@ -123,12 +263,20 @@ pub struct MemberData<'a> {
     pub common: CommonFields,
     pub action_id: i64,
     pub member_count: i64,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub label: String,
 }
 
+json_fields!(MemberData<'_> {
+    user: inline,
+    common: inline,
+    action_id: "actionId",
+    member_count: "memberCount",
+    label: "label" unless String::is_empty,
+});
+
 /// A viewer on the leaderboard of `roomUpdate`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TopViewer<'a> {
     #[serde(flatten)]
@@ -137,12 +285,18 @@ pub struct TopViewer<'a> {
     pub rank: i64,
 }
 
+json_fields!(TopViewer<'_> {
+    user: inline,
+    coin_count: "coinCount",
+    rank: "rank",
+});
+
 /// `roomUpdate`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoomUpdateData<'a> {
     pub viewer_count: i64,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub timestamp: String,
     pub total_viewers: i64,
     pub top_viewers: Vec<TopViewer<'a>>,
@@ -150,8 +304,16 @@ pub struct RoomUpdateData<'a> {
     pub common: CommonFields,
 }
 
+json_fields!(RoomUpdateData<'_> {
+    viewer_count: "viewerCount",
+    timestamp: "timestamp" unless String::is_empty,
+    total_viewers: "totalViewers",
+    top_viewers: "topViewers",
+    common: inline,
+});
+
 /// `social`, `follow` and `share`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SocialData<'a> {
     #[serde(flatten)]
@@ -163,10 +325,21 @@ pub struct SocialData<'a> {
     pub action: Cow<'a, str>,
     pub label: String,
     pub share_type: i64,
-    #[serde(default, skip_serializing_if = "str::is_empty")]
+    #[serde(default)]
     pub share_target: Cow<'a, str>,
     pub follow_count: i64,
 }
+
+json_fields!(SocialData<'_> {
+    user: inline,
+    common: inline,
+    display_type: "displayType",
+    action: "action",
+    label: "label",
+    share_type: "shareType",
+    share_target: "shareTarget" unless str::is_empty,
+    follow_count: "followCount",
+});
 
 /// One emote of an `emote` event.
 #[derive(Debug, Serialize, Deserialize)]
@@ -178,7 +351,7 @@ pub struct EmoteItem<'a> {
 }
 
 /// `emote`: the first emote's fields, and all of them.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmoteData<'a> {
     #[serde(flatten)]
@@ -191,8 +364,17 @@ pub struct EmoteData<'a> {
     pub emotes: Vec<EmoteItem<'a>>,
 }
 
+json_fields!(EmoteData<'_> {
+    user: inline,
+    common: inline,
+    emote_id: "emoteId",
+    emote_name: "emoteName",
+    emote_image_url: "emoteImageUrl",
+    emotes: "emotes",
+});
+
 /// `envelope` (a treasure chest) and `superFanBox`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnvelopeData<'a> {
     #[serde(flatten)]
@@ -208,8 +390,20 @@ pub struct EnvelopeData<'a> {
     pub display: i64,
 }
 
+json_fields!(EnvelopeData<'_> {
+    common: inline,
+    username: "username",
+    user_id: "userId",
+    coins: "coins",
+    envelope_id: "envelopeId",
+    business_type: "businessType",
+    people_count: "peopleCount",
+    unpack_at: "unpackAt",
+    display: "display",
+});
+
 /// `questionNew`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuestionData<'a> {
     #[serde(flatten)]
@@ -219,6 +413,13 @@ pub struct QuestionData<'a> {
     pub question_text: Cow<'a, str>,
     pub question_id: String,
 }
+
+json_fields!(QuestionData<'_> {
+    user: inline,
+    common: inline,
+    question_text: "questionText",
+    question_id: "questionId",
+});
 
 /// A host in a `linkMicBattle`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -231,7 +432,7 @@ pub struct BattleUser<'a> {
 }
 
 /// `linkMicBattle`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BattleData<'a> {
     #[serde(flatten)]
@@ -244,9 +445,18 @@ pub struct BattleData<'a> {
     pub battle_data: Whole,
 }
 
+json_fields!(BattleData<'_> {
+    common: inline,
+    battle_id: "battleId",
+    battle_users: "battleUsers",
+    status: "status",
+    action: "action",
+    battle_data: "battleData",
+});
+
 /// `linkMicArmies`: the message without `armies` and `common`, and the
 /// armies map.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ArmiesData {
     #[serde(flatten)]
@@ -255,8 +465,14 @@ pub struct ArmiesData {
     pub army: Value,
 }
 
+json_fields!(ArmiesData {
+    common: inline,
+    battle_info: "battleInfo",
+    army: "army",
+});
+
 /// `liveIntro`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveIntroData<'a> {
     #[serde(flatten)]
@@ -264,25 +480,39 @@ pub struct LiveIntroData<'a> {
     pub id: String,
     pub description: Cow<'a, str>,
     pub language: Cow<'a, str>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub host: Option<UserRef<'a>>,
 }
 
+json_fields!(LiveIntroData<'_> {
+    common: inline,
+    id: "id",
+    description: "description",
+    language: "language",
+    host: "host" unless Option::is_none,
+});
+
 /// `controlMessage` and `streamEnd`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ControlData<'a> {
     #[serde(flatten)]
     pub common: CommonFields,
     /// 3 stream ended, 4 suspended (these also give `streamEnd`).
     pub action: i32,
-    #[serde(default, skip_serializing_if = "str::is_empty")]
+    #[serde(default)]
     pub tips: Cow<'a, str>,
 }
 
+json_fields!(ControlData<'_> {
+    common: inline,
+    action: "action",
+    tips: "tips" unless str::is_empty,
+});
+
 /// `barrage`: the banner over the chat. `superFan` and `superFanJoin` carry
 /// [`SuperFanData`] for the same message.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BarrageData<'a> {
     #[serde(flatten)]
@@ -296,8 +526,17 @@ pub struct BarrageData<'a> {
     pub barrage_data: Whole,
 }
 
+json_fields!(BarrageData<'_> {
+    common: inline,
+    message: "message",
+    user: "user",
+    display_type: "displayType",
+    msg_type: "msgType",
+    barrage_data: "barrageData",
+});
+
 /// `superFan` and `superFanJoin`: a super-fan barrage, with the user flat.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SuperFanData<'a> {
     #[serde(flatten)]
@@ -309,8 +548,15 @@ pub struct SuperFanData<'a> {
     pub fan_data: Whole,
 }
 
+json_fields!(SuperFanData<'_> {
+    common: inline,
+    user: inline,
+    message: "message",
+    fan_data: "fanData",
+});
+
 /// `goalUpdate`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GoalData<'a> {
     #[serde(flatten)]
@@ -325,8 +571,19 @@ pub struct GoalData<'a> {
     pub goal_data: Whole,
 }
 
+json_fields!(GoalData<'_> {
+    common: inline,
+    goal_id: "goalId",
+    progress: "progress",
+    target: "target",
+    description: "description",
+    contributor_unique_id: "contributorUniqueId",
+    contribute_count: "contributeCount",
+    goal_data: "goalData",
+});
+
 /// `roomMessage`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoomMessageData<'a> {
     #[serde(flatten)]
@@ -336,8 +593,15 @@ pub struct RoomMessageData<'a> {
     pub is_welcome: bool,
 }
 
+json_fields!(RoomMessageData<'_> {
+    common: inline,
+    content: "content",
+    source: "source",
+    is_welcome: "isWelcome",
+});
+
 /// `captionMessage`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaptionData<'a> {
     #[serde(flatten)]
@@ -349,8 +613,16 @@ pub struct CaptionData<'a> {
     pub caption_data: Whole,
 }
 
+json_fields!(CaptionData<'_> {
+    common: inline,
+    text: "text",
+    timestamp: "timestamp",
+    language: "language",
+    caption_data: "captionData",
+});
+
 /// `imDelete`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImDeleteData {
     #[serde(flatten)]
@@ -360,8 +632,15 @@ pub struct ImDeleteData {
     pub user_ids: Vec<String>,
 }
 
+json_fields!(ImDeleteData {
+    common: inline,
+    message_id: "messageId",
+    message_ids: "messageIds",
+    user_ids: "userIds",
+});
+
 /// `inRoomBanner`: field 2 as JSON when it parses, else as text.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BannerData {
     #[serde(flatten)]
@@ -369,8 +648,13 @@ pub struct BannerData {
     pub data: Value,
 }
 
+json_fields!(BannerData {
+    common: inline,
+    data: "data",
+});
+
 /// `rankText`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RankTextData {
     #[serde(flatten)]
@@ -381,9 +665,17 @@ pub struct RankTextData {
     pub owner_idx_after_update: i64,
 }
 
+json_fields!(RankTextData {
+    common: inline,
+    text: "text",
+    scene: "scene",
+    owner_idx_before_update: "ownerIdxBeforeUpdate",
+    owner_idx_after_update: "ownerIdxAfterUpdate",
+});
+
 /// `subNotify`: a subscription. The user fields of every user event plus the
 /// v3 `WebcastSubNotifyMessage` fields (numbers in proto/messages.proto).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubNotifyData<'a> {
     #[serde(flatten)]
@@ -401,17 +693,35 @@ pub struct SubNotifyData<'a> {
     pub is_custom: bool,
     pub gift_source: i32,
     pub message_display_style: i32,
-    #[serde(default, skip_serializing_if = "str::is_empty")]
+    #[serde(default)]
     pub package_id: Cow<'a, str>,
     /// v3 field 13, the whole nested message (`proto/v3.proto`
     /// `PublicAreaMessageCommon`, protobuf JSON names).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub public_area_message_common: Option<Value>,
     /// v3 field 15 (`RoomNotifyMessageEventTracking`): who gifted the
     /// subscription to whom, and when.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub event_tracking: Option<Value>,
 }
+
+json_fields!(SubNotifyData<'_> {
+    user: inline,
+    common: inline,
+    sub_month: "subMonth",
+    subscribe_type: "subscribeType",
+    exhibition_type: "exhibitionType",
+    old_subscribe_status: "oldSubscribeStatus",
+    message_type: "messageType",
+    subscribing_status: "subscribingStatus",
+    is_send: "isSend",
+    is_custom: "isCustom",
+    gift_source: "giftSource",
+    message_display_style: "messageDisplayStyle",
+    package_id: "packageId" unless str::is_empty,
+    public_area_message_common: "publicAreaMessageCommon" unless Option::is_none,
+    event_tracking: "eventTracking" unless Option::is_none,
+});
 
 /// A generic event: `msgId` and `createTime` from `common`, and the whole
 /// decoded message (protobuf JSON mapping: camelCase names, 64-bit integers
@@ -468,4 +778,190 @@ pub struct DecodedData<'a> {
     pub decoded_data: Whole,
     /// The payload, base64.
     pub binary: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::DeserializeOwned;
+
+    use super::super::json;
+    use super::super::user::IdText;
+    use super::*;
+
+    fn user() -> UserFields<'static> {
+        UserFields {
+            username: "ann".into(),
+            unique_id: "ann".into(),
+            user_id: IdText::Num(7_312_345_678_901_234_567),
+            nickname: "Ann \"A\" ✨".into(),
+            profile_picture_url: "https://p16.example/a.webp?x=1&y=2".into(),
+            sec_uid: "MS4wLjAB".into(),
+            follow_role: 2,
+            is_moderator: true,
+            is_subscriber: true,
+            gifter_level: 12,
+            team_member_level: 3,
+            verified: true,
+        }
+    }
+
+    fn viewer(n: i64) -> UserRef<'static> {
+        UserRef {
+            user_id: IdText::from(format!("{n}")),
+            unique_id: format!("viewer{n}").into(),
+            nickname: "V\\iewer".into(),
+            profile_picture_url: "https://p16.example/v.webp".into(),
+        }
+    }
+
+    fn common() -> CommonFields {
+        CommonFields {
+            msg_id: IdText::Num(7_400_000_000_000_000_001),
+            create_time: 1_714_586_400_123,
+        }
+    }
+
+    /// Written, read back with the derived `Deserialize` (which still
+    /// flattens), and written again: the same text. Every field holds a
+    /// value that is not its default, so a name written wrong would be read
+    /// back as the default (or fail as missing) and change the text.
+    fn round_trip<T: Serialize + DeserializeOwned>(value: &T) -> String {
+        let text = json::to_string(value).unwrap();
+        assert_eq!(text, serde_json::to_string(value).unwrap());
+        let back: T = serde_json::from_str(&text).unwrap();
+        assert_eq!(json::to_string(&back).unwrap(), text);
+        text
+    }
+
+    #[test]
+    fn data_reads_back_as_written() {
+        let chat = round_trip(&ChatData {
+            user: user(),
+            common: common(),
+            message: "hi".into(),
+            emotes: vec![EmoteRef {
+                emote_id: "e1".into(),
+                emote_image_url: "https://e/1.png".into(),
+                place_in_comment: 2,
+            }],
+            content_language: "en".into(),
+            mentioned_user: Some(viewer(1)),
+        });
+        // The inline fields come first, in the order the struct gives them.
+        assert!(chat.starts_with(
+            r#"{"username":"ann","uniqueId":"ann","userId":"7312345678901234567","nickname":"Ann \"A\" ✨","#
+        ));
+        assert!(chat.contains(
+            r#""verified":true,"msgId":"7400000000000000001","createTime":1714586400123,"message":"hi","#
+        ));
+        let gift = GiftData {
+            user: user(),
+            common: common(),
+            gift_name: "Rose".into(),
+            gift_id: 5655,
+            repeat_count: 3,
+            repeat_end: true,
+            gift_type: 1,
+            cost: 1,
+            diamond_count: 1,
+            total_diamonds: 3,
+            group_id: "17".into(),
+            group_count: 1,
+            combo_count: 3,
+            streakable: true,
+            fan_ticket_count: 4,
+            gift_image_url: "https://g/rose.png".into(),
+            describe: "sent Rose".into(),
+            receiver: Some(viewer(2)),
+            to_member_id: "m1".into(),
+            to_member_id_int: "99".into(),
+            to_member_nickname: "Guest".into(),
+            streak_interrupted: true,
+            msg_id: None,
+        };
+        round_trip(&gift);
+        let back: GiftData = serde_json::from_str(&json::to_string(&gift).unwrap()).unwrap();
+        assert_eq!(back, gift);
+        round_trip(&LikeData {
+            user: user(),
+            common: common(),
+            like_count: 5,
+            total_like_count: 500,
+        });
+        round_trip(&MemberData {
+            user: user(),
+            common: common(),
+            action_id: 1,
+            member_count: 42,
+            label: "joined".into(),
+        });
+        let room = round_trip(&RoomUpdateData {
+            viewer_count: 10,
+            timestamp: "2024-05-01T18:00:00.123Z".into(),
+            total_viewers: 20,
+            top_viewers: vec![
+                TopViewer {
+                    user: viewer(1),
+                    coin_count: 9,
+                    rank: 1,
+                },
+                TopViewer {
+                    user: viewer(2),
+                    coin_count: 8,
+                    rank: 2,
+                },
+            ],
+            common: common(),
+        });
+        assert!(room.ends_with(
+            r#""coinCount":8,"rank":2}],"msgId":"7400000000000000001","createTime":1714586400123}"#
+        ));
+        round_trip(&SocialData {
+            user: user(),
+            common: common(),
+            display_type: "pm_mt_guidance_share".into(),
+            action: "share".into(),
+            label: "shared".into(),
+            share_type: 1,
+            share_target: "friends".into(),
+            follow_count: 7,
+        });
+        round_trip(&SuperFanData {
+            common: common(),
+            user: Some(user()),
+            message: "joined".into(),
+            fan_data: Whole::Json(serde_json::json!({"a": "1"})),
+        });
+        round_trip(&BarrageData {
+            common: common(),
+            message: "banner".into(),
+            user: Some(user()),
+            display_type: "t".into(),
+            msg_type: 3,
+            barrage_data: Whole::Json(serde_json::json!({"b": 2})),
+        });
+    }
+
+    #[test]
+    fn empty_fields_are_left_out_as_before() {
+        let text = json::to_string(&LikeData {
+            user: UserFields::default(),
+            common: CommonFields::default(),
+            like_count: 1,
+            total_like_count: 2,
+        })
+        .unwrap();
+        assert_eq!(
+            text,
+            r#"{"username":"","uniqueId":"","userId":"","nickname":"","profilePictureUrl":"","followRole":0,"isModerator":false,"isSubscriber":false,"gifterLevel":0,"teamMemberLevel":0,"likeCount":1,"totalLikeCount":2}"#
+        );
+        let fan = json::to_string(&SuperFanData {
+            common: CommonFields::default(),
+            user: None,
+            message: "m".into(),
+            fan_data: Whole::Json(serde_json::json!({})),
+        })
+        .unwrap();
+        assert_eq!(fan, r#"{"message":"m","fanData":{}}"#);
+    }
 }

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
+use super::data::json_fields;
 use super::proto::{self, UserIdentity, lean};
 use super::wire;
 
@@ -202,7 +203,7 @@ common_view!(
 /// The strings borrow from the decoded message where they can (an event's data
 /// is serialised right away, so copying them first was needless work); a gift,
 /// which the streak tracker keeps, holds an owned copy (`into_owned`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UserFields<'a> {
     pub username: Cow<'a, str>,
@@ -210,7 +211,6 @@ pub struct UserFields<'a> {
     pub user_id: IdText<'a>,
     pub nickname: Cow<'a, str>,
     pub profile_picture_url: Cow<'a, str>,
-    #[serde(skip_serializing_if = "str::is_empty")]
     pub sec_uid: Cow<'a, str>,
     /// 0 none, 1 follows the host, 2 friends (mutual).
     pub follow_role: i64,
@@ -220,9 +220,23 @@ pub struct UserFields<'a> {
     pub gifter_level: i64,
     /// Fan-club ("team") level from the fans badge; 0 when none is shown.
     pub team_member_level: i64,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub verified: bool,
 }
+
+json_fields!(UserFields<'_> {
+    username: "username",
+    unique_id: "uniqueId",
+    user_id: "userId",
+    nickname: "nickname",
+    profile_picture_url: "profilePictureUrl",
+    sec_uid: "secUid" unless str::is_empty,
+    follow_role: "followRole",
+    is_moderator: "isModerator",
+    is_subscriber: "isSubscriber",
+    gifter_level: "gifterLevel",
+    team_member_level: "teamMemberLevel",
+    verified: "verified" unless std::ops::Not::not,
+});
 
 // Badge scene types (protocol.md §6 BadgeStruct, assumed; scene 4 observed on
 // a subscriber badge in the chat fixture).
@@ -248,9 +262,11 @@ impl<'a> UserFields<'a> {
                 .unwrap_or(0)
         };
         let has_scene = |scenes: &[i32]| u.badges().any(|(s, _)| scenes.contains(&s));
+        // Read (and checked as UTF-8) once: a borrowed `Cow` clones for free.
+        let handle = u.display_id();
         UserFields {
-            username: u.display_id(),
-            unique_id: u.display_id(),
+            username: handle.clone(),
+            unique_id: handle,
             user_id: user_id(u),
             nickname: u.nickname(),
             profile_picture_url: u.avatar().unwrap_or_default(),
@@ -298,7 +314,7 @@ pub fn avatar_url(u: &impl RefView) -> String {
 
 /// A short user reference (receivers, viewers on the leaderboard, …). Borrows
 /// like [`UserFields`].
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UserRef<'a> {
     pub user_id: IdText<'a>,
@@ -306,6 +322,13 @@ pub struct UserRef<'a> {
     pub nickname: Cow<'a, str>,
     pub profile_picture_url: Cow<'a, str>,
 }
+
+json_fields!(UserRef<'_> {
+    user_id: "userId",
+    unique_id: "uniqueId",
+    nickname: "nickname",
+    profile_picture_url: "profilePictureUrl",
+});
 
 impl<'a> UserRef<'a> {
     pub fn from_user(u: &'a impl RefView) -> UserRef<'a> {
@@ -330,14 +353,17 @@ impl<'a> UserRef<'a> {
 
 /// Fields taken from `common`: the message id (a string, it is 64-bit) and the
 /// creation time in ms.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CommonFields {
-    #[serde(skip_serializing_if = "IdText::is_empty")]
     pub msg_id: IdText<'static>,
-    #[serde(skip_serializing_if = "is_zero")]
     pub create_time: i64,
 }
+
+json_fields!(CommonFields {
+    msg_id: "msgId" unless IdText::is_empty,
+    create_time: "createTime" unless is_zero,
+});
 
 /// A 64-bit id as our JSON shows it: a string of its decimal digits
 /// (`"7312345678901234567"`, since JavaScript numbers lose such ids), or the

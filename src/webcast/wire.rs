@@ -11,6 +11,11 @@
 //! merge calls. Text stays bytes; the mapping reads it as UTF-8 when it uses
 //! it (`TextField for [u8]` in `user.rs`).
 //!
+//! Each message is read by one loop over its keys: a key of a declared field
+//! with its declared wire type is read in place; any other key goes to
+//! [`Reader::skip`], which refuses a declared field sent with another wire
+//! type and skips an undeclared one ([`Declared`]).
+//!
 //! Semantics: exactly prost's for every field the mapping reads. Scalars and
 //! text: the last value wins; absent: the proto3 default. Repeated messages:
 //! each one is checked while the message is read; the first few are kept as
@@ -27,9 +32,11 @@
 //! schema. Tested against prost on every real payload, on every truncation of
 //! some, and on mutated ones (`tests/wire.rs`).
 
+use std::borrow::Cow;
 use std::str;
 
 use super::proto::UserIdentity;
+use super::user::{RefView, TextField};
 
 /// The reader declined a payload; decode it with prost instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,72 +44,51 @@ pub struct Refused;
 
 type Read<T> = Result<T, Refused>;
 
-/// One field's value. Fixed-width values are skipped: no field read here
-/// has one.
-#[derive(Debug, Clone, Copy)]
-enum Value<'a> {
-    Varint(u64),
-    Fixed,
-    Len(&'a [u8]),
+/// Wire type of `int32`, `int64`, `uint64`, `bool` and enums.
+const VARINT: u32 = 0;
+/// Wire type of `bytes`, `string`, messages (and packed lists).
+const LEN: u32 = 2;
+
+/// The field numbers a message declares. A declared field that comes with
+/// another wire type than the one read is refused (prost fails on it, or the
+/// lenient decoder would report it); any other field is skipped whatever its
+/// wire type, as prost skips unknown fields.
+struct Declared {
+    /// Bit `n` for each declared number `n` below 64.
+    low: u64,
+    /// Every declared number (only those from 64 up are looked up here).
+    all: &'static [u32],
 }
 
-/// One field: its number, value and where it lies in the message
-/// (byte offsets of its key and of its end).
-#[derive(Debug, Clone, Copy)]
-struct Field<'a> {
-    number: u32,
-    value: Value<'a>,
-    start: usize,
-    end: usize,
-}
+impl Declared {
+    const fn new(all: &'static [u32]) -> Declared {
+        let mut low = 0;
+        let mut i = 0;
+        while i < all.len() {
+            if all[i] < 64 {
+                low |= 1 << all[i];
+            }
+            i += 1;
+        }
+        Declared { low, all }
+    }
 
-impl<'a> Field<'a> {
-    /// A varint field's value (int32, int64, uint64 and bool alike).
-    fn varint(&self) -> Read<u64> {
-        match self.value {
-            Value::Varint(v) => Ok(v),
-            _ => Err(Refused),
+    /// Only `number`, which is below 64.
+    const fn one(number: u32) -> Declared {
+        assert!(number < 64);
+        Declared {
+            low: 1 << number,
+            all: &[],
         }
     }
 
-    /// prost's `int32`: the low 32 bits of the varint.
-    fn int32(&self) -> Read<i32> {
-        Ok(self.varint()? as i32)
-    }
-
-    fn int64(&self) -> Read<i64> {
-        Ok(self.varint()? as i64)
-    }
-
-    fn bool(&self) -> Read<bool> {
-        Ok(self.varint()? != 0)
-    }
-
-    /// A length-delimited field's bytes (`bytes`, or a message's encoding).
-    fn bytes(&self) -> Read<&'a [u8]> {
-        match self.value {
-            Value::Len(b) => Ok(b),
-            _ => Err(Refused),
+    #[inline(always)]
+    fn contains(&self, number: u32) -> bool {
+        if number < 64 {
+            self.low >> number & 1 == 1
+        } else {
+            self.all.contains(&number)
         }
-    }
-
-    /// A `string` field of the full schema: prost rejects invalid UTF-8.
-    fn string(&self) -> Read<&'a str> {
-        str::from_utf8(self.bytes()?).map_err(|_| Refused)
-    }
-
-    /// A singular message field read by `parse` into `slot`; a second one is
-    /// refused (prost would merge the two).
-    fn message<T>(
-        &self,
-        slot: &mut Option<T>,
-        parse: impl FnOnce(&'a [u8]) -> Read<T>,
-    ) -> Read<()> {
-        if slot.is_some() {
-            return Err(Refused);
-        }
-        *slot = Some(parse(self.bytes()?)?);
-        Ok(())
     }
 }
 
@@ -126,47 +112,21 @@ impl<'a> Reader<'a> {
         self.len - self.rest.len()
     }
 
-    /// The next field, None at the end. Checks the framing as prost does
-    /// (key, varint and length limits); refuses groups and invalid wire types.
+    /// The next field's key (number and wire type), None at the end. prost
+    /// rejects a key above `u32::MAX`, not only a field number that does not
+    /// fit in 32 bits; field number 0 and invalid wire types are refused by
+    /// [`Reader::skip`], which every key no message declares goes to.
     #[inline(always)]
-    fn field(&mut self) -> Read<Option<Field<'a>>> {
-        if self.rest.is_empty() {
-            return Ok(None);
-        }
-        let start = self.pos();
-        // prost rejects a key above u32::MAX, not only a field number that
-        // does not fit in 32 bits.
-        let key = u32::try_from(self.varint()?).map_err(|_| Refused)?;
-        let number = key >> 3;
-        if number == 0 {
-            return Err(Refused);
-        }
-        let value = match key & 7 {
-            0 => Value::Varint(self.varint()?),
-            1 => self.fixed(8)?,
-            2 => {
-                let len = usize::try_from(self.varint()?).map_err(|_| Refused)?;
-                if len > self.rest.len() {
-                    return Err(Refused);
-                }
-                let (value, rest) = self.rest.split_at(len);
+    fn key(&mut self) -> Read<Option<(u32, u32)>> {
+        let key = match *self.rest {
+            [] => return Ok(None),
+            [b, ref rest @ ..] if b < 0x80 => {
                 self.rest = rest;
-                Value::Len(value)
+                u32::from(b)
             }
-            5 => self.fixed(4)?,
-            _ => return Err(Refused),
+            _ => u32::try_from(self.varint()?).map_err(|_| Refused)?,
         };
-        Ok(Some(Field {
-            number,
-            value,
-            start,
-            end: self.pos(),
-        }))
-    }
-
-    fn fixed(&mut self, n: usize) -> Read<Value<'a>> {
-        self.rest = self.rest.get(n..).ok_or(Refused)?;
-        Ok(Value::Fixed)
+        Ok(Some((key >> 3, key & 7)))
     }
 
     /// A base-128 varint of at most 10 bytes, the 10th below 2 (prost's
@@ -183,56 +143,135 @@ impl<'a> Reader<'a> {
                 self.rest = rest;
                 Ok(u64::from(b0 & 0x7f) | u64::from(b1) << 7)
             }
-            _ => self.long_varint(),
+            _ => {
+                let (value, rest) = long_varint(self.rest).ok_or(Refused)?;
+                self.rest = rest;
+                Ok(value)
+            }
         }
     }
 
-    #[inline(never)]
-    fn long_varint(&mut self) -> Read<u64> {
-        let rest = self.rest;
-        let Some(first8) = rest.first_chunk::<8>() else {
-            return self.short_varint();
-        };
-        let word = u64::from_le_bytes(*first8);
-        // The high bit of each byte that ends the varint.
-        let ends = !word & 0x8080_8080_8080_8080;
-        if ends != 0 {
-            let len = (ends.trailing_zeros() / 8 + 1) as usize;
-            let used = if len == 8 {
-                word
-            } else {
-                word & ((1u64 << (len * 8)) - 1)
-            };
-            self.rest = &rest[len..];
-            return Ok(compact(used));
+    fn int64(&mut self) -> Read<i64> {
+        Ok(self.varint()? as i64)
+    }
+
+    /// prost's `int32`: the low 32 bits of the varint.
+    fn int32(&mut self) -> Read<i32> {
+        Ok(self.varint()? as i32)
+    }
+
+    fn bool(&mut self) -> Read<bool> {
+        Ok(self.varint()? != 0)
+    }
+
+    /// A length-delimited value (`bytes`, or a message's encoding).
+    #[inline(always)]
+    fn bytes(&mut self) -> Read<&'a [u8]> {
+        let len = usize::try_from(self.varint()?).map_err(|_| Refused)?;
+        if len > self.rest.len() {
+            return Err(Refused);
         }
-        let low = compact(word);
-        match rest[8..] {
-            [b8, ..] if b8 < 0x80 => {
-                self.rest = &rest[9..];
-                Ok(low | u64::from(b8) << 56)
-            }
-            [b8, b9, ..] if b9 < 2 => {
-                self.rest = &rest[10..];
-                Ok(low | u64::from(b8 & 0x7f) << 56 | u64::from(b9) << 63)
-            }
+        let (value, rest) = self.rest.split_at(len);
+        self.rest = rest;
+        Ok(value)
+    }
+
+    /// A `string` field of the full schema: prost rejects invalid UTF-8.
+    fn string(&mut self) -> Read<&'a str> {
+        str::from_utf8(self.bytes()?).map_err(|_| Refused)
+    }
+
+    /// A singular message field read by `parse` into `slot`; a second one is
+    /// refused (prost would merge the two).
+    #[inline(always)]
+    fn message<T>(
+        &mut self,
+        slot: &mut Option<T>,
+        parse: impl FnOnce(&'a [u8]) -> Read<T>,
+    ) -> Read<()> {
+        if slot.is_some() {
+            return Err(Refused);
+        }
+        *slot = Some(parse(self.bytes()?)?);
+        Ok(())
+    }
+
+    /// The value of a field the message's loop did not read: refused when
+    /// `declared` holds its number (so it came with another wire type) or
+    /// the key is invalid, else skipped. Inline: most messages carry more
+    /// fields than the mapping reads.
+    #[inline(always)]
+    fn skip(&mut self, (number, wire): (u32, u32), declared: &Declared) -> Read<()> {
+        if number == 0 || declared.contains(number) {
+            return Err(Refused);
+        }
+        match wire {
+            LEN => self.bytes().map(drop),
+            VARINT => self.varint().map(drop),
+            _ => self.skip_value(wire),
+        }
+    }
+
+    /// Skip a value of wire type `wire`; groups and invalid types are
+    /// refused.
+    fn skip_value(&mut self, wire: u32) -> Read<()> {
+        match wire {
+            VARINT => self.varint().map(drop),
+            1 => self.fixed(8),
+            LEN => self.bytes().map(drop),
+            5 => self.fixed(4),
             _ => Err(Refused),
         }
     }
 
-    /// A varint in the last 7 bytes of the buffer.
-    fn short_varint(&mut self) -> Read<u64> {
-        let mut value = 0u64;
-        for i in 0..8 {
-            let (&b, rest) = self.rest.split_first().ok_or(Refused)?;
-            self.rest = rest;
-            value |= u64::from(b & 0x7f) << (7 * i);
-            if b < 0x80 {
-                return Ok(value);
-            }
-        }
-        Err(Refused)
+    fn fixed(&mut self, n: usize) -> Read<()> {
+        self.rest = self.rest.get(n..).ok_or(Refused)?;
+        Ok(())
     }
+}
+
+/// A varint of three bytes or more at the start of `buf` (see
+/// [`Reader::varint`]): its value and the bytes after it; None where prost
+/// fails (cut short, more than 10 bytes, a 10th byte above 1).
+#[inline(never)]
+fn long_varint(buf: &[u8]) -> Option<(u64, &[u8])> {
+    let Some(first8) = buf.first_chunk::<8>() else {
+        return short_varint(buf);
+    };
+    let word = u64::from_le_bytes(*first8);
+    // The high bit of each byte that ends the varint.
+    let ends = !word & 0x8080_8080_8080_8080;
+    if ends != 0 {
+        let len = (ends.trailing_zeros() / 8 + 1) as usize;
+        let used = if len == 8 {
+            word
+        } else {
+            word & ((1u64 << (len * 8)) - 1)
+        };
+        return Some((compact(used), &buf[len..]));
+    }
+    let low = compact(word);
+    match buf[8..] {
+        [b8, ref rest @ ..] if b8 < 0x80 => Some((low | u64::from(b8) << 56, rest)),
+        [b8, b9, ref rest @ ..] if b9 < 2 => {
+            Some((low | u64::from(b8 & 0x7f) << 56 | u64::from(b9) << 63, rest))
+        }
+        _ => None,
+    }
+}
+
+/// A varint in the last 7 bytes of the buffer.
+fn short_varint(mut buf: &[u8]) -> Option<(u64, &[u8])> {
+    let mut value = 0u64;
+    for i in 0..8 {
+        let (&b, rest) = buf.split_first()?;
+        buf = rest;
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return Some((value, buf));
+        }
+    }
+    None
 }
 
 /// The value of up to eight varint bytes (the bytes past the last one zero):
@@ -242,16 +281,6 @@ fn compact(word: u64) -> u64 {
     let x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) >> 1);
     let x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) >> 2);
     (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) >> 4)
-}
-
-/// Read every field of `buf` with `f`, which sees each field once, in order.
-#[inline(always)]
-fn each<'a>(buf: &'a [u8], mut f: impl FnMut(Field<'a>) -> Read<()>) -> Read<()> {
-    let mut r = Reader::new(buf);
-    while let Some(field) = r.field()? {
-        f(field)?;
-    }
-    Ok(())
 }
 
 /// The elements of a repeated message field: the first `N` as read, and
@@ -282,14 +311,14 @@ impl<'a, T: Element<'a>, const N: usize> Default for List<'a, T, N> {
 }
 
 impl<'a, T: Element<'a>, const N: usize> List<'a, T, N> {
-    /// Read and keep element `field`.
-    fn add(&mut self, field: &Field<'a>, span: &mut Span) -> Read<()> {
-        let item = T::parse(field.bytes()?)?;
+    /// Read the element whose key starts at `start` and keep it.
+    fn add(&mut self, r: &mut Reader<'a>, start: usize, span: &mut Span) -> Read<()> {
+        let item = T::parse(r.bytes()?)?;
         if let Some(slot) = self.items.get_mut(self.len) {
             *slot = item;
         }
         self.len += 1;
-        span.add(field);
+        span.add(start, r.pos());
         Ok(())
     }
 
@@ -329,11 +358,11 @@ impl<'a> Repeated<'a> {
         let number = self.number;
         std::iter::from_fn(move || {
             loop {
-                match r.field() {
-                    Ok(Some(f)) if f.number == number => return f.bytes().ok(),
-                    Ok(Some(_)) => {}
-                    _ => return None,
+                let (n, wire) = r.key().ok()??;
+                if (n, wire) == (number, LEN) {
+                    return r.bytes().ok();
                 }
+                r.skip_value(wire).ok()?;
             }
         })
     }
@@ -349,9 +378,9 @@ impl<'a> Repeated<'a> {
 struct Span(Option<(usize, usize)>);
 
 impl Span {
-    fn add(&mut self, field: &Field) {
-        let start = self.0.map_or(field.start, |(s, _)| s);
-        self.0 = Some((start, field.end));
+    fn add(&mut self, start: usize, end: usize) {
+        let start = self.0.map_or(start, |(s, _)| s);
+        self.0 = Some((start, end));
     }
 
     /// Give `list` the span of field `number` in `buf`, for the elements
@@ -379,29 +408,95 @@ pub struct Image<'a> {
 
 impl<'a> Image<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1]);
         let mut image = Image::default();
-        each(buf, |f| {
-            if f.number == 1 {
-                let url = f.bytes()?;
-                image.first_url.get_or_insert(url);
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, LEN) => {
+                    let url = r.bytes()?;
+                    image.first_url.get_or_insert(url);
+                }
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(image)
     }
 }
 
-/// Which of the lean schema's user messages a user is read as: each declares
-/// fewer fields, and an undeclared one is skipped whatever its wire type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum UserSchema {
-    /// `User`: everything below.
-    Full,
-    /// `RefUser`: ids, nickname, handle, avatars.
-    Ref,
+/// The fields of the lean schema's `RefUser` (a user shown by reference: a
+/// gift's receiver, a mention, a viewer on the leaderboard), which `User`
+/// declares too.
+const REF_USER: &[u32] = &[1, 3, 9, 10, 11, 38, 1028];
+
+/// A user shown by reference (`RefUser` of `proto/lean.proto`): what
+/// `UserRef` reads. Badges, follow info and the secondary ids are skipped
+/// unread.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RefUser<'a> {
+    pub id: i64,
+    pub nickname: &'a [u8],
+    pub avatar_thumb: Option<Image<'a>>,
+    pub avatar_medium: Option<Image<'a>>,
+    pub avatar_large: Option<Image<'a>>,
+    pub display_id: &'a [u8],
+    pub id_str: &'a [u8],
 }
 
-/// A user (`User` or `RefUser` of `proto/lean.proto`).
+impl<'a> RefUser<'a> {
+    pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(REF_USER);
+        let mut u = RefUser::default();
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            if !u.field(&mut r, key)? {
+                r.skip(key, &DECLARED)?;
+            }
+        }
+        Ok(u)
+    }
+
+    /// Read field `key` if it is one of [`REF_USER`] with its wire type;
+    /// whether it was.
+    #[inline(always)]
+    fn field(&mut self, r: &mut Reader<'a>, key: (u32, u32)) -> Read<bool> {
+        match key {
+            (1, VARINT) => self.id = r.int64()?,
+            (3, LEN) => self.nickname = r.bytes()?,
+            (9, LEN) => r.message(&mut self.avatar_thumb, Image::parse)?,
+            (10, LEN) => r.message(&mut self.avatar_medium, Image::parse)?,
+            (11, LEN) => r.message(&mut self.avatar_large, Image::parse)?,
+            (38, LEN) => self.display_id = r.bytes()?,
+            (1028, LEN) => self.id_str = r.bytes()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl RefView for RefUser<'_> {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn id_str(&self) -> Cow<'_, str> {
+        self.id_str.text()
+    }
+    fn nickname(&self) -> Cow<'_, str> {
+        self.nickname.text()
+    }
+    fn display_id(&self) -> Cow<'_, str> {
+        self.display_id.text()
+    }
+    fn avatar(&self) -> Option<Cow<'_, str>> {
+        [self.avatar_thumb, self.avatar_medium, self.avatar_large]
+            .into_iter()
+            .flatten()
+            .find_map(|img| img.first_url)
+            .map(TextField::text)
+    }
+}
+
+/// A user (`User` of `proto/lean.proto`): the user whose event it is.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct User<'a> {
     pub id: i64,
@@ -421,52 +516,62 @@ pub struct User<'a> {
 }
 
 impl<'a> User<'a> {
-    /// As `User`, the user whose events these are.
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
-        Self::parse_as(buf, UserSchema::Full)
-    }
-
-    /// As `RefUser`, a user shown by reference.
-    pub fn parse_ref(buf: &'a [u8]) -> Read<Self> {
-        Self::parse_as(buf, UserSchema::Ref)
-    }
-
-    fn parse_as(buf: &'a [u8], schema: UserSchema) -> Read<Self> {
-        let full = schema == UserSchema::Full;
+        const DECLARED: Declared =
+            Declared::new(&[1, 3, 9, 10, 11, 12, 22, 38, 46, 64, 1024, 1028]);
         let mut u = User::default();
+        let mut base = RefUser::default();
         let mut badges = Span::default();
-        each(buf, |f| {
-            match f.number {
-                3 => u.nickname = f.bytes()?,
-                38 => u.display_id = f.bytes()?,
-                1 => u.id = f.int64()?,
-                9 => f.message(&mut u.avatar_thumb, Image::parse)?,
-                10 => f.message(&mut u.avatar_medium, Image::parse)?,
-                11 => f.message(&mut u.avatar_large, Image::parse)?,
-                1028 => u.id_str = f.bytes()?,
-                12 if full => u.verified = f.bool()?,
-                22 if full => f.message(&mut u.follow_info, follow_info)?,
-                46 if full => u.sec_uid = f.bytes()?,
-                64 if full => u.badges.add(&f, &mut badges)?,
-                1024 if full => u.follow_status = f.int64()?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        loop {
+            let start = r.pos();
+            let Some(key) = r.key()? else { break };
+            if base.field(&mut r, key)? {
+                continue;
             }
-            Ok(())
-        })?;
+            match key {
+                (12, VARINT) => u.verified = r.bool()?,
+                (22, LEN) => r.message(&mut u.follow_info, follow_info)?,
+                (46, LEN) => u.sec_uid = r.bytes()?,
+                (64, LEN) => u.badges.add(&mut r, start, &mut badges)?,
+                (1024, VARINT) => u.follow_status = r.int64()?,
+                _ => r.skip(key, &DECLARED)?,
+            }
+        }
         badges.close(&mut u.badges, buf, 64);
-        Ok(u)
+        let RefUser {
+            id,
+            nickname,
+            avatar_thumb,
+            avatar_medium,
+            avatar_large,
+            display_id,
+            id_str,
+        } = base;
+        Ok(User {
+            id,
+            nickname,
+            avatar_thumb,
+            avatar_medium,
+            avatar_large,
+            display_id,
+            id_str,
+            ..u
+        })
     }
 }
 
 /// `FollowInfo.follow_status` (field 3).
 fn follow_info(buf: &[u8]) -> Read<i64> {
+    const DECLARED: Declared = Declared::new(&[3]);
     let mut status = 0;
-    each(buf, |f| {
-        if f.number == 3 {
-            status = f.int64()?;
+    let mut r = Reader::new(buf);
+    while let Some(key) = r.key()? {
+        match key {
+            (3, VARINT) => status = r.int64()?,
+            _ => r.skip(key, &DECLARED)?,
         }
-        Ok(())
-    })?;
+    }
     Ok(status)
 }
 
@@ -480,28 +585,32 @@ pub struct Badge<'a> {
 
 impl<'a> Element<'a> for Badge<'a> {
     fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[3, 12]);
         let mut badge = Badge::default();
-        each(buf, |f| {
-            match f.number {
-                3 => badge.scene_type = f.int32()?,
-                12 => f.message(&mut badge.level, |b| bytes_field(b, 5))?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (3, VARINT) => badge.scene_type = r.int32()?,
+                (12, LEN) => r.message(&mut badge.level, |b| bytes_field(b, 5))?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(badge)
     }
 }
 
 /// The last `bytes` field `number` of a message that declares only that one.
 fn bytes_field(buf: &[u8], number: u32) -> Read<&[u8]> {
+    let declared = Declared::one(number);
     let mut value: &[u8] = &[];
-    each(buf, |f| {
-        if f.number == number {
-            value = f.bytes()?;
+    let mut r = Reader::new(buf);
+    while let Some(key) = r.key()? {
+        if key == (number, LEN) {
+            value = r.bytes()?;
+        } else {
+            r.skip(key, &declared)?;
         }
-        Ok(())
-    })?;
+    }
     Ok(value)
 }
 
@@ -516,26 +625,43 @@ pub struct Common<'a> {
 impl<'a> Common<'a> {
     /// As `Common` (field 8 undeclared).
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
-        Self::parse_as(buf, false)
+        const DECLARED: Declared = Declared::new(&[2, 4]);
+        let mut c = Common::default();
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            if !c.field(&mut r, key)? {
+                r.skip(key, &DECLARED)?;
+            }
+        }
+        Ok(c)
     }
 
     /// As `CommonWithText`.
     pub fn parse_with_text(buf: &'a [u8]) -> Read<Self> {
-        Self::parse_as(buf, true)
+        const DECLARED: Declared = Declared::new(&[2, 4, 8]);
+        let mut c = Common::default();
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            if c.field(&mut r, key)? {
+                continue;
+            }
+            match key {
+                (8, LEN) => r.message(&mut c.display_text, Text::parse)?,
+                _ => r.skip(key, &DECLARED)?,
+            }
+        }
+        Ok(c)
     }
 
-    fn parse_as(buf: &'a [u8], with_text: bool) -> Read<Self> {
-        let mut c = Common::default();
-        each(buf, |f| {
-            match f.number {
-                2 => c.msg_id = f.int64()?,
-                4 => c.create_time = f.int64()?,
-                8 if with_text => f.message(&mut c.display_text, Text::parse)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(c)
+    /// Read the id or the time; whether `key` was one of them.
+    #[inline(always)]
+    fn field(&mut self, r: &mut Reader<'a>, key: (u32, u32)) -> Read<bool> {
+        match key {
+            (2, VARINT) => self.msg_id = r.int64()?,
+            (4, VARINT) => self.create_time = r.int64()?,
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 }
 
@@ -550,17 +676,20 @@ pub struct Text<'a> {
 
 impl<'a> Text<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 4]);
         let mut t = Text::default();
         let mut pieces = Span::default();
-        each(buf, |f| {
-            match f.number {
-                1 => t.key = f.bytes()?,
-                2 => t.default_pattern = f.bytes()?,
-                4 => t.pieces.add(&f, &mut pieces)?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        loop {
+            let start = r.pos();
+            let Some(key) = r.key()? else { break };
+            match key {
+                (1, LEN) => t.key = r.bytes()?,
+                (2, LEN) => t.default_pattern = r.bytes()?,
+                (4, LEN) => t.pieces.add(&mut r, start, &mut pieces)?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         pieces.close(&mut t.pieces, buf, 4);
         Ok(t)
     }
@@ -587,65 +716,78 @@ pub struct PieceUser<'a> {
 
 impl<'a> PieceUser<'a> {
     fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[3, 38]);
         let mut u = PieceUser::default();
-        each(buf, |f| {
-            match f.number {
-                3 => u.nickname = f.bytes()?,
-                38 => u.display_id = f.bytes()?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (3, LEN) => u.nickname = r.bytes()?,
+                (38, LEN) => u.display_id = r.bytes()?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(u)
     }
 }
 
+/// The one singular message field `number` of a message that declares only
+/// that one, read by `parse`; None when absent.
+fn only_message<'a, T>(
+    buf: &'a [u8],
+    number: u32,
+    parse: impl Fn(&'a [u8]) -> Read<T>,
+) -> Read<Option<T>> {
+    let declared = Declared::one(number);
+    let mut value = None;
+    let mut r = Reader::new(buf);
+    while let Some(key) = r.key()? {
+        if key == (number, LEN) {
+            r.message(&mut value, &parse)?;
+        } else {
+            r.skip(key, &declared)?;
+        }
+    }
+    Ok(value)
+}
+
 impl<'a> Element<'a> for Piece<'a> {
     fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[11, 21, 22, 24]);
         let mut p = Piece::default();
-        each(buf, |f| {
-            match f.number {
-                11 => p.string_value = f.bytes()?,
-                21 => f.message(&mut p.user_value, |b| {
-                    let mut user = None;
-                    each(b, |f| match f.number {
-                        1 => f.message(&mut user, PieceUser::parse),
-                        _ => Ok(()),
-                    })?;
-                    Ok(user)
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (11, LEN) => p.string_value = r.bytes()?,
+                (21, LEN) => {
+                    r.message(&mut p.user_value, |b| only_message(b, 1, PieceUser::parse))?
+                }
+                (22, LEN) => r.message(&mut p.gift_value, |b| {
+                    only_message(b, 2, |b| bytes_field(b, 2))
                 })?,
-                22 => f.message(&mut p.gift_value, |b| {
-                    let mut name_ref = None;
-                    each(b, |f| match f.number {
-                        2 => f.message(&mut name_ref, |b| bytes_field(b, 2)),
-                        _ => Ok(()),
-                    })?;
-                    Ok(name_ref)
-                })?,
-                24 => f.message(&mut p.pattern_ref_value, |b| bytes_field(b, 2))?,
-                _ => {}
+                (24, LEN) => r.message(&mut p.pattern_ref_value, |b| bytes_field(b, 2))?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(p)
     }
 }
 
 /// The full schema's `UserIdentity` (six bools), as prost's type.
 fn user_identity(buf: &[u8]) -> Read<UserIdentity> {
+    const DECLARED: Declared = Declared::new(&[1, 2, 3, 4, 5, 6]);
     let mut id = UserIdentity::default();
-    each(buf, |f| {
-        match f.number {
-            1 => id.is_gift_giver_of_anchor = f.bool()?,
-            2 => id.is_subscriber_of_anchor = f.bool()?,
-            3 => id.is_mutual_following_with_anchor = f.bool()?,
-            4 => id.is_follower_of_anchor = f.bool()?,
-            5 => id.is_moderator_of_anchor = f.bool()?,
-            6 => id.is_anchor = f.bool()?,
-            _ => {}
+    let mut r = Reader::new(buf);
+    while let Some(key) = r.key()? {
+        match key {
+            (1, VARINT) => id.is_gift_giver_of_anchor = r.bool()?,
+            (2, VARINT) => id.is_subscriber_of_anchor = r.bool()?,
+            (3, VARINT) => id.is_mutual_following_with_anchor = r.bool()?,
+            (4, VARINT) => id.is_follower_of_anchor = r.bool()?,
+            (5, VARINT) => id.is_moderator_of_anchor = r.bool()?,
+            (6, VARINT) => id.is_anchor = r.bool()?,
+            _ => r.skip(key, &DECLARED)?,
         }
-        Ok(())
-    })?;
+    }
     Ok(id)
 }
 
@@ -667,51 +809,54 @@ pub struct Emote<'a> {
 
 impl<'a> Element<'a> for EmoteWithIndex<'a> {
     fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2]);
         let mut e = EmoteWithIndex::default();
-        each(buf, |f| {
-            match f.number {
-                1 => e.index = f.int32()?,
-                2 => f.message(&mut e.emote, Emote::parse)?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, VARINT) => e.index = r.int32()?,
+                (2, LEN) => r.message(&mut e.emote, Emote::parse)?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(e)
     }
 }
 
 impl<'a> Emote<'a> {
     fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 5, 8]);
         let mut e = Emote::default();
-        each(buf, |f| {
-            match f.number {
-                1 => e.emote_id = f.string()?,
-                2 => f.message(&mut e.image, full_image)?,
-                5 => drop(f.int32()?),
-                8 => drop(f.string()?),
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, LEN) => e.emote_id = r.string()?,
+                (2, LEN) => r.message(&mut e.image, full_image)?,
+                (5, VARINT) => drop(r.varint()?),
+                (8, LEN) => drop(r.string()?),
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(e)
     }
 }
 
 /// The full schema's `Image`, checked field by field; its first URL.
 fn full_image(buf: &[u8]) -> Read<Option<&str>> {
+    const DECLARED: Declared = Declared::new(&[1, 2, 3, 4, 5, 6, 7, 9]);
     let mut first = None;
-    each(buf, |f| {
-        match f.number {
-            1 => {
-                let url = f.string()?;
+    let mut r = Reader::new(buf);
+    while let Some(key) = r.key()? {
+        match key {
+            (1, LEN) => {
+                let url = r.string()?;
                 first.get_or_insert(url);
             }
-            2 | 5 | 7 => drop(f.string()?),
-            3 | 4 | 6 | 9 => drop(f.varint()?),
-            _ => {}
+            (2 | 5 | 7, LEN) => drop(r.string()?),
+            (3 | 4 | 6 | 9, VARINT) => drop(r.varint()?),
+            _ => r.skip(key, &DECLARED)?,
         }
-        Ok(())
-    })?;
+    }
     Ok(first)
 }
 
@@ -721,7 +866,7 @@ pub struct ChatMessage<'a> {
     pub common: Option<Common<'a>>,
     pub user: Option<User<'a>>,
     pub content: &'a [u8],
-    pub at_user: Option<User<'a>>,
+    pub at_user: Option<RefUser<'a>>,
     /// `emotes` (field 13).
     pub emotes: List<'a, EmoteWithIndex<'a>, 4>,
     pub content_language: &'a [u8],
@@ -730,21 +875,24 @@ pub struct ChatMessage<'a> {
 
 impl<'a> ChatMessage<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 3, 12, 13, 14, 18]);
         let mut m = ChatMessage::default();
         let mut emotes = Span::default();
-        each(buf, |f| {
-            match f.number {
-                1 => f.message(&mut m.common, Common::parse)?,
-                2 => f.message(&mut m.user, User::parse)?,
-                3 => m.content = f.bytes()?,
-                12 => f.message(&mut m.at_user, User::parse_ref)?,
-                13 => m.emotes.add(&f, &mut emotes)?,
-                14 => m.content_language = f.bytes()?,
-                18 => f.message(&mut m.user_identity, user_identity)?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        loop {
+            let start = r.pos();
+            let Some(key) = r.key()? else { break };
+            match key {
+                (1, LEN) => r.message(&mut m.common, Common::parse)?,
+                (2, LEN) => r.message(&mut m.user, User::parse)?,
+                (3, LEN) => m.content = r.bytes()?,
+                (12, LEN) => r.message(&mut m.at_user, RefUser::parse)?,
+                (13, LEN) => m.emotes.add(&mut r, start, &mut emotes)?,
+                (14, LEN) => m.content_language = r.bytes()?,
+                (18, LEN) => r.message(&mut m.user_identity, user_identity)?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         emotes.close(&mut m.emotes, buf, 13);
         Ok(m)
     }
@@ -763,19 +911,20 @@ pub struct GiftInfo<'a> {
 
 impl<'a> GiftInfo<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 5, 11, 12, 16]);
         let mut g = GiftInfo::default();
-        each(buf, |f| {
-            match f.number {
-                1 => f.message(&mut g.image, Image::parse)?,
-                2 => g.describe = f.bytes()?,
-                5 => g.id = f.int64()?,
-                11 => g.r#type = f.int32()?,
-                12 => g.diamond_count = f.int32()?,
-                16 => g.name = f.bytes()?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, LEN) => r.message(&mut g.image, Image::parse)?,
+                (2, LEN) => g.describe = r.bytes()?,
+                (5, VARINT) => g.id = r.int64()?,
+                (11, VARINT) => g.r#type = r.int32()?,
+                (12, VARINT) => g.diamond_count = r.int32()?,
+                (16, LEN) => g.name = r.bytes()?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(g)
     }
 }
@@ -790,7 +939,7 @@ pub struct GiftMessage<'a> {
     pub repeat_count: i32,
     pub combo_count: i32,
     pub user: Option<User<'a>>,
-    pub to_user: Option<User<'a>>,
+    pub to_user: Option<RefUser<'a>>,
     pub repeat_end: i32,
     pub group_id: u64,
     pub gift: Option<GiftInfo<'a>>,
@@ -804,40 +953,47 @@ pub struct GiftMessage<'a> {
 
 impl<'a> GiftMessage<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared =
+            Declared::new(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 15, 23, 32, 45, 46, 47]);
         let mut m = GiftMessage::default();
-        each(buf, |f| {
-            match f.number {
-                1 => f.message(&mut m.common, Common::parse)?,
-                2 => m.gift_id = f.int64()?,
-                3 => m.fan_ticket_count = f.int64()?,
-                4 => m.group_count = f.int32()?,
-                5 => m.repeat_count = f.int32()?,
-                6 => m.combo_count = f.int32()?,
-                7 => f.message(&mut m.user, User::parse)?,
-                8 => f.message(&mut m.to_user, User::parse_ref)?,
-                9 => m.repeat_end = f.int32()?,
-                11 => m.group_id = f.varint()?,
-                15 => f.message(&mut m.gift, GiftInfo::parse)?,
-                23 => f.message(&mut m.monitor_info, |b| {
-                    let mut to_user_id = 0;
-                    each(b, |f| {
-                        if f.number == 8 {
-                            to_user_id = f.int64()?;
-                        }
-                        Ok(())
-                    })?;
-                    Ok(to_user_id)
-                })?,
-                32 => f.message(&mut m.user_identity, user_identity)?,
-                45 => m.to_member_id = f.bytes()?,
-                46 => m.to_member_id_int = f.int64()?,
-                47 => m.to_member_nickname = f.bytes()?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, LEN) => r.message(&mut m.common, Common::parse)?,
+                (2, VARINT) => m.gift_id = r.int64()?,
+                (3, VARINT) => m.fan_ticket_count = r.int64()?,
+                (4, VARINT) => m.group_count = r.int32()?,
+                (5, VARINT) => m.repeat_count = r.int32()?,
+                (6, VARINT) => m.combo_count = r.int32()?,
+                (7, LEN) => r.message(&mut m.user, User::parse)?,
+                (8, LEN) => r.message(&mut m.to_user, RefUser::parse)?,
+                (9, VARINT) => m.repeat_end = r.int32()?,
+                (11, VARINT) => m.group_id = r.varint()?,
+                (15, LEN) => r.message(&mut m.gift, GiftInfo::parse)?,
+                (23, LEN) => r.message(&mut m.monitor_info, monitor_info)?,
+                (32, LEN) => r.message(&mut m.user_identity, user_identity)?,
+                (45, LEN) => m.to_member_id = r.bytes()?,
+                (46, VARINT) => m.to_member_id_int = r.int64()?,
+                (47, LEN) => m.to_member_nickname = r.bytes()?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(m)
     }
+}
+
+/// `GiftMonitorInfo.to_user_id` (field 8).
+fn monitor_info(buf: &[u8]) -> Read<i64> {
+    const DECLARED: Declared = Declared::new(&[8]);
+    let mut to_user_id = 0;
+    let mut r = Reader::new(buf);
+    while let Some(key) = r.key()? {
+        match key {
+            (8, VARINT) => to_user_id = r.int64()?,
+            _ => r.skip(key, &DECLARED)?,
+        }
+    }
+    Ok(to_user_id)
 }
 
 /// `WebcastLikeMessage`.
@@ -851,17 +1007,18 @@ pub struct LikeMessage<'a> {
 
 impl<'a> LikeMessage<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 3, 5]);
         let mut m = LikeMessage::default();
-        each(buf, |f| {
-            match f.number {
-                1 => f.message(&mut m.common, Common::parse)?,
-                2 => m.count = f.int64()?,
-                3 => m.total = f.int64()?,
-                5 => f.message(&mut m.user, User::parse)?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, LEN) => r.message(&mut m.common, Common::parse)?,
+                (2, VARINT) => m.count = r.int64()?,
+                (3, VARINT) => m.total = r.int64()?,
+                (5, LEN) => r.message(&mut m.user, User::parse)?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(m)
     }
 }
@@ -877,17 +1034,18 @@ pub struct MemberMessage<'a> {
 
 impl<'a> MemberMessage<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 3, 10]);
         let mut m = MemberMessage::default();
-        each(buf, |f| {
-            match f.number {
-                1 => f.message(&mut m.common, Common::parse_with_text)?,
-                2 => f.message(&mut m.user, User::parse)?,
-                3 => m.member_count = f.int64()?,
-                10 => m.action = f.int64()?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, LEN) => r.message(&mut m.common, Common::parse_with_text)?,
+                (2, LEN) => r.message(&mut m.user, User::parse)?,
+                (3, VARINT) => m.member_count = r.int64()?,
+                (10, VARINT) => m.action = r.int64()?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(m)
     }
 }
@@ -896,22 +1054,23 @@ impl<'a> MemberMessage<'a> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Contributor<'a> {
     pub score: i64,
-    pub user: Option<User<'a>>,
+    pub user: Option<RefUser<'a>>,
     pub rank: i64,
 }
 
 impl<'a> Contributor<'a> {
     fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 3]);
         let mut c = Contributor::default();
-        each(buf, |f| {
-            match f.number {
-                1 => c.score = f.int64()?,
-                2 => f.message(&mut c.user, User::parse_ref)?,
-                3 => c.rank = f.int64()?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, VARINT) => c.score = r.int64()?,
+                (2, LEN) => r.message(&mut c.user, RefUser::parse)?,
+                (3, VARINT) => c.rank = r.int64()?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(c)
     }
 }
@@ -929,17 +1088,18 @@ pub struct RoomUserSeqMessage<'a> {
 
 impl<'a> RoomUserSeqMessage<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 3, 7]);
         let mut m = RoomUserSeqMessage::default();
-        each(buf, |f| {
-            match f.number {
-                1 => f.message(&mut m.common, Common::parse)?,
-                2 => m.ranks.push(Contributor::parse(f.bytes()?)?),
-                3 => m.total = f.int64()?,
-                7 => m.total_user = f.int64()?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, LEN) => r.message(&mut m.common, Common::parse)?,
+                (2, LEN) => m.ranks.push(Contributor::parse(r.bytes()?)?),
+                (3, VARINT) => m.total = r.int64()?,
+                (7, VARINT) => m.total_user = r.int64()?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(m)
     }
 }
@@ -956,18 +1116,19 @@ pub struct SocialMessage<'a> {
 
 impl<'a> SocialMessage<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 3, 5, 6]);
         let mut m = SocialMessage::default();
-        each(buf, |f| {
-            match f.number {
-                1 => f.message(&mut m.common, Common::parse_with_text)?,
-                2 => f.message(&mut m.user, User::parse)?,
-                3 => m.share_type = f.int64()?,
-                5 => m.share_target = f.bytes()?,
-                6 => m.follow_count = f.int64()?,
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, LEN) => r.message(&mut m.common, Common::parse_with_text)?,
+                (2, LEN) => r.message(&mut m.user, User::parse)?,
+                (3, VARINT) => m.share_type = r.int64()?,
+                (5, LEN) => m.share_target = r.bytes()?,
+                (6, VARINT) => m.follow_count = r.int64()?,
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(m)
     }
 }
@@ -994,43 +1155,49 @@ pub struct FetchResult<'a> {
 
 impl<'a> FetchResult<'a> {
     pub fn parse(buf: &'a [u8]) -> Read<Self> {
-        let mut r = FetchResult::default();
+        const DECLARED: Declared = Declared::new(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+        let mut f = FetchResult::default();
         let mut messages = Span::default();
-        each(buf, |f| {
-            match f.number {
-                1 => r.messages.add(&f, &mut messages)?,
-                2 => r.cursor = f.string()?,
-                3 => r.fetch_interval = f.int64()?,
-                4 => r.now = f.int64()?,
-                5 => r.internal_ext = f.string()?,
-                6 | 9 | 11 | 13 => {
-                    let v = f.varint()?;
-                    if f.number == 9 {
-                        r.need_ack = v != 0;
-                    }
+        let mut r = Reader::new(buf);
+        loop {
+            let start = r.pos();
+            let Some(key) = r.key()? else { break };
+            match key {
+                (1, LEN) => f.messages.add(&mut r, start, &mut messages)?,
+                (2, LEN) => f.cursor = r.string()?,
+                (3, VARINT) => f.fetch_interval = r.int64()?,
+                (4, VARINT) => f.now = r.int64()?,
+                (5, LEN) => f.internal_ext = r.string()?,
+                (6 | 11 | 13, VARINT) => drop(r.varint()?),
+                (7, LEN) => {
+                    let (key, value) = route_param(r.bytes()?)?;
+                    f.route_params.insert(key, value);
                 }
-                7 => {
-                    let (mut key, mut value) = ("", "");
-                    each(f.bytes()?, |f| {
-                        match f.number {
-                            1 => key = f.string()?,
-                            2 => value = f.string()?,
-                            _ => {}
-                        }
-                        Ok(())
-                    })?;
-                    r.route_params.insert(key, value);
-                }
-                8 => r.heartbeat_duration = f.int64()?,
-                10 => r.push_server = f.string()?,
-                12 => drop(f.string()?),
-                _ => {}
+                (8, VARINT) => f.heartbeat_duration = r.int64()?,
+                (9, VARINT) => f.need_ack = r.bool()?,
+                (10, LEN) => f.push_server = r.string()?,
+                (12, LEN) => drop(r.string()?),
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
-        messages.close(&mut r.messages, buf, 1);
-        Ok(r)
+        }
+        messages.close(&mut f.messages, buf, 1);
+        Ok(f)
     }
+}
+
+/// One entry of `route_params` (a map entry: key 1, value 2).
+fn route_param(buf: &[u8]) -> Read<(&str, &str)> {
+    const DECLARED: Declared = Declared::new(&[1, 2]);
+    let (mut key, mut value) = ("", "");
+    let mut r = Reader::new(buf);
+    while let Some(k) = r.key()? {
+        match k {
+            (1, LEN) => key = r.string()?,
+            (2, LEN) => value = r.string()?,
+            _ => r.skip(k, &DECLARED)?,
+        }
+    }
+    Ok((key, value))
 }
 
 /// One inner message of a fetch result (`BaseMessage`).
@@ -1044,18 +1211,19 @@ pub struct BaseMessage<'a> {
 
 impl<'a> Element<'a> for BaseMessage<'a> {
     fn parse(buf: &'a [u8]) -> Read<Self> {
+        const DECLARED: Declared = Declared::new(&[1, 2, 3, 4, 5, 6, 7]);
         let mut m = BaseMessage::default();
-        each(buf, |f| {
-            match f.number {
-                1 => m.method = f.string()?,
-                2 => m.payload = f.bytes()?,
-                3 => m.msg_id = f.int64()?,
-                6 => m.is_history = f.bool()?,
-                4 | 5 | 7 => drop(f.varint()?),
-                _ => {}
+        let mut r = Reader::new(buf);
+        while let Some(key) = r.key()? {
+            match key {
+                (1, LEN) => m.method = r.string()?,
+                (2, LEN) => m.payload = r.bytes()?,
+                (3, VARINT) => m.msg_id = r.int64()?,
+                (6, VARINT) => m.is_history = r.bool()?,
+                (4 | 5 | 7, VARINT) => drop(r.varint()?),
+                _ => r.skip(key, &DECLARED)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(m)
     }
 }
