@@ -26,7 +26,7 @@ use crate::term::{DirectOptions, Recycled, StdoutNdjson};
 use crate::webcast::capture::{Record, RecordKind};
 use crate::webcast::{
     Control, DecoderOptions, EndCause, Envelope, Event, KindSet, PreparedFetch, PreparedFrame,
-    prepare_fetch, prepare_frame,
+    prepare_fetch, prepare_frame_bytes,
 };
 
 /// How an offline run ended.
@@ -207,7 +207,7 @@ pub fn run_demo(run: OfflineRun<'_>) -> Result<OfflineEnd> {
         Ok(Record {
             t_ms: item.offset_ms,
             kind: item.kind,
-            data: item.bytes,
+            data: item.bytes.into(),
         })
     });
     drive(
@@ -266,11 +266,9 @@ pub(crate) enum Decoded {
 impl Decoded {
     pub(crate) fn prepare(wanted: KindSet, rec: &Record) -> Decoded {
         match rec.kind {
-            RecordKind::Frame => Decoded::Frame(prepare_frame(wanted, &rec.data)),
-            RecordKind::Fetch => Decoded::Fetch(prepare_fetch(
-                wanted,
-                bytes::Bytes::copy_from_slice(&rec.data),
-            )),
+            // Shares the record's bytes: the frame's payload is not copied.
+            RecordKind::Frame => Decoded::Frame(prepare_frame_bytes(wanted, rec.data.clone())),
+            RecordKind::Fetch => Decoded::Fetch(prepare_fetch(wanted, rec.data.clone())),
         }
     }
 }

@@ -15,6 +15,7 @@ use std::borrow::Cow;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use super::time::{format_iso_millis, parse_iso_millis};
@@ -42,7 +43,9 @@ pub struct Record {
     /// Receive time, ms since the epoch.
     pub t_ms: i64,
     pub kind: RecordKind,
-    pub data: Vec<u8>,
+    /// The message's bytes, in a [`Bytes`] so that the decoder can slice the
+    /// frame's payload out of it instead of copying it.
+    pub data: Bytes,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -146,7 +149,7 @@ pub fn parse_line_bytes(line: &[u8]) -> Result<Line, CaptureError> {
     Ok(Line::Record(Record {
         t_ms,
         kind: raw.kind,
-        data,
+        data: data.into(),
     }))
 }
 
@@ -206,7 +209,7 @@ fn plain_record(line: &[u8]) -> Option<Record> {
     Some(Record {
         t_ms: parse_iso_millis(std::str::from_utf8(t).ok()?)?,
         kind,
-        data: base64_simd::STANDARD.decode_to_vec(data).ok()?,
+        data: base64_simd::STANDARD.decode_to_vec(data).ok()?.into(),
     })
 }
 
@@ -239,7 +242,7 @@ mod tests {
             Line::Record(Record {
                 t_ms: 1692120689751,
                 kind: RecordKind::Frame,
-                data: vec![8, 1]
+                data: vec![8, 1].into()
             })
         );
     }
@@ -269,7 +272,9 @@ mod tests {
         ));
         // Escaped base64 (another writer's `\/`) still reads.
         let escaped = r#"{"t":"2023-08-15T17:31:29.751Z","kind":"frame","data":"ab\/+"}"#;
-        assert!(matches!(parse_line(escaped), Ok(Line::Record(r)) if r.data == [0x69, 0xbf, 0xfe]));
+        assert!(
+            matches!(parse_line(escaped), Ok(Line::Record(r)) if r.data[..] == [0x69, 0xbf, 0xfe])
+        );
         // A header whose keys come in another order.
         assert!(matches!(
             parse_line(r#"{"streamer":"a","tiklive_capture":1}"#),
@@ -288,7 +293,7 @@ mod tests {
             let want = Record {
                 t_ms,
                 kind,
-                data: data.to_vec(),
+                data: Bytes::copy_from_slice(data),
             };
             let line = format_record(t_ms, kind, data);
             assert_eq!(plain_record(line.as_bytes()), Some(want.clone()));

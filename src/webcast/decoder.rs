@@ -439,6 +439,12 @@ pub fn prepare_frame(wanted: KindSet, bytes: &[u8]) -> PreparedFrame {
     PreparedFrame(frame::decode_frame(bytes).map(|frame| prepare_push(wanted, frame)))
 }
 
+/// [`prepare_frame`] on a message already in a [`Bytes`], whose payload is
+/// then read without a copy (see [`frame::decode_frame_bytes`]).
+pub fn prepare_frame_bytes(wanted: KindSet, bytes: Bytes) -> PreparedFrame {
+    PreparedFrame(frame::decode_frame_bytes(bytes).map(|frame| prepare_push(wanted, frame)))
+}
+
 fn prepare_push(wanted: KindSet, frame: Frame) -> PreparedPush {
     // Only `msg` frames carry a fetch result (an empty type is treated the
     // same, as older servers left it out). `im_enter_room_resp`, `hb` and

@@ -35,7 +35,21 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, FrameError> {
     if bytes.is_empty() {
         return Err(FrameError::Empty);
     }
-    let frame = PushFrame::decode(bytes).map_err(FrameError::Protobuf)?;
+    open_frame(PushFrame::decode(bytes).map_err(FrameError::Protobuf)?)
+}
+
+/// [`decode_frame`] on a message already in a [`Bytes`]: the payload of the
+/// frame is a slice of it, not a copy (prost reads `bytes` fields from a
+/// `Bytes` without copying them).
+pub fn decode_frame_bytes(bytes: Bytes) -> Result<Frame, FrameError> {
+    if bytes.is_empty() {
+        return Err(FrameError::Empty);
+    }
+    open_frame(PushFrame::decode(bytes).map_err(FrameError::Protobuf)?)
+}
+
+/// The rest of [`decode_frame`]: check the compression, inflate.
+fn open_frame(frame: PushFrame) -> Result<Frame, FrameError> {
     let compress = frame
         .headers
         .iter()
@@ -54,7 +68,7 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, FrameError> {
         ));
     }
     let payload = if was_gzip {
-        Bytes::from(inflate(&frame.payload, MAX_INFLATED)?)
+        inflate_bytes(&frame.payload, MAX_INFLATED)?
     } else {
         frame.payload
     };
@@ -66,6 +80,62 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, FrameError> {
         payload,
         was_gzip,
     })
+}
+
+/// [`inflate`] into a [`Bytes`]. On the one-call path the output goes into
+/// a buffer kept per thread ([`Pooled`]): it comes back when the last
+/// `Bytes` of the payload is dropped (a frame's messages are decoded and
+/// dropped before the next frame), so a stream of frames does not allocate,
+/// or zero, a new buffer for each.
+fn inflate_bytes(data: &[u8], limit: usize) -> Result<Bytes, FrameError> {
+    gzip_body(data)?;
+    if let Some(size) = whole_size(data, limit) {
+        let mut buf = POOL
+            .try_with(|pool| pool.take())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if buf.len() < size {
+            // Zeroes only what the buffer never held.
+            buf.resize(size, 0);
+        }
+        if let Some(n) = inflate_into(data, &mut buf[..size]) {
+            return Ok(Bytes::from_owner(Pooled { buf, len: n }));
+        }
+    }
+    inflate_streaming(data, limit).map(Bytes::from)
+}
+
+thread_local! {
+    /// The buffer [`inflate_bytes`] reuses, while no payload holds it.
+    static POOL: std::cell::Cell<Option<Vec<u8>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Buffers larger than this are freed rather than kept for the next frame
+/// (a rare large payload should not stay allocated on every thread).
+const POOLED_MAX: usize = 1024 * 1024;
+
+/// An inflated payload: the first `len` bytes of `buf`, a buffer that goes
+/// back to its thread's [`POOL`] when dropped.
+struct Pooled {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl AsRef<[u8]> for Pooled {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        if self.buf.len() <= POOLED_MAX {
+            let buf = std::mem::take(&mut self.buf);
+            // Gone when the thread is exiting: the buffer is freed instead.
+            let _ = POOL.try_with(|pool| pool.set(Some(buf)));
+        }
+    }
 }
 
 /// Gunzip `data` (the first gzip member), refusing to produce more than
@@ -100,25 +170,35 @@ const MAX_DEFLATE_RATIO: usize = 1032;
 
 /// The one-call path of [`inflate`]: `None` when it does not apply or fails.
 fn inflate_whole(data: &[u8], limit: usize) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; whole_size(data, limit)?];
+    let n = inflate_into(data, &mut out)?;
+    // Shorter only when junk after the member made the last four bytes lie.
+    out.truncate(n);
+    Some(out)
+}
+
+/// The size the one-call path inflates `data` to: its trailer's ISIZE, when
+/// within `limit` and deflate's ratio of the input; `None` otherwise.
+fn whole_size(data: &[u8], limit: usize) -> Option<usize> {
+    let isize_bytes = data.last_chunk::<4>()?;
+    let size = u32::from_le_bytes(*isize_bytes) as usize;
+    (size <= limit && size <= data.len().saturating_mul(MAX_DEFLATE_RATIO)).then_some(size)
+}
+
+/// Inflate the gzip member `data` in one call with libdeflate into `out`
+/// (which it cannot write past); the number of bytes written, `None` when
+/// libdeflate refuses it (damaged, or larger than `out`).
+fn inflate_into(data: &[u8], out: &mut [u8]) -> Option<usize> {
     thread_local! {
         static DECOMPRESSOR: std::cell::RefCell<Option<libdeflater::Decompressor>> =
             const { std::cell::RefCell::new(None) };
     }
-    let isize_bytes = data.last_chunk::<4>()?;
-    let size = u32::from_le_bytes(*isize_bytes) as usize;
-    if size > limit || size > data.len().saturating_mul(MAX_DEFLATE_RATIO) {
-        return None;
-    }
-    let mut out = vec![0u8; size];
-    let n = DECOMPRESSOR
+    DECOMPRESSOR
         .with_borrow_mut(|slot| {
             slot.get_or_insert_with(libdeflater::Decompressor::new)
-                .gzip_decompress(data, &mut out)
+                .gzip_decompress(data, out)
         })
-        .ok()?;
-    // Shorter only when junk after the member made the last four bytes lie.
-    out.truncate(n);
-    Some(out)
+        .ok()
 }
 
 /// Gunzip `data` (the first gzip member) by streaming it through zlib-rs,
@@ -353,6 +433,32 @@ mod tests {
         let f = decode_frame(&encode_msg_frame(1, 2, body, false)).unwrap();
         assert!(!f.was_gzip);
         assert_eq!(&f.payload[..], body);
+    }
+
+    /// Payloads inflated into the per-thread buffer stay intact while they
+    /// are held, whatever is inflated after them (larger, smaller, empty),
+    /// and the `Bytes` path reads what the slice path reads.
+    #[test]
+    fn pooled_payloads_stay_intact() {
+        let bodies: Vec<Vec<u8>> = [5000usize, 100, 20_000, 0, 7, 3000]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (0..*n).map(|j| (j * 31 + i) as u8).collect())
+            .collect();
+        let mut held = Vec::new();
+        for (i, body) in bodies.iter().enumerate() {
+            let raw = encode_msg_frame(i as i64, 1, body, true);
+            let a = decode_frame(&raw).unwrap();
+            let b = decode_frame_bytes(Bytes::from(raw)).unwrap();
+            assert_eq!(a, b);
+            assert_eq!(&a.payload[..], &body[..]);
+            if i % 2 == 0 {
+                held.push((a, i));
+            }
+        }
+        for (frame, i) in held {
+            assert_eq!(&frame.payload[..], &bodies[i][..]);
+        }
     }
 
     #[test]
