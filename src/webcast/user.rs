@@ -58,8 +58,10 @@ pub trait RefView {
     fn avatar(&self) -> Option<Cow<'_, str>>;
 }
 
+/// `RefView` for a user type whose `id`, `id_str`, `nickname` and `display_id`
+/// fields have the same names everywhere; `$u => $avatar` picks its avatar URL.
 macro_rules! ref_view {
-    ($($ty:ty),*) => {$(
+    ($ty:ty, $u:ident => $avatar:expr) => {
         impl RefView for $ty {
             fn id(&self) -> i64 {
                 self.id
@@ -74,39 +76,28 @@ macro_rules! ref_view {
                 self.display_id.text()
             }
             fn avatar(&self) -> Option<Cow<'_, str>> {
-                [&self.avatar_thumb, &self.avatar_medium, &self.avatar_large]
-                    .into_iter()
-                    .flatten()
-                    .find_map(|img| img.url_list.first())
-                    .map(TextField::text)
+                let $u = self;
+                $avatar
             }
         }
+    };
+    ($($ty:ty),*) => {$(
+        ref_view!($ty, u => [&u.avatar_thumb, &u.avatar_medium, &u.avatar_large]
+            .into_iter()
+            .flatten()
+            .find_map(|img| img.url_list.first())
+            .map(TextField::text));
     )*};
 }
+pub(crate) use ref_view;
 
 ref_view!(proto::User, lean::User, lean::RefUser);
 
-impl RefView for wire::User<'_> {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn id_str(&self) -> Cow<'_, str> {
-        self.id_str.text()
-    }
-    fn nickname(&self) -> Cow<'_, str> {
-        self.nickname.text()
-    }
-    fn display_id(&self) -> Cow<'_, str> {
-        self.display_id.text()
-    }
-    fn avatar(&self) -> Option<Cow<'_, str>> {
-        [self.avatar_thumb, self.avatar_medium, self.avatar_large]
-            .into_iter()
-            .flatten()
-            .find_map(|img| img.first_url)
-            .map(TextField::text)
-    }
-}
+ref_view!(wire::User<'_>, u => [u.avatar_thumb, u.avatar_medium, u.avatar_large]
+    .into_iter()
+    .flatten()
+    .find_map(|img| img.first_url)
+    .map(TextField::text));
 
 /// What the mapping reads of a user for the full user fields ([`UserFields`]).
 pub trait UserView: RefView {

@@ -493,23 +493,7 @@ impl<'a> RefUser<'a> {
     }
 }
 
-impl RefView for RefUser<'_> {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn id_str(&self) -> Cow<'_, str> {
-        self.id_str.text()
-    }
-    fn nickname(&self) -> Cow<'_, str> {
-        self.nickname.text()
-    }
-    fn display_id(&self) -> Cow<'_, str> {
-        self.display_id.text()
-    }
-    fn avatar(&self) -> Option<Cow<'_, str>> {
-        self.avatar.map(TextField::text)
-    }
-}
+super::user::ref_view!(RefUser<'_>, u => u.avatar.map(TextField::text));
 
 /// A user (`User` of `proto/lean.proto`): the user whose event it is.
 #[derive(Debug, Clone, Copy, Default)]
