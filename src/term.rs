@@ -52,11 +52,15 @@ pub struct Recycled(Mutex<Receiver<Vec<Envelope>>>);
 
 impl Recycled {
     /// A vector for the next batch: a written batch taken back, its events
-    /// freed here (on the calling thread), or a new one. Never waits.
+    /// freed here (on the calling thread; their data buffers kept for the
+    /// next events, see [`crate::webcast::Json::recycle`]), or a new one.
+    /// Never waits.
     pub fn batch(&self) -> Vec<Envelope> {
         let back = self.0.try_lock().ok().and_then(|rx| rx.try_recv().ok());
         let mut batch = back.unwrap_or_default();
-        batch.clear();
+        for env in batch.drain(..) {
+            env.data.recycle();
+        }
         batch
     }
 }
@@ -232,6 +236,7 @@ impl EventSink for StdoutNdjson {
         }
         .write_json(&mut self.buf);
         self.buf.push('\n');
+        event.data.recycle();
         self.counted += u64::from(counts_toward_limit(event.kind));
         if self.opts.line_flush {
             if let Err(e) = self.flush() {

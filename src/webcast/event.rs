@@ -43,18 +43,37 @@ impl Event {
 /// JSON text, valid by construction: written by [`to_raw`] (our own writer,
 /// [`super::json`]) or read from JSON. [`Json::get`] gives the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Json(Box<str>);
+pub struct Json(String);
 
 impl Json {
     /// The JSON text.
     pub fn get(&self) -> &str {
         &self.0
     }
+
+    /// Done with this text: keep its buffer for the next event that
+    /// [`to_raw`] writes on this thread, so that a writer which copies each
+    /// event out at once (the NDJSON of a full-speed replay) allocates,
+    /// copies and frees nothing per event. A thread keeps at most
+    /// [`SPARE_BUFFERS`] buffers of at most [`SPARE_CAPACITY`] bytes;
+    /// others are freed.
+    pub fn recycle(self) {
+        if self.0.capacity() > SPARE_CAPACITY {
+            return;
+        }
+        SPARE.with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut()
+                && spare.len() < SPARE_BUFFERS
+            {
+                spare.push(self.0);
+            }
+        });
+    }
 }
 
 impl<'de> Deserialize<'de> for Json {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
-        <Box<RawValue>>::deserialize(d).map(|raw| Json(raw.into()))
+        <Box<RawValue>>::deserialize(d).map(|raw| Json(<Box<str>>::from(raw).into()))
     }
 }
 
@@ -68,25 +87,47 @@ impl Serialize for Json {
     }
 }
 
+/// At most this many buffers wait on a thread for [`to_raw`] (see
+/// [`Json::recycle`]): a frame gives a handful of events, a batch 64.
+pub const SPARE_BUFFERS: usize = 64;
+
+/// Buffers larger than this (bytes) are freed rather than kept: an event's
+/// JSON is 0.2–3 KB; a rare huge one does not pin its memory.
+pub const SPARE_CAPACITY: usize = 16 * 1024;
+
 thread_local! {
-    /// Where [`to_raw`] writes, so each event's JSON is allocated once, at
-    /// its final size, instead of growing from 128 bytes.
+    /// Where [`to_raw`] writes when no spare buffer is at hand, so each
+    /// event's JSON is allocated once, at its final size, instead of growing
+    /// from 8 bytes.
     static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+
+    /// Buffers given back by [`Json::recycle`] on this thread.
+    static SPARE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Serialise to JSON text. Our data types cannot fail to serialise (string
 /// keys, finite numbers); should one ever fail, the event carries the error
-/// text instead of being lost.
+/// text instead of being lost. Written straight into a recycled buffer when
+/// this thread has one (see [`Json::recycle`]), else through a scratch
+/// buffer into one allocation of the exact size.
 pub fn to_raw(data: &(impl Serialize + ?Sized)) -> Json {
+    let spare = SPARE.with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()));
+    if let Some(mut out) = spare {
+        out.clear();
+        return match json::write_value(&mut out, data) {
+            Ok(()) => Json(out),
+            Err(e) => Json(error_text(&e)),
+        };
+    }
     SCRATCH.with(|scratch| {
         let Ok(mut out) = scratch.try_borrow_mut() else {
             // Re-entered (a Serialize impl that builds an event): no scratch.
-            return Json(to_text(data).into());
+            return Json(to_text(data));
         };
         out.clear();
         match json::write_value(&mut out, data) {
             Ok(()) => Json(out.as_str().into()),
-            Err(e) => Json(error_text(&e).into()),
+            Err(e) => Json(error_text(&e)),
         }
     })
 }
@@ -237,6 +278,31 @@ mod kind_name {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A recycled buffer is written over, never appended to; buffers past
+    /// the size cap and past the count cap are not kept.
+    #[test]
+    fn recycled_buffers_hold_only_the_new_text() {
+        let long = to_raw(&serde_json::json!({"text": "x".repeat(3000)}));
+        let ptr = long.get().as_ptr();
+        long.recycle();
+        let short = to_raw(&serde_json::json!({"a": 1}));
+        assert_eq!(short.get(), r#"{"a":1}"#);
+        assert_eq!(short.get().as_ptr(), ptr, "the recycled buffer is used");
+        short.recycle();
+        let again = to_raw(&serde_json::json!({"b": [true, null]}));
+        assert_eq!(again.get(), r#"{"b":[true,null]}"#);
+
+        let huge = to_raw(&serde_json::json!({"text": "y".repeat(SPARE_CAPACITY)}));
+        huge.recycle();
+        assert_eq!(SPARE.with(|s| s.borrow().len()), 0, "too big to keep");
+        for _ in 0..SPARE_BUFFERS + 10 {
+            Json(String::from("{}")).recycle();
+        }
+        assert_eq!(SPARE.with(|s| s.borrow().len()), SPARE_BUFFERS);
+        SPARE.with(|s| s.borrow_mut().clear());
+        again.recycle();
+    }
 
     /// `json_head` writes type names without escaping them.
     #[test]

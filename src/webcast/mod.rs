@@ -36,6 +36,6 @@ pub use decoder::{
     SchemaDrift, Stats, prepare_fetch, prepare_frame, prepare_frame_bytes,
 };
 pub use error::{FrameError, MessageError};
-pub use event::{Envelope, EnvelopeParts, Event};
+pub use event::{Envelope, EnvelopeParts, Event, Json};
 pub use kind::{EventKind, KindSet, UnknownKind};
 pub use streaks::StreakMode;
