@@ -575,10 +575,12 @@ pub fn render_text(t: &impl TextView) -> String {
     }
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest: &str = &pattern;
-    while let Some(start) = rest.find('{') {
+    // Braces are ASCII, so the byte offsets `memchr` finds are char
+    // boundaries (and its search is cheaper than `str::find`'s).
+    while let Some(start) = memchr::memchr(b'{', rest.as_bytes()) {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else {
+        let Some(end) = memchr::memchr(b'}', after.as_bytes()) else {
             out.push_str(&rest[start..]);
             rest = "";
             break;
