@@ -51,7 +51,7 @@ impl TextField for [u8] {
 /// checks for multibyte sequences, cost 4% of a replay's CPU time (perf,
 /// `watch --replay`, 20,000 frames). The one `unsafe` block of tiklive.
 #[allow(unsafe_code)]
-fn ascii_str(bytes: &[u8]) -> Option<&str> {
+pub(crate) fn ascii_str(bytes: &[u8]) -> Option<&str> {
     // SAFETY: ASCII bytes are valid UTF-8 (each is a one-byte sequence).
     bytes
         .is_ascii()

@@ -36,7 +36,7 @@ use std::borrow::Cow;
 use std::str;
 
 use super::proto::UserIdentity;
-use super::user::{RefView, TextField};
+use super::user::{RefView, TextField, ascii_str};
 
 /// The reader declined a payload; decode it with prost instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,8 +177,13 @@ impl<'a> Reader<'a> {
     }
 
     /// A `string` field of the full schema: prost rejects invalid UTF-8.
+    /// (Method names, cursors: ASCII, checked eight bytes at a time.)
     fn string(&mut self) -> Read<&'a str> {
-        str::from_utf8(self.bytes()?).map_err(|_| Refused)
+        let bytes = self.bytes()?;
+        match ascii_str(bytes) {
+            Some(s) => Ok(s),
+            None => str::from_utf8(bytes).map_err(|_| Refused),
+        }
     }
 
     /// A singular message field read by `parse` into `slot`; a second one is
