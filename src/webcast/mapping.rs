@@ -429,7 +429,13 @@ impl GiftData {
     }
 
     pub fn into_event(self) -> Event {
-        let mut ev = Event::new(EventKind::Gift, &self);
+        self.to_event()
+    }
+
+    /// The gift's event, written from a borrow (a `GiftData` is 600-odd
+    /// bytes: no move needed to write it).
+    pub fn to_event(&self) -> Event {
+        let mut ev = Event::new(EventKind::Gift, self);
         ev.msg_id = self.msg_id;
         ev
     }
