@@ -23,6 +23,15 @@
 //! leaderboard's users go into a `Vec`. A repeated text field keeps its first
 //! value only (all the mapping reads, e.g. an image's first URL).
 //!
+//! The messages and the big parts of them (a user, a `common` with its
+//! text) are read in place, into a default value the caller owns
+//! (`parse_into`, [`Reader::message_in`]), and hold only what the mapping
+//! reads (an avatar's URL, a text piece's shown value). Returned by value,
+//! each message and its user were copied three or four times on their way
+//! to the mapping (700 bytes to 1 KB each); read in place, `memcpy` went from
+//! 11.7 M to 8.7 M instructions on a 2,000-frame capture (6,081 events). A
+//! chat message is now 608 bytes (was 1,008), a like 288 (was 688).
+//!
 //! Anything this reader does not handle the way prost would is refused
 //! ([`Refused`]) and the caller falls back to prost and the lenient decoder
 //! (`mapping.rs`), so errors and schema-drift reports stay exactly as they are:
