@@ -61,6 +61,12 @@ impl StreakTracker {
         }
     }
 
+    /// Whether every gift is emitted as it comes ([`StreakMode::All`]):
+    /// then [`StreakTracker::accept`] need not be called.
+    pub fn passes_every_gift(&self) -> bool {
+        self.mode == StreakMode::All
+    }
+
     /// Feed one gift; returns the gifts to emit now (in order).
     pub fn accept(&mut self, gift: GiftData) -> Vec<GiftData> {
         if self.mode == StreakMode::All {

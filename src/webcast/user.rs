@@ -109,11 +109,7 @@ pub(crate) use ref_view;
 
 ref_view!(proto::User, lean::User, lean::RefUser);
 
-ref_view!(wire::User<'_>, u => [u.avatar_thumb, u.avatar_medium, u.avatar_large]
-    .into_iter()
-    .flatten()
-    .find_map(|img| img.first_url)
-    .map(TextField::text));
+ref_view!(wire::User<'_>, u => u.avatar.map(TextField::text));
 
 /// What the mapping reads of a user for the full user fields ([`UserFields`]).
 pub trait UserView: RefView {
@@ -200,7 +196,8 @@ common_view!(
     proto::Common,
     lean::Common,
     lean::CommonWithText,
-    wire::Common<'_>
+    wire::Common,
+    wire::CommonWithText<'_>
 );
 
 /// The user fields every user event carries. `username` and `uniqueId` are both
@@ -550,18 +547,12 @@ impl TextView for wire::Text<'_> {
         self.default_pattern.text()
     }
     fn piece(&self, index: usize) -> Option<PieceView<'_>> {
-        let piece = self.pieces.iter().nth(index)?;
-        Some(if let Some(u) = piece.user_value.flatten() {
-            PieceView::User {
+        Some(match self.pieces.iter().nth(index)? {
+            wire::Piece::User(u) => PieceView::User {
                 nickname: u.nickname.text(),
                 handle: u.display_id.text(),
-            }
-        } else if let Some(p) = piece.pattern_ref_value {
-            PieceView::Text(p.text())
-        } else if let Some(g) = piece.gift_value.flatten() {
-            PieceView::Text(g.text())
-        } else {
-            PieceView::Text(piece.string_value.text())
+            },
+            wire::Piece::Text(text) => PieceView::Text(text.text()),
         })
     }
 }
