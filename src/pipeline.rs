@@ -77,9 +77,10 @@ impl Pipeline {
         &self.decoder
     }
 
-    /// The kinds this pipeline emits: what [`prepare_frame`] needs to know.
-    pub fn wanted(&self) -> KindSet {
-        self.stamper.wanted
+    /// The kinds this pipeline emits and its streak mode: what
+    /// [`prepare_frame`] needs to know.
+    pub fn options(&self) -> DecoderOptions {
+        self.decoder.options()
     }
 
     /// A WebSocket binary message received at `t_ms`.
@@ -89,12 +90,12 @@ impl Pipeline {
         t_ms: i64,
         batch: &mut impl EventSink,
     ) -> Result<FrameInfo, FrameError> {
-        let prepared = prepare_frame(self.stamper.wanted, bytes);
+        let prepared = prepare_frame(self.decoder.options(), bytes);
         self.apply_frame(prepared, bytes.len(), t_ms, batch)
     }
 
     /// A frame of `len` bytes received at `t_ms` and already prepared (on any
-    /// thread) by [`prepare_frame`] with [`Pipeline::wanted`]. Frames must be
+    /// thread) by [`prepare_frame`] with [`Pipeline::options`]. Frames must be
     /// applied in the order they were received.
     pub fn apply_frame(
         &mut self,
@@ -115,7 +116,7 @@ impl Pipeline {
         t_ms: i64,
         batch: &mut impl EventSink,
     ) -> Result<FetchInfo, FrameError> {
-        let prepared = prepare_fetch(self.stamper.wanted, Bytes::copy_from_slice(bytes));
+        let prepared = prepare_fetch(self.decoder.options(), Bytes::copy_from_slice(bytes));
         self.apply_fetch(prepared, bytes.len(), t_ms, batch)
     }
 

@@ -2075,6 +2075,76 @@ fn a_message_without_common_takes_the_wrapper_msg_id() {
 }
 
 #[test]
+fn a_gift_without_common_takes_the_wrapper_msg_id_and_a_resent_gift_is_dropped_in_both_modes() {
+    // A gift without `common`, then a second one resent in the same fetch
+    // result (the same wrapper msgId): in the default mode the gift's event is
+    // written before the decoder's state is consulted, so the duplicate must
+    // still be dropped before anything of it is emitted.
+    let gift = |msg_id: i64, group_id: u64| BaseMessage {
+        method: "WebcastGiftMessage".into(),
+        payload: GiftMessage {
+            common: None,
+            gift_id: 5655,
+            repeat_count: 2,
+            repeat_end: 1,
+            group_id,
+            user: Some(alice()),
+            gift: Some(rose()),
+            ..Default::default()
+        }
+        .encode_to_vec()
+        .into(),
+        msg_id,
+        ..Default::default()
+    };
+    let fetch = FetchResult {
+        messages: vec![
+            gift(7_300_000_000_000_000_060, 1),
+            gift(7_300_000_000_000_000_060, 1),
+            gift(7_300_000_000_000_000_061, 2),
+        ],
+        ..Default::default()
+    }
+    .encode_to_vec();
+    for streaks in [StreakMode::All, StreakMode::Final] {
+        let mut decoder = Decoder::new(DecoderOptions {
+            streaks,
+            ..everything()
+        });
+        let mut out = Vec::new();
+        decoder.decode_fetch(&fetch, &mut out).unwrap();
+        let ids: Vec<_> = out
+            .iter()
+            .map(|o| match o {
+                Output::Event(ev) => {
+                    assert_eq!(ev.kind, EventKind::Gift, "{streaks:?}");
+                    let data = data_of(ev);
+                    assert_eq!(data["repeatCount"], 2, "{streaks:?}");
+                    assert_eq!(data["giftName"], "Rose", "{streaks:?}");
+                    (ev.msg_id, data["msgId"].as_str().unwrap().to_string())
+                }
+                other => panic!("{streaks:?}: {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                (
+                    Some(7_300_000_000_000_000_060),
+                    "7300000000000000060".to_string()
+                ),
+                (
+                    Some(7_300_000_000_000_000_061),
+                    "7300000000000000061".to_string()
+                ),
+            ],
+            "{streaks:?}"
+        );
+        assert_eq!(decoder.stats().duplicates, 1, "{streaks:?}");
+    }
+}
+
+#[test]
 fn gifts_carry_fan_tickets_and_the_multi_guest_receiver() {
     let m = GiftMessage {
         common: common("WebcastGiftMessage", 7_300_000_000_000_000_055, 55),

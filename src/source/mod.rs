@@ -235,7 +235,7 @@ fn drive(
     }
     let start = Instant::now();
     let mut first_t: Option<i64> = None;
-    let wanted = driver.pipeline.wanted();
+    let opts = driver.pipeline.options();
     for item in items {
         let rec = item?;
         let t0 = *first_t.get_or_insert(rec.t_ms);
@@ -248,7 +248,7 @@ fn drive(
         if driver.run.cancel.is_cancelled() {
             return driver.finish(OfflineEnd::Cancelled);
         }
-        let decoded = Decoded::prepare(wanted, &rec);
+        let decoded = Decoded::prepare(opts, &rec);
         if let Some(end) = driver.record(rec, decoded)? {
             return driver.end(end);
         }
@@ -264,11 +264,11 @@ pub(crate) enum Decoded {
 }
 
 impl Decoded {
-    pub(crate) fn prepare(wanted: KindSet, rec: &Record) -> Decoded {
+    pub(crate) fn prepare(opts: DecoderOptions, rec: &Record) -> Decoded {
         match rec.kind {
             // Shares the record's bytes: the frame's payload is not copied.
-            RecordKind::Frame => Decoded::Frame(prepare_frame_bytes(wanted, rec.data.clone())),
-            RecordKind::Fetch => Decoded::Fetch(prepare_fetch(wanted, rec.data.clone())),
+            RecordKind::Frame => Decoded::Frame(prepare_frame_bytes(opts, rec.data.clone())),
+            RecordKind::Fetch => Decoded::Fetch(prepare_fetch(opts, rec.data.clone())),
         }
     }
 }

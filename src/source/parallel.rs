@@ -16,7 +16,7 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use anyhow::{Context, Result, anyhow};
 
 use super::{Decoded, Driver, OfflineEnd};
-use crate::webcast::KindSet;
+use crate::webcast::DecoderOptions;
 use crate::webcast::capture::Record;
 
 /// Records per task handed to a worker: enough to make the hand-over cost
@@ -45,7 +45,7 @@ pub(super) fn drive(
         .thread_name(|i| format!("decode-{i}"))
         .build()
         .context("cannot start the decoding threads")?;
-    let wanted = driver.pipeline.wanted();
+    let opts = driver.pipeline.options();
     let mut pending: VecDeque<Receiver<Chunk>> = VecDeque::new();
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut cancelled = false;
@@ -58,7 +58,7 @@ pub(super) fn drive(
         if chunk.len() < CHUNK {
             continue;
         }
-        pending.push_back(submit(&pool, wanted, std::mem::take(&mut chunk)));
+        pending.push_back(submit(&pool, opts, std::mem::take(&mut chunk)));
         while pending.len() > in_flight(threads) {
             if let Some(end) = apply_next(&mut pending, &mut driver)? {
                 return driver.end(end);
@@ -67,7 +67,7 @@ pub(super) fn drive(
     }
     // What was read is emitted, also on Ctrl-C: nothing buffered is lost.
     if !chunk.is_empty() {
-        pending.push_back(submit(&pool, wanted, chunk));
+        pending.push_back(submit(&pool, opts, chunk));
     }
     while !pending.is_empty() {
         if let Some(end) = apply_next(&mut pending, &mut driver)? {
@@ -82,13 +82,13 @@ pub(super) fn drive(
 }
 
 /// Decode `records` on the pool; the result arrives on the returned channel.
-fn submit(pool: &rayon::ThreadPool, wanted: KindSet, records: Vec<Record>) -> Receiver<Chunk> {
+fn submit(pool: &rayon::ThreadPool, opts: DecoderOptions, records: Vec<Record>) -> Receiver<Chunk> {
     let (tx, rx) = sync_channel(1);
     pool.spawn(move || {
         let decoded: Chunk = records
             .into_iter()
             .map(|rec| {
-                let d = Decoded::prepare(wanted, &rec);
+                let d = Decoded::prepare(opts, &rec);
                 (rec, d)
             })
             .collect();

@@ -132,7 +132,7 @@ impl Connection {
     /// [`FrameError::FetchResult`] when the bytes do not decode; the session is
     /// unchanged then.
     pub fn handle_fetch(&mut self, bytes: &[u8]) -> Result<FetchInfo, FrameError> {
-        let prepared = prepare_fetch(self.decoder.wanted(), bytes::Bytes::copy_from_slice(bytes));
+        let prepared = prepare_fetch(self.decoder.options(), bytes::Bytes::copy_from_slice(bytes));
         let info = self.decoder.apply_fetch(prepared, &mut self.scratch);
         self.events.extend(self.scratch.drain(..));
         let info = info?;
@@ -174,7 +174,7 @@ impl Connection {
     /// The frame's [`FrameError`]; the connection goes on (the caller warns).
     pub fn handle_frame(&mut self, bytes: &[u8], now: u64) -> Result<FrameInfo, FrameError> {
         self.handle_activity(now);
-        let prepared = prepare_frame(self.decoder.wanted(), bytes);
+        let prepared = prepare_frame(self.decoder.options(), bytes);
         let info = self.decoder.apply_frame(prepared, &mut self.scratch);
         self.events.extend(self.scratch.drain(..));
         let info = info?;
@@ -304,10 +304,13 @@ impl Connection {
 
     fn note_fetch(&mut self, fetch: &FetchInfo) {
         if !fetch.cursor.is_empty() {
-            self.cursor.clone_from(&fetch.cursor);
+            fetch.cursor.as_str().clone_into(&mut self.cursor);
         }
         if !fetch.internal_ext.is_empty() {
-            self.internal_ext.clone_from(&fetch.internal_ext);
+            fetch
+                .internal_ext
+                .as_str()
+                .clone_into(&mut self.internal_ext);
         }
     }
 }

@@ -5,7 +5,8 @@
 //! deserialises back from it (the pretty printer reads events that way), so a
 //! renamed field breaks the build rather than the output. Strings borrow from
 //! the decoded message where they can (`Cow`), since data is serialised right
-//! away; [`GiftData`] is owned because the streak tracker keeps it.
+//! away; a [`GiftData`] the streak tracker keeps is made owned first
+//! ([`GiftData::into_owned`]).
 //!
 //! Shapes follow `spec/events-spec.md` for its 43 types; the types added with
 //! TikTok-Live-Connector 2.5.0 carry the user fields (subNotify) or the whole
@@ -157,15 +158,17 @@ json_fields!(ChatData<'_> {
     mentioned_user: "mentionedUser" unless Option::is_none,
 });
 
-/// `gift`. Kept typed (and owned) until the streak tracker has decided.
+/// `gift`. Kept typed until the streak tracker has decided; borrowed from the
+/// decoded message when every gift passes straight through, owned
+/// ([`GiftData::into_owned`]) when the tracker keeps it.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct GiftData {
+pub struct GiftData<'a> {
     #[serde(flatten)]
-    pub user: UserFields<'static>,
+    pub user: UserFields<'a>,
     #[serde(flatten)]
     pub common: CommonFields,
-    pub gift_name: String,
+    pub gift_name: Cow<'a, str>,
     pub gift_id: i64,
     pub repeat_count: i64,
     /// True on the last message of a streak, and on every non-streakable
@@ -187,21 +190,21 @@ pub struct GiftData {
     #[serde(default)]
     pub fan_ticket_count: i64,
     #[serde(default)]
-    pub gift_image_url: String,
+    pub gift_image_url: Cow<'a, str>,
     #[serde(default)]
-    pub describe: String,
+    pub describe: Cow<'a, str>,
     #[serde(default)]
-    pub receiver: Option<UserRef<'static>>,
+    pub receiver: Option<UserRef<'a>>,
     /// Multi-guest LIVE: the guest who received the gift (GiftMessage.45,
     /// a string on the wire; v3 schema, assumed).
     #[serde(default)]
-    pub to_member_id: String,
+    pub to_member_id: Cow<'a, str>,
     /// The same id as a number (GiftMessage.46), as a string; 64-bit.
     #[serde(default)]
     pub to_member_id_int: String,
     /// The guest's nickname (GiftMessage.47).
     #[serde(default)]
-    pub to_member_nickname: String,
+    pub to_member_nickname: Cow<'a, str>,
     /// Set on a streak that was cut off (no `repeatEnd` arrived) and flushed.
     #[serde(default)]
     pub streak_interrupted: bool,
@@ -209,7 +212,7 @@ pub struct GiftData {
     pub msg_id: Option<i64>,
 }
 
-json_fields!(GiftData {
+json_fields!(GiftData<'_> {
     user: inline,
     common: inline,
     gift_name: "giftName",
@@ -225,12 +228,12 @@ json_fields!(GiftData {
     combo_count: "comboCount",
     streakable: "streakable",
     fan_ticket_count: "fanTicketCount",
-    gift_image_url: "giftImageUrl" unless String::is_empty,
-    describe: "describe" unless String::is_empty,
+    gift_image_url: "giftImageUrl" unless str::is_empty,
+    describe: "describe" unless str::is_empty,
     receiver: "receiver" unless Option::is_none,
-    to_member_id: "toMemberId" unless String::is_empty,
+    to_member_id: "toMemberId" unless str::is_empty,
     to_member_id_int: "toMemberIdInt" unless String::is_empty,
-    to_member_nickname: "toMemberNickname" unless String::is_empty,
+    to_member_nickname: "toMemberNickname" unless str::is_empty,
     streak_interrupted: "streakInterrupted" unless is_false,
 });
 
@@ -276,7 +279,7 @@ json_fields!(MemberData<'_> {
 });
 
 /// A viewer on the leaderboard of `roomUpdate`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TopViewer<'a> {
     #[serde(flatten)]
@@ -296,17 +299,20 @@ json_fields!(TopViewer<'_> {
 #[serde(rename_all = "camelCase")]
 pub struct RoomUpdateData<'a> {
     pub viewer_count: i64,
+    /// `createTime` as ISO-8601 UTC with ms; empty when absent.
     #[serde(default)]
-    pub timestamp: String,
+    pub timestamp: Cow<'a, str>,
     pub total_viewers: i64,
-    pub top_viewers: Vec<TopViewer<'a>>,
+    /// Borrowed from the mapper's stack (no `Vec` per event); owned when
+    /// read back from JSON.
+    pub top_viewers: Cow<'a, [TopViewer<'a>]>,
     #[serde(flatten)]
     pub common: CommonFields,
 }
 
 json_fields!(RoomUpdateData<'_> {
     viewer_count: "viewerCount",
-    timestamp: "timestamp" unless String::is_empty,
+    timestamp: "timestamp" unless str::is_empty,
     total_viewers: "totalViewers",
     top_viewers: "topViewers",
     common: inline,
@@ -320,7 +326,8 @@ pub struct SocialData<'a> {
     pub user: UserFields<'a>,
     #[serde(flatten)]
     pub common: CommonFields,
-    pub display_type: String,
+    /// `common.displayText.key`, e.g. `pm_mt_guidance_share`.
+    pub display_type: Cow<'a, str>,
     /// `follow`, `share` or `social`.
     pub action: Cow<'a, str>,
     pub label: String,
@@ -910,7 +917,8 @@ mod tests {
                     coin_count: 8,
                     rank: 2,
                 },
-            ],
+            ]
+            .into(),
             common: common(),
         });
         assert!(room.ends_with(

@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use bytes::Bytes;
 use prost::Message;
-use smallvec::SmallVec;
+use smallvec::{SmallVec, smallvec};
 
 use super::data::{ControlData, DecodedData, RawData, UnknownData};
 use super::error::{FrameError, MessageError};
@@ -17,10 +17,9 @@ use super::event::{Event, to_raw};
 use super::frame::{self, Frame};
 use super::kind::{EventKind, KindSet};
 use super::lenient::Mismatch;
-use super::mapping::{Mapped, Route, map_message, whole};
+use super::mapping::{Mapped, Route, gift_event, map_message, whole};
 use super::proto::FetchResult;
 use super::streaks::{StreakMode, StreakTracker};
-use super::user::IdText;
 use super::wire;
 
 /// What the decoder hands back, in order. The rare variants are boxed, so
@@ -111,14 +110,78 @@ impl RecentIds {
     }
 }
 
+/// A string of a fetch result that shares the fetch result's buffer (a
+/// [`Bytes`] slice, checked as UTF-8 by the wire reader) instead of copying
+/// it: a frame's cursor and internalExt were two allocations per frame, and
+/// an offline replay never reads them. Reads as a `&str` ([`SharedText::as_str`],
+/// or through `Deref`).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SharedText(Bytes);
+
+impl SharedText {
+    /// `s` of `buf` (a slice of it, or empty), without a copy.
+    fn of(buf: &Bytes, s: &str) -> SharedText {
+        SharedText(buf.slice_ref(s.as_bytes()))
+    }
+
+    /// The text (empty if it is not UTF-8, which the wire reader refuses).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&'static str> for SharedText {
+    fn from(s: &'static str) -> SharedText {
+        SharedText(Bytes::from_static(s.as_bytes()))
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(s: String) -> SharedText {
+        SharedText(Bytes::from(s))
+    }
+}
+
+impl PartialEq<str> for SharedText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// What a fetch result told us besides its messages; the live session needs it
 /// for acks, resuming and the WebSocket URL.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FetchInfo {
-    pub cursor: String,
-    pub internal_ext: String,
+    pub cursor: SharedText,
+    pub internal_ext: SharedText,
     pub need_ack: bool,
-    pub push_server: String,
+    pub push_server: SharedText,
     pub route_params: Vec<(String, String)>,
     pub heartbeat_duration: i64,
     pub fetch_interval: i64,
@@ -153,7 +216,7 @@ impl Default for DecoderOptions {
 }
 
 pub struct Decoder {
-    wanted: KindSet,
+    opts: DecoderOptions,
     streaks: StreakTracker,
     stats: Stats,
     stream_end: Option<i32>,
@@ -165,7 +228,7 @@ pub struct Decoder {
 impl Decoder {
     pub fn new(opts: DecoderOptions) -> Decoder {
         Decoder {
-            wanted: opts.wanted,
+            opts,
             streaks: StreakTracker::new(opts.streaks),
             stats: Stats::default(),
             stream_end: None,
@@ -178,9 +241,15 @@ impl Decoder {
         self.stats
     }
 
-    /// The kinds this decoder emits: what [`prepare_frame`] needs to know.
+    /// The kinds this decoder emits.
     pub fn wanted(&self) -> KindSet {
-        self.wanted
+        self.opts.wanted
+    }
+
+    /// The kinds this decoder emits and its streak mode: what
+    /// [`prepare_frame`] needs to know.
+    pub fn options(&self) -> DecoderOptions {
+        self.opts
     }
 
     /// The control action that ended the stream, once one has been seen.
@@ -196,7 +265,7 @@ impl Decoder {
         bytes: &[u8],
         out: &mut Vec<Output>,
     ) -> Result<FrameInfo, FrameError> {
-        let prepared = prepare_frame(self.wanted, bytes);
+        let prepared = prepare_frame(self.opts, bytes);
         self.apply_frame(prepared, out)
     }
 
@@ -206,7 +275,7 @@ impl Decoder {
         frame: Frame,
         out: &mut Vec<Output>,
     ) -> Result<FrameInfo, FrameError> {
-        let prepared = prepare_push(self.wanted, frame);
+        let prepared = prepare_push(self.opts, frame);
         self.apply_push(prepared, out)
     }
 
@@ -216,7 +285,7 @@ impl Decoder {
         bytes: &[u8],
         out: &mut Vec<Output>,
     ) -> Result<FetchInfo, FrameError> {
-        let prepared = prepare_fetch(self.wanted, Bytes::copy_from_slice(bytes));
+        let prepared = prepare_fetch(self.opts, Bytes::copy_from_slice(bytes));
         self.apply_fetch(prepared, out)
     }
 
@@ -243,14 +312,14 @@ impl Decoder {
         out: &mut Vec<Output>,
     ) {
         let payload = Bytes::copy_from_slice(payload);
-        let prepared = prepare_message(self.wanted, wrapper_msg_id, method, &payload, history);
+        let prepared = prepare_message(self.opts, wrapper_msg_id, method, &payload, history);
         self.apply_message(prepared, out);
     }
 
     /// The stateful half of [`Decoder::decode_frame`]: count, drop duplicate
     /// msgIds, run the gift streaks and note the end of the stream, in frame
     /// order. `prepared` must come from [`prepare_frame`] with this decoder's
-    /// wanted kinds.
+    /// [`Decoder::options`].
     ///
     /// # Errors
     /// The frame's [`FrameError`], counted in [`Stats::frame_errors`].
@@ -317,8 +386,9 @@ impl Decoder {
         for main in msg.main {
             match main {
                 Prepared::Output(o) => out.push(o),
-                // Every gift passes (the default): its event is written from
-                // the box, not moved out of it into a `Vec` first.
+                // Every gift passes (the default): `prepare_message` wrote
+                // the gifts already, but a box that comes here anyway is
+                // written from the box, not moved into a `Vec` first.
                 Prepared::Gift(gift) if self.streaks.passes_every_gift() => {
                     out.push(Output::Event(gift.to_event()));
                 }
@@ -356,7 +426,7 @@ impl Decoder {
 
     /// Emit the streaks still open (call when the stream ends).
     pub fn flush(&mut self, out: &mut Vec<Output>) {
-        if self.wanted.contains(EventKind::Gift) {
+        if self.opts.wanted.contains(EventKind::Gift) {
             for g in self.streaks.flush() {
                 self.stats.events += 1;
                 out.push(Output::Event(g.into_event()));
@@ -420,6 +490,10 @@ struct PreparedPush {
 #[derive(Debug)]
 struct FetchBody {
     info: FetchInfo,
+    /// A frame's messages, in order. A `Vec`, not a `SmallVec` with a few
+    /// inline: a frame is moved several times on its way to being applied,
+    /// and copying four messages inline (352 bytes) at each move cost more
+    /// than the one allocation (instruction counts).
     messages: Vec<PreparedMessage>,
 }
 
@@ -457,29 +531,32 @@ struct Extra {
 #[derive(Debug)]
 enum Prepared {
     Output(Output),
-    /// Gifts wait for the streak tracker.
-    Gift(Box<super::data::GiftData>),
+    /// Gifts wait for the streak tracker (in [`StreakMode::Final`]; when
+    /// every gift passes, a gift is written in [`prepare_message`] as an
+    /// [`Prepared::Output`]).
+    Gift(Box<super::data::GiftData<'static>>),
 }
 
 /// The stateless half of [`Decoder::decode_frame`]: parse the push frame,
-/// inflate its payload and decode its messages, emitting only the `wanted`
-/// kinds. Pure and thread-safe.
-pub fn prepare_frame(wanted: KindSet, bytes: &[u8]) -> PreparedFrame {
-    PreparedFrame(frame::decode_frame(bytes).map(|frame| prepare_push(wanted, frame)))
+/// inflate its payload and decode its messages, emitting only the wanted
+/// kinds of `opts` (and, when its streak mode passes every gift, writing the
+/// gifts' events too). Pure and thread-safe.
+pub fn prepare_frame(opts: DecoderOptions, bytes: &[u8]) -> PreparedFrame {
+    PreparedFrame(frame::decode_frame(bytes).map(|frame| prepare_push(opts, frame)))
 }
 
 /// [`prepare_frame`] on a message already in a [`Bytes`], whose payload is
 /// then read without a copy (see [`frame::decode_frame_bytes`]).
-pub fn prepare_frame_bytes(wanted: KindSet, bytes: Bytes) -> PreparedFrame {
-    PreparedFrame(frame::decode_frame_bytes(bytes).map(|frame| prepare_push(wanted, frame)))
+pub fn prepare_frame_bytes(opts: DecoderOptions, bytes: Bytes) -> PreparedFrame {
+    PreparedFrame(frame::decode_frame_bytes(bytes).map(|frame| prepare_push(opts, frame)))
 }
 
-fn prepare_push(wanted: KindSet, frame: Frame) -> PreparedPush {
+fn prepare_push(opts: DecoderOptions, frame: Frame) -> PreparedPush {
     // Only `msg` frames carry a fetch result (an empty type is treated the
     // same, as older servers left it out). `im_enter_room_resp`, `hb` and
     // the like carry nothing we emit.
     let fetch = (frame.payload_type == "msg" || frame.payload_type.is_empty())
-        .then(|| prepare_fetch(wanted, frame.payload));
+        .then(|| prepare_fetch(opts, frame.payload));
     PreparedPush {
         seq_id: frame.seq_id,
         log_id: frame.log_id,
@@ -494,11 +571,11 @@ fn prepare_push(wanted: KindSet, frame: Frame) -> PreparedPush {
 /// Read with the wire reader ([`wire::FetchResult`]); what it refuses
 /// (anything prost would read differently) is decoded by prost as before,
 /// and prost's re-encoding read instead, so errors stay prost's.
-pub fn prepare_fetch(wanted: KindSet, bytes: Bytes) -> PreparedFetch {
+pub fn prepare_fetch(opts: DecoderOptions, bytes: Bytes) -> PreparedFetch {
     // Read in place: the result is 500-odd bytes.
     let mut result = wire::FetchResult::default();
     if result.parse_into(&bytes).is_ok() {
-        return PreparedFetch(Ok(fetch_body(wanted, &bytes, &result)));
+        return PreparedFetch(Ok(fetch_body(opts, &bytes, &result)));
     }
     PreparedFetch(
         FetchResult::decode(bytes)
@@ -507,26 +584,26 @@ pub fn prepare_fetch(wanted: KindSet, bytes: Bytes) -> PreparedFetch {
                 let canonical = Bytes::from(result.encode_to_vec());
                 let result =
                     wire::FetchResult::parse(&canonical).map_err(|_| FrameError::FetchUnread)?;
-                Ok(fetch_body(wanted, &canonical, &result))
+                Ok(fetch_body(opts, &canonical, &result))
             }),
     )
 }
 
-fn fetch_body(wanted: KindSet, bytes: &Bytes, result: &wire::FetchResult) -> FetchBody {
+fn fetch_body(opts: DecoderOptions, bytes: &Bytes, result: &wire::FetchResult) -> FetchBody {
     let messages = result
         .messages
         .iter()
         .map(|m| {
             let payload = bytes.slice_ref(m.payload);
-            prepare_message(wanted, m.msg_id, m.method, &payload, m.is_history)
+            prepare_message(opts, m.msg_id, m.method, &payload, m.is_history)
         })
         .collect();
     FetchBody {
         info: FetchInfo {
-            cursor: result.cursor.into(),
-            internal_ext: result.internal_ext.into(),
+            cursor: SharedText::of(bytes, result.cursor),
+            internal_ext: SharedText::of(bytes, result.internal_ext),
             need_ack: result.need_ack,
-            push_server: result.push_server.into(),
+            push_server: SharedText::of(bytes, result.push_server),
             route_params: result
                 .route_params
                 .iter()
@@ -542,12 +619,13 @@ fn fetch_body(wanted: KindSet, bytes: &Bytes, result: &wire::FetchResult) -> Fet
 }
 
 fn prepare_message(
-    wanted: KindSet,
+    opts: DecoderOptions,
     msg_id: i64,
     method: &str,
     payload: &Bytes,
     history: bool,
 ) -> PreparedMessage {
+    let wanted = opts.wanted;
     let mut msg = PreparedMessage {
         msg_id,
         history,
@@ -586,7 +664,15 @@ fn prepare_message(
         return msg;
     }
     let mut mismatches = Vec::new();
-    match map_message(route, payload, &mut mismatches) {
+    // Every gift passes straight through (the default): its event is written
+    // here from the decoded message, like any other, with no owned copy of
+    // the gift made for a streak tracker that would only hand it back.
+    let mapped = if route == Route::Gift && opts.streaks == StreakMode::All {
+        gift_event(payload, msg_id, &mut mismatches).map(|ev| Mapped::Events(smallvec![ev]))
+    } else {
+        map_message(route, payload, &mut mismatches)
+    };
+    match mapped {
         Ok(Mapped::Events(events)) => {
             for mut ev in events {
                 if ev.kind == EventKind::StreamEnd && msg.stream_end.is_none() {
@@ -603,10 +689,7 @@ fn prepare_message(
             }
         }
         Ok(Mapped::Gift(mut gift)) => {
-            if gift.msg_id.is_none() && msg_id != 0 {
-                gift.msg_id = Some(msg_id);
-                gift.common.msg_id = IdText::Num(msg_id);
-            }
+            gift.take_wrapper_id(msg_id);
             if wanted.contains(EventKind::Gift) {
                 msg.main.push(Prepared::Gift(gift));
             }

@@ -11,6 +11,7 @@
 //! `WebcastHourlyRankMessage`, which our spec routes to `hourlyRank` too.
 //! Semantics per shared/reference/protocol.md, "Late-2026 update".
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -27,7 +28,7 @@ use super::kind::EventKind;
 use super::lenient::{self, Mismatch};
 use super::proto::*;
 use super::reflect::{decode_whole, message_json};
-use super::time::format_iso_millis;
+use super::time::{format_iso_millis, write_iso_millis};
 use super::user::{CommonFields, CommonView, IdText, TextField, UserFields, UserRef, render_text};
 use super::whole::Whole as WholeMessage;
 use super::wire;
@@ -221,8 +222,9 @@ pub enum Mapped {
     /// message that ends the stream, a super-fan barrage, a super-fan box).
     /// Nearly always one, kept without an allocation.
     Events(Events),
-    /// Gifts stay typed until the streak tracker has decided about them.
-    Gift(Box<GiftData>),
+    /// Gifts stay typed (and owned) until the streak tracker has decided
+    /// about them.
+    Gift(Box<GiftData<'static>>),
 }
 
 /// Why a payload could not be mapped.
@@ -380,17 +382,38 @@ fn gift(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut canonical = Vec::new();
     let mut m = wire::GiftMessage::default();
     read(&mut m, payload, &mut canonical, mm)?;
-    Ok(Mapped::Gift(Box::new(GiftData::from_message(&m))))
+    Ok(Mapped::Gift(Box::new(
+        GiftData::from_message(&m).into_owned(),
+    )))
 }
 
-impl GiftData {
-    /// A gift message's data, owned (the streak tracker keeps it).
-    pub fn from_message(m: &wire::GiftMessage) -> GiftData {
+/// A gift message's event when every gift passes straight through (no streak
+/// tracker, [`super::streaks::StreakMode::All`]): written from a [`GiftData`]
+/// borrowed from the message, with no owned copy made. `wrapper_msg_id` is
+/// the wrapper's msgId (BaseProtoMessage field 3; 0 when absent), taken when
+/// the payload has no `common` msgId (see [`GiftData::take_wrapper_id`]).
+pub fn gift_event(
+    payload: &Bytes,
+    wrapper_msg_id: i64,
+    mm: &mut Vec<Mismatch>,
+) -> Result<Event, MapError> {
+    let mut canonical = Vec::new();
+    let mut m = wire::GiftMessage::default();
+    read(&mut m, payload, &mut canonical, mm)?;
+    let mut gift = GiftData::from_message(&m);
+    gift.take_wrapper_id(wrapper_msg_id);
+    Ok(gift.to_event())
+}
+
+impl<'a> GiftData<'a> {
+    /// A gift message's data, borrowed from `m` (see
+    /// [`GiftData::into_owned`] for a copy the streak tracker can keep).
+    pub fn from_message(m: &'a wire::GiftMessage<'_>) -> GiftData<'a> {
         let gift = m.gift.unwrap_or_default();
         let diamond_count = i64::from(gift.diamond_count);
         let repeat_count = i64::from(m.repeat_count.max(1));
         let receiver = match (&m.to_user, &m.monitor_info) {
-            (Some(u), _) if u.id != 0 => Some(UserRef::from_user(u).into_owned()),
+            (Some(u), _) if u.id != 0 => Some(UserRef::from_user(u)),
             (_, Some(to_user_id)) if *to_user_id != 0 => Some(UserRef {
                 user_id: IdText::Num(*to_user_id),
                 ..Default::default()
@@ -398,9 +421,9 @@ impl GiftData {
             _ => None,
         };
         GiftData {
-            user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()).into_owned(),
+            user: UserFields::from_user(m.user.as_ref(), m.user_identity.as_ref()),
             common: CommonFields::from_common(m.common.as_ref()),
-            gift_name: gift.name.text().into_owned(),
+            gift_name: gift.name.text(),
             gift_id: if m.gift_id != 0 { m.gift_id } else { gift.id },
             repeat_count,
             // A non-streakable gift arrives once, with repeatEnd unset on
@@ -419,19 +442,43 @@ impl GiftData {
             gift_image_url: gift
                 .image
                 .and_then(|i| i.first_url)
-                .map(|u| u.text().into_owned())
+                .map(|u| u.text())
                 .unwrap_or_default(),
-            describe: gift.describe.text().into_owned(),
+            describe: gift.describe.text(),
             receiver,
-            to_member_id: m.to_member_id.text().into_owned(),
+            to_member_id: m.to_member_id.text(),
             to_member_id_int: if m.to_member_id_int != 0 {
                 m.to_member_id_int.to_string()
             } else {
                 String::new()
             },
-            to_member_nickname: m.to_member_nickname.text().into_owned(),
+            to_member_nickname: m.to_member_nickname.text(),
             streak_interrupted: false,
             msg_id: msg_id(&m.common),
+        }
+    }
+
+    /// An owned copy, independent of the decoded message (the streak
+    /// tracker keeps it).
+    pub fn into_owned(self) -> GiftData<'static> {
+        GiftData {
+            user: self.user.into_owned(),
+            gift_name: self.gift_name.into_owned().into(),
+            gift_image_url: self.gift_image_url.into_owned().into(),
+            describe: self.describe.into_owned().into(),
+            receiver: self.receiver.map(UserRef::into_owned),
+            to_member_id: self.to_member_id.into_owned().into(),
+            to_member_nickname: self.to_member_nickname.into_owned().into(),
+            ..self
+        }
+    }
+
+    /// Take the wrapper's msgId (BaseProtoMessage field 3) when the payload
+    /// carried none of its own; `wrapper_msg_id` 0 means no wrapper id.
+    pub fn take_wrapper_id(&mut self, wrapper_msg_id: i64) {
+        if self.msg_id.is_none() && wrapper_msg_id != 0 {
+            self.msg_id = Some(wrapper_msg_id);
+            self.common.msg_id = IdText::Num(wrapper_msg_id);
         }
     }
 
@@ -481,28 +528,37 @@ fn member(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(with_id(EventKind::Member, &data, &m.common)))
 }
 
+/// How many top viewers a `roomUpdate` holds on the stack: TikTok sends 16
+/// (or none) in nearly every `RoomUserSeqMessage`.
+const TOP_VIEWERS_INLINE: usize = 16;
+
 fn room_update(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut canonical = Vec::new();
     let mut m = wire::RoomUserSeqMessage::default();
     read(&mut m, payload, &mut canonical, mm)?;
     let create_time = m.common.as_ref().map(|c| c.create_time).unwrap_or(0);
+    // The timestamp and the leaderboard (nearly always 16 viewers, or none)
+    // are written on the stack: no `String` and no `Vec` per event.
+    let mut buf = [0; 24];
+    let top: SmallVec<[TopViewer; TOP_VIEWERS_INLINE]> = m
+        .ranks
+        .iter()
+        .map(|c| TopViewer {
+            user: c.user.as_ref().map(UserRef::from_user).unwrap_or_default(),
+            coin_count: c.score,
+            rank: c.rank,
+        })
+        .collect();
     let data = RoomUpdateData {
         viewer_count: m.total,
         timestamp: if create_time > 0 {
-            format_iso_millis(create_time)
+            write_iso_millis(create_time, &mut buf)
+                .map_or_else(|| format_iso_millis(create_time).into(), Cow::Borrowed)
         } else {
-            String::new()
+            Cow::Borrowed("")
         },
         total_viewers: m.total_user,
-        top_viewers: m
-            .ranks
-            .iter()
-            .map(|c| TopViewer {
-                user: c.user.as_ref().map(UserRef::from_user).unwrap_or_default(),
-                coin_count: c.score,
-                rank: c.rank,
-            })
-            .collect(),
+        top_viewers: Cow::Borrowed(&top),
         common: CommonFields::from_common(m.common.as_ref()),
     };
     Ok(one(with_id(EventKind::RoomUpdate, &data, &m.common)))
@@ -516,11 +572,10 @@ fn social(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut m = wire::SocialMessage::default();
     read(&mut m, payload, &mut canonical, mm)?;
     let text = m.common.as_ref().and_then(|c| c.display_text.as_ref());
-    let key = text.map(|t| t.key.text().into_owned()).unwrap_or_default();
-    let lower = key.to_ascii_lowercase();
-    let (kind, action) = if lower.contains("follow") {
+    let key = text.map(|t| t.key.text()).unwrap_or_default();
+    let (kind, action) = if contains_ignore_ascii_case(&key, "follow") {
         (EventKind::Follow, "follow")
-    } else if lower.contains("share") {
+    } else if contains_ignore_ascii_case(&key, "share") {
         (EventKind::Share, "share")
     } else {
         (EventKind::Social, "social")
@@ -536,6 +591,15 @@ fn social(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
         follow_count: m.follow_count,
     };
     Ok(one(with_id(kind, &data, &m.common)))
+}
+
+/// Whether `haystack` contains `needle` (ASCII), ignoring ASCII case, with
+/// no lowercase copy made.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn emote_item(e: &super::proto::Emote) -> EmoteItem<'_> {

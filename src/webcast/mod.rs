@@ -33,7 +33,7 @@ pub use connection::Connection;
 pub use control::{Control, EndCause};
 pub use decoder::{
     Decoder, DecoderOptions, FetchInfo, FrameInfo, Output, PreparedFetch, PreparedFrame,
-    SchemaDrift, Stats, prepare_fetch, prepare_frame, prepare_frame_bytes,
+    SchemaDrift, SharedText, Stats, prepare_fetch, prepare_frame, prepare_frame_bytes,
 };
 pub use error::{FrameError, MessageError};
 pub use event::{Envelope, EnvelopeParts, Event, Json};

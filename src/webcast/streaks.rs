@@ -48,7 +48,7 @@ enum Done {
 #[derive(Debug, Default)]
 pub struct StreakTracker {
     mode: StreakMode,
-    pending: HashMap<Key, GiftData>,
+    pending: HashMap<Key, GiftData<'static>>,
     finished: HashSet<Done>,
     finished_order: VecDeque<Done>,
 }
@@ -68,7 +68,7 @@ impl StreakTracker {
     }
 
     /// Feed one gift; returns the gifts to emit now (in order).
-    pub fn accept(&mut self, gift: GiftData) -> Vec<GiftData> {
+    pub fn accept(&mut self, gift: GiftData<'static>) -> Vec<GiftData<'static>> {
         if self.mode == StreakMode::All {
             return vec![gift];
         }
@@ -108,7 +108,7 @@ impl StreakTracker {
     }
 
     /// Emit every unfinished streak (at the end of a stream).
-    pub fn flush(&mut self) -> Vec<GiftData> {
+    pub fn flush(&mut self) -> Vec<GiftData<'static>> {
         let mut keys: Vec<Key> = self.pending.keys().cloned().collect();
         keys.sort_by_key(|k| self.pending[k].common.create_time);
         keys.iter()
@@ -116,7 +116,7 @@ impl StreakTracker {
             .collect()
     }
 
-    fn expire(&mut self, now_ms: i64) -> Vec<GiftData> {
+    fn expire(&mut self, now_ms: i64) -> Vec<GiftData<'static>> {
         if now_ms == 0 || self.pending.is_empty() {
             return Vec::new();
         }
@@ -144,7 +144,7 @@ impl StreakTracker {
             .map(|(k, _)| k.clone())
     }
 
-    fn finish_interrupted(&mut self, key: &Key) -> Option<GiftData> {
+    fn finish_interrupted(&mut self, key: &Key) -> Option<GiftData<'static>> {
         let mut gift = self.pending.remove(key)?;
         gift.streak_interrupted = true;
         self.remember_finished(Done::Streak(key.clone()));
@@ -171,7 +171,14 @@ mod tests {
     use super::super::user::{CommonFields, IdText, UserFields};
     use super::*;
 
-    fn gift(user: &str, gift_id: i64, group: &str, count: i64, end: bool, t: i64) -> GiftData {
+    fn gift(
+        user: &str,
+        gift_id: i64,
+        group: &str,
+        count: i64,
+        end: bool,
+        t: i64,
+    ) -> GiftData<'static> {
         GiftData {
             user: UserFields {
                 user_id: user.to_string().into(),
@@ -194,12 +201,12 @@ mod tests {
             combo_count: count,
             streakable: true,
             fan_ticket_count: 0,
-            gift_image_url: String::new(),
-            describe: String::new(),
+            gift_image_url: Default::default(),
+            describe: Default::default(),
             receiver: None,
-            to_member_id: String::new(),
-            to_member_id_int: String::new(),
-            to_member_nickname: String::new(),
+            to_member_id: Default::default(),
+            to_member_id_int: Default::default(),
+            to_member_nickname: Default::default(),
             streak_interrupted: false,
             msg_id: None,
         }

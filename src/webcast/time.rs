@@ -8,11 +8,22 @@
 /// `format!` (every event's timestamp goes through here); other years take
 /// `format!`, which writes the same text (`tests` compare the two).
 pub fn format_iso_millis(ms: i64) -> String {
+    let mut buf = [0; 24];
+    // One allocation and copy (collecting chars grew the string byte by
+    // byte).
+    write_iso_millis(ms, &mut buf).map_or_else(|| format_slow(ms), str::to_owned)
+}
+
+/// [`format_iso_millis`] written into `buf` (24 bytes, the length of the
+/// text) with no allocation: the text, or `None` for a year outside 0 to
+/// 9999 (which [`format_iso_millis`] formats).
+pub fn write_iso_millis(ms: i64, buf: &mut [u8; 24]) -> Option<&str> {
     let (y, m, d, h, mi, s, millis) = fields(ms);
     if !(0..=9999).contains(&y) {
-        return format_slow(ms);
+        return None;
     }
-    let mut b = *b"0000-00-00T00:00:00.000Z";
+    *buf = *b"0000-00-00T00:00:00.000Z";
+    let b = buf;
     let mut put = |at: usize, width: usize, mut v: i64| {
         for i in (at..at + width).rev() {
             b[i] = b'0' + (v % 10) as u8;
@@ -26,9 +37,8 @@ pub fn format_iso_millis(ms: i64) -> String {
     put(14, 2, mi);
     put(17, 2, s);
     put(20, 3, millis);
-    // ASCII digits and separators: always UTF-8. One allocation and copy
-    // (collecting chars grew the string byte by byte).
-    std::str::from_utf8(&b).map_or_else(|_| format_slow(ms), str::to_owned)
+    // ASCII digits and separators: always UTF-8.
+    std::str::from_utf8(b).ok()
 }
 
 /// Year, month, day, hour, minute, second and millisecond of `ms` (UTC).
