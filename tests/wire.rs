@@ -476,3 +476,130 @@ fn fetch_results_are_read_as_prost_reads_them() {
     let canonical = FetchResult::decode(&group[..]).unwrap().encode_to_vec();
     assert_eq!(fetch_outputs(&group), fetch_outputs(&canonical));
 }
+
+/// A push frame as prost decodes it, opened by hand as the frame layer does
+/// (the first `compress_type` header; gzip by header or magic), or `None`
+/// where prost rejects it.
+fn prost_frame(bytes: &[u8]) -> Option<(i64, u64, String, String, Vec<u8>, bool)> {
+    use tiklive::webcast::frame::{MAX_INFLATED, inflate};
+    use tiklive::webcast::proto::PushFrame;
+    let f = PushFrame::decode(bytes).ok()?;
+    let compress = f
+        .headers
+        .iter()
+        .find(|h| h.key == "compress_type")
+        .map_or("", |h| h.value.as_str());
+    let gzip = compress.eq_ignore_ascii_case("gzip") || f.payload.starts_with(&[0x1f, 0x8b, 0x08]);
+    let payload = if gzip {
+        inflate(&f.payload, MAX_INFLATED).ok()?
+    } else {
+        f.payload.to_vec()
+    };
+    Some((
+        f.seq_id,
+        f.log_id,
+        f.payload_type,
+        f.payload_encoding,
+        payload,
+        gzip,
+    ))
+}
+
+/// The push-frame reader (`wire::PushFrame`) against prost: what it reads
+/// opens as prost's decoding opens, on whole frames, on every truncation and
+/// on repeated fields and headers; what it refuses goes to prost as before.
+#[test]
+fn push_frames_are_read_as_prost_reads_them() {
+    use tiklive::webcast::frame::{decode_frame, decode_frame_bytes};
+    use tiklive::webcast::proto::{PushFrame, PushHeader};
+    let header = |k: &str, v: &str| PushHeader {
+        key: k.into(),
+        value: v.into(),
+    };
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, b"inflated payload").unwrap();
+    let gzipped = gz.finish().unwrap();
+    let frame = |headers: Vec<PushHeader>, payload: &[u8], payload_type: &str| {
+        PushFrame {
+            seq_id: 9,
+            log_id: u64::MAX - 3,
+            service: 8888,
+            method: 8,
+            headers,
+            payload_encoding: "pb".into(),
+            payload_type: payload_type.into(),
+            payload: Bytes::copy_from_slice(payload),
+        }
+        .encode_to_vec()
+    };
+    let check = |bytes: &[u8]| {
+        let read = wire::PushFrame::default().parse_into(bytes).is_ok();
+        for got in [
+            decode_frame(bytes),
+            decode_frame_bytes(Bytes::copy_from_slice(bytes)),
+        ] {
+            match (prost_frame(bytes), got) {
+                (Some(want), Ok(f)) => assert_eq!(
+                    want,
+                    (
+                        f.seq_id,
+                        f.log_id,
+                        f.payload_type.into_owned(),
+                        f.payload_encoding.into_owned(),
+                        f.payload.to_vec(),
+                        f.was_gzip
+                    )
+                ),
+                (None, Err(_)) => {}
+                // Only an unknown compression is our own error.
+                (Some(_), Err(e)) => assert!(format!("{e:?}").contains("Compression"), "{e:?}"),
+                (None, Ok(f)) => panic!("prost rejects what was read: {f:?}"),
+            }
+        }
+        read
+    };
+    let frames = [
+        frame(vec![header("compress_type", "gzip")], &gzipped, "msg"),
+        frame(vec![], &gzipped, "msg"),
+        frame(
+            vec![header("im-now", "1"), header("compress_type", "none")],
+            b"plain",
+            "hb",
+        ),
+        // The first compress_type counts.
+        frame(
+            vec![
+                header("compress_type", "none"),
+                header("compress_type", "gzip"),
+            ],
+            b"plain",
+            "odd type",
+        ),
+        frame(vec![header("compress_type", "br")], b"x", "msg"),
+        // Scalars and text twice: the last wins; an unknown field is skipped.
+        [
+            frame(vec![header("compress_type", "gzip")], &gzipped, "msg"),
+            len_field(7, b"ack"),
+            len_field(8, b"again"),
+            len_field(6, b"json"),
+            key(1, 0),
+            varint(77),
+            len_field(99, b"?"),
+        ]
+        .concat(),
+    ];
+    for bytes in &frames {
+        assert!(check(bytes), "read by the wire reader");
+    }
+    // Every truncation: read as prost reads it, or refused.
+    for bytes in &frames {
+        for len in 1..bytes.len() {
+            check(&bytes[..len]);
+        }
+    }
+    // Invalid UTF-8 in a header, a group: refused, prost decides.
+    let bad = [frames[2].clone(), len_field(5, &len_field(1, b"\xff"))].concat();
+    assert!(!check(&bad));
+    let group = [frames[2].clone(), key(99, 3), key(99, 4)].concat();
+    assert!(!check(&group));
+}

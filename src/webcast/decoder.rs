@@ -5,6 +5,8 @@
 //! bad message becomes a counted [`MessageError`] in the output and never stops
 //! the rest of its frame.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use bytes::Bytes;
@@ -194,7 +196,8 @@ pub struct FetchInfo {
 pub struct FrameInfo {
     pub seq_id: i64,
     pub log_id: u64,
-    pub payload_type: String,
+    /// `msg`, `hb`…: a static string for the known values.
+    pub payload_type: Cow<'static, str>,
     /// Present for `msg` frames.
     pub fetch: Option<FetchInfo>,
 }
@@ -483,7 +486,7 @@ pub struct PreparedFetch(Result<FetchBody, FrameError>);
 struct PreparedPush {
     seq_id: i64,
     log_id: u64,
-    payload_type: String,
+    payload_type: Cow<'static, str>,
     fetch: Option<PreparedFetch>,
 }
 

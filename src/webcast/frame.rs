@@ -2,11 +2,14 @@
 //! inflating their payloads, and encoding the frames a client sends back
 //! (ack, heartbeat, im_enter_room). Bytes in, bytes out; no I/O.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use prost::Message;
 
 use super::error::FrameError;
 use super::proto::{HeartBeat, ImEnterRoom, PushFrame, PushHeader};
+use super::wire;
 
 /// The largest inflated payload we accept. Real frames are 1-100 KiB after
 /// inflation and a sign-server fetch result is tens of KiB; 8 MiB leaves a wide
@@ -20,8 +23,11 @@ const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
 pub struct Frame {
     pub seq_id: i64,
     pub log_id: u64,
-    pub payload_type: String,
-    pub payload_encoding: String,
+    /// `msg`, `hb`, `ack`, `im_enter_room_resp`…: the known values are
+    /// static strings, not a copy per frame ([`known`]).
+    pub payload_type: Cow<'static, str>,
+    /// `pb` in practice (static, like `payload_type`).
+    pub payload_encoding: Cow<'static, str>,
     /// The inflated payload.
     pub payload: Bytes,
     /// Whether the payload arrived gzip-compressed.
@@ -35,27 +41,74 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, FrameError> {
     if bytes.is_empty() {
         return Err(FrameError::Empty);
     }
-    open_frame(PushFrame::decode(bytes).map_err(FrameError::Protobuf)?)
+    let mut frame = wire::PushFrame::default();
+    if frame.parse_into(bytes).is_ok() {
+        return open_frame(&frame, Bytes::copy_from_slice);
+    }
+    open_prost(PushFrame::decode(bytes).map_err(FrameError::Protobuf)?)
 }
 
-/// [`decode_frame`] on a message already in a [`Bytes`]: the payload of the
-/// frame is a slice of it, not a copy (prost reads `bytes` fields from a
-/// `Bytes` without copying them).
+/// [`decode_frame`] on a message already in a [`Bytes`]: a payload that is
+/// not compressed is a slice of it, not a copy.
+///
+/// Read with the wire reader ([`wire::PushFrame`], no allocation); what it
+/// refuses is decoded by prost as before, so errors stay prost's.
 pub fn decode_frame_bytes(bytes: Bytes) -> Result<Frame, FrameError> {
     if bytes.is_empty() {
         return Err(FrameError::Empty);
     }
-    open_frame(PushFrame::decode(bytes).map_err(FrameError::Protobuf)?)
+    let mut frame = wire::PushFrame::default();
+    if frame.parse_into(&bytes).is_ok() {
+        return open_frame(&frame, |payload| bytes.slice_ref(payload));
+    }
+    open_prost(PushFrame::decode(bytes).map_err(FrameError::Protobuf)?)
 }
 
-/// The rest of [`decode_frame`]: check the compression, inflate.
-fn open_frame(frame: PushFrame) -> Result<Frame, FrameError> {
-    let compress = frame
+/// [`open_frame`] on a frame prost decoded.
+fn open_prost(frame: PushFrame) -> Result<Frame, FrameError> {
+    let compress_type = frame
         .headers
         .iter()
         .find(|h| h.key == "compress_type")
-        .map(|h| h.value.as_str())
-        .unwrap_or("");
+        .map(|h| h.value.as_str());
+    let read = wire::PushFrame {
+        seq_id: frame.seq_id,
+        log_id: frame.log_id,
+        compress_type,
+        payload_encoding: &frame.payload_encoding,
+        payload_type: &frame.payload_type,
+        payload: &frame.payload,
+    };
+    open_frame(&read, |_| frame.payload.clone())
+}
+
+/// The payload types and encodings TikTok sends, kept as static strings.
+const KNOWN: [&str; 8] = [
+    "",
+    "msg",
+    "pb",
+    "hb",
+    "ack",
+    "im_enter_room",
+    "im_enter_room_resp",
+    "close",
+];
+
+/// `s` as a static string when it is one of [`KNOWN`], else a copy.
+fn known(s: &str) -> Cow<'static, str> {
+    KNOWN
+        .iter()
+        .find(|k| **k == s)
+        .map_or_else(|| Cow::Owned(s.to_owned()), |k| Cow::Borrowed(*k))
+}
+
+/// The rest of [`decode_frame`]: check the compression, inflate. `keep`
+/// makes the [`Bytes`] of a payload that is not compressed.
+fn open_frame(
+    frame: &wire::PushFrame<'_>,
+    keep: impl FnOnce(&[u8]) -> Bytes,
+) -> Result<Frame, FrameError> {
+    let compress = frame.compress_type.unwrap_or("");
     let header_gzip = compress.eq_ignore_ascii_case("gzip");
     let magic_gzip = frame.payload.starts_with(&GZIP_MAGIC);
     let was_gzip = header_gzip || magic_gzip;
@@ -68,15 +121,15 @@ fn open_frame(frame: PushFrame) -> Result<Frame, FrameError> {
         ));
     }
     let payload = if was_gzip {
-        inflate_bytes(&frame.payload, MAX_INFLATED)?
+        inflate_bytes(frame.payload, MAX_INFLATED)?
     } else {
-        frame.payload
+        keep(frame.payload)
     };
     Ok(Frame {
         seq_id: frame.seq_id,
         log_id: frame.log_id,
-        payload_type: frame.payload_type,
-        payload_encoding: frame.payload_encoding,
+        payload_type: known(frame.payload_type),
+        payload_encoding: known(frame.payload_encoding),
         payload,
         was_gzip,
     })
