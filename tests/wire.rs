@@ -536,7 +536,7 @@ fn push_frames_are_read_as_prost_reads_them() {
         let read = wire::PushFrame::default().parse_into(bytes).is_ok();
         for got in [
             decode_frame(bytes),
-            decode_frame_bytes(Bytes::copy_from_slice(bytes)),
+            decode_frame_bytes(&Bytes::copy_from_slice(bytes)),
         ] {
             match (prost_frame(bytes), got) {
                 (Some(want), Ok(f)) => assert_eq!(

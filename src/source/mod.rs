@@ -267,7 +267,7 @@ impl Decoded {
     pub(crate) fn prepare(opts: DecoderOptions, rec: &Record) -> Decoded {
         match rec.kind {
             // Shares the record's bytes: the frame's payload is not copied.
-            RecordKind::Frame => Decoded::Frame(prepare_frame_bytes(opts, rec.data.clone())),
+            RecordKind::Frame => Decoded::Frame(prepare_frame_bytes(opts, &rec.data)),
             RecordKind::Fetch => Decoded::Fetch(prepare_fetch(opts, rec.data.clone())),
         }
     }

@@ -267,7 +267,7 @@ pub struct MemberData<'a> {
     pub action_id: i64,
     pub member_count: i64,
     #[serde(default)]
-    pub label: String,
+    pub label: Cow<'a, str>,
 }
 
 json_fields!(MemberData<'_> {
@@ -275,7 +275,7 @@ json_fields!(MemberData<'_> {
     common: inline,
     action_id: "actionId",
     member_count: "memberCount",
-    label: "label" unless String::is_empty,
+    label: "label" unless str::is_empty,
 });
 
 /// A viewer on the leaderboard of `roomUpdate`.
@@ -330,7 +330,7 @@ pub struct SocialData<'a> {
     pub display_type: Cow<'a, str>,
     /// `follow`, `share` or `social`.
     pub action: Cow<'a, str>,
-    pub label: String,
+    pub label: Cow<'a, str>,
     pub share_type: i64,
     #[serde(default)]
     pub share_target: Cow<'a, str>,

@@ -346,14 +346,15 @@ impl Decoder {
         prepared: PreparedFetch,
         out: &mut Vec<Output>,
     ) -> Result<FetchInfo, FrameError> {
-        let fetch = prepared.0.inspect_err(|_| self.stats.frame_errors += 1)?;
-        for msg in fetch.messages {
+        let mut fetch = prepared.0.inspect_err(|_| self.stats.frame_errors += 1)?;
+        for msg in fetch.messages.drain(..) {
             if msg.msg_id != 0 && !self.recent.insert(msg.msg_id) {
                 self.stats.duplicates += 1;
                 continue;
             }
             self.apply_message(msg, out);
         }
+        recycle_messages(fetch.messages);
         Ok(fetch.info)
     }
 
@@ -550,7 +551,7 @@ pub fn prepare_frame(opts: DecoderOptions, bytes: &[u8]) -> PreparedFrame {
 
 /// [`prepare_frame`] on a message already in a [`Bytes`], whose payload is
 /// then read without a copy (see [`frame::decode_frame_bytes`]).
-pub fn prepare_frame_bytes(opts: DecoderOptions, bytes: Bytes) -> PreparedFrame {
+pub fn prepare_frame_bytes(opts: DecoderOptions, bytes: &Bytes) -> PreparedFrame {
     PreparedFrame(frame::decode_frame_bytes(bytes).map(|frame| prepare_push(opts, frame)))
 }
 
@@ -592,15 +593,49 @@ pub fn prepare_fetch(opts: DecoderOptions, bytes: Bytes) -> PreparedFetch {
     )
 }
 
+thread_local! {
+    /// Emptied `Vec`s of prepared messages, for the next frames prepared on
+    /// this thread (see [`recycle_messages`]).
+    static SPARE_MESSAGES: std::cell::RefCell<Vec<Vec<PreparedMessage>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// How many emptied message `Vec`s a thread keeps, and the largest kept.
+const SPARE_MESSAGE_VECS: usize = 4;
+const SPARE_MESSAGES_MAX: usize = 64;
+
+/// Keep `messages`, emptied by [`Decoder::apply_fetch`], for the next frame
+/// prepared on this thread: the frames of a replay on one thread then
+/// allocate no `Vec` each. Frames prepared on other threads allocate as
+/// before; a thread keeps at most [`SPARE_MESSAGE_VECS`].
+fn recycle_messages(messages: Vec<PreparedMessage>) {
+    if messages.capacity() == 0 || messages.capacity() > SPARE_MESSAGES_MAX {
+        return;
+    }
+    let _ = SPARE_MESSAGES.try_with(|spare| {
+        if let Ok(mut spare) = spare.try_borrow_mut()
+            && spare.len() < SPARE_MESSAGE_VECS
+        {
+            spare.push(messages);
+        }
+    });
+}
+
+/// An empty `Vec` for a frame's prepared messages: one recycled, if any.
+fn spare_messages() -> Vec<PreparedMessage> {
+    SPARE_MESSAGES
+        .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
 fn fetch_body(opts: DecoderOptions, bytes: &Bytes, result: &wire::FetchResult) -> FetchBody {
-    let messages = result
-        .messages
-        .iter()
-        .map(|m| {
-            let payload = bytes.slice_ref(m.payload);
-            prepare_message(opts, m.msg_id, m.method, &payload, m.is_history)
-        })
-        .collect();
+    let mut messages = spare_messages();
+    messages.extend(result.messages.iter().map(|m| {
+        let payload = bytes.slice_ref(m.payload);
+        prepare_message(opts, m.msg_id, m.method, &payload, m.is_history)
+    }));
     FetchBody {
         info: FetchInfo {
             cursor: SharedText::of(bytes, result.cursor),

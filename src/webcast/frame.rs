@@ -49,19 +49,22 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, FrameError> {
 }
 
 /// [`decode_frame`] on a message already in a [`Bytes`]: a payload that is
-/// not compressed is a slice of it, not a copy.
+/// not compressed is a slice of it, not a copy. Borrowed: a compressed
+/// payload (nearly every one) is inflated from the slice, and taking a
+/// clone of a `Bytes` made from a `Vec` allocates (its first clone moves it
+/// to a shared, counted buffer).
 ///
 /// Read with the wire reader ([`wire::PushFrame`], no allocation); what it
 /// refuses is decoded by prost as before, so errors stay prost's.
-pub fn decode_frame_bytes(bytes: Bytes) -> Result<Frame, FrameError> {
+pub fn decode_frame_bytes(bytes: &Bytes) -> Result<Frame, FrameError> {
     if bytes.is_empty() {
         return Err(FrameError::Empty);
     }
     let mut frame = wire::PushFrame::default();
-    if frame.parse_into(&bytes).is_ok() {
+    if frame.parse_into(bytes).is_ok() {
         return open_frame(&frame, |payload| bytes.slice_ref(payload));
     }
-    open_prost(PushFrame::decode(bytes).map_err(FrameError::Protobuf)?)
+    open_prost(PushFrame::decode(bytes.clone()).map_err(FrameError::Protobuf)?)
 }
 
 /// [`open_frame`] on a frame prost decoded.
@@ -502,7 +505,7 @@ mod tests {
         for (i, body) in bodies.iter().enumerate() {
             let raw = encode_msg_frame(i as i64, 1, body, true);
             let a = decode_frame(&raw).unwrap();
-            let b = decode_frame_bytes(Bytes::from(raw)).unwrap();
+            let b = decode_frame_bytes(&Bytes::from(raw)).unwrap();
             assert_eq!(a, b);
             assert_eq!(&a.payload[..], &body[..]);
             if i % 2 == 0 {

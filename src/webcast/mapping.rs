@@ -29,7 +29,10 @@ use super::lenient::{self, Mismatch};
 use super::proto::*;
 use super::reflect::{decode_whole, message_json};
 use super::time::{format_iso_millis, write_iso_millis};
-use super::user::{CommonFields, CommonView, IdText, TextField, UserFields, UserRef, render_text};
+use super::user::{
+    CommonFields, CommonView, IdText, TextField, TextView, UserFields, UserRef, render_text,
+    render_text_into,
+};
 use super::whole::Whole as WholeMessage;
 use super::wire;
 
@@ -512,20 +515,36 @@ fn member(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut canonical = Vec::new();
     let mut m = wire::MemberMessage::default();
     read(&mut m, payload, &mut canonical, mm)?;
-    let label = m
-        .common
-        .as_ref()
-        .and_then(|c| c.display_text.as_ref())
-        .map(render_text)
-        .unwrap_or_default();
-    let data = MemberData {
-        user: UserFields::from_user(m.user.as_ref(), None),
-        common: CommonFields::from_common(m.common.as_ref()),
-        action_id: m.action,
-        member_count: m.member_count,
-        label,
-    };
-    Ok(one(with_id(EventKind::Member, &data, &m.common)))
+    let text = m.common.as_ref().and_then(|c| c.display_text.as_ref());
+    with_label(text, |label| {
+        let data = MemberData {
+            user: UserFields::from_user(m.user.as_ref(), None),
+            common: CommonFields::from_common(m.common.as_ref()),
+            action_id: m.action,
+            member_count: m.member_count,
+            label: label.into(),
+        };
+        Ok(one(with_id(EventKind::Member, &data, &m.common)))
+    })
+}
+
+thread_local! {
+    /// The buffer [`with_label`] renders into, while it is not in use.
+    static LABEL: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
+/// `f` of `text` rendered ([`render_text`]; empty when `None`) into a
+/// buffer kept per thread: a member's or social event's label is written
+/// into the event's JSON at once, so it needs no `String` of its own.
+fn with_label<R>(text: Option<&impl TextView>, f: impl FnOnce(&str) -> R) -> R {
+    let Some(text) = text else { return f("") };
+    let mut buf = LABEL.try_with(std::cell::Cell::take).unwrap_or_default();
+    buf.clear();
+    render_text_into(text, &mut buf);
+    let result = f(&buf);
+    // Gone when the thread is exiting: the buffer is freed instead.
+    let _ = LABEL.try_with(|label| label.set(buf));
+    result
 }
 
 /// How many top viewers a `roomUpdate` holds on the stack: TikTok sends 16
@@ -580,17 +599,19 @@ fn social(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     } else {
         (EventKind::Social, "social")
     };
-    let data = SocialData {
-        user: UserFields::from_user(m.user.as_ref(), None),
-        common: CommonFields::from_common(m.common.as_ref()),
-        display_type: key,
-        action: action.into(),
-        label: text.map(render_text).unwrap_or_default(),
-        share_type: m.share_type,
-        share_target: m.share_target.text(),
-        follow_count: m.follow_count,
-    };
-    Ok(one(with_id(kind, &data, &m.common)))
+    with_label(text, |label| {
+        let data = SocialData {
+            user: UserFields::from_user(m.user.as_ref(), None),
+            common: CommonFields::from_common(m.common.as_ref()),
+            display_type: key,
+            action: action.into(),
+            label: label.into(),
+            share_type: m.share_type,
+            share_target: m.share_target.text(),
+            follow_count: m.follow_count,
+        };
+        Ok(one(with_id(kind, &data, &m.common)))
+    })
 }
 
 /// Whether `haystack` contains `needle` (ASCII), ignoring ASCII case, with

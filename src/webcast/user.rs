@@ -560,11 +560,19 @@ impl TextView for wire::Text<'_> {
 /// Render a `Text` by filling its pattern (`"{0:user} sent {1:gift}"`) with its
 /// pieces. Unknown placeholders are dropped; no pattern gives the key.
 pub fn render_text(t: &impl TextView) -> String {
+    let mut out = String::new();
+    render_text_into(t, &mut out);
+    out
+}
+
+/// [`render_text`] appended to `out` (a buffer the caller reuses).
+pub fn render_text_into(t: &impl TextView, out: &mut String) {
     let pattern = t.default_pattern();
     if pattern.is_empty() {
-        return t.key().into_owned();
+        out.push_str(&t.key());
+        return;
     }
-    let mut out = String::with_capacity(pattern.len() + 16);
+    out.reserve(pattern.len() + 16);
     let mut rest: &str = &pattern;
     // Braces are ASCII, so the byte offsets `memchr` finds are char
     // boundaries (and its search is cheaper than `str::find`'s).
@@ -593,7 +601,6 @@ pub fn render_text(t: &impl TextView) -> String {
         rest = &after[end + 1..];
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
