@@ -390,15 +390,9 @@ impl Decoder {
         for main in msg.main {
             match main {
                 Prepared::Output(o) => out.push(o),
-                // Every gift passes (the default): `prepare_message` wrote
-                // the gifts already, but a box that comes here anyway is
-                // written from the box, not moved into a `Vec` first.
-                Prepared::Gift(gift) if self.streaks.passes_every_gift() => {
-                    out.push(Output::Event(gift.to_event()));
-                }
                 Prepared::Gift(gift) => {
                     for g in self.streaks.accept(*gift) {
-                        out.push(Output::Event(g.into_event()));
+                        out.push(Output::Event(g.to_event()));
                     }
                 }
             }
@@ -433,7 +427,7 @@ impl Decoder {
         if self.opts.wanted.contains(EventKind::Gift) {
             for g in self.streaks.flush() {
                 self.stats.events += 1;
-                out.push(Output::Event(g.into_event()));
+                out.push(Output::Event(g.to_event()));
             }
         }
     }

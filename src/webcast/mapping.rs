@@ -485,10 +485,6 @@ impl<'a> GiftData<'a> {
         }
     }
 
-    pub fn into_event(self) -> Event {
-        self.to_event()
-    }
-
     /// The gift's event, written from a borrow (a `GiftData` is 600-odd
     /// bytes: no move needed to write it).
     pub fn to_event(&self) -> Event {

@@ -61,12 +61,6 @@ impl StreakTracker {
         }
     }
 
-    /// Whether every gift is emitted as it comes ([`StreakMode::All`]):
-    /// then [`StreakTracker::accept`] need not be called.
-    pub fn passes_every_gift(&self) -> bool {
-        self.mode == StreakMode::All
-    }
-
     /// Feed one gift; returns the gifts to emit now (in order).
     pub fn accept(&mut self, gift: GiftData<'static>) -> Vec<GiftData<'static>> {
         if self.mode == StreakMode::All {
