@@ -18,6 +18,7 @@ use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
+use super::json::Verbatim;
 use super::user::{CommonFields, UserFields, UserRef};
 use super::whole::Whole;
 
@@ -294,6 +295,32 @@ json_fields!(TopViewer<'_> {
     rank: "rank",
 });
 
+/// The `topViewers` of a `roomUpdate`: a list of viewers, or the list's
+/// JSON text, written as it is (the mapping writes the text from its memo
+/// of each viewer's fields: `leaderboard.rs`). Read back from JSON, always
+/// a list.
+#[derive(Debug, Clone)]
+pub enum TopViewers<'a> {
+    List(Cow<'a, [TopViewer<'a>]>),
+    /// A JSON array of [`TopViewer`] objects.
+    Json(Verbatim<'a>),
+}
+
+impl Serialize for TopViewers<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            TopViewers::List(list) => list.serialize(s),
+            TopViewers::Json(text) => text.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TopViewers<'_> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<TopViewer>::deserialize(d).map(|list| TopViewers::List(Cow::Owned(list)))
+    }
+}
+
 /// `roomUpdate`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -303,9 +330,9 @@ pub struct RoomUpdateData<'a> {
     #[serde(default)]
     pub timestamp: Cow<'a, str>,
     pub total_viewers: i64,
-    /// Borrowed from the mapper's stack (no `Vec` per event); owned when
-    /// read back from JSON.
-    pub top_viewers: Cow<'a, [TopViewer<'a>]>,
+    /// As written by the mapping: the array's JSON text (see
+    /// [`TopViewers`]); a list when read back from JSON.
+    pub top_viewers: TopViewers<'a>,
     #[serde(flatten)]
     pub common: CommonFields,
 }
@@ -906,19 +933,21 @@ mod tests {
             viewer_count: 10,
             timestamp: "2024-05-01T18:00:00.123Z".into(),
             total_viewers: 20,
-            top_viewers: vec![
-                TopViewer {
-                    user: viewer(1),
-                    coin_count: 9,
-                    rank: 1,
-                },
-                TopViewer {
-                    user: viewer(2),
-                    coin_count: 8,
-                    rank: 2,
-                },
-            ]
-            .into(),
+            top_viewers: TopViewers::List(
+                vec![
+                    TopViewer {
+                        user: viewer(1),
+                        coin_count: 9,
+                        rank: 1,
+                    },
+                    TopViewer {
+                        user: viewer(2),
+                        coin_count: 8,
+                        rank: 2,
+                    },
+                ]
+                .into(),
+            ),
             common: common(),
         });
         assert!(room.ends_with(

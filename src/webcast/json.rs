@@ -484,7 +484,10 @@ impl ser::SerializeMap for Compound<'_, '_> {
     type Error = JsonError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), JsonError> {
         self.comma();
-        key.serialize(KeyWriter { out: self.w.out })?;
+        key.serialize(KeyWriter {
+            out: self.w.out,
+            raw: false,
+        })?;
         self.w.out.push(':');
         Ok(())
     }
@@ -497,15 +500,26 @@ impl ser::SerializeMap for Compound<'_, '_> {
     }
 }
 
-/// The text of a `RawValue` (its one field). Cold: no event data holds one.
-/// serde_json writes the text as a string; reading that string back gives
-/// the text.
-#[cold]
+/// The text of a `RawValue` (its one field, a string), written as it is.
+/// (A [`Verbatim`] comes here too: the leaderboard of every `roomUpdate`.)
 fn write_raw<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<(), JsonError> {
-    let quoted = serde_json::to_string(value).map_err(|e| JsonError(e.to_string()))?;
-    let text: String = serde_json::from_str(&quoted).map_err(|e| JsonError(e.to_string()))?;
-    out.push_str(&text);
-    Ok(())
+    value.serialize(KeyWriter { out, raw: true })
+}
+
+/// JSON text written as it is, by this writer and by serde_json alike (it
+/// serialises the way serde_json's `RawValue` does), with no second check of
+/// the text: for text this module wrote, such as the leaderboard memo's
+/// (`leaderboard.rs`). Other serializers see a struct with one string field.
+#[derive(Debug, Clone, Copy)]
+pub struct Verbatim<'a>(pub &'a str);
+
+impl Serialize for Verbatim<'_> {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use ser::SerializeStruct;
+        let mut raw = s.serialize_struct(RAW_VALUE_TOKEN, 1)?;
+        raw.serialize_field(RAW_VALUE_TOKEN, self.0)?;
+        raw.end()
+    }
 }
 
 impl ser::SerializeStruct for Compound<'_, '_> {
@@ -550,9 +564,11 @@ impl ser::SerializeStructVariant for Compound<'_, '_> {
 }
 
 /// A map key: strings as they are; numbers, bools and chars quoted, as
-/// serde_json writes them; anything else is an error.
+/// serde_json writes them; anything else is an error. With `raw`, a
+/// `RawValue`'s text: a string is written without quotes or escapes.
 struct KeyWriter<'a> {
     out: &'a mut String,
+    raw: bool,
 }
 
 impl KeyWriter<'_> {
@@ -590,7 +606,11 @@ impl ser::Serializer for KeyWriter<'_> {
     type SerializeStructVariant = Impossible<(), JsonError>;
 
     fn serialize_str(self, v: &str) -> Result<(), JsonError> {
-        write_str(self.out, v);
+        if self.raw {
+            self.out.push_str(v);
+        } else {
+            write_str(self.out, v);
+        }
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<(), JsonError> {

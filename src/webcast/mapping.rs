@@ -24,7 +24,9 @@ use smallvec::{SmallVec, smallvec};
 
 use super::data::*;
 use super::event::Event;
+use super::json::Verbatim;
 use super::kind::EventKind;
+use super::leaderboard;
 use super::lenient::{self, Mismatch};
 use super::proto::*;
 use super::reflect::{decode_whole, message_json};
@@ -287,7 +289,6 @@ hot!(
     GiftMessage,
     LikeMessage,
     MemberMessage,
-    RoomUserSeqMessage,
     SocialMessage
 );
 
@@ -543,27 +544,35 @@ fn with_label<R>(text: Option<&impl TextView>, f: impl FnOnce(&str) -> R) -> R {
     result
 }
 
-/// How many top viewers a `roomUpdate` holds on the stack: TikTok sends 16
-/// (or none) in nearly every `RoomUserSeqMessage`.
-const TOP_VIEWERS_INLINE: usize = 16;
-
 fn room_update(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
-    let mut canonical = Vec::new();
     let mut m = wire::RoomUserSeqMessage::default();
-    read(&mut m, payload, &mut canonical, mm)?;
-    let create_time = m.common.as_ref().map(|c| c.create_time).unwrap_or(0);
-    // The timestamp and the leaderboard (nearly always 16 viewers, or none)
-    // are written on the stack: no `String` and no `Vec` per event.
-    let mut buf = [0; 24];
-    let top: SmallVec<[TopViewer; TOP_VIEWERS_INLINE]> = m
-        .ranks
-        .iter()
-        .map(|c| TopViewer {
-            user: c.user.as_ref().map(UserRef::from_user).unwrap_or_default(),
-            coin_count: c.score,
-            rank: c.rank,
+    // The viewers are read (or found in the memo) as the leaderboard is
+    // written: one the reader refuses sends the message to prost, as a
+    // refused message does in `read`.
+    if m.parse_into(payload).is_ok()
+        && let Ok(mapped) =
+            leaderboard::with_top_viewers(&m.ranks, |top| room_update_event(&m, top))
+    {
+        return Ok(mapped);
+    }
+    let canonical = decode::<lean::RoomUserSeqMessage>(payload, mm)?.encode_to_vec();
+    let mut m = wire::RoomUserSeqMessage::default();
+    m.parse_into(&canonical)
+        .and_then(|()| leaderboard::with_top_viewers(&m.ranks, |top| room_update_event(&m, top)))
+        .map_err(|_| {
+            format!(
+                "{}: not read after decoding",
+                lean::RoomUserSeqMessage::full_name()
+            )
+            .into()
         })
-        .collect();
+}
+
+/// The `roomUpdate` of `m`, whose leaderboard's JSON is `top`.
+fn room_update_event(m: &wire::RoomUserSeqMessage<'_>, top: &str) -> Mapped {
+    let create_time = m.common.as_ref().map(|c| c.create_time).unwrap_or(0);
+    // The timestamp is written on the stack: no `String` per event.
+    let mut buf = [0; 24];
     let data = RoomUpdateData {
         viewer_count: m.total,
         timestamp: if create_time > 0 {
@@ -573,10 +582,10 @@ fn room_update(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapErr
             Cow::Borrowed("")
         },
         total_viewers: m.total_user,
-        top_viewers: Cow::Borrowed(&top),
+        top_viewers: TopViewers::Json(Verbatim(top)),
         common: CommonFields::from_common(m.common.as_ref()),
     };
-    Ok(one(with_id(EventKind::RoomUpdate, &data, &m.common)))
+    one(with_id(EventKind::RoomUpdate, &data, &m.common))
 }
 
 /// Follow/share/other, from `common.displayText.key` (observed keys:

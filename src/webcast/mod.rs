@@ -19,6 +19,7 @@ pub mod event;
 pub mod frame;
 pub mod json;
 pub mod kind;
+pub mod leaderboard;
 pub mod lenient;
 pub mod mapping;
 pub mod proto;

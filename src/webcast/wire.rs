@@ -1129,7 +1129,11 @@ impl<'a> MemberMessage<'a> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Contributor<'a> {
     pub score: i64,
-    pub user: Option<RefUser<'a>>,
+    /// The viewer's `User`, its encoding as it came: not read yet (see
+    /// [`Contributor::user`]). The same viewers come back in message after
+    /// message, and the mapping writes a viewer it has seen from its memo
+    /// (`leaderboard.rs`) without reading them again.
+    pub user_bytes: Option<&'a [u8]>,
     pub rank: i64,
 }
 
@@ -1141,12 +1145,18 @@ impl<'a> Contributor<'a> {
         while let Some(key) = r.key()? {
             match key {
                 (1, VARINT) => c.score = r.int64()?,
-                (2, LEN) => r.message(&mut c.user, RefUser::parse)?,
+                (2, LEN) => r.message(&mut c.user_bytes, Ok)?,
                 (3, VARINT) => c.rank = r.int64()?,
                 _ => r.skip(key, &DECLARED)?,
             }
         }
         Ok(c)
+    }
+
+    /// The viewer, read from [`Contributor::user_bytes`]: `Refused` where
+    /// the reader refuses them (then prost must decode the whole message).
+    pub fn user(&self) -> Read<Option<RefUser<'a>>> {
+        self.user_bytes.map(RefUser::parse).transpose()
     }
 }
 
@@ -1159,14 +1169,27 @@ const RANKS: usize = 16;
 #[derive(Debug, Clone, Default)]
 pub struct RoomUserSeqMessage<'a> {
     pub common: Option<Common>,
-    /// `ranks` (field 2): 16 users or none, each read once (reading them
-    /// again on demand cost more than an allocation), inline.
+    /// `ranks` (field 2): 16 users or none, inline. Their users are not
+    /// read by `parse_into` (see [`Contributor::user_bytes`]); `parse` reads
+    /// them too.
     pub ranks: smallvec::SmallVec<[Contributor<'a>; RANKS]>,
     pub total: i64,
     pub total_user: i64,
 }
 
 impl<'a> RoomUserSeqMessage<'a> {
+    /// Read `buf`, the leaderboard's users included (`parse_into` leaves
+    /// them unread): `Ok` exactly where the mapping reads the message
+    /// without prost.
+    pub fn parse(buf: &'a [u8]) -> Read<Self> {
+        let mut m = RoomUserSeqMessage::default();
+        m.parse_into(buf)?;
+        for c in &m.ranks {
+            c.user()?;
+        }
+        Ok(m)
+    }
+
     /// Read `buf` into `self`, a default value, in place (see
     /// [`Reader::message_in`]); on `Refused` it is left part-read.
     pub fn parse_into(&mut self, buf: &'a [u8]) -> Read<()> {
@@ -1383,7 +1406,6 @@ by_value!(
     GiftMessage,
     LikeMessage,
     MemberMessage,
-    RoomUserSeqMessage,
     SocialMessage,
     FetchResult
 );

@@ -1,0 +1,282 @@
+//! The leaderboard of a `roomUpdate` (`topViewers`), written as JSON with a
+//! memo of each viewer's fields.
+//!
+//! TikTok resends the whole leaderboard, users and all, in every
+//! `WebcastRoomUserSeqMessage` (one every few seconds per stream), and the
+//! users barely change between two of them: in the recorded sessions of
+//! `shared/data/real/tiktoklivejava/events-collector`, 85% of the viewers
+//! (1,930 of 2,272, per stream and in capture order) came byte for byte as
+//! in the stream's previous leaderboard. Reading a viewer and writing its
+//! four fields was about 7% of a replay's instructions; the memo maps the
+//! viewer's `User` encoding to the JSON of its fields, so a viewer seen
+//! before costs a hash and a copy.
+//!
+//! The memo is per thread (the decoding of a frame may run on any worker
+//! thread) and bounded: [`CAPACITY`] viewers. The output is a function of
+//! the bytes alone, memo or not (`memo_changes_nothing` below).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::json;
+use super::user::UserRef;
+use super::wire::{Contributor, Refused};
+
+/// At most this many viewers are remembered per thread (about 700 bytes
+/// each: the `User` encoding and the JSON). When full, the half touched
+/// least recently is dropped. Room for the leaderboards (16 viewers) of 16
+/// streams decoded on one thread.
+pub const CAPACITY: usize = 256;
+
+/// What the memo holds for one viewer.
+struct Fields {
+    /// `{"userId":…,"uniqueId":…,"nickname":…,"profilePictureUrl":…`: the
+    /// JSON of the viewer's [`UserRef`], without its closing brace.
+    json: Box<str>,
+    /// When it was last written (the memo's [`Memo::clock`]).
+    used: u64,
+}
+
+/// A viewer's `User` encoding → its [`Fields`].
+#[derive(Default)]
+struct Memo {
+    fields: HashMap<Box<[u8]>, Fields, foldhash::fast::RandomState>,
+    /// Counts the viewers written.
+    clock: u64,
+    /// The buffer [`with_top_viewers`] writes in.
+    text: String,
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+/// Call `f` with the JSON array of `ranks`: what serialising each as a
+/// `TopViewer` (`data.rs`) writes (`{"userId":…,"profilePictureUrl":…,
+/// "coinCount":…,"rank":…}`, a viewer without a user with empty fields).
+/// The text is written in a buffer the thread keeps. `Refused` (and `f` not
+/// called) when the wire reader refuses a viewer's `User`: then prost must
+/// read the message (see `mapping.rs`).
+pub fn with_top_viewers<R>(
+    ranks: &[Contributor<'_>],
+    f: impl FnOnce(&str) -> R,
+) -> Result<R, Refused> {
+    let taken = MEMO.with(|memo| {
+        let mut memo = memo.try_borrow_mut().ok()?;
+        let mut text = std::mem::take(&mut memo.text);
+        text.clear();
+        Some(write_with(&mut memo, ranks, &mut text).map(|()| text))
+    });
+    let text = match taken {
+        Some(written) => written?,
+        // Re-entered (not done today): a fresh memo gives the same text.
+        None => {
+            let mut text = String::new();
+            write_with(&mut Memo::default(), ranks, &mut text)?;
+            text
+        }
+    };
+    let result = f(&text);
+    let _ = MEMO.try_with(|memo| {
+        if let Ok(mut memo) = memo.try_borrow_mut() {
+            memo.text = text;
+        }
+    });
+    Ok(result)
+}
+
+fn write_with(memo: &mut Memo, ranks: &[Contributor<'_>], out: &mut String) -> Result<(), Refused> {
+    out.push('[');
+    for (i, c) in ranks.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match c.user_bytes {
+            Some(bytes) => memo.push_fields(bytes, out)?,
+            None => push_user_fields(&UserRef::default(), out),
+        }
+        out.push_str(",\"coinCount\":");
+        out.push_str(itoa::Buffer::new().format(c.score));
+        out.push_str(",\"rank\":");
+        out.push_str(itoa::Buffer::new().format(c.rank));
+        out.push('}');
+    }
+    out.push(']');
+    Ok(())
+}
+
+impl Memo {
+    /// Append the fields of the viewer encoded as `bytes`, from the memo or
+    /// read and written afresh (and remembered).
+    fn push_fields(&mut self, bytes: &[u8], out: &mut String) -> Result<(), Refused> {
+        self.clock += 1;
+        if let Some(seen) = self.fields.get_mut(bytes) {
+            seen.used = self.clock;
+            out.push_str(&seen.json);
+            return Ok(());
+        }
+        let user = Contributor {
+            user_bytes: Some(bytes),
+            ..Contributor::default()
+        }
+        .user()?;
+        let start = out.len();
+        push_user_fields(
+            &user.as_ref().map(UserRef::from_user).unwrap_or_default(),
+            out,
+        );
+        if self.fields.len() >= CAPACITY {
+            self.forget_older_half();
+        }
+        let fields = Fields {
+            json: out[start..].into(),
+            used: self.clock,
+        };
+        self.fields.insert(bytes.into(), fields);
+        Ok(())
+    }
+
+    /// Drop the viewers not written during the last `CAPACITY / 2` viewers
+    /// (at least half of them): once per `CAPACITY / 2` new viewers at most.
+    fn forget_older_half(&mut self) {
+        let since = self.clock.saturating_sub(CAPACITY as u64 / 2);
+        self.fields.retain(|_, f| f.used > since);
+    }
+}
+
+/// Append the JSON of `user` without its closing brace.
+fn push_user_fields(user: &UserRef<'_>, out: &mut String) {
+    let start = out.len();
+    if json::write_value(out, user).is_err() || !out.ends_with('}') {
+        // A `UserRef` always writes (string fields); never here.
+        out.truncate(start);
+        out.push_str(
+            "{\"userId\":\"\",\"uniqueId\":\"\",\"nickname\":\"\",\"profilePictureUrl\":\"\"",
+        );
+        return;
+    }
+    out.pop();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::webcast::wire::RoomUserSeqMessage;
+    use prost::Message;
+
+    use crate::webcast::data::TopViewer;
+    use crate::webcast::proto::lean;
+
+    /// The viewers of `ranks` as [`TopViewer`]s (no memo): what
+    /// [`with_top_viewers`] writes, for tests.
+    fn top_viewers(ranks: &[Contributor<'_>]) -> Result<Vec<TopViewer<'static>>, Refused> {
+        ranks
+            .iter()
+            .map(|c| {
+                let user = c.user()?;
+                Ok(TopViewer {
+                    user: user
+                        .as_ref()
+                        .map(|u| UserRef::from_user(u).into_owned())
+                        .unwrap_or_default(),
+                    coin_count: c.score,
+                    rank: c.rank,
+                })
+            })
+            .collect()
+    }
+
+    fn user(id: i64, nickname: &str, avatar: &str) -> lean::RefUser {
+        lean::RefUser {
+            id,
+            nickname: nickname.as_bytes().to_vec().into(),
+            display_id: format!("u{id}").into_bytes().into(),
+            avatar_thumb: Some(lean::Image {
+                url_list: vec![avatar.as_bytes().to_vec().into()],
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn message(users: &[Option<lean::RefUser>]) -> Vec<u8> {
+        lean::RoomUserSeqMessage {
+            ranks: users
+                .iter()
+                .enumerate()
+                .map(|(i, u)| lean::Contributor {
+                    score: 1000 - i as i64,
+                    user: u.clone(),
+                    rank: i as i64 + 1,
+                })
+                .collect(),
+            total: 7,
+            ..Default::default()
+        }
+        .encode_to_vec()
+    }
+
+    /// What serde writes for the same viewers, read afresh.
+    fn expected(bytes: &[u8]) -> String {
+        let m = RoomUserSeqMessage::parse(bytes).unwrap();
+        json::to_string(&top_viewers(&m.ranks).unwrap()).unwrap()
+    }
+
+    fn written(bytes: &[u8]) -> String {
+        let mut m = RoomUserSeqMessage::default();
+        m.parse_into(bytes).unwrap();
+        with_top_viewers(&m.ranks, str::to_string).unwrap()
+    }
+
+    /// The same text as serialising the viewers, whether each comes from
+    /// the memo or not: first seen, seen again, among new ones, after the
+    /// memo dropped its older half, with odd text and without a user.
+    #[test]
+    fn memo_changes_nothing() {
+        let odd = user(3, "quote \" back\\slash \u{1}ctl 🎉", "https://x/a?b=\"c\"");
+        let board: Vec<_> = (0..16)
+            .map(|i| Some(user(100 + i, &format!("viewer {i}"), "https://p16/a.webp")))
+            .chain([Some(odd), None, Some(lean::RefUser::default())])
+            .collect();
+        let bytes = message(&board);
+        let first = written(&bytes);
+        assert_eq!(first, expected(&bytes));
+        assert_eq!(written(&bytes), first, "from the memo");
+        for round in 0..40 {
+            let fresh: Vec<_> = (0..16)
+                .map(|i| Some(user(10_000 * round + i, "someone", "https://p77/b")))
+                .chain(board[..3].iter().cloned())
+                .collect();
+            let bytes = message(&fresh);
+            assert_eq!(written(&bytes), expected(&bytes), "round {round}");
+        }
+        MEMO.with(|m| assert!(m.borrow().fields.len() <= CAPACITY));
+        assert_eq!(written(&bytes), first, "after forgetting");
+        assert_eq!(written(&message(&[])), "[]");
+    }
+
+    /// A viewer whose `User` the reader refuses is `Refused` (prost then
+    /// reads the message), remembered or not; it is never remembered.
+    #[test]
+    fn a_refused_viewer_is_refused() {
+        let good = lean::Contributor {
+            score: 5,
+            user: Some(user(1, "a", "https://x")),
+            rank: 1,
+        }
+        .encode_to_vec();
+        // A contributor whose user (field 2) is a varint field 1 cut short.
+        let bad = [0x08, 0x05, 0x12, 0x02, 0x08, 0x80];
+        let mut bytes = Vec::new();
+        for c in [&good[..], &bad[..]] {
+            bytes.push(0x12);
+            bytes.push(c.len() as u8);
+            bytes.extend_from_slice(c);
+        }
+        let mut m = RoomUserSeqMessage::default();
+        m.parse_into(&bytes).unwrap();
+        assert!(RoomUserSeqMessage::parse(&bytes).is_err());
+        for _ in 0..2 {
+            assert_eq!(with_top_viewers(&m.ranks, |_| ()), Err(Refused));
+        }
+    }
+}
