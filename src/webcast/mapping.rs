@@ -564,7 +564,6 @@ fn room_update(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapErr
                 "{}: not read after decoding",
                 lean::RoomUserSeqMessage::full_name()
             )
-            .into()
         })
 }
 
