@@ -382,28 +382,39 @@ impl Decoder {
         if self.stream_end.is_none() {
             self.stream_end = msg.stream_end;
         }
-        let start = out.len();
+        // Each event is marked (backlog or not) and counted as it is pushed:
+        // a second pass over `out` cost more than the marking.
+        let history = msg.history;
+        let mut events = 0;
+        let mut mark = |mut ev: Event| {
+            ev.history = history;
+            events += 1;
+            Output::Event(ev)
+        };
         let mut extra = msg.extra;
-        if let Some(e) = &mut extra {
-            out.extend(e.raw.take().map(Output::Event));
+        if let Some(raw) = extra.as_mut().and_then(|e| e.raw.take()) {
+            out.push(mark(raw));
         }
         for main in msg.main {
             match main {
+                Prepared::Output(Output::Event(ev)) => out.push(mark(ev)),
                 Prepared::Output(o) => out.push(o),
                 Prepared::Gift(gift) => {
                     for g in self.streaks.accept(*gift) {
-                        out.push(Output::Event(g.to_event()));
+                        out.push(mark(g.to_event()));
                     }
                 }
             }
         }
+        let mut drift = None;
         if let Some(e) = extra {
-            out.extend(e.decoded.map(Output::Event));
-            if let Some((method, drift)) = e.drift {
-                self.report_drift(&method, drift, out);
-            }
+            out.extend(e.decoded.map(mark));
+            drift = e.drift;
         }
-        self.mark(out, start, msg.history);
+        self.stats.events += events;
+        if let Some((method, found)) = drift {
+            self.report_drift(&method, found, out);
+        }
     }
 
     /// One [`Output::Drift`] per new (method, field path).
@@ -428,15 +439,6 @@ impl Decoder {
             for g in self.streaks.flush() {
                 self.stats.events += 1;
                 out.push(Output::Event(g.to_event()));
-            }
-        }
-    }
-
-    fn mark(&mut self, out: &mut [Output], start: usize, history: bool) {
-        for o in &mut out[start..] {
-            if let Output::Event(ev) = o {
-                self.stats.events += 1;
-                ev.history = history;
             }
         }
     }
