@@ -11,8 +11,10 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-/// The command line as parsed, shown by `--help` and generated into the man
-/// page and completions: [`Cli`] documented from the settings table.
+/// The command line as `--help` shows it and as generated into the man page
+/// and completions: [`Cli`] documented from the settings table. It parses
+/// exactly as [`parser`] does; building it costs several times more, so
+/// `run` builds it only to print help, a version or a usage error.
 pub fn command() -> clap::Command {
     let cmd = negative_numbers_are_values(crate::settings::document(Cli::command()));
     cmd.mut_subcommand("config", |config| {
@@ -29,6 +31,103 @@ pub fn command() -> clap::Command {
             }
         })
     })
+}
+
+/// The command line as parsed: [`Cli`] with negative numbers as values, as
+/// in [`command`] but without the help text (the settings table's help,
+/// `[env: …]` and `[default: …]`, the hidden flags of `config`), which
+/// changes what `--help` and usage errors print and never what is accepted
+/// or which values are read. A command line it refuses is parsed again with
+/// [`command`], whose help and errors are the ones printed.
+pub fn parser() -> clap::Command {
+    // `command` edits `config` last, which moves it to the end of the list:
+    // the same order here, so that the matches are the same too.
+    negative_numbers_are_values(Cli::command()).mut_subcommand("config", |config| config)
+}
+
+/// The subcommands [`parse`] can build alone; `completions` and `man` build
+/// the documented command anyway, so they are parsed with [`parser`].
+pub const PARSED_ALONE: [&str; 9] = [
+    "watch",
+    "forward",
+    "serve",
+    "info",
+    "webhooks",
+    "worker",
+    "streamers",
+    "cluster",
+    "config",
+];
+
+/// The subcommand `name` (one of [`PARSED_ALONE`]) as [`Cli::command`]
+/// builds it, without its summary and after-help.
+fn subcommand_alone(name: &str) -> Option<clap::Command> {
+    use clap::Command as C;
+    // A `#[command(subcommand)]` variant: subcommands required.
+    let group = |cmd: C| cmd.subcommand_required(true).arg_required_else_help(true);
+    Some(match name {
+        "watch" => WatchArgs::augment_args(C::new("watch")),
+        "forward" => ForwardArgs::augment_args(C::new("forward")),
+        "serve" => ServeArgs::augment_args(C::new("serve")),
+        "info" => InfoArgs::augment_args(C::new("info")),
+        "webhooks" => WebhooksCommand::augment_subcommands(group(C::new("webhooks"))),
+        "worker" => WorkerArgs::augment_args(C::new("worker")),
+        "streamers" => StreamersCommand::augment_subcommands(group(C::new("streamers"))),
+        "cluster" => ClusterCommand::augment_subcommands(group(C::new("cluster"))),
+        "config" => ConfigArgs::augment_args(C::new("config")),
+        _ => return None,
+    })
+}
+
+/// [`parser`] with only the subcommand `sub`: [`Cli`]'s own arguments and
+/// settings as [`Cli::command`] builds them, without the summary and
+/// after-help. A command line it accepts names `sub`, and [`parser`]
+/// accepts it too with the same matches (the top level takes no value
+/// but its options' and the subcommand, which both parse alike).
+fn parser_with(sub: clap::Command) -> clap::Command {
+    let no_members: [clap::Id; 0] = [];
+    let cmd = clap::Command::new("tiklive")
+        .group(clap::ArgGroup::new("Cli").multiple(true).args(no_members));
+    let cmd = GlobalArgs::augment_args(cmd)
+        .subcommand(sub)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .version(crate::version::VERSION)
+        .long_version(crate::version::long_version())
+        .propagate_version(true)
+        .max_term_width(100);
+    negative_numbers_are_values(cmd)
+}
+
+/// Parse `args` (program name first): the [`Cli`] and the matches it came
+/// from (some checks look at where a value came from). The line is parsed
+/// with [`parser_with`] the subcommand that its first argument naming one
+/// of [`PARSED_ALONE`] names (building one subcommand costs a fraction of
+/// building them all); if that refuses it (the name was a value, or the
+/// line is wrong), or no argument names one, with [`parser`].
+///
+/// Errors: clap's error for a command line that is not run (help, version,
+/// `--type help`, a usage error); parse again with [`command`] to print it.
+pub fn parse(args: &[std::ffi::OsString]) -> Result<(Cli, clap::ArgMatches), clap::Error> {
+    let alone = args
+        .iter()
+        .skip(1)
+        .find_map(|a| a.to_str().and_then(subcommand_alone));
+    if let Some(sub) = alone
+        && let Ok(parsed) = parse_with(parser_with(sub), args)
+    {
+        return Ok(parsed);
+    }
+    parse_with(parser(), args)
+}
+
+fn parse_with(
+    mut cmd: clap::Command,
+    args: &[std::ffi::OsString],
+) -> Result<(Cli, clap::ArgMatches), clap::Error> {
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
+    Ok((cli, matches))
 }
 
 /// Every option and argument that takes a value takes `-1` (a duration also
@@ -874,6 +973,289 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Every (sub)command of `cmd` with the words that name it.
+    fn all_commands(
+        cmd: &clap::Command,
+        path: Vec<String>,
+        out: &mut Vec<(Vec<String>, clap::Command)>,
+    ) {
+        for sub in cmd.get_subcommands() {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            all_commands(sub, p, out);
+        }
+        out.push((path, cmd.clone()));
+    }
+
+    /// An argument as the parser sees it: its help and what `--help` hides
+    /// (the argument, its variable, its default) left out.
+    fn as_parsed(arg: &clap::Arg) -> String {
+        let arg = arg
+            .clone()
+            .help(None::<&str>)
+            .long_help(None::<&str>)
+            .hide(false)
+            .hide_env(false)
+            .hide_default_value(false);
+        format!("{arg:?}")
+    }
+
+    /// The parser differs from the documented command in help only: the
+    /// same commands with the same arguments, read the same way.
+    #[test]
+    fn the_parser_is_the_documented_command_without_its_help() {
+        let (mut parsed, mut documented) = (Vec::new(), Vec::new());
+        all_commands(&parser(), Vec::new(), &mut parsed);
+        all_commands(&command(), Vec::new(), &mut documented);
+        assert_eq!(parsed.len(), documented.len());
+        assert!(parsed.len() > 15, "{}", parsed.len());
+        let mut helped = 0;
+        for ((path, p), (dpath, d)) in parsed.iter().zip(&documented) {
+            assert_eq!(path, dpath);
+            let p_args: Vec<String> = p.get_arguments().map(as_parsed).collect();
+            let d_args: Vec<String> = d.get_arguments().map(as_parsed).collect();
+            assert_eq!(p_args, d_args, "{path:?}");
+            let p_groups: Vec<String> = p.get_groups().map(|g| format!("{g:?}")).collect();
+            let d_groups: Vec<String> = d.get_groups().map(|g| format!("{g:?}")).collect();
+            assert_eq!(p_groups, d_groups, "{path:?}");
+            helped += p
+                .get_arguments()
+                .zip(d.get_arguments())
+                .filter(|(p, d)| format!("{p:?}") != format!("{d:?}"))
+                .count();
+        }
+        // The comparison is not vacuous: many flags differ in their help.
+        assert!(helped > 50, "{helped}");
+    }
+
+    /// A command as the parser sees it: without its summary, after-help and
+    /// place in its parent's list, and (`top`) without its subcommands.
+    fn as_parsed_command(cmd: &clap::Command, top: bool) -> String {
+        let cmd = cmd
+            .clone()
+            .about(None::<&str>)
+            .long_about(None::<&str>)
+            .after_help(None::<&str>)
+            .after_long_help(None::<&str>)
+            .display_order(0);
+        let text = format!("{cmd:#?}");
+        let mut out = String::new();
+        let mut skip = false;
+        for line in text.lines() {
+            let field = line.strip_prefix("    ").filter(|l| !l.starts_with(' '));
+            if let Some(field) = field {
+                skip = top
+                    && (field.starts_with("subcommands:")
+                        || field.starts_with("current_disp_ord:"));
+            }
+            if !skip {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// `parse` builds one subcommand alone: the same top level and the same
+    /// subcommand as [`parser`], but for summaries and after-help.
+    #[test]
+    fn a_subcommand_alone_is_the_parsers_subcommand() {
+        let full = parser();
+        for sub in full.get_subcommands() {
+            let name = sub.get_name();
+            if !PARSED_ALONE.contains(&name) {
+                assert!(["completions", "man"].contains(&name), "{name}");
+                continue;
+            }
+            let alone = parser_with(subcommand_alone(name).unwrap());
+            assert_eq!(
+                as_parsed_command(&alone, true),
+                as_parsed_command(&full, true),
+                "{name}"
+            );
+            assert_eq!(alone.get_subcommands().count(), 1);
+            let alone_sub = alone.find_subcommand(name).unwrap();
+            assert!(alone_sub.get_arguments().count() > 0 || alone_sub.has_subcommands());
+            assert_eq!(
+                as_parsed_command(alone_sub, false),
+                as_parsed_command(sub, false),
+                "{name}"
+            );
+        }
+        assert!(subcommand_alone("man").is_none());
+    }
+
+    /// The same ids, values and sources, and the same subcommand matches.
+    #[track_caller]
+    fn assert_same_matches(a: &clap::ArgMatches, b: &clap::ArgMatches, line: &[&str]) {
+        let ids = |m: &clap::ArgMatches| {
+            let mut ids: Vec<String> = m.ids().map(|i| i.as_str().to_string()).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(a), ids(b), "{line:?}");
+        for id in ids(a) {
+            assert_eq!(a.value_source(&id), b.value_source(&id), "{line:?} {id}");
+            let raw = |m: &clap::ArgMatches| {
+                m.get_raw(&id)
+                    .map(|v| v.map(|v| v.to_os_string()).collect::<Vec<_>>())
+            };
+            assert_eq!(raw(a), raw(b), "{line:?} {id}");
+        }
+        assert_eq!(a.subcommand(), b.subcommand(), "{line:?}");
+    }
+
+    /// The same command lines give the same matches and the same [`Cli`]
+    /// (or are refused by both) with the parser and the documented command.
+    #[test]
+    fn the_parser_reads_what_the_documented_command_reads() {
+        let lines: &[&[&str]] = &[
+            &["watch", "--replay", "x.cap", "--threads", "1"],
+            &[
+                "-q",
+                "--color",
+                "never",
+                "watch",
+                "@a",
+                "b",
+                "-t",
+                "GIFT,chat",
+                "-n",
+                "5",
+            ],
+            &["watch", "--demo", "--limit", "-1"],
+            &[
+                "watch",
+                "--demo",
+                "--speed",
+                "max",
+                "--gift-streaks",
+                "final",
+                "-vv",
+            ],
+            &[
+                "watch",
+                "a",
+                "--room-id",
+                "123",
+                "--sign-budget",
+                "-3",
+                "--idle-timeout",
+                "9",
+            ],
+            &[
+                "watch",
+                "a",
+                "--sink",
+                "nats://h:1",
+                "--nats-max-age",
+                "-5s",
+                "--nats-replicas",
+                "3",
+            ],
+            &[
+                "watch",
+                "a",
+                "--format",
+                "pretty",
+                "--record",
+                "r.cap",
+                "--wait",
+                "--max-retries",
+                "2",
+            ],
+            &[
+                "forward",
+                "--demo",
+                "--to",
+                "http://x/",
+                "--to",
+                "http://y/",
+                "--dry-run",
+            ],
+            &[
+                "forward",
+                "--from",
+                "nats://h",
+                "--to",
+                "http://x/",
+                "--deliver",
+                "new",
+                "--ack-wait",
+                "-5s",
+            ],
+            &[
+                "serve",
+                "--demo",
+                "--listen",
+                "0.0.0.0:1",
+                "--api-key",
+                "k",
+                "--buffer",
+                "10",
+            ],
+            &["serve", "--from", "nats://h", "--type", "chat"],
+            &["info", "alice", "bob", "--proxy", "socks5://p"],
+            &[
+                "webhooks",
+                "add",
+                "http://x/",
+                "--name",
+                "n",
+                "--secret",
+                "s",
+                "-t",
+                "gift",
+            ],
+            &["webhooks", "list"],
+            &["webhooks", "remove", "1"],
+            &["webhooks", "test", "2", "--db", "d.db"],
+            &["worker", "--nats", "nats://h"],
+            &["streamers", "add", "a", "b", "--nats", "nats://h"],
+            &["streamers", "list", "--nats", "nats://h", "--json"],
+            &["cluster", "status", "--nats", "nats://h"],
+            &[
+                "config",
+                "--sign-url",
+                "http://s/",
+                "--room-id",
+                "5",
+                "--nats",
+                "nats://h",
+            ],
+            &["completions", "zsh"],
+            &["man"],
+            &["watch", "--demo", "--replay", "x"],
+            &["watch", "--bogus"],
+            &["watch", "--demo", "--type", "help"],
+            &["watch", "--demo", "--type", "gfit"],
+            &["watch", "--limit", "0"],
+            &["watch", "--help"],
+            &["--version"],
+            &["help", "watch"],
+            &["wach"],
+            &[],
+        ];
+        for line in lines {
+            let args: Vec<std::ffi::OsString> = std::iter::once("tiklive")
+                .chain(line.iter().copied())
+                .map(Into::into)
+                .collect();
+            let quick = parse(&args);
+            let documented = command()
+                .try_get_matches_from(&args)
+                .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m).map(|c| (c, m)));
+            match (quick, documented) {
+                (Ok((qc, qm)), Ok((dc, dm))) => {
+                    assert_same_matches(&qm, &dm, line);
+                    assert_eq!(format!("{qc:?}"), format!("{dc:?}"), "{line:?}");
+                }
+                (Err(q), Err(d)) => assert_eq!(q.kind(), d.kind(), "{line:?}"),
+                (q, d) => panic!("{line:?}: {:?} but {:?}", q.map(|_| ()), d.map(|_| ())),
+            }
+        }
     }
 
     #[test]

@@ -50,30 +50,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let args: Vec<OsString> = args.into_iter().collect();
-    let command = cli::command();
-    let parsed = command
-        .clone()
-        .try_get_matches_from(&args)
-        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
-    let (cli, matches) = match parsed {
+    let (cli, matches) = match cli::parse(&args) {
         Ok(ok) => ok,
-        Err(e) if !e.use_stderr() => {
-            // Help and version: stdout, exit 0. A listing (`--type help`)
-            // is printed as it is.
-            let _ = match e.get(clap::error::ContextKind::Custom) {
-                Some(clap::error::ContextValue::String(listing)) => {
-                    term::print_stdout(listing).map_err(|_| ())
-                }
-                _ => e.print().map_err(|_| ()),
-            };
-            return Code::Ok.exit_code();
-        }
-        Err(e) => {
-            let usage = usage::explain(&e, &command, &args);
-            term::error(usage.message);
-            term::note(usage.hint);
-            return Code::Usage.exit_code();
-        }
+        Err(_) => match parse_documented(&args) {
+            Ok(ok) => ok,
+            Err(code) => return code,
+        },
     };
     let term = Terminal::detect(&cli.global);
     init_logging(term.verbose, term.color_stderr);
@@ -106,6 +88,39 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 term::error(message_of(&err));
             }
             code.exit_code()
+        }
+    }
+}
+
+/// A command line that [`cli::parse`] refused, parsed again with the
+/// documented command ([`cli::command`]): it prints help, a version or a
+/// `--type help` listing (stdout, exit 0), or the usage error as one line and
+/// a hint (exit 2). Both commands accept the same command lines, so this
+/// returns the parsed command line only if they ever disagree.
+fn parse_documented(args: &[OsString]) -> Result<(Cli, clap::ArgMatches), ExitCode> {
+    let command = cli::command();
+    let parsed = command
+        .clone()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    match parsed {
+        Ok(ok) => Ok(ok),
+        Err(e) if !e.use_stderr() => {
+            // Help and version: stdout, exit 0. A listing (`--type help`)
+            // is printed as it is.
+            let _ = match e.get(clap::error::ContextKind::Custom) {
+                Some(clap::error::ContextValue::String(listing)) => {
+                    term::print_stdout(listing).map_err(|_| ())
+                }
+                _ => e.print().map_err(|_| ()),
+            };
+            Err(Code::Ok.exit_code())
+        }
+        Err(e) => {
+            let usage = usage::explain(&e, &command, args);
+            term::error(usage.message);
+            term::note(usage.hint);
+            Err(Code::Usage.exit_code())
         }
     }
 }

@@ -445,6 +445,86 @@ fn usage_errors_are_one_line_and_a_hint() {
     }
 }
 
+/// Every (sub)command's path in the documented command line, as words.
+fn command_paths(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+    for sub in cmd.get_subcommands() {
+        let mut p = path.clone();
+        p.push(sub.get_name().to_string());
+        command_paths(sub, p, out);
+    }
+    out.push(path);
+}
+
+/// The binary parses with a cheaper command than the documented one
+/// (`cli::parser`); what it prints for help, versions and usage errors is
+/// still the documented command's, byte for byte: each (sub)command's
+/// `--help`, `-h`, `help …` and `--version`, and usage errors.
+#[test]
+fn help_versions_and_usage_errors_are_the_documented_commands() {
+    // A pipe and no COLUMNS: clap wraps at 100 columns.
+    let documented = || tiklive::cli::command().term_width(100);
+    let mut paths = Vec::new();
+    command_paths(&documented(), Vec::new(), &mut paths);
+    assert!(paths.len() > 15, "{paths:?}");
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    for path in &paths {
+        for flag in ["--help", "-h", "--version", "-V"] {
+            lines.push(path.iter().cloned().chain([flag.to_string()]).collect());
+        }
+        if path.last().is_none_or(|l| l != "help") {
+            lines.push(
+                ["help".to_string()]
+                    .into_iter()
+                    .chain(path.iter().cloned())
+                    .collect(),
+            );
+        }
+    }
+    for line in &lines {
+        let args: Vec<&str> = std::iter::once("tiklive")
+            .chain(line.iter().map(String::as_str))
+            .collect();
+        let err = documented().try_get_matches_from(&args).unwrap_err();
+        assert!(!err.use_stderr(), "{line:?}");
+        let (mut cmd, _dir) = temp_command();
+        let r = run(cmd.args(line));
+        assert_eq!(r.code, 0, "{line:?}: {r:#?}");
+        assert_eq!(r.stderr, "", "{line:?}");
+        assert_eq!(r.stdout, err.render().to_string(), "{line:?}");
+    }
+    for line in [
+        &["watch", "--bogus"][..],
+        &["watch", "--demo", "--typ", "gift"],
+        &["config", "--room-i", "5"],
+        &["watch", "--demo", "--type", "gfit"],
+        &["watch", "--demo", "--limit", "0"],
+        &["-q", "wach"],
+        &["streamers", "remove"],
+        &["webhooks"],
+        &[],
+    ] {
+        let args: Vec<std::ffi::OsString> = std::iter::once("tiklive")
+            .chain(line.iter().copied())
+            .map(Into::into)
+            .collect();
+        let cmd = documented();
+        let err = cmd.clone().try_get_matches_from(&args).unwrap_err();
+        let usage = tiklive::usage::explain(&err, &cmd, &args);
+        let (mut bin, _dir) = temp_command();
+        let r = run(bin.args(line));
+        assert_eq!(r.code, 2, "{line:?}: {r:#?}");
+        assert_eq!(r.stdout, "", "{line:?}");
+        assert_eq!(
+            r.stderr,
+            format!(
+                "tiklive: error: {}\ntiklive: {}\n",
+                usage.message, usage.hint
+            ),
+            "{line:?}"
+        );
+    }
+}
+
 /// `--limit N` means "stop after N events" in every command that has it;
 /// 0 is refused alike everywhere rather than meaning "no limit" in one and
 /// "one event" in another.
