@@ -4,12 +4,12 @@
 //! TikTok resends the whole leaderboard, users and all, in every
 //! `WebcastRoomUserSeqMessage` (one every few seconds per stream), and the
 //! users barely change between two of them: in the recorded sessions of
-//! `shared/data/real/tiktoklivejava/events-collector`, 85% of the viewers
-//! (1,930 of 2,272, per stream and in capture order) came byte for byte as
-//! in the stream's previous leaderboard. Reading a viewer and writing its
-//! four fields was about 7% of a replay's instructions; the memo maps the
-//! viewer's `User` encoding to the JSON of its fields, so a viewer seen
-//! before costs a hash and a copy.
+//! `shared/data/real/tiktoklivejava/events-collector`, 84% of the viewers
+//! (1,953 of 2,330; distinct messages, per stream, in capture order) came
+//! byte for byte as in the stream's previous leaderboard. Reading a viewer
+//! and writing its four fields was about 7% of a replay's instructions; the
+//! memo maps the viewer's `User` encoding to the JSON of its fields, so a
+//! viewer seen before costs a hash and a copy.
 //!
 //! The memo is per thread (the decoding of a frame may run on any worker
 //! thread) and bounded: [`CAPACITY`] viewers. The output is a function of
