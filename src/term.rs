@@ -163,7 +163,7 @@ const DIRECT_EVENTS: usize = 48;
 /// data, written nowhere else: it stays in its own buffer, and one vectored
 /// write (`writev`) hands the pieces of up to [`DIRECT_EVENTS`] lines or
 /// [`DIRECT_BUFFER`] bytes to stdout at once (copying each event's data into
-/// one buffer first was 1% of a replay's CPU time). Written when full, on
+/// one buffer first copied all of the output once more). Written when full, on
 /// [`StdoutNdjson::flush`] and at the end. Used by a replay or demo at full
 /// speed, where handing batches to the stdout thread cost more than writing
 /// them (thread wake-ups, and frees on another thread). The output is what
@@ -177,9 +177,9 @@ pub struct StdoutNdjson {
     out: io::StdoutLock<'static>,
     /// The held lines' heads and tails (each tail with its newline).
     text: String,
-    /// Each held line: where its head ends in `text`, its data, where its
-    /// tail ends in `text`.
-    held: Vec<(usize, Json, usize)>,
+    /// Each held line: where its head ends in `text` (its tail runs to the
+    /// next line's head, the last one's to the end), and its data.
+    held: Vec<(usize, Json)>,
     /// The held lines' length in bytes.
     bytes: usize,
     opts: DirectOptions,
@@ -233,21 +233,19 @@ impl StdoutNdjson {
         if !self.held.is_empty() && self.error.is_none() {
             let mut pieces = Vec::with_capacity(self.held.len() * 2 + 1);
             let mut from = 0;
-            for (head, data, _) in &self.held {
+            for (head, data) in &self.held {
                 // One piece of `text` holds a line's tail and the next
                 // line's head.
                 pieces.push(io::IoSlice::new(&self.text.as_bytes()[from..*head]));
                 pieces.push(io::IoSlice::new(data.get().as_bytes()));
                 from = *head;
             }
-            if let Some((_, _, end)) = self.held.last() {
-                pieces.push(io::IoSlice::new(&self.text.as_bytes()[from..*end]));
-            }
+            pieces.push(io::IoSlice::new(&self.text.as_bytes()[from..]));
             if let Err(e) = write_all_vectored(&mut self.out, &mut pieces) {
                 self.error = Some(e);
             }
         }
-        for (_, data, _) in self.held.drain(..) {
+        for (_, data) in self.held.drain(..) {
             data.recycle();
         }
         self.text.clear();
@@ -289,7 +287,7 @@ impl EventSink for StdoutNdjson {
         parts.json_tail(&mut self.text);
         self.text.push('\n');
         self.bytes += self.text.len() - start + event.data.get().len();
-        self.held.push((head, event.data, self.text.len()));
+        self.held.push((head, event.data));
         self.counted += u64::from(counts_toward_limit(event.kind));
         if self.opts.line_flush {
             if let Err(e) = self.flush() {

@@ -118,9 +118,10 @@ impl ReplayReader {
     }
 
     /// The next line when all of it is in the reader's buffer (nearly every
-    /// line: they are a few KB, the buffer 256 KiB), parsed where it is:
-    /// copying each line out first, as [`read_line`] does, was 1% of a
-    /// replay's CPU time. A blank or bad line is skipped (with its warning).
+    /// line: they are a few KB, the buffer [`READ_BUFFER`]), parsed where
+    /// it is: copying each line out first, as [`read_line`] does, copied the
+    /// whole capture once more. A blank or bad line is skipped (with its
+    /// warning).
     fn next_line_in_buffer(&mut self) -> Result<InBuffer> {
         let buf = loop {
             match self.reader.fill_buf() {
