@@ -1147,3 +1147,26 @@ async fn a_server_without_jetstream_is_one_line_naming_the_flag() {
     let _ = server.kill();
     let _ = server.wait();
 }
+
+/// Processes that start together create the same KV bucket at the same
+/// moment: every one of them opens it (nats-server refuses all but one of
+/// the creations; the others open what it made).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buckets_created_at_the_same_moment_all_open() {
+    let server = NatsServer::start();
+    let mut opens = Vec::new();
+    for _ in 0..8 {
+        let url = server.url();
+        opens.push(tokio::spawn(async move {
+            let client = async_nats::connect(url).await.unwrap();
+            let js = async_nats::jetstream::new(client);
+            tiklive::nats::kv::open_bucket(&js, "TIKLIVE_RACE", 1)
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}"))
+        }));
+    }
+    for open in opens {
+        assert_eq!(open.await.unwrap(), Ok(()));
+    }
+}

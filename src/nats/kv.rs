@@ -255,25 +255,42 @@ pub async fn open_bucket_aged(
     // The bucket's stream, made as the KV convention has it. (The client's
     // own `create_key_value` first reads account fields that nats-server 2.9
     // does not send.)
-    js.get_or_create_stream(jetstream::stream::Config {
-        name: format!("KV_{name}"),
-        subjects: vec![format!("$KV.{name}.>")],
-        max_messages_per_subject: 1,
-        max_age,
-        storage: jetstream::stream::StorageType::File,
-        num_replicas: replicas.max(1),
-        allow_rollup: true,
-        deny_delete: true,
-        allow_direct: true,
-        discard: jetstream::stream::DiscardPolicy::New,
-        ..Default::default()
-    })
-    .await
-    .with_context(|| format!("cannot create the KV bucket {name}"))?;
+    let created = js
+        .get_or_create_stream(jetstream::stream::Config {
+            name: format!("KV_{name}"),
+            subjects: vec![format!("$KV.{name}.>")],
+            max_messages_per_subject: 1,
+            max_age,
+            storage: jetstream::stream::StorageType::File,
+            num_replicas: replicas.max(1),
+            allow_rollup: true,
+            deny_delete: true,
+            allow_direct: true,
+            discard: jetstream::stream::DiscardPolicy::New,
+            ..Default::default()
+        })
+        .await;
+    if let Err(e) = created {
+        // Another process may be creating it at the same moment (two workers
+        // started together): nats-server then refuses this one ("subjects
+        // overlap with an existing stream"). Open what the other one made.
+        for _ in 0..CREATE_RACE_TRIES {
+            tokio::time::sleep(CREATE_RACE_WAIT).await;
+            if let Ok(kv) = js.get_key_value(name).await {
+                return Ok(kv);
+            }
+        }
+        return Err(anyhow::Error::new(e).context(format!("cannot create the KV bucket {name}")));
+    }
     js.get_key_value(name)
         .await
         .with_context(|| format!("cannot open the KV bucket {name}"))
 }
+
+/// How often, and how far apart, [`open_bucket_aged`] looks for a bucket
+/// that another process was creating when its own creation was refused.
+const CREATE_RACE_TRIES: usize = 5;
+const CREATE_RACE_WAIT: Duration = Duration::from_millis(100);
 
 /// Every live key of a bucket with its entry (deleted keys left out), each
 /// key once, in key order.
