@@ -21,7 +21,7 @@ use std::hash::{BuildHasher, Hasher};
 
 use super::json;
 use super::user::UserRef;
-use super::wire::{Contributor, Refused};
+use super::wire::{Contributor, RefUser, Refused};
 
 /// At most this many viewers are remembered per thread (about 700 bytes
 /// each: the `User` encoding and the JSON). When full, the half touched
@@ -148,16 +148,9 @@ impl Memo {
             out.push_str(&seen.json);
             return Ok(());
         }
-        let user = Contributor {
-            user_bytes: Some(bytes),
-            ..Contributor::default()
-        }
-        .user()?;
+        let user = RefUser::parse(bytes)?;
         let start = out.len();
-        push_user_fields(
-            &user.as_ref().map(UserRef::from_user).unwrap_or_default(),
-            out,
-        );
+        push_user_fields(&UserRef::from_user(&user), out);
         if self.fields.len() >= CAPACITY {
             self.forget_older_half();
         }
