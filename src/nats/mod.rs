@@ -314,8 +314,16 @@ pub async fn open_events(
             }
             Err(e) => {
                 if !said && !quiet {
+                    let hint = if is_short_of_nodes(&e) {
+                        format!(
+                            "; {} replicas want {} nodes up",
+                            cfg.stream.replicas, cfg.stream.replicas
+                        )
+                    } else {
+                        String::new()
+                    };
                     crate::term::note(format_args!(
-                        "waiting for NATS at {} to open stream {} ({:#}); retrying",
+                        "waiting for NATS at {} to open stream {} ({:#}{hint}); retrying",
                         cfg.target.display(),
                         cfg.stream.name,
                         e
@@ -341,9 +349,16 @@ pub(crate) async fn wait_connected(client: &async_nats::Client) {
 /// Whether the server answered with a JetStream error that will not pass by
 /// waiting (as opposed to not answering at all).
 ///
-/// A 503 (`JetStream system temporarily unavailable`, error code 10008) is
-/// not a refusal: a cluster answers so until it has elected its meta leader,
-/// for a few seconds after its nodes start, and the stream opens once it has.
+/// Not refusals, waited for:
+/// - a 503 (`JetStream system temporarily unavailable`, error code 10008): a
+///   cluster answers so until it has elected its meta leader, for a few
+///   seconds after its nodes start, and the stream opens once it has;
+/// - `no suitable peers for placement` (400, error code 10005): fewer nodes
+///   are up than the stream's replicas, as while a cluster's nodes are still
+///   starting (its meta leader is elected by a quorum, before the last node
+///   has joined) or while one is down. The stream opens once enough nodes are
+///   up. Seen with nats-server 2.10: two of three nodes up, an R3 stream
+///   (tests/nats.rs, `an_r3_stream_waits_for_the_clusters_third_node`).
 fn is_refusal(e: &anyhow::Error) -> bool {
     use async_nats::jetstream::ErrorCode;
     use async_nats::jetstream::context::{CreateStreamError, CreateStreamErrorKind};
@@ -351,7 +366,25 @@ fn is_refusal(e: &anyhow::Error) -> bool {
         c.downcast_ref::<CreateStreamError>()
             .is_some_and(|ce| match ce.kind() {
                 CreateStreamErrorKind::JetStream(js) => {
-                    js.code() != 503 && js.error_code() != ErrorCode::CLUSTER_NOT_AVAILABLE
+                    js.code() != 503
+                        && js.error_code() != ErrorCode::CLUSTER_NOT_AVAILABLE
+                        && js.error_code() != ErrorCode::CLUSTER_NO_PEERS
+                }
+                _ => false,
+            })
+    })
+}
+
+/// Whether the server could not place the stream's replicas: fewer nodes
+/// are up than the stream wants (error code 10005, see [`is_refusal`]).
+fn is_short_of_nodes(e: &anyhow::Error) -> bool {
+    use async_nats::jetstream::ErrorCode;
+    use async_nats::jetstream::context::{CreateStreamError, CreateStreamErrorKind};
+    e.chain().any(|c| {
+        c.downcast_ref::<CreateStreamError>()
+            .is_some_and(|ce| match ce.kind() {
+                CreateStreamErrorKind::JetStream(js) => {
+                    js.error_code() == ErrorCode::CLUSTER_NO_PEERS
                 }
                 _ => false,
             })
@@ -390,6 +423,11 @@ mod tests {
             r#"{"code":500,"err_code":10074,"description":"replicas > 1 not supported in non-clustered mode"}"#,
         );
         assert!(is_refusal(&replicas));
+        let placement = answer(
+            r#"{"code":400,"err_code":10005,"description":"no suitable peers for placement"}"#,
+        );
+        assert!(!is_refusal(&placement));
+        assert!(is_short_of_nodes(&placement) && !is_short_of_nodes(&unavailable));
     }
 
     #[test]

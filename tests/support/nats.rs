@@ -58,17 +58,8 @@ impl NatsServer {
 
     /// `n` nodes joined by routes (cluster `tiklive-test`).
     pub fn cluster(n: usize) -> Vec<NatsServer> {
-        let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
-        let routes = ports
-            .iter()
-            .map(|(_, c)| format!("nats://127.0.0.1:{c}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        ports
-            .iter()
-            .enumerate()
-            .map(|(i, (p, c))| NatsServer::spawn(*p, Some((i, *c, routes.clone()))))
-            .collect()
+        let plan = ClusterPlan::new(n);
+        (0..n).map(|i| plan.start(i)).collect()
     }
 
     fn spawn(port: u16, cluster: Option<(usize, u16, String)>) -> NatsServer {
@@ -141,6 +132,36 @@ impl NatsServer {
 impl Drop for NatsServer {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// The ports and routes of a cluster of `n` nodes (`node0`, `node1`, …, in
+/// cluster `tiklive-test`), so that nodes can be started one at a time.
+pub struct ClusterPlan {
+    ports: Vec<(u16, u16)>,
+    routes: String,
+}
+
+impl ClusterPlan {
+    pub fn new(n: usize) -> ClusterPlan {
+        let ports: Vec<(u16, u16)> = (0..n).map(|_| (free_port(), free_port())).collect();
+        let routes = ports
+            .iter()
+            .map(|(_, c)| format!("nats://127.0.0.1:{c}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        ClusterPlan { ports, routes }
+    }
+
+    /// Start node `i`.
+    pub fn start(&self, i: usize) -> NatsServer {
+        let (p, c) = self.ports[i];
+        NatsServer::spawn(p, Some((i, c, self.routes.clone())))
+    }
+
+    /// The client URL of node `i`, started or not.
+    pub fn url(&self, i: usize) -> String {
+        format!("nats://127.0.0.1:{}", self.ports[i].0)
     }
 }
 
