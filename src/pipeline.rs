@@ -12,7 +12,7 @@ use crate::webcast::Control;
 use crate::webcast::time::format_iso_millis;
 use crate::webcast::{
     Decoder, DecoderOptions, Envelope, Event, FetchInfo, FrameError, FrameInfo, KindSet, Output,
-    PreparedFetch, PreparedFrame, prepare_fetch, prepare_frame,
+    PreparedFetch, PreparedFrame,
 };
 
 /// Where stamped events go: a batch of [`Envelope`]s for another task or
@@ -78,24 +78,38 @@ impl Pipeline {
     }
 
     /// The kinds this pipeline emits and its streak mode: what
-    /// [`prepare_frame`] needs to know.
+    /// [`crate::webcast::prepare_frame`] needs to know.
     pub fn options(&self) -> DecoderOptions {
         self.decoder.options()
     }
 
-    /// A WebSocket binary message received at `t_ms`.
+    /// A WebSocket binary message received at `t_ms`, decoded on this thread.
     pub fn frame(
         &mut self,
         bytes: &[u8],
         t_ms: i64,
         batch: &mut impl EventSink,
     ) -> Result<FrameInfo, FrameError> {
-        let prepared = prepare_frame(self.decoder.options(), bytes);
-        self.apply_frame(prepared, bytes.len(), t_ms, batch)
+        self.apply("frame", bytes.len(), t_ms, batch, |d, out| {
+            d.decode_frame(bytes, out)
+        })
+    }
+
+    /// [`Pipeline::frame`] for a message in a [`Bytes`] (its payload is
+    /// read without a copy).
+    pub fn frame_bytes(
+        &mut self,
+        bytes: &Bytes,
+        t_ms: i64,
+        batch: &mut impl EventSink,
+    ) -> Result<FrameInfo, FrameError> {
+        self.apply("frame", bytes.len(), t_ms, batch, |d, out| {
+            d.decode_frame_bytes(bytes, out)
+        })
     }
 
     /// A frame of `len` bytes received at `t_ms` and already prepared (on any
-    /// thread) by [`prepare_frame`] with [`Pipeline::options`]. Frames must be
+    /// thread) by [`crate::webcast::prepare_frame`] with [`Pipeline::options`]. Frames must be
     /// applied in the order they were received.
     pub fn apply_frame(
         &mut self,
@@ -116,11 +130,12 @@ impl Pipeline {
         t_ms: i64,
         batch: &mut impl EventSink,
     ) -> Result<FetchInfo, FrameError> {
-        let prepared = prepare_fetch(self.decoder.options(), Bytes::copy_from_slice(bytes));
-        self.apply_fetch(prepared, bytes.len(), t_ms, batch)
+        self.apply("fetch result", bytes.len(), t_ms, batch, |d, out| {
+            d.decode_fetch(bytes, out)
+        })
     }
 
-    /// A fetch result of `len` bytes prepared by [`prepare_fetch`] (see
+    /// A fetch result of `len` bytes prepared by [`crate::webcast::prepare_fetch`] (see
     /// [`Pipeline::apply_frame`]).
     pub fn apply_fetch(
         &mut self,

@@ -2357,3 +2357,71 @@ fn generic_new_types_carry_their_nested_fields() {
     );
     assert_no_unsafe_numbers("subPinEvent", "data", &data);
 }
+
+// ---------------------------------------------------------------------------
+// One pass on one thread, or prepared (on any thread) then applied.
+// ---------------------------------------------------------------------------
+
+/// `Decoder::decode_frame` decodes and applies each message in turn;
+/// `prepare_frame` then `apply_frame` (how frames decoded on several threads
+/// go) store the prepared messages first. Both give the same outputs, frame
+/// infos, errors and stats: for every kind, the debug kinds and unknown
+/// messages, both streak modes, frames seen twice (duplicates), and frames
+/// that do not decode.
+#[test]
+fn decoding_here_is_preparing_then_applying() {
+    use tiklive::webcast::capture::RecordKind;
+    use tiklive::webcast::{prepare_fetch, prepare_frame};
+
+    let items = tiklive::demo::demo_stream();
+    let frames: Vec<&[u8]> = items
+        .iter()
+        .filter(|i| i.kind == RecordKind::Frame)
+        .map(|i| &i.bytes[..])
+        .collect();
+    let fetch = &items
+        .iter()
+        .find(|i| i.kind == RecordKind::Fetch)
+        .expect("the demo starts with a fetch result")
+        .bytes;
+    let cut = &frames[3][..frames[3].len() / 2];
+    let mut every = KindSet::empty();
+    for kind in EventKind::ALL {
+        every.insert(*kind);
+    }
+    for wanted in [KindSet::default_set(), every] {
+        for streaks in [StreakMode::All, StreakMode::Final] {
+            let opts = DecoderOptions { wanted, streaks };
+            let (mut here, mut there) = (Decoder::new(opts), Decoder::new(opts));
+            let (mut out_here, mut out_there) = (Vec::new(), Vec::new());
+            let label = format!("{streaks:?}, {} kinds", wanted.iter().count());
+            let a = here.decode_fetch(fetch, &mut out_here);
+            let b = there.apply_fetch(
+                prepare_fetch(opts, bytes::Bytes::copy_from_slice(fetch)),
+                &mut out_there,
+            );
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{label}");
+            // Every frame, then every frame again, and one cut short.
+            for bytes in frames.iter().chain(&frames).chain([&cut]) {
+                let a = here.decode_frame(bytes, &mut out_here);
+                let b = there.apply_frame(prepare_frame(opts, bytes), &mut out_there);
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{label}");
+            }
+            assert!(here.stats().duplicates > 0 && here.stats().frame_errors == 1);
+            assert_eq!(format!("{:?}", here.stats()), format!("{:?}", there.stats()));
+            assert!(out_here.len() > 100, "{label}");
+            assert_eq!(out_here.len(), out_there.len(), "{label}");
+            for (a, b) in out_here.iter().zip(&out_there) {
+                match (a, b) {
+                    // As JSON: the maps of `decodedData` (prost's `HashMap`s)
+                    // come in any order.
+                    (Output::Event(a), Output::Event(b)) => {
+                        assert_eq!((a.kind, a.msg_id, a.history), (b.kind, b.msg_id, b.history));
+                        assert_eq!(data_of(a), data_of(b), "{label}");
+                    }
+                    _ => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{label}"),
+                }
+            }
+        }
+    }
+}

@@ -235,7 +235,6 @@ fn drive(
     }
     let start = Instant::now();
     let mut first_t: Option<i64> = None;
-    let opts = driver.pipeline.options();
     for item in items {
         let rec = item?;
         let t0 = *first_t.get_or_insert(rec.t_ms);
@@ -248,8 +247,7 @@ fn drive(
         if driver.run.cancel.is_cancelled() {
             return driver.finish(OfflineEnd::Cancelled);
         }
-        let decoded = Decoded::prepare(opts, &rec);
-        if let Some(end) = driver.record(rec, decoded)? {
+        if let Some(end) = driver.record(rec, Decoded::Here)? {
             return driver.end(end);
         }
     }
@@ -261,6 +259,9 @@ fn drive(
 pub(crate) enum Decoded {
     Frame(PreparedFrame),
     Fetch(PreparedFetch),
+    /// Not decoded yet: the thread that applies it decodes it, in one pass
+    /// (one thread: see [`crate::webcast::Decoder::decode_push`]).
+    Here,
 }
 
 impl Decoded {
@@ -358,6 +359,16 @@ impl<'a> Driver<'a> {
                 .pipeline
                 .apply_frame(p, len, t, &mut self.out)
                 .map(|_| ()),
+            Decoded::Here => match rec.kind {
+                RecordKind::Frame => self
+                    .pipeline
+                    .frame_bytes(&rec.data, t, &mut self.out)
+                    .map(|_| ()),
+                RecordKind::Fetch => self
+                    .pipeline
+                    .fetch(&rec.data, t, &mut self.out)
+                    .map(|_| ()),
+            },
         };
         match &mut self.out {
             Out::Batches(batch) if batch.len() >= self.min_batch => {
