@@ -250,6 +250,45 @@ const SCENE_NEW_SUBSCRIBER: i32 = 7;
 const SCENE_USER_GRADE: i32 = 8;
 const SCENE_FANS: i32 = 10;
 
+/// What a user's badges say, read in one pass over them.
+#[derive(Default)]
+struct Badges {
+    /// A badge of scene [`SCENE_ADMIN`].
+    admin: bool,
+    /// A badge of scene [`SCENE_SUBSCRIBER`] or [`SCENE_NEW_SUBSCRIBER`].
+    subscriber: bool,
+    /// The highest level (as a number) of the [`SCENE_USER_GRADE`] badges,
+    /// if one has a level.
+    user_grade: Option<i64>,
+    /// The same of the [`SCENE_FANS`] badges.
+    fans: Option<i64>,
+}
+
+impl Badges {
+    fn of(u: &impl UserView) -> Badges {
+        let mut b = Badges::default();
+        for (scene, level) in u.badges() {
+            let slot = match scene {
+                SCENE_ADMIN => {
+                    b.admin = true;
+                    continue;
+                }
+                SCENE_SUBSCRIBER | SCENE_NEW_SUBSCRIBER => {
+                    b.subscriber = true;
+                    continue;
+                }
+                SCENE_USER_GRADE => &mut b.user_grade,
+                SCENE_FANS => &mut b.fans,
+                _ => continue,
+            };
+            if let Some(n) = level.and_then(|l| l.text().parse::<i64>().ok()) {
+                *slot = Some(slot.map_or(n, |m| m.max(n)));
+            }
+        }
+        b
+    }
+}
+
 impl<'a> UserFields<'a> {
     pub fn from_user(
         user: Option<&'a impl UserView>,
@@ -258,14 +297,7 @@ impl<'a> UserFields<'a> {
         let Some(u) = user else {
             return UserFields::default();
         };
-        let badge_level = |scene: i32| -> i64 {
-            u.badges()
-                .filter(|(s, _)| *s == scene)
-                .filter_map(|(_, level)| level?.text().parse::<i64>().ok())
-                .max()
-                .unwrap_or(0)
-        };
-        let has_scene = |scenes: &[i32]| u.badges().any(|(s, _)| scenes.contains(&s));
+        let badges = Badges::of(u);
         // Read (and checked as UTF-8) once: a borrowed `Cow` clones for free.
         let handle = u.display_id();
         UserFields {
@@ -276,12 +308,11 @@ impl<'a> UserFields<'a> {
             profile_picture_url: u.avatar().unwrap_or_default(),
             sec_uid: u.sec_uid(),
             follow_role: u.follow_status(),
-            is_moderator: has_scene(&[SCENE_ADMIN])
-                || identity.is_some_and(|i| i.is_moderator_of_anchor),
-            is_subscriber: has_scene(&[SCENE_SUBSCRIBER, SCENE_NEW_SUBSCRIBER])
+            is_moderator: badges.admin || identity.is_some_and(|i| i.is_moderator_of_anchor),
+            is_subscriber: badges.subscriber
                 || identity.is_some_and(|i| i.is_subscriber_of_anchor),
-            gifter_level: badge_level(SCENE_USER_GRADE),
-            team_member_level: badge_level(SCENE_FANS),
+            gifter_level: badges.user_grade.unwrap_or(0),
+            team_member_level: badges.fans.unwrap_or(0),
             verified: u.verified(),
         }
     }
@@ -664,6 +695,47 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(render_text(&unclosed), "a {0");
+    }
+
+    /// One pass over the badges: the highest number among the levels of
+    /// each scene (a level that is not a number is passed over), 0 when
+    /// none; moderator and subscriber from their scenes.
+    #[test]
+    fn badges_give_levels_and_roles() {
+        use super::super::proto::{Badge, PrivilegeLogExtra};
+        let badge = |scene_type: i32, level: Option<&str>| Badge {
+            scene_type,
+            privilege_log_extra: level.map(|l| PrivilegeLogExtra {
+                level: l.into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let fields = |badge_list: Vec<Badge>| {
+            let u = User {
+                badge_list,
+                ..Default::default()
+            };
+            let f = UserFields::from_user(Some(&u), None);
+            (f.gifter_level, f.team_member_level, f.is_moderator, f.is_subscriber)
+        };
+        assert_eq!(fields(vec![]), (0, 0, false, false));
+        let many = vec![
+            badge(SCENE_USER_GRADE, Some("12")),
+            badge(SCENE_FANS, Some("x")),
+            badge(SCENE_USER_GRADE, Some("31")),
+            badge(SCENE_USER_GRADE, None),
+            badge(SCENE_FANS, Some("4")),
+            badge(SCENE_USER_GRADE, Some("7")),
+            badge(99, Some("50")),
+        ];
+        assert_eq!(fields(many), (31, 4, false, false));
+        assert_eq!(fields(vec![badge(SCENE_FANS, Some("-2"))]), (0, -2, false, false));
+        assert_eq!(fields(vec![badge(SCENE_FANS, Some("no"))]), (0, 0, false, false));
+        assert_eq!(fields(vec![badge(SCENE_ADMIN, None)]), (0, 0, true, false));
+        for scene in [SCENE_SUBSCRIBER, SCENE_NEW_SUBSCRIBER] {
+            assert_eq!(fields(vec![badge(scene, Some("3"))]), (0, 0, false, true));
+        }
     }
 
     #[test]
