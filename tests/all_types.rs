@@ -2408,7 +2408,10 @@ fn decoding_here_is_preparing_then_applying() {
                 assert_eq!(format!("{a:?}"), format!("{b:?}"), "{label}");
             }
             assert!(here.stats().duplicates > 0 && here.stats().frame_errors == 1);
-            assert_eq!(format!("{:?}", here.stats()), format!("{:?}", there.stats()));
+            assert_eq!(
+                format!("{:?}", here.stats()),
+                format!("{:?}", there.stats())
+            );
             assert!(out_here.len() > 100, "{label}");
             assert_eq!(out_here.len(), out_there.len(), "{label}");
             for (a, b) in out_here.iter().zip(&out_there) {

@@ -364,10 +364,7 @@ impl<'a> Driver<'a> {
                     .pipeline
                     .frame_bytes(&rec.data, t, &mut self.out)
                     .map(|_| ()),
-                RecordKind::Fetch => self
-                    .pipeline
-                    .fetch(&rec.data, t, &mut self.out)
-                    .map(|_| ()),
+                RecordKind::Fetch => self.pipeline.fetch(&rec.data, t, &mut self.out).map(|_| ()),
             },
         };
         match &mut self.out {

@@ -249,15 +249,27 @@ impl EnvelopeParts<'_> {
 
     /// `,"timestamp":…,"id":…}` (see [`Envelope::json_tail`]).
     pub fn json_tail(&self, out: &mut String) {
-        out.push_str(",\"timestamp\":");
-        write_str(out, self.timestamp);
-        out.push_str(",\"id\":");
+        json_tail_stamp(self.timestamp, out);
+        self.json_tail_rest(out);
+    }
+
+    /// The end of [`EnvelopeParts::json_tail`] after its
+    /// [`json_tail_stamp`]: `…"id"}` (the id's value onwards).
+    pub fn json_tail_rest(&self, out: &mut String) {
         write_str(out, self.id);
         if self.history {
             out.push_str(",\"history\":true");
         }
         out.push('}');
     }
+}
+
+/// The start of [`EnvelopeParts::json_tail`], the same for every event of
+/// one moment: `,"timestamp":"…","id":`.
+pub fn json_tail_stamp(timestamp: &str, out: &mut String) {
+    out.push_str(",\"timestamp\":");
+    write_str(out, timestamp);
+    out.push_str(",\"id\":");
 }
 
 mod kind_name {

@@ -37,6 +37,6 @@ pub use decoder::{
     SchemaDrift, SharedText, Stats, prepare_fetch, prepare_frame, prepare_frame_bytes,
 };
 pub use error::{FrameError, MessageError};
-pub use event::{Envelope, EnvelopeParts, Event, Json};
+pub use event::{Envelope, EnvelopeParts, Event, Json, json_tail_stamp};
 pub use kind::{EventKind, KindSet, UnknownKind};
 pub use streaks::StreakMode;

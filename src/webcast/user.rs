@@ -309,8 +309,7 @@ impl<'a> UserFields<'a> {
             sec_uid: u.sec_uid(),
             follow_role: u.follow_status(),
             is_moderator: badges.admin || identity.is_some_and(|i| i.is_moderator_of_anchor),
-            is_subscriber: badges.subscriber
-                || identity.is_some_and(|i| i.is_subscriber_of_anchor),
+            is_subscriber: badges.subscriber || identity.is_some_and(|i| i.is_subscriber_of_anchor),
             gifter_level: badges.user_grade.unwrap_or(0),
             team_member_level: badges.fans.unwrap_or(0),
             verified: u.verified(),
@@ -717,7 +716,12 @@ mod tests {
                 ..Default::default()
             };
             let f = UserFields::from_user(Some(&u), None);
-            (f.gifter_level, f.team_member_level, f.is_moderator, f.is_subscriber)
+            (
+                f.gifter_level,
+                f.team_member_level,
+                f.is_moderator,
+                f.is_subscriber,
+            )
         };
         assert_eq!(fields(vec![]), (0, 0, false, false));
         let many = vec![
@@ -730,8 +734,14 @@ mod tests {
             badge(99, Some("50")),
         ];
         assert_eq!(fields(many), (31, 4, false, false));
-        assert_eq!(fields(vec![badge(SCENE_FANS, Some("-2"))]), (0, -2, false, false));
-        assert_eq!(fields(vec![badge(SCENE_FANS, Some("no"))]), (0, 0, false, false));
+        assert_eq!(
+            fields(vec![badge(SCENE_FANS, Some("-2"))]),
+            (0, -2, false, false)
+        );
+        assert_eq!(
+            fields(vec![badge(SCENE_FANS, Some("no"))]),
+            (0, 0, false, false)
+        );
         assert_eq!(fields(vec![badge(SCENE_ADMIN, None)]), (0, 0, true, false));
         for scene in [SCENE_SUBSCRIBER, SCENE_NEW_SUBSCRIBER] {
             assert_eq!(fields(vec![badge(scene, Some("3"))]), (0, 0, false, true));
