@@ -424,6 +424,84 @@ async fn sink_stops_after_a_bounded_wait_when_ctrl_c_comes_while_nats_is_down() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_ctrl_c_stops_the_wait_for_nats_at_once() {
+    use tokio::io::AsyncBufReadExt;
+    let mut server = NatsServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let capture = stretched(&dir, &demo_capture(&dir).await, 25);
+    let mut child = tiklive(dir.path())
+        .args(["watch", "--replay", capture.to_str().unwrap()])
+        .args(["--speed", "1", "--sink", &server.url()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Each stderr line as it comes.
+    let (tx, mut lines) = tokio::sync::mpsc::channel::<String>(64);
+    let mut stderr = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = stderr.next_line().await {
+            if tx.send(line).await.is_err() {
+                break;
+            }
+        }
+    });
+    let client = async_nats::connect(server.url()).await.unwrap();
+    let js = async_nats::jetstream::new(client);
+    eventually(
+        "the first events in the stream",
+        std::time::Duration::from_secs(60),
+        async || match js.get_stream(STREAM).await {
+            Ok(mut s) => s.info().await.is_ok_and(|i| i.state.messages > 0),
+            Err(_) => false,
+        },
+    )
+    .await;
+    server.kill();
+    let pid = child.id().unwrap().to_string();
+    let interrupt = || {
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+    };
+    interrupt();
+    let first = std::time::Instant::now();
+    // Once it says it waits (up to 10 s) for the acks, a second Ctrl-C.
+    let mut said = Vec::new();
+    let waiting = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(line) = lines.recv().await {
+            let found = line.contains("press Ctrl-C again to stop now");
+            said.push(line);
+            if found {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert!(matches!(waiting, Ok(true)), "{}", said.join("\n"));
+    interrupt();
+    let status = tokio::time::timeout(std::time::Duration::from_secs(20), child.wait())
+        .await
+        .expect("it stops after the second Ctrl-C")
+        .unwrap();
+    let stopped = first.elapsed();
+    while let Ok(Some(line)) =
+        tokio::time::timeout(std::time::Duration::from_secs(5), lines.recv()).await
+    {
+        said.push(line);
+    }
+    let said = said.join("\n");
+    assert_eq!(status.code(), Some(130), "{said}");
+    // Before the 10 s wait would have ended, saying what was not confirmed.
+    assert!(
+        stopped < std::time::Duration::from_secs(9),
+        "{stopped:?}: {said}"
+    );
+    assert!(said.contains("stopped before NATS confirmed "), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_forwarders_share_a_target_and_one_may_die() {
     let server = NatsServer::start();
     let dir = tempfile::tempdir().unwrap();
