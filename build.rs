@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         String::new()
     });
     watch_head();
-    println!("cargo:rustc-env=TIKLIVE_GIT_HASH={hash}");
+    println!("cargo:rustc-env=BUILD_GIT_HASH={hash}");
     Ok(())
 }
 

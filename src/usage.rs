@@ -163,15 +163,43 @@ fn how_to_give(cmd: &clap::Command, shown: &str) -> String {
             .find(|a| a.get_long() == Some(long))
             .and_then(|a| a.get_env())
     });
-    match env {
-        Some(env) => format!("{plain} or {}", env.to_string_lossy()),
-        None => plain,
+    if let Some(env) = env {
+        return format!("{plain} or {}", env.to_string_lossy());
+    }
+    // A positional with a fixed set of values (`completions SHELL`): name
+    // them, or `SHELL is needed` reads like the environment variable.
+    let values: Vec<String> = cmd
+        .get_positionals()
+        .find(|a| {
+            a.get_value_names()
+                .is_some_and(|names| names.iter().any(|n| n.as_str() == plain))
+        })
+        .map(|a| {
+            a.get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    if values.is_empty() {
+        plain
+    } else {
+        format!("{plain} (one of {})", values.join(", "))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_choice_names_its_values() {
+        assert_eq!(
+            explain_args(&["completions"]).message,
+            "SHELL (one of bash, zsh, fish, powershell, elvish) is needed"
+        );
+    }
 
     fn explain_args(args: &[&str]) -> UsageError {
         let cmd = crate::cli::command();

@@ -3,7 +3,7 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Set by build.rs; empty when git was not available at build time.
-const GIT_HASH: &str = env!("TIKLIVE_GIT_HASH");
+const GIT_HASH: &str = env!("BUILD_GIT_HASH");
 
 /// `0.1.0 (abc1234)`, or just the version when the commit is unknown.
 pub fn long_version() -> String {

@@ -228,7 +228,7 @@ async fn run_sink(
 fn finish(term: &Terminal, shutdown: &Shutdown, end: OfflineEnd) -> Result<Code> {
     if !term.quiet && term::warning_count() > 0 {
         term::note(format_args!(
-            "{} warning(s): some frames or messages could not be decoded and were skipped",
+            "{} warning(s): some lines, frames or messages could not be read and were skipped",
             term::warning_count()
         ));
     }

@@ -86,8 +86,9 @@ pub enum CaptureError {
     Version(u64),
     #[error("bad timestamp '{0}'")]
     Time(String),
-    #[error("bad base64 in data: {0}")]
-    Base64(String),
+    /// `data` is not standard base64 (the SIMD decoder says no more).
+    #[error("bad base64 in data: not standard base64 (A-Z, a-z, 0-9, + and /, padded with =)")]
+    Base64,
 }
 
 pub fn format_header(streamer: &str, room_id: &str) -> String {
@@ -145,7 +146,7 @@ pub fn parse_line_bytes(line: &[u8]) -> Result<Line, CaptureError> {
     // field about three times as fast as the `base64` crate here.
     let data = base64_simd::STANDARD
         .decode_to_vec(raw.data.as_bytes())
-        .map_err(|e| CaptureError::Base64(e.to_string()))?;
+        .map_err(|_| CaptureError::Base64)?;
     Ok(Line::Record(Record {
         t_ms,
         kind: raw.kind,
@@ -259,7 +260,7 @@ mod tests {
         ));
         assert!(matches!(
             parse_line(r#"{"t":"2023-08-15T17:31:29.751Z","kind":"frame","data":"!!"}"#),
-            Err(CaptureError::Base64(_))
+            Err(CaptureError::Base64)
         ));
         assert_eq!(
             parse_line(r#"{"tiklive_capture":2}"#),
