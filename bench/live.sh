@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release --quiet --bin tiklive --example fake_tiktok
-BIN=target/release/tiklive
+BIN=${BIN:-target/release/tiklive}   # BIN=… to measure another build
 FAKE=target/release/examples/fake_tiktok
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -27,7 +27,7 @@
 
 use std::collections::VecDeque;
 
-use super::decoder::{Decoder, FetchInfo, FrameInfo, Output, prepare_fetch, prepare_frame};
+use super::decoder::{Decoder, FetchInfo, FrameInfo, Output};
 use super::error::FrameError;
 use super::frame::{encode_ack, encode_enter_room, encode_heartbeat};
 
@@ -132,8 +132,7 @@ impl Connection {
     /// [`FrameError::FetchResult`] when the bytes do not decode; the session is
     /// unchanged then.
     pub fn handle_fetch(&mut self, bytes: &[u8]) -> Result<FetchInfo, FrameError> {
-        let prepared = prepare_fetch(self.decoder.options(), bytes::Bytes::copy_from_slice(bytes));
-        let info = self.decoder.apply_fetch(prepared, &mut self.scratch);
+        let info = self.decoder.decode_fetch(bytes, &mut self.scratch);
         self.events.extend(self.scratch.drain(..));
         let info = info?;
         self.note_fetch(&info);
@@ -174,8 +173,8 @@ impl Connection {
     /// The frame's [`FrameError`]; the connection goes on (the caller warns).
     pub fn handle_frame(&mut self, bytes: &[u8], now: u64) -> Result<FrameInfo, FrameError> {
         self.handle_activity(now);
-        let prepared = prepare_frame(self.decoder.options(), bytes);
-        let info = self.decoder.apply_frame(prepared, &mut self.scratch);
+        // Decoded and applied message by message (`Decoder::decode_push`).
+        let info = self.decoder.decode_frame(bytes, &mut self.scratch);
         self.events.extend(self.scratch.drain(..));
         let info = info?;
         if let Some(fetch) = &info.fetch {
