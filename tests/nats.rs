@@ -371,6 +371,21 @@ async fn kill_a_node_while_publishing(
     stderr
 }
 
+/// Wait until the events stream on the server at `url` holds events.
+async fn first_events_stored(url: &str) {
+    let client = async_nats::connect(url).await.unwrap();
+    let js = async_nats::jetstream::new(client);
+    eventually(
+        "the first events in the stream",
+        std::time::Duration::from_secs(60),
+        async || match js.get_stream(STREAM).await {
+            Ok(mut s) => s.info().await.is_ok_and(|i| i.state.messages > 0),
+            Err(_) => false,
+        },
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sink_stops_after_a_bounded_wait_when_ctrl_c_comes_while_nats_is_down() {
     let mut server = NatsServer::start();
@@ -388,17 +403,7 @@ async fn sink_stops_after_a_bounded_wait_when_ctrl_c_comes_while_nats_is_down() 
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let client = async_nats::connect(server.url()).await.unwrap();
-    let js = async_nats::jetstream::new(client);
-    eventually(
-        "the first events in the stream",
-        std::time::Duration::from_secs(60),
-        async || match js.get_stream(STREAM).await {
-            Ok(mut s) => s.info().await.is_ok_and(|i| i.state.messages > 0),
-            Err(_) => false,
-        },
-    )
-    .await;
+    first_events_stored(&server.url()).await;
     server.kill();
     let pid = child.id().unwrap().to_string();
     std::process::Command::new("kill")
@@ -445,17 +450,7 @@ async fn a_second_ctrl_c_stops_the_wait_for_nats_at_once() {
             }
         }
     });
-    let client = async_nats::connect(server.url()).await.unwrap();
-    let js = async_nats::jetstream::new(client);
-    eventually(
-        "the first events in the stream",
-        std::time::Duration::from_secs(60),
-        async || match js.get_stream(STREAM).await {
-            Ok(mut s) => s.info().await.is_ok_and(|i| i.state.messages > 0),
-            Err(_) => false,
-        },
-    )
-    .await;
+    first_events_stored(&server.url()).await;
     server.kill();
     let pid = child.id().unwrap().to_string();
     let interrupt = || {
