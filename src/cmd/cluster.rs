@@ -153,9 +153,11 @@ fn worker_row(w: &WorkerInfo, leases: &[Lease], now: i64) -> Value {
 ///   `sign-refused`, …: [`crate::live::error::LiveError::state`]);
 /// - `unwatched`: no valid lease (none, or stale).
 ///
-/// `lastError` is that failure's message and `lastErrorAgeMs` how long ago
-/// it began (ms; it has lasted since): kept for an unwatched streamer as
-/// what was last known, `null` when nothing is failing.
+/// `lastErrorKind` is that failure's kind (`offline`, `not-found`, …: the
+/// state it gives a watched streamer), `lastError` its message and
+/// `lastErrorAgeMs` how long ago it began (ms; it has lasted since): kept
+/// for an unwatched streamer as what was last known, `null` when nothing is
+/// failing.
 fn streamer_row(
     user: &str,
     lease: Option<&Lease>,
@@ -180,6 +182,7 @@ fn streamer_row(
         "ownedForMs": lease.map(|l| (now - l.since_ms).max(0)),
         "lagMs": Value::Null,
         "state": state,
+        "lastErrorKind": failing.map(|f| f.state.clone()),
         "lastError": failing.map(|f| f.error.clone()),
         "lastErrorAgeMs": failing.map(|f| (now - f.since_ms).max(0)),
     })
@@ -231,15 +234,21 @@ fn age_text(ms: i64) -> String {
 }
 
 /// A streamer's state for its line: `live`, `offline for 42s`, `not found
-/// for 5m07s: <message>`, `unwatched (last known for 3h12m: <message>)`.
+/// for 5m07s: <message>`, `unwatched (last known: offline for 3h12m)`.
 fn state_text(s: &Value) -> String {
     let state = s["state"].as_str().unwrap_or("-");
     let age = s["lastErrorAgeMs"].as_i64().map(age_text);
-    match (state, s["lastError"].as_str(), age) {
-        ("unwatched", Some(e), Some(age)) => format!("unwatched (last known for {age}: {e})"),
-        ("offline", _, Some(age)) => format!("offline for {age}"),
-        (_, Some(e), Some(age)) => format!("{} for {age}: {e}", state.replace('-', " ")),
-        _ => state.to_string(),
+    let failure = match (s["lastErrorKind"].as_str(), s["lastError"].as_str(), age) {
+        (Some("offline"), _, Some(age)) => Some(format!("offline for {age}")),
+        (Some(kind), Some(e), Some(age)) => {
+            Some(format!("{} for {age}: {e}", kind.replace('-', " ")))
+        }
+        _ => None,
+    };
+    match (state, failure) {
+        ("unwatched", Some(f)) => format!("unwatched (last known: {f})"),
+        (_, Some(f)) => f,
+        (state, None) => state.to_string(),
     }
 }
 
@@ -449,6 +458,9 @@ mod tests {
         );
         assert_eq!(orphan["state"], "unwatched");
         assert_eq!(orphan["lastError"], "offline: what went wrong");
+        assert_eq!(orphan["lastErrorKind"], "offline");
+        assert_eq!(gone["lastErrorKind"], "not-found");
+        assert!(live["lastErrorKind"].is_null());
         let never = streamer_row("carol", None, None, now);
         assert_eq!(never["state"], "unwatched");
 
@@ -460,7 +472,7 @@ mod tests {
         );
         assert_eq!(
             state_text(&orphan),
-            "unwatched (last known for 3h12m: offline: what went wrong)"
+            "unwatched (last known: offline for 3h12m)"
         );
         let streams = [live, offline, gone, orphan, never];
         assert_eq!(

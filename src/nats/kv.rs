@@ -7,7 +7,7 @@
 //! |---------------------|---------------------|------------------------------------|
 //! | `TIKLIVE_STREAMERS` | escaped streamer    | [`StreamerEntry`] (JSON)           |
 //! | `TIKLIVE_LEASES`    | escaped streamer    | [`Lease`]: the owning worker       |
-//! | `TIKLIVE_CURSORS`   | escaped streamer    | [`SavedCursor`]: where to resume   |
+//! | `TIKLIVE_CURSORS`   | escaped streamer    | [`SavedCursor`]: resume, failing   |
 //! | `TIKLIVE_WORKERS`   | worker id           | [`WorkerInfo`]: heartbeat, owned   |
 //! | `TIKLIVE_SIGN`      | `budget`            | [`SignState`]: next sign slot      |
 //!
