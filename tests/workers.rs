@@ -761,6 +761,7 @@ async fn a_new_owner_does_not_report_the_same_failure_again() {
         errors().await == 1
     })
     .await;
+    let first_failed = now_ms();
     sigterm(&mut a).await;
     let before = fake.recorded(|r| r.page_lookups);
     let mut b = worker("b");
@@ -768,6 +769,17 @@ async fn a_new_owner_does_not_report_the_same_failure_again() {
         fake.recorded(|r| r.page_lookups) >= before + 3
     })
     .await;
+    // The status says @ghost has been failing since a's first try: b kept
+    // the start it found in the cursor record.
+    let out = output_ok(&mut cmd(&["cluster", "status", "--json"])).await;
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ghost = &status["streamers"][0];
+    assert_eq!(ghost["state"], "not-found", "{status}");
+    let since = now_ms() - ghost["lastErrorAgeMs"].as_i64().unwrap();
+    assert!(
+        since <= first_failed,
+        "{status}: since {since}, first {first_failed}"
+    );
     sigterm(&mut b).await;
     assert_eq!(errors().await, 1, "reported once by the pool");
     let err = stderr_of(&mut b).await;
