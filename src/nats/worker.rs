@@ -31,7 +31,9 @@
 //! [`RETRY_CAP`]). Its `error` event is published, never `fatal`, only when
 //! the failure is news ([`Reported`]), with one line on stderr then; the
 //! failure last reported is saved with the cursor, so the next owner does
-//! not report it again.
+//! not report it again, and so is what fails now, offline too, with since
+//! when ([`SavedCursor::failing`], saved when it changes): what `cluster
+//! status` shows as the streamer's state.
 //!
 //! What a round changes is said in one line per kind ([`Moves`]): `worker
 //! a: watching 37 streamers: @ann, @bob, … and 32 more`, `took over`,
