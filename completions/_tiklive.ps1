@@ -418,7 +418,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Workers, the streamers each owns, lease ages, lag and the sign budget')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Workers; each streamer''s owner, lease age, lag and state (live, offline, failing); the sign budget')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -441,7 +441,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;cluster;help' {
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Workers, the streamers each owns, lease ages, lag and the sign budget')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Workers; each streamer''s owner, lease age, lag and state (live, offline, failing); the sign budget')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -572,7 +572,7 @@ Register-ArgumentCompleter -Native -CommandName 'tiklive' -ScriptBlock {
             break
         }
         'tiklive;help;cluster' {
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Workers, the streamers each owns, lease ages, lag and the sign budget')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Workers; each streamer''s owner, lease age, lag and state (live, offline, failing); the sign budget')
             break
         }
         'tiklive;help;cluster;status' {

@@ -389,7 +389,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand status 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+            cand status 'Workers; each streamer''s owner, lease age, lag and state (live, offline, failing); the sign budget'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tiklive;cluster;status'= {
@@ -410,7 +410,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
             cand --version 'Print version'
         }
         &'tiklive;cluster;help'= {
-            cand status 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+            cand status 'Workers; each streamer''s owner, lease age, lag and state (live, offline, failing); the sign budget'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tiklive;cluster;help;status'= {
@@ -520,7 +520,7 @@ set edit:completion:arg-completer[tiklive] = {|@words|
         &'tiklive;help;streamers;list'= {
         }
         &'tiklive;help;cluster'= {
-            cand status 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+            cand status 'Workers; each streamer''s owner, lease age, lag and state (live, offline, failing); the sign budget'
         }
         &'tiklive;help;cluster;status'= {
         }

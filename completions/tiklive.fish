@@ -674,7 +674,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'Workers; each streamer\'s owner, lease age, lag and state (live, offline, failing); the sign budget'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats-stream -d 'The events stream (for lag) [default: PREFIX_EVENTS, i.e. TIKLIVE_EVENTS]' -r
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -l nats -d 'The NATS servers (nats://[USER:PASS@]HOST:PORT[,…]) [env: NATS_URL]' -r
@@ -689,7 +689,7 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log each step to stderr (-vv for more)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
-complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "status" -d 'Workers; each streamer\'s owner, lease age, lag and state (live, offline, failing); the sign budget'
 complete -c tiklive -n "__fish_tiklive_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand completions" -l color -d 'When to use colour: auto (a terminal, NO_COLOR unset, TERM not dumb), always, never' -r -f -a "auto\t''
 always\t''
@@ -751,4 +751,4 @@ complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_su
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "add" -d 'Add streamers to the set (the pool starts watching them)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "remove" -d 'Remove streamers from the set (their worker stops watching them)'
 complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from streamers" -f -a "list" -d 'List the set, one streamer a line (--json: with owner, lease age and whether it is stale)'
-complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Workers, the streamers each owns, lease ages, lag and the sign budget'
+complete -c tiklive -n "__fish_tiklive_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "status" -d 'Workers; each streamer\'s owner, lease age, lag and state (live, offline, failing); the sign budget'

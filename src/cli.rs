@@ -614,7 +614,7 @@ pub enum StreamersCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ClusterCommand {
-    /// Workers, the streamers each owns, lease ages, lag and the sign budget
+    /// Workers; each streamer's owner, lease age, lag and state (live, offline, failing); the sign budget
     Status {
         /// JSON for scripts
         #[arg(long)]

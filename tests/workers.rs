@@ -301,6 +301,28 @@ async fn a_killed_workers_streamers_continue_on_the_other() {
         o.len() == USERS.len() && o.values().all(|w| w == "b")
     })
     .await;
+    // The status agrees: a (while its heartbeat is still listed) is stale
+    // and holds no valid lease, b holds all six, each live.
+    let status = pool.status().await;
+    let worker = |id: &str| {
+        status["workers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["id"] == id)
+            .cloned()
+    };
+    if let Some(a) = worker("a") {
+        assert_eq!(a["stale"], true, "{status}");
+        assert_eq!(a["leases"], 0, "{status}");
+    }
+    assert_eq!(worker("b").unwrap()["leases"], 6, "{status}");
+    assert_eq!(
+        (&status["watched"], &status["unowned"], &status["stale"]),
+        (&6.into(), &0.into(), &0.into()),
+        "{status}"
+    );
+    assert_eq!(status["states"], serde_json::json!({"live": 6}), "{status}");
     tokio::time::sleep(Duration::from_millis(500)).await;
     let status = sigterm(&mut b).await;
     assert_eq!(status.code(), Some(130));
@@ -447,10 +469,13 @@ async fn cluster_status_marks_a_lease_past_its_ttl_stale() {
 
     let out = output_ok(&mut cmd(&["cluster", "status"])).await;
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("2 streamer(s), 0 unowned, 1 stale"), "{text}");
+    assert!(
+        text.contains("2 streamer(s): 1 watched, 0 unowned, 1 stale; 1 starting, 1 unwatched"),
+        "{text}"
+    );
     let alice = text.lines().find(|l| l.contains("@alice")).unwrap();
     assert!(
-        alice.contains("owner gone") && alice.ends_with("stale (TTL 10.0s)"),
+        alice.contains("owner gone") && alice.ends_with("stale (TTL 10.0s)  unwatched"),
         "{alice}"
     );
     let bob = text.lines().find(|l| l.contains("@bob")).unwrap();
@@ -599,6 +624,66 @@ async fn a_failing_streamer_is_retried_with_backoff_and_reported_once() {
         text.contains("sign budget: 0 of 10 calls used in the last 60s, 1000 ms apart;"),
         "{text}"
     );
+    // Each streamer's state, with what fails and since when (saved with
+    // the cursor record, every --cursor-every at most: 2 s).
+    let row = |status: &Value, user: &str| {
+        status["streamers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["user"] == user)
+            .cloned()
+            .unwrap()
+    };
+    let last = std::sync::Mutex::new(Value::Null);
+    let why = lazy(|| format!("the failure states: {}", last.lock().unwrap()));
+    poll_every(
+        Duration::from_millis(200),
+        why,
+        Duration::from_secs(10),
+        async || {
+            let out = output_ok(&mut cmd(&["cluster", "status", "--json"])).await;
+            let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let done = row(&status, "ghost")["state"] == "not-found"
+                && row(&status, "sleepy")["state"] == "offline";
+            *last.lock().unwrap() = status;
+            done
+        },
+    )
+    .await;
+    let status = last.lock().unwrap().clone();
+    let ghost = row(&status, "ghost");
+    assert!(
+        ghost["lastError"].as_str().unwrap().contains("not found"),
+        "{ghost}"
+    );
+    // It has failed since before the 3 s above.
+    assert!(
+        ghost["lastErrorAgeMs"].as_i64().unwrap() >= 3_000,
+        "{ghost}"
+    );
+    let sleepy = row(&status, "sleepy");
+    assert_eq!(
+        sleepy["lastError"], "@sleepy is not live right now",
+        "{sleepy}"
+    );
+    assert!(
+        sleepy["lastErrorAgeMs"].as_i64().unwrap() >= 1_000,
+        "{sleepy}"
+    );
+    assert_eq!(
+        status["states"],
+        serde_json::json!({"not-found": 1, "offline": 1})
+    );
+    let out = output_ok(&mut cmd(&["cluster", "status"])).await;
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("2 streamer(s): 2 watched, 0 unowned, 0 stale; 1 not found, 1 offline"),
+        "{text}"
+    );
+    let line = |user: &str| text.lines().find(|l| l.contains(user)).unwrap().to_string();
+    assert!(line("@ghost").contains("  not found for "), "{text}");
+    assert!(line("@sleepy").contains("  offline for "), "{text}");
     sigterm(&mut w).await;
     let out = w.wait_with_output().await.unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -676,6 +761,7 @@ async fn a_new_owner_does_not_report_the_same_failure_again() {
         errors().await == 1
     })
     .await;
+    let first_failed = now_ms();
     sigterm(&mut a).await;
     let before = fake.recorded(|r| r.page_lookups);
     let mut b = worker("b");
@@ -683,6 +769,17 @@ async fn a_new_owner_does_not_report_the_same_failure_again() {
         fake.recorded(|r| r.page_lookups) >= before + 3
     })
     .await;
+    // The status says @ghost has been failing since a's first try: b kept
+    // the start it found in the cursor record.
+    let out = output_ok(&mut cmd(&["cluster", "status", "--json"])).await;
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ghost = &status["streamers"][0];
+    assert_eq!(ghost["state"], "not-found", "{status}");
+    let since = now_ms() - ghost["lastErrorAgeMs"].as_i64().unwrap();
+    assert!(
+        since <= first_failed,
+        "{status}: since {since}, first {first_failed}"
+    );
     sigterm(&mut b).await;
     assert_eq!(errors().await, 1, "reported once by the pool");
     let err = stderr_of(&mut b).await;

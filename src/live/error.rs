@@ -227,6 +227,37 @@ impl LiveError {
     }
 }
 
+impl LiveError {
+    /// What kind of failure this is, in a word or two (kebab-case), for a
+    /// status: `not-found`, `offline`, `blocked`, `age-restricted`,
+    /// `lookup-failed`, `sign-rate-limited`, `sign-refused` (401, 402, 403,
+    /// or an empty answer), `sign-failed` (any other sign-server failure),
+    /// `room-ended` (no push server), `socket-rejected`, `proxy-unreachable`,
+    /// `record-failed`, `network`.
+    pub fn state(&self) -> &'static str {
+        use LiveError::*;
+        match self {
+            UserNotFound(_) => "not-found",
+            Offline(_) => "offline",
+            Blocked { .. } => "blocked",
+            AgeRestricted(_) => "age-restricted",
+            RoomLookup { .. } => "lookup-failed",
+            SignRateLimited { .. } => "sign-rate-limited",
+            SignUnauthorized | SignPaymentRequired(_) | SignForbidden(_) | SignEmpty => {
+                "sign-refused"
+            }
+            SignNoCookies { .. } | SignUnresolvable { .. } | SignStatus { .. } | SignBadBody(_) => {
+                "sign-failed"
+            }
+            NoPushServer => "room-ended",
+            HandshakeRejected { .. } => "socket-rejected",
+            ProxyUnreachable { .. } => "proxy-unreachable",
+            Record(_) => "record-failed",
+            Network(_) | Io { .. } => "network",
+        }
+    }
+}
+
 /// Messages longer than this are cut for a log line ([`LiveError::summary`]).
 const SUMMARY_CHARS: usize = 160;
 
@@ -284,7 +315,28 @@ pub struct Reported {
     key: Option<String>,
     /// The last failure noted by this process.
     last: Option<LiveError>,
+    /// When `last` was first noted in a row (wall ms).
+    last_since_ms: Option<i64>,
     repeats: u32,
+    /// Since when the stream has been waiting for its streamer to go live
+    /// (wall ms; `--wait`: not a failure, no `error` event).
+    offline_since_ms: Option<i64>,
+    /// The stream connected, and nothing failed since.
+    connected: bool,
+}
+
+/// What a stream is doing, as its [`Reported`] knows it.
+#[derive(Debug, Clone, Copy)]
+pub enum Health<'a> {
+    /// Nothing noted in this process yet (a failure may have been carried
+    /// over from another, by key only).
+    Unknown,
+    /// The stream connected, and nothing failed since.
+    Connected,
+    /// Waiting for the streamer to go live, since (wall ms).
+    Offline { since_ms: i64 },
+    /// This failure, noted first at `since_ms` (wall ms) and maybe again since.
+    Failing { error: &'a LiveError, since_ms: i64 },
 }
 
 impl Reported {
@@ -302,9 +354,38 @@ impl Reported {
         let key = err.failure_key();
         let news = self.key.as_ref() != Some(&key);
         self.key = Some(key);
+        if news || self.last_since_ms.is_none() {
+            self.last_since_ms = Some(crate::clock::now_ms());
+        }
         self.last = Some(err.clone());
         self.repeats = if news { 0 } else { self.repeats + 1 };
+        self.offline_since_ms = None;
+        self.connected = false;
         news
+    }
+
+    /// The streamer is offline and waited for (wall ms `now`): kept from
+    /// the first time until the room is found or a failure is noted.
+    pub fn waiting_offline(&mut self, now_ms: i64) {
+        self.offline_since_ms.get_or_insert(now_ms);
+        self.connected = false;
+    }
+
+    /// The room was found: no longer waiting for it.
+    pub fn room_found(&mut self) {
+        self.offline_since_ms = None;
+    }
+
+    /// What the stream is doing (see [`Health`]).
+    pub fn health(&self) -> Health<'_> {
+        if let Some(since_ms) = self.offline_since_ms {
+            return Health::Offline { since_ms };
+        }
+        match (&self.last, self.last_since_ms) {
+            (Some(error), Some(since_ms)) => Health::Failing { error, since_ms },
+            _ if self.connected => Health::Connected,
+            _ => Health::Unknown,
+        }
     }
 
     /// The key of the last failure reported since the stream last
@@ -320,9 +401,10 @@ impl Reported {
 
     /// The stream connected: the next failure is news again.
     pub fn clear(&mut self) {
-        self.key = None;
-        self.last = None;
-        self.repeats = 0;
+        *self = Reported {
+            connected: true,
+            ..Reported::default()
+        };
     }
 
     /// The last failure noted in this process since the stream last connected.
@@ -435,6 +517,38 @@ mod tests {
             }
             .to_string(),
             "sign server rate limit (429), retry after 30s: Too many connections"
+        );
+    }
+
+    #[test]
+    fn the_health_is_the_latest_of_offline_failing_connected() {
+        let mut r = Reported::default();
+        assert!(matches!(r.health(), Health::Unknown));
+        r.waiting_offline(1_000);
+        r.waiting_offline(2_000);
+        assert!(matches!(r.health(), Health::Offline { since_ms: 1_000 }));
+        r.room_found();
+        assert!(matches!(r.health(), Health::Unknown));
+        let gone = LiveError::UserNotFound("a".into());
+        r.is_news(&gone);
+        let Health::Failing { error, since_ms } = r.health() else {
+            panic!("{:?}", r.health());
+        };
+        assert_eq!(error.state(), "not-found");
+        // The same failure again keeps its start.
+        r.is_news(&gone);
+        assert!(matches!(r.health(), Health::Failing { since_ms: s, .. } if s == since_ms));
+        r.clear();
+        assert!(matches!(r.health(), Health::Connected));
+        r.waiting_offline(5_000);
+        assert!(matches!(r.health(), Health::Offline { since_ms: 5_000 }));
+        // Carried over by key only: not known until it fails here too.
+        let carried = Reported::already_reported("k".into());
+        assert!(matches!(carried.health(), Health::Unknown));
+        assert_eq!(LiveError::Offline("a".into()).state(), "offline");
+        assert_eq!(
+            LiveError::SignForbidden(String::new()).state(),
+            "sign-refused"
         );
     }
 

@@ -88,6 +88,8 @@ pub struct StreamHooks {
     /// those restarts. A failure that ends the stream is then not `fatal`,
     /// and like any retried failure is reported only when it is news
     /// ([`Reported`]). `None`: a failure that ends the stream is `fatal`.
+    /// It also tells what the stream is doing ([`Reported::health`]: waiting
+    /// for an offline streamer, failing, connected), for the caller to show.
     pub retried: Option<Arc<std::sync::Mutex<Reported>>>,
     /// The longest reconnect wait (default 30 s; the worker's is minutes:
     /// a pool of thousands must not retry a dead sign server every 30 s).
@@ -268,7 +270,7 @@ async fn supervise(
     // stream, else this run's.
     let reported = hooks.retried.clone().unwrap_or_default();
     let retried = hooks.retried.as_deref();
-    let mut room_id = match find_room(user, ctx, &spinner, cancel, &jar).await {
+    let mut room_id = match find_room(user, ctx, &spinner, cancel, &jar, retried).await {
         Ok(Some(id)) => id,
         Ok(None) => return Ok(OfflineEnd::Cancelled),
         Err(e) => return fail(&mut stream, &tx, e, retried).await,
@@ -518,14 +520,16 @@ fn gives_up(
     }
 }
 
-/// Resolve the room id, waiting for the user to go live with `--wait`.
-/// `Ok(None)` means cancelled.
+/// Resolve the room id, waiting for the user to go live with `--wait`
+/// (noted in `retried`, when the caller keeps one: see
+/// [`Reported::waiting_offline`]). `Ok(None)` means cancelled.
 async fn find_room(
     user: &str,
     ctx: &Ctx,
     spinner: &Spinner,
     cancel: &CancellationToken,
     jar: &CookieJar,
+    retried: Option<&std::sync::Mutex<Reported>>,
 ) -> Result<Option<String>, LiveError> {
     let cfg = &ctx.cfg;
     if let Some(id) = &cfg.room_id {
@@ -545,8 +549,16 @@ async fn find_room(
             Err(e) => Err(e),
         };
         match verdict {
-            Ok(id) => return Ok(Some(id)),
+            Ok(id) => {
+                if let Some(r) = retried {
+                    lock(r).room_found();
+                }
+                return Ok(Some(id));
+            }
             Err(LiveError::Offline(_)) if cfg.wait => {
+                if let Some(r) = retried {
+                    lock(r).waiting_offline(now_ms());
+                }
                 // No sign calls while offline: only the cheap lookup, politely.
                 let jitter = 0.75 + random::unit() * 0.5;
                 let wait = cfg.wait_poll.mul_f64(jitter);

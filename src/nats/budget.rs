@@ -79,6 +79,7 @@ pub fn reserve(state: &SignState, rule: Rule, now: i64, who: &str) -> (SignState
     if st.since_ms == 0 {
         st.since_ms = now;
     }
+    count_call(&mut st, at, now);
     st.limit = rule.limit;
     st.window_ms = rule.window_ms;
     st.spacing_ms = rule.spacing_ms;
@@ -87,6 +88,74 @@ pub fn reserve(state: &SignState, rule: Rule, now: i64, who: &str) -> (SignState
         st.next_for = who.to_string();
     }
     (st, at)
+}
+
+/// One minute, in ms: the granularity of [`SignState::per_minute`].
+const MINUTE_MS: i64 = 60_000;
+
+/// The span the pool's rates are taken over at most: the last hour (ms).
+pub const RATE_SPAN_MS: i64 = 3_600_000;
+
+/// The shortest span a per-hour rate is given for (10 minutes, in ms):
+/// over less, a few calls at start-up (every stream signs once when it
+/// connects) would be multiplied into an absurd hourly figure.
+pub const RATE_MIN_SPAN_MS: i64 = 600_000;
+
+/// Count one call whose slot is `at` (wall ms) in the per-minute history,
+/// reserved at `now`; minutes older than [`RATE_SPAN_MS`] are dropped.
+fn count_call(st: &mut SignState, at: i64, now: i64) {
+    if st.counted_since_ms == 0 {
+        st.counted_since_ms = now;
+    }
+    let minute = at - at.rem_euclid(MINUTE_MS);
+    match st.per_minute.binary_search_by_key(&minute, |(m, _)| *m) {
+        Ok(i) => st.per_minute[i].1 += 1,
+        Err(i) => st.per_minute.insert(i, (minute, 1)),
+    }
+    let oldest = now - now.rem_euclid(MINUTE_MS) - RATE_SPAN_MS;
+    st.per_minute.retain(|(m, _)| *m >= oldest);
+}
+
+/// The calls granted over the span the pool has actually been counted:
+/// since counting began ([`SignState::counted_since_ms`]), at most the last
+/// hour (whole minutes: the span starts at a minute's start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recent {
+    /// Calls whose slot is in the span (those of minutes still to come are
+    /// not counted).
+    pub calls: u64,
+    /// How long the span is (ms, up to [`RATE_SPAN_MS`]).
+    pub span_ms: i64,
+}
+
+impl Recent {
+    /// Calls per hour over the span, or `None` while the span is shorter
+    /// than [`RATE_MIN_SPAN_MS`] (too short to say).
+    pub fn per_hour(&self) -> Option<f64> {
+        (self.span_ms >= RATE_MIN_SPAN_MS)
+            .then(|| self.calls as f64 * RATE_SPAN_MS as f64 / self.span_ms as f64)
+    }
+}
+
+/// The calls counted in `state` up to `now` (ms) (see [`Recent`]); `None`
+/// before the first counted call.
+pub fn recent_calls(state: &SignState, now: i64) -> Option<Recent> {
+    if state.counted_since_ms == 0 {
+        return None;
+    }
+    let hour_ago = now - now.rem_euclid(MINUTE_MS) - (RATE_SPAN_MS - MINUTE_MS);
+    let from = hour_ago.max(state.counted_since_ms);
+    let first_minute = from - from.rem_euclid(MINUTE_MS);
+    let calls = state
+        .per_minute
+        .iter()
+        .filter(|(m, _)| *m >= first_minute && *m <= now)
+        .map(|(_, n)| u64::from(*n))
+        .sum();
+    Some(Recent {
+        calls,
+        span_ms: (now - from).clamp(0, RATE_SPAN_MS),
+    })
 }
 
 /// The status of `state` at `now` (ms).
@@ -230,6 +299,56 @@ mod tests {
         assert_eq!(s.waiting_for.as_deref(), Some("budget"));
         assert_eq!(s.wait_ms, 120_000);
         assert_eq!(st.calls, 7);
+    }
+
+    #[test]
+    fn rates_are_taken_over_the_span_counted_not_extrapolated() {
+        let rule = Rule {
+            limit: 0,
+            window_ms: 60_000,
+            spacing_ms: 0,
+        };
+        let start = 1_000 * MINUTE_MS + 30_000;
+        assert_eq!(recent_calls(&SignState::default(), start), None);
+        // 12 calls in the first 10 seconds of a pool.
+        let mut st = SignState::default();
+        for i in 0..12 {
+            st = reserve(&st, rule, start + i * 800, "a").0;
+        }
+        let early = recent_calls(&st, start + 10_000).unwrap();
+        assert_eq!(
+            early,
+            Recent {
+                calls: 12,
+                span_ms: 10_000
+            }
+        );
+        // Not 4,320 an hour: too short a span to say.
+        assert_eq!(early.per_hour(), None);
+        // 20 minutes on: 12 calls over 20 minutes, 36 an hour.
+        let later = recent_calls(&st, start + 20 * MINUTE_MS).unwrap();
+        assert_eq!(later.span_ms, 20 * MINUTE_MS);
+        assert_eq!(later.per_hour(), Some(36.0));
+        // Two hours on, with 3 calls in the last half hour: the span is the
+        // last hour, the early calls are out of it (and dropped).
+        let now = start + 120 * MINUTE_MS;
+        for i in (1..=3).rev() {
+            st = reserve(&st, rule, now - i * 10 * MINUTE_MS, "a").0;
+        }
+        let hour = recent_calls(&st, now).unwrap();
+        assert_eq!(hour.calls, 3);
+        assert!(hour.span_ms <= RATE_SPAN_MS && hour.span_ms > RATE_SPAN_MS - MINUTE_MS);
+        assert!(st.per_minute.len() <= 62, "{:?}", st.per_minute);
+        assert_eq!(st.calls, 15);
+        // A state from a worker before the history: counting starts anew.
+        let old = SignState {
+            calls: 500,
+            since_ms: start - 100 * MINUTE_MS,
+            ..Default::default()
+        };
+        let st = reserve(&old, rule, start, "a").0;
+        assert_eq!(st.counted_since_ms, start);
+        assert_eq!(recent_calls(&st, start + 1_000).unwrap().calls, 1);
     }
 
     #[test]

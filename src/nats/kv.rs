@@ -7,7 +7,7 @@
 //! |---------------------|---------------------|------------------------------------|
 //! | `TIKLIVE_STREAMERS` | escaped streamer    | [`StreamerEntry`] (JSON)           |
 //! | `TIKLIVE_LEASES`    | escaped streamer    | [`Lease`]: the owning worker       |
-//! | `TIKLIVE_CURSORS`   | escaped streamer    | [`SavedCursor`]: where to resume   |
+//! | `TIKLIVE_CURSORS`   | escaped streamer    | [`SavedCursor`]: resume, failing   |
 //! | `TIKLIVE_WORKERS`   | worker id           | [`WorkerInfo`]: heartbeat, owned   |
 //! | `TIKLIVE_SIGN`      | `budget`            | [`SignState`]: next sign slot      |
 //!
@@ -98,6 +98,26 @@ pub struct SavedCursor {
     /// this field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported: Option<String>,
+    /// Why the streamer cannot be watched now, as its owner last saw it
+    /// (`None`: nothing is failing: its stream connected, or has not
+    /// failed yet, or a record from before this field). What `cluster
+    /// status` shows as the streamer's state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing: Option<StreamFailure>,
+}
+
+/// A streamer that cannot be watched: offline (waited for), or a failure
+/// its owner retries (see [`SavedCursor::failing`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamFailure {
+    /// What kind: `offline`, or [`crate::live::error::LiveError::state`]
+    /// (`not-found`, `age-restricted`, `sign-refused`, …).
+    pub state: String,
+    /// The failure's one-line message ([`crate::live::error::LiveError::summary`]).
+    pub error: String,
+    /// Since when the streamer has been in this state (wall ms; kept by
+    /// the next owner when it finds the same).
+    pub since_ms: i64,
 }
 
 /// A worker's heartbeat.
@@ -141,6 +161,17 @@ pub struct SignState {
     /// Sign calls granted since `since_ms`.
     pub calls: u64,
     pub since_ms: i64,
+    /// Calls granted per minute over about the last hour, oldest first:
+    /// `[minute start (wall ms, a multiple of 60,000), calls whose slot is in
+    /// that minute]`. `cluster status` takes its rates from this, over the
+    /// span actually counted (see [`super::budget::recent_calls`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_minute: Vec<(i64, u32)>,
+    /// Since when `per_minute` counts calls (wall ms; 0: none counted yet).
+    /// A state written by a worker from before these fields has neither:
+    /// counting starts again at the next call.
+    #[serde(default)]
+    pub counted_since_ms: i64,
     /// The rule, as the last worker configured it.
     pub limit: u32,
     pub window_ms: i64,

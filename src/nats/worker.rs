@@ -31,7 +31,9 @@
 //! [`RETRY_CAP`]). Its `error` event is published, never `fatal`, only when
 //! the failure is news ([`Reported`]), with one line on stderr then; the
 //! failure last reported is saved with the cursor, so the next owner does
-//! not report it again.
+//! not report it again, and so is what fails now, offline too, with since
+//! when ([`SavedCursor::failing`], saved when it changes): what `cluster
+//! status` shows as the streamer's state.
 //!
 //! What a round changes is said in one line per kind ([`Moves`]): `worker
 //! a: watching 37 streamers: @ann, @bob, … and 32 more`, `took over`,
@@ -50,7 +52,9 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::budget::{ClusterBudget, Rule};
-use super::kv::{Buckets, Lease, SavedCursor, StreamerEntry, WorkerInfo, decode, encode};
+use super::kv::{
+    Buckets, Lease, SavedCursor, StreamFailure, StreamerEntry, WorkerInfo, decode, encode,
+};
 use super::mirror::Mirror;
 use super::outage::OutageLog;
 use super::publish::Publisher;
@@ -60,7 +64,7 @@ use crate::clock::now_ms;
 use crate::config::LiveConfig;
 use crate::live::backoff::Backoff;
 use crate::live::budget::SharedGate;
-use crate::live::error::Reported;
+use crate::live::error::{Health, LiveError, Reported};
 use crate::live::{StreamHooks, spawn_hooked};
 use crate::source::SourceRun;
 use crate::term::{self, BATCH_CHANNEL};
@@ -515,6 +519,7 @@ impl Worker {
             .as_ref()
             .map(|c| c.cursor.clone())
             .filter(|c| !c.is_empty());
+        let failing = record.as_ref().and_then(|c| c.failing.clone());
         let reported = record.and_then(|c| c.reported);
         match stale {
             Some((_, from)) => {
@@ -535,6 +540,7 @@ impl Worker {
             key: key.to_string(),
             cursor: saved,
             reported,
+            failing,
             js: self.js.clone(),
             cursors: self.b.cursors.clone(),
             budget: self.budget.clone(),
@@ -608,6 +614,8 @@ struct StreamJob {
     cursor: Option<String>,
     /// The failure the last owner reported (see [`SavedCursor::reported`]).
     reported: Option<String>,
+    /// What the last owner saw failing (see [`SavedCursor::failing`]).
+    failing: Option<StreamFailure>,
     js: jetstream::Context,
     cursors: kv::Store,
     budget: SharedGate,
@@ -644,6 +652,12 @@ async fn watch_stream(job: StreamJob) {
     let key_now = || {
         let r = reported.lock().unwrap_or_else(|p| p.into_inner());
         r.key().map(str::to_string)
+    };
+    // What is failing, as saved: saved again when it changes.
+    let mut saved_failing = job.failing.clone();
+    let failing_now = |saved: Option<&StreamFailure>| {
+        let r = reported.lock().unwrap_or_else(|p| p.into_inner());
+        failing_of(r.health(), saved, &job.user, now_ms())
     };
     let retry = job.o.live.pool_retry;
     let mut backoff = Backoff::new(retry, RETRY_CAP.max(retry), RAN_WELL);
@@ -698,10 +712,15 @@ async fn watch_stream(job: StreamJob) {
                             job.published.fetch_add(batch.len() as u64, Ordering::Relaxed);
                         }
                         publisher.flush().await;
-                        if !c.is_empty() && c != saved {
-                            saved_key = key_now();
-                            save_cursor(&job, &c, saved_key.clone()).await;
-                            saved = c;
+                        let moved = !c.is_empty() && c != saved;
+                        let failing = failing_now(saved_failing.as_ref());
+                        if moved || failing != saved_failing {
+                            if moved {
+                                saved_key = key_now();
+                                saved = c;
+                            }
+                            save_cursor(&job, &saved, saved_key.clone(), failing.clone()).await;
+                            saved_failing = failing;
                         }
                     }
                 }
@@ -711,12 +730,14 @@ async fn watch_stream(job: StreamJob) {
             publisher.flush().await;
             let c = cursor_rx.borrow().clone();
             let key = key_now();
-            if (!c.is_empty() && c != saved) || key != saved_key {
+            let failing = failing_now(saved_failing.as_ref());
+            if (!c.is_empty() && c != saved) || key != saved_key || failing != saved_failing {
                 if !c.is_empty() {
                     saved = c.clone();
                 }
-                save_cursor(&job, &saved, key.clone()).await;
+                save_cursor(&job, &saved, key.clone(), failing.clone()).await;
                 saved_key = key;
+                saved_failing = failing;
             }
             if !c.is_empty() {
                 cursor = Some(c);
@@ -767,14 +788,20 @@ async fn watch_stream(job: StreamJob) {
     }
 }
 
-/// Save where the next owner resumes: `cursor` (empty: none yet) and the
-/// failure `reported` last.
-async fn save_cursor(job: &StreamJob, cursor: &str, reported: Option<String>) {
+/// Save where the next owner resumes: `cursor` (empty: none yet), the
+/// failure `reported` last, and what is `failing` now.
+async fn save_cursor(
+    job: &StreamJob,
+    cursor: &str,
+    reported: Option<String>,
+    failing: Option<StreamFailure>,
+) {
     let value = encode(&SavedCursor {
         cursor: cursor.to_string(),
         worker: job.o.id.clone(),
         saved_ms: now_ms(),
         reported,
+        failing,
     });
     if let Err(e) = job.cursors.put(&job.key, value).await {
         term::warn(format_args!(
@@ -782,6 +809,38 @@ async fn save_cursor(job: &StreamJob, cursor: &str, reported: Option<String>) {
             job.o.id, job.user
         ));
     }
+}
+
+/// What is failing for `user`'s stream, to save, from its `health` at `now`
+/// (wall ms) and what is `saved`: a state the saved one already names keeps
+/// its start (across owners too); one not known in this process yet
+/// ([`Health::Unknown`]: a new owner that has not looked the streamer up)
+/// leaves the saved one as it is; a connected stream has none.
+fn failing_of(
+    health: Health<'_>,
+    saved: Option<&StreamFailure>,
+    user: &str,
+    now: i64,
+) -> Option<StreamFailure> {
+    let (state, error, since_ms) = match health {
+        Health::Unknown => return saved.cloned(),
+        Health::Connected => return None,
+        Health::Offline { since_ms } => (
+            "offline",
+            LiveError::Offline(user.to_string()).lookup_message(),
+            since_ms,
+        ),
+        Health::Failing { error, since_ms } => (error.state(), error.summary(), since_ms),
+    };
+    let since_ms = match saved {
+        Some(s) if s.state == state => s.since_ms.min(since_ms),
+        _ => since_ms.min(now),
+    };
+    Some(StreamFailure {
+        state: state.to_string(),
+        error,
+        since_ms,
+    })
 }
 
 /// A streamer as the pool knows it: TikTok handles are case-insensitive, so
@@ -842,6 +901,43 @@ mod tests {
             ]
         );
         assert!(Moves::default().lines("a").is_empty());
+    }
+
+    #[test]
+    fn what_is_failing_keeps_its_start_and_is_cleared_by_a_connect() {
+        let gone = LiveError::UserNotFound("ghost".into());
+        let failing = |since_ms| Health::Failing {
+            error: &gone,
+            since_ms,
+        };
+        let first = failing_of(failing(5_000), None, "ghost", 6_000).unwrap();
+        assert_eq!(first.state, "not-found");
+        assert!(first.error.contains("not found"), "{}", first.error);
+        assert_eq!(first.since_ms, 5_000);
+        // A new owner that fails the same way keeps the start it was saved with.
+        let again = failing_of(failing(90_000), Some(&first), "ghost", 90_000).unwrap();
+        assert_eq!(again, first);
+        // Not looked up yet here: the saved state stands.
+        assert_eq!(
+            failing_of(Health::Unknown, Some(&first), "ghost", 1),
+            Some(first.clone())
+        );
+        assert_eq!(failing_of(Health::Unknown, None, "ghost", 1), None);
+        // Offline is another state, from its own start.
+        let offline = failing_of(
+            Health::Offline { since_ms: 70_000 },
+            Some(&first),
+            "ghost",
+            80_000,
+        )
+        .unwrap();
+        assert_eq!(offline.state, "offline");
+        assert_eq!(offline.since_ms, 70_000);
+        assert_eq!(offline.error, "@ghost is not live right now");
+        assert_eq!(
+            failing_of(Health::Connected, Some(&offline), "ghost", 1),
+            None
+        );
     }
 
     #[test]
