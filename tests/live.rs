@@ -695,6 +695,34 @@ async fn several_streams_print_what_the_replay_of_their_frames_prints() {
     }
 }
 
+/// A reader that goes away (`| head -1`) ends a live run quietly, exit 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_pipe_ends_a_live_run_with_exit_0() {
+    use tokio::io::AsyncBufReadExt;
+    let fake = FakeTikTok::start().await;
+    fake.live("alice", "7201").endless(Duration::from_millis(1));
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = command(&fake, dir.path(), &["watch", "alice"], &[])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(first.starts_with(r#"{"type":"connected""#), "{first}");
+    drop(lines);
+    let out = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
+        .await
+        .expect("tiklive ends once stdout is gone")
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
+
 /// The user and password the authenticating test proxies want, and how they
 /// appear (percent-encoded) in a proxy URL.
 const PROXY_USER: &str = "u$er";
