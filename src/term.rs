@@ -150,7 +150,8 @@ pub fn spawn_stdout(
     })
 }
 
-/// How [`StdoutNdjson`] writes: the stdout options that apply to NDJSON.
+/// How [`StdoutNdjson`] and [`spawn_ndjson_stdout`] write: the stdout options
+/// that apply to NDJSON.
 #[derive(Debug, Clone, Copy)]
 pub struct DirectOptions {
     /// Flush after every line (stdout is a terminal).
@@ -301,6 +302,8 @@ impl Repeats {
     }
 
     /// Append the head of `parts`' line to `text`: `{"type":…,"data":`.
+    // Inlined into both writers: a call each cost 0.1% of a replay.
+    #[inline(always)]
     fn write_head(&mut self, parts: &EnvelopeParts<'_>, text: &mut String) {
         if self.streamer != parts.streamer {
             self.streamer.clear();
@@ -323,6 +326,8 @@ impl Repeats {
 
     /// Append the tail of `parts`' line to `text`, with its newline:
     /// `,"timestamp":…}`.
+    // Inlined into both writers: a call each cost 0.1% of a replay.
+    #[inline(always)]
     fn write_tail(&mut self, parts: &EnvelopeParts<'_>, text: &mut String) {
         if self.timestamp != parts.timestamp || self.stamp.is_empty() {
             self.timestamp.clear();

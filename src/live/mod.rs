@@ -220,14 +220,6 @@ async fn wait_for_budget(ctx: &Ctx, user: &str, cancel: &CancellationToken) -> b
     sleep_or_cancel(wait, cancel).await
 }
 
-/// Send a batch, if any; false when the consumer has gone.
-async fn send<B>(tx: &mpsc::Sender<B>, batch: Option<B>) -> bool {
-    match batch {
-        Some(batch) => tx.send(batch).await.is_ok(),
-        None => true,
-    }
-}
-
 /// One streamer, from lookup to the end of the stream; its events are
 /// gathered in `out` and sent to `tx`.
 async fn supervise<G: Gather>(
@@ -361,7 +353,7 @@ async fn supervise<G: Gather>(
             if let Some(history) = history {
                 stream.out.append(history);
             }
-            if !send(&tx, stream.out.take()).await {
+            if !stream.send(&tx).await {
                 return Ok(DriveEnd::ConsumerGone);
             }
             let up = Instant::now();
@@ -417,7 +409,7 @@ async fn supervise<G: Gather>(
                     },
                     now_ms(),
                 );
-                if !send(&tx, stream.out.take()).await {
+                if !stream.send(&tx).await {
                     return Ok(OfflineEnd::ConsumerGone);
                 }
                 LiveError::Network(if reason.is_empty() {
@@ -468,7 +460,7 @@ async fn supervise<G: Gather>(
                 now_ms(),
             );
         }
-        if !send(&tx, stream.out.take()).await {
+        if !stream.send(&tx).await {
             return Ok(OfflineEnd::ConsumerGone);
         }
         if give_up {
@@ -603,7 +595,10 @@ impl<G: Gather> Stream<G> {
     /// Send what is gathered, if anything (waiting for room); false when
     /// the consumer has gone.
     async fn send(&mut self, tx: &mpsc::Sender<G::Batch>) -> bool {
-        send(tx, self.out.take()).await
+        match self.out.take() {
+            Some(batch) => tx.send(batch).await.is_ok(),
+            None => true,
+        }
     }
 }
 
