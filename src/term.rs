@@ -604,7 +604,10 @@ pub fn note(msg: impl std::fmt::Display) {
 mod tests {
     use std::io::{self, IoSlice, Write};
 
-    use super::{EnvelopeParts, EventKind, REPEATED_HEADS, Repeats, write_all_vectored};
+    use super::{
+        Envelope, EnvelopeParts, Event, EventKind, EventSink, Format, Gather, NdjsonLines,
+        REPEATED_HEADS, Repeats, Styles, counts_toward_limit, write_all_vectored,
+    };
 
     /// Takes at most `n` bytes per call, from the first pieces.
     struct Short {
@@ -673,6 +676,53 @@ mod tests {
         }
         assert_eq!(text, expected);
         assert!(repeats.heads.len() <= REPEATED_HEADS);
+    }
+
+    /// A live stream's lines ([`NdjsonLines`]) are what the stdout thread
+    /// writes for the same events as envelopes; history taken and appended
+    /// after a later event keeps its lines and where the counted ones end.
+    #[test]
+    fn ndjson_lines_are_the_envelopes_lines() {
+        let mut lines = NdjsonLines::new(None);
+        let mut expected = Vec::new();
+        let mut event = |lines: &mut NdjsonLines, kind: EventKind, n: u32, history: bool| {
+            let mut ev = Event::new(kind, &serde_json::json!({ "n": n, "text": "a\"b\n" }));
+            ev.history = history;
+            let timestamp = format!("2026-12-01T18:00:0{}.000Z", n / 2);
+            let id = format!("id-{n}");
+            let env = Envelope::new(ev.clone(), "al\"ice", timestamp.clone(), id.clone());
+            lines.event(ev, "al\"ice", &timestamp, &id);
+            env
+        };
+        let history = [
+            event(&mut lines, EventKind::Chat, 1, true),
+            event(&mut lines, EventKind::Error, 2, true),
+        ];
+        assert_eq!(lines.len(), 2);
+        let taken = lines.take().unwrap();
+        assert!(lines.is_empty() && lines.take().is_none());
+        expected.push(event(&mut lines, EventKind::Connected, 3, false));
+        lines.append(taken);
+        expected.extend(history);
+        for (kind, n) in [EventKind::Like, EventKind::Chat, EventKind::Error]
+            .into_iter()
+            .zip(4..)
+        {
+            expected.push(event(&mut lines, kind, n, false));
+        }
+        let chunk = lines.take().unwrap();
+        let mut want = Vec::new();
+        let mut counted = Vec::new();
+        for env in &expected {
+            crate::format::write_event(&mut want, env, Format::Ndjson, &Styles::new(false))
+                .unwrap();
+            if counts_toward_limit(env.kind) {
+                counted.push(want.len());
+            }
+        }
+        assert_eq!(chunk.text, String::from_utf8(want).unwrap());
+        assert_eq!(chunk.counted, counted);
+        assert_eq!(chunk.lines, expected.len());
     }
 
     /// Every byte of every piece, in order, whatever the writer takes per
