@@ -685,7 +685,7 @@ mod tests {
     fn ndjson_lines_are_the_envelopes_lines() {
         let mut lines = NdjsonLines::new(None);
         let mut expected = Vec::new();
-        let mut event = |lines: &mut NdjsonLines, kind: EventKind, n: u32, history: bool| {
+        let event = |lines: &mut NdjsonLines, kind: EventKind, n: u32, history: bool| {
             let mut ev = Event::new(kind, &serde_json::json!({ "n": n, "text": "a\"b\n" }));
             ev.history = history;
             let timestamp = format!("2026-12-01T18:00:0{}.000Z", n / 2);
