@@ -34,6 +34,80 @@ impl EventSink for Vec<Envelope> {
     }
 }
 
+/// Where a live stream's task gathers its stamped events until it hands them
+/// to the consumer's task in one batch (per burst of frames, or per control
+/// event): a [`Vec`] of [`Envelope`]s ([`Envelopes`]), or NDJSON text
+/// (`crate::term::NdjsonLines`). The gatherer lives as long as the stream;
+/// each batch taken from it travels on a channel.
+pub trait Gather: EventSink + Send + Sync + 'static {
+    /// What is handed over: the events gathered since the last
+    /// [`Gather::take`], in order.
+    type Batch: Send + 'static;
+
+    /// How many events are gathered (not yet taken).
+    fn len(&self) -> usize;
+
+    /// Whether no event is gathered.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The gathered events as one batch, `None` when there are none; the
+    /// gatherer starts again empty.
+    fn take(&mut self) -> Option<Self::Batch>;
+
+    /// Put the events of `batch` (taken from this gatherer earlier) after
+    /// the ones gathered now.
+    fn append(&mut self, batch: Self::Batch);
+}
+
+/// The events of a stream gathered as [`Envelope`]s, for consumers that
+/// read the events (NATS, webhooks, the web UI, pretty output). With
+/// `recycled`, each batch's vector is one the consumer gave back (see
+/// [`crate::term::recycle_channel`]).
+#[derive(Default)]
+pub struct Envelopes {
+    batch: Vec<Envelope>,
+    recycled: Option<std::sync::Arc<crate::term::Recycled>>,
+}
+
+impl Envelopes {
+    /// Gather into vectors taken back from `recycled` when there is one.
+    pub fn new(recycled: Option<std::sync::Arc<crate::term::Recycled>>) -> Envelopes {
+        Envelopes {
+            batch: Vec::new(),
+            recycled,
+        }
+    }
+}
+
+impl EventSink for Envelopes {
+    fn event(&mut self, event: Event, streamer: &str, timestamp: &str, id: &str) {
+        if self.batch.capacity() == 0
+            && let Some(r) = &self.recycled
+        {
+            self.batch = r.batch();
+        }
+        self.batch.event(event, streamer, timestamp, id);
+    }
+}
+
+impl Gather for Envelopes {
+    type Batch = Vec<Envelope>;
+
+    fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    fn take(&mut self) -> Option<Vec<Envelope>> {
+        (!self.batch.is_empty()).then(|| std::mem::take(&mut self.batch))
+    }
+
+    fn append(&mut self, batch: Vec<Envelope>) {
+        self.batch.extend(batch);
+    }
+}
+
 pub struct Pipeline {
     decoder: Decoder,
     stamper: Stamper,

@@ -601,6 +601,128 @@ async fn a_recorded_session_replays_to_the_same_events() {
     }
 }
 
+/// The NDJSON lines of `streamer` in `stdout` but `connected` and
+/// `disconnected`, as text: the streamer renamed `as_name` and the
+/// timestamp's value left out (a live stream stamps receive times), every
+/// other byte as printed.
+fn lines_of(stdout: &[u8], streamer: &str, as_name: &str) -> Vec<String> {
+    let head = format!(",\"streamer\":\"{streamer}\",\"data\":");
+    let renamed = format!(",\"streamer\":\"{as_name}\",\"data\":");
+    std::str::from_utf8(stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["streamer"] == streamer && v["type"] != "connected" && v["type"] != "disconnected"
+        })
+        .map(|l| {
+            let l = l.replacen(&head, &renamed, 1);
+            let key = ",\"timestamp\":\"";
+            let at = l.rfind(key).unwrap() + key.len();
+            let end = at + l[at..].find('"').unwrap();
+            format!("{}{}", &l[..at], &l[end..])
+        })
+        .collect()
+}
+
+/// Streams printing NDJSON write their own lines (no envelopes): what three
+/// streams in one process print, each stream's lines in order, is byte for
+/// byte what `--replay` prints of a recording of the same frames (ids
+/// included: they come from the room and the message ids), timestamps and
+/// `connected`/`disconnected` aside. `--limit` cuts the lines at the one that
+/// reaches it, even inside a stream's burst of events.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_streams_print_what_the_replay_of_their_frames_prints() {
+    const USERS: [&str; 3] = ["alice", "bob", "carol"];
+    let fake = FakeTikTok::start().await;
+    let mut frames = demo_frames()[..40].to_vec();
+    frames.push(stream_end_frame(41));
+    for user in USERS {
+        fake.live(user, ROOM);
+    }
+    // One recording run, three streams at once, then one and three with
+    // --limit: a sign answer and a socket each.
+    for _ in 0..8 {
+        fake.sign(SignReply::Ok {
+            messages: vec![chat_fixture()],
+        })
+        .ws(WsScript::frames(frames.clone()));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let recorded = run(
+        &fake,
+        &dir,
+        &["watch", "alice", "--record", "alice.capture"],
+        &[],
+    )
+    .await;
+    assert_eq!(recorded.status.code(), Some(0), "{}", stderr(&recorded));
+    let replay = run(&fake, &dir, &["watch", "--replay", "alice.capture"], &[]).await;
+    assert_eq!(replay.status.code(), Some(0), "{}", stderr(&replay));
+    let expected = lines_of(&replay.stdout, "alice", "alice");
+    assert!(expected.len() > 40, "{} lines", expected.len());
+    assert_eq!(lines_of(&recorded.stdout, "alice", "alice"), expected);
+
+    let mut args = vec!["watch"];
+    args.extend(USERS);
+    let live = run(&fake, &dir, &args, &[]).await;
+    assert_eq!(live.status.code(), Some(0), "{}", stderr(&live));
+    for user in USERS {
+        let lines = lines_of(&live.stdout, user, "alice");
+        assert_eq!(lines.len(), expected.len(), "@{user}");
+        for (i, (got, want)) in lines.iter().zip(&expected).enumerate() {
+            assert_eq!(got, want, "@{user}: line {i}");
+        }
+    }
+    let events = ndjson(&live.stdout);
+    assert_connected_matched(&events);
+    assert_eq!(events.len(), USERS.len() * (expected.len() + 2));
+
+    // `connected`, then events: 30 lines end inside the first burst.
+    let limited = run(&fake, &dir, &["watch", "alice", "--limit", "30"], &[]).await;
+    assert_eq!(limited.status.code(), Some(0), "{}", stderr(&limited));
+    let lines = lines_of(&limited.stdout, "alice", "alice");
+    assert_eq!(lines[..], expected[..29]);
+    assert_eq!(ndjson(&limited.stdout).len(), 30);
+    // Three streams: 100 lines in all, each stream's a start of its own.
+    args.extend(["--limit", "100"]);
+    let limited = run(&fake, &dir, &args, &[]).await;
+    assert_eq!(limited.status.code(), Some(0), "{}", stderr(&limited));
+    assert_eq!(ndjson(&limited.stdout).len(), 100);
+    for user in USERS {
+        let lines = lines_of(&limited.stdout, user, "alice");
+        assert_eq!(lines[..], expected[..lines.len()], "@{user}");
+    }
+}
+
+/// A reader that goes away (`| head -1`) ends a live run quietly, exit 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_pipe_ends_a_live_run_with_exit_0() {
+    use tokio::io::AsyncBufReadExt;
+    let fake = FakeTikTok::start().await;
+    fake.live("alice", "7201").endless(Duration::from_millis(1));
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = command(&fake, dir.path(), &["watch", "alice"], &[])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(first.starts_with(r#"{"type":"connected""#), "{first}");
+    drop(lines);
+    let out = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
+        .await
+        .expect("tiklive ends once stdout is gone")
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
+
 /// The user and password the authenticating test proxies want, and how they
 /// appear (percent-encoded) in a proxy URL.
 const PROXY_USER: &str = "u$er";
@@ -845,7 +967,7 @@ async fn ctrl_c_closes_the_socket_flushes_and_exits_130() {
         .ws(WsScript::frames(demo_frames()[..5].to_vec()));
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = tiklive(dir.path());
-    cmd.args(["watch", "alice"])
+    cmd.args(["watch", "alice", "--record", "alice.capture"])
         .envs(fake.env())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -884,6 +1006,15 @@ async fn ctrl_c_closes_the_socket_flushes_and_exits_130() {
     // The socket was closed with a close frame, not just dropped.
     let closed = async || fake.recorded(|r| r.closes) == 1;
     eventually("a close frame", Duration::from_secs(1), closed).await;
+    // Every event of the frames received was printed, the streaks still
+    // open at Ctrl-C too: what a replay of them prints.
+    let replay = run(&fake, &dir, &["watch", "--replay", "alice.capture"], &[]).await;
+    assert_eq!(replay.status.code(), Some(0), "{}", stderr(&replay));
+    let mut printed = seen.join("\n");
+    printed.push('\n');
+    let expected = lines_of(&replay.stdout, "alice", "alice");
+    assert!(expected.len() > 5, "{} lines", expected.len());
+    assert_eq!(lines_of(printed.as_bytes(), "alice", "alice"), expected);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

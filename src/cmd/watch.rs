@@ -51,6 +51,11 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
     if format == Format::Ndjson && writes_stdout_itself(&source) {
         return run_direct(args, opts, source, term, shutdown).await;
     }
+    if format == Format::Ndjson
+        && let Source::Live(users) = source
+    {
+        return run_live_ndjson(args, opts, users, term, shutdown).await;
+    }
     let styles = Styles::new(term.color_stdout && format == Format::Pretty);
     let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
     let (recycle, recycled) = term::recycle_channel();
@@ -78,6 +83,16 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
             ..Start::default()
         },
     )?;
+    wait(producer, writer, &term, &shutdown).await
+}
+
+/// Wait for the source, then for the stdout thread to write what it sent.
+async fn wait(
+    producer: JoinHandle<Result<OfflineEnd>>,
+    writer: std::thread::JoinHandle<std::io::Result<term::WriterEnd>>,
+    term: &Terminal,
+    shutdown: &Shutdown,
+) -> Result<Code> {
     let produced = producer
         .await
         .map_err(|e| anyhow!("source task failed: {e}"))?;
@@ -87,7 +102,48 @@ pub async fn run(args: WatchArgs, term: Terminal, shutdown: Shutdown) -> Result<
         .map_err(|_| anyhow!("the stdout thread panicked"))?;
     written.context("cannot write to stdout")?;
     let end = produced?;
-    finish(&term, &shutdown, end)
+    finish(term, shutdown, end)
+}
+
+/// `watch` of live streams printing NDJSON: no [`Envelope`]s. Each stream's
+/// task writes its events' lines itself and sends them as text (see
+/// [`term::NdjsonLines`]) to the stdout thread ([`term::spawn_ndjson_stdout`]),
+/// which counts `--limit` and gives the written chunks back.
+async fn run_live_ndjson(
+    args: WatchArgs,
+    opts: DecoderOptions,
+    users: Vec<String>,
+    term: Terminal,
+    shutdown: Shutdown,
+) -> Result<Code> {
+    let live = LiveConfig::resolve(&args.input.live)?;
+    let (tx, rx) = mpsc::channel(BATCH_CHANNEL);
+    let (recycle, recycled) = term::recycle_channel();
+    let writer = term::spawn_ndjson_stdout(
+        rx,
+        DirectOptions {
+            line_flush: term.stdout_tty,
+            limit: args.limit,
+        },
+        Some(recycle),
+    );
+    let producer = crate::source::start_live_ndjson(
+        users,
+        SourceRun {
+            opts,
+            tx,
+            cancel: shutdown.token.child_token(),
+            record: args.record.clone(),
+        },
+        Start {
+            live: Some(live),
+            progress: term.progress(),
+            quiet: term.quiet,
+            ..Start::default()
+        },
+        std::sync::Arc::new(recycled),
+    )?;
+    wait(producer, writer, &term, &shutdown).await
 }
 
 /// Whether the source writes its NDJSON to stdout itself (see

@@ -34,13 +34,12 @@ use self::socket::{DriveEnd, Outputs};
 use crate::clock::now_ms;
 use crate::config::LiveConfig;
 use crate::error::Failure;
-use crate::pipeline::Stamper;
+use crate::pipeline::{Envelopes, Gather, Stamper};
 use crate::progress::Spinner;
 use crate::record::Recorder;
 use crate::source::{OfflineEnd, SourceRun};
-use crate::term::Recycled;
 use crate::webcast::capture::RecordKind;
-use crate::webcast::{Connection, Control, Decoder, DecoderOptions, EndCause, Envelope};
+use crate::webcast::{Connection, Control, Decoder, DecoderOptions, EndCause};
 use crate::{random, term};
 
 /// Sleep unless cancelled first; false if cancelled.
@@ -59,9 +58,6 @@ struct Ctx {
     opts: DecoderOptions,
     progress: bool,
     quiet: bool,
-    /// Written batches coming back from the consumer, if it sends them (see
-    /// [`crate::term::recycle_channel`]).
-    recycled: Option<Arc<Recycled>>,
 }
 
 /// The process's sign budget for `cfg`: `--sign-budget` calls per
@@ -117,24 +113,26 @@ pub fn spawn_hooked(
             progress: false,
             quiet,
             cfg,
-            recycled: None,
         };
-        supervise(&user, &ctx, run.tx, &run.cancel, run.record, &hooks).await
+        let out = Envelopes::new(None);
+        supervise(&user, &ctx, run.tx, out, &run.cancel, run.record, &hooks).await
     })
 }
 
-/// Watch `users`; events go to `run.tx`. `gate` is the sign budget to share
-/// (e.g. with `/api/status`, or across processes); `None` makes a local one
-/// from `cfg`. Ends when every stream has ended; with one user its error is
-/// the result, with several each is warned about and the first is returned.
-pub async fn run_all(
+/// Watch `users`; each stream gathers its events in a [`Gather`] made by
+/// `gather` (as [`Envelopes`], or NDJSON text) and sends them to `run.tx` in
+/// batches. `gate` is the sign budget to share (e.g. with `/api/status`, or
+/// across processes); `None` makes a local one from `cfg`. Ends when every
+/// stream has ended; with one user its error is the result, with several
+/// each is warned about and the first is returned.
+pub async fn run_all<G: Gather>(
     users: Vec<String>,
     cfg: LiveConfig,
-    run: SourceRun,
+    run: SourceRun<G::Batch>,
     gate: Option<SharedGate>,
     progress: bool,
     quiet: bool,
-    recycled: Option<Arc<Recycled>>,
+    gather: impl Fn() -> G + Send,
 ) -> Result<OfflineEnd> {
     if run.record.is_some() && users.len() > 1 {
         anyhow::bail!(Failure::usage(
@@ -155,7 +153,6 @@ pub async fn run_all(
         progress: progress && users.len() == 1,
         quiet,
         cfg,
-        recycled,
     });
     let total = users.len();
     let multi = total > 1;
@@ -165,12 +162,14 @@ pub async fn run_all(
         let tx = run.tx.clone();
         let cancel = run.cancel.clone();
         let record = run.record.clone();
+        let out = gather();
         set.spawn(async move {
             let delay = ctx.cfg.stagger * i as u32;
             if !sleep_or_cancel(delay, &cancel).await {
                 return (user, Ok(OfflineEnd::Cancelled));
             }
-            let result = supervise(&user, &ctx, tx, &cancel, record, &StreamHooks::default()).await;
+            let hooks = StreamHooks::default();
+            let result = supervise(&user, &ctx, tx, out, &cancel, record, &hooks).await;
             (user, result)
         });
     }
@@ -223,16 +222,13 @@ async fn wait_for_budget(ctx: &Ctx, user: &str, cancel: &CancellationToken) -> b
     sleep_or_cancel(wait, cancel).await
 }
 
-/// Send a batch; false when the consumer has gone.
-async fn send(tx: &mpsc::Sender<Vec<Envelope>>, batch: Vec<Envelope>) -> bool {
-    batch.is_empty() || tx.send(batch).await.is_ok()
-}
-
-/// One streamer, from lookup to the end of the stream.
-async fn supervise(
+/// One streamer, from lookup to the end of the stream; its events are
+/// gathered in `out` and sent to `tx`.
+async fn supervise<G: Gather>(
     user: &str,
     ctx: &Ctx,
-    tx: mpsc::Sender<Vec<Envelope>>,
+    tx: mpsc::Sender<G::Batch>,
+    out: G,
     cancel: &CancellationToken,
     record: Option<PathBuf>,
     hooks: &StreamHooks,
@@ -245,6 +241,7 @@ async fn supervise(
             cfg.idle_timeout.as_millis() as u64,
         ),
         stamper: Stamper::new(ctx.opts.wanted, user),
+        out,
     };
     // The driver's monotonic clock for the connection's timers.
     let clock = Instant::now();
@@ -309,14 +306,15 @@ async fn supervise(
                 r.write(t, RecordKind::Fetch, &signed.fetch)
                     .map_err(|e| LiveError::Record(format!("{e:#}")))?;
             }
-            let mut history = Vec::new();
             let info = stream.conn.handle_fetch(&signed.fetch);
             if let Err(e) = &info {
                 stream
                     .stamper
                     .skipped("fetch result", signed.fetch.len(), e);
             }
-            stream.drain(t, &mut history);
+            stream.drain(t);
+            // Sent after `connected`, once the socket is open.
+            let history = stream.out.take();
             let info = info.map_err(|e| LiveError::SignBadBody(e.to_string()))?;
             if info.push_server.is_empty() {
                 return Err(LiveError::NoPushServer);
@@ -347,17 +345,17 @@ async fn supervise(
             info!(user, room_id = %room_id, "connected");
             ran = true;
             lock(&reported).clear();
-            let mut batch = Vec::with_capacity(history.len() + 1);
-            stream.stamper.control(
+            stream.control(
                 &Control::Connected {
                     username: user.to_string(),
                     room_id: room_id.clone(),
                 },
                 t,
-                &mut batch,
             );
-            batch.extend(history);
-            if !send(&tx, batch).await {
+            if let Some(history) = history {
+                stream.out.append(history);
+            }
+            if !stream.send(&tx).await {
                 return Ok(DriveEnd::ConsumerGone);
             }
             let up = Instant::now();
@@ -370,11 +368,11 @@ async fn supervise(
                     clock,
                     Outputs {
                         stamper: &mut stream.stamper,
+                        gather: &mut stream.out,
                         recorder: recorder.as_mut(),
                         tx: &tx,
                         cancel,
                         cursor_out: hooks.cursor_out.as_ref(),
-                        recycled: ctx.recycled.as_deref(),
                     },
                 )
                 .await
@@ -405,17 +403,15 @@ async fn supervise(
                         EndCause::IdleTimeout,
                     ),
                 };
-                let mut batch = Vec::new();
-                stream.stamper.control(
+                stream.control(
                     &Control::Disconnected {
                         code,
                         reason: reason.clone(),
                         cause,
                     },
                     now_ms(),
-                    &mut batch,
                 );
-                if !send(&tx, batch).await {
+                if !stream.send(&tx).await {
                     return Ok(OfflineEnd::ConsumerGone);
                 }
                 LiveError::Network(if reason.is_empty() {
@@ -457,18 +453,16 @@ async fn supervise(
         // An `error` event for a change of state (the first failure, another
         // failure, giving up), not for every retry of the same failure.
         let news = lock(&reported).is_news(&err);
-        let mut batch = Vec::new();
         if news || give_up {
-            stream.stamper.control(
+            stream.control(
                 &Control::Error {
                     error: err.to_string(),
                     fatal: give_up,
                 },
                 now_ms(),
-                &mut batch,
             );
         }
-        if !send(&tx, batch).await {
+        if !stream.send(&tx).await {
             return Ok(OfflineEnd::ConsumerGone);
         }
         if give_up {
@@ -580,25 +574,43 @@ async fn find_room(
     }
 }
 
-/// One stream's connection and the stamping of its events: what lives
-/// across reconnects.
-struct Stream {
+/// One stream's connection, the stamping of its events and where they are
+/// gathered: what lives across reconnects.
+struct Stream<G> {
     conn: Connection,
     stamper: Stamper,
+    out: G,
 }
 
-impl Stream {
+impl<G: Gather> Stream<G> {
     /// Stamp the events the connection has decoded (received at `t_ms`).
-    fn drain(&mut self, t_ms: i64, batch: &mut Vec<Envelope>) {
+    fn drain(&mut self, t_ms: i64) {
         let conn = &mut self.conn;
-        self.stamper
-            .stamp(std::iter::from_fn(|| conn.poll_event()), t_ms, batch);
+        self.stamper.stamp(
+            std::iter::from_fn(|| conn.poll_event()),
+            t_ms,
+            &mut self.out,
+        );
+    }
+
+    /// A control event (see [`Stamper::control`]).
+    fn control(&mut self, control: &Control, t_ms: i64) {
+        self.stamper.control(control, t_ms, &mut self.out);
     }
 
     /// The end: the events still held (open gift streaks).
-    fn finish(&mut self, t_ms: i64, batch: &mut Vec<Envelope>) {
+    fn finish(&mut self, t_ms: i64) {
         self.conn.finish();
-        self.drain(t_ms, batch);
+        self.drain(t_ms);
+    }
+
+    /// Send what is gathered, if anything (waiting for room); false when
+    /// the consumer has gone.
+    async fn send(&mut self, tx: &mpsc::Sender<G::Batch>) -> bool {
+        match self.out.take() {
+            Some(batch) => tx.send(batch).await.is_ok(),
+            None => true,
+        }
     }
 }
 
@@ -610,52 +622,49 @@ fn lock(r: &std::sync::Mutex<Reported>) -> std::sync::MutexGuard<'_, Reported> {
 /// An error that ends the stream: emit `error` (`fatal`, unless the caller
 /// will start the stream again: then only when it is news, see
 /// [`StreamHooks::retried`]), flush, return the failure.
-async fn fail(
-    stream: &mut Stream,
-    tx: &mpsc::Sender<Vec<Envelope>>,
+async fn fail<G: Gather>(
+    stream: &mut Stream<G>,
+    tx: &mpsc::Sender<G::Batch>,
     err: LiveError,
     retried: Option<&std::sync::Mutex<Reported>>,
 ) -> Result<OfflineEnd> {
-    let mut batch = Vec::new();
     if retried.is_none_or(|r| lock(r).is_news(&err)) {
-        stream.stamper.control(
+        stream.control(
             &Control::Error {
                 error: err.to_string(),
                 fatal: retried.is_none(),
             },
             now_ms(),
-            &mut batch,
         );
     }
-    stream.finish(now_ms(), &mut batch);
-    let _ = tx.send(batch).await;
+    stream.finish(now_ms());
+    stream.send(tx).await;
     Err(Failure::new(err.code(), err.to_string()).into())
 }
 
-async fn flush_end(stream: &mut Stream, tx: &mpsc::Sender<Vec<Envelope>>) {
-    let mut batch = Vec::new();
-    stream.finish(now_ms(), &mut batch);
-    let _ = tx.send(batch).await;
+async fn flush_end<G: Gather>(stream: &mut Stream<G>, tx: &mpsc::Sender<G::Batch>) {
+    stream.finish(now_ms());
+    stream.send(tx).await;
 }
 
 /// Ctrl-C: held streaks, then `disconnected` with reason `interrupted`.
-async fn interrupted(stream: &mut Stream, tx: &mpsc::Sender<Vec<Envelope>>) -> Result<OfflineEnd> {
+async fn interrupted<G: Gather>(
+    stream: &mut Stream<G>,
+    tx: &mpsc::Sender<G::Batch>,
+) -> Result<OfflineEnd> {
     finish(stream, tx, EndCause::Interrupted, OfflineEnd::Cancelled).await
 }
 
 /// The end: held streaks, then `disconnected`.
-async fn finish(
-    stream: &mut Stream,
-    tx: &mpsc::Sender<Vec<Envelope>>,
+async fn finish<G: Gather>(
+    stream: &mut Stream<G>,
+    tx: &mpsc::Sender<G::Batch>,
     cause: EndCause,
     end: OfflineEnd,
 ) -> Result<OfflineEnd> {
-    let mut batch = Vec::new();
-    stream.finish(now_ms(), &mut batch);
-    stream
-        .stamper
-        .control(&Control::ended(1000, cause), now_ms(), &mut batch);
-    if tx.send(batch).await.is_err() {
+    stream.finish(now_ms());
+    stream.control(&Control::ended(1000, cause), now_ms());
+    if !stream.send(tx).await {
         return Ok(OfflineEnd::ConsumerGone);
     }
     Ok(end)

@@ -18,13 +18,12 @@ use super::cookies::CookieJar;
 use super::error::LiveError;
 use super::proxy::{self, Proxy};
 use crate::clock::now_ms;
-use crate::pipeline::Stamper;
+use crate::pipeline::{Gather, Stamper};
 use crate::record::Recorder;
 use crate::term;
-use crate::term::Recycled;
+use crate::webcast::FetchInfo;
 use crate::webcast::capture::RecordKind;
 use crate::webcast::connection::{Connection, State};
-use crate::webcast::{Envelope, FetchInfo};
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -274,15 +273,16 @@ pub enum DriveEnd {
 }
 
 /// Everything the driver writes to.
-pub struct Outputs<'a> {
+pub struct Outputs<'a, G: Gather> {
     pub stamper: &'a mut Stamper,
+    /// Where the stamped events of a burst are gathered before they are
+    /// handed to `tx` as one batch (empty between bursts).
+    pub gather: &'a mut G,
     pub recorder: Option<&'a mut Recorder>,
-    pub tx: &'a mpsc::Sender<Vec<Envelope>>,
+    pub tx: &'a mpsc::Sender<G::Batch>,
     pub cancel: &'a CancellationToken,
     /// Told the session cursor after each batch is handed to `tx`.
     pub cursor_out: Option<&'a tokio::sync::watch::Sender<String>>,
-    /// Where batch vectors come from (see [`crate::term::recycle_channel`]).
-    pub recycled: Option<&'a Recycled>,
 }
 
 /// Drive the socket `ws`, just opened with `conn` (whose enter-room frame is
@@ -296,17 +296,17 @@ pub struct Outputs<'a> {
 ///
 /// Events already decoded are handed over before any end is returned, except
 /// when the consumer has gone.
-pub async fn drive(
+pub async fn drive<G: Gather>(
     ws: Ws,
     conn: &mut Connection,
     clock: Instant,
-    mut out: Outputs<'_>,
+    mut out: Outputs<'_, G>,
 ) -> DriveEnd {
     let start = clock;
     let ms = move || start.elapsed().as_millis() as u64;
     let (mut sink, mut stream) = ws.split();
     // A batch the consumer has not taken yet; the socket is not read meanwhile.
-    let mut pending: Option<Vec<Envelope>> = None;
+    let mut pending: Option<G::Batch> = None;
     let end = loop {
         if let Err(e) = write_transmits(&mut sink, conn).await {
             break DriveEnd::Failed(e);
@@ -342,31 +342,32 @@ pub async fn drive(
             }
             permit = out.tx.reserve(), if pending.is_some() => {
                 let Ok(permit) = permit else { return DriveEnd::ConsumerGone };
-                permit.send(pending.take().unwrap_or_default());
+                if let Some(batch) = pending.take() {
+                    permit.send(batch);
+                }
                 report_cursor(&out, conn);
                 conn.resume(ms());
             }
             msg = stream.next(), if pending.is_none() => {
                 // Handle this message and every one already waiting (up to a
                 // burst): one flush and one channel hop per burst, not per frame.
-                let mut batch = out.recycled.map(Recycled::batch).unwrap_or_default();
                 let mut next = Some(msg);
                 let mut handled = 0;
                 let mut ended = None;
                 while let Some(msg) = next.take() {
-                    ended = on_message(msg, conn, &mut out, &mut batch, ms());
+                    ended = on_message(msg, conn, &mut out, ms());
                     handled += 1;
-                    if ended.is_some() || batch.len() >= BURST || handled >= BURST || conn.stream_end().is_some() {
+                    if ended.is_some() || out.gather.len() >= BURST || handled >= BURST || conn.stream_end().is_some() {
                         break;
                     }
                     next = stream.next().now_or_never();
                 }
                 if let Some(end) = ended {
                     // Events gathered earlier in this burst still go out.
-                    pending = Some(batch);
+                    pending = out.gather.take();
                     break end;
                 }
-                if !batch.is_empty() {
+                if let Some(batch) = out.gather.take() {
                     match out.tx.try_send(batch) {
                         Ok(()) => report_cursor(&out, conn),
                         Err(mpsc::error::TrySendError::Full(batch)) => {
@@ -410,21 +411,25 @@ async fn write_transmits(
 
 /// Hand `batch` (if any) to the consumer, waiting for room; false when the
 /// consumer has gone.
-async fn hand_over(out: &Outputs<'_>, conn: &Connection, batch: Option<Vec<Envelope>>) -> bool {
+async fn hand_over<G: Gather>(
+    out: &Outputs<'_, G>,
+    conn: &Connection,
+    batch: Option<G::Batch>,
+) -> bool {
     match batch {
-        Some(batch) if !batch.is_empty() => {
+        Some(batch) => {
             if out.tx.send(batch).await.is_err() {
                 return false;
             }
             report_cursor(out, conn);
             true
         }
-        _ => true,
+        None => true,
     }
 }
 
 /// Tell `cursor_out` (if any) the session cursor, when it changed.
-fn report_cursor(out: &Outputs<'_>, conn: &Connection) {
+fn report_cursor<G: Gather>(out: &Outputs<'_, G>, conn: &Connection) {
     if let Some(c) = out.cursor_out {
         c.send_if_modified(|old| {
             let changed = old != conn.cursor();
@@ -437,12 +442,11 @@ fn report_cursor(out: &Outputs<'_>, conn: &Connection) {
 }
 
 /// One message from the socket: record it, hand it to `conn`, stamp its
-/// events into `batch`. `Some` ends the socket.
-fn on_message(
+/// events into `out.gather`. `Some` ends the socket.
+fn on_message<G: Gather>(
     msg: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
     conn: &mut Connection,
-    out: &mut Outputs<'_>,
-    batch: &mut Vec<Envelope>,
+    out: &mut Outputs<'_, G>,
     now: u64,
 ) -> Option<DriveEnd> {
     let msg = match msg {
@@ -463,7 +467,7 @@ fn on_message(
                 Err(e) => out.stamper.skipped("frame", bytes.len(), &e),
             }
             out.stamper
-                .stamp(std::iter::from_fn(|| conn.poll_event()), t, batch);
+                .stamp(std::iter::from_fn(|| conn.poll_event()), t, out.gather);
         }
         WsMessage::Close(frame) => {
             let (code, reason) = frame

@@ -20,9 +20,9 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::now_ms;
 use crate::config::Speed;
 use crate::demo::{DEMO_ROOM_ID, DEMO_STREAMER, demo_stream};
-use crate::pipeline::{EventSink, Pipeline};
+use crate::pipeline::{Envelopes, EventSink, Pipeline};
 use crate::record::Recorder;
-use crate::term::{DirectOptions, Recycled, StdoutNdjson};
+use crate::term::{DirectOptions, NdjsonChunk, NdjsonLines, Recycled, StdoutNdjson};
 use crate::webcast::capture::{Record, RecordKind};
 use crate::webcast::{
     Control, DecoderOptions, EndCause, Envelope, Event, KindSet, PreparedFetch, PreparedFrame,
@@ -67,10 +67,12 @@ pub struct OfflineRun<'a> {
 }
 
 /// What every source needs: the decoder options, where to send batches of
-/// events, a cancellation token, and optionally a capture file to record to.
-pub struct SourceRun {
+/// events (`B`: [`Envelope`]s, or for live streams printing NDJSON the
+/// text of [`crate::term::NdjsonLines`]), a cancellation token, and
+/// optionally a capture file to record to.
+pub struct SourceRun<B = Vec<Envelope>> {
     pub opts: DecoderOptions,
-    pub tx: mpsc::Sender<Vec<Envelope>>,
+    pub tx: mpsc::Sender<B>,
     pub cancel: CancellationToken,
     pub record: Option<std::path::PathBuf>,
 }
@@ -139,6 +141,7 @@ pub fn start(
             let cfg = start
                 .live
                 .ok_or_else(|| anyhow::anyhow!("a live source needs its settings"))?;
+            let recycled = start.recycled;
             tokio::spawn(crate::live::run_all(
                 users,
                 cfg,
@@ -146,7 +149,7 @@ pub fn start(
                 start.gate,
                 start.progress,
                 start.quiet,
-                start.recycled,
+                move || Envelopes::new(recycled.clone()),
             ))
         }
         Source::Stdin => tokio::spawn(stdin::read_stdin(run.tx, run.cancel, run.opts.wanted)),
@@ -155,6 +158,34 @@ pub fn start(
         }
         Source::Demo(speed, threads) => offline(Box::new(run_demo), speed, threads, run),
     })
+}
+
+/// Start live streams whose events are printed as NDJSON: each stream's task
+/// writes its lines itself ([`NdjsonLines`], chunks taken back from
+/// `recycled`) and sends them to `run.tx`. `start` gives the live settings,
+/// the sign budget, the spinner and quiet; `--limit` is the stdout thread's
+/// (see [`crate::term::spawn_ndjson_stdout`]).
+pub fn start_live_ndjson(
+    users: Vec<String>,
+    run: SourceRun<NdjsonChunk>,
+    start: Start,
+    recycled: Arc<Recycled<NdjsonChunk>>,
+) -> Result<tokio::task::JoinHandle<Result<OfflineEnd>>> {
+    if let Some(path) = &run.record {
+        crate::record::check_path(path)?;
+    }
+    let cfg = start
+        .live
+        .ok_or_else(|| anyhow::anyhow!("a live source needs its settings"))?;
+    Ok(tokio::spawn(crate::live::run_all(
+        users,
+        cfg,
+        run,
+        start.gate,
+        start.progress,
+        start.quiet,
+        move || NdjsonLines::new(Some(recycled.clone())),
+    )))
 }
 
 /// `--limit N`: a sender that passes batches on until `n` events of the
