@@ -491,7 +491,8 @@ impl<'a> GiftData<'a> {
             cost: diamond_count,
             diamond_count,
             total_diamonds: diamond_count * repeat_count,
-            group_id: m.group_id.to_string(),
+            // `itoa` writes the digits `to_string` wrote, without its formatter.
+            group_id: itoa::Buffer::new().format(m.group_id).to_owned(),
             group_count: i64::from(m.group_count),
             combo_count: i64::from(m.combo_count),
             streakable: gift.r#type == 1,
@@ -505,7 +506,7 @@ impl<'a> GiftData<'a> {
             receiver,
             to_member_id: m.to_member_id.text(),
             to_member_id_int: if m.to_member_id_int != 0 {
-                m.to_member_id_int.to_string()
+                itoa::Buffer::new().format(m.to_member_id_int).to_owned()
             } else {
                 String::new()
             },

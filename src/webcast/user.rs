@@ -51,6 +51,7 @@ impl TextField for [u8] {
 /// checks for multibyte sequences, cost 4% of a replay's CPU time (perf,
 /// `watch --replay`, 20,000 frames). The one `unsafe` block of tiklive.
 #[allow(unsafe_code)]
+#[inline]
 pub(crate) fn ascii_str(bytes: &[u8]) -> Option<&str> {
     // SAFETY: ASCII bytes are valid UTF-8 (each is a one-byte sequence).
     is_ascii(bytes).then(|| unsafe { std::str::from_utf8_unchecked(bytes) })
