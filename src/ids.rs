@@ -116,7 +116,9 @@ impl MessageIds {
         ];
         let mut buf = [[0u8; BLOCK]; TAIL_BLOCKS];
         let flat = buf.as_flattened_mut();
-        flat[..self.rest_len].copy_from_slice(&self.rest[..self.rest_len]);
+        // The whole block, zeros after the prefix included: a copy of a
+        // constant size is a few moves, where `rest_len` bytes took a call.
+        flat[..BLOCK].copy_from_slice(&self.rest);
         let mut len = self.rest_len;
         for part in parts {
             let Some(to) = flat.get_mut(len..len + part.len()) else {

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use prost::Message;
 use tiklive::webcast::lenient::Mismatch;
-use tiklive::webcast::mapping::{Mapped, Route, map_message};
+use tiklive::webcast::mapping::{Mapped, Payload, Route, map_message};
 use tiklive::webcast::proto::lean;
 use tiklive::webcast::proto::{BaseMessage, FetchResult};
 use tiklive::webcast::wire;
@@ -64,7 +64,12 @@ fn prost_canonical(route: Route, bytes: &[u8]) -> Option<Vec<u8>> {
 /// The mapped events (kind, msgId, data) or error, and the skipped fields.
 fn mapped(route: Route, bytes: &[u8]) -> (Result<Vec<String>, String>, Vec<Mismatch>) {
     let mut mm = Vec::new();
-    let events = map_message(route, &Bytes::copy_from_slice(bytes), &mut mm).map(|m| match m {
+    let events = map_message(
+        route,
+        &Payload::from(&Bytes::copy_from_slice(bytes)),
+        &mut mm,
+    )
+    .map(|m| match m {
         Mapped::Events(events) => events
             .iter()
             .map(|e| format!("{:?} {:?} {}", e.kind, e.msg_id, e.data.get()))

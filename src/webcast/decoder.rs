@@ -19,7 +19,7 @@ use super::event::{Event, to_raw};
 use super::frame::{self, Frame};
 use super::kind::{EventKind, KindSet};
 use super::lenient::Mismatch;
-use super::mapping::{Mapped, Route, gift_event, map_message, whole};
+use super::mapping::{Mapped, Payload, Route, gift_event, map_message, whole};
 use super::proto::FetchResult;
 use super::streaks::{StreakMode, StreakTracker};
 use super::wire;
@@ -343,7 +343,7 @@ impl Decoder {
             if self.is_duplicate(m.msg_id) {
                 continue;
             }
-            let payload = bytes.slice_ref(m.payload);
+            let payload = Payload::new(&bytes, m.payload);
             let msg = prepare_message(self.opts, m.msg_id, m.method, &payload, m.is_history);
             self.apply_message(msg, out);
         }
@@ -383,7 +383,13 @@ impl Decoder {
         out: &mut Vec<Output>,
     ) {
         let payload = Bytes::copy_from_slice(payload);
-        let prepared = prepare_message(self.opts, wrapper_msg_id, method, &payload, history);
+        let prepared = prepare_message(
+            self.opts,
+            wrapper_msg_id,
+            method,
+            &Payload::from(&payload),
+            history,
+        );
         self.apply_message(prepared, out);
     }
 
@@ -698,7 +704,7 @@ fn spare_messages() -> Vec<PreparedMessage> {
 fn fetch_body(opts: DecoderOptions, bytes: &Bytes, result: &wire::FetchResult) -> FetchBody {
     let mut messages = spare_messages();
     messages.extend(result.messages.iter().map(|m| {
-        let payload = bytes.slice_ref(m.payload);
+        let payload = Payload::new(bytes, m.payload);
         prepare_message(opts, m.msg_id, m.method, &payload, m.is_history)
     }));
     FetchBody {
@@ -730,7 +736,7 @@ fn prepare_message(
     opts: DecoderOptions,
     msg_id: i64,
     method: &str,
-    payload: &Bytes,
+    payload: &Payload<'_>,
     history: bool,
 ) -> PreparedMessage {
     let wanted = opts.wanted;
@@ -748,7 +754,7 @@ fn prepare_message(
             EventKind::RawData,
             &RawData {
                 message_type_name: method.into(),
-                binary: B64.encode(payload),
+                binary: B64.encode(payload.bytes()),
             },
         ));
     }
@@ -758,7 +764,7 @@ fn prepare_message(
                 EventKind::Unknown,
                 &UnknownData {
                     method: method.into(),
-                    payload: B64.encode(payload),
+                    payload: B64.encode(payload.bytes()),
                 },
             ))));
         } else {
@@ -817,7 +823,7 @@ fn prepare_message(
                 event: route.kinds()[0].name().into(),
                 method: method.into(),
                 decoded_data: decoded,
-                binary: B64.encode(payload),
+                binary: B64.encode(payload.bytes()),
             },
         ));
     }

@@ -217,8 +217,18 @@ fn push_escape(out: &mut String, b: u8) {
     out.push_str(short);
 }
 
-fn write_int(out: &mut String, n: impl itoa::Integer) {
-    out.push_str(itoa::Buffer::new().format(n));
+/// Append the decimal digits of `n` (what `itoa` writes). A single digit,
+/// more than half of the numbers an event writes (flags, levels, counts,
+/// ranks), is pushed as one char: `itoa`'s text took a `memcpy` call.
+#[inline]
+pub(crate) fn write_int<I: itoa::Integer + Copy>(out: &mut String, n: I)
+where
+    u8: TryFrom<I>,
+{
+    match u8::try_from(n) {
+        Ok(d) if d < 10 => out.push(char::from(b'0' + d)),
+        _ => out.push_str(itoa::Buffer::new().format(n)),
+    }
 }
 
 /// serde_json's float format (shortest round trip; `null` when not finite).
@@ -310,7 +320,13 @@ impl<'w, 'a> ser::Serializer for &'w mut JsonWriter<'a> {
     type SerializeStructVariant = Compound<'w, 'a>;
 
     fn serialize_bool(self, v: bool) -> Result<(), JsonError> {
-        self.out.push_str(if v { "true" } else { "false" });
+        // Two pushes of a constant length each: one push of either text
+        // (4 or 5 bytes) took a `memcpy` call.
+        if v {
+            self.out.push_str("true");
+        } else {
+            self.out.push_str("false");
+        }
         Ok(())
     }
     integers!(w, v => {
@@ -816,6 +832,40 @@ mod tests {
             wide: (i128::MIN, u128::MAX),
         };
         assert_eq!(to_string(&v).unwrap(), serde_json::to_string(&v).unwrap());
+    }
+
+    /// Integers of every type around the one-digit shortcut, and their
+    /// extremes, as serde_json writes them.
+    #[test]
+    fn integers_are_written_as_serde_json_writes_them() {
+        let small: Vec<i64> = (-12..=12).chain([99, 100, i64::MIN, i64::MAX]).collect();
+        assert_eq!(
+            to_string(&small).unwrap(),
+            serde_json::to_string(&small).unwrap()
+        );
+        let unsigned = (0u8..=11).map(|n| (n, u16::from(n), u32::from(n), u64::from(n)));
+        let unsigned: Vec<_> = unsigned
+            .chain([(u8::MAX, u16::MAX, u32::MAX, u64::MAX)])
+            .collect();
+        assert_eq!(
+            to_string(&unsigned).unwrap(),
+            serde_json::to_string(&unsigned).unwrap()
+        );
+        let signed = [
+            (-1i8, -1i16, -1i32),
+            (9, 9, 9),
+            (10, 10, 10),
+            (i8::MIN, i16::MIN, i32::MIN),
+        ];
+        assert_eq!(
+            to_string(&signed).unwrap(),
+            serde_json::to_string(&signed).unwrap()
+        );
+        let wide = [(0i128, 9u128), (10, 10), (-9, u128::MAX)];
+        assert_eq!(
+            to_string(&wide).unwrap(),
+            serde_json::to_string(&wide).unwrap()
+        );
     }
 
     #[test]

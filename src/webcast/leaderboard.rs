@@ -129,9 +129,9 @@ fn write_with(memo: &mut Memo, ranks: &[Contributor<'_>], out: &mut String) -> R
             None => push_user_fields(&UserRef::default(), out),
         }
         out.push_str(",\"coinCount\":");
-        out.push_str(itoa::Buffer::new().format(c.score));
+        json::write_int(out, c.score);
         out.push_str(",\"rank\":");
-        out.push_str(itoa::Buffer::new().format(c.rank));
+        json::write_int(out, c.rank);
         out.push('}');
     }
     out.push(']');

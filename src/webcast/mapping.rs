@@ -61,7 +61,7 @@ pub enum Category {
 #[derive(Clone, Copy)]
 pub enum Decode {
     /// A typed mapping.
-    Typed(fn(&Bytes, &mut Vec<Mismatch>) -> Result<Mapped, MapError>),
+    Typed(fn(&Payload<'_>, &mut Vec<Mismatch>) -> Result<Mapped, MapError>),
     /// The whole message under this key (the spec's generic events).
     Keyed(&'static str),
     /// The whole message as the data object (types added since the spec).
@@ -104,6 +104,16 @@ macro_rules! routes {
         impl Route {
             /// Every route, in table order.
             pub const ALL: &'static [Route] = &[$(Route::$route,)*];
+
+            /// The route of a method named as TikTok sends it
+            /// (`WebcastChatMessage`), by string compares in table order (the
+            /// high-volume routes first); None for any other name.
+            fn by_wire_method(method: &str) -> Option<Route> {
+                match method {
+                    $($method => Some(Route::$route),)*
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -192,8 +202,14 @@ impl Route {
     /// misc/payload_examples.json and the events-collector files) and the
     /// `LinkMicBattleTaskMessage` spelling.
     pub fn for_method(method: &str) -> Option<Route> {
-        // Looked up once per message: foldhash instead of SipHash (the table
-        // is fixed, nothing is ever inserted from the wire to collide).
+        // Every message comes here. The names TikTok sends are matched by
+        // compares first: the table's buckets were a cache miss per message
+        // (most of this lookup's time). Other spellings go to the table.
+        if let Some(route) = Route::by_wire_method(method) {
+            return Some(route);
+        }
+        // foldhash instead of SipHash (the table is fixed, nothing is ever
+        // inserted from the wire to collide).
         static BY_NAME: OnceLock<HashMap<&'static str, Route, foldhash::fast::FixedState>> =
             OnceLock::new();
         let by_name = BY_NAME.get_or_init(|| {
@@ -239,7 +255,7 @@ pub type MapError = String;
 /// their wire type did not match the schema are appended to `mm`.
 pub fn map_message(
     route: Route,
-    payload: &Bytes,
+    payload: &Payload<'_>,
     mm: &mut Vec<Mismatch>,
 ) -> Result<Mapped, MapError> {
     let info = route.info();
@@ -260,10 +276,63 @@ fn one(ev: Event) -> Mapped {
 }
 
 fn decode<M: Message + Default + Name>(
-    payload: &Bytes,
+    payload: &Payload<'_>,
     mm: &mut Vec<Mismatch>,
 ) -> Result<M, MapError> {
-    lenient::decode(payload, mm)
+    lenient::decode(&payload.to_bytes(), mm)
+}
+
+/// A message's payload as a mapping reads it: its bytes, and the buffer they
+/// lie in (a frame's inflated payload). The wire reader reads the bytes; a
+/// [`Bytes`] sharing the buffer is made only for prost ([`Payload::to_bytes`]),
+/// whose `bytes` fields then borrow from it. A `Bytes` made for every message
+/// (an atomic count taken and given back on the buffer) was 0.6% of a
+/// replay's CPU time, and the messages the wire reader reads never used it.
+#[derive(Clone, Copy)]
+pub struct Payload<'a> {
+    buf: &'a Bytes,
+    bytes: &'a [u8],
+}
+
+impl<'a> Payload<'a> {
+    /// `bytes`, a part of `buf`. (Bytes from elsewhere work too: then
+    /// [`Payload::to_bytes`] copies them.)
+    pub fn new(buf: &'a Bytes, bytes: &'a [u8]) -> Payload<'a> {
+        Payload { buf, bytes }
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The bytes as a [`Bytes`]: a slice of the buffer, without a copy.
+    pub fn to_bytes(&self) -> Bytes {
+        let (start, end) = (self.bytes.as_ptr() as usize, self.buf.as_ptr() as usize);
+        let within = start >= end && start + self.bytes.len() <= end + self.buf.len();
+        if self.bytes.is_empty() {
+            Bytes::new()
+        } else if within {
+            self.buf.slice_ref(self.bytes)
+        } else {
+            Bytes::copy_from_slice(self.bytes)
+        }
+    }
+}
+
+/// The whole of `buf`.
+impl<'a> From<&'a Bytes> for Payload<'a> {
+    fn from(buf: &'a Bytes) -> Payload<'a> {
+        Payload { buf, bytes: buf }
+    }
+}
+
+impl std::ops::Deref for Payload<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.bytes
+    }
 }
 
 /// A high-volume message, read by [`wire`] from the payload's bytes; its lean
@@ -301,11 +370,11 @@ hot!(
 /// afresh: one mapping for both paths.
 fn read<'a, M: Hot<'a>>(
     m: &mut M,
-    payload: &'a Bytes,
+    payload: &Payload<'a>,
     canonical: &'a mut Vec<u8>,
     mm: &mut Vec<Mismatch>,
 ) -> Result<(), MapError> {
-    if m.parse_into(payload).is_ok() {
+    if m.parse_into(payload.bytes()).is_ok() {
         return Ok(());
     }
     *m = M::default();
@@ -350,7 +419,7 @@ fn generic(
     Ok(ev)
 }
 
-fn chat(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn chat(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut canonical = Vec::new();
     let mut m = wire::ChatMessage::default();
     read(&mut m, payload, &mut canonical, mm)?;
@@ -382,7 +451,7 @@ fn chat(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(with_id(EventKind::Chat, &data, &m.common)))
 }
 
-fn gift(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn gift(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut canonical = Vec::new();
     let mut m = wire::GiftMessage::default();
     read(&mut m, payload, &mut canonical, mm)?;
@@ -397,7 +466,7 @@ fn gift(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
 /// the wrapper's msgId (BaseProtoMessage field 3; 0 when absent), taken when
 /// the payload has no `common` msgId (see [`GiftData::take_wrapper_id`]).
 pub fn gift_event(
-    payload: &Bytes,
+    payload: &Payload<'_>,
     wrapper_msg_id: i64,
     mm: &mut Vec<Mismatch>,
 ) -> Result<Event, MapError> {
@@ -438,7 +507,8 @@ impl<'a> GiftData<'a> {
             cost: diamond_count,
             diamond_count,
             total_diamonds: diamond_count * repeat_count,
-            group_id: m.group_id.to_string(),
+            // `itoa` writes the digits `to_string` wrote, without its formatter.
+            group_id: itoa::Buffer::new().format(m.group_id).to_owned(),
             group_count: i64::from(m.group_count),
             combo_count: i64::from(m.combo_count),
             streakable: gift.r#type == 1,
@@ -452,7 +522,7 @@ impl<'a> GiftData<'a> {
             receiver,
             to_member_id: m.to_member_id.text(),
             to_member_id_int: if m.to_member_id_int != 0 {
-                m.to_member_id_int.to_string()
+                itoa::Buffer::new().format(m.to_member_id_int).to_owned()
             } else {
                 String::new()
             },
@@ -495,7 +565,7 @@ impl<'a> GiftData<'a> {
     }
 }
 
-fn like(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn like(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut canonical = Vec::new();
     let mut m = wire::LikeMessage::default();
     read(&mut m, payload, &mut canonical, mm)?;
@@ -508,7 +578,7 @@ fn like(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(with_id(EventKind::Like, &data, &m.common)))
 }
 
-fn member(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn member(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut canonical = Vec::new();
     let mut m = wire::MemberMessage::default();
     read(&mut m, payload, &mut canonical, mm)?;
@@ -544,7 +614,7 @@ fn with_label<R>(text: Option<&impl TextView>, f: impl FnOnce(&str) -> R) -> R {
     result
 }
 
-fn room_update(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn room_update(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut m = wire::RoomUserSeqMessage::default();
     // The viewers are read (or found in the memo) as the leaderboard is
     // written: one the reader refuses sends the message to prost, as a
@@ -590,7 +660,7 @@ fn room_update_event(m: &wire::RoomUserSeqMessage<'_>, top: &str) -> Mapped {
 /// Follow/share/other, from `common.displayText.key` (observed keys:
 /// `pm_main_follow_message_viewer_2`, `pm_mt_guidance_share`,
 /// `pm_mt_guidance_viewer_5_share`).
-fn social(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn social(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let mut canonical = Vec::new();
     let mut m = wire::SocialMessage::default();
     read(&mut m, payload, &mut canonical, mm)?;
@@ -640,7 +710,7 @@ fn emote_item(e: &super::proto::Emote) -> EmoteItem<'_> {
     }
 }
 
-fn emote(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn emote(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: EmoteChatMessage = decode(payload, mm)?;
     let first = m.emote_list.first().map(emote_item);
     let data = EmoteData {
@@ -666,7 +736,7 @@ pub const SUPER_FAN_BOX_BUSINESS_TYPE: i32 = 19;
 
 /// `envelope`, preceded by `superFanBox` for a super-fan box (business type
 /// 19 or a `ttlive_superfanbox` display key), as ZT 2.5.0 emits them.
-fn envelope(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn envelope(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: EnvelopeMessage = decode(payload, mm)?;
     let info = m.envelope_info.clone().unwrap_or_default();
     let data = EnvelopeData {
@@ -694,7 +764,7 @@ fn envelope(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError>
     Ok(Mapped::Events(events))
 }
 
-fn question(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn question(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: QuestionNewMessage = decode(payload, mm)?;
     let q = m.details.as_ref();
     let data = QuestionData {
@@ -706,7 +776,7 @@ fn question(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError>
     Ok(one(with_id(EventKind::QuestionNew, &data, &m.common)))
 }
 
-fn battle(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn battle(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: LinkMicBattle = decode(payload, mm)?;
     let battle_data = whole(Route::LinkMicBattle, payload, mm)?;
     let battle_users = m
@@ -748,7 +818,7 @@ fn battle(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
 
 /// `battleInfo` is the message without `armies` and `common`; `army` is the
 /// armies map. msgId/createTime come from `common` like every other event's.
-fn armies(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn armies(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let whole = whole(Route::LinkMicArmies, payload, mm)?;
     let common = whole.common();
     let mut battle_info = whole.into_value();
@@ -773,7 +843,7 @@ fn armies(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(ev))
 }
 
-fn live_intro(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn live_intro(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: LiveIntroMessage = decode(payload, mm)?;
     let data = LiveIntroData {
         common: CommonFields::from_common(m.common.as_ref()),
@@ -790,7 +860,7 @@ pub const STREAM_END_ACTIONS: [i32; 2] = [3, 4];
 
 /// `controlMessage` for every action, then `streamEnd` as well for 3 and 4
 /// (ZT 2.5.0 order).
-fn control(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn control(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: ControlMessage = decode(payload, mm)?;
     let data = ControlData {
         common: CommonFields::from_common(m.common.as_ref()),
@@ -810,7 +880,7 @@ const SUPER_FAN_JOINED: &str = "ttlive_superfan_commentnotif_superfanjoined";
 /// `barrage` for every barrage, preceded by `superFanJoin` when a display key
 /// (content 5.1 or common barrage content 24.1, case-insensitive) holds
 /// `…superfanjoined`, else by `superFan` when one holds `ttlive_superfan`.
-fn barrage(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn barrage(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: BarrageMessage = decode(payload, mm)?;
     let barrage_data = whole(Route::Barrage, payload, mm)?;
     let keys: Vec<String> = [&m.content, &m.common_barrage_content]
@@ -858,7 +928,7 @@ fn barrage(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> 
     Ok(Mapped::Events(events))
 }
 
-fn goal(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn goal(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: GoalUpdateMessage = decode(payload, mm)?;
     let goal_data = whole(Route::GoalUpdate, payload, mm)?;
     let goal = m.goal.clone().unwrap_or_default();
@@ -883,7 +953,7 @@ fn goal(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     Ok(one(with_id(EventKind::GoalUpdate, &data, &m.common)))
 }
 
-fn room_message(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn room_message(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: RoomMessage = decode(payload, mm)?;
     let data = RoomMessageData {
         common: CommonFields::from_common(m.common.as_ref()),
@@ -894,7 +964,7 @@ fn room_message(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapEr
     Ok(one(with_id(EventKind::RoomMessage, &data, &m.common)))
 }
 
-fn caption(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn caption(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: CaptionMessage = decode(payload, mm)?;
     let caption_data = whole(Route::Caption, payload, mm)?;
     let data = CaptionData {
@@ -921,7 +991,7 @@ fn caption(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> 
     Ok(one(with_id(EventKind::CaptionMessage, &data, &m.common)))
 }
 
-fn im_delete(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn im_delete(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: ImDeleteMessage = decode(payload, mm)?;
     let message_ids: Vec<String> = m.delete_msg_ids.iter().map(i64::to_string).collect();
     let data = ImDeleteData {
@@ -935,7 +1005,7 @@ fn im_delete(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError
 
 /// Field 2 is JSON text (observed): JSON when it parses, else the text; an
 /// empty object when it is not text.
-fn in_room_banner(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn in_room_banner(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: InRoomBannerMessage = decode(payload, mm)?;
     let inner = std::str::from_utf8(&m.data)
         .ok()
@@ -947,7 +1017,7 @@ fn in_room_banner(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, Map
     Ok(one(with_id(EventKind::InRoomBanner, &data, &m.common)))
 }
 
-fn rank_text(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn rank_text(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: RankTextMessage = decode(payload, mm)?;
     let text = m
         .self_get_badge_msg
@@ -971,7 +1041,7 @@ fn rank_text(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError
     Ok(one(with_id(EventKind::RankText, &data, &m.common)))
 }
 
-fn sub_notify(payload: &Bytes, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
+fn sub_notify(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
     let m: SubNotifyMessage = decode(payload, mm)?;
     let data = SubNotifyData {
         user: UserFields::from_user(m.user.as_ref(), None),
@@ -1039,6 +1109,25 @@ fn nested_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A payload's `Bytes` shares the buffer it lies in; bytes from
+    /// elsewhere are copied, and no bytes give an empty `Bytes`.
+    #[test]
+    fn payloads_share_their_buffer() {
+        let buf = Bytes::from_static(b"head:payload:tail");
+        let inner = Payload::new(&buf, &buf[5..12]);
+        assert_eq!(&*inner, b"payload");
+        let shared = inner.to_bytes();
+        assert_eq!(shared, &b"payload"[..]);
+        assert_eq!(shared.as_ptr(), buf[5..].as_ptr());
+        let whole = Payload::from(&buf).to_bytes();
+        assert_eq!((whole.as_ptr(), whole.len()), (buf.as_ptr(), buf.len()));
+        let other = b"elsewhere".to_vec();
+        let copied = Payload::new(&buf, &other).to_bytes();
+        assert_eq!(copied, &other[..]);
+        assert_ne!(copied.as_ptr(), other.as_ptr());
+        assert!(Payload::new(&buf, &buf[3..3]).to_bytes().is_empty());
+    }
 
     #[test]
     fn every_route_is_listed_once_and_found_by_its_method() {
@@ -1162,9 +1251,11 @@ mod tests {
                 .unwrap();
             let payload = filled(&desc, 0).encode_to_vec();
             let mut mm = Vec::new();
-            let Ok(Mapped::Events(events)) =
-                map_message(info.route, &Bytes::from(payload.clone()), &mut mm)
-            else {
+            let Ok(Mapped::Events(events)) = map_message(
+                info.route,
+                &Payload::from(&Bytes::from(payload.clone())),
+                &mut mm,
+            ) else {
                 panic!("{}: not decoded", info.method)
             };
             assert!(mm.is_empty(), "{}: {mm:?}", info.method);
