@@ -3,7 +3,8 @@
 #   1. time from start to the first event;
 #   2. events/s sustained through `watch … > /dev/null` from a server that pushes
 #      as fast as it can, compared with `--replay` of the same frames (two run
-#      lengths, so that start-up and connection set-up cancel out);
+#      lengths, so that start-up and connection set-up cancel out; RUNS rounds,
+#      default 3, and their median);
 #   3. peak RSS with 1 stream and with 50 streams in one process;
 #   4. STREAMS streams (default 1,000) in one process at a realistic rate (the
 #      demo's frames, one every GAP_MS = 500 ms per stream: about 3 messages/s
@@ -22,7 +23,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 start_fake() { # args for the fake; sets URL
   rm -f "$WORK/fake.out"
-  "$FAKE" "$@" > "$WORK/fake.out" &
+  "$FAKE" "$@" > "$WORK/fake.out" 2> "$WORK/fake.err" &
   for _ in $(seq 200); do grep -q url= "$WORK/fake.out" 2>/dev/null && break; sleep 0.05; done
   URL=$(sed -n 's/^url=//p' "$WORK/fake.out")
 }
@@ -52,19 +53,22 @@ if section 2; then
 # cancel that out: what is left is the rate a stream sustains once connected.
 R1=${R1:-100}
 R2=${R2:-500}
-echo "== 2. sustained throughput (one stream, $R1 and $R2 × the demo's frames; rate of the difference)"
-live_run() { # repeat -> sets N (events) and MS (wall ms), records $WORK/live$1.capture
+RUNS=${RUNS:-3}
+echo "== 2. sustained throughput (one stream, $R1 and $R2 × the demo's frames; rate of the difference; $RUNS rounds)"
+record_run() { # repeat -> records $WORK/live$1.capture, sets N (events)
   start_fake --users 1 --repeat "$1"
   envs "$BIN" watch user1 -q --record "$WORK/live$1.capture" > "$WORK/live.ndjson"
   N=$(wc -l < "$WORK/live.ndjson")
   kill %1; wait 2>/dev/null || true
+}
+live_ms() { # repeat -> wall ms of a live run (not recording)
   start_fake --users 1 --repeat "$1"
   local t0 t1
   t0=$(now_ns)
   envs "$BIN" watch user1 -q > /dev/null
   t1=$(now_ns)
-  MS=$(( (t1 - t0) / 1000000 ))
   kill %1; wait 2>/dev/null || true
+  echo $(( (t1 - t0) / 1000000 ))
 }
 replay_ms() { # capture, extra args -> wall ms
   local t0 t1
@@ -73,20 +77,30 @@ replay_ms() { # capture, extra args -> wall ms
   t1=$(now_ns)
   echo $(( (t1 - t0) / 1000000 ))
 }
-live_run "$R1"; n1=$N; l1=$MS
-live_run "$R2"; n2=$N; l2=$MS
-r1=$(replay_ms "$WORK/live$R1.capture" --threads 1)
-r2=$(replay_ms "$WORK/live$R2.capture" --threads 1)
-a1=$(replay_ms "$WORK/live$R1.capture")
-a2=$(replay_ms "$WORK/live$R2.capture")
 rate() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%d", (ms > 0 ? n * 1000 / ms : 0) }'; }
+ratio() { awk -v r="$1" -v l="$2" 'BEGIN { printf "%.2f", (l > 0 ? r / l : 0) }'; }
+record_run "$R1"; n1=$N
+record_run "$R2"; n2=$N
 dn=$(( n2 - n1 ))
-echo "   live:   $n1 events in $l1 ms, $n2 in $l2 ms: sustained $(rate "$dn" $(( l2 - l1 ))) events/s"
-echo "   replay --threads 1: $r1 ms, $r2 ms: sustained $(rate "$dn" $(( r2 - r1 ))) events/s"
-echo "   replay, every core: $a1 ms, $a2 ms: sustained $(rate "$dn" $(( a2 - a1 ))) events/s"
+echo "   $n1 and $n2 events"
+# Rounds of live and replay runs, one after the other: a round shares its
+# moment's load, and the median round is the figure.
+: > "$WORK/rounds.txt"
+for round in $(seq "$RUNS"); do
+  l1=$(live_ms "$R1"); l2=$(live_ms "$R2")
+  r1=$(replay_ms "$WORK/live$R1.capture" --threads 1)
+  r2=$(replay_ms "$WORK/live$R2.capture" --threads 1)
+  a1=$(replay_ms "$WORK/live$R1.capture")
+  a2=$(replay_ms "$WORK/live$R2.capture")
+  q=$(ratio $(( r2 - r1 )) $(( l2 - l1 )))
+  echo "$q $(ratio "$r2" "$l2")" >> "$WORK/rounds.txt"
+  echo "   round $round: live $l1/$l2 ms (sustained $(rate "$dn" $(( l2 - l1 ))) events/s); replay --threads 1 $r1/$r2 ms ($(rate "$dn" $(( r2 - r1 )))/s); replay on every core $a1/$a2 ms ($(rate "$dn" $(( a2 - a1 )))/s); live / replay $q"
+done
 # One live stream decodes on one thread: the like-for-like replay is --threads 1.
-echo "   live / replay (--threads 1), sustained: $(awk -v r=$(( r2 - r1 )) -v l=$(( l2 - l1 )) 'BEGIN { printf "%.2f", (l > 0 ? r / l : 0) }')"
-echo "   the same from whole runs ($R2 copies, start-up included): $(awk -v r="$r2" -v l="$l2" 'BEGIN { printf "%.2f", (l > 0 ? r / l : 0) }')"
+mid=$(( (RUNS + 1) / 2 ))
+echo "   live / replay (--threads 1), sustained, median of $RUNS rounds: $(cut -d' ' -f1 "$WORK/rounds.txt" | sort -n | sed -n "${mid}p")   (goal >= 0.67)"
+echo "   the same from whole runs ($R2 copies, start-up included): $(cut -d' ' -f2 "$WORK/rounds.txt" | sort -n | sed -n "${mid}p")"
+echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 
 if section 3; then
