@@ -361,14 +361,7 @@ impl EventSink for StdoutNdjson {
         if self.error.is_some() || self.limit_reached() {
             return;
         }
-        let parts = EnvelopeParts {
-            kind: event.kind,
-            streamer,
-            data: event.data.get(),
-            timestamp,
-            id,
-            history: event.history,
-        };
+        let parts = event.parts(streamer, timestamp, id);
         let start = self.text.len();
         let head = self.repeats.write_line(&parts, &mut self.text);
         self.bytes += self.text.len() - start + event.data.get().len();
@@ -441,14 +434,7 @@ impl EventSink for NdjsonLines {
         {
             self.chunk = back;
         }
-        let parts = EnvelopeParts {
-            kind: event.kind,
-            streamer,
-            data: event.data.get(),
-            timestamp,
-            id,
-            history: event.history,
-        };
+        let parts = event.parts(streamer, timestamp, id);
         let chunk = &mut self.chunk;
         self.repeats.write_head(&parts, &mut chunk.text);
         chunk.text.push_str(parts.data);

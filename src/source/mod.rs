@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::now_ms;
 use crate::config::Speed;
 use crate::demo::{DEMO_ROOM_ID, DEMO_STREAMER, demo_stream};
-use crate::pipeline::{Envelopes, EventSink, Pipeline};
+use crate::pipeline::{Envelopes, EventSink, Gather, Pipeline};
 use crate::record::Recorder;
 use crate::term::{DirectOptions, NdjsonChunk, NdjsonLines, Recycled, StdoutNdjson};
 use crate::webcast::capture::{Record, RecordKind};
@@ -138,19 +138,8 @@ pub fn start(
     };
     Ok(match source {
         Source::Live(users) => {
-            let cfg = start
-                .live
-                .ok_or_else(|| anyhow::anyhow!("a live source needs its settings"))?;
-            let recycled = start.recycled;
-            tokio::spawn(crate::live::run_all(
-                users,
-                cfg,
-                run,
-                start.gate,
-                start.progress,
-                start.quiet,
-                move || Envelopes::new(recycled.clone()),
-            ))
+            let recycled = start.recycled.clone();
+            spawn_live(users, run, start, move || Envelopes::new(recycled.clone()))?
         }
         Source::Stdin => tokio::spawn(stdin::read_stdin(run.tx, run.cancel, run.opts.wanted)),
         Source::Replay(path, speed, threads) => {
@@ -174,6 +163,20 @@ pub fn start_live_ndjson(
     if let Some(path) = &run.record {
         crate::record::check_path(path)?;
     }
+    spawn_live(users, run, start, move || {
+        NdjsonLines::new(Some(recycled.clone()))
+    })
+}
+
+/// Spawn the task that watches `users` with `start`'s live settings, sign
+/// budget, spinner and quiet; each stream gathers its events with a
+/// `gather()` of its own.
+fn spawn_live<G: Gather + 'static>(
+    users: Vec<String>,
+    run: SourceRun<G::Batch>,
+    start: Start,
+    gather: impl Fn() -> G + Send + 'static,
+) -> Result<tokio::task::JoinHandle<Result<OfflineEnd>>> {
     let cfg = start
         .live
         .ok_or_else(|| anyhow::anyhow!("a live source needs its settings"))?;
@@ -184,7 +187,7 @@ pub fn start_live_ndjson(
         start.gate,
         start.progress,
         start.quiet,
-        move || NdjsonLines::new(Some(recycled.clone())),
+        gather,
     )))
 }
 

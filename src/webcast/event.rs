@@ -29,6 +29,25 @@ pub struct Event {
 }
 
 impl Event {
+    /// The fields of this event's envelope line, borrowed: the event as
+    /// `streamer`'s, stamped with `timestamp` and `id` (what a writer that
+    /// builds no [`Envelope`] writes from).
+    pub fn parts<'a>(
+        &'a self,
+        streamer: &'a str,
+        timestamp: &'a str,
+        id: &'a str,
+    ) -> EnvelopeParts<'a> {
+        EnvelopeParts {
+            kind: self.kind,
+            streamer,
+            data: self.data.get(),
+            timestamp,
+            id,
+            history: self.history,
+        }
+    }
+
     /// Build an event from any serialisable data.
     pub fn new(kind: EventKind, data: &impl Serialize) -> Event {
         Event {
