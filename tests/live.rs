@@ -574,17 +574,7 @@ async fn a_recorded_session_replays_to_the_same_events() {
             messages: vec![chat_fixture()],
         })
         .ws(WsScript::frames(frames));
-    let dir = tempfile::tempdir().unwrap();
-    let live = run(
-        &fake,
-        &dir,
-        &["watch", "alice", "--record", "alice.capture"],
-        &[],
-    )
-    .await;
-    assert_eq!(live.status.code(), Some(0), "stderr: {}", stderr(&live));
-    let replay = run(&fake, &dir, &["watch", "--replay", "alice.capture"], &[]).await;
-    assert_eq!(replay.status.code(), Some(0), "stderr: {}", stderr(&replay));
+    let (live, replay) = record_then_replay(&fake).await;
     let strip = |mut v: serde_json::Value| {
         v.as_object_mut().unwrap().remove("id");
         if v["type"] == "disconnected" {
@@ -599,6 +589,23 @@ async fn a_recorded_session_replays_to_the_same_events() {
     for (i, (x, y)) in a.iter().zip(&b).enumerate() {
         assert_eq!(x, y, "event {i} differs");
     }
+}
+
+/// `watch alice --record` against `fake`, then `watch --replay` of that
+/// capture: both outputs, each checked to have exited 0.
+async fn record_then_replay(fake: &FakeTikTok) -> (std::process::Output, std::process::Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let live = run(
+        fake,
+        &dir,
+        &["watch", "alice", "--record", "alice.capture"],
+        &[],
+    )
+    .await;
+    assert_eq!(live.status.code(), Some(0), "stderr: {}", stderr(&live));
+    let replay = run(fake, &dir, &["watch", "--replay", "alice.capture"], &[]).await;
+    assert_eq!(replay.status.code(), Some(0), "stderr: {}", stderr(&replay));
+    (live, replay)
 }
 
 /// The NDJSON lines of `streamer` in `stdout` but `connected` and
@@ -648,17 +655,8 @@ async fn several_streams_print_what_the_replay_of_their_frames_prints() {
         })
         .ws(WsScript::frames(frames.clone()));
     }
+    let (recorded, replay) = record_then_replay(&fake).await;
     let dir = tempfile::tempdir().unwrap();
-    let recorded = run(
-        &fake,
-        &dir,
-        &["watch", "alice", "--record", "alice.capture"],
-        &[],
-    )
-    .await;
-    assert_eq!(recorded.status.code(), Some(0), "{}", stderr(&recorded));
-    let replay = run(&fake, &dir, &["watch", "--replay", "alice.capture"], &[]).await;
-    assert_eq!(replay.status.code(), Some(0), "{}", stderr(&replay));
     let expected = lines_of(&replay.stdout, "alice", "alice");
     assert!(expected.len() > 40, "{} lines", expected.len());
     assert_eq!(lines_of(&recorded.stdout, "alice", "alice"), expected);
