@@ -18,7 +18,7 @@ use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
-use super::json::Verbatim;
+use super::json::{self, Verbatim};
 use super::user::{CommonFields, UserFields, UserRef};
 use super::whole::Whole;
 
@@ -344,6 +344,57 @@ json_fields!(RoomUpdateData<'_> {
     top_viewers: "topViewers",
     common: inline,
 });
+
+/// The fields of a `roomUpdate` but its leaderboard, for the mapping, which
+/// writes the event's JSON with [`RoomUpdateFields::write_with`]: the
+/// leaderboard (3-6 KB, the most of a `roomUpdate`) is then written once,
+/// straight into the event's text, where a [`TopViewers::Json`] was written
+/// into a buffer of its own and copied from there.
+#[derive(Debug, Clone, Default)]
+pub struct RoomUpdateFields<'a> {
+    pub viewer_count: i64,
+    /// As [`RoomUpdateData::timestamp`].
+    pub timestamp: &'a str,
+    pub total_viewers: i64,
+    /// `common.msgId`; 0 when absent (no `msgId` written, as
+    /// [`CommonFields::from_common`] has it).
+    pub msg_id: i64,
+    /// `common.createTime` (ms); 0 when absent (not written).
+    pub create_time: i64,
+}
+
+impl RoomUpdateFields<'_> {
+    /// Append what serialising the [`RoomUpdateData`] of these fields writes,
+    /// with `top` writing its `topViewers` (a JSON array of [`TopViewer`]s) in
+    /// place. `top`'s error is returned, `out` then holding part of the text.
+    pub fn write_with<E>(
+        &self,
+        out: &mut String,
+        top: impl FnOnce(&mut String) -> Result<(), E>,
+    ) -> Result<(), E> {
+        out.push_str("{\"viewerCount\":");
+        json::write_int(out, self.viewer_count);
+        if !self.timestamp.is_empty() {
+            out.push_str(",\"timestamp\":");
+            json::write_str(out, self.timestamp);
+        }
+        out.push_str(",\"totalViewers\":");
+        json::write_int(out, self.total_viewers);
+        out.push_str(",\"topViewers\":");
+        top(out)?;
+        if self.msg_id != 0 {
+            out.push_str(",\"msgId\":\"");
+            json::write_int(out, self.msg_id);
+            out.push('"');
+        }
+        if self.create_time != 0 {
+            out.push_str(",\"createTime\":");
+            json::write_int(out, self.create_time);
+        }
+        out.push('}');
+        Ok(())
+    }
+}
 
 /// `social`, `follow` and `share`.
 #[derive(Debug, Deserialize)]
@@ -1000,5 +1051,55 @@ mod tests {
         })
         .unwrap();
         assert_eq!(fan, r#"{"message":"m","fanData":{}}"#);
+    }
+    /// [`RoomUpdateFields::write_with`] writes what serialising the
+    /// [`RoomUpdateData`] writes, with and without the fields left out when
+    /// empty, and returns `top`'s error.
+    #[test]
+    fn room_update_fields_write_as_the_data_serialises() {
+        let top = r#"[{"userId":"1","uniqueId":"u1","nickname":"A","profilePictureUrl":"","coinCount":9,"rank":1}]"#;
+        for (timestamp, msg_id, create_time) in [
+            (
+                "2024-05-01T18:00:00.123Z",
+                7_400_000_000_000_000_001,
+                1_714_586_400_123,
+            ),
+            ("", 0, 0),
+            ("", -5, 0),
+            ("t", 0, -1),
+        ] {
+            let fields = RoomUpdateFields {
+                viewer_count: -3,
+                timestamp,
+                total_viewers: 20,
+                msg_id,
+                create_time,
+            };
+            let data = RoomUpdateData {
+                viewer_count: -3,
+                timestamp: timestamp.into(),
+                total_viewers: 20,
+                top_viewers: TopViewers::Json(Verbatim(top)),
+                common: CommonFields {
+                    msg_id: if msg_id != 0 {
+                        IdText::Num(msg_id)
+                    } else {
+                        IdText::default()
+                    },
+                    create_time,
+                },
+            };
+            let mut out = String::from("x");
+            fields
+                .write_with(&mut out, |out| {
+                    out.push_str(top);
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+            assert_eq!(out[1..], json::to_string(&data).unwrap());
+        }
+        let mut out = String::new();
+        let refused = RoomUpdateFields::default().write_with(&mut out, |_| Err("refused"));
+        assert_eq!(refused, Err("refused"));
     }
 }

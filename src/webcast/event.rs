@@ -50,9 +50,14 @@ impl Event {
 
     /// Build an event from any serialisable data.
     pub fn new(kind: EventKind, data: &impl Serialize) -> Event {
+        Event::from_json(kind, to_raw(data))
+    }
+
+    /// Build an event from its data's JSON text (see [`Json::write_with`]).
+    pub fn from_json(kind: EventKind, data: Json) -> Event {
         Event {
             kind,
-            data: to_raw(data),
+            data,
             msg_id: None,
             history: false,
         }
@@ -130,29 +135,38 @@ thread_local! {
 /// this thread has one (see [`Json::recycle`]), else through a scratch
 /// buffer into one allocation of the exact size.
 pub fn to_raw(data: &(impl Serialize + ?Sized)) -> Json {
-    let spare = SPARE.with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()));
-    if let Some(mut out) = spare {
-        out.clear();
-        return match json::write_value(&mut out, data) {
-            Ok(()) => Json(out),
-            Err(e) => Json(error_text(&e)),
-        };
-    }
-    SCRATCH.with(|scratch| {
-        let Ok(mut out) = scratch.try_borrow_mut() else {
-            // Re-entered (a Serialize impl that builds an event): no scratch.
-            return Json(to_text(data));
-        };
-        out.clear();
-        match json::write_value(&mut out, data) {
-            Ok(()) => Json(out.as_str().into()),
-            Err(e) => Json(error_text(&e)),
-        }
-    })
+    Json::write_with(|out| json::write_value(out, data)).unwrap_or_else(|e| Json(error_text(&e)))
 }
 
-fn to_text(data: &(impl Serialize + ?Sized)) -> String {
-    json::to_string(data).unwrap_or_else(|e| error_text(&e))
+impl Json {
+    /// The JSON text that `write` appends to an empty buffer, in the buffer
+    /// [`to_raw`] would use (a recycled one, else the scratch buffer, then
+    /// one allocation of the exact size). `write` must write one JSON value:
+    /// it is one of our own writers, as where a mapping writes an event's
+    /// data itself (a `roomUpdate`, whose leaderboard is written straight
+    /// from a memo). Its error is returned, the buffer kept for reuse.
+    pub fn write_with<E>(write: impl FnOnce(&mut String) -> Result<(), E>) -> Result<Json, E> {
+        let spare = SPARE.with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()));
+        if let Some(mut out) = spare {
+            out.clear();
+            return match write(&mut out) {
+                Ok(()) => Ok(Json(out)),
+                Err(e) => {
+                    Json(out).recycle();
+                    Err(e)
+                }
+            };
+        }
+        SCRATCH.with(|scratch| {
+            let Ok(mut out) = scratch.try_borrow_mut() else {
+                // Re-entered (a Serialize impl that builds an event): no scratch.
+                let mut out = String::new();
+                return write(&mut out).map(|()| Json(out));
+            };
+            out.clear();
+            write(&mut out).map(|()| Json(out.as_str().into()))
+        })
+    }
 }
 
 fn error_text(e: &json::JsonError) -> String {

@@ -13,11 +13,14 @@
 //!
 //! The memo is per thread (the decoding of a frame may run on any worker
 //! thread) and bounded: [`CAPACITY`] viewers. The output is a function of
-//! the bytes alone, memo or not (`memo_changes_nothing` below).
+//! the bytes alone, memo or not (`memo_changes_nothing` below). The board is
+//! written straight into the event's text (`RoomUpdateFields::write_with` in
+//! `data.rs`), not into a buffer of its own first.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
+
+use hashbrown::HashTable;
 
 use super::json;
 use super::user::UserRef;
@@ -29,93 +32,59 @@ use super::wire::{Contributor, RefUser, Refused};
 /// streams decoded on one thread.
 pub const CAPACITY: usize = 256;
 
-/// What the memo holds for one viewer.
-struct Fields {
+/// A slot's buffers grown past this many bytes (a huge `User`) are freed when
+/// the slot is reused, not kept for the next viewer.
+const SLOT_BYTES: usize = 4096;
+
+/// One remembered viewer. Slots are reused once their viewer is forgotten,
+/// buffers and all: a viewer not seen before costs no allocation once the
+/// memo is full.
+#[derive(Default)]
+struct Slot {
+    /// The viewer's `User` encoding: the key.
+    key: Vec<u8>,
     /// `{"userId":…,"uniqueId":…,"nickname":…,"profilePictureUrl":…`: the
     /// JSON of the viewer's [`UserRef`], without its closing brace.
-    json: Box<str>,
+    json: String,
+    /// [`Memo::hash`] of the key.
+    hash: u64,
     /// When it was last written (the memo's [`Memo::clock`]).
     used: u64,
 }
 
-/// A viewer's `User` encoding → its [`Fields`].
+/// A viewer's `User` encoding → the JSON of its fields.
 #[derive(Default)]
 struct Memo {
-    fields: HashMap<Box<[u8]>, Fields, Prefix>,
+    /// The index of each remembered viewer's [`Slot`] in `slots`, by the hash
+    /// of its key.
+    index: HashTable<u32>,
+    /// At most [`CAPACITY`].
+    slots: Vec<Slot>,
+    /// The slots of forgotten viewers, to reuse.
+    free: Vec<u32>,
     /// Counts the viewers written.
     clock: u64,
-    /// The buffer [`with_top_viewers`] writes in.
-    text: String,
+    hasher: foldhash::fast::RandomState,
 }
 
-/// Hashes a viewer's encoding by its length and first [`PREFIX`] bytes
-/// only (its id and name come first; keys are still compared whole): hashing
-/// all of each encoding's 300-400 bytes was a third of the memo's cost.
-#[derive(Default, Clone)]
-struct Prefix(foldhash::fast::RandomState);
-
-/// How many leading bytes of a key [`Prefix`] hashes.
+/// How many leading bytes of a key [`Memo::hash`] hashes.
 const PREFIX: usize = 48;
-
-impl BuildHasher for Prefix {
-    type Hasher = PrefixHasher;
-
-    fn build_hasher(&self) -> PrefixHasher {
-        PrefixHasher(self.0.build_hasher())
-    }
-}
-
-/// The hasher of [`Prefix`].
-struct PrefixHasher(foldhash::fast::FoldHasher<'static>);
-
-impl Hasher for PrefixHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.write(&bytes[..bytes.len().min(PREFIX)]);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0.write_usize(n);
-    }
-    fn finish(&self) -> u64 {
-        self.0.finish()
-    }
-}
 
 thread_local! {
     static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
-/// Call `f` with the JSON array of `ranks`: what serialising each as a
+/// Append the JSON array of `ranks` to `out`: what serialising each as a
 /// `TopViewer` (`data.rs`) writes (`{"userId":…,"profilePictureUrl":…,
 /// "coinCount":…,"rank":…}`, a viewer without a user with empty fields).
-/// The text is written in a buffer the thread keeps. `Refused` (and `f` not
-/// called) when the wire reader refuses a viewer's `User`: then prost must
-/// read the message (see `mapping.rs`).
-pub fn with_top_viewers<R>(
-    ranks: &[Contributor<'_>],
-    f: impl FnOnce(&str) -> R,
-) -> Result<R, Refused> {
-    let taken = MEMO.with(|memo| {
-        let mut memo = memo.try_borrow_mut().ok()?;
-        let mut text = std::mem::take(&mut memo.text);
-        text.clear();
-        Some(write_with(&mut memo, ranks, &mut text).map(|()| text))
-    });
-    let text = match taken {
-        Some(written) => written?,
+/// `Refused` when the wire reader refuses a viewer's `User` (`out` then holds
+/// part of the array): then prost must read the message (see `mapping.rs`).
+pub fn write_top_viewers(ranks: &[Contributor<'_>], out: &mut String) -> Result<(), Refused> {
+    MEMO.with(|memo| match memo.try_borrow_mut() {
+        Ok(mut memo) => write_with(&mut memo, ranks, out),
         // Re-entered (not done today): a fresh memo gives the same text.
-        None => {
-            let mut text = String::new();
-            write_with(&mut Memo::default(), ranks, &mut text)?;
-            text
-        }
-    };
-    let result = f(&text);
-    let _ = MEMO.try_with(|memo| {
-        if let Ok(mut memo) = memo.try_borrow_mut() {
-            memo.text = text;
-        }
-    });
-    Ok(result)
+        Err(_) => write_with(&mut Memo::default(), ranks, out),
+    })
 }
 
 fn write_with(memo: &mut Memo, ranks: &[Contributor<'_>], out: &mut String) -> Result<(), Refused> {
@@ -139,11 +108,25 @@ fn write_with(memo: &mut Memo, ranks: &[Contributor<'_>], out: &mut String) -> R
 }
 
 impl Memo {
+    /// The hash of a viewer's encoding: of its length and first [`PREFIX`]
+    /// bytes only (its id and name come first; keys are still compared
+    /// whole). Hashing all of each encoding's 300-400 bytes was a third of
+    /// the memo's cost.
+    fn hash(&self, bytes: &[u8]) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        h.write_usize(bytes.len());
+        h.write(&bytes[..bytes.len().min(PREFIX)]);
+        h.finish()
+    }
+
     /// Append the fields of the viewer encoded as `bytes`, from the memo or
     /// read and written afresh (and remembered).
     fn push_fields(&mut self, bytes: &[u8], out: &mut String) -> Result<(), Refused> {
         self.clock += 1;
-        if let Some(seen) = self.fields.get_mut(bytes) {
+        let hash = self.hash(bytes);
+        let slots = &mut self.slots;
+        if let Some(&i) = self.index.find(hash, |&i| slots[i as usize].key == bytes) {
+            let seen = &mut slots[i as usize];
             seen.used = self.clock;
             out.push_str(&seen.json);
             return Ok(());
@@ -151,22 +134,50 @@ impl Memo {
         let user = RefUser::parse(bytes)?;
         let start = out.len();
         push_user_fields(&UserRef::from_user(&user), out);
-        if self.fields.len() >= CAPACITY {
-            self.forget_older_half();
+        let i = self.free_slot();
+        let slot = &mut self.slots[i as usize];
+        if slot.key.capacity() > SLOT_BYTES || slot.json.capacity() > SLOT_BYTES {
+            *slot = Slot::default();
         }
-        let fields = Fields {
-            json: out[start..].into(),
-            used: self.clock,
-        };
-        self.fields.insert(bytes.into(), fields);
+        slot.key.clear();
+        slot.key.extend_from_slice(bytes);
+        slot.json.clear();
+        slot.json.push_str(&out[start..]);
+        slot.hash = hash;
+        slot.used = self.clock;
+        let slots = &self.slots;
+        self.index
+            .insert_unique(hash, i, |&j| slots[j as usize].hash);
         Ok(())
     }
 
+    /// A slot for a new viewer, not in the index: a forgotten viewer's, a new
+    /// one while there are fewer than [`CAPACITY`], else one freed by
+    /// [`Memo::forget_older_half`].
+    fn free_slot(&mut self) -> u32 {
+        if self.free.is_empty() {
+            if self.slots.len() < CAPACITY {
+                self.slots.push(Slot::default());
+                return (self.slots.len() - 1) as u32;
+            }
+            self.forget_older_half();
+        }
+        self.free.pop().unwrap_or_default()
+    }
+
     /// Drop the viewers not written during the last `CAPACITY / 2` viewers
-    /// (at least half of them): once per `CAPACITY / 2` new viewers at most.
+    /// (at least half of them: the clock counts every viewer written), their
+    /// slots freed for reuse: once per `CAPACITY / 2` new viewers at most.
     fn forget_older_half(&mut self) {
         let since = self.clock.saturating_sub(CAPACITY as u64 / 2);
-        self.fields.retain(|_, f| f.used > since);
+        let (slots, free) = (&self.slots, &mut self.free);
+        self.index.retain(|&mut i| {
+            let keep = slots[i as usize].used > since;
+            if !keep {
+                free.push(i);
+            }
+            keep
+        });
     }
 }
 
@@ -194,7 +205,7 @@ mod tests {
     use crate::webcast::proto::lean;
 
     /// The viewers of `ranks` as [`TopViewer`]s (no memo): what
-    /// [`with_top_viewers`] writes, for tests.
+    /// [`write_top_viewers`] writes, for tests.
     fn top_viewers(ranks: &[Contributor<'_>]) -> Result<Vec<TopViewer<'static>>, Refused> {
         ranks
             .iter()
@@ -250,7 +261,9 @@ mod tests {
     fn written(bytes: &[u8]) -> String {
         let mut m = RoomUserSeqMessage::default();
         m.parse_into(bytes).unwrap();
-        with_top_viewers(&m.ranks, str::to_string).unwrap()
+        let mut out = String::new();
+        write_top_viewers(&m.ranks, &mut out).unwrap();
+        out
     }
 
     /// The same text as serialising the viewers, whether each comes from
@@ -279,7 +292,11 @@ mod tests {
             let bytes = message(&fresh);
             assert_eq!(written(&bytes), expected(&bytes), "round {round}");
         }
-        MEMO.with(|m| assert!(m.borrow().fields.len() <= CAPACITY));
+        MEMO.with(|m| {
+            let m = m.borrow();
+            assert!(m.slots.len() <= CAPACITY);
+            assert_eq!(m.index.len() + m.free.len(), m.slots.len());
+        });
         assert_eq!(written(&bytes), first, "after forgetting");
         assert_eq!(written(&message(&[])), "[]");
     }
@@ -306,7 +323,10 @@ mod tests {
         m.parse_into(&bytes).unwrap();
         assert!(RoomUserSeqMessage::parse(&bytes).is_err());
         for _ in 0..2 {
-            assert_eq!(with_top_viewers(&m.ranks, |_| ()), Err(Refused));
+            assert_eq!(
+                write_top_viewers(&m.ranks, &mut String::new()),
+                Err(Refused)
+            );
         }
     }
 }

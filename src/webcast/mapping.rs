@@ -23,8 +23,7 @@ use serde_json::{Value, json};
 use smallvec::{SmallVec, smallvec};
 
 use super::data::*;
-use super::event::Event;
-use super::json::Verbatim;
+use super::event::{Event, Json};
 use super::kind::EventKind;
 use super::leaderboard;
 use super::lenient::{self, Mismatch};
@@ -620,15 +619,15 @@ fn room_update(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, 
     // written: one the reader refuses sends the message to prost, as a
     // refused message does in `read`.
     if m.parse_into(payload).is_ok()
-        && let Ok(mapped) =
-            leaderboard::with_top_viewers(&m.ranks, |top| room_update_event(&m, top))
+        && let Ok(event) = room_update_event(&m)
     {
-        return Ok(mapped);
+        return Ok(one(event));
     }
     let canonical = decode::<lean::RoomUserSeqMessage>(payload, mm)?.encode_to_vec();
     let mut m = wire::RoomUserSeqMessage::default();
     m.parse_into(&canonical)
-        .and_then(|()| leaderboard::with_top_viewers(&m.ranks, |top| room_update_event(&m, top)))
+        .and_then(|()| room_update_event(&m))
+        .map(one)
         .map_err(|_| {
             format!(
                 "{}: not read after decoding",
@@ -637,24 +636,34 @@ fn room_update(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, 
         })
 }
 
-/// The `roomUpdate` of `m`, whose leaderboard's JSON is `top`.
-fn room_update_event(m: &wire::RoomUserSeqMessage<'_>, top: &str) -> Mapped {
-    let create_time = m.common.as_ref().map(|c| c.create_time).unwrap_or(0);
+/// The `roomUpdate` of `m`, its leaderboard written from the memo
+/// (`leaderboard.rs`) straight into the event's text; `Refused` where the
+/// reader refuses a viewer.
+fn room_update_event(m: &wire::RoomUserSeqMessage<'_>) -> Result<Event, wire::Refused> {
+    let common = m.common.unwrap_or_default();
     // The timestamp is written on the stack: no `String` per event.
     let mut buf = [0; 24];
-    let data = RoomUpdateData {
-        viewer_count: m.total,
-        timestamp: if create_time > 0 {
-            write_iso_millis(create_time, &mut buf)
-                .map_or_else(|| format_iso_millis(create_time).into(), Cow::Borrowed)
-        } else {
-            Cow::Borrowed("")
-        },
-        total_viewers: m.total_user,
-        top_viewers: TopViewers::Json(Verbatim(top)),
-        common: CommonFields::from_common(m.common.as_ref()),
+    let timestamp = if common.create_time > 0 {
+        write_iso_millis(common.create_time, &mut buf).map_or_else(
+            || format_iso_millis(common.create_time).into(),
+            Cow::Borrowed,
+        )
+    } else {
+        Cow::Borrowed("")
     };
-    one(with_id(EventKind::RoomUpdate, &data, &m.common))
+    let fields = RoomUpdateFields {
+        viewer_count: m.total,
+        timestamp: &timestamp,
+        total_viewers: m.total_user,
+        msg_id: common.msg_id,
+        create_time: common.create_time,
+    };
+    let data = Json::write_with(|out| {
+        fields.write_with(out, |out| leaderboard::write_top_viewers(&m.ranks, out))
+    })?;
+    let mut event = Event::from_json(EventKind::RoomUpdate, data);
+    event.msg_id = msg_id(&m.common);
+    Ok(event)
 }
 
 /// Follow/share/other, from `common.displayText.key` (observed keys:
