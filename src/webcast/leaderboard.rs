@@ -26,21 +26,23 @@ use super::json;
 use super::user::UserRef;
 use super::wire::{Contributor, RefUser, Refused};
 
-/// At most this many viewers are remembered per thread (about 700 bytes
-/// each: the `User` encoding and the JSON). When full, the half touched
-/// least recently is dropped. Room for the leaderboards (16 viewers) of 16
-/// streams decoded on one thread.
+/// At most this many viewers are remembered per thread (about 1 KB each:
+/// the `User` encoding and the JSON, in buffers of [`BUF_START`] bytes or
+/// more). When full, the half touched least recently is dropped. Room for the
+/// leaderboards (16 viewers) of 16 streams decoded on one thread.
 pub const CAPACITY: usize = 256;
 
-/// A slot's buffers grown past this many bytes (a huge `User`) are freed when
-/// the slot is reused, not kept for the next viewer.
-const SLOT_BYTES: usize = 4096;
+/// The room each buffer of a viewer starts with (bytes): a viewer's encoding
+/// is 300-400 bytes, its JSON 250-350 (100 for a viewer shown by id only),
+/// so that reused buffers seldom grow.
+const BUF_START: usize = 512;
 
-/// One remembered viewer. Slots are reused once their viewer is forgotten,
-/// buffers and all: a viewer not seen before costs no allocation once the
-/// memo is full.
-#[derive(Default)]
-struct Slot {
+/// Buffers grown past this many bytes (for a huge `User`) are freed with
+/// their viewer, not kept for the next one.
+const BUF_KEPT: usize = 4096;
+
+/// One remembered viewer.
+struct Entry {
     /// The viewer's `User` encoding: the key.
     key: Vec<u8>,
     /// `{"userId":…,"uniqueId":…,"nickname":…,"profilePictureUrl":…`: the
@@ -55,13 +57,12 @@ struct Slot {
 /// A viewer's `User` encoding → the JSON of its fields.
 #[derive(Default)]
 struct Memo {
-    /// The index of each remembered viewer's [`Slot`] in `slots`, by the hash
-    /// of its key.
-    index: HashTable<u32>,
-    /// At most [`CAPACITY`].
-    slots: Vec<Slot>,
-    /// The slots of forgotten viewers, to reuse.
-    free: Vec<u32>,
+    /// The viewers, by the hash of their key. (Held in the table itself, not
+    /// behind an index: a hit reads the table, then the key and the JSON.)
+    entries: HashTable<Entry>,
+    /// The buffers of forgotten viewers, for new ones: a viewer not seen
+    /// before costs no allocation once the memo has filled.
+    spare: Vec<(Vec<u8>, String)>,
     /// Counts the viewers written.
     clock: u64,
     hasher: foldhash::fast::RandomState,
@@ -80,6 +81,15 @@ thread_local! {
 /// `Refused` when the wire reader refuses a viewer's `User` (`out` then holds
 /// part of the array): then prost must read the message (see `mapping.rs`).
 pub fn write_top_viewers(ranks: &[Contributor<'_>], out: &mut String) -> Result<(), Refused> {
+    // Room for the whole board at once (a viewer's JSON is about its
+    // encoding and 128 bytes at most, but for escapes): the buffer, often one
+    // recycled from a smaller event, grows once instead of doubling and
+    // copying as the viewers are written.
+    let room: usize = ranks
+        .iter()
+        .map(|c| c.user_bytes.map_or(0, <[u8]>::len) + 128)
+        .sum();
+    out.reserve(room + 2);
     MEMO.with(|memo| match memo.try_borrow_mut() {
         Ok(mut memo) => write_with(&mut memo, ranks, out),
         // Re-entered (not done today): a fresh memo gives the same text.
@@ -124,9 +134,7 @@ impl Memo {
     fn push_fields(&mut self, bytes: &[u8], out: &mut String) -> Result<(), Refused> {
         self.clock += 1;
         let hash = self.hash(bytes);
-        let slots = &mut self.slots;
-        if let Some(&i) = self.index.find(hash, |&i| slots[i as usize].key == bytes) {
-            let seen = &mut slots[i as usize];
+        if let Some(seen) = self.entries.find_mut(hash, |e| e.key == bytes) {
             seen.used = self.clock;
             out.push_str(&seen.json);
             return Ok(());
@@ -134,49 +142,43 @@ impl Memo {
         let user = RefUser::parse(bytes)?;
         let start = out.len();
         push_user_fields(&UserRef::from_user(&user), out);
-        let i = self.free_slot();
-        let slot = &mut self.slots[i as usize];
-        if slot.key.capacity() > SLOT_BYTES || slot.json.capacity() > SLOT_BYTES {
-            *slot = Slot::default();
-        }
-        slot.key.clear();
-        slot.key.extend_from_slice(bytes);
-        slot.json.clear();
-        slot.json.push_str(&out[start..]);
-        slot.hash = hash;
-        slot.used = self.clock;
-        let slots = &self.slots;
-        self.index
-            .insert_unique(hash, i, |&j| slots[j as usize].hash);
-        Ok(())
-    }
-
-    /// A slot for a new viewer, not in the index: a forgotten viewer's, a new
-    /// one while there are fewer than [`CAPACITY`], else one freed by
-    /// [`Memo::forget_older_half`].
-    fn free_slot(&mut self) -> u32 {
-        if self.free.is_empty() {
-            if self.slots.len() < CAPACITY {
-                self.slots.push(Slot::default());
-                return (self.slots.len() - 1) as u32;
-            }
+        if self.entries.len() >= CAPACITY {
             self.forget_older_half();
         }
-        self.free.pop().unwrap_or_default()
+        let (mut key, mut json) = self.spare.pop().unwrap_or_else(|| {
+            (
+                Vec::with_capacity(BUF_START),
+                String::with_capacity(BUF_START),
+            )
+        });
+        key.clear();
+        key.extend_from_slice(bytes);
+        json.clear();
+        json.push_str(&out[start..]);
+        let entry = Entry {
+            key,
+            json,
+            hash,
+            used: self.clock,
+        };
+        self.entries.insert_unique(hash, entry, |e| e.hash);
+        Ok(())
     }
 
     /// Drop the viewers not written during the last `CAPACITY / 2` viewers
     /// (at least half of them: the clock counts every viewer written), their
-    /// slots freed for reuse: once per `CAPACITY / 2` new viewers at most.
+    /// buffers kept for new ones: once per `CAPACITY / 2` new viewers at most.
     fn forget_older_half(&mut self) {
         let since = self.clock.saturating_sub(CAPACITY as u64 / 2);
-        let (slots, free) = (&self.slots, &mut self.free);
-        self.index.retain(|&mut i| {
-            let keep = slots[i as usize].used > since;
-            if !keep {
-                free.push(i);
+        let spare = &mut self.spare;
+        self.entries.retain(|e| {
+            if e.used > since {
+                return true;
             }
-            keep
+            if e.key.capacity() <= BUF_KEPT && e.json.capacity() <= BUF_KEPT {
+                spare.push((std::mem::take(&mut e.key), std::mem::take(&mut e.json)));
+            }
+            false
         });
     }
 }
@@ -294,8 +296,8 @@ mod tests {
         }
         MEMO.with(|m| {
             let m = m.borrow();
-            assert!(m.slots.len() <= CAPACITY);
-            assert_eq!(m.index.len() + m.free.len(), m.slots.len());
+            assert!(m.entries.len() <= CAPACITY);
+            assert!(m.entries.len() + m.spare.len() <= CAPACITY);
         });
         assert_eq!(written(&bytes), first, "after forgetting");
         assert_eq!(written(&message(&[])), "[]");
