@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use super::json::{self, write_str};
+use super::json::{self, WriteJson, write_str};
 use super::kind::EventKind;
 
 /// One event as the decoder produces it, before it gets an id and a timestamp.
@@ -53,6 +53,17 @@ impl Event {
         Event {
             kind,
             data: to_raw(data),
+            msg_id: None,
+            history: false,
+        }
+    }
+
+    /// Build an event from data that our JSON writer writes without serde
+    /// ([`WriteJson`]: the same text [`Event::new`] gives it).
+    pub fn from_data(kind: EventKind, data: &impl WriteJson) -> Event {
+        Event {
+            kind,
+            data: write_raw(|out| data.write_json(out)),
             msg_id: None,
             history: false,
         }
@@ -130,10 +141,16 @@ thread_local! {
 /// this thread has one (see [`Json::recycle`]), else through a scratch
 /// buffer into one allocation of the exact size.
 pub fn to_raw(data: &(impl Serialize + ?Sized)) -> Json {
+    write_raw(|out| json::write_value(out, data))
+}
+
+/// The text `write` appends to an empty buffer, in a recycled buffer or
+/// through the scratch one (see [`to_raw`]); on error, the error's text.
+fn write_raw(write: impl FnOnce(&mut String) -> Result<(), json::JsonError>) -> Json {
     let spare = SPARE.with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()));
     if let Some(mut out) = spare {
         out.clear();
-        return match json::write_value(&mut out, data) {
+        return match write(&mut out) {
             Ok(()) => Json(out),
             Err(e) => Json(error_text(&e)),
         };
@@ -141,18 +158,18 @@ pub fn to_raw(data: &(impl Serialize + ?Sized)) -> Json {
     SCRATCH.with(|scratch| {
         let Ok(mut out) = scratch.try_borrow_mut() else {
             // Re-entered (a Serialize impl that builds an event): no scratch.
-            return Json(to_text(data));
+            let mut out = String::with_capacity(128);
+            return Json(match write(&mut out) {
+                Ok(()) => out,
+                Err(e) => error_text(&e),
+            });
         };
         out.clear();
-        match json::write_value(&mut out, data) {
+        match write(&mut out) {
             Ok(()) => Json(out.as_str().into()),
             Err(e) => Json(error_text(&e)),
         }
     })
-}
-
-fn to_text(data: &(impl Serialize + ?Sized)) -> String {
-    json::to_string(data).unwrap_or_else(|e| error_text(&e))
 }
 
 fn error_text(e: &json::JsonError) -> String {
