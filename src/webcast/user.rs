@@ -662,7 +662,8 @@ impl WriteJson for IdText<'_> {
     }
 
     /// The opening quote with the key (see [`WriteJson::write_field`]).
-    #[inline]
+    /// Always inlined, as the other fields are (see [`Object::key`]).
+    #[inline(always)]
     fn write_field(
         &self,
         o: &mut Object<'_>,
