@@ -12,6 +12,11 @@
 //! the other controls; everything else, U+2028 and U+2029 included, is written
 //! as is. The tests below (cases and property tests) compare the output with
 //! serde_json's.
+//!
+//! The event data of the high-volume messages skips serde altogether:
+//! [`WriteJson`] writes it field by field, each key with its comma one
+//! constant ([`Object::key`]), and strings already known to need no escape
+//! copied without a check ([`write_str_field`], [`is_ascii_clean`]).
 
 use std::fmt::Display;
 
