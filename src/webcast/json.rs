@@ -16,7 +16,7 @@
 //! The event data of the high-volume messages skips serde altogether:
 //! [`WriteJson`] writes it field by field, each key with its comma one
 //! constant ([`Object::key`]), and strings already known to need no escape
-//! copied without a check ([`write_str_field`], [`is_ascii_clean`]).
+//! copied without a check (`write_str_field`, `is_ascii_clean`).
 
 use std::fmt::Display;
 

@@ -41,7 +41,7 @@ impl TextField for String {
 
 impl TextField for [u8] {
     /// ASCII text with nothing to escape (ids, handles, URLs, most
-    /// nicknames) is found by one check of its bytes, [`json::is_ascii_clean`];
+    /// nicknames) is found by one check of its bytes (`json::is_ascii_clean`);
     /// other text is read as [`TextField::text`] reads it.
     #[inline]
     fn json_text(&self) -> (Cow<'_, str>, bool) {
