@@ -18,7 +18,7 @@ use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
-use super::json::{self, Verbatim};
+use super::json::{self, JsonError, Object, Verbatim, WriteJson};
 use super::user::{CommonFields, UserFields, UserRef};
 use super::whole::Whole;
 
@@ -45,6 +45,11 @@ pub trait InlineFields {
     /// How many fields [`Self::serialize_fields`] writes (the length that
     /// `serialize_struct` is given: serde_json writes `{}` at once for 0).
     fn field_count(&self) -> usize;
+
+    /// Write the fields as [`Self::serialize_fields`] does, into an object
+    /// of our own JSON writer without serde (see [`WriteJson`]). Always
+    /// inlined, so that the holding object's keys stay constants.
+    fn write_fields(&self, o: &mut Object<'_>) -> Result<(), JsonError>;
 }
 
 /// `None` writes nothing (as a flattened `Option` did).
@@ -59,6 +64,14 @@ impl<T: InlineFields> InlineFields for Option<T> {
     fn field_count(&self) -> usize {
         self.as_ref().map_or(0, T::field_count)
     }
+
+    #[inline(always)]
+    fn write_fields(&self, o: &mut Object<'_>) -> Result<(), JsonError> {
+        match self {
+            Some(fields) => fields.write_fields(o),
+            None => Ok(()),
+        }
+    }
 }
 
 /// [`InlineFields`] and `Serialize` (a struct of those fields) for a struct,
@@ -67,7 +80,10 @@ impl<T: InlineFields> InlineFields for Option<T> {
 /// - `field: "jsonName"`;
 /// - `field: "jsonName" unless pred`: left out when `pred(&self.field)`
 ///   (serde's `skip_serializing_if`);
-/// - `field: inline`: an [`InlineFields`] value's fields, in place.
+/// - `field: inline`: an [`InlineFields`] value's fields, in place;
+/// - `field: "jsonName" clean BIT` (before any `unless`): a string that
+///   our writer copies without a check when `self.clean` (a
+///   [`CleanTexts`]) has `CleanTexts::BIT` (serde writes it as any field).
 ///
 /// Fields not listed are not written (serde's `skip`).
 macro_rules! json_fields {
@@ -83,6 +99,24 @@ macro_rules! json_fields {
 
             fn field_count(&self) -> usize {
                 $crate::webcast::data::json_fields!(@count self 0; $($body)*)
+            }
+
+            #[inline(always)]
+            fn write_fields(
+                &self,
+                o: &mut $crate::webcast::json::Object<'_>,
+            ) -> Result<(), $crate::webcast::json::JsonError> {
+                $crate::webcast::data::json_fields!(@write self o $($body)*);
+                Ok(())
+            }
+        }
+
+        impl $crate::webcast::json::WriteJson for $ty {
+            fn write_json(&self, out: &mut String) -> Result<(), $crate::webcast::json::JsonError> {
+                let mut o = $crate::webcast::json::Object::open(out);
+                $crate::webcast::data::InlineFields::write_fields(self, &mut o)?;
+                o.close();
+                Ok(())
             }
         }
 
@@ -104,8 +138,56 @@ macro_rules! json_fields {
         $crate::webcast::data::json_fields!(@count $self
             $n + usize::from(!$skip(&$self.$field)); $($rest)*)
     };
+    (@count $self:ident $n:expr; $field:ident: $key:literal clean $bit:ident $($rest:tt)*) => {
+        $crate::webcast::data::json_fields!(@count $self $n; $field: $key $($rest)*)
+    };
     (@count $self:ident $n:expr; $field:ident: $key:literal, $($rest:tt)*) => {
         $crate::webcast::data::json_fields!(@count $self $n + 1; $($rest)*)
+    };
+    (@write $self:ident $o:ident) => {};
+    (@write $self:ident $o:ident $field:ident: inline, $($rest:tt)*) => {
+        $crate::webcast::data::InlineFields::write_fields(&$self.$field, $o)?;
+        $crate::webcast::data::json_fields!(@write $self $o $($rest)*);
+    };
+    (@write $self:ident $o:ident $field:ident: $key:literal clean $bit:ident unless $skip:path, $($rest:tt)*) => {
+        if !$skip(&$self.$field) {
+            $crate::webcast::json::write_str_field(
+                $o,
+                concat!(",\"", $key, "\":\""),
+                &$self.$field,
+                $self.clean.has($crate::webcast::user::CleanTexts::$bit),
+            );
+        }
+        $crate::webcast::data::json_fields!(@write $self $o $($rest)*);
+    };
+    (@write $self:ident $o:ident $field:ident: $key:literal clean $bit:ident, $($rest:tt)*) => {
+        $crate::webcast::json::write_str_field(
+            $o,
+            concat!(",\"", $key, "\":\""),
+            &$self.$field,
+            $self.clean.has($crate::webcast::user::CleanTexts::$bit),
+        );
+        $crate::webcast::data::json_fields!(@write $self $o $($rest)*);
+    };
+    (@write $self:ident $o:ident $field:ident: $key:literal unless $skip:path, $($rest:tt)*) => {
+        if !$skip(&$self.$field) {
+            $crate::webcast::json::WriteJson::write_field(
+                &$self.$field,
+                $o,
+                concat!(",\"", $key, "\":"),
+                concat!(",\"", $key, "\":\""),
+            )?;
+        }
+        $crate::webcast::data::json_fields!(@write $self $o $($rest)*);
+    };
+    (@write $self:ident $o:ident $field:ident: $key:literal, $($rest:tt)*) => {
+        $crate::webcast::json::WriteJson::write_field(
+            &$self.$field,
+            $o,
+            concat!(",\"", $key, "\":"),
+            concat!(",\"", $key, "\":\""),
+        )?;
+        $crate::webcast::data::json_fields!(@write $self $o $($rest)*);
     };
     (@fields $self:ident $s:ident) => {};
     (@fields $self:ident $s:ident $field:ident: inline, $($rest:tt)*) => {
@@ -117,6 +199,9 @@ macro_rules! json_fields {
             serde::ser::SerializeStruct::serialize_field($s, $key, &$self.$field)?;
         }
         $crate::webcast::data::json_fields!(@fields $self $s $($rest)*);
+    };
+    (@fields $self:ident $s:ident $field:ident: $key:literal clean $bit:ident $($rest:tt)*) => {
+        $crate::webcast::data::json_fields!(@fields $self $s $field: $key $($rest)*);
     };
     (@fields $self:ident $s:ident $field:ident: $key:literal, $($rest:tt)*) => {
         serde::ser::SerializeStruct::serialize_field($s, $key, &$self.$field)?;
@@ -312,6 +397,13 @@ impl Serialize for TopViewers<'_> {
             TopViewers::List(list) => list.serialize(s),
             TopViewers::Json(text) => text.serialize(s),
         }
+    }
+}
+
+/// Through serde ([`super::json::write_value`]).
+impl WriteJson for TopViewers<'_> {
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        super::json::write_value(out, self)
     }
 }
 
@@ -887,6 +979,8 @@ mod tests {
             gifter_level: 12,
             team_member_level: 3,
             verified: true,
+            // None marked clean: `user.rs` tests the marks.
+            clean: Default::default(),
         }
     }
 
@@ -910,12 +1004,20 @@ mod tests {
     /// flattens), and written again: the same text. Every field holds a
     /// value that is not its default, so a name written wrong would be read
     /// back as the default (or fail as missing) and change the text.
-    fn round_trip<T: Serialize + DeserializeOwned>(value: &T) -> String {
+    fn round_trip<T: Serialize + DeserializeOwned + WriteJson>(value: &T) -> String {
         let text = json::to_string(value).unwrap();
         assert_eq!(text, serde_json::to_string(value).unwrap());
+        assert_eq!(direct(value), text);
         let back: T = serde_json::from_str(&text).unwrap();
         assert_eq!(json::to_string(&back).unwrap(), text);
         text
+    }
+
+    /// `value` written by [`WriteJson`] (without serde).
+    fn direct(value: &impl WriteJson) -> String {
+        let mut out = String::new();
+        value.write_json(&mut out).unwrap();
+        out
     }
 
     #[test]
@@ -1032,25 +1134,37 @@ mod tests {
 
     #[test]
     fn empty_fields_are_left_out_as_before() {
-        let text = json::to_string(&LikeData {
+        let like = LikeData {
             user: UserFields::default(),
             common: CommonFields::default(),
             like_count: 1,
             total_like_count: 2,
-        })
-        .unwrap();
+        };
+        let text = json::to_string(&like).unwrap();
+        assert_eq!(direct(&like), text);
         assert_eq!(
             text,
             r#"{"username":"","uniqueId":"","userId":"","nickname":"","profilePictureUrl":"","followRole":0,"isModerator":false,"isSubscriber":false,"gifterLevel":0,"teamMemberLevel":0,"likeCount":1,"totalLikeCount":2}"#
         );
-        let fan = json::to_string(&SuperFanData {
+        let fan = SuperFanData {
             common: CommonFields::default(),
             user: None,
             message: "m".into(),
             fan_data: Whole::Json(serde_json::json!({})),
-        })
-        .unwrap();
-        assert_eq!(fan, r#"{"message":"m","fanData":{}}"#);
+        };
+        // The first key written comes after fields left out.
+        assert_eq!(direct(&fan), r#"{"message":"m","fanData":{}}"#);
+        assert_eq!(json::to_string(&fan).unwrap(), direct(&fan));
+        let control = ControlData {
+            common: CommonFields {
+                msg_id: IdText::default(),
+                create_time: 5,
+            },
+            action: 3,
+            tips: "".into(),
+        };
+        assert_eq!(direct(&control), r#"{"createTime":5,"action":3}"#);
+        assert_eq!(json::to_string(&control).unwrap(), direct(&control));
     }
     /// [`RoomUpdateFields::write_with`] writes what serialising the
     /// [`RoomUpdateData`] writes, with and without the fields left out when

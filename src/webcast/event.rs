@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use super::json::{self, write_str};
+use super::json::{self, WriteJson, write_str};
 use super::kind::EventKind;
 
 /// One event as the decoder produces it, before it gets an id and a timestamp.
@@ -58,6 +58,17 @@ impl Event {
         Event {
             kind,
             data,
+            msg_id: None,
+            history: false,
+        }
+    }
+
+    /// Build an event from data that our JSON writer writes without serde
+    /// ([`WriteJson`]: the same text [`Event::new`] gives it).
+    pub fn from_data(kind: EventKind, data: &impl WriteJson) -> Event {
+        Event {
+            kind,
+            data: write_raw(|out| data.write_json(out)),
             msg_id: None,
             history: false,
         }
@@ -135,7 +146,13 @@ thread_local! {
 /// this thread has one (see [`Json::recycle`]), else through a scratch
 /// buffer into one allocation of the exact size.
 pub fn to_raw(data: &(impl Serialize + ?Sized)) -> Json {
-    Json::write_with(|out| json::write_value(out, data)).unwrap_or_else(|e| Json(error_text(&e)))
+    write_raw(|out| json::write_value(out, data))
+}
+
+/// The text `write` appends to an empty buffer (see [`Json::write_with`]);
+/// on error, the error's text.
+fn write_raw(write: impl FnOnce(&mut String) -> Result<(), json::JsonError>) -> Json {
+    Json::write_with(write).unwrap_or_else(|e| Json(error_text(&e)))
 }
 
 impl Json {

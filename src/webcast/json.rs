@@ -12,6 +12,11 @@
 //! the other controls; everything else, U+2028 and U+2029 included, is written
 //! as is. The tests below (cases and property tests) compare the output with
 //! serde_json's.
+//!
+//! The event data of the high-volume messages skips serde altogether:
+//! [`WriteJson`] writes it field by field, each key with its comma one
+//! constant ([`Object::key`]), and strings already known to need no escape
+//! copied without a check (`write_str_field`, `is_ascii_clean`).
 
 use std::fmt::Display;
 
@@ -68,6 +73,20 @@ fn needs_escape(w: u64) -> u64 {
     (below_space | quote | backslash) & HIGH
 }
 
+/// Nonzero when a byte of `w` is at or above 0x80 or needs an escape (the
+/// word step of [`is_ascii_clean`]). `w ^ 2` maps `"` (0x22) to 0x20 and
+/// the controls onto one another below 0x20, so one subtraction finds the
+/// bytes below 0x21 of it and its high bits the bytes from 0x80; the
+/// backslash is looked for apart. Exact about whether any byte is such: a
+/// borrow only flags a byte above one already flagged.
+#[inline]
+fn ascii_dirty(w: u64) -> u64 {
+    let x = w ^ splat(2);
+    let zero_if_backslash = w ^ splat(b'\\');
+    let backslash = zero_if_backslash.wrapping_sub(LOW) & !zero_if_backslash;
+    (x.wrapping_sub(splat(0x21)) | x | backslash) & HIGH
+}
+
 fn byte_needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
@@ -111,20 +130,48 @@ fn word_at(b: &[u8], at: usize) -> u64 {
 /// `write_str`'s instructions.) Always inlined: see [`write_key`].
 #[inline(always)]
 fn is_clean(b: &[u8]) -> bool {
+    scan_clean::<false>(b)
+}
+
+/// Whether every byte of `b` is ASCII and none needs an escape: both
+/// checks of a text field in one pass (see `user.rs`, where a text known to
+/// be such is written by [`write_str_field`] without a second look).
+pub(crate) fn is_ascii_clean(b: &[u8]) -> bool {
+    scan_clean::<true>(b)
+}
+
+/// [`is_clean`], and with `ASCII` also no byte at or above 0x80: the same
+/// blocks, words and halves, with the high bit of each byte counted too.
+#[inline(always)]
+fn scan_clean<const ASCII: bool>(b: &[u8]) -> bool {
+    let dirty = |w: u64| {
+        if ASCII {
+            ascii_dirty(w)
+        } else {
+            needs_escape(w)
+        }
+    };
     let n = b.len();
     let word = if n >= 16 {
         let mut at = 0;
-        while at + 16 < n {
-            if !block_is_clean(&b[at..at + 16]) {
+        // Two blocks a step, their masks joined before the one test (URLs
+        // and secUids are 5 to 12 blocks long).
+        while at + 32 < n {
+            let pair = block_is_clean::<ASCII>(&b[at..at + 16])
+                & block_is_clean::<ASCII>(&b[at + 16..at + 32]);
+            if !pair {
                 return false;
             }
-            at += 16;
+            at += 32;
         }
-        return block_is_clean(&b[n - 16..]);
+        if at + 16 < n && !block_is_clean::<ASCII>(&b[at..at + 16]) {
+            return false;
+        }
+        return block_is_clean::<ASCII>(&b[n - 16..]);
     } else if n >= 8 {
         let mut at = 0;
         while at + 8 < n {
-            if needs_escape(word_at(b, at)) != 0 {
+            if dirty(word_at(b, at)) != 0 {
                 return false;
             }
             at += 8;
@@ -142,33 +189,67 @@ fn is_clean(b: &[u8]) -> bool {
     } else {
         return true;
     };
-    needs_escape(word) == 0
+    dirty(word) == 0
 }
 
-/// Whether no byte of a 16-byte block needs an escape. Written so that the
-/// compiler turns it into SIMD compares (SSE2, which every x86-64 has);
-/// always inlined, so that for a literal field name it folds away.
+/// Whether no byte of a 16-byte block needs an escape (and with `ASCII`,
+/// none is at or above 0x80). Written so that the compiler turns it into
+/// SIMD compares (SSE2, which every x86-64 has); always inlined, so that for
+/// a literal field name it folds away.
 #[inline(always)]
-fn block_is_clean(block: &[u8]) -> bool {
+fn block_is_clean<const ASCII: bool>(block: &[u8]) -> bool {
     // `c ^ 2` maps `"` (0x22) to 0x20 and the controls (below 0x20) onto
     // one another, and every other byte above 0x20: one compare finds both.
+    // Compared as signed, bytes from 0x80 up are below it too.
     let mut dirty = false;
     for &c in &block[..16] {
-        dirty |= ((c ^ 2) <= 0x20) | (c == b'\\');
+        let low = if ASCII {
+            ((c ^ 2) as i8) <= 0x20
+        } else {
+            (c ^ 2) <= 0x20
+        };
+        dirty |= low | (c == b'\\');
     }
     !dirty
+}
+
+/// Write a string field: `comma_key_quote` (its key and the value's opening
+/// quote, `,"name":"`: see [`Object::key`]), then `s` as it is when `clean`
+/// (the caller knows `s` passed [`is_ascii_clean`]) or escaped, then the
+/// closing quote.
+#[inline(always)]
+pub(crate) fn write_str_field(
+    o: &mut Object<'_>,
+    comma_key_quote: &'static str,
+    s: &str,
+    clean: bool,
+) {
+    let out = o.key(comma_key_quote);
+    if clean {
+        out.push_str(s);
+    } else {
+        write_str_body(out, s);
+    }
+    out.push('"');
 }
 
 /// Append `s` as a JSON string literal, quotes included.
 pub fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    write_str_body(out, s);
+    out.push('"');
+}
+
+/// Append the text of `s` inside a JSON string literal: `s` with its
+/// escapes, no quotes.
+fn write_str_body(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     if is_clean(bytes) {
         out.push_str(s);
-        out.push('"');
         return;
     }
+    out.reserve(s.len() + 1);
     let mut start = 0;
     while let Some(i) = next_escape(bytes, start) {
         // `i` is an ASCII byte, so both slices end on char boundaries.
@@ -177,7 +258,6 @@ pub fn write_str(out: &mut String, s: &str) {
         start = i + 1;
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// Append `"key":`, a struct field's name. Inlined into each caller so that
@@ -228,6 +308,172 @@ where
     match u8::try_from(n) {
         Ok(d) if d < 10 => out.push(char::from(b'0' + d)),
         _ => out.push_str(itoa::Buffer::new().format(n)),
+    }
+}
+
+/// A value written as JSON straight into a `String`, without serde: the
+/// same bytes [`write_value`] writes for it (tested for every event data
+/// type in `data.rs`). The event data of the high-volume messages (chat,
+/// gift, like, member, social) is written this way: their struct fields go
+/// through [`Object::key`], where each key with its comma is one constant
+/// (`,"name":`), written in one copy, where serde's `serialize_field` wrote
+/// a comma, a quote, the name and `":` with a capacity check each.
+pub trait WriteJson {
+    /// Append `self` as JSON to `out`. On error `out` may hold part of the
+    /// value (as with [`write_value`]).
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError>;
+
+    /// Write `self` as a field of `o`: its key, given both as `,"name":`
+    /// and as `,"name":"` (see [`Object::key`]), and its value. A string
+    /// takes the second, so that its opening quote is copied with the key.
+    #[inline(always)]
+    fn write_field(
+        &self,
+        o: &mut Object<'_>,
+        comma_key: &'static str,
+        _comma_key_quote: &'static str,
+    ) -> Result<(), JsonError> {
+        self.write_json(o.key(comma_key))
+    }
+}
+
+/// The `write_field` of a string type (its opening quote with the key).
+macro_rules! str_field {
+    () => {
+        #[inline(always)]
+        fn write_field(
+            &self,
+            o: &mut Object<'_>,
+            _comma_key: &'static str,
+            comma_key_quote: &'static str,
+        ) -> Result<(), JsonError> {
+            write_str_field(o, comma_key_quote, self, false);
+            Ok(())
+        }
+    };
+}
+
+/// An object being written by [`WriteJson`] code: its `{` is written, and
+/// whether the next key is the first (written without its comma).
+pub struct Object<'o> {
+    out: &'o mut String,
+    first: bool,
+}
+
+impl<'o> Object<'o> {
+    /// Write `{` and start the object.
+    #[inline(always)]
+    pub fn open(out: &'o mut String) -> Object<'o> {
+        out.push('{');
+        Object { out, first: true }
+    }
+
+    /// Write a key, given as the constant `,"name":` (a name that needs no
+    /// escape; `json_fields!` in `data.rs` builds it with `concat!`), the
+    /// comma left out before the first key; the buffer to write the value
+    /// into. Always inlined: while an object is written, whether a key is the
+    /// first is known at compile time but for keys after optional fields, so
+    /// both branches copy a constant.
+    #[inline(always)]
+    pub fn key(&mut self, comma_key: &'static str) -> &mut String {
+        if self.first {
+            self.first = false;
+            self.out.push_str(&comma_key[1..]);
+        } else {
+            self.out.push_str(comma_key);
+        }
+        self.out
+    }
+
+    /// Write `}`.
+    #[inline(always)]
+    pub fn close(self) {
+        self.out.push('}');
+    }
+}
+
+impl WriteJson for str {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        write_str(out, self);
+        Ok(())
+    }
+    str_field!();
+}
+
+impl WriteJson for String {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        write_str(out, self);
+        Ok(())
+    }
+    str_field!();
+}
+
+impl WriteJson for std::borrow::Cow<'_, str> {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        write_str(out, self);
+        Ok(())
+    }
+    str_field!();
+}
+
+impl WriteJson for bool {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        // Two constants, as `serialize_bool` pushes them.
+        if *self {
+            out.push_str("true");
+        } else {
+            out.push_str("false");
+        }
+        Ok(())
+    }
+}
+
+impl WriteJson for i64 {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        write_int(out, *self);
+        Ok(())
+    }
+}
+
+impl WriteJson for i32 {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        write_int(out, *self);
+        Ok(())
+    }
+}
+
+/// `null`, or the value (as serde writes an `Option`).
+impl<T: WriteJson> WriteJson for Option<T> {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        match self {
+            Some(v) => v.write_json(out),
+            None => {
+                out.push_str("null");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A list through serde ([`write_value`]): lists of event data are rare
+/// (emotes) or empty.
+impl<T: Serialize> WriteJson for Vec<T> {
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        write_value(out, self)
+    }
+}
+
+/// Through serde ([`write_value`]).
+impl WriteJson for serde_json::Value {
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        write_value(out, self)
     }
 }
 
@@ -761,10 +1007,10 @@ mod tests {
                 all.push(s);
             }
         }
-        // Every length up to five words, with an escape at every position
+        // Every length up to nine words, with an escape at every position
         // (the clean check reads short strings and the last word in pieces
-        // that overlap).
-        for len in 0..40 {
+        // that overlap, long ones two blocks a step and the rest by one).
+        for len in 0..72 {
             for at in 0..=len {
                 for c in ['"', '\\', '\u{1f}'] {
                     let mut s = "a".repeat(len);
@@ -782,6 +1028,43 @@ mod tests {
             let mut ours = String::new();
             write_str(&mut ours, &s);
             assert_eq!(ours, serde_json::to_string(&s).unwrap(), "{s:?}");
+        }
+    }
+
+    /// The one-pass check says what the two checks say (ASCII, and nothing
+    /// to escape), on every tricky string and with a byte of 0x80 or above
+    /// at each position of strings of every length around its blocks; a
+    /// string it passes is written as [`write_str`] writes it.
+    #[test]
+    fn ascii_clean_is_ascii_and_clean() {
+        let mut cases: Vec<Vec<u8>> = tricky().into_iter().map(String::into_bytes).collect();
+        for len in 0..72 {
+            for at in 0..len {
+                for high in [0x80, 0xa0, 0xff] {
+                    let mut v = b"a".repeat(len);
+                    v[at] = high;
+                    cases.push(v);
+                }
+            }
+        }
+        for b in &cases {
+            let both = b.is_ascii() && is_clean(b);
+            assert_eq!(is_ascii_clean(b), both, "{b:?}");
+            if both {
+                let s = std::str::from_utf8(b).unwrap();
+                let (mut known, mut checked) = (String::new(), String::new());
+                let mut o = Object::open(&mut known);
+                write_str_field(&mut o, ",\"k\":\"", s, true);
+                o.close();
+                let mut o = Object::open(&mut checked);
+                write_str_field(&mut o, ",\"k\":\"", s, false);
+                o.close();
+                assert_eq!(known, checked);
+                assert_eq!(
+                    known,
+                    format!("{{\"k\":{}}}", serde_json::to_string(s).unwrap())
+                );
+            }
         }
     }
 

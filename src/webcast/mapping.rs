@@ -24,6 +24,7 @@ use smallvec::{SmallVec, smallvec};
 
 use super::data::*;
 use super::event::{Event, Json};
+use super::json::WriteJson;
 use super::kind::EventKind;
 use super::leaderboard;
 use super::lenient::{self, Mismatch};
@@ -403,6 +404,14 @@ fn with_id(kind: EventKind, data: &impl Serialize, common: &Option<impl CommonVi
     ev
 }
 
+/// [`with_id`] for data our JSON writer writes without serde
+/// ([`Event::from_data`]): the high-volume events.
+fn with_id_data(kind: EventKind, data: &impl WriteJson, common: &Option<impl CommonView>) -> Event {
+    let mut ev = Event::from_data(kind, data);
+    ev.msg_id = msg_id(common);
+    ev
+}
+
 /// Generic events: the whole message, under `key` or as the data itself.
 fn generic(
     info: &RouteInfo,
@@ -447,7 +456,7 @@ fn chat(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapErro
             .filter(|u| u.id != 0)
             .map(UserRef::from_user),
     };
-    Ok(one(with_id(EventKind::Chat, &data, &m.common)))
+    Ok(one(with_id_data(EventKind::Chat, &data, &m.common)))
 }
 
 fn gift(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
@@ -558,7 +567,7 @@ impl<'a> GiftData<'a> {
     /// The gift's event, written from a borrow (a `GiftData` is 600-odd
     /// bytes: no move needed to write it).
     pub fn to_event(&self) -> Event {
-        let mut ev = Event::new(EventKind::Gift, self);
+        let mut ev = Event::from_data(EventKind::Gift, self);
         ev.msg_id = self.msg_id;
         ev
     }
@@ -574,7 +583,7 @@ fn like(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapErro
         like_count: m.count,
         total_like_count: m.total,
     };
-    Ok(one(with_id(EventKind::Like, &data, &m.common)))
+    Ok(one(with_id_data(EventKind::Like, &data, &m.common)))
 }
 
 fn member(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapError> {
@@ -590,7 +599,7 @@ fn member(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapEr
             member_count: m.member_count,
             label: label.into(),
         };
-        Ok(one(with_id(EventKind::Member, &data, &m.common)))
+        Ok(one(with_id_data(EventKind::Member, &data, &m.common)))
     })
 }
 
@@ -693,7 +702,7 @@ fn social(payload: &Payload<'_>, mm: &mut Vec<Mismatch>) -> Result<Mapped, MapEr
             share_target: m.share_target.text(),
             follow_count: m.follow_count,
         };
-        Ok(one(with_id(kind, &data, &m.common)))
+        Ok(one(with_id_data(kind, &data, &m.common)))
     })
 }
 

@@ -13,6 +13,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use super::data::json_fields;
+use super::json::{self, JsonError, Object, WriteJson, write_str, write_str_field};
 use super::proto::{self, UserIdentity, lean};
 use super::wire;
 
@@ -23,6 +24,13 @@ use super::wire;
 /// kept). Tested by `lean_text_is_read_lossily` below.
 pub trait TextField {
     fn text(&self) -> Cow<'_, str>;
+
+    /// [`TextField::text`], and whether the text is known to need no JSON
+    /// escape (found in the same pass as its UTF-8 check: see
+    /// [`CleanTexts`]); by default not known.
+    fn json_text(&self) -> (Cow<'_, str>, bool) {
+        (self.text(), false)
+    }
 }
 
 impl TextField for String {
@@ -32,6 +40,17 @@ impl TextField for String {
 }
 
 impl TextField for [u8] {
+    /// ASCII text with nothing to escape (ids, handles, URLs, most
+    /// nicknames) is found by one check of its bytes (`json::is_ascii_clean`);
+    /// other text is read as [`TextField::text`] reads it.
+    #[inline]
+    fn json_text(&self) -> (Cow<'_, str>, bool) {
+        match ascii_text(self, true) {
+            Some(s) => (Cow::Borrowed(s), true),
+            None => (self.text(), false),
+        }
+    }
+
     fn text(&self) -> Cow<'_, str> {
         if let Some(s) = ascii_str(self) {
             return Cow::Borrowed(s);
@@ -49,12 +68,25 @@ impl TextField for [u8] {
 /// are ASCII (ids, URLs, most nicknames): [`is_ascii`] reads them eight bytes
 /// at a time, while `str::from_utf8`, with its per-call set-up and its
 /// checks for multibyte sequences, cost 4% of a replay's CPU time (perf,
-/// `watch --replay`, 20,000 frames). The one `unsafe` block of tiklive.
-#[allow(unsafe_code)]
+/// `watch --replay`, 20,000 frames).
 #[inline]
 pub(crate) fn ascii_str(bytes: &[u8]) -> Option<&str> {
+    ascii_text(bytes, false)
+}
+
+/// `bytes` as text if every byte is ASCII, and with `json_clean` if also
+/// none needs a JSON escape ([`json::is_ascii_clean`], the same pass); else
+/// `None`. The one `unsafe` block of tiklive.
+#[allow(unsafe_code)]
+#[inline(always)]
+fn ascii_text(bytes: &[u8], json_clean: bool) -> Option<&str> {
+    let ascii = if json_clean {
+        json::is_ascii_clean(bytes)
+    } else {
+        is_ascii(bytes)
+    };
     // SAFETY: ASCII bytes are valid UTF-8 (each is a one-byte sequence).
-    is_ascii(bytes).then(|| unsafe { std::str::from_utf8_unchecked(bytes) })
+    ascii.then(|| unsafe { std::str::from_utf8_unchecked(bytes) })
 }
 
 /// Whether every byte of `b` is below 0x80: what `<[u8]>::is_ascii` says,
@@ -164,6 +196,28 @@ pub trait UserView: RefView {
     fn follow_status(&self) -> i64;
     /// Each badge's scene type and level text (read only when wanted).
     fn badges(&self) -> impl Iterator<Item = (i32, Option<&Self::Level>)>;
+
+    /// The texts [`UserFields`] shows, each with whether it is known to
+    /// need no JSON escape ([`TextField::json_text`]); by default none is.
+    fn texts(&self) -> UserTexts<'_> {
+        let no = |t| (t, false);
+        UserTexts {
+            handle: no(self.display_id()),
+            nickname: no(self.nickname()),
+            avatar: no(self.avatar().unwrap_or_default()),
+            sec_uid: no(self.sec_uid()),
+        }
+    }
+}
+
+/// A user's texts that [`UserFields`] shows, each with whether it is known
+/// to need no JSON escape (see [`UserView::texts`]).
+pub struct UserTexts<'a> {
+    pub handle: (Cow<'a, str>, bool),
+    pub nickname: (Cow<'a, str>, bool),
+    /// The avatar's URL, empty when none.
+    pub avatar: (Cow<'a, str>, bool),
+    pub sec_uid: (Cow<'a, str>, bool),
 }
 
 macro_rules! user_view {
@@ -213,6 +267,16 @@ impl UserView for wire::User<'_> {
     }
     fn badges(&self) -> impl Iterator<Item = (i32, Option<&[u8]>)> {
         self.badges.iter().map(|b| (b.scene_type, b.level))
+    }
+    fn texts(&self) -> UserTexts<'_> {
+        UserTexts {
+            handle: self.display_id.json_text(),
+            nickname: self.nickname.json_text(),
+            avatar: self
+                .avatar
+                .map_or((Cow::Borrowed(""), true), TextField::json_text),
+            sec_uid: self.sec_uid.json_text(),
+        }
     }
 }
 
@@ -268,15 +332,50 @@ pub struct UserFields<'a> {
     /// Fan-club ("team") level from the fans badge; 0 when none is shown.
     pub team_member_level: i64,
     pub verified: bool,
+    /// Which of the strings above are known to need no JSON escape (not
+    /// part of the JSON).
+    #[serde(skip)]
+    pub clean: CleanTexts,
+}
+
+/// Which strings of a [`UserFields`] are known to need no JSON escape: seen
+/// to be ASCII without a quote, backslash or control in the same pass that
+/// checked them as UTF-8 ([`UserFields::from_user`] of a user read by the
+/// wire reader). Our JSON writer copies those between quotes without a
+/// second look (`json_fields!`'s `clean` fields; serde writes them as any
+/// string). Set only where the strings are made; a string changed after
+/// must clear its bit (none is: the fields are written as made). A hint
+/// about the text, not part of it: all values compare equal.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CleanTexts(u8);
+
+impl CleanTexts {
+    /// `username` and `uniqueId` (the same text).
+    pub const HANDLE: u8 = 1;
+    pub const NICKNAME: u8 = 2;
+    pub const AVATAR: u8 = 4;
+    pub const SEC_UID: u8 = 8;
+
+    /// Whether `bit`'s string is known clean.
+    #[inline(always)]
+    pub fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+}
+
+impl PartialEq for CleanTexts {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 json_fields!(UserFields<'_> {
-    username: "username",
-    unique_id: "uniqueId",
+    username: "username" clean HANDLE,
+    unique_id: "uniqueId" clean HANDLE,
     user_id: "userId",
-    nickname: "nickname",
-    profile_picture_url: "profilePictureUrl",
-    sec_uid: "secUid" unless str::is_empty,
+    nickname: "nickname" clean NICKNAME,
+    profile_picture_url: "profilePictureUrl" clean AVATAR,
+    sec_uid: "secUid" clean SEC_UID unless str::is_empty,
     follow_role: "followRole",
     is_moderator: "isModerator",
     is_subscriber: "isSubscriber",
@@ -342,20 +441,31 @@ impl<'a> UserFields<'a> {
         };
         let badges = Badges::of(u);
         // Read (and checked as UTF-8) once: a borrowed `Cow` clones for free.
-        let handle = u.display_id();
+        let UserTexts {
+            handle,
+            nickname,
+            avatar,
+            sec_uid,
+        } = u.texts();
+        let bit = |(_, clean): &(Cow<'_, str>, bool), bit: u8| if *clean { bit } else { 0 };
+        let clean = bit(&handle, CleanTexts::HANDLE)
+            | bit(&nickname, CleanTexts::NICKNAME)
+            | bit(&avatar, CleanTexts::AVATAR)
+            | bit(&sec_uid, CleanTexts::SEC_UID);
         UserFields {
-            username: handle.clone(),
-            unique_id: handle,
+            username: handle.0.clone(),
+            unique_id: handle.0,
             user_id: user_id(u),
-            nickname: u.nickname(),
-            profile_picture_url: u.avatar().unwrap_or_default(),
-            sec_uid: u.sec_uid(),
+            nickname: nickname.0,
+            profile_picture_url: avatar.0,
+            sec_uid: sec_uid.0,
             follow_role: u.follow_status(),
             is_moderator: badges.admin || identity.is_some_and(|i| i.is_moderator_of_anchor),
             is_subscriber: badges.subscriber || identity.is_some_and(|i| i.is_subscriber_of_anchor),
             gifter_level: badges.user_grade.unwrap_or(0),
             team_member_level: badges.fans.unwrap_or(0),
             verified: u.verified(),
+            clean: CleanTexts(clean),
         }
     }
 
@@ -532,6 +642,43 @@ impl std::fmt::Display for IdText<'_> {
 impl Serialize for IdText<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.with_text(|t| s.serialize_str(t))
+    }
+}
+
+/// A number's digits are written quoted as they are: they need no escape
+/// (the text [`Serialize`] gives, without [`write_str`]'s check of it).
+impl WriteJson for IdText<'_> {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), JsonError> {
+        match self {
+            IdText::Num(n) => {
+                out.push('"');
+                out.push_str(itoa::Buffer::new().format(*n));
+                out.push('"');
+            }
+            IdText::Text(s) => write_str(out, s),
+        }
+        Ok(())
+    }
+
+    /// The opening quote with the key (see [`WriteJson::write_field`]).
+    /// Always inlined, as the other fields are (see [`Object::key`]).
+    #[inline(always)]
+    fn write_field(
+        &self,
+        o: &mut Object<'_>,
+        _comma_key: &'static str,
+        comma_key_quote: &'static str,
+    ) -> Result<(), JsonError> {
+        match self {
+            IdText::Num(n) => {
+                let out = o.key(comma_key_quote);
+                out.push_str(itoa::Buffer::new().format(*n));
+                out.push('"');
+            }
+            IdText::Text(s) => write_str_field(o, comma_key_quote, s, false),
+        }
+        Ok(())
     }
 }
 
@@ -806,6 +953,45 @@ mod tests {
         assert_eq!(fields(vec![badge(SCENE_ADMIN, None)]), (0, 0, true, false));
         for scene in [SCENE_SUBSCRIBER, SCENE_NEW_SUBSCRIBER] {
             assert_eq!(fields(vec![badge(scene, Some("3"))]), (0, 0, false, true));
+        }
+    }
+
+    /// A wire user's texts are marked clean when they are ASCII with
+    /// nothing to escape, and only then; the user's JSON is the same
+    /// whether our writer trusts the marks or serde writes every string.
+    #[test]
+    fn clean_texts_are_marked_and_written_the_same() {
+        let users = [
+            (
+                "ann_1",
+                "Ann",
+                Some("https://p16.example/a.webp?x=1&y=2"),
+                "MS4wLjAB",
+            ),
+            ("ann\"q", "Ann 🤴", None, ""),
+            ("", "tab\there", Some(""), "back\\slash"),
+        ];
+        for (handle, nick, avatar, sec_uid) in users {
+            let u = wire::User {
+                id: 7,
+                display_id: handle.as_bytes(),
+                nickname: nick.as_bytes(),
+                avatar: avatar.map(str::as_bytes),
+                sec_uid: sec_uid.as_bytes(),
+                ..Default::default()
+            };
+            let f = UserFields::from_user(Some(&u), None);
+            let clean = |t: &str| t.is_ascii() && !t.contains(['"', '\\', '\t']);
+            assert_eq!(f.clean.has(CleanTexts::HANDLE), clean(handle));
+            assert_eq!(f.clean.has(CleanTexts::NICKNAME), clean(nick));
+            assert_eq!(
+                f.clean.has(CleanTexts::AVATAR),
+                clean(avatar.unwrap_or_default())
+            );
+            assert_eq!(f.clean.has(CleanTexts::SEC_UID), clean(sec_uid));
+            let mut direct = String::new();
+            f.write_json(&mut direct).unwrap();
+            assert_eq!(direct, serde_json::to_string(&f).unwrap());
         }
     }
 

@@ -114,6 +114,13 @@ impl Serialize for Whole {
     }
 }
 
+/// Through serde ([`super::json::write_value`]).
+impl super::json::WriteJson for Whole {
+    fn write_json(&self, out: &mut String) -> Result<(), super::json::JsonError> {
+        super::json::write_value(out, self)
+    }
+}
+
 impl<'de> Deserialize<'de> for Whole {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Value::deserialize(d).map(Whole::Json)

