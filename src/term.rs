@@ -261,9 +261,7 @@ impl StdoutNdjson {
                 self.error = Some(e);
             }
         }
-        for (_, data) in self.held.drain(..) {
-            data.recycle();
-        }
+        Json::recycle_all(self.held.drain(..).map(|(_, data)| data));
         self.text.clear();
         self.bytes = 0;
     }

@@ -738,7 +738,7 @@ fn prepare_message(
 
 /// Apply one output of a message to `out` (marked as backlog when `history`);
 /// a gift goes through the streak tracker. How many events it added.
-#[inline]
+#[inline(always)]
 fn emit(streaks: &mut StreakTracker, p: Prepared, history: bool, out: &mut Vec<Output>) -> u64 {
     let mark = |mut ev: Event| {
         ev.history = history;
