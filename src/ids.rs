@@ -16,7 +16,7 @@
 
 use uuid::Uuid;
 
-use crate::webcast::EventKind;
+use crate::webcast::{EventKind, digits};
 
 /// A fresh random event id: a UUID v4 in its hyphenated lowercase form
 /// (`67e55044-10b1-426f-9247-bb680e5fe0c8`).
@@ -54,10 +54,42 @@ const SHA1_INIT: [u32; 5] = [
 /// The SHA-1 block size in bytes.
 const BLOCK: usize = 64;
 
-/// The most blocks a name's end is hashed in on the stack: the prefix's
-/// last partial block (< 64 bytes) + a msgId (≤ 20) + the longest type name
-/// + an index (≤ 10) + 3 colons + 9 bytes of padding fit in three.
+/// The blocks a name's end is hashed in, on the stack: the prefix's last
+/// partial block (< 64 bytes), the rest of the name (at most [`NAME_MAX`]
+/// bytes) and 9 bytes of padding always fit in three.
 const TAIL_BLOCKS: usize = 3;
+
+/// The longest `<msgId>:<type>:<index>`: a msgId of 20 characters
+/// (`i64::MIN`), a type part of [`KIND_PART`] bytes at most, an index of 10
+/// digits.
+const NAME_MAX: usize = 21 + KIND_PART + 10;
+
+/// Room for `:<type>:` (the longest type name has 25 characters; a longer
+/// one fails to compile in [`KIND_PARTS`]).
+const KIND_PART: usize = 32;
+
+/// `:<type>:` of every [`EventKind`], by its position in [`EventKind::ALL`]
+/// (its discriminant), zero-padded to [`KIND_PART`] bytes, and its length:
+/// copied as a whole into a name, a constant-size copy instead of a `memcpy`
+/// call of the name's length.
+const KIND_PARTS: [([u8; KIND_PART], usize); EventKind::ALL.len()] = {
+    let mut parts = [([0u8; KIND_PART], 0); EventKind::ALL.len()];
+    let mut i = 0;
+    while i < parts.len() {
+        let name = EventKind::ALL[i].name().as_bytes();
+        let mut part = [0u8; KIND_PART];
+        part[0] = b':';
+        let mut j = 0;
+        while j < name.len() {
+            part[1 + j] = name[j];
+            j += 1;
+        }
+        part[1 + name.len()] = b':';
+        parts[i] = (part, name.len() + 2);
+        i += 1;
+    }
+    parts
+};
 
 /// The message ids of one room: [`MessageIds::uuid`] gives the same value as
 /// `Uuid::new_v5(&NAMESPACE, "<roomId>:<msgId>:<type>:<index>")`, computed
@@ -65,8 +97,10 @@ const TAIL_BLOCKS: usize = 3;
 /// where it has them) over the name built on the stack: the constant part
 /// `NAMESPACE || roomId || ":"` is laid out once per room (its whole 64-byte
 /// blocks hashed once), and each id then takes one call for its two or three
-/// blocks, with no hasher's buffering. Ids are made for every event. The
-/// unit tests check it against the `uuid` crate's v5.
+/// blocks, with no hasher's buffering. Ids are made for every event, so the
+/// rest of the name is written with copies of a constant size (digits in
+/// place, the type from [`KIND_PARTS`]).
+/// The unit tests check it against the `uuid` crate's v5.
 #[derive(Debug, Clone)]
 pub struct MessageIds {
     /// The state after the whole blocks of the prefix.
@@ -76,8 +110,6 @@ pub struct MessageIds {
     /// The rest of the prefix (under 64 bytes), at the start of a block.
     rest: [u8; BLOCK],
     rest_len: usize,
-    /// For names too long for the stack (see [`MessageIds::uuid_slow`]).
-    room_id: Box<str>,
 }
 
 impl MessageIds {
@@ -95,7 +127,6 @@ impl MessageIds {
             hashed: blocks.len() * BLOCK,
             rest: [0; BLOCK],
             rest_len: rest.len(),
-            room_id: room_id.into(),
         };
         ids.rest[..rest.len()].copy_from_slice(rest);
         ids
@@ -105,69 +136,58 @@ impl MessageIds {
     /// `msg_id`; `.hyphenated().encode_lower(&mut buf)` writes its text into
     /// a 36-byte buffer without allocating.
     pub fn uuid(&self, msg_id: i64, kind: EventKind, index: u32) -> Uuid {
-        let mut msg = itoa::Buffer::new();
-        let mut idx = itoa::Buffer::new();
-        let parts: [&[u8]; 5] = [
-            msg.format(msg_id).as_bytes(),
-            b":",
-            kind.name().as_bytes(),
-            b":",
-            idx.format(index).as_bytes(),
-        ];
+        let bytes = uuid_bytes(&self.digest(msg_id, kind, index));
+        Uuid::from_bytes(bytes)
+    }
+
+    /// The SHA-1 state after hashing `NAMESPACE || "<roomId>:<msgId>:<type>:<index>"`:
+    /// the digest's five words.
+    fn digest(&self, msg_id: i64, kind: EventKind, index: u32) -> [u32; 5] {
+        // `<msgId>:<type>:<index>`, zero-padded: each part is written at the
+        // end of the one before, its padding written over by the next.
+        let mut name = [0u8; NAME_MAX + digits::U64_DIGITS];
+        let mut len = digits::put_i64(first_mut(&mut name[..]), msg_id);
+        let (part, part_len) = &KIND_PARTS[kind as usize];
+        first_mut::<KIND_PART>(&mut name[len..]).copy_from_slice(part);
+        len += part_len;
+        len += digits::put_u64(first_mut(&mut name[len..]), u64::from(index));
         let mut buf = [[0u8; BLOCK]; TAIL_BLOCKS];
         let flat = buf.as_flattened_mut();
-        // The whole block, zeros after the prefix included: a copy of a
-        // constant size is a few moves, where `rest_len` bytes took a call.
+        // Whole arrays, zeros after their text included: a copy of a
+        // constant size is a few moves, where their length took a call.
         flat[..BLOCK].copy_from_slice(&self.rest);
-        let mut len = self.rest_len;
-        for part in parts {
-            let Some(to) = flat.get_mut(len..len + part.len()) else {
-                return self.uuid_slow(&parts);
-            };
-            to.copy_from_slice(part);
-            len += part.len();
-        }
+        first_mut::<{ NAME_MAX + digits::U64_DIGITS }>(&mut flat[self.rest_len..])
+            .copy_from_slice(&name);
+        let len = self.rest_len + len;
         // Padding: 0x80, zeros, and the message's length in bits (big-endian)
         // in the last 8 bytes of the last block.
         let blocks = (len + 9).div_ceil(BLOCK);
-        if blocks > TAIL_BLOCKS {
-            return self.uuid_slow(&parts);
-        }
         flat[len] = 0x80;
         let bits = ((self.hashed + len) as u64) * 8;
         flat[blocks * BLOCK - 8..blocks * BLOCK].copy_from_slice(&bits.to_be_bytes());
         let mut state = self.state;
         sha1::block_api::compress(&mut state, &buf[..blocks]);
-        from_state(&state)
-    }
-
-    /// [`MessageIds::uuid`] for a name too long for the stack buffer (a
-    /// room id of dozens of characters): the `sha1` crate's hasher.
-    #[cold]
-    fn uuid_slow(&self, parts: &[&[u8]]) -> Uuid {
-        use sha1::Digest;
-        let mut hasher = sha1::Sha1::new();
-        hasher.update(NAMESPACE.as_bytes());
-        hasher.update(self.room_id.as_bytes());
-        hasher.update(b":");
-        for part in parts {
-            hasher.update(part);
-        }
-        let digest = hasher.finalize();
-        let mut bytes = [0u8; 16];
-        bytes.copy_from_slice(&digest[..16]);
-        uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+        state
     }
 }
 
-/// The UUIDv5 of a finished SHA-1 `state`: its first 16 bytes (the state
-/// words are the digest, big-endian) with the version and variant set.
-fn from_state(state: &[u32; 5]) -> Uuid {
+/// The first `N` bytes of `buf` as an array (`buf` is long enough by
+/// construction: the buffers above are sized for the longest name).
+fn first_mut<const N: usize>(buf: &mut [u8]) -> &mut [u8; N] {
+    buf.first_chunk_mut::<N>()
+        .expect("sized for the longest name")
+}
+
+/// The UUIDv5 bytes of a finished SHA-1 `state`: its first 16 bytes (the
+/// state words are the digest, big-endian) with the version and variant set.
+fn uuid_bytes(state: &[u32; 5]) -> uuid::Bytes {
     let mut bytes = [0u8; 16];
     for (to, word) in bytes.chunks_exact_mut(4).zip(state) {
         to.copy_from_slice(&word.to_be_bytes());
     }
-    uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+    uuid::Builder::from_sha1_bytes(bytes)
+        .into_uuid()
+        .into_bytes()
 }
 /// Numbers the events of one decoded batch: consecutive events of the same
 /// message and type get indexes 0, 1, 2, …
@@ -226,6 +246,16 @@ mod tests {
                 let want = Uuid::new_v5(&NAMESPACE, name.as_bytes());
                 assert_eq!(ids.uuid(msg, *kind, index), want, "{name}");
             }
+        }
+    }
+
+    /// The type parts are the types' names, by discriminant.
+    #[test]
+    fn kind_parts_are_the_names() {
+        for kind in EventKind::ALL {
+            let (part, len) = &KIND_PARTS[*kind as usize];
+            assert_eq!(&part[..*len], format!(":{}:", kind.name()).as_bytes());
+            assert!(part[*len..].iter().all(|b| *b == 0));
         }
     }
 

@@ -339,13 +339,20 @@ impl Decoder {
         if result.parse_into(&bytes).is_err() {
             return self.apply_fetch(prepare_fetch(self.opts, bytes.clone()), out);
         }
+        let opts = self.opts;
         for m in result.messages.iter() {
             if self.is_duplicate(m.msg_id) {
                 continue;
             }
             let payload = Payload::new(&bytes, m.payload);
-            let msg = prepare_message(self.opts, m.msg_id, m.method, &payload, m.is_history);
-            self.apply_message(msg, out);
+            // Each output is applied as the message gives it: no prepared
+            // message is built, moved and taken apart again.
+            let (history, streaks) = (m.is_history, &mut self.streaks);
+            let mut events = 0;
+            let head = decode_message(opts, m.msg_id, m.method, &payload, |p| {
+                events += emit(streaks, p, history, out);
+            });
+            self.finish_message(head, events, out);
         }
         Ok(fetch_info(&bytes, &result))
     }
@@ -448,43 +455,25 @@ impl Decoder {
     }
 
     fn apply_message(&mut self, msg: PreparedMessage, out: &mut Vec<Output>) {
-        self.stats.messages += 1;
-        self.stats.skipped += u64::from(msg.skipped);
-        self.stats.message_errors += u64::from(msg.failed);
-        if self.stream_end.is_none() {
-            self.stream_end = msg.stream_end;
-        }
-        // Each event is marked (backlog or not) and counted as it is pushed:
-        // a second pass over `out` cost more than the marking.
-        let history = msg.history;
         let mut events = 0;
-        let mut mark = |mut ev: Event| {
-            ev.history = history;
-            events += 1;
-            Output::Event(ev)
-        };
-        let mut extra = msg.extra;
-        if let Some(raw) = extra.as_mut().and_then(|e| e.raw.take()) {
-            out.push(mark(raw));
+        for p in msg.main {
+            events += emit(&mut self.streaks, p, msg.history, out);
         }
-        for main in msg.main {
-            match main {
-                Prepared::Output(Output::Event(ev)) => out.push(mark(ev)),
-                Prepared::Output(o) => out.push(o),
-                Prepared::Gift(gift) => {
-                    for g in self.streaks.accept(*gift) {
-                        out.push(mark(g.to_event()));
-                    }
-                }
-            }
-        }
-        let mut drift = None;
-        if let Some(e) = extra {
-            out.extend(e.decoded.map(mark));
-            drift = e.drift;
+        self.finish_message(msg.head, events, out);
+    }
+
+    /// Count a message whose outputs (`events` of them events) were
+    /// applied, note its end of the stream and report its drift.
+    fn finish_message(&mut self, head: MessageHead, events: u64, out: &mut Vec<Output>) {
+        self.stats.messages += 1;
+        self.stats.skipped += u64::from(head.skipped);
+        self.stats.message_errors += u64::from(head.failed);
+        if self.stream_end.is_none() {
+            self.stream_end = head.stream_end;
         }
         self.stats.events += events;
-        if let Some((method, found)) = drift {
+        if let Some(drift) = head.drift {
+            let (method, found) = *drift;
             self.report_drift(&method, found, out);
         }
     }
@@ -574,30 +563,26 @@ struct FetchBody {
 struct PreparedMessage {
     msg_id: i64,
     history: bool,
+    head: MessageHead,
+    /// In order: a message may give several events (see [`Mapped::Events`]),
+    /// but nearly always gives one, kept here without an allocation. The
+    /// rare `rawData` comes first, `decodedData` last.
+    main: SmallVec<[Prepared; 1]>,
+}
+
+/// What decoding a message tells besides its outputs ([`decode_message`]).
+#[derive(Debug, Default)]
+struct MessageHead {
     /// Skipped without decoding (unwanted or unknown).
     skipped: bool,
-    /// Did not decode: `main` holds the warning.
+    /// Did not decode: the outputs hold the warning.
     failed: bool,
     /// The control action, when this message ends the stream.
     stream_end: Option<i32>,
-    /// In order: a message may give several events (see [`Mapped::Events`]),
-    /// but nearly always gives one, kept here without an allocation.
-    main: SmallVec<[Prepared; 1]>,
-    /// The rare outputs, boxed: a prepared message is moved into its frame's
-    /// `Vec` and out of it again, in 88 bytes instead of 216.
-    extra: Option<Box<Extra>>,
-}
-
-/// A message's outputs besides its main ones: only when `rawData` or
-/// `decodedData` is wanted, or a field did not match the schema.
-#[derive(Debug, Default)]
-struct Extra {
-    /// Before the main outputs.
-    raw: Option<Event>,
-    /// After them.
-    decoded: Option<Event>,
-    /// The method and the fields skipped for a wire-type mismatch, if any.
-    drift: Option<(String, Vec<Mismatch>)>,
+    /// The method and the fields skipped for a wire-type mismatch, if any
+    /// (rare, so boxed: a prepared message is moved into its frame's `Vec`
+    /// and out of it again).
+    drift: Option<Box<(String, Vec<Mismatch>)>>,
 }
 
 #[derive(Debug)]
@@ -732,6 +717,8 @@ fn fetch_info(bytes: &Bytes, result: &wire::FetchResult) -> FetchInfo {
     }
 }
 
+/// The stateless half of decoding one inner message (see [`decode_message`]),
+/// its outputs kept for [`Decoder::apply_message`].
 fn prepare_message(
     opts: DecoderOptions,
     msg_id: i64,
@@ -739,18 +726,60 @@ fn prepare_message(
     payload: &Payload<'_>,
     history: bool,
 ) -> PreparedMessage {
-    let wanted = opts.wanted;
-    let mut msg = PreparedMessage {
+    let mut main = SmallVec::new();
+    let head = decode_message(opts, msg_id, method, payload, |p| main.push(p));
+    PreparedMessage {
         msg_id,
         history,
-        skipped: false,
-        failed: false,
-        stream_end: None,
-        main: SmallVec::new(),
-        extra: None,
+        head,
+        main,
+    }
+}
+
+/// Apply one output of a message to `out` (marked as backlog when `history`);
+/// a gift goes through the streak tracker. How many events it added.
+#[inline(always)]
+fn emit(streaks: &mut StreakTracker, p: Prepared, history: bool, out: &mut Vec<Output>) -> u64 {
+    let mark = |mut ev: Event| {
+        ev.history = history;
+        Output::Event(ev)
     };
+    match p {
+        Prepared::Output(Output::Event(ev)) => {
+            out.push(mark(ev));
+            1
+        }
+        Prepared::Output(o) => {
+            out.push(o);
+            0
+        }
+        Prepared::Gift(gift) => {
+            let mut events = 0;
+            for g in streaks.accept(*gift) {
+                out.push(mark(g.to_event()));
+                events += 1;
+            }
+            events
+        }
+    }
+}
+
+/// Decode one inner message, emitting only the wanted kinds of `opts`: each
+/// output goes to `emit` in the order it is to be applied (`rawData`, the
+/// message's own, `decodedData`). Pure: [`prepare_message`] keeps the
+/// outputs, [`Decoder::decode_push`] applies each at once.
+fn decode_message(
+    opts: DecoderOptions,
+    msg_id: i64,
+    method: &str,
+    payload: &Payload<'_>,
+    mut emit: impl FnMut(Prepared),
+) -> MessageHead {
+    let wanted = opts.wanted;
+    let mut head = MessageHead::default();
+    let mut event = |ev: Event| emit(Prepared::Output(Output::Event(ev)));
     if wanted.contains(EventKind::RawData) {
-        extra(&mut msg).raw = Some(Event::new(
+        event(Event::new(
             EventKind::RawData,
             &RawData {
                 message_type_name: method.into(),
@@ -760,22 +789,22 @@ fn prepare_message(
     }
     let Some(route) = Route::for_method(method) else {
         if wanted.contains(EventKind::Unknown) {
-            msg.main.push(Prepared::Output(Output::Event(Event::new(
+            event(Event::new(
                 EventKind::Unknown,
                 &UnknownData {
                     method: method.into(),
                     payload: B64.encode(payload.bytes()),
                 },
-            ))));
+            ));
         } else {
-            msg.skipped = true;
+            head.skipped = true;
         }
-        return msg;
+        return head;
     };
     let debug = wanted.contains(EventKind::DecodedData);
     if !route.kinds().iter().any(|k| wanted.contains(*k)) && !debug && route != Route::Control {
-        msg.skipped = true;
-        return msg;
+        head.skipped = true;
+        return head;
     }
     let mut mismatches = Vec::new();
     // Every gift passes straight through (the default): its event is written
@@ -789,8 +818,8 @@ fn prepare_message(
     match mapped {
         Ok(Mapped::Events(events)) => {
             for mut ev in events {
-                if ev.kind == EventKind::StreamEnd && msg.stream_end.is_none() {
-                    msg.stream_end = serde_json::from_str::<ControlData>(ev.data.get())
+                if ev.kind == EventKind::StreamEnd && head.stream_end.is_none() {
+                    head.stream_end = serde_json::from_str::<ControlData>(ev.data.get())
                         .ok()
                         .map(|c| c.action);
                 }
@@ -798,26 +827,25 @@ fn prepare_message(
                     take_wrapper_id(&mut ev, msg_id);
                 }
                 if wanted.contains(ev.kind) {
-                    msg.main.push(Prepared::Output(Output::Event(ev)));
+                    event(ev);
                 }
             }
         }
         Ok(Mapped::Gift(mut gift)) => {
             gift.take_wrapper_id(msg_id);
             if wanted.contains(EventKind::Gift) {
-                msg.main.push(Prepared::Gift(gift));
+                emit(Prepared::Gift(gift));
             }
         }
         Err(reason) => {
-            msg.failed = true;
-            msg.main
-                .push(Prepared::Output(Output::Warning(Box::new(message_error(
-                    method, payload, reason,
-                )))));
+            head.failed = true;
+            emit(Prepared::Output(Output::Warning(Box::new(message_error(
+                method, payload, reason,
+            )))));
         }
     }
     if debug && let Ok(decoded) = whole(route, payload, &mut mismatches) {
-        extra(&mut msg).decoded = Some(Event::new(
+        emit(Prepared::Output(Output::Event(Event::new(
             EventKind::DecodedData,
             &DecodedData {
                 event: route.kinds()[0].name().into(),
@@ -825,17 +853,12 @@ fn prepare_message(
                 decoded_data: decoded,
                 binary: B64.encode(payload.bytes()),
             },
-        ));
+        ))));
     }
     if !mismatches.is_empty() {
-        extra(&mut msg).drift = Some((method.to_string(), mismatches));
+        head.drift = Some(Box::new((method.to_string(), mismatches)));
     }
-    msg
-}
-
-/// `msg`'s rare outputs, made on first use.
-fn extra(msg: &mut PreparedMessage) -> &mut Extra {
-    msg.extra.get_or_insert_default()
+    head
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ macro_rules! kinds {
             pub const ALL: &'static [EventKind] = &[$(EventKind::$variant,)*];
 
             /// The spec's name, e.g. `roomUpdate`.
-            pub fn name(self) -> &'static str {
+            pub const fn name(self) -> &'static str {
                 match self {
                     $(EventKind::$variant => $name,)*
                 }

@@ -14,6 +14,7 @@ pub mod connection;
 pub mod control;
 pub mod data;
 pub mod decoder;
+pub mod digits;
 pub mod error;
 pub mod event;
 pub mod frame;

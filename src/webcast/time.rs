@@ -1,6 +1,8 @@
 //! ISO-8601 UTC timestamps with milliseconds (`2024-01-01T00:00:00.000Z`),
 //! formatted and parsed without a clock: the caller passes the instant.
 
+use super::digits;
+
 /// Format ms since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 ///
 /// Years 0 to 9999 (every instant a stream or a store holds) are written
@@ -16,29 +18,31 @@ pub fn format_iso_millis(ms: i64) -> String {
 
 /// [`format_iso_millis`] written into `buf` (24 bytes, the length of the
 /// text) with no allocation: the text, or `None` for a year outside 0 to
-/// 9999 (which [`format_iso_millis`] formats).
+/// 9999 (which [`format_iso_millis`] formats). The time of day is worked out
+/// in `u32` and written two digits at a time ([`digits::PAIRS`]): every
+/// `roomUpdate` writes one.
 pub fn write_iso_millis(ms: i64, buf: &mut [u8; 24]) -> Option<&str> {
-    let (y, m, d, h, mi, s, millis) = fields(ms);
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000) as u32;
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     if !(0..=9999).contains(&y) {
         return None;
     }
+    let sod = secs.rem_euclid(86_400) as u32;
+    let (y, m, d) = (y as u32, m as u32, d as u32);
+    let pair = |n: u32| digits::PAIRS[n as usize % 100];
     *buf = *b"0000-00-00T00:00:00.000Z";
-    let b = buf;
-    let mut put = |at: usize, width: usize, mut v: i64| {
-        for i in (at..at + width).rev() {
-            b[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    };
-    put(0, 4, y);
-    put(5, 2, m);
-    put(8, 2, d);
-    put(11, 2, h);
-    put(14, 2, mi);
-    put(17, 2, s);
-    put(20, 3, millis);
+    buf[0..2].copy_from_slice(&pair(y / 100));
+    buf[2..4].copy_from_slice(&pair(y));
+    buf[5..7].copy_from_slice(&pair(m));
+    buf[8..10].copy_from_slice(&pair(d));
+    buf[11..13].copy_from_slice(&pair(sod / 3600));
+    buf[14..16].copy_from_slice(&pair(sod / 60 % 60));
+    buf[17..19].copy_from_slice(&pair(sod % 60));
+    buf[20] = b'0' + (millis / 100) as u8;
+    buf[21..23].copy_from_slice(&pair(millis));
     // ASCII digits and separators: always UTF-8.
-    std::str::from_utf8(b).ok()
+    std::str::from_utf8(buf).ok()
 }
 
 /// Year, month, day, hour, minute, second and millisecond of `ms` (UTC).
