@@ -37,7 +37,10 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== building (release)"
-cargo build --release --locked --quiet --bin tiklive --example capture_bench
+# The binary alone, as `cargo build --release` gives it: built together with an
+# example, it would get the dev-dependencies' features (tokio's test-util, …).
+cargo build --release --locked --quiet --bin tiklive
+cargo build --release --locked --quiet --example capture_bench
 TIKLIVE="$TARGET/release/tiklive"
 CAPTURE="$BENCH_DIR/bench.capture"
 echo "== writing $FRAMES frames to $CAPTURE"

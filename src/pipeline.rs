@@ -127,6 +127,9 @@ pub struct Stamper {
     /// The last timestamp formatted, and its instant in ms: the events of a
     /// frame, and often of several frames, share it.
     timestamp: (i64, String),
+    /// The capture line of the record being applied (0: not from a file),
+    /// named in a skipped frame's warning.
+    line: u64,
 }
 
 impl Pipeline {
@@ -252,6 +255,12 @@ impl Pipeline {
         self.stamper.stamp(self.scratch.drain(..), t_ms, batch);
     }
 
+    /// The capture line (1-based) of the record applied next, named if it is
+    /// skipped; 0 for a record that did not come from a file.
+    pub fn set_line(&mut self, line: u64) {
+        self.stamper.line = line;
+    }
+
     /// The control action that ended the stream, if one was seen.
     pub fn stream_end(&self) -> Option<i32> {
         self.decoder.stream_end()
@@ -269,6 +278,7 @@ impl Stamper {
             ids: ids::MessageIds::new(""),
             indexer: ids::Indexer::default(),
             timestamp: (0, format_iso_millis(0)),
+            line: 0,
         }
     }
 
@@ -285,12 +295,16 @@ impl Stamper {
         &self.streamer
     }
 
-    /// Warn that a `what` of `len` bytes was skipped because of `e`.
+    /// Warn that a `what` of `len` bytes was skipped because of `e`, naming
+    /// its capture line when it came from one (see [`Pipeline::set_line`]).
     pub fn skipped(&self, what: &str, len: usize, e: &FrameError) {
-        term::warn(format_args!(
-            "{}: skipped a {what} ({len} bytes): {e}",
-            self.label(),
-        ));
+        let label = self.label();
+        match self.line {
+            0 => term::warn(format_args!("{label}: skipped a {what} ({len} bytes): {e}")),
+            n => term::warn(format_args!(
+                "{label}: capture line {n}: skipped a {what} ({len} bytes): {e}"
+            )),
+        }
     }
 
     /// A control event (`connected`, `disconnected`, `error`), if wanted.

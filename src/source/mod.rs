@@ -242,6 +242,7 @@ pub fn run_demo(run: OfflineRun<'_>) -> Result<OfflineEnd> {
             t_ms: item.offset_ms,
             kind: item.kind,
             data: item.bytes.into(),
+            line: 0,
         })
     });
     drive(
@@ -382,8 +383,10 @@ impl<'a> Driver<'a> {
                 &mut self.out,
             );
         }
-        // A bad frame is a counted warning (printed by the pipeline); go on.
+        // A bad frame is a counted warning (printed by the pipeline, with
+        // its capture line); go on.
         let len = rec.data.len();
+        self.pipeline.set_line(rec.line);
         let _ = match decoded {
             Decoded::Fetch(p) => self
                 .pipeline

@@ -50,7 +50,8 @@ impl ReplayReader {
         }
         match r.first_line()? {
             Line::Header(h) => r.header = Some(h),
-            Line::Record(rec) => {
+            Line::Record(mut rec) => {
+                rec.line = r.lineno;
                 term::warn(format_args!(
                     "{}: no capture header line; replaying anyway",
                     r.label
@@ -220,7 +221,10 @@ impl Iterator for ReplayReader {
         }
         loop {
             match self.next_line() {
-                Ok(Some(Line::Record(rec))) => return Some(Ok(rec)),
+                Ok(Some(Line::Record(mut rec))) => {
+                    rec.line = self.lineno;
+                    return Some(Ok(rec));
+                }
                 Ok(Some(Line::Header(_))) => {
                     term::warn(format_args!(
                         "{}: line {}: skipped a second header",

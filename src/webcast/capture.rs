@@ -46,6 +46,10 @@ pub struct Record {
     /// The message's bytes, in a [`Bytes`] so that the decoder can slice the
     /// frame's payload out of it instead of copying it.
     pub data: Bytes,
+    /// The capture line it was read from (1-based), for warnings; 0 when it
+    /// did not come from a file (the demo) or the line is not known yet
+    /// (the parsers here: the reader sets it).
+    pub line: u64,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -151,6 +155,7 @@ pub fn parse_line_bytes(line: &[u8]) -> Result<Line, CaptureError> {
         t_ms,
         kind: raw.kind,
         data: data.into(),
+        line: 0,
     }))
 }
 
@@ -211,6 +216,7 @@ fn plain_record(line: &[u8]) -> Option<Record> {
         t_ms: parse_iso_millis(std::str::from_utf8(t).ok()?)?,
         kind,
         data: base64_simd::STANDARD.decode_to_vec(data).ok()?.into(),
+        line: 0,
     })
 }
 
@@ -243,7 +249,8 @@ mod tests {
             Line::Record(Record {
                 t_ms: 1692120689751,
                 kind: RecordKind::Frame,
-                data: vec![8, 1].into()
+                data: vec![8, 1].into(),
+                line: 0,
             })
         );
     }
@@ -295,6 +302,7 @@ mod tests {
                 t_ms,
                 kind,
                 data: Bytes::copy_from_slice(data),
+                line: 0,
             };
             let line = format_record(t_ms, kind, data);
             assert_eq!(plain_record(line.as_bytes()), Some(want.clone()));
