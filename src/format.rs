@@ -160,6 +160,13 @@ pub fn pretty_line(env: &Envelope, st: &Styles) -> String {
             for key in ["common", "msgId", "createTime"] {
                 fields.remove(key);
             }
+            // A message wrapped whole in one field (msgDetect's
+            // `detectionData`) has its own `common`: bookkeeping too.
+            for inner in fields.values_mut() {
+                if let Value::Object(inner) = inner {
+                    inner.remove("common");
+                }
+            }
         }
         (st.dim, compact(&data))
     });
@@ -299,6 +306,10 @@ fn gist(env: &Envelope, st: &Styles) -> Option<(Style, String)> {
             let d: RoomMessageData = typed(env)?;
             (st.dim, inert(&d.content).into_owned())
         }
+        K::System => {
+            let data: Value = typed(env)?;
+            (st.dim, inert(data.get("message")?.as_str()?).into_owned())
+        }
         K::GoalUpdate => {
             let d: GoalData = typed(env)?;
             (
@@ -397,6 +408,29 @@ mod tests {
         assert_eq!(
             pretty_line(&toast, &Styles::new(false)),
             r#"12:34:56 alice toast        {"displayDurationMillisecond":"3000","scene":"gift_panel"}"#
+        );
+    }
+
+    #[test]
+    fn system_shows_its_message_and_wrapped_messages_lose_their_common() {
+        let st = Styles::new(false);
+        let system = env(
+            EventKind::System,
+            serde_json::json!({"msgId": "7", "common": {"method": "WebcastSystemMessage"},
+                "message": "LIVE is moderated."}),
+        );
+        assert_eq!(
+            pretty_line(&system, &st),
+            "12:34:56 alice system       LIVE is moderated."
+        );
+        let detect = env(
+            EventKind::MsgDetect,
+            serde_json::json!({"msgId": "7", "detectionData": {
+                "common": {"method": "WebcastMsgDetectMessage"}, "detectType": 2, "fromRegion": "DE"}}),
+        );
+        assert_eq!(
+            pretty_line(&detect, &st),
+            r#"12:34:56 alice msgDetect    {"detectionData":{"detectType":2,"fromRegion":"DE"}}"#
         );
     }
 
