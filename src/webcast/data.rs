@@ -151,12 +151,7 @@ macro_rules! json_fields {
     };
     (@write $self:ident $o:ident $field:ident: $key:literal clean $bit:ident unless $skip:path, $($rest:tt)*) => {
         if !$skip(&$self.$field) {
-            $crate::webcast::json::write_str_field(
-                $o,
-                concat!(",\"", $key, "\":\""),
-                &$self.$field,
-                $self.clean.has($crate::webcast::user::CleanTexts::$bit),
-            );
+            $crate::webcast::data::json_fields!(@write $self $o $field: $key clean $bit,);
         }
         $crate::webcast::data::json_fields!(@write $self $o $($rest)*);
     };
@@ -171,12 +166,7 @@ macro_rules! json_fields {
     };
     (@write $self:ident $o:ident $field:ident: $key:literal unless $skip:path, $($rest:tt)*) => {
         if !$skip(&$self.$field) {
-            $crate::webcast::json::WriteJson::write_field(
-                &$self.$field,
-                $o,
-                concat!(",\"", $key, "\":"),
-                concat!(",\"", $key, "\":\""),
-            )?;
+            $crate::webcast::data::json_fields!(@write $self $o $field: $key,);
         }
         $crate::webcast::data::json_fields!(@write $self $o $($rest)*);
     };
