@@ -122,4 +122,18 @@ mod tests {
             assert_eq!(&buf[..n], v.to_string().as_bytes(), "{v}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_number_is_written_as_to_string_writes(u: u64, i: i64, small in 0u64..100_000_000) {
+            for v in [u, small] {
+                let mut buf = [b'x'; U64_DIGITS];
+                let n = put_u64(&mut buf, v);
+                proptest::prop_assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), v.to_string());
+            }
+            let mut buf = [b'x'; U64_DIGITS + 1];
+            let n = put_i64(&mut buf, i);
+            proptest::prop_assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), i.to_string());
+        }
+    }
 }
