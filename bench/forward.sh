@@ -19,10 +19,7 @@ LAT_SECS=${LAT_SECS:-10}
 PORT=${PORT:-9317}
 URL="http://127.0.0.1:$PORT/hook"
 
-# The binary alone, as `cargo build --release` gives it: built together with an
-# example, it would get the dev-dependencies' features (tokio's test-util, …).
-cargo build --release --locked --quiet --bin tiklive
-cargo build --release --locked --quiet --example webhook_receiver
+scripts/build-release --example webhook_receiver
 T=${CARGO_TARGET_DIR:-target}/release
 TIKLIVE=$T/tiklive
 RECEIVER=$T/examples/webhook_receiver

@@ -15,10 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-# The binary alone, as `cargo build --release` gives it: built together with an
-# example, it would get the dev-dependencies' features (tokio's test-util, …).
-cargo build --release --locked --quiet --bin tiklive
-cargo build --release --locked --quiet --example fake_tiktok
+scripts/build-release --example fake_tiktok
 BIN=${BIN:-target/release/tiklive}   # BIN=… to measure another build
 FAKE=target/release/examples/fake_tiktok
 WORK=$(mktemp -d)

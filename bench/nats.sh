@@ -37,10 +37,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== building (release)"
-# The binary alone, as `cargo build --release` gives it: built together with an
-# example, it would get the dev-dependencies' features (tokio's test-util, …).
-cargo build --release --locked --quiet --bin tiklive
-cargo build --release --locked --quiet --example capture_bench
+scripts/build-release --example capture_bench
 TIKLIVE="$TARGET/release/tiklive"
 CAPTURE="$BENCH_DIR/bench.capture"
 echo "== writing $FRAMES frames to $CAPTURE"

@@ -32,10 +32,7 @@ for tool in wrk hey; do
   command -v $tool > /dev/null || { echo "$tool is needed: apt-get install -y wrk hey" >&2; exit 1; }
 done
 
-# The binary alone, as `cargo build --release` gives it: built together with an
-# example, it would get the dev-dependencies' features (tokio's test-util, …).
-cargo build --release --locked --quiet --bin tiklive
-cargo build --release --locked --quiet --example fake_tiktok
+scripts/build-release --example fake_tiktok
 T=${CARGO_TARGET_DIR:-target}/release
 TIKLIVE=$T/tiklive
 FAKE=$T/examples/fake_tiktok

@@ -40,10 +40,7 @@ if ! [ -f "$NODE_DIR/node_modules/tiktok-live-connector/package.json" ]; then
 fi
 
 echo "== building (release)"
-# The binary alone, as `cargo build --release` gives it: built together with an
-# example, it would get the dev-dependencies' features (tokio's test-util, …).
-cargo build --release --locked --quiet --bin tiklive
-cargo build --release --locked --quiet --example capture_bench
+scripts/build-release --example capture_bench
 TIKLIVE="$TARGET/release/tiklive"
 HELPER="$TARGET/release/examples/capture_bench"
 

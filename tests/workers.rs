@@ -770,12 +770,16 @@ async fn a_new_owner_does_not_report_the_same_failure_again() {
     })
     .await;
     // The status says @ghost has been failing since a's first try: b kept
-    // the start it found in the cursor record.
+    // the start it found in the cursor record. The age is measured while the
+    // command runs, so the start is at least `asked - age` (`now_ms()` after
+    // the command would add its run time: tens of ms on a busy machine); a
+    // start reset by b would be after b began, hundreds of ms later.
+    let asked = now_ms();
     let out = output_ok(&mut cmd(&["cluster", "status", "--json"])).await;
     let status: Value = serde_json::from_slice(&out.stdout).unwrap();
     let ghost = &status["streamers"][0];
     assert_eq!(ghost["state"], "not-found", "{status}");
-    let since = now_ms() - ghost["lastErrorAgeMs"].as_i64().unwrap();
+    let since = asked - ghost["lastErrorAgeMs"].as_i64().unwrap();
     assert!(
         since <= first_failed,
         "{status}: since {since}, first {first_failed}"
